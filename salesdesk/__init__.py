@@ -1,0 +1,3 @@
+"""SalesDesk: a keyboard-driven morning desk for an individual salesperson."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""``python -m salesdesk``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""The Textual app: one factory builds it for the CLI and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from . import keys
+from .config import Settings
+from .db import Database, open_database
+
+
+class SalesDeskApp(App[None]):
+    """SalesDesk's TUI. Holds the open database and the clock; screens do the rest."""
+
+    TITLE = "SalesDesk"
+    CSS_PATH = "app.tcss"
+    BINDINGS = keys.APP
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, settings: Settings, database: Database | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.db = database if database is not None else open_database(settings.db_path)
+
+    # The clock is a parameter: tests and $SALESDESK_NOW fix it.
+    def now(self) -> datetime:
+        return self.settings.clock()
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def on_mount(self) -> None:
+        from .screens.board import BoardScreen
+
+        self.push_screen(BoardScreen())
+
+    def on_unmount(self) -> None:
+        self.db.close()
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists every described binding of the current screen, then the app's."""
+        seen: set[str] = set()
+        for binding in [*getattr(screen, "BINDINGS", []), *keys.APP]:
+            if not isinstance(binding, keys.Binding) or not binding.description:
+                continue
+            if binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or binding.key.split(",")[0]
+            target = self if binding in keys.APP else screen
+            yield SystemCommand(
+                binding.description,
+                f"key: {key}",
+                lambda action=binding.action, node=target: self.call_later(
+                    self.run_action, action, node
+                ),
+            )
+        yield from super().get_system_commands(screen)
+
+
+def make_app(settings: Settings, database: Database | None = None) -> SalesDeskApp:
+    """Build the app (the CLI and the tests use this same factory)."""
+    return SalesDeskApp(settings, database)
+
+
+def run_app(settings: Settings) -> None:
+    make_app(settings).run()

@@ -1,0 +1,494 @@
+"""The Typer command line. ``salesdesk`` with no command opens the TUI.
+
+Every command shares the store with the TUI, so what ``list`` prints and what the board
+shows are the same cards in the same order.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from . import store
+from .config import Settings, default_db_path, demo_db_path, system_clock
+from .dates import parse_date, parse_optional_date, short_date
+from .db import Database, open_database
+from .errors import InputError, SalesDeskError
+from .fields import parse_money
+from .grading import parse_grade
+from .models import Status
+from .textsafe import literal, literal_line, one_line
+
+app = typer.Typer(
+    name="salesdesk",
+    help="SalesDesk: triage your prospects every morning. No command opens the board.",
+    add_completion=False,
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Database file (default: your data folder, or $SALESDESK_DB).",
+                 show_default=False),
+]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one clear line to stderr and return the Exit to raise."""
+    _err().print(Text(f"salesdesk: {one_line(message)}", style="red"))
+    return typer.Exit(code)
+
+
+def handles_errors(func: F) -> F:
+    """Turn a user's mistake (SalesDeskError) into one line on stderr and a non-zero exit."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SalesDeskError as exc:
+            raise fail(exc.message, exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _db_path(ctx: typer.Context, db: Path | None) -> Path:
+    if db is not None:
+        return db
+    parent = ctx.find_root().obj
+    if isinstance(parent, dict) and parent.get("db") is not None:
+        return Path(parent["db"])
+    return default_db_path()
+
+
+@contextmanager
+def _open(ctx: typer.Context, db: Path | None) -> Iterator[Database]:
+    database = open_database(_db_path(ctx, db))
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def _now() -> datetime:
+    return system_clock()
+
+
+def _today() -> date:
+    return _now().date()
+
+
+@app.callback(invoke_without_command=True)
+@handles_errors
+def main_callback(
+    ctx: typer.Context,
+    db: DbOption = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Open a separate demo database, filled if empty.")
+    ] = False,
+) -> None:
+    """SalesDesk: triage your prospects every morning. No command opens the board."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is not None:
+        return
+    path = db if db is not None else (demo_db_path() if demo else default_db_path())
+    database = open_database(path)
+    try:
+        if demo and store.count_prospects(database) == 0:
+            from .demo import fill_demo
+
+            fill_demo(database, _today())
+    finally:
+        database.close()
+    from .app import run_app
+
+    run_app(Settings(db_path=path, clock=system_clock))
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _money(value: float) -> str:
+    if not value:
+        return ""
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}m"
+    if value >= 10_000:
+        return f"{value / 1_000:.0f}k"
+    return f"{value:,.0f}"
+
+
+def _flags(card: store.CardRow) -> str:
+    marks = []
+    if card.overdue:
+        marks.append("overdue")
+    if card.urgency.past_window:
+        marks.append("regrade")
+    elif card.review_due:
+        marks.append("review")
+    if card.key_account:
+        marks.append("key")
+    return " ".join(marks)
+
+
+def card_json(card: store.CardRow) -> dict[str, Any]:
+    """The JSON form of a card, as ``list --json`` prints it."""
+    return {
+        "id": card.id,
+        "name": card.name,
+        "company": card.company,
+        "grade": card.grade.value,
+        "status": card.status,
+        "next_date": card.next_date.isoformat() if card.next_date else None,
+        "next_action": card.next_action,
+        "review_due": card.review_due,
+        "past_window": card.status == Status.LIVE and card.urgency.past_window,
+        "overdue": card.overdue,
+        "urgency": card.urgency.score,
+        "man": card.man,
+        "value": card.value,
+        "area": card.area,
+        "key_account": card.key_account,
+        "last_touch": card.touched_on.isoformat() if card.touched_on else None,
+    }
+
+
+GRADE_STYLE = {"A": "bold red", "B": "bold yellow", "C": "bold green"}
+
+
+def _cards_table(cards: list[store.CardRow], today: date) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name, kwargs in (
+        ("ID", {"justify": "right"}), ("G", {}), ("Name", {"ratio": 3}),
+        ("Company", {"ratio": 3}), ("Next", {}), ("Action", {"ratio": 2}),
+        ("Touch", {"justify": "right"}), ("MAN", {}), ("Value", {"justify": "right"}),
+        ("Flags", {}),
+    ):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", **kwargs)
+    for card in cards:
+        next_style = "bold red" if card.overdue else ""
+        grade = card.grade.value if card.status == Status.LIVE else card.status
+        table.add_row(
+            str(card.id), Text(grade, style=GRADE_STYLE.get(grade, "dim")),
+            literal_line(card.name), literal_line(card.company),
+            Text(short_date(card.next_date, today), style=next_style),
+            literal_line(card.next_action), f"{card.days_since_touch}d", card.man,
+            _money(card.value), Text(_flags(card), style="red" if card.overdue else "yellow"),
+        )
+    return table
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.command()
+@handles_errors
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Person or company name.")],
+    company: Annotated[str, typer.Option(help="Company.")] = "",
+    phone: Annotated[str, typer.Option(help="Phone.")] = "",
+    email: Annotated[str, typer.Option(help="Email.")] = "",
+    area: Annotated[str, typer.Option(help="Area or district (groups visits).")] = "",
+    grade: Annotated[str, typer.Option(help="A, B or C.")] = "C",
+    value: Annotated[str, typer.Option(help="Estimated deal value, e.g. 12000 or 12k.")] = "",
+    next: Annotated[str, typer.Option("--next", help="Next-step date (fri, +3d, 2026-12-01).")] = "",
+    action: Annotated[str, typer.Option(help="Next action.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Add a prospect and print its id."""
+    today = _today()
+    values: dict[str, Any] = {
+        "company": company.strip(), "phone": phone.strip(), "email": email.strip(),
+        "area": area.strip(), "grade": parse_grade(grade).value, "value": parse_money(value),
+        "next_date": parse_optional_date(next, today), "next_action": action.strip(),
+    }
+    if not name.strip():
+        raise InputError("a prospect needs a name")
+    with _open(ctx, db) as database:
+        prospect_id = store.add_prospect(database, _now(), name, **values)
+    typer.echo(prospect_id)
+
+
+@app.command("list")
+@handles_errors
+def list_(
+    ctx: typer.Context,
+    grade: Annotated[str | None, typer.Option(help="Only this grade (A, B or C).")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="live (default), customer, parked, dropped, lost or all.")
+    ] = None,
+    due: Annotated[bool, typer.Option("--due", help="Only cards due for review or overdue.")] = False,
+    search: Annotated[str | None, typer.Option(help="Text in name, company, notes...")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List prospects in urgency order (the board's order)."""
+    statuses: tuple[str, ...] = (Status.LIVE,)
+    if status:
+        wanted = status.strip().lower()
+        if wanted == "all":
+            statuses = tuple(s.value for s in Status)
+        elif wanted in {s.value for s in Status}:
+            statuses = (wanted,)
+        else:
+            raise InputError(
+                f"invalid status {status!r}: use live, customer, parked, dropped, lost or all"
+            )
+    grade_value = parse_grade(grade).value if grade else None
+    today = _today()
+    with _open(ctx, db) as database:
+        cards = store.list_cards(
+            database, today, statuses=statuses, grade=grade_value, search=search, due_only=due
+        )
+    if as_json:
+        sys.stdout.write(json.dumps([card_json(c) for c in cards], ensure_ascii=False, indent=1))
+        sys.stdout.write("\n")
+        return
+    if not cards:
+        typer.echo("No prospects match. Add one with: salesdesk add NAME")
+        return
+    _out().print(_cards_table(cards, today))
+
+
+def _detail_lines(detail: store.ProspectDetail, today: date) -> Iterator[Any]:
+    from .fields import FIELDS, format_field
+
+    fields = detail.fields
+    header = Text()
+    header.append(f"#{detail.id} ", style="dim")
+    header.append_text(literal_line(fields["name"], style="bold"))
+    if fields["company"]:
+        header.append("  ")
+        header.append_text(literal_line(fields["company"]))
+    yield header
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(overflow="fold")
+    group = ""
+    for spec in FIELDS:
+        value = format_field(spec.name, fields.get(spec.name))
+        if not value or (spec.kind == "bool" and value == "no"):
+            continue
+        if spec.group != group:
+            group = spec.group
+            table.add_row(Text(group, style="bold"), "")
+        table.add_row(spec.label, literal(value))
+    yield table
+    if fields["status"] == Status.LIVE:
+        yield Text(f"Urgency {detail.urgency.score:g}", style="bold")
+        for label, points in detail.urgency.breakdown():
+            yield Text(f"  {points:+5.1f}  {label}")
+    yield Text("Timeline", style="bold")
+    if not detail.activities:
+        yield Text("  nothing logged yet: salesdesk log ID --kind call --note ...", style="dim")
+    for act in detail.activities:
+        line = Text(f"  {act.at:%Y-%m-%d %H:%M}  {act.kind:<8} ")
+        if act.kind == "grade":
+            line.append(f"{act.from_grade} → {act.to_grade}")
+        line.append_text(literal_line(act.note))
+        if act.outcome:
+            line.append("  → ")
+            line.append_text(literal_line(act.outcome))
+        yield line
+
+
+@app.command()
+@handles_errors
+def show(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID", help="Prospect id.")],
+    db: DbOption = None,
+) -> None:
+    """Show one card: every field, the urgency breakdown and the timeline."""
+    today = _today()
+    with _open(ctx, db) as database:
+        detail = store.get_prospect(database, prospect_id, today)
+    console = _out()
+    for part in _detail_lines(detail, today):
+        console.print(part)
+
+
+@app.command()
+@handles_errors
+def grade(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    new_grade: Annotated[str, typer.Argument(metavar="GRADE", help="A, B or C.")],
+    db: DbOption = None,
+) -> None:
+    """Regrade a card (the same grade marks it reviewed)."""
+    value = parse_grade(new_grade)
+    with _open(ctx, db) as database:
+        old = store.regrade(database, _now(), prospect_id, value)
+    typer.echo(f"{prospect_id}: {old} → {value}" if old != value else f"{prospect_id}: kept {value}")
+
+
+@app.command()
+@handles_errors
+def log(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    kind: Annotated[str, typer.Option(help="call, visit, message, email, meeting or note.")] = "call",
+    note: Annotated[str, typer.Option(help="What happened.")] = "",
+    outcome: Annotated[str, typer.Option(help="Outcome.")] = "",
+    next: Annotated[str | None, typer.Option("--next", help="Next-step date.")] = None,
+    action: Annotated[str | None, typer.Option(help="Next action.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Topic left for next time.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Log a touch (call, visit, ...) and optionally set the next step."""
+    next_date = parse_date(next, _today()) if next else None
+    with _open(ctx, db) as database:
+        store.log_touch(database, _now(), prospect_id, kind, note, outcome=outcome,
+                        next_date=next_date, next_action=action, next_topic=topic)
+    typer.echo(f"{prospect_id}: logged {kind.strip().lower()}")
+
+
+@app.command("next")
+@handles_errors
+def next_(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    when: Annotated[str, typer.Argument(metavar="DATE", help="Date, or 'none' to clear.")],
+    action: Annotated[str | None, typer.Option(help="Next action.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set the next-step date (and action)."""
+    day = parse_optional_date(when, _today())
+    with _open(ctx, db) as database:
+        store.set_next_step(database, _now(), prospect_id, day, action)
+    typer.echo(f"{prospect_id}: next step {day.isoformat() if day else 'cleared'}")
+
+
+def _status_command(status: Status, verb: str) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+        db: DbOption = None,
+    ) -> None:
+        with _open(ctx, db) as database:
+            store.set_status(database, _now(), prospect_id, status)
+        typer.echo(f"{prospect_id}: {verb}")
+
+    command.__doc__ = f"Mark a card {verb}."
+    return handles_errors(command)
+
+
+@app.command()
+@handles_errors
+def won(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    value: Annotated[str | None, typer.Option(help="Deal value, e.g. 12000 or 12k.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Mark a card won: it becomes a customer."""
+    amount = parse_money(value) if value is not None else None
+    with _open(ctx, db) as database:
+        store.set_status(database, _now(), prospect_id, Status.CUSTOMER, value=amount)
+    typer.echo(f"{prospect_id}: won" + (f" ({amount:,.0f})" if amount else ""))
+
+
+app.command("drop")(_status_command(Status.DROPPED, "dropped (stop contact)"))
+app.command("park")(_status_command(Status.PARKED, "parked"))
+app.command("lost")(_status_command(Status.LOST, "lost"))
+app.command("reopen")(_status_command(Status.LIVE, "live again"))
+
+
+@app.command()
+@handles_errors
+def undo(ctx: typer.Context, db: DbOption = None) -> None:
+    """Undo the last change (regrade, log, edit, drop...), from the CLI or the board."""
+    with _open(ctx, db) as database:
+        result = store.undo(database)
+    if result is None:
+        raise fail("nothing to undo", 1)
+    typer.echo(f"undone: {one_line(result.label)}")
+
+
+@app.command()
+@handles_errors
+def demo(
+    ctx: typer.Context,
+    prospects: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many cards.")] = 120,
+    force: Annotated[bool, typer.Option(help="Replace existing data (a backup is kept).")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    db: DbOption = None,
+) -> None:
+    """Fill the database with realistic demo data (refuses a non-empty one unless --force)."""
+    from .db import backup_file
+    from .demo import fill_demo
+
+    with _open(ctx, db) as database:
+        existing = store.count_prospects(database)
+        if existing and not force:
+            raise InputError(
+                f"the database already has {existing} prospects: use --force to replace them"
+            )
+        if existing:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            kept = backup_file(database.path, database.path.with_name(
+                f"{database.path.name}.before-demo-{stamp}.bak"))
+            typer.echo(f"backup of the old data: {kept}")
+        if prospects >= 5_000 and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            with Progress(console=_err(), transient=True) as bar:
+                task = bar.add_task("demo data", total=prospects)
+                fill_demo(database, _today(), prospects, seed=seed, replace=bool(existing),
+                          progress=lambda n: bar.advance(task, n))
+        else:
+            fill_demo(database, _today(), prospects, seed=seed, replace=bool(existing))
+    typer.echo(f"added {prospects} demo prospects")
+
+
+@app.command()
+@handles_errors
+def config(
+    ctx: typer.Context,
+    key: Annotated[str | None, typer.Argument(help="Setting name, e.g. pool_target.")] = None,
+    value: Annotated[str | None, typer.Argument(help="New value.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Show or change settings (pool_target: live prospects to keep, default 50)."""
+    with _open(ctx, db) as database:
+        if key is None:
+            for name in store.SETTINGS_DEFAULTS:
+                typer.echo(f"{name} = {store.get_setting(database, name)}")
+            typer.echo(f"database = {database.path}")
+            return
+        if key not in store.SETTINGS_DEFAULTS:
+            raise InputError(
+                f"unknown setting {key!r}: known are {', '.join(store.SETTINGS_DEFAULTS)}"
+            )
+        if value is not None:
+            store.set_setting(database, key, value)
+        typer.echo(f"{key} = {store.get_setting(database, key)}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,54 @@
+"""Where data lives and the settings the app is started with. Nothing happens on import."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+APP_NAME = "salesdesk"
+DB_ENV = "SALESDESK_DB"
+#: Pretend it is this moment (ISO date or datetime): for demos, screenshots and tests.
+NOW_ENV = "SALESDESK_NOW"
+
+Clock = Callable[[], datetime]
+
+
+def default_db_path() -> Path:
+    """``$SALESDESK_DB`` if set, else ``salesdesk.db`` in the platform's user data folder."""
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "salesdesk.db"
+
+
+def system_clock() -> datetime:
+    """Local wall-clock time, naive (the rep's own day); ``$SALESDESK_NOW`` fixes it."""
+    fixed = os.environ.get(NOW_ENV)
+    if fixed:
+        try:
+            return datetime.fromisoformat(fixed)
+        except ValueError:
+            from .errors import InputError
+
+            raise InputError(f"invalid {NOW_ENV} {fixed!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    return datetime.now().replace(microsecond=0)
+
+
+def demo_db_path() -> Path:
+    """The separate database ``salesdesk --demo`` opens, so demo data never mixes with real."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "demo.db"
+
+
+@dataclass
+class Settings:
+    """How one run of SalesDesk is set up: which database, which clock."""
+
+    db_path: Path = field(default_factory=default_db_path)
+    clock: Clock = system_clock

@@ -1,0 +1,170 @@
+"""The SQLite file: safe creation, pragmas, schema version, migrations and backups."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, event
+from sqlmodel import Session, SQLModel, create_engine
+
+from . import models  # noqa: F401  (registers the tables)
+from .errors import DatabaseError
+
+#: Bump when the schema changes, and add the step to MIGRATIONS.
+SCHEMA_VERSION = 1
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+Migration = Callable[[sqlite3.Connection], None]
+#: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
+MIGRATIONS: dict[int, Migration] = {}
+
+
+@dataclass
+class Database:
+    """An open SalesDesk database."""
+
+    path: Path
+    engine: Engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A short transaction: committed on success, rolled back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _prepare_location(path: Path) -> bool:
+    """Create the folder (0700) and an empty file (0600) if needed. Return True if new."""
+    folder = path.parent
+    try:
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
+        if path.exists():
+            if path.is_dir():
+                raise DatabaseError(f"{path} is a folder, not a database file")
+            if not os.access(path, os.R_OK | os.W_OK):
+                raise DatabaseError(f"cannot read and write {path}: check its permissions")
+            if not os.access(folder, os.W_OK):
+                raise DatabaseError(f"cannot write in {folder}: SQLite needs it for its journal")
+            return path.stat().st_size == 0
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+        return True
+    except DatabaseError:
+        raise
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the database at {path}: {exc.strerror}") from None
+
+
+def read_schema_version(path: Path) -> int:
+    """The file's ``user_version``; DatabaseError if it is not a SQLite database."""
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a usable SQLite database: {exc}") from None
+    return int(version)
+
+
+def backup_file(path: Path, target: Path) -> Path:
+    """Copy the database consistently (SQLite backup API) to ``target``, mode 0600."""
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    os.chmod(target, 0o600)
+    return target
+
+
+def _migrate(path: Path, from_version: int) -> None:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup_file(path, path.with_name(f"{path.name}.v{from_version}-{stamp}.bak"))
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for version in range(from_version, SCHEMA_VERSION):
+                MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating or migrating as needed) the database at ``path``.
+
+    Raises :class:`DatabaseError` with one clear line when the file cannot be used; in
+    that case the file is left untouched.
+    """
+    path = Path(path).expanduser()
+    is_new = _prepare_location(path)
+    version = 0 if is_new else read_schema_version(path)
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer SalesDesk (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}): upgrade SalesDesk"
+        )
+    if version == 0 and not is_new:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+        if tables:
+            raise DatabaseError(f"{path} is an SQLite file but not a SalesDesk database")
+        is_new = True
+    if 0 < version < SCHEMA_VERSION:
+        try:
+            _migrate(path, version)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"could not upgrade {path}: {exc} (a backup was kept)") from None
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _set_pragmas)
+    if is_new:
+        SQLModel.metadata.create_all(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        os.chmod(path, 0o600)
+    return Database(path, engine)

@@ -1,0 +1,31 @@
+"""Errors a user can cause: each carries one clear line and an exit code."""
+
+from __future__ import annotations
+
+
+class SalesDeskError(Exception):
+    """A problem the user can fix; shown as one line, never as a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(SalesDeskError):
+    """A value the user typed is not valid (bad date, grade, amount...)."""
+
+    exit_code = 2
+
+
+class NotFound(SalesDeskError):
+    """An id that does not exist."""
+
+    exit_code = 1
+
+
+class DatabaseError(SalesDeskError):
+    """The database file cannot be used: not SQLite, too new, unwritable."""
+
+    exit_code = 2

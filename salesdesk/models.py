@@ -1,0 +1,160 @@
+"""SQLModel tables and enums: the one schema of SalesDesk.
+
+Enum-like columns are stored as their plain string values (readable with the sqlite3
+shell, stable across renames); the store validates them on the way in.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from .grading import Grade
+from .man import Tri
+
+__all__ = [
+    "Activity", "ActivityKind", "CardKind", "Grade", "Journal", "Prospect", "Setting",
+    "Stage", "Status", "Tri", "LIVE_STATUSES", "CLOSED_STATUSES",
+]
+
+
+class Status(StrEnum):
+    """Where a card stands: live (graded A/B/C) or closed one way or another."""
+
+    LIVE = "live"
+    CUSTOMER = "customer"
+    PARKED = "parked"
+    DROPPED = "dropped"
+    LOST = "lost"
+
+
+LIVE_STATUSES = (Status.LIVE,)
+CLOSED_STATUSES = (Status.CUSTOMER, Status.PARKED, Status.DROPPED, Status.LOST)
+
+
+class Stage(StrEnum):
+    """Position in the customer structure."""
+
+    TARGET = "target"
+    INTERESTED = "interested"
+    INTENTIONAL = "intentional"
+    PROSPECTIVE = "prospective"
+    CUSTOMER = "customer"
+
+
+class CardKind(StrEnum):
+    PERSON = "person"
+    COMPANY = "company"
+
+
+class ActivityKind(StrEnum):
+    """Touches the rep logs, plus changes the app records for the weekly review."""
+
+    CALL = "call"
+    VISIT = "visit"
+    MESSAGE = "message"
+    EMAIL = "email"
+    MEETING = "meeting"
+    NOTE = "note"
+    GRADE = "grade"  # a grade change (from_grade -> to_grade)
+    STATUS = "status"  # won, parked, dropped, lost, reopened
+    EDIT = "edit"  # fields changed in the card detail
+
+
+TOUCH_KINDS = (
+    ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.MESSAGE,
+    ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.NOTE,
+)
+
+
+class Prospect(SQLModel, table=True):
+    """One prospect card: one opportunity with a person or a company."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default=CardKind.PERSON)
+    # Identity
+    name: str = Field(index=True)
+    company: str = ""
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    area: str = Field(default="", index=True)
+    source: str = ""
+    tags: str = ""
+    # Hard profile
+    product_interest: str = ""
+    value: float = 0.0
+    purchase_history: str = ""
+    size: str = ""
+    # Soft profile
+    work: str = ""
+    family: str = ""
+    personality: str = ""
+    habits: str = ""
+    hobbies: str = ""
+    contact_style: str = ""
+    contact_times: str = ""
+    promotions: str = ""
+    values_note: str = ""
+    birthday: date | None = None
+    notes: str = ""
+    # Grade and status
+    grade: str = Field(default=Grade.C, index=True)
+    status: str = Field(default=Status.LIVE, index=True)
+    stage: str = Field(default=Stage.TARGET)
+    # MAN qualification
+    money: str = Field(default=Tri.UNKNOWN)
+    authority: str = Field(default=Tri.UNKNOWN)
+    need: str = Field(default=Tri.UNKNOWN)
+    # Next step
+    next_date: date | None = Field(default=None, index=True)
+    next_action: str = ""
+    next_topic: str = ""
+    key_account: bool = False
+    # Potential score: seven yes/no criteria
+    pot_growth: bool = False
+    pot_plan: bool = False
+    pot_revenue: bool = False
+    pot_opportunity: bool = False
+    pot_fit: bool = False
+    pot_competitive: bool = False
+    pot_relationship: bool = False
+    # Links and timestamps
+    previous_id: int | None = Field(default=None, foreign_key="prospect.id")
+    created_at: datetime
+    graded_at: datetime
+    reviewed_at: datetime | None = None
+    touched_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+class Activity(SQLModel, table=True):
+    """The touch log: calls, visits, messages, notes, and recorded changes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", index=True)
+    kind: str = Field(index=True)
+    at: datetime = Field(index=True)
+    note: str = ""
+    outcome: str = ""
+    from_grade: str | None = None
+    to_grade: str | None = None
+
+
+class Setting(SQLModel, table=True):
+    """Key/value settings kept in the database, so backups carry them."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Journal(SQLModel, table=True):
+    """The undo journal: one row per change, holding what is needed to reverse it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    label: str
+    data: str  # JSON: {"prospects": {id: before-image or null}, "activities": [ids added]}

@@ -1,0 +1,110 @@
+"""A small modal form: labelled inputs, inline error messages, nothing typed is ever lost.
+
+Subclasses list their fields and implement :meth:`FormScreen.parse`, which turns the typed
+text into a result or raises :class:`FieldError`; the error shows under its field and the
+form stays open with everything the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from .. import keys
+from ..errors import InputError
+from ..textsafe import one_line
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+
+
+class FieldError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class FormScreen(ModalScreen[R], Generic[R]):
+    """Base for the small forms (new prospect, log touch, next step, won value)."""
+
+    BINDINGS = keys.FORM
+    title_text = ""
+
+    def form_fields(self) -> Iterable[FormField]:
+        return ()
+
+    def compose_extra_top(self) -> ComposeResult:
+        yield from ()
+
+    def hint(self) -> str:
+        return "enter or ctrl+s saves · tab next field · escape cancels"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(Text(one_line(self.title_text)), classes="dialog-title")
+            yield from self.compose_extra_top()
+            for spec in self.form_fields():
+                yield Label(spec.label, classes="field-label")
+                yield Input(value=spec.value, placeholder=spec.placeholder,
+                            id=f"f-{spec.name}", select_on_focus=False)
+                yield Static("", id=f"e-{spec.name}", classes="field-error")
+            yield Static(self.hint(), classes="hint")
+
+    def on_mount(self) -> None:
+        self.add_class("modal")
+
+    def value(self, name: str) -> str:
+        return self.query_one(f"#f-{name}", Input).value
+
+    def show_error(self, name: str, message: str) -> None:
+        error = self.query_one(f"#e-{name}", Static)
+        error.update(Text(one_line(message)))
+        error.add_class("shown")
+
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            if isinstance(error, Static):
+                error.update("")
+            error.remove_class("shown")
+
+    def parse(self) -> R:
+        raise NotImplementedError
+
+    def check(self, name: str, func: Any, *args: Any) -> Any:
+        """Run a parser for one field, turning its InputError into a FieldError."""
+        try:
+            return func(*args)
+        except InputError as exc:
+            raise FieldError(name, exc.message) from None
+
+    def action_submit(self) -> None:
+        self.clear_errors()
+        try:
+            result = self.parse()
+        except FieldError as exc:
+            self.show_error(exc.field, exc.message)
+            self.query_one(f"#f-{exc.field}", Input).focus()
+            return
+        self.dismiss(result)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

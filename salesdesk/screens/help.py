@@ -1,0 +1,66 @@
+"""The ``?`` screen, generated from the bindings (keys are data: nothing written twice)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from .. import keys
+
+KEY_NAMES = {
+    "slash": "/", "question_mark": "?", "enter": "enter", "escape": "esc", "pageup": "pgup",
+    "pagedown": "pgdn", "left": "←", "right": "→", "up": "↑", "down": "↓",
+}
+
+
+def key_label(binding: Binding) -> str:
+    if binding.key_display:
+        return binding.key_display
+    return " / ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in binding.key.split(","))
+
+
+def bindings_table(bindings: list[Binding]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold #f5a524", no_wrap=True)
+    table.add_column()
+    seen: set[str] = set()
+    for binding in bindings:
+        if not binding.description or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        table.add_row(key_label(binding), binding.description)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen underneath, and the app's own."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        own = [b for b in getattr(self.under, "BINDINGS", []) if isinstance(b, Binding)]
+        everywhere = [*keys.APP, Binding("ctrl+p", "palette", "Command palette: every action")]
+        self.tables = (bindings_table(own), bindings_table(everywhere))
+        with VerticalScroll(classes="dialog", id="help-body"):
+            yield Static(Text(f"Keys — {type(self.under).__name__.removesuffix('Screen')}",
+                              style="bold"), classes="dialog-title")
+            yield Static(self.tables[0])
+            yield Static(Text("\nEverywhere", style="bold"))
+            yield Static(self.tables[1])
+            yield Static(Text("\nesc / q / ? closes this help", style="dim"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.add_class("modal")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,55 @@
+"""The ``n`` form: the few fields a new card starts with (the rest come later)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..dates import parse_optional_date
+from ..fields import parse_field, parse_money
+from ..grading import parse_grade
+from .form import FieldError, FormField, FormScreen
+
+
+class NewProspectScreen(FormScreen[dict[str, Any]]):
+    """Returns the parsed values for :func:`store.add_prospect`."""
+
+    title_text = "New prospect"
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+
+    def form_fields(self) -> list[FormField]:
+        return [
+            FormField("name", "Name (required)", placeholder="person or company"),
+            FormField("company", "Company"),
+            FormField("phone", "Phone"),
+            FormField("grade", "Grade A/B/C", "C"),
+            FormField("value", "Estimated value", placeholder="12000 or 12k"),
+            FormField("next_date", "Next step date", "", "tomorrow, fri, +3d"),
+            FormField("next_action", "Next action", "", "call, send quote..."),
+            FormField("area", "Area / district"),
+        ]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#f-name").focus()
+
+    def parse(self) -> dict[str, Any]:
+        name = self.value("name").strip()
+        if not name:
+            raise FieldError("name", "a prospect needs a name")
+        self.check("name", parse_field, "name", name, self.today)
+        next_date = self.check("next_date", parse_optional_date, self.value("next_date"),
+                               self.today)
+        return {
+            "name": name,
+            "company": self.value("company").strip(),
+            "phone": self.value("phone").strip(),
+            "grade": self.check("grade", parse_grade, self.value("grade") or "C").value,
+            "value": self.check("value", parse_money, self.value("value")),
+            "next_date": next_date,
+            "next_action": self.value("next_action").strip(),
+            "area": self.value("area").strip(),
+        }

@@ -1,0 +1,41 @@
+"""The ``d`` form: set the next-step date (and action) of a card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..dates import parse_optional_date
+from ..store import CardRow
+from ..textsafe import one_line
+from .form import FormField, FormScreen
+
+
+@dataclass(frozen=True)
+class NextStep:
+    next_date: date | None
+    action: str
+
+
+class NextStepScreen(FormScreen[NextStep]):
+    def __init__(self, card: CardRow, today: date) -> None:
+        super().__init__()
+        self.card = card
+        self.today = today
+        self.title_text = f"Next step for {one_line(card.name)}"
+
+    def form_fields(self) -> list[FormField]:
+        current = self.card.next_date.isoformat() if self.card.next_date else ""
+        return [
+            FormField("next_date", "Date (empty clears it)", current, "tomorrow, fri, +3d, 2w"),
+            FormField("next_action", "Action", self.card.next_action, "call back, send quote..."),
+        ]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        field = self.query_one("#f-next_date")
+        field.focus()
+
+    def parse(self) -> NextStep:
+        day = self.check("next_date", parse_optional_date, self.value("next_date"), self.today)
+        return NextStep(day, self.value("next_action").strip())

@@ -1,0 +1,249 @@
+"""The card detail: every field editable (saved as you leave it), the urgency breakdown,
+and the activity timeline."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Static, TextArea
+
+from .. import keys, store
+from ..errors import InputError, SalesDeskError
+from ..fields import FIELD_BY_NAME, FIELDS, format_field, parse_field
+from ..models import Status
+from ..textsafe import clean, literal_line, one_line
+from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS, money
+
+TIMELINE_LIMIT = 300
+
+
+def _field_id(name: str) -> str:
+    return f"field-{name}"
+
+
+class ProspectScreen(Screen[None]):
+    """Open with ``enter`` on a card. Fields save when you leave them (tab, enter, click)."""
+
+    BINDINGS = keys.DETAIL
+
+    def __init__(self, prospect_id: int) -> None:
+        super().__init__()
+        self.prospect_id = prospect_id
+        self.detail: store.ProspectDetail | None = None
+        self.errors: dict[str, str] = {}
+        self._warned = False
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        self.detail = store.get_prospect(self.app.db, self.prospect_id, self.app.today())  # type: ignore[attr-defined]
+        yield Static(id="detail-title")
+        with Horizontal(id="detail-body"):
+            with VerticalScroll(id="detail-form"):
+                group = ""
+                for spec in FIELDS:
+                    if spec.group != group:
+                        group = spec.group
+                        yield Static(group, classes="group-title")
+                    value = format_field(spec.name, self.detail.fields.get(spec.name))
+                    with Horizontal(classes="detail-row"):
+                        yield Label(spec.label)
+                        if spec.kind == "long":
+                            area = TextArea(clean(value), id=_field_id(spec.name),
+                                            soft_wrap=True, show_line_numbers=False)
+                            yield area
+                        else:
+                            hint = {"date": "YYYY-MM-DD, fri, +3d", "money": "12000 or 12k",
+                                    "bool": "yes / no",
+                                    "choice": " / ".join(spec.choices)}.get(spec.kind, "")
+                            yield Input(clean(value), id=_field_id(spec.name), placeholder=hint,
+                                        select_on_focus=False)
+                    yield Static("", id=f"err-{spec.name}", classes="field-error")
+            with VerticalScroll(id="detail-side"):
+                yield Static(id="detail-urgency")
+                yield Static(id="detail-timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._render_side()
+        self.query_one(f"#{_field_id('name')}").focus()
+
+    # ------------------------------------------------------------------ side panel
+    def _render_side(self) -> None:
+        detail = self.detail
+        assert detail is not None
+        fields = detail.fields
+        status = fields["status"]
+        colour = (GRADE_COLOURS.get(fields["grade"], "white") if status == Status.LIVE
+                  else STATUS_COLOURS.get(Status(status), "white"))
+        title = Text()
+        title.append(f" {fields['grade'] if status == Status.LIVE else status} ",
+                     style=f"bold reverse {colour}")
+        title.append(" ")
+        title.append_text(literal_line(fields["name"], style="bold"))
+        if fields["company"]:
+            title.append(" · ", style="dim")
+            title.append_text(literal_line(fields["company"]))
+        if fields["value"]:
+            title.append(f"   {money(fields['value'])}", style="dim")
+        title.append(f"   #{detail.id}", style="dim")
+        self.query_one("#detail-title", Static).update(title)
+
+        urgency = Table.grid(padding=(0, 1))
+        urgency.add_column(justify="right", style="bold")
+        urgency.add_column()
+        if status == Status.LIVE:
+            for label, points in detail.urgency.breakdown():
+                urgency.add_row(f"{points:+.1f}", label)
+            heading = Text(f"Urgency {detail.urgency.score:g}", style="bold")
+        else:
+            heading = Text(f"Closed: {status}", style="bold")
+        self.query_one("#detail-urgency", Static).update(Group(heading, urgency, Text("")))
+
+        lines: list[Text] = [Text("Timeline", style="bold")]
+        if not detail.activities:
+            lines.append(Text("Nothing logged yet: ctrl+t logs a touch.", style="dim"))
+        for act in detail.activities[:TIMELINE_LIMIT]:
+            line = Text()
+            line.append(f"{act.at:%Y-%m-%d %H:%M} ", style="dim")
+            line.append(f"{act.kind:<7} ", style="bold")
+            if act.kind == "grade":
+                line.append(f"{act.from_grade} → {act.to_grade} ")
+            line.append_text(literal_line(act.note))
+            if act.outcome:
+                line.append(" → ", style="dim")
+                line.append_text(literal_line(act.outcome))
+            lines.append(line)
+        if len(detail.activities) > TIMELINE_LIMIT:
+            more = len(detail.activities) - TIMELINE_LIMIT
+            lines.append(Text(f"… {more} older entries (salesdesk show {detail.id})",
+                              style="dim"))
+        self.query_one("#detail-timeline", Static).update(Group(*lines))
+
+    def _reload(self, *, refill: bool = False) -> None:
+        try:
+            self.detail = store.get_prospect(self.app.db, self.prospect_id, self.app.today())  # type: ignore[attr-defined]
+        except SalesDeskError:
+            self.dismiss(None)
+            return
+        if refill:
+            for spec in FIELDS:
+                widget = self.query_one(f"#{_field_id(spec.name)}")
+                text = clean(format_field(spec.name, self.detail.fields.get(spec.name)))
+                if isinstance(widget, TextArea):
+                    widget.text = text
+                elif isinstance(widget, Input):
+                    widget.value = text
+            self._set_errors({})
+        self._render_side()
+
+    # ------------------------------------------------------------------ saving
+    def _text_of(self, widget: Widget) -> str:
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Input):
+            return widget.value
+        return ""
+
+    def _set_error(self, name: str, message: str | None) -> None:
+        error = self.query_one(f"#err-{name}", Static)
+        if message:
+            self.errors[name] = message
+            error.update(Text(one_line(message)))
+            error.add_class("shown")
+        else:
+            self.errors.pop(name, None)
+            error.update("")
+            error.remove_class("shown")
+
+    def _set_errors(self, errors: dict[str, str]) -> None:
+        for name in list(self.errors):
+            self._set_error(name, None)
+        for name, message in errors.items():
+            self._set_error(name, message)
+
+    def save_field(self, name: str) -> bool:
+        """Validate and save one field if it changed. False (with a message) if invalid."""
+        assert self.detail is not None
+        widget = self.query_one(f"#{_field_id(name)}")
+        text = self._text_of(widget)
+        try:
+            value = parse_field(name, text, self.app.today())  # type: ignore[attr-defined]
+        except InputError as exc:
+            self._set_error(name, exc.message)
+            return False
+        self._set_error(name, None)
+        if value == self.detail.fields.get(name):
+            return True
+        if FIELD_BY_NAME[name].kind in ("text", "long") and value == clean(
+                self.detail.fields.get(name) or ""):
+            return True  # only invisible control characters differ: keep the stored text
+        try:
+            store.update_fields(self.app.db, self.app.now(), self.prospect_id, {name: value})  # type: ignore[attr-defined]
+        except SalesDeskError as exc:
+            self._set_error(name, exc.message)
+            return False
+        self._reload()
+        self.notify(f"Saved {FIELD_BY_NAME[name].label.lower()}", timeout=2)
+        return True
+
+    def save_all(self) -> bool:
+        ok = True
+        for spec in FIELDS:
+            ok = self.save_field(spec.name) and ok
+        return ok
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        widget_id = event.widget.id or ""
+        if widget_id.startswith("field-") and self.is_attached:
+            self.save_field(widget_id.removeprefix("field-"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    # ------------------------------------------------------------------ actions
+    def action_save(self) -> None:
+        if self.save_all():
+            self.notify("All fields saved", timeout=2)
+        else:
+            self.notify("Some fields are not valid: see the red messages", severity="error")
+
+    def action_back(self) -> None:
+        if self.save_all() or self._warned:
+            self.dismiss(None)
+            return
+        self._warned = True
+        self.notify("Some fields are not valid and were not saved. Fix them, or press escape "
+                    "again to leave without them.", severity="warning", timeout=6)
+
+    def action_log_touch(self) -> None:
+        from .touch import TouchResult, TouchScreen
+
+        card = store.get_card(self.app.db, self.prospect_id, self.app.today())  # type: ignore[attr-defined]
+        app = self.app
+
+        def done(result: TouchResult | None) -> None:
+            if result is None:
+                return
+            store.log_touch(app.db, app.now(), self.prospect_id, result.kind, result.note,  # type: ignore[attr-defined]
+                            next_date=result.next_date, next_action=result.next_action,
+                            next_topic=result.next_topic or None,
+                            clear_next=result.next_date is None)
+            self._reload(refill=True)
+            self.notify(f"Logged {result.kind}", timeout=2)
+
+        self.app.push_screen(TouchScreen(card, app.today()), done)  # type: ignore[attr-defined]
+
+    def action_undo(self) -> None:
+        result = store.undo(self.app.db)  # type: ignore[attr-defined]
+        if result is None:
+            self.notify("Nothing to undo", severity="warning")
+            return
+        self._reload(refill=True)
+        self.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)

@@ -1,0 +1,114 @@
+"""Log a touch: kind, note, next step. A call is ``t`` ``c`` (type the note) ``enter``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Input
+
+from .. import keys
+from ..dates import parse_optional_date
+from ..store import CardRow
+from ..textsafe import one_line
+from .form import FieldError, FormField, FormScreen
+
+
+@dataclass(frozen=True)
+class TouchResult:
+    kind: str
+    note: str
+    next_date: date | None
+    next_action: str
+    next_topic: str
+
+
+class KindChooser(Widget, can_focus=True):
+    """One line of touch kinds; a letter picks one and moves on to the note."""
+
+    DEFAULT_CSS = "KindChooser { height: 1; }"
+
+    def __init__(self, kind: str = "call") -> None:
+        super().__init__(classes="kind-choice", id="kind")
+        self.kind = kind
+
+    def render(self) -> Text:
+        text = Text("Kind: ", style="dim")
+        for letter, kind in keys.TOUCH_KINDS.items():
+            chosen = kind == self.kind
+            style = "bold reverse" if chosen else ""
+            at = kind.index(letter) if letter in kind else -1
+            part = Text(f" {kind} ", style=style)
+            if at >= 0:
+                part.stylize("underline bold", at + 1, at + 2)
+            text.append_text(part)
+            text.append(" ")
+        return text
+
+    def choose(self, kind: str) -> None:
+        self.kind = kind
+        self.refresh()
+
+    def on_key(self, event: events.Key) -> None:
+        kinds = list(keys.TOUCH_KINDS.values())
+        if event.character and event.character in keys.TOUCH_KINDS:
+            self.choose(keys.TOUCH_KINDS[event.character])
+        elif event.key in ("left", "right"):
+            step = 1 if event.key == "right" else -1
+            self.choose(kinds[(kinds.index(self.kind) + step) % len(kinds)])
+            event.stop()
+            return
+        elif event.key != "enter":
+            return
+        event.stop()
+        event.prevent_default()
+        self.screen.query_one("#f-note", Input).focus()
+
+
+class TouchScreen(FormScreen[TouchResult]):
+    """The small form behind ``t``."""
+
+    def __init__(self, card: CardRow, today: date) -> None:
+        super().__init__()
+        self.card = card
+        self.today = today
+        self.title_text = f"Log a touch with {one_line(card.name)}"
+
+    def compose_extra_top(self) -> ComposeResult:
+        yield KindChooser()
+
+    def form_fields(self) -> list[FormField]:
+        keep = self.card.next_date is not None and self.card.next_date > self.today
+        return [
+            FormField("note", "Note", placeholder="what happened"),
+            FormField("next_date", "Next step date (empty: no next step)",
+                      self.card.next_date.isoformat() if keep and self.card.next_date else "",
+                      "fri, +3d, 2w, 2026-12-01"),
+            FormField("next_action", "Next action", self.card.next_action if keep else "",
+                      "call back, send quote..."),
+            FormField("next_topic", "Topic left for next time", placeholder="optional"),
+        ]
+
+    def hint(self) -> str:
+        return ("letter picks the kind (c v m e g o) · enter saves · tab next field · "
+                "escape cancels")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(KindChooser).focus()
+
+    def parse(self) -> TouchResult:
+        next_date = self.check("next_date", parse_optional_date, self.value("next_date"), self.today)
+        if next_date is not None and next_date < self.today:
+            raise FieldError("next_date", "the next step cannot be in the past")
+        return TouchResult(
+            kind=self.query_one(KindChooser).kind,
+            note=self.value("note"),
+            next_date=next_date,
+            next_action=self.value("next_action").strip(),
+            next_topic=self.value("next_topic").strip(),
+        )

@@ -1,0 +1,26 @@
+"""The ``W`` form: mark a card won, with the deal value."""
+
+from __future__ import annotations
+
+from ..fields import parse_money
+from ..store import CardRow
+from ..textsafe import one_line
+from .form import FormField, FormScreen
+
+
+class WonScreen(FormScreen[float]):
+    def __init__(self, card: CardRow) -> None:
+        super().__init__()
+        self.card = card
+        self.title_text = f"Won {one_line(card.name)}: it becomes a customer"
+
+    def form_fields(self) -> list[FormField]:
+        value = f"{self.card.value:.0f}" if self.card.value else ""
+        return [FormField("value", "Deal value", value, "12000 or 12k")]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#f-value").focus()
+
+    def parse(self) -> float:
+        return float(self.check("value", parse_money, self.value("value")))

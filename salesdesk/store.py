@@ -1,0 +1,591 @@
+"""Queries and commands shared by the TUI and the CLI. Returns plain values, never ORM objects.
+
+Every command is one short transaction and writes one undo-journal entry, so ``undo`` can
+reverse regrades, logged touches, edits and status changes, repeatedly, from either shell.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from .db import Database
+from .errors import InputError, NotFound
+from .fields import FIELD_BY_NAME
+from .grading import CardFacts, Grade, Urgency, urgency
+from .man import Tri, man_case
+from .models import ActivityKind, Stage, Status
+
+DEFAULT_POOL_TARGET = 50
+SETTINGS_DEFAULTS: dict[str, str] = {"pool_target": str(DEFAULT_POOL_TARGET)}
+
+# Columns the board shows; the board never loads more than these.
+_CARD_COLUMNS = (
+    "id, name, company, grade, status, next_date, next_action, "
+    "substr(touched_at, 1, 10), substr(graded_at, 1, 10), substr(reviewed_at, 1, 10), "
+    "substr(created_at, 1, 10), money, authority, need, value, key_account, area"
+)
+
+
+_GRADES = {g.value: g for g in Grade}
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text[:10]) if text else None
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """What a board card (or a `list` line) needs: plain values plus the urgency."""
+
+    id: int
+    name: str
+    company: str
+    grade: Grade
+    status: str
+    next_date: date | None
+    next_action: str
+    touched_on: date | None
+    graded_on: date
+    reviewed_on: date | None
+    created_on: date
+    man: str
+    value: float
+    key_account: bool
+    area: str
+    urgency: Urgency
+
+    @property
+    def review_due(self) -> bool:
+        return self.status == Status.LIVE and (self.urgency.review_due or self.urgency.past_window)
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == Status.LIVE and self.urgency.overdue
+
+    @property
+    def days_since_touch(self) -> int:
+        return self.urgency.days_since_touch
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: int
+    kind: str
+    at: datetime
+    note: str
+    outcome: str
+    from_grade: str | None
+    to_grade: str | None
+
+
+@dataclass(frozen=True)
+class ProspectDetail:
+    """Everything about one card: its fields (stored values), urgency and timeline."""
+
+    id: int
+    fields: dict[str, Any]
+    urgency: Urgency
+    activities: tuple[ActivityRow, ...]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.fields[key]
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    """The header strip: counts at a glance."""
+
+    by_grade: dict[str, int]
+    due: int
+    overdue: int
+    live: int
+    pool_target: int
+    closed: dict[str, int] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
+    (pid, name, company, grade, status, next_date, next_action, touched, graded, reviewed,
+     created, money, authority, need, value, key_account, area) = row
+    grade_ = _GRADES[grade]
+    graded_on = _day(graded) or today
+    reviewed_on = _day(reviewed)
+    last_looked = max(graded_on, reviewed_on) if reviewed_on else graded_on
+    next_on = _day(next_date)
+    touched_on = _day(touched)
+    created_on = _day(created) or today
+    facts = CardFacts(grade_, graded_on, last_looked, touched_on, created_on, next_on,
+                      bool(key_account))
+    return CardRow(
+        pid, name, company, grade_, status, next_on, next_action, touched_on, graded_on,
+        reviewed_on, created_on, man_case(money, authority, need),
+        float(value or 0), bool(key_account), area, urgency(facts, today),
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def urgency_key(card: CardRow) -> tuple[float, str, int]:
+    """Sort key for urgency order: highest score first, then name, then id."""
+    return (-card.urgency.score, card.name.casefold(), card.id)
+
+
+def list_cards(
+    db: Database,
+    today: date,
+    *,
+    statuses: Iterable[str] = (Status.LIVE,),
+    grade: str | None = None,
+    search: str | None = None,
+    due_only: bool = False,
+    ids: Iterable[int] | None = None,
+) -> list[CardRow]:
+    """Cards in urgency order, filtered. Search matches name, company, phone, email, area,
+    tags and notes (substring; case-insensitive for Latin letters, Chinese as typed)."""
+    statuses = [str(s) for s in statuses]
+    where = [f"status IN ({', '.join('?' for _ in statuses)})"]
+    params: list[Any] = list(statuses)
+    if ids is not None:
+        id_list = [int(i) for i in ids]
+        if not id_list:
+            return []
+        where.append(f"id IN ({', '.join('?' for _ in id_list)})")
+        params.extend(id_list)
+    if grade:
+        where.append("grade = ?")
+        params.append(str(grade))
+    if search and search.strip():
+        terms = search.split()
+        for term in terms:
+            where.append(
+                "(name LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\' OR phone LIKE ? ESCAPE '\\'"
+                " OR email LIKE ? ESCAPE '\\' OR area LIKE ? ESCAPE '\\' OR tags LIKE ? ESCAPE '\\'"
+                " OR notes LIKE ? ESCAPE '\\')"
+            )
+            params.extend([_like(term)] * 7)
+    sql = f"SELECT {_CARD_COLUMNS} FROM prospect WHERE {' AND '.join(where)}"
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(sql, tuple(params)).fetchall()
+    cards = [_card_from_row(row, today) for row in rows]
+    if due_only:
+        cards = [c for c in cards if c.review_due or c.overdue]
+    cards.sort(key=urgency_key)
+    return cards
+
+
+def get_card(db: Database, prospect_id: int, today: date) -> CardRow:
+    with db.engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            f"SELECT {_CARD_COLUMNS} FROM prospect WHERE id = ?", (prospect_id,)
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"no prospect with id {prospect_id}")
+    return _card_from_row(row, today)
+
+
+def _raw_prospect(conn: Connection, prospect_id: int) -> dict[str, Any] | None:
+    result = conn.exec_driver_sql("SELECT * FROM prospect WHERE id = ?", (prospect_id,))
+    row = result.fetchone()
+    return dict(zip(result.keys(), row, strict=True)) if row else None
+
+
+def _typed(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored raw values -> Python values (dates, datetimes, bools)."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        spec = FIELD_BY_NAME.get(key)
+        if value is not None and key.endswith("_at"):
+            value = datetime.fromisoformat(value)
+        elif spec and spec.kind == "date" and value is not None:
+            value = date.fromisoformat(value[:10])
+        elif spec and spec.kind == "bool":
+            value = bool(value)
+        out[key] = value
+    return out
+
+
+def get_prospect(db: Database, prospect_id: int, today: date) -> ProspectDetail:
+    """The whole card with its timeline (newest first); NotFound if the id is unknown."""
+    with db.engine.connect() as conn:
+        raw = _raw_prospect(conn, prospect_id)
+        if raw is None:
+            raise NotFound(f"no prospect with id {prospect_id}")
+        acts = conn.exec_driver_sql(
+            "SELECT id, kind, at, note, outcome, from_grade, to_grade FROM activity "
+            "WHERE prospect_id = ? ORDER BY at DESC, id DESC",
+            (prospect_id,),
+        ).fetchall()
+    card = get_card(db, prospect_id, today)
+    activities = tuple(
+        ActivityRow(a[0], a[1], datetime.fromisoformat(a[2]), a[3], a[4], a[5], a[6])
+        for a in acts
+    )
+    return ProspectDetail(prospect_id, _typed(raw), card.urgency, activities)
+
+
+def summary(db: Database, today: date) -> BoardSummary:
+    """Counts for the header strip: by grade, due for review, overdue, pool vs target."""
+    cards = list_cards(db, today)
+    return summarise(cards, pool_target(db), closed_counts(db))
+
+
+def summarise(cards: Sequence[CardRow], target: int, closed: dict[str, int]) -> BoardSummary:
+    by_grade = {g.value: 0 for g in Grade}
+    for card in cards:
+        by_grade[card.grade.value] += 1
+    return BoardSummary(
+        by_grade=by_grade,
+        due=sum(1 for c in cards if c.review_due),
+        overdue=sum(1 for c in cards if c.overdue),
+        live=len(cards),
+        pool_target=target,
+        closed=closed,
+    )
+
+
+def closed_counts(db: Database) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT status, count(*) FROM prospect WHERE status != 'live' GROUP BY status"
+        ).fetchall()
+    return {status: count for status, count in rows}
+
+
+def count_prospects(db: Database) -> int:
+    with db.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM prospect").scalar_one())
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def get_setting(db: Database, key: str) -> str:
+    with db.engine.connect() as conn:
+        value = conn.exec_driver_sql("SELECT value FROM setting WHERE key = ?", (key,)).scalar()
+    return str(value) if value is not None else SETTINGS_DEFAULTS[key]
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    if key not in SETTINGS_DEFAULTS:
+        raise InputError(f"unknown setting {key!r}: known are {', '.join(SETTINGS_DEFAULTS)}")
+    if key == "pool_target":
+        if not value.strip().isdigit() or not 1 <= int(value) <= 100_000:
+            raise InputError(f"invalid pool target {value!r}: use a whole number from 1")
+        value = str(int(value))
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO setting (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def pool_target(db: Database) -> int:
+    return int(get_setting(db, "pool_target"))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _ts(moment: datetime) -> str:
+    """Datetimes are stored the way SQLAlchemy stores them, so both read them back alike."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _store_value(name: str, value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _ts(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+class _Change:
+    """Collects the before-images of one command for the undo journal."""
+
+    def __init__(self, conn: Connection, label: str) -> None:
+        self.conn = conn
+        self.label = label
+        self.before: dict[str, dict[str, Any] | None] = {}
+        self.activities: list[int] = []
+
+    def snapshot(self, prospect_id: int) -> dict[str, Any]:
+        raw = _raw_prospect(self.conn, prospect_id)
+        if raw is None:
+            raise NotFound(f"no prospect with id {prospect_id}")
+        self.before.setdefault(str(prospect_id), dict(raw))
+        return raw
+
+    def created(self, prospect_id: int) -> None:
+        self.before[str(prospect_id)] = None
+
+    def update(self, prospect_id: int, values: Mapping[str, Any]) -> None:
+        if not values:
+            return
+        cols = ", ".join(f"{name} = ?" for name in values)
+        params = tuple(_store_value(n, v) for n, v in values.items()) + (prospect_id,)
+        self.conn.exec_driver_sql(f"UPDATE prospect SET {cols} WHERE id = ?", params)
+
+    def activity(
+        self,
+        prospect_id: int,
+        kind: str,
+        at: datetime,
+        note: str = "",
+        outcome: str = "",
+        from_grade: str | None = None,
+        to_grade: str | None = None,
+    ) -> int:
+        cursor = self.conn.exec_driver_sql(
+            "INSERT INTO activity (prospect_id, kind, at, note, outcome, from_grade, to_grade) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (prospect_id, str(kind), _ts(at), note, outcome, from_grade, to_grade),
+        )
+        activity_id = int(cursor.lastrowid or 0)
+        self.activities.append(activity_id)
+        return activity_id
+
+    def record(self, now: datetime) -> None:
+        data = json.dumps({"prospects": self.before, "activities": self.activities})
+        self.conn.exec_driver_sql(
+            "INSERT INTO journal (at, label, data) VALUES (?, ?, ?)", (_ts(now), self.label, data)
+        )
+
+
+def _name(raw: Mapping[str, Any]) -> str:
+    return str(raw["name"])
+
+
+def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
+    """Create a card and return its id. ``values`` are field names with parsed values."""
+    if not name or not name.strip():
+        raise InputError("a prospect needs a name")
+    unknown = [key for key in values if key not in FIELD_BY_NAME]
+    if unknown:
+        raise InputError(f"unknown field(s): {', '.join(unknown)}")
+    row: dict[str, Any] = {
+        "name": name.strip(), "kind": "person", "grade": Grade.C.value, "status": Status.LIVE.value,
+        "stage": Stage.TARGET.value, "money": Tri.UNKNOWN.value, "authority": Tri.UNKNOWN.value,
+        "need": Tri.UNKNOWN.value, "value": 0.0, "key_account": False,
+        "created_at": now, "graded_at": now,
+    }
+    for text_field in (s.name for s in FIELD_BY_NAME.values() if s.kind in ("text", "long")):
+        row.setdefault(text_field, "")
+    for spec in FIELD_BY_NAME.values():
+        if spec.kind == "bool":
+            row.setdefault(spec.name, False)
+    row.update({k: v for k, v in values.items() if v is not None})
+    if row["grade"] not in Grade.__members__:
+        raise InputError(f"invalid grade {row['grade']!r}: use A, B or C")
+    cols = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    with db.engine.begin() as conn:
+        cursor = conn.exec_driver_sql(
+            f"INSERT INTO prospect ({cols}) VALUES ({marks})",
+            tuple(_store_value(k, v) for k, v in row.items()),
+        )
+        prospect_id = int(cursor.lastrowid or 0)
+        change = _Change(conn, f"add {row['name']}")
+        change.created(prospect_id)
+        change.record(now)
+    return prospect_id
+
+
+def regrade(db: Database, now: datetime, prospect_id: int, grade: str) -> str:
+    """Set the grade (A/B/C). Same grade counts as a review ("keep"). Returns the old grade.
+
+    A closed card (customer, parked...) that is graded becomes live again.
+    """
+    new = Grade(grade)
+    with db.engine.begin() as conn:
+        change = _Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        old = str(raw["grade"])
+        reopened = raw["status"] != Status.LIVE
+        values: dict[str, Any] = {"grade": new.value, "graded_at": now, "reviewed_at": now}
+        if reopened:
+            values.update(status=Status.LIVE.value, closed_at=None)
+        change.update(prospect_id, values)
+        if old != new or reopened:
+            change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
+            change.label = f"regrade {_name(raw)} {old}→{new}"
+        else:
+            change.label = f"review {_name(raw)} (kept {new})"
+        change.record(now)
+    return old
+
+
+def log_touch(
+    db: Database,
+    now: datetime,
+    prospect_id: int,
+    kind: str,
+    note: str = "",
+    *,
+    outcome: str = "",
+    next_date: date | None = None,
+    next_action: str | None = None,
+    next_topic: str | None = None,
+    clear_next: bool = False,
+) -> int:
+    """Log a call/visit/message/...; optionally set the next step. Returns the activity id."""
+    try:
+        kind_ = ActivityKind(kind.strip().lower())
+    except ValueError:
+        raise InputError(
+            f"invalid kind {kind!r}: use call, visit, message, email, meeting or note"
+        ) from None
+    with db.engine.begin() as conn:
+        change = _Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        activity_id = change.activity(prospect_id, kind_, now, note=note, outcome=outcome)
+        values: dict[str, Any] = {"touched_at": now}
+        if clear_next:
+            values.update(next_date=None, next_action="")
+        if next_date is not None:
+            values["next_date"] = next_date
+        if next_action is not None:
+            values["next_action"] = next_action
+        if next_topic is not None:
+            values["next_topic"] = next_topic
+        change.update(prospect_id, values)
+        change.label = f"log {kind_} with {_name(raw)}"
+        change.record(now)
+    return activity_id
+
+
+def set_next_step(
+    db: Database,
+    now: datetime,
+    prospect_id: int,
+    next_date: date | None,
+    action: str | None = None,
+) -> None:
+    """Set (or clear, with None) the next-step date, and optionally the action."""
+    with db.engine.begin() as conn:
+        change = _Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        values: dict[str, Any] = {"next_date": next_date}
+        if action is not None:
+            values["next_action"] = action
+        change.update(prospect_id, values)
+        when = next_date.isoformat() if next_date else "none"
+        change.label = f"next step of {_name(raw)} → {when}"
+        change.record(now)
+
+
+def update_fields(db: Database, now: datetime, prospect_id: int, values: Mapping[str, Any]) -> list[str]:
+    """Edit fields (already parsed with :func:`fields.parse_field`). Returns the changed names.
+
+    Grade and status changes go through the same bookkeeping as regrade and won/drop.
+    """
+    for key in values:
+        if key not in FIELD_BY_NAME:
+            raise InputError(f"unknown field {key!r}")
+    if "name" in values and not str(values["name"]).strip():
+        raise InputError("Name cannot be empty")
+    with db.engine.begin() as conn:
+        change = _Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        typed = _typed(raw)
+        changed = {k: v for k, v in values.items() if typed.get(k) != v}
+        if not changed:
+            return []
+        extra: dict[str, Any] = {}
+        if "grade" in changed:
+            extra.update(graded_at=now, reviewed_at=now)
+            change.activity(prospect_id, ActivityKind.GRADE, now,
+                            from_grade=raw["grade"], to_grade=changed["grade"])
+        if "status" in changed:
+            extra["closed_at"] = None if changed["status"] == Status.LIVE else now
+            change.activity(prospect_id, ActivityKind.STATUS, now,
+                            note=f"{raw['status']} → {changed['status']}")
+        others = [k for k in changed if k not in ("grade", "status")]
+        if others:
+            labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in others)
+            change.activity(prospect_id, ActivityKind.EDIT, now, note=f"edited {labels}")
+        change.update(prospect_id, {**changed, **extra})
+        change.label = f"edit {_name(raw)}: {', '.join(changed)}"
+        change.record(now)
+    return list(changed)
+
+
+def set_status(
+    db: Database, now: datetime, prospect_id: int, status: str, *, value: float | None = None
+) -> str:
+    """Mark a card won (customer), parked, dropped, lost, or live again. Returns the old status."""
+    new = Status(status)
+    with db.engine.begin() as conn:
+        change = _Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        old = str(raw["status"])
+        values: dict[str, Any] = {
+            "status": new.value, "closed_at": None if new == Status.LIVE else now,
+        }
+        if new == Status.CUSTOMER:
+            values["stage"] = Stage.CUSTOMER.value
+            values["next_date"] = None
+        if value is not None:
+            values["value"] = value
+        change.update(prospect_id, values)
+        note = f"{old} → {new}"
+        if new == Status.CUSTOMER and value is not None:
+            note += f" ({value:,.0f})"
+        change.activity(prospect_id, ActivityKind.STATUS, now, note=note)
+        verb = {Status.CUSTOMER: "won", Status.LIVE: "reopen"}.get(new, new.value)
+        change.label = f"{verb} {_name(raw)}"
+        change.record(now)
+    return old
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    label: str
+    prospect_ids: tuple[int, ...]
+
+
+def last_change(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT label FROM journal ORDER BY id DESC LIMIT 1").scalar()
+
+
+def undo(db: Database) -> UndoResult | None:
+    """Reverse the most recent change (from the TUI or the CLI). None if nothing to undo."""
+    with db.engine.begin() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT id, label, data FROM journal ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        journal_id, label, data = row
+        payload = json.loads(data)
+        for activity_id in payload.get("activities", []):
+            conn.exec_driver_sql("DELETE FROM activity WHERE id = ?", (activity_id,))
+        ids: list[int] = []
+        for key, before in payload.get("prospects", {}).items():
+            prospect_id = int(key)
+            ids.append(prospect_id)
+            if before is None:
+                conn.exec_driver_sql("DELETE FROM activity WHERE prospect_id = ?", (prospect_id,))
+                conn.exec_driver_sql("DELETE FROM prospect WHERE id = ?", (prospect_id,))
+                continue
+            cols = [c for c in before if c != "id"]
+            conn.exec_driver_sql(
+                f"UPDATE prospect SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                tuple(before[c] for c in cols) + (prospect_id,),
+            )
+        conn.exec_driver_sql("DELETE FROM journal WHERE id = ?", (journal_id,))
+    return UndoResult(label, tuple(ids))

@@ -1,0 +1,158 @@
+"""A column of cards drawn with Textual's line API: only visible lines are rendered.
+
+However many prospects a column holds, it is one widget; each card is a fixed number of
+lines, so the card under any screen line is found by arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..store import CardRow
+from .card_render import card_height, render_card
+
+
+class CardColumn(ScrollView, can_focus=False):
+    """One board column: a virtual, scrollable stack of cards with one selected card."""
+
+    DEFAULT_CSS = """
+    CardColumn { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    """
+
+    @dataclass
+    class Clicked(Message):
+        """A card was clicked (``chain`` 2 means double-click)."""
+
+        column: CardColumn
+        index: int
+        chain: int
+
+    def __init__(self, key: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.key = key
+        self.cards: list[CardRow] = []
+        self.selected = 0
+        self.active = False
+        self.compact = False
+        self.today = date.today()
+        self._cache: dict[tuple[int, int, bool, bool, bool], list[Strip]] = {}
+
+    # ------------------------------------------------------------------ data
+    def set_cards(self, cards: list[CardRow], today: date, *, keep_id: int | None = None) -> None:
+        """Replace the cards; keep the selection on ``keep_id`` if it is still here."""
+        self.cards = cards
+        self.today = today
+        self._cache.clear()
+        if keep_id is not None:
+            index = self.index_of(keep_id)
+            if index is not None:
+                self.selected = index
+        self.selected = max(0, min(self.selected, len(cards) - 1))
+        self._update_size()
+        self.refresh()
+
+    def index_of(self, prospect_id: int) -> int | None:
+        for index, card in enumerate(self.cards):
+            if card.id == prospect_id:
+                return index
+        return None
+
+    @property
+    def current(self) -> CardRow | None:
+        return self.cards[self.selected] if self.cards else None
+
+    @property
+    def card_lines(self) -> int:
+        return card_height(self.compact)
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self._cache.clear()
+            self._update_size()
+            self.refresh()
+
+    def set_active(self, active: bool) -> None:
+        if active != self.active:
+            self.active = active
+            self._cache.clear()
+            self.refresh()
+
+    def _update_size(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.cards) * self.card_lines)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self._update_size()
+        self.scroll_to_selected()
+
+    # ------------------------------------------------------------------ moving
+    def select(self, index: int) -> None:
+        if not self.cards:
+            return
+        index = max(0, min(index, len(self.cards) - 1))
+        if index != self.selected:
+            self._cache.clear()
+            self.selected = index
+            self.refresh()
+        self.scroll_to_selected()
+
+    def move(self, delta: int) -> None:
+        self.select(self.selected + delta)
+
+    @property
+    def page_cards(self) -> int:
+        return max(1, self.size.height // self.card_lines)
+
+    def scroll_to_selected(self) -> None:
+        if not self.cards:
+            return
+        height = self.card_lines
+        region = Region(0, self.selected * height, max(1, self.size.width), height)
+        self.scroll_to_region(region, animate=False, force=True)
+
+    # ------------------------------------------------------------------ drawing
+    def _strips_for(self, index: int, width: int) -> list[Strip]:
+        selected = index == self.selected
+        key = (index, width, selected, self.active, self.compact)
+        strips = self._cache.get(key)
+        if strips is None:
+            card = self.cards[index]
+            lines = render_card(card, width, self.today, compact=self.compact,
+                                selected=selected, active=self.active)
+            console = self.app.console
+            strips = [
+                Strip(list(line.render(console)), line.cell_len).adjust_cell_length(width)
+                for line in lines
+            ]
+            if len(self._cache) > 400:
+                self._cache.clear()
+            self._cache[key] = strips
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = y + self.scroll_offset.y
+        index, row = divmod(line, self.card_lines)
+        if index >= len(self.cards) or width <= 0:
+            return Strip([Segment(" " * max(0, width), Style())], max(0, width))
+        return self._strips_for(index, width)[row]
+
+    # ------------------------------------------------------------------ mouse
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (offset.y + self.scroll_offset.y) // self.card_lines
+        if 0 <= index < len(self.cards):
+            event.stop()
+            self.post_message(self.Clicked(self, index, event.chain))

@@ -1,0 +1,304 @@
+"""Headless Pilot tests of the board: press keys, check the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from salesdesk import store
+from salesdesk.app import SalesDeskApp, make_app
+from salesdesk.config import Settings
+from salesdesk.db import Database
+from salesdesk.screens.board import BoardScreen
+from salesdesk.screens.prospect import ProspectScreen
+from tests.conftest import NOW, TODAY
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def ids(db: Database) -> dict[str, int]:
+    """Three live cards and one customer; 'Overdue Ann' is the most urgent A."""
+    found = {
+        "ann": store.add_prospect(db, NOW, "Overdue Ann", company="Acme", grade="A",
+                                  next_date=TODAY - timedelta(days=2), next_action="call"),
+        "bob": store.add_prospect(db, NOW, "Bob Fresh", company="Bluebird", grade="A",
+                                  next_date=TODAY + timedelta(days=5)),
+        "wang": store.add_prospect(db, NOW, "王伟", company="华信科技", grade="B",
+                                   notes="喜欢下午联系"),
+        "cara": store.add_prospect(db, NOW, "Cara Customer", grade="C"),
+    }
+    store.set_status(db, NOW, found["cara"], "customer", value=9000)
+    return found
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database) -> Iterator[SalesDeskApp]:
+    yield make_app(settings, db)
+
+
+def board(app: SalesDeskApp) -> BoardScreen:
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    return screen
+
+
+def fields(db: Database, prospect_id: int) -> dict[str, Any]:
+    return store.get_prospect(db, prospect_id, TODAY).fields
+
+
+async def test_opens_with_top_card_of_column_a_selected(app: SalesDeskApp, ids: dict[str, int]) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = board(app)
+        assert screen.col == 0
+        assert screen.current is not None and screen.current.id == ids["ann"]
+        assert [c.name for c in screen.columns[0].cards] == ["Overdue Ann", "Bob Fresh"]
+        assert [c.name for c in screen.columns[1].cards] == ["王伟"]
+
+
+async def test_regrade_persists_moves_column_and_keeps_selection(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "c")  # Bob Fresh: A -> C
+        await pilot.pause()
+        assert fields(db, ids["bob"])["grade"] == "C"
+        screen = board(app)
+        assert screen.col == 2
+        assert screen.current is not None and screen.current.id == ids["bob"]
+        timeline = store.get_prospect(db, ids["bob"], TODAY).activities
+        assert (timeline[0].kind, timeline[0].from_grade, timeline[0].to_grade) == ("grade", "A", "C")
+
+
+async def test_moving_between_columns_with_hjkl(app: SalesDeskApp, ids: dict[str, int]) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        screen = board(app)
+        assert screen.col == 1 and screen.current is not None
+        assert screen.current.id == ids["wang"]
+        await pilot.press("h", "j")
+        assert screen.col == 0 and screen.current is not None
+        assert screen.current.id == ids["bob"]
+
+
+async def test_log_a_call_in_three_keystrokes(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t", "c")
+        await pilot.press(*"Talked price")
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = store.get_prospect(db, ids["ann"], TODAY)
+        assert detail.activities[0].kind == "call"
+        assert detail.activities[0].note == "Talked price"
+        assert detail["touched_at"] == NOW
+        # The overdue step was done by this touch: the form started empty, so it is cleared.
+        assert detail["next_date"] is None
+
+
+async def test_log_touch_with_next_step_and_bad_date_keeps_text(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t", "v")
+        await pilot.press(*"Visited")
+        await pilot.press("tab", *"nonsense", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert "invalid date" in str(form.query_one("#e-next_date").render())
+        assert form.query_one("#f-note").value == "Visited"  # type: ignore[attr-defined]
+        assert store.get_prospect(db, ids["ann"], TODAY).activities == ()
+        form.query_one("#f-next_date").value = "fri"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = store.get_prospect(db, ids["ann"], TODAY)
+        assert detail.activities[0].kind == "visit"
+        assert detail["next_date"] == TODAY + timedelta(days=2)  # Wed -> Fri
+
+
+async def test_filter_as_you_type_matches_chinese_notes(
+    app: SalesDeskApp, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"下午")
+        await pilot.pause(0.3)
+        screen = board(app)
+        assert [c.id for c in screen.cards] == [ids["wang"]]
+        assert screen.col == 1
+        await pilot.press("enter")
+        assert app.focused is None  # back on the board, filter kept
+        assert screen.filter_text == "下午"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.filter_text == ""
+        assert len(screen.cards) == 3
+
+
+async def test_undo_reverses_changes_repeatedly(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b")  # Ann A -> B
+        await pilot.pause()
+        await pilot.press("t", "c", *"hi", "enter")
+        await pilot.pause()
+        assert fields(db, ids["ann"])["grade"] == "B"
+        await pilot.press("u")
+        await pilot.pause()
+        kinds = [a.kind for a in store.get_prospect(db, ids["ann"], TODAY).activities]
+        assert kinds == ["grade"]
+        assert fields(db, ids["ann"])["grade"] == "B"
+        await pilot.press("u")
+        await pilot.pause()
+        assert fields(db, ids["ann"])["grade"] == "A"
+        assert board(app).current is not None and board(app).current.id == ids["ann"]
+
+
+async def test_new_prospect_form(app: SalesDeskApp, db: Database, ids: dict[str, int]) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.press("enter")  # empty name: inline message, nothing saved
+        await pilot.pause()
+        assert "needs a name" in str(app.screen.query_one("#e-name").render())
+        await pilot.press(*"[bold]Ltd[/]", "tab", *"李氏公司")
+        app.screen.query_one("#f-grade").value = "A"  # type: ignore[attr-defined]
+        app.screen.query_one("#f-value").value = "12k"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        cards = store.list_cards(db, TODAY, search="Ltd")
+        assert len(cards) == 1
+        new = cards[0]
+        assert (new.name, new.company, new.grade.value, new.value) == ("[bold]Ltd[/]", "李氏公司", "A", 12000)
+        assert board(app).current is not None and board(app).current.id == new.id
+
+
+async def test_edit_a_field_in_the_card_detail(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ProspectScreen)
+        phone = detail.query_one("#field-phone")
+        phone.focus()
+        phone.value = "13800138000"  # type: ignore[attr-defined]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert fields(db, ids["ann"])["phone"] == "13800138000"
+        value = detail.query_one("#field-value")
+        value.focus()
+        value.value = "lots"  # type: ignore[attr-defined]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert "invalid amount" in str(detail.query_one("#err-value").render())
+        assert value.value == "lots"  # type: ignore[attr-defined]
+        await pilot.press("escape")  # first escape warns, keeps the screen
+        await pilot.pause()
+        assert app.screen is detail
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert fields(db, ids["ann"])["value"] == 0
+
+
+async def test_drop_asks_to_confirm(app: SalesDeskApp, db: Database, ids: dict[str, int]) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x", "n")
+        await pilot.pause()
+        assert fields(db, ids["ann"])["status"] == "live"
+        await pilot.press("x", "y")
+        await pilot.pause()
+        assert fields(db, ids["ann"])["status"] == "dropped"
+        assert all(c.id != ids["ann"] for c in board(app).cards)
+        await pilot.press("u")
+        await pilot.pause()
+        assert fields(db, ids["ann"])["status"] == "live"
+
+
+async def test_next_date_key(app: SalesDeskApp, db: Database, ids: dict[str, int]) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        app.screen.query_one("#f-next_date").value = "+3d"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert fields(db, ids["ann"])["next_date"] == TODAY + timedelta(days=3)
+
+
+async def test_closed_view_shows_customers(app: SalesDeskApp, ids: dict[str, int]) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        screen = board(app)
+        assert [c.id for c in screen.columns[0].cards] == [ids["cara"]]
+        await pilot.press("o")
+        assert len(screen.cards) == 3
+
+
+async def test_empty_board_explains_what_to_do(app: SalesDeskApp, db: Database) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        empty = app.screen.query_one("#empty")
+        assert empty.display
+        assert "Press  n" in str(empty.render())
+        await pilot.press("D")
+        await pilot.pause()
+        assert store.count_prospects(db) == 120
+        assert not empty.display
+
+
+async def test_help_lists_every_described_binding(app: SalesDeskApp, ids: dict[str, int]) -> None:
+    from salesdesk import keys
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from rich.console import Console
+
+        console = Console(record=True, width=100, file=open("/dev/null", "w"))  # noqa: SIM115
+        for table in app.screen.tables:  # type: ignore[attr-defined]
+            console.print(table)
+        text = console.export_text()
+        for binding in keys.BOARD:
+            assert binding.description in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_mouse_click_selects_and_double_click_opens(app: SalesDeskApp, ids: dict[str, int]) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#col-1", offset=(5, 2))
+        screen = board(app)
+        assert screen.col == 1 and screen.current is not None
+        assert screen.current.id == ids["wang"]
+        await pilot.click("#col-1", offset=(5, 2), times=2)
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectScreen)
+
+
+async def test_board_mounts_a_fixed_number_of_widgets(settings: Settings, db: Database) -> None:
+    from salesdesk.demo import fill_demo
+
+    fill_demo(db, TODAY, 3000)
+    async with make_app(settings, db).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        widgets = len(list(pilot.app.screen.walk_children()))
+        assert widgets < 40
+        assert sum(len(c.cards) for c in board(pilot.app).columns) > 1000
