@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future
 from datetime import date, datetime
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from . import keys
+from . import keys, store
 from .config import Settings
 from .db import Database, open_database
+
+Prefetched = tuple[date, "Future[list[store.CardRow]]"]
 
 
 class SalesDeskApp(App[None]):
@@ -21,10 +24,23 @@ class SalesDeskApp(App[None]):
     BINDINGS = keys.APP
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, settings: Settings, database: Database | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database | None = None,
+        prefetched: Prefetched | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.db = database if database is not None else open_database(settings.db_path)
+        self._prefetched = prefetched
+
+    def take_prefetched(self) -> list[store.CardRow] | None:
+        """The live cards read while the app started, if still for today (used once)."""
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is None or prefetched[0] != self.today():
+            return None
+        return prefetched[1].result()
 
     # The clock is a parameter: tests and $SALESDESK_NOW fix it.
     def now(self) -> datetime:
@@ -68,10 +84,14 @@ class SalesDeskApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def make_app(settings: Settings, database: Database | None = None) -> SalesDeskApp:
+def make_app(
+    settings: Settings, database: Database | None = None, prefetched: Prefetched | None = None
+) -> SalesDeskApp:
     """Build the app (the CLI and the tests use this same factory)."""
-    return SalesDeskApp(settings, database)
+    return SalesDeskApp(settings, database, prefetched)
 
 
-def run_app(settings: Settings) -> None:
-    make_app(settings).run()
+def run_app(
+    settings: Settings, database: Database | None = None, prefetched: Prefetched | None = None
+) -> None:
+    make_app(settings, database, prefetched).run()

@@ -24,7 +24,7 @@ from . import store
 from .config import Settings, default_db_path, demo_db_path, system_clock
 from .dates import parse_date, parse_optional_date, short_date
 from .db import Database, open_database
-from .errors import InputError, SalesDeskError
+from .errors import InputError, SalesDeskError, busy_message
 from .fields import parse_money
 from .grading import parse_grade
 from .models import Status
@@ -41,8 +41,11 @@ app = typer.Typer(
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Database file (default: your data folder, or $SALESDESK_DB).",
-                 show_default=False),
+    typer.Option(
+        "--db",
+        help="Database file (default: your data folder, or $SALESDESK_DB).",
+        show_default=False,
+    ),
 ]
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,6 +73,11 @@ def handles_errors(func: F) -> F:
             return func(*args, **kwargs)
         except SalesDeskError as exc:
             raise fail(exc.message, exc.exit_code) from None
+        except Exception as exc:
+            busy = busy_message(exc)
+            if busy is None:
+                raise
+            raise fail(busy, 2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -120,11 +128,21 @@ def main_callback(
             from .demo import fill_demo
 
             fill_demo(database, _today())
+        # Read the board's cards in a thread while Textual is imported and starts up.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            today = _today()
+            first_cards = pool.submit(store.list_cards, database, today)
+            from .app import run_app
+
+            run_app(
+                Settings(db_path=path, clock=system_clock),
+                database,
+                prefetched=(today, first_cards),
+            )
     finally:
         database.close()
-    from .app import run_app
-
-    run_app(Settings(db_path=path, clock=system_clock))
 
 
 # --------------------------------------------------------------------------- output
@@ -181,9 +199,15 @@ GRADE_STYLE = {"A": "bold red", "B": "bold yellow", "C": "bold green"}
 def _cards_table(cards: list[store.CardRow], today: date) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
     for name, kwargs in (
-        ("ID", {"justify": "right"}), ("G", {}), ("Name", {"ratio": 3}),
-        ("Company", {"ratio": 3}), ("Next", {}), ("Action", {"ratio": 2}),
-        ("Touch", {"justify": "right"}), ("MAN", {}), ("Value", {"justify": "right"}),
+        ("ID", {"justify": "right"}),
+        ("G", {}),
+        ("Name", {"ratio": 3}),
+        ("Company", {"ratio": 3}),
+        ("Next", {}),
+        ("Action", {"ratio": 2}),
+        ("Touch", {"justify": "right"}),
+        ("MAN", {}),
+        ("Value", {"justify": "right"}),
         ("Flags", {}),
     ):
         table.add_column(name, no_wrap=True, overflow="ellipsis", **kwargs)
@@ -191,11 +215,16 @@ def _cards_table(cards: list[store.CardRow], today: date) -> Table:
         next_style = "bold red" if card.overdue else ""
         grade = card.grade.value if card.status == Status.LIVE else card.status
         table.add_row(
-            str(card.id), Text(grade, style=GRADE_STYLE.get(grade, "dim")),
-            literal_line(card.name), literal_line(card.company),
+            str(card.id),
+            Text(grade, style=GRADE_STYLE.get(grade, "dim")),
+            literal_line(card.name),
+            literal_line(card.company),
             Text(short_date(card.next_date, today), style=next_style),
-            literal_line(card.next_action), f"{card.days_since_touch}d", card.man,
-            _money(card.value), Text(_flags(card), style="red" if card.overdue else "yellow"),
+            literal_line(card.next_action),
+            f"{card.days_since_touch}d",
+            card.man,
+            _money(card.value),
+            Text(_flags(card), style="red" if card.overdue else "yellow"),
         )
     return table
 
@@ -214,16 +243,23 @@ def add(
     area: Annotated[str, typer.Option(help="Area or district (groups visits).")] = "",
     grade: Annotated[str, typer.Option(help="A, B or C.")] = "C",
     value: Annotated[str, typer.Option(help="Estimated deal value, e.g. 12000 or 12k.")] = "",
-    next: Annotated[str, typer.Option("--next", help="Next-step date (fri, +3d, 2026-12-01).")] = "",
+    next: Annotated[
+        str, typer.Option("--next", help="Next-step date (fri, +3d, 2026-12-01).")
+    ] = "",
     action: Annotated[str, typer.Option(help="Next action.")] = "",
     db: DbOption = None,
 ) -> None:
     """Add a prospect and print its id."""
     today = _today()
     values: dict[str, Any] = {
-        "company": company.strip(), "phone": phone.strip(), "email": email.strip(),
-        "area": area.strip(), "grade": parse_grade(grade).value, "value": parse_money(value),
-        "next_date": parse_optional_date(next, today), "next_action": action.strip(),
+        "company": company.strip(),
+        "phone": phone.strip(),
+        "email": email.strip(),
+        "area": area.strip(),
+        "grade": parse_grade(grade).value,
+        "value": parse_money(value),
+        "next_date": parse_optional_date(next, today),
+        "next_action": action.strip(),
     }
     if not name.strip():
         raise InputError("a prospect needs a name")
@@ -240,7 +276,9 @@ def list_(
     status: Annotated[
         str | None, typer.Option(help="live (default), customer, parked, dropped, lost or all.")
     ] = None,
-    due: Annotated[bool, typer.Option("--due", help="Only cards due for review or overdue.")] = False,
+    due: Annotated[
+        bool, typer.Option("--due", help="Only cards due for review or overdue.")
+    ] = False,
     search: Annotated[str | None, typer.Option(help="Text in name, company, notes...")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
     db: DbOption = None,
@@ -343,7 +381,9 @@ def grade(
     value = parse_grade(new_grade)
     with _open(ctx, db) as database:
         old = store.regrade(database, _now(), prospect_id, value)
-    typer.echo(f"{prospect_id}: {old} → {value}" if old != value else f"{prospect_id}: kept {value}")
+    typer.echo(
+        f"{prospect_id}: {old} → {value}" if old != value else f"{prospect_id}: kept {value}"
+    )
 
 
 @app.command()
@@ -351,7 +391,9 @@ def grade(
 def log(
     ctx: typer.Context,
     prospect_id: Annotated[int, typer.Argument(metavar="ID")],
-    kind: Annotated[str, typer.Option(help="call, visit, message, email, meeting or note.")] = "call",
+    kind: Annotated[
+        str, typer.Option(help="call, visit, message, email, meeting or note.")
+    ] = "call",
     note: Annotated[str, typer.Option(help="What happened.")] = "",
     outcome: Annotated[str, typer.Option(help="Outcome.")] = "",
     next: Annotated[str | None, typer.Option("--next", help="Next-step date.")] = None,
@@ -362,8 +404,17 @@ def log(
     """Log a touch (call, visit, ...) and optionally set the next step."""
     next_date = parse_date(next, _today()) if next else None
     with _open(ctx, db) as database:
-        store.log_touch(database, _now(), prospect_id, kind, note, outcome=outcome,
-                        next_date=next_date, next_action=action, next_topic=topic)
+        store.log_touch(
+            database,
+            _now(),
+            prospect_id,
+            kind,
+            note,
+            outcome=outcome,
+            next_date=next_date,
+            next_action=action,
+            next_topic=topic,
+        )
     typer.echo(f"{prospect_id}: logged {kind.strip().lower()}")
 
 
@@ -450,16 +501,24 @@ def demo(
             )
         if existing:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            kept = backup_file(database.path, database.path.with_name(
-                f"{database.path.name}.before-demo-{stamp}.bak"))
+            kept = backup_file(
+                database.path,
+                database.path.with_name(f"{database.path.name}.before-demo-{stamp}.bak"),
+            )
             typer.echo(f"backup of the old data: {kept}")
         if prospects >= 5_000 and sys.stderr.isatty():
             from rich.progress import Progress
 
             with Progress(console=_err(), transient=True) as bar:
                 task = bar.add_task("demo data", total=prospects)
-                fill_demo(database, _today(), prospects, seed=seed, replace=bool(existing),
-                          progress=lambda n: bar.advance(task, n))
+                fill_demo(
+                    database,
+                    _today(),
+                    prospects,
+                    seed=seed,
+                    replace=bool(existing),
+                    progress=lambda n: bar.advance(task, n),
+                )
         else:
             fill_demo(database, _today(), prospects, seed=seed, replace=bool(existing))
     typer.echo(f"added {prospects} demo prospects")

@@ -35,7 +35,9 @@ def system_clock() -> datetime:
         except ValueError:
             from .errors import InputError
 
-            raise InputError(f"invalid {NOW_ENV} {fixed!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+            raise InputError(
+                f"invalid {NOW_ENV} {fixed!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            ) from None
     return datetime.now().replace(microsecond=0)
 
 

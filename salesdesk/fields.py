@@ -95,7 +95,9 @@ def parse_money(text: str) -> float:
     try:
         amount = float(raw) * factor
     except ValueError:
-        raise InputError(f"invalid amount {text.strip()!r}: use a number like 12000 or 12k") from None
+        raise InputError(
+            f"invalid amount {text.strip()!r}: use a number like 12000 or 12k"
+        ) from None
     if amount < 0 or amount != amount or amount == float("inf"):
         raise InputError(f"invalid amount {text.strip()!r}: must be zero or more")
     return amount

@@ -62,10 +62,10 @@ def review_due(grade: Grade, last_looked: date | None, today: date) -> bool:
 
 
 # Urgency weights, in the spirit of taskwarrior's urgency coefficients.
-W_OVERDUE = 10.0  # next-step date has passed
+W_OVERDUE = 100.0  # next-step date has passed: a promise missed outranks everything
 W_OVERDUE_PER_DAY = 0.5  # ...plus this per day overdue
 W_OVERDUE_CAP = 5.0
-W_PAST_WINDOW = 8.0  # graded longer ago than the grade's window
+W_PAST_WINDOW = 40.0  # graded longer ago than the grade's window: regrade it
 W_PAST_WINDOW_PER_DAY = 0.2
 W_PAST_WINDOW_CAP = 4.0
 W_DUE_TODAY = 6.0  # next step is today
@@ -73,11 +73,11 @@ W_DUE_SOON = 2.0  # next step within the next 3 days
 W_REVIEW_DUE = 3.0  # due for a look under the A/B/C rhythm
 W_GRADE: dict[Grade, float] = {Grade.A: 6.0, Grade.B: 3.0, Grade.C: 1.0}
 W_STALE_PER_DAY = 0.1  # days since the last touch...
-W_STALE_CAP = 4.0  # ...capped at 40 days
+W_STALE_CAP = 1.5  # ...capped at 15 days, so staleness never overturns a grade
 W_KEY_ACCOUNT = 1.0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CardFacts:
     """The plain facts about a live card that the urgency rules need."""
 
@@ -90,7 +90,7 @@ class CardFacts:
     key_account: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Urgency:
     """A card's urgency score and the parts it is made of (shown in the card detail).
 
@@ -127,10 +127,33 @@ class Urgency:
 
 def urgency(facts: CardFacts, today: date) -> Urgency:
     """Score a card: overdue next steps and past-window cards first, then grade, then staleness."""
+    return score(
+        facts.grade,
+        facts.graded_on,
+        facts.last_looked,
+        facts.touched_on,
+        facts.created_on,
+        facts.next_date,
+        facts.key_account,
+        today,
+    )
+
+
+def score(
+    grade: Grade,
+    graded_on: date,
+    last_looked: date | None,
+    touched_on: date | None,
+    created_on: date,
+    next_date: date | None,
+    key_account: bool,
+    today: date,
+) -> Urgency:
+    """:func:`urgency` from plain values (the board scores every card with this)."""
     parts: list[tuple[str, int, float]] = []
     overdue_days = 0
-    if facts.next_date is not None:
-        delta = (facts.next_date - today).days
+    if next_date is not None:
+        delta = (next_date - today).days
         if delta < 0:
             overdue_days = -delta
             extra = min(W_OVERDUE_CAP, W_OVERDUE_PER_DAY * overdue_days)
@@ -139,18 +162,25 @@ def urgency(facts: CardFacts, today: date) -> Urgency:
             parts.append(("today", 0, W_DUE_TODAY))
         elif delta <= 3:
             parts.append(("soon", delta, W_DUE_SOON))
-    past = (today - facts.graded_on).days - WINDOW_DAYS[facts.grade]
+    past = (today - graded_on).days - WINDOW_DAYS[grade]
     if past > 0:
-        parts.append(("past_window", past, W_PAST_WINDOW + min(W_PAST_WINDOW_CAP,
-                                                               W_PAST_WINDOW_PER_DAY * past)))
-    due = review_due(facts.grade, facts.last_looked, today)
+        parts.append(
+            (
+                "past_window",
+                past,
+                W_PAST_WINDOW + min(W_PAST_WINDOW_CAP, W_PAST_WINDOW_PER_DAY * past),
+            )
+        )
+    due = last_looked is None or (today - last_looked).days >= REVIEW_EVERY_DAYS[grade]
     if due:
         parts.append(("review", 0, W_REVIEW_DUE))
-    parts.append(("grade", 0, W_GRADE[facts.grade]))
-    stale_days = max(0, (today - (facts.touched_on or facts.created_on)).days)
-    if stale_days:
+    parts.append(("grade", 0, W_GRADE[grade]))
+    stale_days = (today - (touched_on or created_on)).days
+    if stale_days > 0:
         parts.append(("stale", stale_days, min(W_STALE_CAP, W_STALE_PER_DAY * stale_days)))
-    if facts.key_account:
+    else:
+        stale_days = 0
+    if key_account:
         parts.append(("key", 0, W_KEY_ACCOUNT))
-    score = round(sum(points for _, _, points in parts), 2)
-    return Urgency(score, tuple(parts), overdue_days, past > 0, due, stale_days, facts.grade)
+    total = round(sum([points for _, _, points in parts]), 2)
+    return Urgency(total, tuple(parts), overdue_days, past > 0, due, stale_days, grade)

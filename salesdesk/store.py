@@ -17,9 +17,9 @@ from sqlalchemy import Connection
 from .db import Database
 from .errors import InputError, NotFound
 from .fields import FIELD_BY_NAME
-from .grading import CardFacts, Grade, Urgency, urgency
+from .grading import Grade, Urgency, score
 from .man import Tri, man_case
-from .models import ActivityKind, Stage, Status
+from .models import TOUCH_KINDS, ActivityKind, Stage, Status
 
 DEFAULT_POOL_TARGET = 50
 SETTINGS_DEFAULTS: dict[str, str] = {"pool_target": str(DEFAULT_POOL_TARGET)}
@@ -33,13 +33,14 @@ _CARD_COLUMNS = (
 
 
 _GRADES = {g.value: g for g in Grade}
+_fromiso = date.fromisoformat
 
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CardRow:
     """What a board card (or a `list` line) needs: plain values plus the urgency."""
 
@@ -113,22 +114,66 @@ class BoardSummary:
 
 
 def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
-    (pid, name, company, grade, status, next_date, next_action, touched, graded, reviewed,
-     created, money, authority, need, value, key_account, area) = row
+    (
+        pid,
+        name,
+        company,
+        grade,
+        status,
+        next_date,
+        next_action,
+        touched,
+        graded,
+        reviewed,
+        created,
+        money,
+        authority,
+        need,
+        value,
+        key_account,
+        area,
+    ) = row
     grade_ = _GRADES[grade]
-    graded_on = _day(graded) or today
-    reviewed_on = _day(reviewed)
+    graded_on = _fromiso(graded) if graded else today
+    reviewed_on = _fromiso(reviewed) if reviewed else None
     last_looked = max(graded_on, reviewed_on) if reviewed_on else graded_on
-    next_on = _day(next_date)
-    touched_on = _day(touched)
-    created_on = _day(created) or today
-    facts = CardFacts(grade_, graded_on, last_looked, touched_on, created_on, next_on,
-                      bool(key_account))
+    next_on = _fromiso(next_date) if next_date else None
+    touched_on = _fromiso(touched) if touched else None
+    created_on = _fromiso(created) if created else today
     return CardRow(
-        pid, name, company, grade_, status, next_on, next_action, touched_on, graded_on,
-        reviewed_on, created_on, man_case(money, authority, need),
-        float(value or 0), bool(key_account), area, urgency(facts, today),
+        pid,
+        name,
+        company,
+        grade_,
+        status,
+        next_on,
+        next_action,
+        touched_on,
+        graded_on,
+        reviewed_on,
+        created_on,
+        man_case(money, authority, need),
+        float(value or 0),
+        bool(key_account),
+        area,
+        score(
+            grade_,
+            graded_on,
+            last_looked,
+            touched_on,
+            created_on,
+            next_on,
+            bool(key_account),
+            today,
+        ),
     )
+
+
+_SEARCH_COLUMNS = ("name", "company", "phone", "email", "area", "tags", "notes")
+
+
+def _fold(value: str | None) -> str:
+    return value.casefold() if value else ""
 
 
 def _like(text: str) -> str:
@@ -136,9 +181,9 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def urgency_key(card: CardRow) -> tuple[float, str, int]:
-    """Sort key for urgency order: highest score first, then name, then id."""
-    return (-card.urgency.score, card.name.casefold(), card.id)
+def urgency_key(card: CardRow) -> tuple[float, int]:
+    """Sort key for urgency order: highest score first, then the oldest card (lowest id)."""
+    return (-card.urgency.score, card.id)
 
 
 def list_cards(
@@ -165,18 +210,32 @@ def list_cards(
     if grade:
         where.append("grade = ?")
         params.append(str(grade))
+    fold = False
     if search and search.strip():
-        terms = search.split()
-        for term in terms:
+        for term in search.split():
+            # SQLite's LIKE folds only ASCII case; for other cased letters (É, Ö, Я) compare
+            # casefolded text through a Python function, only when the term needs it.
+            needs_fold = not term.isascii() and term.casefold() != term.upper()
+            fold = fold or needs_fold
+            col = "sd_fold({})" if needs_fold else "{}"
+            pattern = _like(term.casefold() if needs_fold else term)
             where.append(
-                "(name LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\' OR phone LIKE ? ESCAPE '\\'"
-                " OR email LIKE ? ESCAPE '\\' OR area LIKE ? ESCAPE '\\' OR tags LIKE ? ESCAPE '\\'"
-                " OR notes LIKE ? ESCAPE '\\')"
+                "("
+                + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in _SEARCH_COLUMNS)
+                + ")"
             )
-            params.extend([_like(term)] * 7)
+            params.extend([pattern] * len(_SEARCH_COLUMNS))
     sql = f"SELECT {_CARD_COLUMNS} FROM prospect WHERE {' AND '.join(where)}"
     with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(sql, tuple(params)).fetchall()
+        # The board's hot path: straight to the DB-API cursor, no result-processing layer.
+        raw = conn.connection.dbapi_connection
+        if fold:
+            raw.create_function("sd_fold", 1, _fold, deterministic=True)  # type: ignore[union-attr]
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        try:
+            rows = cursor.execute(sql, tuple(params)).fetchall()
+        finally:
+            cursor.close()
     cards = [_card_from_row(row, today) for row in rows]
     if due_only:
         cards = [c for c in cards if c.review_due or c.overdue]
@@ -185,6 +244,8 @@ def list_cards(
 
 
 def get_card(db: Database, prospect_id: int, today: date) -> CardRow:
+    if not 0 < prospect_id <= MAX_ID:
+        raise NotFound(f"no prospect with id {prospect_id}")
     with db.engine.connect() as conn:
         row = conn.exec_driver_sql(
             f"SELECT {_CARD_COLUMNS} FROM prospect WHERE id = ?", (prospect_id,)
@@ -194,7 +255,12 @@ def get_card(db: Database, prospect_id: int, today: date) -> CardRow:
     return _card_from_row(row, today)
 
 
+MAX_ID = 2**63 - 1
+
+
 def _raw_prospect(conn: Connection, prospect_id: int) -> dict[str, Any] | None:
+    if not 0 < prospect_id <= MAX_ID:
+        return None
     result = conn.exec_driver_sql("SELECT * FROM prospect WHERE id = ?", (prospect_id,))
     row = result.fetchone()
     return dict(zip(result.keys(), row, strict=True)) if row else None
@@ -228,8 +294,7 @@ def get_prospect(db: Database, prospect_id: int, today: date) -> ProspectDetail:
         ).fetchall()
     card = get_card(db, prospect_id, today)
     activities = tuple(
-        ActivityRow(a[0], a[1], datetime.fromisoformat(a[2]), a[3], a[4], a[5], a[6])
-        for a in acts
+        ActivityRow(a[0], a[1], datetime.fromisoformat(a[2]), a[3], a[4], a[5], a[6]) for a in acts
     )
     return ProspectDetail(prospect_id, _typed(raw), card.urgency, activities)
 
@@ -280,7 +345,7 @@ def set_setting(db: Database, key: str, value: str) -> None:
     if key not in SETTINGS_DEFAULTS:
         raise InputError(f"unknown setting {key!r}: known are {', '.join(SETTINGS_DEFAULTS)}")
     if key == "pool_target":
-        if not value.strip().isdigit() or not 1 <= int(value) <= 100_000:
+        if not value.strip().isdecimal() or not 1 <= int(value) <= 100_000:
             raise InputError(f"invalid pool target {value!r}: use a whole number from 1")
         value = str(int(value))
     with db.engine.begin() as conn:
@@ -377,10 +442,18 @@ def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
     if unknown:
         raise InputError(f"unknown field(s): {', '.join(unknown)}")
     row: dict[str, Any] = {
-        "name": name.strip(), "kind": "person", "grade": Grade.C.value, "status": Status.LIVE.value,
-        "stage": Stage.TARGET.value, "money": Tri.UNKNOWN.value, "authority": Tri.UNKNOWN.value,
-        "need": Tri.UNKNOWN.value, "value": 0.0, "key_account": False,
-        "created_at": now, "graded_at": now,
+        "name": name.strip(),
+        "kind": "person",
+        "grade": Grade.C.value,
+        "status": Status.LIVE.value,
+        "stage": Stage.TARGET.value,
+        "money": Tri.UNKNOWN.value,
+        "authority": Tri.UNKNOWN.value,
+        "need": Tri.UNKNOWN.value,
+        "value": 0.0,
+        "key_account": False,
+        "created_at": now,
+        "graded_at": now,
     }
     for text_field in (s.name for s in FIELD_BY_NAME.values() if s.kind in ("text", "long")):
         row.setdefault(text_field, "")
@@ -444,6 +517,8 @@ def log_touch(
     """Log a call/visit/message/...; optionally set the next step. Returns the activity id."""
     try:
         kind_ = ActivityKind(kind.strip().lower())
+        if kind_ not in TOUCH_KINDS:
+            raise ValueError(kind)
     except ValueError:
         raise InputError(
             f"invalid kind {kind!r}: use call, visit, message, email, meeting or note"
@@ -487,7 +562,9 @@ def set_next_step(
         change.record(now)
 
 
-def update_fields(db: Database, now: datetime, prospect_id: int, values: Mapping[str, Any]) -> list[str]:
+def update_fields(
+    db: Database, now: datetime, prospect_id: int, values: Mapping[str, Any]
+) -> list[str]:
     """Edit fields (already parsed with :func:`fields.parse_field`). Returns the changed names.
 
     Grade and status changes go through the same bookkeeping as regrade and won/drop.
@@ -507,12 +584,18 @@ def update_fields(db: Database, now: datetime, prospect_id: int, values: Mapping
         extra: dict[str, Any] = {}
         if "grade" in changed:
             extra.update(graded_at=now, reviewed_at=now)
-            change.activity(prospect_id, ActivityKind.GRADE, now,
-                            from_grade=raw["grade"], to_grade=changed["grade"])
+            change.activity(
+                prospect_id,
+                ActivityKind.GRADE,
+                now,
+                from_grade=raw["grade"],
+                to_grade=changed["grade"],
+            )
         if "status" in changed:
             extra["closed_at"] = None if changed["status"] == Status.LIVE else now
-            change.activity(prospect_id, ActivityKind.STATUS, now,
-                            note=f"{raw['status']} → {changed['status']}")
+            change.activity(
+                prospect_id, ActivityKind.STATUS, now, note=f"{raw['status']} → {changed['status']}"
+            )
         others = [k for k in changed if k not in ("grade", "status")]
         if others:
             labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in others)
@@ -533,7 +616,8 @@ def set_status(
         raw = change.snapshot(prospect_id)
         old = str(raw["status"])
         values: dict[str, Any] = {
-            "status": new.value, "closed_at": None if new == Status.LIVE else now,
+            "status": new.value,
+            "closed_at": None if new == Status.LIVE else now,
         }
         if new == Status.CUSTOMER:
             values["stage"] = Stage.CUSTOMER.value

@@ -23,12 +23,21 @@ SIZE = (120, 40)
 def ids(db: Database) -> dict[str, int]:
     """Three live cards and one customer; 'Overdue Ann' is the most urgent A."""
     found = {
-        "ann": store.add_prospect(db, NOW, "Overdue Ann", company="Acme", grade="A",
-                                  next_date=TODAY - timedelta(days=2), next_action="call"),
-        "bob": store.add_prospect(db, NOW, "Bob Fresh", company="Bluebird", grade="A",
-                                  next_date=TODAY + timedelta(days=5)),
-        "wang": store.add_prospect(db, NOW, "王伟", company="华信科技", grade="B",
-                                   notes="喜欢下午联系"),
+        "ann": store.add_prospect(
+            db,
+            NOW,
+            "Overdue Ann",
+            company="Acme",
+            grade="A",
+            next_date=TODAY - timedelta(days=2),
+            next_action="call",
+        ),
+        "bob": store.add_prospect(
+            db, NOW, "Bob Fresh", company="Bluebird", grade="A", next_date=TODAY + timedelta(days=5)
+        ),
+        "wang": store.add_prospect(
+            db, NOW, "王伟", company="华信科技", grade="B", notes="喜欢下午联系"
+        ),
         "cara": store.add_prospect(db, NOW, "Cara Customer", grade="C"),
     }
     store.set_status(db, NOW, found["cara"], "customer", value=9000)
@@ -50,7 +59,9 @@ def fields(db: Database, prospect_id: int) -> dict[str, Any]:
     return store.get_prospect(db, prospect_id, TODAY).fields
 
 
-async def test_opens_with_top_card_of_column_a_selected(app: SalesDeskApp, ids: dict[str, int]) -> None:
+async def test_opens_with_top_card_of_column_a_selected(
+    app: SalesDeskApp, ids: dict[str, int]
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = board(app)
@@ -72,7 +83,11 @@ async def test_regrade_persists_moves_column_and_keeps_selection(
         assert screen.col == 2
         assert screen.current is not None and screen.current.id == ids["bob"]
         timeline = store.get_prospect(db, ids["bob"], TODAY).activities
-        assert (timeline[0].kind, timeline[0].from_grade, timeline[0].to_grade) == ("grade", "A", "C")
+        assert (timeline[0].kind, timeline[0].from_grade, timeline[0].to_grade) == (
+            "grade",
+            "A",
+            "C",
+        )
 
 
 async def test_moving_between_columns_with_hjkl(app: SalesDeskApp, ids: dict[str, int]) -> None:
@@ -180,7 +195,12 @@ async def test_new_prospect_form(app: SalesDeskApp, db: Database, ids: dict[str,
         cards = store.list_cards(db, TODAY, search="Ltd")
         assert len(cards) == 1
         new = cards[0]
-        assert (new.name, new.company, new.grade.value, new.value) == ("[bold]Ltd[/]", "李氏公司", "A", 12000)
+        assert (new.name, new.company, new.grade.value, new.value) == (
+            "[bold]Ltd[/]",
+            "李氏公司",
+            "A",
+            12000,
+        )
         assert board(app).current is not None and board(app).current.id == new.id
 
 
@@ -281,7 +301,9 @@ async def test_help_lists_every_described_binding(app: SalesDeskApp, ids: dict[s
         assert isinstance(app.screen, BoardScreen)
 
 
-async def test_mouse_click_selects_and_double_click_opens(app: SalesDeskApp, ids: dict[str, int]) -> None:
+async def test_mouse_click_selects_and_double_click_opens(
+    app: SalesDeskApp, ids: dict[str, int]
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.click("#col-1", offset=(5, 2))

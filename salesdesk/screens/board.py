@@ -18,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from .. import keys, store
-from ..errors import SalesDeskError
+from ..errors import SalesDeskError, busy_message
 from ..models import Status
 from ..store import CardRow, urgency_key
 from ..textsafe import one_line
@@ -34,7 +34,7 @@ EMPTY_TEXT = (
     "No prospects yet.\n\n"
     "Press  n  to add your first prospect,\n"
     "or  D  to load demo data and look around.\n\n"
-    "From the shell:  salesdesk add \"Name\" --grade A --next fri\n"
+    'From the shell:  salesdesk add "Name" --grade A --next fri\n'
     "Press  ?  for every key."
 )
 
@@ -72,8 +72,10 @@ class BoardScreen(Screen[None]):
                     yield CardColumn(key, id=f"col-{index}")
         yield Static(Text(EMPTY_TEXT), id="empty")
         with Vertical(id="filter-bar"):
-            yield Input(placeholder="filter: name, company, phone, notes… (enter keeps, "
-                        "escape clears)", id="filter-input")
+            yield Input(
+                placeholder="filter: name, company, phone, notes… (enter keeps, escape clears)",
+                id="filter-input",
+            )
         yield Footer()
 
     @property
@@ -111,7 +113,13 @@ class BoardScreen(Screen[None]):
         """Reload every card of the view from the database."""
         today = self.app.today()  # type: ignore[attr-defined]
         db = self.app.db  # type: ignore[attr-defined]
-        self.cards = store.list_cards(db, today, statuses=self.statuses, search=self.filter_text)
+        first = self.app.take_prefetched()  # type: ignore[attr-defined]
+        if first is not None and not self.filter_text and not self.closed_view:
+            self.cards = first
+        else:
+            self.cards = store.list_cards(
+                db, today, statuses=self.statuses, search=self.filter_text
+            )
         if not self.filter_text and not self.closed_view:
             self._pool = store.summarise(self.cards, store.pool_target(db), store.closed_counts(db))
         self._distribute(keep_id)
@@ -122,8 +130,9 @@ class BoardScreen(Screen[None]):
         today = self.app.today()  # type: ignore[attr-defined]
         db = self.app.db  # type: ignore[attr-defined]
         self.cards = [c for c in self.cards if c.id not in ids]
-        for card in store.list_cards(db, today, statuses=self.statuses,
-                                     search=self.filter_text, ids=ids):
+        for card in store.list_cards(
+            db, today, statuses=self.statuses, search=self.filter_text, ids=ids
+        ):
             insort(self.cards, card, key=urgency_key)
         if self.filter_text or self.closed_view:
             self._pool = store.summary(db, today) if self.filter_text else self._pool
@@ -154,8 +163,11 @@ class BoardScreen(Screen[None]):
         for index, ((key, title), column) in enumerate(zip(spec, self.columns, strict=True)):
             column.set_cards(buckets[key], today, keep_id=keep_id)
             column.set_active(index == self.col)
-            colour = (STATUS_COLOURS.get(Status(key), "#8b8d98") if key in Status._value2member_map_
-                      else GRADE_COLOURS.get(key, "#8b8d98"))
+            colour = (
+                STATUS_COLOURS.get(Status(key), "#8b8d98")
+                if key in Status._value2member_map_
+                else GRADE_COLOURS.get(key, "#8b8d98")
+            )
             label = Text(f"{title} ", style=f"bold {colour}")
             label.append(f"({len(buckets[key])})", style="dim")
             if index == self.col:
@@ -184,8 +196,10 @@ class BoardScreen(Screen[None]):
             line.append(f"overdue {pool.overdue}", style="bold #ff6b6b" if pool.overdue else "")
             line.append("  │ ", style="dim")
             short = pool.pool_target - pool.live
-            line.append(f"pool {pool.live}/{pool.pool_target}",
-                        style="bold #ff6b6b" if short > 0 else "bold #46a758")
+            line.append(
+                f"pool {pool.live}/{pool.pool_target}",
+                style="bold #ff6b6b" if short > 0 else "bold #46a758",
+            )
             if short > 0:
                 line.append(f" (add {short})", style="#ff6b6b")
         if self.filter_text:
@@ -238,13 +252,24 @@ class BoardScreen(Screen[None]):
         return True
 
     # ------------------------------------------------------------------ changes
-    def _do(self, change: Callable[[], object], ids: Iterable[int], message: str,
-            keep_id: int | None = None) -> None:
+    def _do(
+        self,
+        change: Callable[[], object],
+        ids: Iterable[int],
+        message: str,
+        keep_id: int | None = None,
+    ) -> None:
         """Run a store command; show errors inline instead of raising."""
         try:
             change()
         except SalesDeskError as exc:
             self.notify(one_line(exc.message), severity="error", markup=False)
+            return
+        except Exception as exc:
+            busy = busy_message(exc)
+            if busy is None:
+                raise
+            self.notify(busy, severity="error", markup=False)
             return
         self.refresh_cards(ids, keep_id)
         if message:
@@ -256,12 +281,19 @@ class BoardScreen(Screen[None]):
             return
         app = self.app
         same = card.grade.value == grade and card.status == Status.LIVE
-        message = (f"{card.name}: kept {grade} (reviewed)" if same
-                   else f"{card.name}: {card.grade.value} → {grade}")
+        message = (
+            f"{card.name}: kept {grade} (reviewed)"
+            if same
+            else f"{card.name}: {card.grade.value} → {grade}"
+        )
         if self.closed_view and card.status != Status.LIVE:
             message = f"{card.name}: back on the board as {grade}"
-        self._do(lambda: store.regrade(app.db, app.now(), card.id, grade),  # type: ignore[attr-defined]
-                 [card.id], message, keep_id=card.id)
+        self._do(
+            lambda: store.regrade(app.db, app.now(), card.id, grade),  # type: ignore[attr-defined]
+            [card.id],
+            message,
+            keep_id=card.id,
+        )
 
     def action_open_card(self) -> None:
         card = self.current
@@ -287,11 +319,19 @@ class BoardScreen(Screen[None]):
                 return
             self._do(
                 lambda: store.log_touch(
-                    app.db, app.now(), card.id, result.kind, result.note,  # type: ignore[attr-defined]
-                    next_date=result.next_date, next_action=result.next_action,
-                    next_topic=result.next_topic or None, clear_next=result.next_date is None,
+                    app.db,
+                    app.now(),
+                    card.id,
+                    result.kind,
+                    result.note,  # type: ignore[attr-defined]
+                    next_date=result.next_date,
+                    next_action=result.next_action,
+                    next_topic=result.next_topic or None,
+                    clear_next=result.next_date is None,
                 ),
-                [card.id], f"Logged {result.kind} with {card.name}", keep_id=card.id,
+                [card.id],
+                f"Logged {result.kind} with {card.name}",
+                keep_id=card.id,
             )
 
         self.app.push_screen(TouchScreen(card, app.today()), done)  # type: ignore[attr-defined]
@@ -309,9 +349,16 @@ class BoardScreen(Screen[None]):
                 return
             when = result.next_date.isoformat() if result.next_date else "none"
             self._do(
-                lambda: store.set_next_step(app.db, app.now(), card.id,  # type: ignore[attr-defined]
-                                            result.next_date, result.action),
-                [card.id], f"{card.name}: next step {when}", keep_id=card.id,
+                lambda: store.set_next_step(
+                    app.db,
+                    app.now(),
+                    card.id,  # type: ignore[attr-defined]
+                    result.next_date,
+                    result.action,
+                ),
+                [card.id],
+                f"{card.name}: next step {when}",
+                keep_id=card.id,
             )
 
         self.app.push_screen(NextStepScreen(card, app.today()), done)  # type: ignore[attr-defined]
@@ -348,8 +395,11 @@ class BoardScreen(Screen[None]):
 
         def apply(ok: bool | None = True) -> None:
             if ok:
-                self._do(lambda: store.set_status(app.db, app.now(), card.id, status),  # type: ignore[attr-defined]
-                         [card.id], f"{card.name}: {verb} (u undoes)")
+                self._do(
+                    lambda: store.set_status(app.db, app.now(), card.id, status),  # type: ignore[attr-defined]
+                    [card.id],
+                    f"{card.name}: {verb} (u undoes)",
+                )
 
         if confirm:
             from .confirm import ConfirmScreen
@@ -379,9 +429,15 @@ class BoardScreen(Screen[None]):
             if value is None:
                 return
             self._do(
-                lambda: store.set_status(app.db, app.now(), card.id, Status.CUSTOMER,  # type: ignore[attr-defined]
-                                         value=value),
-                [card.id], f"Won {card.name}!",
+                lambda: store.set_status(
+                    app.db,
+                    app.now(),
+                    card.id,
+                    Status.CUSTOMER,  # type: ignore[attr-defined]
+                    value=value,
+                ),
+                [card.id],
+                f"Won {card.name}!",
             )
 
         self.app.push_screen(WonScreen(card), done)

@@ -60,8 +60,12 @@ class FormScreen(ModalScreen[R], Generic[R]):
             yield from self.compose_extra_top()
             for spec in self.form_fields():
                 yield Label(spec.label, classes="field-label")
-                yield Input(value=spec.value, placeholder=spec.placeholder,
-                            id=f"f-{spec.name}", select_on_focus=False)
+                yield Input(
+                    value=spec.value,
+                    placeholder=spec.placeholder,
+                    id=f"f-{spec.name}",
+                    select_on_focus=False,
+                )
                 yield Static("", id=f"e-{spec.name}", classes="field-error")
             yield Static(self.hint(), classes="hint")
 

@@ -13,8 +13,16 @@ from textual.widgets import Footer, Static
 from .. import keys
 
 KEY_NAMES = {
-    "slash": "/", "question_mark": "?", "enter": "enter", "escape": "esc", "pageup": "pgup",
-    "pagedown": "pgdn", "left": "←", "right": "→", "up": "↑", "down": "↓",
+    "slash": "/",
+    "question_mark": "?",
+    "enter": "enter",
+    "escape": "esc",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
+    "left": "←",
+    "right": "→",
+    "up": "↑",
+    "down": "↓",
 }
 
 
@@ -51,8 +59,10 @@ class HelpScreen(ModalScreen[None]):
         everywhere = [*keys.APP, Binding("ctrl+p", "palette", "Command palette: every action")]
         self.tables = (bindings_table(own), bindings_table(everywhere))
         with VerticalScroll(classes="dialog", id="help-body"):
-            yield Static(Text(f"Keys — {type(self.under).__name__.removesuffix('Screen')}",
-                              style="bold"), classes="dialog-title")
+            yield Static(
+                Text(f"Keys — {type(self.under).__name__.removesuffix('Screen')}", style="bold"),
+                classes="dialog-title",
+            )
             yield Static(self.tables[0])
             yield Static(Text("\nEverywhere", style="bold"))
             yield Static(self.tables[1])

@@ -41,8 +41,9 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
         if not name:
             raise FieldError("name", "a prospect needs a name")
         self.check("name", parse_field, "name", name, self.today)
-        next_date = self.check("next_date", parse_optional_date, self.value("next_date"),
-                               self.today)
+        next_date = self.check(
+            "next_date", parse_optional_date, self.value("next_date"), self.today
+        )
         return {
             "name": name,
             "company": self.value("company").strip(),

@@ -54,15 +54,26 @@ class ProspectScreen(Screen[None]):
                     with Horizontal(classes="detail-row"):
                         yield Label(spec.label)
                         if spec.kind == "long":
-                            area = TextArea(clean(value), id=_field_id(spec.name),
-                                            soft_wrap=True, show_line_numbers=False)
+                            area = TextArea(
+                                clean(value),
+                                id=_field_id(spec.name),
+                                soft_wrap=True,
+                                show_line_numbers=False,
+                            )
                             yield area
                         else:
-                            hint = {"date": "YYYY-MM-DD, fri, +3d", "money": "12000 or 12k",
-                                    "bool": "yes / no",
-                                    "choice": " / ".join(spec.choices)}.get(spec.kind, "")
-                            yield Input(clean(value), id=_field_id(spec.name), placeholder=hint,
-                                        select_on_focus=False)
+                            hint = {
+                                "date": "YYYY-MM-DD, fri, +3d",
+                                "money": "12000 or 12k",
+                                "bool": "yes / no",
+                                "choice": " / ".join(spec.choices),
+                            }.get(spec.kind, "")
+                            yield Input(
+                                clean(value),
+                                id=_field_id(spec.name),
+                                placeholder=hint,
+                                select_on_focus=False,
+                            )
                     yield Static("", id=f"err-{spec.name}", classes="field-error")
             with VerticalScroll(id="detail-side"):
                 yield Static(id="detail-urgency")
@@ -79,11 +90,16 @@ class ProspectScreen(Screen[None]):
         assert detail is not None
         fields = detail.fields
         status = fields["status"]
-        colour = (GRADE_COLOURS.get(fields["grade"], "white") if status == Status.LIVE
-                  else STATUS_COLOURS.get(Status(status), "white"))
+        colour = (
+            GRADE_COLOURS.get(fields["grade"], "white")
+            if status == Status.LIVE
+            else STATUS_COLOURS.get(Status(status), "white")
+        )
         title = Text()
-        title.append(f" {fields['grade'] if status == Status.LIVE else status} ",
-                     style=f"bold reverse {colour}")
+        title.append(
+            f" {fields['grade'] if status == Status.LIVE else status} ",
+            style=f"bold reverse {colour}",
+        )
         title.append(" ")
         title.append_text(literal_line(fields["name"], style="bold"))
         if fields["company"]:
@@ -121,8 +137,7 @@ class ProspectScreen(Screen[None]):
             lines.append(line)
         if len(detail.activities) > TIMELINE_LIMIT:
             more = len(detail.activities) - TIMELINE_LIMIT
-            lines.append(Text(f"… {more} older entries (salesdesk show {detail.id})",
-                              style="dim"))
+            lines.append(Text(f"… {more} older entries (salesdesk show {detail.id})", style="dim"))
         self.query_one("#detail-timeline", Static).update(Group(*lines))
 
     def _reload(self, *, refill: bool = False) -> None:
@@ -181,7 +196,8 @@ class ProspectScreen(Screen[None]):
         if value == self.detail.fields.get(name):
             return True
         if FIELD_BY_NAME[name].kind in ("text", "long") and value == clean(
-                self.detail.fields.get(name) or ""):
+            self.detail.fields.get(name) or ""
+        ):
             return True  # only invisible control characters differ: keep the stored text
         try:
             store.update_fields(self.app.db, self.app.now(), self.prospect_id, {name: value})  # type: ignore[attr-defined]
@@ -219,8 +235,12 @@ class ProspectScreen(Screen[None]):
             self.dismiss(None)
             return
         self._warned = True
-        self.notify("Some fields are not valid and were not saved. Fix them, or press escape "
-                    "again to leave without them.", severity="warning", timeout=6)
+        self.notify(
+            "Some fields are not valid and were not saved. Fix them, or press escape "
+            "again to leave without them.",
+            severity="warning",
+            timeout=6,
+        )
 
     def action_log_touch(self) -> None:
         from .touch import TouchResult, TouchScreen
@@ -231,10 +251,17 @@ class ProspectScreen(Screen[None]):
         def done(result: TouchResult | None) -> None:
             if result is None:
                 return
-            store.log_touch(app.db, app.now(), self.prospect_id, result.kind, result.note,  # type: ignore[attr-defined]
-                            next_date=result.next_date, next_action=result.next_action,
-                            next_topic=result.next_topic or None,
-                            clear_next=result.next_date is None)
+            store.log_touch(
+                app.db,
+                app.now(),
+                self.prospect_id,
+                result.kind,
+                result.note,  # type: ignore[attr-defined]
+                next_date=result.next_date,
+                next_action=result.next_action,
+                next_topic=result.next_topic or None,
+                clear_next=result.next_date is None,
+            )
             self._reload(refill=True)
             self.notify(f"Logged {result.kind}", timeout=2)
 

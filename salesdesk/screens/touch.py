@@ -85,24 +85,32 @@ class TouchScreen(FormScreen[TouchResult]):
         keep = self.card.next_date is not None and self.card.next_date > self.today
         return [
             FormField("note", "Note", placeholder="what happened"),
-            FormField("next_date", "Next step date (empty: no next step)",
-                      self.card.next_date.isoformat() if keep and self.card.next_date else "",
-                      "fri, +3d, 2w, 2026-12-01"),
-            FormField("next_action", "Next action", self.card.next_action if keep else "",
-                      "call back, send quote..."),
+            FormField(
+                "next_date",
+                "Next step date (empty: no next step)",
+                self.card.next_date.isoformat() if keep and self.card.next_date else "",
+                "fri, +3d, 2w, 2026-12-01",
+            ),
+            FormField(
+                "next_action",
+                "Next action",
+                self.card.next_action if keep else "",
+                "call back, send quote...",
+            ),
             FormField("next_topic", "Topic left for next time", placeholder="optional"),
         ]
 
     def hint(self) -> str:
-        return ("letter picks the kind (c v m e g o) · enter saves · tab next field · "
-                "escape cancels")
+        return "letter picks the kind (c v m e g o) · enter saves · tab next field · escape cancels"
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one(KindChooser).focus()
 
     def parse(self) -> TouchResult:
-        next_date = self.check("next_date", parse_optional_date, self.value("next_date"), self.today)
+        next_date = self.check(
+            "next_date", parse_optional_date, self.value("next_date"), self.today
+        )
         if next_date is not None and next_date < self.today:
             raise FieldError("next_date", "the next step cannot be in the past")
         return TouchResult(

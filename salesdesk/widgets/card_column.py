@@ -127,8 +127,9 @@ class CardColumn(ScrollView, can_focus=False):
         strips = self._cache.get(key)
         if strips is None:
             card = self.cards[index]
-            lines = render_card(card, width, self.today, compact=self.compact,
-                                selected=selected, active=self.active)
+            lines = render_card(
+                card, width, self.today, compact=self.compact, selected=selected, active=self.active
+            )
             console = self.app.console
             strips = [
                 Strip(list(line.render(console)), line.cell_len).adjust_cell_length(width)

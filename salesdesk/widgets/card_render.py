@@ -19,7 +19,9 @@ from ..textsafe import one_line
 
 GRADE_COLOURS = {"A": "#e5484d", "B": "#f5a524", "C": "#46a758"}
 STATUS_COLOURS = {
-    Status.CUSTOMER: "#3e9ee0", Status.PARKED: "#8b8d98", Status.DROPPED: "#6b6e76",
+    Status.CUSTOMER: "#3e9ee0",
+    Status.PARKED: "#8b8d98",
+    Status.DROPPED: "#6b6e76",
     Status.LOST: "#6b6e76",
 }
 FULL_HEIGHT = 6

@@ -1,0 +1,507 @@
+"""Tests for salesdesk.db: safe creation, pragmas, schema version, bad files, migrations and
+backups."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import salesdesk.db as dbmod
+from salesdesk import store
+from salesdesk.db import SCHEMA_VERSION, Database, backup_file, open_database
+from salesdesk.errors import DatabaseError
+
+from .conftest import NOW
+
+# --------------------------------------------------------------------------- helpers
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def user_version(path: Path) -> int:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def columns(path: Path, table: str) -> list[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    finally:
+        conn.close()
+
+
+def count(path: Path, table: str) -> int:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def snapshot(path: Path) -> tuple[bytes, int, int]:
+    info = path.stat()
+    return path.read_bytes(), info.st_mtime_ns, stat.S_IMODE(info.st_mode)
+
+
+def other_files(path: Path) -> list[str]:
+    """Files in the folder besides the database (SQLite's -wal/-shm aside: a read-only look
+    at a WAL database may leave them behind, which is harmless)."""
+    shared = (f"{path.name}-wal", f"{path.name}-shm")
+    return sorted(p.name for p in path.parent.iterdir() if p.name not in shared)
+
+
+def make_v1_database(path: Path, names: tuple[str, ...] = ("Alice", "王伟")) -> None:
+    """A real SalesDesk database at the current schema, with a few prospects, closed."""
+    database = open_database(path)
+    try:
+        for name in names:
+            store.add_prospect(database, NOW, name, company="Acme")
+    finally:
+        database.close()
+
+
+def write_text_file(path: Path) -> None:
+    path.write_text("name,phone\nBob,555-0100\n" * 40, encoding="utf-8")
+
+
+def write_garbage_sqlite(path: Path) -> None:
+    """Right magic header, nonsense after it."""
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff\x13\x07" * 700)
+
+
+def write_newer_plain(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE prospect (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO prospect (name) VALUES ('from the future')")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+
+
+def write_newer_salesdesk(path: Path) -> None:
+    """A genuine SalesDesk (WAL) database, then stamped as written by a newer version."""
+    make_v1_database(path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.commit()
+    conn.close()
+
+
+def write_foreign_sqlite(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.execute("INSERT INTO recipes (title) VALUES ('soup'), ('bread')")
+    conn.commit()
+    conn.close()
+
+
+BAD_FILES: dict[str, Callable[[Path], None]] = {
+    "text": write_text_file,
+    "garbage-after-header": write_garbage_sqlite,
+    "newer-plain": write_newer_plain,
+    "newer-salesdesk": write_newer_salesdesk,
+    "foreign-sqlite": write_foreign_sqlite,
+}
+
+
+# --------------------------------------------------------------------------- creation
+
+
+def test_new_file_is_private_and_folder_is_private(db: Database, db_path: Path) -> None:
+    assert db_path.is_file()
+    assert mode_of(db_path) == 0o600
+    assert mode_of(db_path.parent) == 0o700
+
+
+def test_new_file_is_private_even_with_a_permissive_umask(db_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        database = open_database(db_path)
+    finally:
+        os.umask(old)
+    try:
+        assert mode_of(db_path) == 0o600
+        assert mode_of(db_path.parent) == 0o700
+    finally:
+        database.close()
+
+
+def test_wal_and_shm_files_are_private_too(db: Database, db_path: Path) -> None:
+    store.add_prospect(db, NOW, "Alice")
+    with db.engine.connect() as conn:
+        # Keep a connection open so the -wal/-shm files exist while we look.
+        conn.exec_driver_sql("SELECT count(*) FROM prospect").scalar_one()
+        siblings = [p for p in db_path.parent.iterdir() if p != db_path]
+        assert siblings, "WAL mode should create -wal/-shm files"
+        for sibling in siblings:
+            assert sibling.name.startswith(db_path.name)
+            assert mode_of(sibling) == 0o600, sibling.name
+
+
+def test_existing_empty_file_is_initialised_and_made_private(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.touch()
+    os.chmod(db_path, 0o644)
+    database = open_database(db_path)
+    try:
+        assert store.count_prospects(database) == 0
+    finally:
+        database.close()
+    assert user_version(db_path) == SCHEMA_VERSION
+    assert mode_of(db_path) == 0o600
+
+
+def test_empty_sqlite_file_without_tables_is_initialised(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA page_size = 4096")
+    conn.execute("VACUUM")
+    conn.close()
+    database = open_database(db_path)
+    try:
+        store.add_prospect(database, NOW, "Alice")
+        assert store.count_prospects(database) == 1
+    finally:
+        database.close()
+    assert user_version(db_path) == SCHEMA_VERSION
+
+
+def test_pragmas_on_every_engine_connection(db: Database) -> None:
+    for _ in range(2):
+        with db.engine.connect() as conn:
+            pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+            assert str(pragma("journal_mode")).lower() == "wal"
+            assert pragma("foreign_keys") == 1
+            assert pragma("synchronous") == 2  # FULL
+            assert pragma("busy_timeout") > 0
+
+
+def test_foreign_keys_are_enforced(db: Database) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO activity (prospect_id, kind, at, note, outcome) "
+            "VALUES (999, 'call', '2026-11-18 09:00:00.000000', '', '')"
+        )
+
+
+def test_user_version_is_schema_version(db: Database, db_path: Path) -> None:
+    assert SCHEMA_VERSION >= 1
+    assert user_version(db_path) == SCHEMA_VERSION
+
+
+def test_reopening_keeps_data(db_path: Path) -> None:
+    make_v1_database(db_path)
+    database = open_database(db_path)
+    try:
+        names = sorted(c.name for c in store.list_cards(database, NOW.date()))
+        store.set_setting(database, "pool_target", "70")
+    finally:
+        database.close()
+    assert names == sorted(["Alice", "王伟"])
+    database = open_database(db_path)
+    try:
+        assert store.count_prospects(database) == 2
+        assert store.pool_target(database) == 70
+    finally:
+        database.close()
+    assert user_version(db_path) == SCHEMA_VERSION
+
+
+def test_reopening_a_current_database_makes_no_backup(db_path: Path) -> None:
+    make_v1_database(db_path)
+    open_database(db_path).close()
+    assert not list(db_path.parent.glob("*.bak"))
+
+
+def test_a_string_path_and_tilde_are_accepted(isolated_home: Path) -> None:
+    database = open_database("~/sd/here.db")  # type: ignore[arg-type]
+    try:
+        assert database.path == isolated_home / "sd" / "here.db"
+    finally:
+        database.close()
+    assert (isolated_home / "sd" / "here.db").is_file()
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+@pytest.mark.parametrize("kind", list(BAD_FILES))
+def test_bad_file_raises_and_is_left_untouched(db_path: Path, kind: str) -> None:
+    db_path.parent.mkdir(parents=True)
+    BAD_FILES[kind](db_path)
+    before = snapshot(db_path)
+    listing = other_files(db_path)
+    with pytest.raises(DatabaseError) as info:
+        open_database(db_path)
+    message = info.value.message
+    assert message and "\n" not in message
+    assert info.value.exit_code == 2
+    assert snapshot(db_path) == before
+    assert other_files(db_path) == listing
+
+
+def test_bad_file_messages_say_what_is_wrong(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    write_text_file(db_path)
+    with pytest.raises(DatabaseError, match="not a SalesDesk database"):
+        open_database(db_path)
+    db_path.unlink()
+    write_newer_plain(db_path)
+    with pytest.raises(DatabaseError, match="newer"):
+        open_database(db_path)
+    db_path.unlink()
+    write_foreign_sqlite(db_path)
+    with pytest.raises(DatabaseError, match="not a SalesDesk database"):
+        open_database(db_path)
+
+
+def test_folder_instead_of_file(db_path: Path) -> None:
+    db_path.mkdir(parents=True)
+    with pytest.raises(DatabaseError, match="folder"):
+        open_database(db_path)
+    assert db_path.is_dir() and not list(db_path.iterdir())
+
+
+def test_parent_is_a_regular_file(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder\n")
+    before = snapshot(afile)
+    with pytest.raises(DatabaseError) as info:
+        open_database(afile / "s.db")
+    assert "\n" not in info.value.message
+    assert snapshot(afile) == before
+
+
+def _make_read_only(folder: Path) -> None:
+    os.chmod(folder, 0o500)
+    if os.access(folder, os.W_OK):
+        os.chmod(folder, 0o700)
+        pytest.skip("running as a user (root?) that can write into read-only folders")
+
+
+def test_new_file_in_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    _make_read_only(folder)
+    try:
+        with pytest.raises(DatabaseError):
+            open_database(folder / "s.db")
+        assert not list(folder.iterdir())
+    finally:
+        os.chmod(folder, 0o700)
+
+
+def test_existing_file_in_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    make_v1_database(folder / "s.db")
+    before = snapshot(folder / "s.db")
+    _make_read_only(folder)
+    try:
+        with pytest.raises(DatabaseError, match="cannot write"):
+            open_database(folder / "s.db")
+    finally:
+        os.chmod(folder, 0o700)
+    assert snapshot(folder / "s.db") == before
+
+
+def test_read_only_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    make_v1_database(path)
+    os.chmod(path, 0o400)
+    if os.access(path, os.W_OK):
+        os.chmod(path, 0o600)
+        pytest.skip("running as a user (root?) that can write read-only files")
+    before = snapshot(path)
+    try:
+        with pytest.raises(DatabaseError, match="permissions"):
+            open_database(path)
+    finally:
+        os.chmod(path, 0o600)
+    assert snapshot(path)[:2] == before[:2]
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+def _add_extra_column(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE prospect ADD COLUMN extra TEXT NOT NULL DEFAULT ''")
+
+
+def test_migration_adds_column_bumps_version_and_keeps_backup(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_v1_database(db_path)
+    assert user_version(db_path) == 1
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", {1: _add_extra_column})
+
+    database = open_database(db_path)
+    try:
+        assert store.count_prospects(database) == 2
+        names = sorted(c.name for c in store.list_cards(database, NOW.date()))
+        assert names == sorted(["Alice", "王伟"])
+    finally:
+        database.close()
+
+    assert "extra" in columns(db_path, "prospect")
+    assert user_version(db_path) == 2
+
+    backups = list(db_path.parent.glob(f"{db_path.name}.v1-*.bak"))
+    assert len(backups) == 1
+    backup = backups[0]
+    assert mode_of(backup) == 0o600
+    assert user_version(backup) == 1
+    assert "extra" not in columns(backup, "prospect")
+    assert count(backup, "prospect") == 2
+
+    # Opening again at version 2 migrates nothing and makes no second backup.
+    open_database(db_path).close()
+    assert len(list(db_path.parent.glob("*.bak"))) == 1
+
+
+def test_migrations_run_in_order_over_several_versions(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_v1_database(db_path)
+    ran: list[int] = []
+
+    def step(version: int) -> Callable[[sqlite3.Connection], None]:
+        def migrate(conn: sqlite3.Connection) -> None:
+            ran.append(version)
+            conn.execute(f"ALTER TABLE prospect ADD COLUMN extra{version} TEXT")
+
+        return migrate
+
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", {1: step(1), 2: step(2)})
+    open_database(db_path).close()
+    assert ran == [1, 2]
+    assert {"extra1", "extra2"} <= set(columns(db_path, "prospect"))
+    assert user_version(db_path) == 3
+
+
+def test_fresh_database_needs_no_migration(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(conn: sqlite3.Connection) -> None:
+        raise AssertionError("a new database must be created at the current schema")
+
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", {1: boom})
+    open_database(db_path).close()
+    assert user_version(db_path) == 2
+    assert not list(db_path.parent.glob("*.bak"))
+
+
+def _assert_still_v1(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert user_version(path) == 1
+    assert "extra" not in columns(path, "prospect")
+    assert count(path, "prospect") == 2
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", {})
+    database = open_database(path)
+    try:
+        names = sorted(c.name for c in store.list_cards(database, NOW.date()))
+    finally:
+        database.close()
+    assert names == sorted(["Alice", "王伟"])
+
+
+def test_failing_sql_migration_rolls_back_and_raises_database_error(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_v1_database(db_path)
+
+    def broken(conn: sqlite3.Connection) -> None:
+        _add_extra_column(conn)
+        conn.execute("DELETE FROM prospect")
+        conn.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", {1: broken})
+    with pytest.raises(DatabaseError, match="could not upgrade") as info:
+        open_database(db_path)
+    assert "\n" not in info.value.message
+    assert list(db_path.parent.glob(f"{db_path.name}.v1-*.bak"))
+    _assert_still_v1(db_path, monkeypatch)
+
+
+def test_failing_python_migration_rolls_back_and_reraises(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_v1_database(db_path)
+
+    def broken(conn: sqlite3.Connection) -> None:
+        _add_extra_column(conn)
+        conn.execute("DELETE FROM prospect")
+        raise RuntimeError("bug in migration")
+
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", {1: broken})
+    # Not an sqlite3.Error: the code rolls back and lets the exception through.
+    with pytest.raises(RuntimeError, match="bug in migration"):
+        open_database(db_path)
+    _assert_still_v1(db_path, monkeypatch)
+
+
+# --------------------------------------------------------------------------- backups
+
+
+def test_backup_file_copies_committed_rows(db: Database, db_path: Path, tmp_path: Path) -> None:
+    store.add_prospect(db, NOW, "Alice")
+    other = sqlite3.connect(db_path)
+    try:
+        other.executemany(
+            "INSERT INTO setting (key, value) VALUES (?, ?)", [(f"k{i}", str(i)) for i in range(25)]
+        )
+        other.commit()
+        target = backup_file(db_path, tmp_path / "copy.db")
+    finally:
+        other.close()
+    assert target == tmp_path / "copy.db"
+    assert mode_of(target) == 0o600
+    assert count(target, "setting") == 25
+    assert count(target, "prospect") == 1
+    assert user_version(target) == SCHEMA_VERSION
+
+
+def test_backup_ignores_an_open_write_transaction(
+    db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    store.add_prospect(db, NOW, "Alice")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO setting (key, value) VALUES ('pending', 'x')")
+        target = backup_file(db_path, tmp_path / "copy.db")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert count(target, "setting") == 0
+    assert count(target, "prospect") == 1
+
+
+def test_backup_overwrites_target_and_is_a_usable_database(db: Database, db_path: Path,
+                                                           tmp_path: Path) -> None:
+    store.add_prospect(db, NOW, "王伟")
+    target = tmp_path / "copy.db"
+    target.write_text("old junk " * 1000)
+    os.chmod(target, 0o644)
+    backup_file(db_path, target)
+    assert mode_of(target) == 0o600
+    copy = open_database(target)
+    try:
+        assert [c.name for c in store.list_cards(copy, NOW.date())] == ["王伟"]
+    finally:
+        copy.close()
