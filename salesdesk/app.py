@@ -75,7 +75,7 @@ class SalesDeskApp(App[None]):
             key = binding.key_display or binding.key.split(",")[0]
             target = self if binding in keys.APP else screen
             yield SystemCommand(
-                binding.description,
+                binding.tooltip or binding.description,
                 f"key: {key}",
                 lambda action=binding.action, node=target: self.call_later(
                     self.run_action, action, node

@@ -51,7 +51,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _out() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """Standard output; when piped, wide enough that tables are not cut."""
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 140)
+    return console
 
 
 def _err() -> Console:
@@ -159,16 +163,17 @@ def _money(value: float) -> str:
 
 
 def _flags(card: store.CardRow) -> str:
-    marks = []
+    """Short marks, as on the board: ! overdue, ⟳ past window (regrade), ◆ review, ★ key."""
+    marks = ""
     if card.overdue:
-        marks.append("overdue")
-    if card.urgency.past_window:
-        marks.append("regrade")
+        marks += "!"
+    if card.status == Status.LIVE and card.urgency.past_window:
+        marks += "⟳"
     elif card.review_due:
-        marks.append("review")
+        marks += "◆"
     if card.key_account:
-        marks.append("key")
-    return " ".join(marks)
+        marks += "★"
+    return marks
 
 
 def card_json(card: store.CardRow) -> dict[str, Any]:
@@ -196,20 +201,25 @@ def card_json(card: store.CardRow) -> dict[str, Any]:
 GRADE_STYLE = {"A": "bold red", "B": "bold yellow", "C": "bold green"}
 
 
-def _cards_table(cards: list[store.CardRow], today: date) -> Table:
+def _cards_table(cards: list[store.CardRow], today: date, width: int) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for name, kwargs in (
+    # Fixed columns take about 45 cells; name, company and action share the rest.
+    room = max(24, width - 45)
+    name_w, company_w = min(28, room * 3 // 8), min(28, room * 3 // 8)
+    action_w = min(24, room - name_w - company_w)
+    columns: tuple[tuple[str, dict[str, Any]], ...] = (
         ("ID", {"justify": "right"}),
         ("G", {}),
-        ("Name", {"ratio": 3}),
-        ("Company", {"ratio": 3}),
+        ("Name", {"max_width": name_w}),
+        ("Company", {"max_width": company_w}),
         ("Next", {}),
-        ("Action", {"ratio": 2}),
+        ("Action", {"max_width": action_w}),
         ("Touch", {"justify": "right"}),
         ("MAN", {}),
         ("Value", {"justify": "right"}),
         ("Flags", {}),
-    ):
+    )
+    for name, kwargs in columns:
         table.add_column(name, no_wrap=True, overflow="ellipsis", **kwargs)
     for card in cards:
         next_style = "bold red" if card.overdue else ""
@@ -308,7 +318,11 @@ def list_(
     if not cards:
         typer.echo("No prospects match. Add one with: salesdesk add NAME")
         return
-    _out().print(_cards_table(cards, today))
+    console = _out()
+    console.print(_cards_table(cards, today, console.width))
+    if any(_flags(card) for card in cards):
+        console.print(Text("! overdue  ⟳ past window: regrade  ◆ due for review  ★ key account",
+                           style="dim"))
 
 
 def _detail_lines(detail: store.ProspectDetail, today: date) -> Iterator[Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+GRADE = Binding.Group("Grade", compact=True)
+
 BOARD: list[Binding] = [
     Binding("left,h", "column(-1)", "Column left", show=False),
     Binding("right,l", "column(1)", "Column right", show=False),
@@ -14,23 +16,24 @@ BOARD: list[Binding] = [
     Binding("pagedown", "page(1)", "Page down", show=False),
     Binding("home,g", "jump('top')", "First card", show=False),
     Binding("end,G", "jump('bottom')", "Last card", show=False),
-    Binding("a", "regrade('A')", "Grade A"),
-    Binding("b", "regrade('B')", "Grade B"),
-    Binding("c", "regrade('C')", "Grade C"),
-    Binding("enter", "open_card", "Open"),
-    Binding("t", "log_touch", "Log touch"),
-    Binding("d", "next_date", "Next date"),
-    Binding("n", "new_prospect", "New"),
-    Binding("slash", "filter", "Filter"),
-    Binding("u", "undo", "Undo"),
-    Binding("o", "toggle_closed", "Customers/closed"),
+    Binding("a", "regrade('A')", "Grade A", tooltip="Grade A (same grade: reviewed)", group=GRADE),
+    Binding("b", "regrade('B')", "Grade B", tooltip="Grade B (same grade: reviewed)", group=GRADE),
+    Binding("c", "regrade('C')", "Grade C", tooltip="Grade C (same grade: reviewed)", group=GRADE),
+    Binding("enter", "open_card", "Open", tooltip="Open the card detail"),
+    Binding("t", "log_touch", "Log", tooltip="Log a touch (call, visit...) and the next step"),
+    Binding("d", "next_date", "Date", tooltip="Set the next-step date and action"),
+    Binding("n", "new_prospect", "New", tooltip="New prospect"),
+    Binding("slash", "filter", "Filter", tooltip="Filter as you type"),
+    Binding("u", "undo", "Undo", tooltip="Undo the last change, repeatedly"),
+    Binding("o", "toggle_closed", "Closed", tooltip="Customers and closed cards / live board",
+            show=False),
     Binding("p", "park", "Park", show=False),
     Binding("x", "drop", "Drop", show=False),
     Binding("W", "won", "Won", show=False),
     Binding("r", "reload", "Reload", show=False),
     Binding("D", "load_demo", "Load demo data", show=False),
     Binding("escape", "clear_filter", "Clear filter", show=False),
-    Binding("q", "app.quit", "Quit"),
+    Binding("q", "app.quit", "Quit", show=False),
 ]
 
 APP: list[Binding] = [

@@ -219,7 +219,9 @@ def test_list_is_in_urgency_order(db_path: Path) -> None:
     assert data[0]["urgency"] > data[1]["urgency"]
     out = ok(sd(db_path, "list"))
     assert out.index("Zed Late") < out.index("Aaron Fresh")
-    assert "overdue" in out
+    zed_line = next(line for line in out.splitlines() if "Zed Late" in line)
+    assert "!" in zed_line  # the overdue mark
+    assert "! overdue" in out  # and the legend explaining it
 
 
 def test_list_grade_filter(db_path: Path) -> None:

@@ -41,7 +41,7 @@ def bindings_table(bindings: list[Binding]) -> Table:
         if not binding.description or binding.action in seen:
             continue
         seen.add(binding.action)
-        table.add_row(key_label(binding), binding.description)
+        table.add_row(key_label(binding), binding.tooltip or binding.description)
     return table
 
 
