@@ -50,7 +50,7 @@ DbOption = Annotated[
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _out() -> Console:
+def out_console() -> Console:
     """Standard output; when piped, wide enough that tables are not cut."""
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
@@ -58,13 +58,13 @@ def _out() -> Console:
     return console
 
 
-def _err() -> Console:
+def err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one clear line to stderr and return the Exit to raise."""
-    _err().print(Text(f"salesdesk: {one_line(message)}", style="red"))
+    err_console().print(Text(f"salesdesk: {one_line(message)}", style="red"))
     return typer.Exit(code)
 
 
@@ -96,7 +96,7 @@ def _db_path(ctx: typer.Context, db: Path | None) -> Path:
 
 
 @contextmanager
-def _open(ctx: typer.Context, db: Path | None) -> Iterator[Database]:
+def open_db(ctx: typer.Context, db: Path | None) -> Iterator[Database]:
     database = open_database(_db_path(ctx, db))
     try:
         yield database
@@ -104,12 +104,13 @@ def _open(ctx: typer.Context, db: Path | None) -> Iterator[Database]:
         database.close()
 
 
-def _now() -> datetime:
+def cli_now() -> datetime:
+    """Now, from the clock ($SALESDESK_NOW fixes it)."""
     return system_clock()
 
 
-def _today() -> date:
-    return _now().date()
+def cli_today() -> date:
+    return cli_now().date()
 
 
 @app.callback(invoke_without_command=True)
@@ -131,12 +132,12 @@ def main_callback(
         if demo and store.count_prospects(database) == 0:
             from .demo import fill_demo
 
-            fill_demo(database, _today())
+            fill_demo(database, cli_today())
         # Read the board's cards in a thread while Textual is imported and starts up.
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=1) as pool:
-            today = _today()
+            today = cli_today()
             first_cards = pool.submit(store.list_cards, database, today)
             from .app import run_app
 
@@ -260,7 +261,7 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a prospect and print its id."""
-    today = _today()
+    today = cli_today()
     values: dict[str, Any] = {
         "company": company.strip(),
         "phone": phone.strip(),
@@ -273,8 +274,8 @@ def add(
     }
     if not name.strip():
         raise InputError("a prospect needs a name")
-    with _open(ctx, db) as database:
-        prospect_id = store.add_prospect(database, _now(), name, **values)
+    with open_db(ctx, db) as database:
+        prospect_id = store.add_prospect(database, cli_now(), name, **values)
     typer.echo(prospect_id)
 
 
@@ -306,8 +307,8 @@ def list_(
                 f"invalid status {status!r}: use live, customer, parked, dropped, lost or all"
             )
     grade_value = parse_grade(grade).value if grade else None
-    today = _today()
-    with _open(ctx, db) as database:
+    today = cli_today()
+    with open_db(ctx, db) as database:
         cards = store.list_cards(
             database, today, statuses=statuses, grade=grade_value, search=search, due_only=due
         )
@@ -318,7 +319,7 @@ def list_(
     if not cards:
         typer.echo("No prospects match. Add one with: salesdesk add NAME")
         return
-    console = _out()
+    console = out_console()
     console.print(_cards_table(cards, today, console.width))
     if any(_flags(card) for card in cards):
         console.print(Text("! overdue  ⟳ past window: regrade  ◆ due for review  ★ key account",
@@ -375,10 +376,10 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one card: every field, the urgency breakdown and the timeline."""
-    today = _today()
-    with _open(ctx, db) as database:
+    today = cli_today()
+    with open_db(ctx, db) as database:
         detail = store.get_prospect(database, prospect_id, today)
-    console = _out()
+    console = out_console()
     for part in _detail_lines(detail, today):
         console.print(part)
 
@@ -393,8 +394,8 @@ def grade(
 ) -> None:
     """Regrade a card (the same grade marks it reviewed)."""
     value = parse_grade(new_grade)
-    with _open(ctx, db) as database:
-        old = store.regrade(database, _now(), prospect_id, value)
+    with open_db(ctx, db) as database:
+        old = store.regrade(database, cli_now(), prospect_id, value)
     typer.echo(
         f"{prospect_id}: {old} → {value}" if old != value else f"{prospect_id}: kept {value}"
     )
@@ -416,11 +417,11 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Log a touch (call, visit, ...) and optionally set the next step."""
-    next_date = parse_date(next, _today()) if next else None
-    with _open(ctx, db) as database:
+    next_date = parse_date(next, cli_today()) if next else None
+    with open_db(ctx, db) as database:
         store.log_touch(
             database,
-            _now(),
+            cli_now(),
             prospect_id,
             kind,
             note,
@@ -442,9 +443,9 @@ def next_(
     db: DbOption = None,
 ) -> None:
     """Set the next-step date (and action)."""
-    day = parse_optional_date(when, _today())
-    with _open(ctx, db) as database:
-        store.set_next_step(database, _now(), prospect_id, day, action)
+    day = parse_optional_date(when, cli_today())
+    with open_db(ctx, db) as database:
+        store.set_next_step(database, cli_now(), prospect_id, day, action)
     typer.echo(f"{prospect_id}: next step {day.isoformat() if day else 'cleared'}")
 
 
@@ -454,8 +455,8 @@ def _status_command(status: Status, verb: str) -> Callable[..., None]:
         prospect_id: Annotated[int, typer.Argument(metavar="ID")],
         db: DbOption = None,
     ) -> None:
-        with _open(ctx, db) as database:
-            store.set_status(database, _now(), prospect_id, status)
+        with open_db(ctx, db) as database:
+            store.set_status(database, cli_now(), prospect_id, status)
         typer.echo(f"{prospect_id}: {verb}")
 
     command.__doc__ = f"Mark a card {verb}."
@@ -472,8 +473,8 @@ def won(
 ) -> None:
     """Mark a card won: it becomes a customer."""
     amount = parse_money(value) if value is not None else None
-    with _open(ctx, db) as database:
-        store.set_status(database, _now(), prospect_id, Status.CUSTOMER, value=amount)
+    with open_db(ctx, db) as database:
+        store.set_status(database, cli_now(), prospect_id, Status.CUSTOMER, value=amount)
     typer.echo(f"{prospect_id}: won" + (f" ({amount:,.0f})" if amount else ""))
 
 
@@ -487,7 +488,7 @@ app.command("reopen")(_status_command(Status.LIVE, "live again"))
 @handles_errors
 def undo(ctx: typer.Context, db: DbOption = None) -> None:
     """Undo the last change (regrade, log, edit, drop...), from the CLI or the board."""
-    with _open(ctx, db) as database:
+    with open_db(ctx, db) as database:
         result = store.undo(database)
     if result is None:
         raise fail("nothing to undo", 1)
@@ -507,7 +508,7 @@ def demo(
     from .db import backup_file
     from .demo import fill_demo
 
-    with _open(ctx, db) as database:
+    with open_db(ctx, db) as database:
         existing = store.count_prospects(database)
         if existing and not force:
             raise InputError(
@@ -523,18 +524,18 @@ def demo(
         if prospects >= 5_000 and sys.stderr.isatty():
             from rich.progress import Progress
 
-            with Progress(console=_err(), transient=True) as bar:
+            with Progress(console=err_console(), transient=True) as bar:
                 task = bar.add_task("demo data", total=prospects)
                 fill_demo(
                     database,
-                    _today(),
+                    cli_today(),
                     prospects,
                     seed=seed,
                     replace=bool(existing),
                     progress=lambda n: bar.advance(task, n),
                 )
         else:
-            fill_demo(database, _today(), prospects, seed=seed, replace=bool(existing))
+            fill_demo(database, cli_today(), prospects, seed=seed, replace=bool(existing))
     typer.echo(f"added {prospects} demo prospects")
 
 
@@ -547,19 +548,33 @@ def config(
     db: DbOption = None,
 ) -> None:
     """Show or change settings (pool_target: live prospects to keep, default 50)."""
-    with _open(ctx, db) as database:
+    from .settings import SETTINGS
+
+    with open_db(ctx, db) as database:
         if key is None:
-            for name in store.SETTINGS_DEFAULTS:
-                typer.echo(f"{name} = {store.get_setting(database, name)}")
+            for name, current in store.get_settings(database).items():
+                typer.echo(f"{name} = {current}".ljust(32) + f"  # {SETTINGS[name].help}")
             typer.echo(f"database = {database.path}")
             return
-        if key not in store.SETTINGS_DEFAULTS:
-            raise InputError(
-                f"unknown setting {key!r}: known are {', '.join(store.SETTINGS_DEFAULTS)}"
-            )
+        if key not in SETTINGS:
+            raise InputError(f"unknown setting {key!r}: known are {', '.join(SETTINGS)}")
         if value is not None:
             store.set_setting(database, key, value)
         typer.echo(f"{key} = {store.get_setting(database, key)}")
+
+
+def _register_command_modules() -> None:
+    """Import every module in ``salesdesk/commands``: each adds its commands to ``app``."""
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"{commands.__name__}.{module.name}")
+
+
+_register_command_modules()
 
 
 def main() -> None:

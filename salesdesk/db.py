@@ -17,12 +17,45 @@ from . import models  # noqa: F401  (registers the tables)
 from .errors import DatabaseError
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """MAN decider and priority, visit planning, import batches."""
+    for column in (
+        "decider VARCHAR NOT NULL DEFAULT ''",
+        "priority INTEGER",
+        "inquiries INTEGER NOT NULL DEFAULT 0",
+        "follow_up VARCHAR NOT NULL DEFAULT 'keep'",
+        "revisit_days INTEGER",
+        "visit_days VARCHAR NOT NULL DEFAULT ''",
+        "visit_time VARCHAR NOT NULL DEFAULT ''",
+        "import_batch VARCHAR",
+    ):
+        conn.execute(f"ALTER TABLE prospect ADD COLUMN {column}")
+    conn.execute("CREATE INDEX ix_prospect_import_batch ON prospect (import_batch)")
+    conn.execute(
+        """CREATE TABLE visit (
+            id INTEGER NOT NULL, prospect_id INTEGER NOT NULL, day DATE NOT NULL,
+            start VARCHAR, minutes INTEGER, purpose VARCHAR NOT NULL, status VARCHAR NOT NULL,
+            outcome VARCHAR NOT NULL, uid VARCHAR NOT NULL, created_at DATETIME NOT NULL,
+            PRIMARY KEY (id), FOREIGN KEY(prospect_id) REFERENCES prospect (id))"""
+    )
+    for column in ("prospect_id", "day", "status", "uid"):
+        conn.execute(f"CREATE INDEX ix_visit_{column} ON visit ({column})")
+    conn.execute(
+        """CREATE TABLE importbatch (
+            id VARCHAR NOT NULL, at DATETIME NOT NULL, source VARCHAR NOT NULL,
+            created INTEGER NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (id))"""
+    )
+    conn.execute("ALTER TABLE activity ADD COLUMN visit_id INTEGER REFERENCES visit (id)")
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 @dataclass

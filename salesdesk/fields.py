@@ -9,7 +9,7 @@ from .dates import parse_optional_date
 from .errors import InputError
 from .grading import Grade
 from .man import Tri
-from .models import CardKind, Stage, Status
+from .models import CardKind, FollowUp, Stage, Status
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class FieldSpec:
     name: str
     label: str
     group: str
-    kind: str = "text"  # text | long | money | date | bool | choice
+    kind: str = "text"  # text | long | money | date | bool | choice | int
     choices: tuple[str, ...] = ()
     required: bool = False
 
@@ -46,9 +46,16 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("money", "Money (M)", "Status", "choice", _choices(Tri)),
     FieldSpec("authority", "Authority (A)", "Status", "choice", _choices(Tri)),
     FieldSpec("need", "Need (N)", "Status", "choice", _choices(Tri)),
+    FieldSpec("decider", "Decision-maker", "Status"),
+    FieldSpec("priority", "Priority 1-4 (empty: suggested)", "Status", "int"),
+    FieldSpec("inquiries", "Times they asked", "Status", "int"),
     FieldSpec("next_date", "Next step date", "Next step", "date"),
     FieldSpec("next_action", "Next action", "Next step"),
     FieldSpec("next_topic", "Topic for next time", "Next step"),
+    FieldSpec("follow_up", "Follow-up", "Visits", "choice", _choices(FollowUp)),
+    FieldSpec("revisit_days", "Revisit after days", "Visits", "int"),
+    FieldSpec("visit_days", "Preferred visit days", "Visits"),
+    FieldSpec("visit_time", "Preferred visit time", "Visits"),
     FieldSpec("product_interest", "Product interest", "Hard profile"),
     FieldSpec("value", "Estimated value", "Hard profile", "money"),
     FieldSpec("purchase_history", "Purchase history", "Hard profile", "long"),
@@ -103,6 +110,26 @@ def parse_money(text: str) -> float:
     return amount
 
 
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "priority": (1, 4),
+    "inquiries": (0, 10_000),
+    "revisit_days": (1, 3650),
+}
+
+
+def parse_count(name: str, label: str, text: str) -> int | None:
+    """A whole number in the field's range; empty means none (0 for counts)."""
+    value = text.strip()
+    low, high = INT_RANGES.get(name, (0, 1_000_000))
+    if not value:
+        return 0 if name == "inquiries" else None
+    if not value.isdecimal() or not low <= int(value) <= high:
+        raise InputError(
+            f"invalid {label.lower()} {value!r}: use a whole number from {low} to {high}"
+        )
+    return int(value)
+
+
 def parse_field(name: str, text: str, today: date) -> object:
     """Turn what the user typed for field ``name`` into its stored value, or raise InputError."""
     spec = FIELD_BY_NAME.get(name)
@@ -112,6 +139,8 @@ def parse_field(name: str, text: str, today: date) -> object:
         return parse_optional_date(text, today)
     if spec.kind == "money":
         return parse_money(text)
+    if spec.kind == "int":
+        return parse_count(name, spec.label, text)
     if spec.kind == "bool":
         value = text.strip().lower()
         if value in _TRUE:

@@ -15,8 +15,22 @@ from .grading import Grade
 from .man import Tri
 
 __all__ = [
-    "Activity", "ActivityKind", "CardKind", "Grade", "Journal", "Prospect", "Setting",
-    "Stage", "Status", "Tri", "LIVE_STATUSES", "CLOSED_STATUSES",
+    "Activity",
+    "ActivityKind",
+    "CardKind",
+    "FollowUp",
+    "Grade",
+    "ImportBatch",
+    "Journal",
+    "Prospect",
+    "Setting",
+    "Stage",
+    "Status",
+    "Tri",
+    "Visit",
+    "VisitStatus",
+    "LIVE_STATUSES",
+    "CLOSED_STATUSES",
 ]
 
 
@@ -64,8 +78,12 @@ class ActivityKind(StrEnum):
 
 
 TOUCH_KINDS = (
-    ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.MESSAGE,
-    ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.NOTE,
+    ActivityKind.CALL,
+    ActivityKind.VISIT,
+    ActivityKind.MESSAGE,
+    ActivityKind.EMAIL,
+    ActivityKind.MEETING,
+    ActivityKind.NOTE,
 )
 
 
@@ -109,6 +127,13 @@ class Prospect(SQLModel, table=True):
     money: str = Field(default=Tri.UNKNOWN)
     authority: str = Field(default=Tri.UNKNOWN)
     need: str = Field(default=Tri.UNKNOWN)
+    decider: str = Field(
+        default="", sa_column_kwargs={"server_default": ""}
+    )  # who has the authority, when it is not this person
+    priority: int | None = None  # evidence-based level 1-4 set by hand (None: suggested)
+    inquiries: int = Field(
+        default=0, sa_column_kwargs={"server_default": "0"}
+    )  # how many times they asked about the product
     # Next step
     next_date: date | None = Field(default=None, index=True)
     next_action: str = ""
@@ -122,6 +147,13 @@ class Prospect(SQLModel, table=True):
     pot_fit: bool = False
     pot_competitive: bool = False
     pot_relationship: bool = False
+    # Visit planning: follow-up category and the rhythm of the key person
+    follow_up: str = Field(default="keep", sa_column_kwargs={"server_default": "keep"})
+    revisit_days: int | None = None  # with follow_up "revisit": days between visits
+    visit_days: str = Field(default="", sa_column_kwargs={"server_default": ""})  # "tue,thu"
+    visit_time: str = Field(default="", sa_column_kwargs={"server_default": ""})  # "14:00-17:00"
+    # Import
+    import_batch: str | None = Field(default=None, index=True)
     # Links and timestamps
     previous_id: int | None = Field(default=None, foreign_key="prospect.id")
     created_at: datetime
@@ -142,6 +174,48 @@ class Activity(SQLModel, table=True):
     outcome: str = ""
     from_grade: str | None = None
     to_grade: str | None = None
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+
+
+class VisitStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    MISSED = "missed"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+
+
+class FollowUp(StrEnum):
+    """How a prospect is followed up in the visit plan."""
+
+    KEEP = "keep"  # keep following up by the grade's rhythm
+    REVISIT = "revisit"  # visit again after revisit_days
+    GIVE_UP = "give_up"  # never suggested
+
+
+class Visit(SQLModel, table=True):
+    """A planned (or done, missed, moved) visit to a prospect."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", index=True)
+    day: date = Field(index=True)
+    start: str | None = None  # "HH:MM", local time
+    minutes: int | None = None
+    purpose: str = ""
+    status: str = Field(default=VisitStatus.PLANNED, index=True)
+    outcome: str = ""
+    uid: str = Field(index=True)  # stable iCalendar UID
+    created_at: datetime
+
+
+class ImportBatch(SQLModel, table=True):
+    """One run of ``salesdesk import``: what it created, so it can be undone."""
+
+    id: str = Field(primary_key=True)
+    at: datetime
+    source: str  # file name
+    created: int = 0
+    updated: int = 0
 
 
 class Setting(SQLModel, table=True):

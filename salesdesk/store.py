@@ -20,9 +20,10 @@ from .fields import FIELD_BY_NAME
 from .grading import Grade, Urgency, score
 from .man import Tri, man_case
 from .models import TOUCH_KINDS, ActivityKind, Stage, Status
+from .settings import SETTINGS, parse_setting
 
 DEFAULT_POOL_TARGET = 50
-SETTINGS_DEFAULTS: dict[str, str] = {"pool_target": str(DEFAULT_POOL_TARGET)}
+SETTINGS_DEFAULTS: dict[str, str] = {key: spec.default for key, spec in SETTINGS.items()}
 
 # Columns the board shows; the board never loads more than these.
 _CARD_COLUMNS = (
@@ -336,18 +337,24 @@ def count_prospects(db: Database) -> int:
 
 
 def get_setting(db: Database, key: str) -> str:
+    """A setting's stored value, or its default."""
+    if key not in SETTINGS:
+        raise InputError(f"unknown setting {key!r}: known are {', '.join(SETTINGS)}")
     with db.engine.connect() as conn:
         value = conn.exec_driver_sql("SELECT value FROM setting WHERE key = ?", (key,)).scalar()
-    return str(value) if value is not None else SETTINGS_DEFAULTS[key]
+    return str(value) if value is not None else SETTINGS[key].default
+
+
+def get_settings(db: Database) -> dict[str, str]:
+    """Every setting, stored or default."""
+    with db.engine.connect() as conn:
+        stored = dict(conn.exec_driver_sql("SELECT key, value FROM setting").fetchall())
+    return {key: str(stored.get(key, spec.default)) for key, spec in SETTINGS.items()}
 
 
 def set_setting(db: Database, key: str, value: str) -> None:
-    if key not in SETTINGS_DEFAULTS:
-        raise InputError(f"unknown setting {key!r}: known are {', '.join(SETTINGS_DEFAULTS)}")
-    if key == "pool_target":
-        if not value.strip().isdecimal() or not 1 <= int(value) <= 100_000:
-            raise InputError(f"invalid pool target {value!r}: use a whole number from 1")
-        value = str(int(value))
+    """Validate and store a setting (InputError with a clear message if invalid)."""
+    value = parse_setting(key, value)
     with db.engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO setting (key, value) VALUES (?, ?) "
@@ -378,31 +385,74 @@ def _store_value(name: str, value: Any) -> Any:
     return value
 
 
-class _Change:
-    """Collects the before-images of one command for the undo journal."""
+#: Tables the undo journal may touch, children first (deletion order).
+JOURNAL_TABLES = ("activity", "visit", "prospect")
 
-    def __init__(self, conn: Connection, label: str) -> None:
+
+class Change:
+    """One undoable command: collects before-images of the rows it touches.
+
+    Use it inside one transaction: ``snapshot``/``update`` rows, ``insert`` new ones, then
+    ``record``. Undo restores every before-image and deletes every row the change added.
+    """
+
+    def __init__(self, conn: Connection, label: str = "") -> None:
         self.conn = conn
         self.label = label
-        self.before: dict[str, dict[str, Any] | None] = {}
-        self.activities: list[int] = []
+        self.rows: dict[str, dict[str, dict[str, Any] | None]] = {}
 
+    # generic rows ----------------------------------------------------------------
+    def raw(self, table: str, row_id: int) -> dict[str, Any] | None:
+        assert table in JOURNAL_TABLES
+        result = self.conn.exec_driver_sql(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        row = result.fetchone()
+        return dict(zip(result.keys(), row, strict=True)) if row else None
+
+    def snapshot_row(self, table: str, row_id: int) -> dict[str, Any] | None:
+        """Remember the row as it is now (once per change); return it (None if missing)."""
+        raw = self.raw(table, row_id) if 0 < row_id <= MAX_ID else None
+        if raw is not None:
+            self.rows.setdefault(table, {}).setdefault(str(row_id), dict(raw))
+        return raw
+
+    def insert(self, table: str, values: Mapping[str, Any]) -> int:
+        """Insert a row that undo will delete; returns its id."""
+        assert table in JOURNAL_TABLES
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.conn.exec_driver_sql(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks})",
+            tuple(_store_value(k, v) for k, v in values.items()),
+        )
+        row_id = int(cursor.lastrowid or 0)
+        self.rows.setdefault(table, {})[str(row_id)] = None
+        return row_id
+
+    def update_row(self, table: str, row_id: int, values: Mapping[str, Any]) -> None:
+        assert table in JOURNAL_TABLES
+        if not values:
+            return
+        self.snapshot_row(table, row_id)
+        cols = ", ".join(f"{name} = ?" for name in values)
+        params = tuple(_store_value(n, v) for n, v in values.items()) + (row_id,)
+        self.conn.exec_driver_sql(f"UPDATE {table} SET {cols} WHERE id = ?", params)
+
+    def delete_row(self, table: str, row_id: int) -> None:
+        self.snapshot_row(table, row_id)
+        self.conn.exec_driver_sql(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+
+    # prospects and activities ------------------------------------------------------
     def snapshot(self, prospect_id: int) -> dict[str, Any]:
-        raw = _raw_prospect(self.conn, prospect_id)
+        raw = self.snapshot_row("prospect", prospect_id)
         if raw is None:
             raise NotFound(f"no prospect with id {prospect_id}")
-        self.before.setdefault(str(prospect_id), dict(raw))
         return raw
 
     def created(self, prospect_id: int) -> None:
-        self.before[str(prospect_id)] = None
+        self.rows.setdefault("prospect", {})[str(prospect_id)] = None
 
     def update(self, prospect_id: int, values: Mapping[str, Any]) -> None:
-        if not values:
-            return
-        cols = ", ".join(f"{name} = ?" for name in values)
-        params = tuple(_store_value(n, v) for n, v in values.items()) + (prospect_id,)
-        self.conn.exec_driver_sql(f"UPDATE prospect SET {cols} WHERE id = ?", params)
+        self.update_row("prospect", prospect_id, values)
 
     def activity(
         self,
@@ -413,21 +463,30 @@ class _Change:
         outcome: str = "",
         from_grade: str | None = None,
         to_grade: str | None = None,
+        visit_id: int | None = None,
     ) -> int:
-        cursor = self.conn.exec_driver_sql(
-            "INSERT INTO activity (prospect_id, kind, at, note, outcome, from_grade, to_grade) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (prospect_id, str(kind), _ts(at), note, outcome, from_grade, to_grade),
+        return self.insert(
+            "activity",
+            {
+                "prospect_id": prospect_id,
+                "kind": str(kind),
+                "at": at,
+                "note": note,
+                "outcome": outcome,
+                "from_grade": from_grade,
+                "to_grade": to_grade,
+                "visit_id": visit_id,
+            },
         )
-        activity_id = int(cursor.lastrowid or 0)
-        self.activities.append(activity_id)
-        return activity_id
 
     def record(self, now: datetime) -> None:
-        data = json.dumps({"prospects": self.before, "activities": self.activities})
+        data = json.dumps({"rows": self.rows})
         self.conn.exec_driver_sql(
             "INSERT INTO journal (at, label, data) VALUES (?, ?, ?)", (_ts(now), self.label, data)
         )
+
+
+_Change = Change
 
 
 def _name(raw: Mapping[str, Any]) -> str:
@@ -655,21 +714,40 @@ def undo(db: Database) -> UndoResult | None:
         if row is None:
             return None
         journal_id, label, data = row
-        payload = json.loads(data)
-        for activity_id in payload.get("activities", []):
-            conn.exec_driver_sql("DELETE FROM activity WHERE id = ?", (activity_id,))
-        ids: list[int] = []
-        for key, before in payload.get("prospects", {}).items():
-            prospect_id = int(key)
-            ids.append(prospect_id)
-            if before is None:
-                conn.exec_driver_sql("DELETE FROM activity WHERE prospect_id = ?", (prospect_id,))
-                conn.exec_driver_sql("DELETE FROM prospect WHERE id = ?", (prospect_id,))
-                continue
-            cols = [c for c in before if c != "id"]
-            conn.exec_driver_sql(
-                f"UPDATE prospect SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-                tuple(before[c] for c in cols) + (prospect_id,),
-            )
+        rows: dict[str, dict[str, dict[str, Any] | None]] = json.loads(data).get("rows", {})
+        prospect_ids: list[int] = [int(k) for k in rows.get("prospect", {})]
+        # Delete what the change added, children first.
+        for table in JOURNAL_TABLES:
+            for key, before in rows.get(table, {}).items():
+                if before is not None:
+                    continue
+                if table == "prospect":
+                    for child in ("activity", "visit"):
+                        conn.exec_driver_sql(
+                            f"DELETE FROM {child} WHERE prospect_id = ?", (int(key),)
+                        )
+                conn.exec_driver_sql(f"DELETE FROM {table} WHERE id = ?", (int(key),))
+        # Put back what it changed or deleted, parents first.
+        for table in reversed(JOURNAL_TABLES):
+            for key, before in rows.get(table, {}).items():
+                if before is None:
+                    continue
+                if "prospect_id" in before and before["prospect_id"] not in prospect_ids:
+                    prospect_ids.append(int(before["prospect_id"]))
+                cols = [c for c in before if c != "id"]
+                exists = conn.exec_driver_sql(
+                    f"SELECT 1 FROM {table} WHERE id = ?", (int(key),)
+                ).fetchone()
+                if exists:
+                    conn.exec_driver_sql(
+                        f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                        tuple(before[c] for c in cols) + (int(key),),
+                    )
+                else:
+                    conn.exec_driver_sql(
+                        f"INSERT INTO {table} (id, {', '.join(cols)}) "
+                        f"VALUES (?, {', '.join('?' for _ in cols)})",
+                        (int(key), *(before[c] for c in cols)),
+                    )
         conn.exec_driver_sql("DELETE FROM journal WHERE id = ?", (journal_id,))
-    return UndoResult(label, tuple(ids))
+    return UndoResult(label, tuple(prospect_ids))

@@ -61,14 +61,43 @@ def other_files(path: Path) -> list[str]:
     return sorted(p.name for p in path.parent.iterdir() if p.name not in shared)
 
 
-def make_v1_database(path: Path, names: tuple[str, ...] = ("Alice", "王伟")) -> None:
-    """A real SalesDesk database at the current schema, with a few prospects, closed."""
-    database = open_database(path)
+V1_SCHEMA = Path(__file__).parent / "fixtures" / "schema_v1.sql"
+
+
+def tables(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
     try:
-        for name in names:
-            store.add_prospect(database, NOW, name, company="Acme")
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     finally:
-        database.close()
+        conn.close()
+
+
+def make_v1_database(path: Path, names: tuple[str, ...] = ("Alice", "王伟")) -> None:
+    """A database exactly as SalesDesk 0.1 (schema version 1) wrote it, with prospects."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_SCHEMA.read_text(encoding="utf-8"))
+    stamp = NOW.strftime("%Y-%m-%d %H:%M:%S.%f")
+    texts = ("company", "title", "phone", "email", "address", "area", "source", "tags",
+             "product_interest", "purchase_history", "size", "work", "family", "personality",
+             "habits", "hobbies", "contact_style", "contact_times", "promotions", "values_note",
+             "notes", "next_action", "next_topic")
+    for name in names:
+        row = {t: "" for t in texts} | {
+            "company": "Acme", "kind": "person", "name": name, "value": 0.0, "grade": "C",
+            "status": "live", "stage": "target", "money": "unknown", "authority": "unknown",
+            "need": "unknown", "key_account": 0, "pot_growth": 0, "pot_plan": 0,
+            "pot_revenue": 0, "pot_opportunity": 0, "pot_fit": 0, "pot_competitive": 0,
+            "pot_relationship": 0, "created_at": stamp, "graded_at": stamp,
+        }
+        conn.execute(
+            f"INSERT INTO prospect ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+            tuple(row.values()),
+        )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    os.chmod(path, 0o600)
 
 
 def write_text_file(path: Path) -> None:
@@ -221,7 +250,9 @@ def test_reopening_keeps_data(db_path: Path) -> None:
 
 
 def test_reopening_a_current_database_makes_no_backup(db_path: Path) -> None:
-    make_v1_database(db_path)
+    database = open_database(db_path)
+    store.add_prospect(database, NOW, "Alice")
+    database.close()
     open_database(db_path).close()
     assert not list(db_path.parent.glob("*.bak"))
 
@@ -370,6 +401,40 @@ def test_migration_adds_column_bumps_version_and_keeps_backup(
     # Opening again at version 2 migrates nothing and makes no second backup.
     open_database(db_path).close()
     assert len(list(db_path.parent.glob("*.bak"))) == 1
+
+
+def test_real_migration_from_version_1(db_path: Path) -> None:
+    """A database written by SalesDesk 0.1 opens in this version: upgraded, backed up, usable."""
+    make_v1_database(db_path)
+    database = open_database(db_path)
+    try:
+        assert user_version(db_path) == SCHEMA_VERSION
+        assert {"decider", "priority", "follow_up", "visit_days", "import_batch"} <= set(
+            columns(db_path, "prospect"))
+        assert "visit_id" in columns(db_path, "activity")
+        assert {"visit", "importbatch"} <= tables(db_path)
+        cards = store.list_cards(database, NOW.date())
+        assert sorted(c.name for c in cards) == sorted(["Alice", "王伟"])
+        alice = next(c for c in cards if c.name == "Alice")
+        store.regrade(database, NOW, alice.id, "A")
+        new_id = store.add_prospect(database, NOW, "After upgrade", grade="B")
+        detail = store.get_prospect(database, alice.id, NOW.date())
+        assert detail["grade"] == "A" and detail["follow_up"] == "keep"
+        assert detail["decider"] == ""
+        assert store.get_prospect(database, new_id, NOW.date())["grade"] == "B"
+    finally:
+        database.close()
+    backups = list(db_path.parent.glob(f"{db_path.name}.v1-*.bak"))
+    assert len(backups) == 1 and user_version(backups[0]) == 1
+
+
+def test_migrated_schema_matches_a_fresh_one(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    make_v1_database(old)
+    open_database(old).close()
+    open_database(new).close()
+    for table in ("prospect", "activity", "visit", "importbatch", "setting", "journal"):
+        assert set(columns(old, table)) == set(columns(new, table)), table
 
 
 def test_migrations_run_in_order_over_several_versions(

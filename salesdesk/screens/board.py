@@ -455,6 +455,31 @@ class BoardScreen(Screen[None]):
         self.refresh_cards(result.prospect_ids, keep_id=keep)
         self.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
 
+    def _push(self, screen: Screen[object]) -> None:
+        """Open another screen; reload the board when it closes (it may have changed cards)."""
+        keep = self.current.id if self.current else None
+        self.app.push_screen(screen, lambda _result: self.load(keep_id=keep))
+
+    def action_man_check(self) -> None:
+        from .man_check import ManCheckScreen
+
+        self._push(ManCheckScreen())
+
+    def action_visit_plan(self) -> None:
+        from .visit_plan import VisitPlanScreen
+
+        self._push(VisitPlanScreen())
+
+    def action_weekly_review(self) -> None:
+        from .weekly_review import WeeklyReviewScreen
+
+        self._push(WeeklyReviewScreen())
+
+    def action_import_file(self) -> None:
+        from .import_file import ImportScreen
+
+        self._push(ImportScreen())
+
     def action_toggle_closed(self) -> None:
         self.closed_view = not self.closed_view
         self.col = 0
