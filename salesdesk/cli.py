@@ -192,6 +192,9 @@ def card_json(card: store.CardRow) -> dict[str, Any]:
         "overdue": card.overdue,
         "urgency": card.urgency.score,
         "man": card.man,
+        "verdict": card.verdict.value,
+        "score": card.potential,
+        "priority": card.priority,
         "value": card.value,
         "area": card.area,
         "key_account": card.key_account,
@@ -291,6 +294,10 @@ def list_(
         bool, typer.Option("--due", help="Only cards due for review or overdue.")
     ] = False,
     search: Annotated[str | None, typer.Option(help="Text in name, company, notes...")] = None,
+    man: Annotated[
+        str | None,
+        typer.Option("--man", help="MAN verdict: qualified, contact, nurture, drop, incomplete."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -307,11 +314,21 @@ def list_(
                 f"invalid status {status!r}: use live, customer, parked, dropped, lost or all"
             )
     grade_value = parse_grade(grade).value if grade else None
+    verdict = None
+    if man is not None:
+        from .man import parse_verdict
+
+        try:
+            verdict = parse_verdict(man)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     today = cli_today()
     with open_db(ctx, db) as database:
         cards = store.list_cards(
             database, today, statuses=statuses, grade=grade_value, search=search, due_only=due
         )
+    if verdict is not None:
+        cards = [c for c in cards if c.verdict == verdict]
     if as_json:
         sys.stdout.write(json.dumps([card_json(c) for c in cards], ensure_ascii=False, indent=1))
         sys.stdout.write("\n")

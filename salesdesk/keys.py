@@ -51,6 +51,7 @@ DETAIL: list[Binding] = [
     Binding("escape", "back", "Back"),
     Binding("ctrl+s", "save", "Save"),
     Binding("ctrl+t", "log_touch", "Log touch"),
+    Binding("ctrl+k", "man_check", "MAN check", tooltip="MAN check of this card"),
     Binding("ctrl+u", "undo", "Undo"),
 ]
 
@@ -62,3 +63,22 @@ FORM: list[Binding] = [
 TOUCH_KINDS: dict[str, str] = {
     "c": "call", "v": "visit", "m": "message", "e": "email", "g": "meeting", "o": "note",
 }
+
+MAN_CHECK: list[Binding] = [
+    Binding("m,M", "cycle('money')", "Money", tooltip="Money: cycle yes → no → unknown"),
+    Binding("a,A", "cycle('authority')", "Authority",
+            tooltip="Authority: cycle yes → no → unknown"),
+    Binding("n,N", "cycle('need')", "Need", tooltip="Need: cycle yes → no → unknown"),
+    Binding("space,enter", "step(1)", "Next", tooltip="Next prospect in the queue"),
+    Binding("backspace", "step(-1)", "Prev", tooltip="Previous prospect"),
+    Binding("d", "decider", "Decider", tooltip="Type the decision-maker's name"),
+    Binding("1,2,3,4,5,6,7", "potential", "Potential 1-7", show=False,
+            tooltip="Toggle potential criteria 1-7 (one key each)"),
+    Binding("p", "priority", "Priority", show=False,
+            tooltip="Priority: cycle suggested → 1 → 2 → 3 → 4"),
+    Binding("x", "stop_contact", "Stop contact",
+            tooltip="Stop contact: drop the prospect (m a n only; asks to confirm)"),
+    Binding("e", "open_card", "Open", show=False, tooltip="Open the card detail"),
+    Binding("u", "undo", "Undo", tooltip="Undo the last change"),
+    Binding("escape", "back", "Back", tooltip="Back to the board"),
+]

@@ -30,6 +30,7 @@ __all__ = [
     "potential_score",
     "suggest_priority",
     "verdict_of",
+    "verdict_of_case",
 ]
 
 
@@ -251,6 +252,13 @@ def assess(money: Tri, authority: Tri, need: Tri) -> ManResult:
         f"Ask about {unknown[0][0]} next."
     )
     return ManResult(case, Verdict.INCOMPLETE, advice, questions[0], questions, possible)
+
+
+def verdict_of_case(case: str) -> Verdict:
+    """The verdict of a case string such as ``MaN`` or ``M?N`` (incomplete when any ``?``)."""
+    if "?" in case:
+        return Verdict.INCOMPLETE
+    return MAN_TABLE[case][0]
 
 
 def verdict_of(money: Tri, authority: Tri, need: Tri) -> Verdict:

@@ -75,6 +75,7 @@ class ActivityKind(StrEnum):
     GRADE = "grade"  # a grade change (from_grade -> to_grade)
     STATUS = "status"  # won, parked, dropped, lost, reopened
     EDIT = "edit"  # fields changed in the card detail
+    MAN = "man"  # MAN check answers, potential score or priority changed
 
 
 TOUCH_KINDS = (

@@ -18,7 +18,17 @@ from .db import Database
 from .errors import InputError, NotFound
 from .fields import FIELD_BY_NAME
 from .grading import Grade, Urgency, score
-from .man import Tri, man_case
+from .man import (
+    POTENTIAL_CRITERIA,
+    ManResult,
+    Tri,
+    Verdict,
+    assess,
+    man_case,
+    parse_tri,
+    suggest_priority,
+    verdict_of_case,
+)
 from .models import TOUCH_KINDS, ActivityKind, Stage, Status
 from .settings import SETTINGS, parse_setting
 
@@ -29,7 +39,10 @@ SETTINGS_DEFAULTS: dict[str, str] = {key: spec.default for key, spec in SETTINGS
 _CARD_COLUMNS = (
     "id, name, company, grade, status, next_date, next_action, "
     "substr(touched_at, 1, 10), substr(graded_at, 1, 10), substr(reviewed_at, 1, 10), "
-    "substr(created_at, 1, 10), money, authority, need, value, key_account, area"
+    "substr(created_at, 1, 10), money, authority, need, value, key_account, area, "
+    "pot_growth + pot_plan + pot_revenue + pot_opportunity + pot_fit + pot_competitive"
+    " + pot_relationship, priority, inquiries, purchase_history != '', stage, "
+    "phone != '' AND (email != '' OR address != ''), product_interest != ''"
 )
 
 
@@ -61,6 +74,14 @@ class CardRow:
     key_account: bool
     area: str
     urgency: Urgency
+    potential: int = 0  # the seven-point potential score, 0-7
+    priority: int = 4  # evidence-based priority level 1-4 (set by hand, or suggested)
+    priority_set: bool = False  # True when set by hand
+
+    @property
+    def verdict(self) -> Verdict:
+        """The MAN verdict (qualified, contact, nurture, drop, incomplete)."""
+        return verdict_of_case(self.man)
 
     @property
     def review_due(self) -> bool:
@@ -133,6 +154,13 @@ def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
         value,
         key_account,
         area,
+        potential,
+        priority,
+        inquiries,
+        has_ordered,
+        stage,
+        full_contact,
+        has_interest,
     ) = row
     grade_ = _GRADES[grade]
     graded_on = _fromiso(graded) if graded else today
@@ -167,6 +195,20 @@ def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
             bool(key_account),
             today,
         ),
+        int(potential or 0),
+        int(priority)
+        if priority
+        else _suggested_priority(
+            status,
+            bool(has_ordered),
+            int(inquiries or 0),
+            stage,
+            bool(full_contact),
+            bool(has_interest),
+            need,
+            float(value or 0),
+        ),
+        bool(priority),
     )
 
 
@@ -175,6 +217,29 @@ _SEARCH_COLUMNS = ("name", "company", "phone", "email", "area", "tags", "notes")
 
 def _fold(value: str | None) -> str:
     return value.casefold() if value else ""
+
+
+def _suggested_priority(
+    status: str,
+    has_ordered: bool,
+    inquiries: int,
+    stage: str,
+    full_contact: bool,
+    has_interest: bool,
+    need: str,
+    value: float,
+) -> int:
+    """The evidence-based priority level suggested from the card (see README: MAN check)."""
+    return int(
+        suggest_priority(
+            is_customer=status == Status.CUSTOMER,
+            has_ordered=has_ordered,
+            inquiries=inquiries,
+            knows_product_detail=stage in (Stage.INTENTIONAL, Stage.PROSPECTIVE),
+            has_full_contact=full_contact,
+            has_requirement=has_interest and (value > 0 or need == Tri.YES),
+        )
+    )
 
 
 def _like(text: str) -> str:
@@ -751,3 +816,147 @@ def undo(db: Database) -> UndoResult | None:
                     )
         conn.exec_driver_sql("DELETE FROM journal WHERE id = ?", (journal_id,))
     return UndoResult(label, tuple(prospect_ids))
+
+
+# --------------------------------------------------------------------------- MAN check
+
+
+@dataclass(frozen=True)
+class ManState:
+    """A card's MAN answers and what they mean, for the MAN check screen and CLI."""
+
+    id: int
+    name: str
+    company: str
+    status: str
+    money: str
+    authority: str
+    need: str
+    decider: str
+    potential: dict[str, bool]
+    priority: int
+    priority_set: bool
+    result: ManResult
+
+
+def get_man(db: Database, prospect_id: int, today: date) -> ManState:
+    """The MAN answers, potential toggles and priority of one card."""
+    with db.engine.connect() as conn:
+        raw = _raw_prospect(conn, prospect_id)
+    if raw is None:
+        raise NotFound(f"no prospect with id {prospect_id}")
+    card = get_card(db, prospect_id, today)
+    return ManState(
+        id=prospect_id,
+        name=str(raw["name"]),
+        company=str(raw["company"]),
+        status=str(raw["status"]),
+        money=str(raw["money"]),
+        authority=str(raw["authority"]),
+        need=str(raw["need"]),
+        decider=str(raw["decider"]),
+        potential={key: bool(raw[key]) for key, _label in POTENTIAL_CRITERIA},
+        priority=card.priority,
+        priority_set=card.priority_set,
+        result=assess(Tri(raw["money"]), Tri(raw["authority"]), Tri(raw["need"])),
+    )
+
+
+_MAN_ELEMENTS = {"money": "money", "authority": "authority", "need": "need"}
+
+
+def set_man(
+    db: Database,
+    now: datetime,
+    prospect_id: int,
+    *,
+    money: str | None = None,
+    authority: str | None = None,
+    need: str | None = None,
+    decider: str | None = None,
+) -> ManResult:
+    """Set any of the three MAN answers (yes/no/unknown) and the decision-maker's name.
+
+    Logged in the timeline as what changed, e.g. "MAN M?N → MAN (qualified): authority yes".
+    """
+    answers = {"money": money, "authority": authority, "need": need}
+    values: dict[str, Any] = {}
+    for key, answer in answers.items():
+        if answer is not None:
+            try:
+                values[key] = parse_tri(answer).value
+            except ValueError as exc:
+                raise InputError(f"{key}: {exc}") from None
+    if decider is not None:
+        if len(decider) > 200:
+            raise InputError("the decision-maker's name is too long (200 characters at most)")
+        values["decider"] = decider.strip()
+    with db.engine.begin() as conn:
+        change = Change(conn)
+        raw = change.snapshot(prospect_id)
+        changed = {k: v for k, v in values.items() if raw[k] != v}
+        old_case = man_case(raw["money"], raw["authority"], raw["need"])
+        merged = {k: changed.get(k, raw[k]) for k in ("money", "authority", "need")}
+        result = assess(Tri(merged["money"]), Tri(merged["authority"]), Tri(merged["need"]))
+        if not changed:
+            return result
+        change.update(prospect_id, changed)
+        parts = [
+            f"{k} {v}" if k != "decider" else f"decider {v or '(none)'}" for k, v in changed.items()
+        ]
+        note = f"MAN {old_case} → {result.case} ({result.verdict.label}): {', '.join(parts)}"
+        change.activity(prospect_id, ActivityKind.MAN, now, note=note)
+        change.label = f"MAN of {_name(raw)}: {', '.join(parts)}"
+        change.record(now)
+    return result
+
+
+def set_potential(
+    db: Database, now: datetime, prospect_id: int, criterion: str, value: bool
+) -> int:
+    """Set one of the seven potential criteria; returns the new score (0-7)."""
+    labels = dict(POTENTIAL_CRITERIA)
+    if criterion not in labels:
+        raise InputError(f"unknown criterion {criterion!r}: use one of {', '.join(labels)}")
+    with db.engine.begin() as conn:
+        change = Change(conn)
+        raw = change.snapshot(prospect_id)
+        score_now = sum(bool(raw[key]) for key in labels) - bool(raw[criterion]) + value
+        if bool(raw[criterion]) == value:
+            return score_now
+        change.update(prospect_id, {criterion: value})
+        word = "yes" if value else "no"
+        change.activity(
+            prospect_id,
+            ActivityKind.MAN,
+            now,
+            note=f"potential: {labels[criterion].lower()} {word} (score {score_now}/7)",
+        )
+        change.label = f"potential of {_name(raw)}: {labels[criterion].lower()} {word}"
+        change.record(now)
+    return score_now
+
+
+def set_priority(db: Database, now: datetime, prospect_id: int, level: int | None) -> None:
+    """Set the priority level 1-4 by hand, or None to go back to the suggested level."""
+    if level is not None and level not in (1, 2, 3, 4):
+        raise InputError(f"invalid priority {level!r}: use 1, 2, 3 or 4")
+    with db.engine.begin() as conn:
+        change = Change(conn)
+        raw = change.snapshot(prospect_id)
+        if raw["priority"] == level:
+            return
+        change.update(prospect_id, {"priority": level})
+        text = f"priority set to {level}" if level else "priority back to suggested"
+        change.activity(prospect_id, ActivityKind.MAN, now, note=text)
+        change.label = f"{text} for {_name(raw)}"
+        change.record(now)
+
+
+def man_queue(db: Database, today: date) -> list[int]:
+    """The MAN check queue: live cards with MAN incomplete first, then not qualified ones,
+    each group in urgency order. Qualified cards are not in the queue."""
+    cards = list_cards(db, today)
+    incomplete = [c.id for c in cards if c.verdict == Verdict.INCOMPLETE]
+    unqualified = [c.id for c in cards if c.verdict not in (Verdict.INCOMPLETE, Verdict.QUALIFIED)]
+    return incomplete + unqualified

@@ -19,11 +19,13 @@ from textual.widgets import Footer, Input, Static
 
 from .. import keys, store
 from ..errors import SalesDeskError, busy_message
+from ..man import Verdict
 from ..models import Status
 from ..store import CardRow, urgency_key
 from ..textsafe import one_line
 from ..widgets.card_column import CardColumn
 from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS
+from .man_colours import VERDICT_STYLE
 
 LIVE_COLUMNS = (("A", "A · this week"), ("B", "B · this month"), ("C", "C · 3 months"))
 CLOSED_COLUMNS = (("customer", "Customers"), ("parked", "Parked"), ("closed", "Dropped & lost"))
@@ -57,6 +59,7 @@ class BoardScreen(Screen[None]):
         super().__init__()
         self.closed_view = False
         self.filter_text = ""
+        self.verdict_filter: Verdict | None = None
         self.col = 0
         self.cards: list[CardRow] = []
         self._filter_timer: Timer | None = None
@@ -146,8 +149,10 @@ class BoardScreen(Screen[None]):
         today = self.app.today()  # type: ignore[attr-defined]
         spec = CLOSED_COLUMNS if self.closed_view else LIVE_COLUMNS
         buckets: dict[str, list[CardRow]] = {key: [] for key, _ in spec}
+        verdict = self.verdict_filter
         for card in self.cards:
-            buckets[_column_key(card, self.closed_view)].append(card)
+            if verdict is None or card.verdict == verdict:
+                buckets[_column_key(card, self.closed_view)].append(card)
         found = False
         if keep_id is not None:
             for index, (key, _title) in enumerate(spec):
@@ -202,6 +207,11 @@ class BoardScreen(Screen[None]):
             )
             if short > 0:
                 line.append(f" (add {short})", style="#ff6b6b")
+        if self.verdict_filter is not None:
+            shown = sum(1 for c in self.cards if c.verdict == self.verdict_filter)
+            line.append("  │ MAN: ", style="dim")
+            line.append(self.verdict_filter.label, style=VERDICT_STYLE[self.verdict_filter])
+            line.append(f" {shown} (f: next)", style="dim")
         if self.filter_text:
             line.append("  │ filter: ", style="dim")
             line.append(one_line(self.filter_text), style="bold reverse")
@@ -479,6 +489,12 @@ class BoardScreen(Screen[None]):
         from .import_file import ImportScreen
 
         self._push(ImportScreen())
+
+    def action_verdict_filter(self) -> None:
+        """Cycle the MAN verdict filter: all → qualified → contact → nurture → drop → incomplete."""
+        order: list[Verdict | None] = [None, *Verdict]
+        self.verdict_filter = order[(order.index(self.verdict_filter) + 1) % len(order)]
+        self._distribute(self.current.id if self.current else None)
 
     def action_toggle_closed(self) -> None:
         self.closed_view = not self.closed_view

@@ -267,6 +267,15 @@ class ProspectScreen(Screen[None]):
 
         self.app.push_screen(TouchScreen(card, app.today()), done)  # type: ignore[attr-defined]
 
+    def action_man_check(self) -> None:
+        if not self.save_all():
+            self.notify("Fix the red fields first", severity="warning")
+            return
+        from .man_check import ManCheckScreen
+
+        self.app.push_screen(ManCheckScreen(self.prospect_id),
+                             lambda _: self._reload(refill=True))
+
     def action_undo(self) -> None:
         result = store.undo(self.app.db)  # type: ignore[attr-defined]
         if result is None:

@@ -1,0 +1,304 @@
+"""The MAN check: a queue of prospects to qualify, one at a time (tasksh style).
+
+Money, Authority and Need are each yes, no or unknown; one key cycles each. The case is
+drawn in big letters (capital = present, lower case = missing, ``?`` = not asked yet),
+with the verdict, the advice and the next question from :mod:`salesdesk.man`.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from .. import keys, store
+from ..errors import SalesDeskError, busy_message
+from ..man import POTENTIAL_CRITERIA, PRIORITY_LABELS, Priority, Tri, Verdict, cycle_tri
+from ..models import Status
+from ..textsafe import literal_line, one_line
+from ..widgets.card_render import GRADE_COLOURS, money
+from .man_colours import VERDICT_STYLE
+
+ANSWER_STYLE = {Tri.YES: "bold #46a758", Tri.NO: "bold #e5484d", Tri.UNKNOWN: "bold #f5a524"}
+ANSWER_WORD = {Tri.YES: "present", Tri.NO: "missing", Tri.UNKNOWN: "not asked"}
+COLUMN = 10  # cells per big letter, label included
+
+# Three-line glyphs: capitals fill all three lines, lower case the bottom two.
+GLYPHS: dict[str, tuple[str, str, str]] = {
+    "M": ("█▄ ▄█", "█ ▀ █", "█   █"),
+    "A": ("▄▀▀▀▄", "█▄▄▄█", "█   █"),
+    "N": ("█▄  █", "█ ▀▄█", "█   █"),
+    "m": ("     ", "█▀█▀▄", "█ █ █"),
+    "a": ("     ", "▄▀▀█ ", "▀▄▄█▄"),
+    "n": ("     ", "█▀▀▄ ", "█  █ "),
+    "?": ("▄▀▀▄ ", "  ▄▀ ", "  ▄  "),
+}
+
+
+def big_case(case: str, answers: tuple[str, str, str]) -> Text:
+    """The case in big three-line letters, each coloured by its answer."""
+    text = Text()
+    for row in range(3):
+        for letter, answer in zip(case, answers, strict=True):
+            text.append(GLYPHS[letter][row], style=ANSWER_STYLE[Tri(answer)])
+            text.append(" " * (COLUMN - 5))
+        text.append("\n")
+    for name in ("Money", "Authority", "Need"):
+        text.append(f"{name:<{COLUMN}}", style="dim")
+    text.append("\n")
+    for answer in answers:
+        text.append(f"{ANSWER_WORD[Tri(answer)]:<{COLUMN}}", style=ANSWER_STYLE[Tri(answer)])
+    return text
+
+
+class ManCheckScreen(Screen[None]):
+    """Qualify prospects one by one. Every change is saved at once and can be undone."""
+
+    BINDINGS = keys.MAN_CHECK
+    AUTO_FOCUS = ""
+
+    def __init__(self, prospect_id: int | None = None) -> None:
+        super().__init__()
+        self.single = prospect_id
+        self.queue: list[int] = [prospect_id] if prospect_id is not None else []
+        self.index = 0
+        self.state: store.ManState | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="man-progress")
+        with VerticalScroll(id="man-body"):
+            yield Static(id="man-card")
+            with Horizontal(id="man-main"):
+                yield Static(id="man-letters")
+                with Vertical(id="man-words"):
+                    yield Static(id="man-verdict")
+                    yield Static(id="man-question")
+            with Horizontal(id="man-decider-row"):
+                yield Label("Decision-maker (d):")
+                yield Input(placeholder="who decides, when it is not this person",
+                            id="man-decider", select_on_focus=False)
+            yield Static(id="man-potential")
+            yield Static(id="man-priority")
+        yield Static(id="man-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.single is None:
+            self.queue = store.man_queue(self.db, self.app.today())  # type: ignore[attr-defined]
+        self.show()
+
+    @property
+    def db(self) -> store.Database:
+        return self.app.db  # type: ignore[attr-defined,no-any-return]
+
+    # ------------------------------------------------------------------ drawing
+    def show(self) -> None:
+        """Load the current card and redraw everything."""
+        empty = self.query_one("#man-empty", Static)
+        body = self.query_one("#man-body")
+        if not self.queue or self.index >= len(self.queue):
+            body.display = False
+            empty.display = True
+            if not self.queue:
+                message = ("Every live prospect is qualified (M A N): nothing to check.\n\n"
+                           "esc goes back to the board.")
+            else:
+                message = (f"All {len(self.queue)} checked.\n\n"
+                           "backspace goes back one, esc to the board.")
+            empty.update(Text(message))
+            self.query_one("#man-progress", Static).update(Text("MAN check", style="bold"))
+            self.state = None
+            self.refresh_bindings()
+            return
+        try:
+            self.state = store.get_man(self.db, self.queue[self.index], self.app.today())  # type: ignore[attr-defined]
+        except SalesDeskError:
+            del self.queue[self.index]  # removed meanwhile (undo of an add)
+            self.show()
+            return
+        body.display = True
+        empty.display = False
+        self._draw()
+        self.refresh_bindings()
+
+    def _draw(self) -> None:
+        state = self.state
+        assert state is not None
+        result = state.result
+        progress = Text("MAN check ", style="bold")
+        scope = "this card" if self.single is not None else "incomplete first, then not qualified"
+        progress.append(f"· {self.index + 1} of {len(self.queue)} · {scope}", style="dim")
+        self.query_one("#man-progress", Static).update(progress)
+
+        card = store.get_card(self.db, state.id, self.app.today())  # type: ignore[attr-defined]
+        title = Text()
+        if card.status == Status.LIVE:
+            title.append(f" {card.grade} ", style=f"bold reverse {GRADE_COLOURS[card.grade]}")
+        else:
+            title.append(f" {card.status} ", style="reverse")
+        title.append(" ")
+        title.append_text(literal_line(state.name, style="bold"))
+        if state.company:
+            title.append(" · ", style="dim")
+            title.append_text(literal_line(state.company))
+        if card.value:
+            title.append(f"  {money(card.value)}", style="dim")
+        title.append(f"  #{state.id}", style="dim")
+        self.query_one("#man-card", Static).update(title)
+
+        answers = (state.money, state.authority, state.need)
+        self.query_one("#man-letters", Static).update(big_case(result.case, answers))
+        verdict = Text(result.verdict.label.upper(), style=VERDICT_STYLE[result.verdict])
+        verdict.append(f"   {result.case}", style="bold")
+        self.query_one("#man-verdict", Static).update(Group(verdict, Text(result.advice)))
+        question = Text()
+        if result.next_question:
+            question.append("Ask next: ", style="bold")
+            question.append(result.next_question)
+        elif result.verdict == Verdict.DROP:
+            question.append("x stops contact (asks first).", style="bold #e5484d")
+        self.query_one("#man-question", Static).update(question)
+
+        decider = self.query_one("#man-decider", Input)
+        if not decider.has_focus:
+            decider.value = one_line(state.decider)
+        row = self.query_one("#man-decider-row")
+        row.set_class(state.authority == Tri.NO, "wanted")
+
+        score = sum(state.potential.values())
+        potential = Text(f"Potential {score}/7", style="bold")
+        potential.append("   keys 1-7 toggle", style="dim")
+        for number, (key, label) in enumerate(POTENTIAL_CRITERIA, start=1):
+            mark = "■" if state.potential[key] else "□"
+            style = "#46a758" if state.potential[key] else "dim"
+            potential.append(f"\n {number} {mark} ", style=style)
+            potential.append(label, style="" if state.potential[key] else "dim")
+        self.query_one("#man-potential", Static).update(potential)
+
+        level = Priority(state.priority)
+        priority = Text(f"Priority {level.value} · {PRIORITY_LABELS[level]}", style="bold")
+        how = "set by hand" if state.priority_set else "suggested from the card"
+        priority.append(f"  ({how}; p cycles)", style="dim")
+        self.query_one("#man-priority", Static).update(priority)
+
+    # ------------------------------------------------------------------ changes
+    def _apply(self, change: object) -> None:
+        """Run a store change (a callable); show errors inline, never raise."""
+        try:
+            change()  # type: ignore[operator]
+        except SalesDeskError as exc:
+            self.notify(one_line(exc.message), severity="error", markup=False)
+        except Exception as exc:
+            busy = busy_message(exc)
+            if busy is None:
+                raise
+            self.notify(busy, severity="error")
+        self.show()
+
+    def action_cycle(self, element: str) -> None:
+        state = self.state
+        if state is None:
+            return
+        new = cycle_tri(Tri(getattr(state, element))).value
+        self._apply(lambda: store.set_man(self.db, self.app.now(), state.id,  # type: ignore[attr-defined]
+                                          **{element: new}))
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys 1-7 each toggle one potential criterion.
+        if self.focused is None and event.character and event.character in "1234567":
+            event.stop()
+            self.toggle_potential(int(event.character))
+
+    def action_potential(self) -> None:
+        """Bound for the help screen; the digit itself is read in :meth:`on_key`."""
+
+    def toggle_potential(self, number: int) -> None:
+        state = self.state
+        if state is None:
+            return
+        key = POTENTIAL_CRITERIA[number - 1][0]
+        value = not state.potential[key]
+        self._apply(lambda: store.set_potential(self.db, self.app.now(), state.id, key, value))  # type: ignore[attr-defined]
+
+    def action_priority(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        order: list[int | None] = [None, 1, 2, 3, 4]
+        current = state.priority if state.priority_set else None
+        new = order[(order.index(current) + 1) % len(order)]
+        self._apply(lambda: store.set_priority(self.db, self.app.now(), state.id, new))  # type: ignore[attr-defined]
+
+    def action_decider(self) -> None:
+        if self.state is not None:
+            self.query_one("#man-decider", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        state = self.state
+        self.set_focus(None)
+        if state is None:
+            return
+        value = event.value
+        self._apply(lambda: store.set_man(self.db, self.app.now(), state.id, decider=value))  # type: ignore[attr-defined]
+
+    def action_step(self, delta: int) -> None:
+        if self.focused is not None:
+            return
+        self.index = max(0, min(len(self.queue), self.index + delta))
+        self.show()
+
+    def action_stop_contact(self) -> None:
+        state = self.state
+        if state is None or state.result.verdict != Verdict.DROP:
+            return
+        from .confirm import ConfirmScreen
+
+        question = Text("Stop contact with ")
+        question.append_text(literal_line(state.name, style="bold"))
+        question.append("? (m a n: not a prospect; the card is dropped)")
+
+        def answer(ok: bool | None) -> None:
+            if ok:
+                self._apply(lambda: store.set_status(self.db, self.app.now(), state.id,  # type: ignore[attr-defined]
+                                                     Status.DROPPED))
+                self.notify(f"Dropped {one_line(state.name)} (u undoes)", markup=False)
+
+        self.app.push_screen(ConfirmScreen(question), answer)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_contact":
+            return True if self.state and self.state.result.verdict == Verdict.DROP else None
+        if action in ("cycle", "decider", "priority", "open_card", "potential"):
+            return True if self.state is not None else None
+        return True
+
+    def action_open_card(self) -> None:
+        if self.state is None:
+            return
+        from .prospect import ProspectScreen
+
+        self.app.push_screen(ProspectScreen(self.state.id), lambda _: self.show())
+
+    def action_undo(self) -> None:
+        try:
+            result = store.undo(self.db)
+        except SalesDeskError as exc:
+            self.notify(one_line(exc.message), severity="error", markup=False)
+            return
+        if result is None:
+            self.notify("Nothing to undo", severity="warning")
+            return
+        self.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
+        self.show()
+
+    def action_back(self) -> None:
+        if self.focused is not None:  # leave the decider field without saving
+            self.set_focus(None)
+            self.show()
+            return
+        self.dismiss(None)
