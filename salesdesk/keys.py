@@ -52,6 +52,8 @@ DETAIL: list[Binding] = [
     Binding("ctrl+s", "save", "Save"),
     Binding("ctrl+t", "log_touch", "Log touch"),
     Binding("ctrl+k", "man_check", "MAN check", tooltip="MAN check of this card"),
+    Binding("ctrl+o", "toggle_side", "Timeline",
+            tooltip="Show the urgency and timeline (narrow terminals) / the fields"),
     Binding("ctrl+u", "undo", "Undo"),
 ]
 

@@ -21,6 +21,7 @@ from ..textsafe import clean, literal_line, one_line
 from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS, money
 
 TIMELINE_LIMIT = 300
+NARROW_BELOW = 100
 
 
 def _field_id(name: str) -> str:
@@ -83,6 +84,17 @@ class ProspectScreen(Screen[None]):
     def on_mount(self) -> None:
         self._render_side()
         self.query_one(f"#{_field_id('name')}").focus()
+        self._apply_width()
+
+    def on_resize(self) -> None:
+        self._apply_width()
+
+    def _apply_width(self) -> None:
+        """Below 100 columns the side panel (urgency, timeline) is shown on demand."""
+        self.set_class(self.app.size.width < NARROW_BELOW, "narrow")
+
+    def action_toggle_side(self) -> None:
+        self.toggle_class("show-side")
 
     # ------------------------------------------------------------------ side panel
     def _render_side(self) -> None:
