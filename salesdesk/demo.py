@@ -270,6 +270,8 @@ def _prospect(rng: random.Random, today: date) -> tuple[tuple[object, ...], list
         next_date = None
     tri = ("yes", "no", "unknown")
     money, authority, need = (rng.choices(tri, weights=(5, 2, 3))[0] for _ in range(3))
+    if rng.random() < 0.03:
+        money, authority, need = "no", "no", "no"  # a few hopeless ones for the MAN check
     stage = (
         "customer"
         if status == "customer"

@@ -324,3 +324,46 @@ async def test_board_mounts_a_fixed_number_of_widgets(settings: Settings, db: Da
         widgets = len(list(pilot.app.screen.walk_children()))
         assert widgets < 40
         assert sum(len(c.cards) for c in board(pilot.app).columns) > 1000
+
+
+TRICKY = [
+    "[bold red]x[/]",
+    "[/",
+    "[link=http://x]y",
+    "[@click=app.quit]",
+    "\x1b[31mred\x1b[0m",
+    "osc \x1b]8;;http://x\x1b\\link",
+    "王伟 华信科技有限公司",
+]
+
+
+async def test_tricky_user_text_shows_literally_on_cards_and_detail(
+    settings: Settings, db: Database
+) -> None:
+    long_note = "很长的备注" * 400  # 2,000 characters
+    for index, name in enumerate(TRICKY):
+        store.add_prospect(db, NOW, name, company=name, grade="ABC"[index % 3],
+                           next_action=name, notes=long_note)
+    app = make_app(settings, db)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.pause()
+        screen = board(app)
+        drawn = "\n".join(
+            column.render_line(y).text for column in screen.columns for y in range(40)
+        )
+        for plain in ("[bold red]x[/]", "[/", "[link=http://x]y", "[@click=app.quit]",
+                      "[31mred[0m", "王伟"):
+            assert plain in drawn
+        assert "\x1b" not in drawn
+        for _ in range(len(screen.columns[0].cards)):
+            await pilot.press("enter")
+            await pilot.pause()
+            detail = app.screen
+            assert isinstance(detail, ProspectScreen)
+            title = str(detail.query_one("#detail-title").render())
+            assert detail.detail is not None
+            shown = detail.detail["name"].replace("\x1b", "")
+            assert shown in title or shown[:20] in title
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("j")
