@@ -25,7 +25,7 @@ from .config import Settings, default_db_path, demo_db_path, system_clock
 from .dates import parse_date, parse_optional_date, short_date
 from .db import Database, open_database
 from .errors import InputError, SalesDeskError, busy_message
-from .fields import parse_money
+from .fields import parse_money, short_money
 from .grading import parse_grade
 from .models import Status
 from .textsafe import literal, literal_line, one_line
@@ -153,16 +153,6 @@ def main_callback(
 # --------------------------------------------------------------------------- output
 
 
-def _money(value: float) -> str:
-    if not value:
-        return ""
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:.1f}m"
-    if value >= 10_000:
-        return f"{value / 1_000:.0f}k"
-    return f"{value:,.0f}"
-
-
 def _flags(card: store.CardRow) -> str:
     """Short marks, as on the board: ! overdue, ⟳ past window (regrade), ◆ review, ★ key."""
     marks = ""
@@ -237,7 +227,7 @@ def _cards_table(cards: list[store.CardRow], today: date, width: int) -> Table:
             literal_line(card.next_action),
             f"{card.days_since_touch}d",
             card.man,
-            _money(card.value),
+            short_money(card.value),
             Text(_flags(card), style="red" if card.overdue else "yellow"),
         )
     return table

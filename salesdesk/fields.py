@@ -86,6 +86,17 @@ _TRUE = {"yes", "y", "true", "1", "x", "on"}
 _FALSE = {"no", "n", "false", "0", "", "off"}
 
 
+def short_money(value: float) -> str:
+    """Compact amount for cards and tables: ``5,300``, ``48k``, ``1.2m``; empty for zero."""
+    if not value:
+        return ""
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}m"
+    if value >= 10_000:
+        return f"{value / 1_000:.0f}k"
+    return f"{value:,.0f}"
+
+
 def parse_money(text: str) -> float:
     """Parse an amount like ``12000``, ``12,000``, ``12k``, ``1.5m``, ``¥8000``."""
     raw = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from salesdesk import store
 from salesdesk.db import Database
+from salesdesk.fields import short_money as money
 from salesdesk.grading import CardFacts, Grade, urgency
 from salesdesk.store import CardRow
 from salesdesk.widgets.card_render import (
@@ -19,7 +20,6 @@ from salesdesk.widgets.card_render import (
     FULL_HEIGHT,
     accent,
     card_height,
-    money,
     render_card,
 )
 

@@ -18,13 +18,14 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from .. import keys, store
-from ..errors import SalesDeskError, busy_message
+from ..errors import SalesDeskError
 from ..man import Verdict
 from ..models import Status
 from ..store import CardRow, urgency_key
 from ..textsafe import one_line
 from ..widgets.card_column import CardColumn
 from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS
+from .common import attempt, save_touch
 from .man_colours import VERDICT_STYLE
 
 LIVE_COLUMNS = (("A", "A · this week"), ("B", "B · this month"), ("C", "C · 3 months"))
@@ -270,16 +271,8 @@ class BoardScreen(Screen[None]):
         keep_id: int | None = None,
     ) -> None:
         """Run a store command; show errors inline instead of raising."""
-        try:
-            change()
-        except SalesDeskError as exc:
-            self.notify(one_line(exc.message), severity="error", markup=False)
-            return
-        except Exception as exc:
-            busy = busy_message(exc)
-            if busy is None:
-                raise
-            self.notify(busy, severity="error", markup=False)
+        ok, _ = attempt(self, change)
+        if not ok:
             return
         self.refresh_cards(ids, keep_id)
         if message:
@@ -325,24 +318,10 @@ class BoardScreen(Screen[None]):
         app = self.app
 
         def done(result: TouchResult | None) -> None:
-            if result is None:
-                return
-            self._do(
-                lambda: store.log_touch(
-                    app.db,
-                    app.now(),
-                    card.id,
-                    result.kind,
-                    result.note,  # type: ignore[attr-defined]
-                    next_date=result.next_date,
-                    next_action=result.next_action,
-                    next_topic=result.next_topic or None,
-                    clear_next=result.next_date is None,
-                ),
-                [card.id],
-                f"Logged {result.kind} with {card.name}",
-                keep_id=card.id,
-            )
+            if result is not None and save_touch(self, card.id, result):
+                self.refresh_cards([card.id], keep_id=card.id)
+                self.notify(f"Logged {result.kind} with {one_line(card.name)}", markup=False,
+                            timeout=3)
 
         self.app.push_screen(TouchScreen(card, app.today()), done)  # type: ignore[attr-defined]
 

@@ -16,11 +16,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from .. import keys, store
-from ..errors import SalesDeskError, busy_message
+from ..errors import SalesDeskError
+from ..fields import short_money
 from ..man import POTENTIAL_CRITERIA, PRIORITY_LABELS, Priority, Tri, Verdict, cycle_tri
 from ..models import Status
 from ..textsafe import literal_line, one_line
-from ..widgets.card_render import GRADE_COLOURS, money
+from ..widgets.card_render import GRADE_COLOURS
+from .common import attempt
 from .man_colours import VERDICT_STYLE
 
 ANSWER_STYLE = {Tri.YES: "bold #46a758", Tri.NO: "bold #e5484d", Tri.UNKNOWN: "bold #f5a524"}
@@ -146,7 +148,7 @@ class ManCheckScreen(Screen[None]):
             title.append(" · ", style="dim")
             title.append_text(literal_line(state.company))
         if card.value:
-            title.append(f"  {money(card.value)}", style="dim")
+            title.append(f"  {short_money(card.value)}", style="dim")
         title.append(f"  #{state.id}", style="dim")
         self.query_one("#man-card", Static).update(title)
 
@@ -188,15 +190,7 @@ class ManCheckScreen(Screen[None]):
     # ------------------------------------------------------------------ changes
     def _apply(self, change: object) -> None:
         """Run a store change (a callable); show errors inline, never raise."""
-        try:
-            change()  # type: ignore[operator]
-        except SalesDeskError as exc:
-            self.notify(one_line(exc.message), severity="error", markup=False)
-        except Exception as exc:
-            busy = busy_message(exc)
-            if busy is None:
-                raise
-            self.notify(busy, severity="error")
+        attempt(self, change)  # type: ignore[arg-type]
         self.show()
 
     def action_cycle(self, element: str) -> None:

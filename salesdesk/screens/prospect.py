@@ -15,10 +15,11 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from .. import keys, store
 from ..errors import InputError, SalesDeskError
-from ..fields import FIELD_BY_NAME, FIELDS, format_field, parse_field
+from ..fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_money
 from ..models import Status
 from ..textsafe import clean, literal_line, one_line
-from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS, money
+from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS
+from .common import save_touch
 
 TIMELINE_LIMIT = 300
 NARROW_BELOW = 100
@@ -118,7 +119,7 @@ class ProspectScreen(Screen[None]):
             title.append(" · ", style="dim")
             title.append_text(literal_line(fields["company"]))
         if fields["value"]:
-            title.append(f"   {money(fields['value'])}", style="dim")
+            title.append(f"   {short_money(fields['value'])}", style="dim")
         title.append(f"   #{detail.id}", style="dim")
         self.query_one("#detail-title", Static).update(title)
 
@@ -261,21 +262,9 @@ class ProspectScreen(Screen[None]):
         app = self.app
 
         def done(result: TouchResult | None) -> None:
-            if result is None:
-                return
-            store.log_touch(
-                app.db,
-                app.now(),
-                self.prospect_id,
-                result.kind,
-                result.note,  # type: ignore[attr-defined]
-                next_date=result.next_date,
-                next_action=result.next_action,
-                next_topic=result.next_topic or None,
-                clear_next=result.next_date is None,
-            )
-            self._reload(refill=True)
-            self.notify(f"Logged {result.kind}", timeout=2)
+            if result is not None and save_touch(self, self.prospect_id, result):
+                self._reload(refill=True)
+                self.notify(f"Logged {result.kind}", timeout=2)
 
         self.app.push_screen(TouchScreen(card, app.today()), done)  # type: ignore[attr-defined]
 

@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from ..dates import short_date
+from ..fields import short_money
 from ..models import Status
 from ..store import CardRow
 from ..textsafe import one_line
@@ -37,16 +38,6 @@ def accent(card: CardRow) -> str:
     if card.status == Status.LIVE:
         return GRADE_COLOURS[card.grade.value]
     return STATUS_COLOURS.get(Status(card.status), "#6b6e76")
-
-
-def money(value: float) -> str:
-    if not value:
-        return ""
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:.1f}m"
-    if value >= 10_000:
-        return f"{value / 1_000:.0f}k"
-    return f"{value:,.0f}"
 
 
 def _fit(text: Text, width: int) -> Text:
@@ -120,7 +111,7 @@ def render_card(
         body = ""
         edge = colour
     name = _user(card.name, style="bold")
-    value = Text(money(card.value), style="#d0d0d0")
+    value = Text(short_money(card.value), style="#d0d0d0")
     if compact:
         inner = max(1, width - 1)
         bar = Text("▌" if not selected else "█", style=edge)

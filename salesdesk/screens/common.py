@@ -1,0 +1,43 @@
+"""Small helpers the screens share: run a store change safely, save a logged touch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from textual.screen import Screen
+
+from .. import store
+from ..errors import SalesDeskError, busy_message
+from ..textsafe import one_line
+from .touch import TouchResult
+
+T = TypeVar("T")
+
+
+def attempt(screen: Screen[object], change: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run a store command; a user's mistake or a busy database becomes a notification.
+
+    Returns (ok, result). Anything else is a bug and is raised.
+    """
+    try:
+        return True, change()
+    except SalesDeskError as exc:
+        screen.notify(one_line(exc.message), severity="error", markup=False)
+    except Exception as exc:
+        busy = busy_message(exc)
+        if busy is None:
+            raise
+        screen.notify(busy, severity="error", markup=False)
+    return False, None
+
+
+def save_touch(screen: Screen[object], prospect_id: int, result: TouchResult) -> bool:
+    """Log the touch from :class:`TouchScreen` and set the next step it holds."""
+    app = screen.app
+    ok, _ = attempt(screen, lambda: store.log_touch(
+        app.db, app.now(), prospect_id, result.kind, result.note,  # type: ignore[attr-defined]
+        next_date=result.next_date, next_action=result.next_action,
+        next_topic=result.next_topic or None, clear_next=result.next_date is None,
+    ))
+    return ok
