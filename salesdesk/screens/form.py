@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -59,13 +59,14 @@ class FormScreen(ModalScreen[R], Generic[R]):
             yield Static(Text(one_line(self.title_text)), classes="dialog-title")
             yield from self.compose_extra_top()
             for spec in self.form_fields():
-                yield Label(spec.label, classes="field-label")
-                yield Input(
-                    value=spec.value,
-                    placeholder=spec.placeholder,
-                    id=f"f-{spec.name}",
-                    select_on_focus=False,
-                )
+                with Horizontal(classes="form-row"):
+                    yield Label(spec.label, classes="field-label")
+                    yield Input(
+                        value=spec.value,
+                        placeholder=spec.placeholder,
+                        id=f"f-{spec.name}",
+                        select_on_focus=False,
+                    )
                 yield Static("", id=f"e-{spec.name}", classes="field-error")
             yield Static(self.hint(), classes="hint")
 

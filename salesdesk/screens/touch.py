@@ -87,9 +87,9 @@ class TouchScreen(FormScreen[TouchResult]):
             FormField("note", "Note", placeholder="what happened"),
             FormField(
                 "next_date",
-                "Next step date (empty: no next step)",
+                "Next step date",
                 self.card.next_date.isoformat() if keep and self.card.next_date else "",
-                "fri, +3d, 2w, 2026-12-01",
+                "fri, +3d, 2w, 2026-12-01 (empty: none)",
             ),
             FormField(
                 "next_action",
@@ -97,7 +97,7 @@ class TouchScreen(FormScreen[TouchResult]):
                 self.card.next_action if keep else "",
                 "call back, send quote...",
             ),
-            FormField("next_topic", "Topic left for next time", placeholder="optional"),
+            FormField("next_topic", "Topic for next time", placeholder="optional"),
         ]
 
     def hint(self) -> str:
