@@ -146,23 +146,32 @@ def backup_file(path: Path, target: Path) -> Path:
     return target
 
 
-def _migrate(path: Path, from_version: int) -> None:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup_file(path, path.with_name(f"{path.name}.v{from_version}-{stamp}.bak"))
+@contextmanager
+def raw_transaction(path: Path, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection in one write transaction (BEGIN IMMEDIATE), for bulk work
+    and migrations: committed when the block ends, rolled back on any error (even Ctrl+C)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for version in range(from_version, SCHEMA_VERSION):
-                MIGRATIONS[version](conn)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            yield conn
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
     finally:
         conn.close()
+
+
+def _migrate(path: Path, from_version: int) -> None:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup_file(path, path.with_name(f"{path.name}.v{from_version}-{stamp}.bak"))
+    with raw_transaction(path, foreign_keys=False) as conn:
+        for version in range(from_version, SCHEMA_VERSION):
+            MIGRATIONS[version](conn)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
 def open_database(path: Path) -> Database:

@@ -4,11 +4,10 @@ of activity. Bulk-inserted in one transaction so 100,000 prospects take seconds.
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from .db import Database
+from .db import Database, raw_transaction
 from .store import _ts
 
 EN_FIRST = (
@@ -357,44 +356,39 @@ def fill_demo(
     seed: int = 7,
     replace: bool = False,
     progress: Callable[[int], None] | None = None,
+    visits: bool = True,
 ) -> int:
-    """Insert ``prospects`` demo cards (and their activities). Returns how many were added."""
+    """Insert ``prospects`` demo cards with their activities, in one transaction, and (with
+    ``visits``) planned, done and missed visits. Returns how many cards were added."""
     rng = random.Random(seed)
-    conn = sqlite3.connect(db.path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=5000")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if replace:
-                for table in ("activity", "journal", "prospect"):
-                    conn.execute(f"DELETE FROM {table}")
-            start = conn.execute("SELECT coalesce(max(id), 0) FROM prospect").fetchone()[0]
-            cols = ", ".join(("id",) + _PROSPECT_COLS)
-            marks = ", ".join("?" for _ in range(len(_PROSPECT_COLS) + 1))
-            batch = 5_000
-            done = 0
-            while done < prospects:
-                size = min(batch, prospects - done)
-                rows, acts = [], []
-                for offset in range(size):
-                    pid = start + done + offset + 1
-                    row, activities = _prospect(rng, today)
-                    rows.append((pid, *row))
-                    acts.extend((pid, *a) for a in activities)
-                conn.executemany(f"INSERT INTO prospect ({cols}) VALUES ({marks})", rows)
-                conn.executemany(
-                    "INSERT INTO activity (prospect_id, kind, at, note, outcome, from_grade, "
-                    "to_grade) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    acts,
-                )
-                done += size
-                if progress:
-                    progress(size)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.close()
+    with raw_transaction(db.path) as conn:
+        if replace:
+            for table in ("activity", "visit", "journal", "importbatch", "prospect"):
+                conn.execute(f"DELETE FROM {table}")
+        start = conn.execute("SELECT coalesce(max(id), 0) FROM prospect").fetchone()[0]
+        cols = ", ".join(("id",) + _PROSPECT_COLS)
+        marks = ", ".join("?" for _ in range(len(_PROSPECT_COLS) + 1))
+        batch = 5_000
+        done = 0
+        while done < prospects:
+            size = min(batch, prospects - done)
+            rows, acts = [], []
+            for offset in range(size):
+                pid = start + done + offset + 1
+                row, activities = _prospect(rng, today)
+                rows.append((pid, *row))
+                acts.extend((pid, *a) for a in activities)
+            conn.executemany(f"INSERT INTO prospect ({cols}) VALUES ({marks})", rows)
+            conn.executemany(
+                "INSERT INTO activity (prospect_id, kind, at, note, outcome, from_grade, "
+                "to_grade) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                acts,
+            )
+            done += size
+            if progress:
+                progress(size)
+        if visits:
+            from .visits import add_demo_visits
+
+            add_demo_visits(conn, random.Random(seed), today)
     return prospects

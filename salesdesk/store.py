@@ -616,6 +616,9 @@ def regrade(db: Database, now: datetime, prospect_id: int, grade: str) -> str:
         if reopened:
             values.update(status=Status.LIVE.value, closed_at=None)
         change.update(prospect_id, values)
+        if reopened:
+            change.activity(prospect_id, ActivityKind.STATUS, now,
+                            note=f"{raw['status']} → {Status.LIVE.value}")
         if old != new or reopened:
             change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
             change.label = f"regrade {_name(raw)} {old}→{new}"

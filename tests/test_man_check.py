@@ -295,3 +295,13 @@ def test_cli_list_by_verdict_and_json_fields(
     assert data[0]["score"] == 0 and data[0]["priority"] == 4
     drops = json.loads(run(db_path, "list", "--man", "not a prospect", "--json").output)
     assert [d["id"] for d in drops] == [ids["hopeless"]]
+
+
+def test_regrading_a_closed_card_records_the_reopening(db: Database) -> None:
+    """The weekly review counts reopened cards from status changes: regrade records one."""
+    card = store.add_prospect(db, NOW, "Came back", grade="B")
+    store.set_status(db, NOW, card, "parked")
+    store.regrade(db, NOW, card, "A")
+    kinds = [(a.kind, a.note) for a in store.get_prospect(db, card, TODAY).activities[:2]]
+    assert ("status", "parked → live") in kinds and ("grade", "") in kinds
+    assert fields(db, card)["status"] == "live"

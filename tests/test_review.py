@@ -1,0 +1,584 @@
+"""The weekly review's figures, against hand-built fixtures with known answers, and its
+loader and store side against a small real database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from salesdesk import store
+from salesdesk.db import Database
+from salesdesk.errors import InputError
+from salesdesk.review import (
+    CardFact,
+    ChangeFact,
+    NextStepEdit,
+    ReviewData,
+    Slip,
+    TouchFact,
+    VisitFact,
+    bars,
+    markdown_report,
+    md,
+    next_step_slips,
+    parse_status_note,
+    parse_week,
+    selling_weeks_left,
+    week_label,
+    week_start,
+    weekly_review,
+)
+from salesdesk.review_data import load_review_data, load_weekly_review
+from salesdesk.review_store import changes_since, in_queue, mark_reviewed, review_queue
+from tests.conftest import NOW, TODAY
+
+MON = date(2026, 11, 16)  # the week of the suite's fixed today (Wed 18 Nov 2026)
+D = date
+
+
+def _fixture() -> ReviewData:
+    """Twelve cards and a week of activity; every answer below is worked out by hand."""
+    cards = [
+        CardFact(1, "Ann", "Acme", "A", "live", "prospective", 5000, False, "yes", "yes", "yes",
+                 D(2026, 10, 1)),
+        CardFact(2, "Bob", "Bluebird", "A", "live", "intentional", 9000,
+                 created_on=D(2026, 9, 1)),
+        CardFact(3, "Cat", "", "B", "customer", "customer", 12000, created_on=D(2026, 8, 1),
+                 closed_on=D(2026, 11, 18), last_contact=D(2026, 11, 17)),
+        CardFact(4, "Dan", "", "B", "lost", "target", 3000, created_on=D(2026, 9, 15),
+                 closed_on=D(2026, 11, 17)),
+        CardFact(5, "Eve", "", "C", "dropped", "target", 1000, False, "no", "no", "no",
+                 D(2026, 7, 1), D(2026, 11, 16)),
+        CardFact(6, "Fay", "", "C", "live", "target", created_on=D(2026, 11, 17)),
+        CardFact(7, "Gus", "Big Co", "A", "customer", "customer", 50000, True,
+                 created_on=D(2025, 1, 1), closed_on=D(2025, 6, 1), last_contact=D(2026, 8, 1)),
+        CardFact(8, "Hal", "", "B", "customer", "customer", 30000, True,
+                 created_on=D(2026, 1, 1), closed_on=D(2026, 3, 10),
+                 last_contact=D(2026, 11, 18)),
+        CardFact(9, "Ivy", "Imported", "C", "customer", "customer", 8000,
+                 created_on=D(2026, 5, 1), closed_on=D(2026, 5, 1)),
+        CardFact(10, "Jon", "", "C", "live", "target", 2000, False, "yes", "no", "no",
+                 D(2026, 6, 1)),
+        CardFact(11, "Kim", "", "C", "parked", "target", created_on=D(2026, 9, 1),
+                 closed_on=D(2026, 10, 1)),
+        CardFact(12, "Lee", "", "A", "live", "interested", 4000, created_on=D(2026, 11, 1),
+                 previous_id=8),
+        CardFact(13, "Max", "", "C", "customer", "customer", 5000, created_on=D(2024, 10, 1),
+                 closed_on=D(2025, 1, 10), last_contact=D(2026, 11, 17)),
+    ]
+    changes = [
+        ChangeFact(13, "status", D(2025, 1, 10), "live → customer (5,000)"),
+        ChangeFact(7, "status", D(2025, 6, 1), "live → customer (50,000)"),
+        ChangeFact(8, "status", D(2026, 3, 10), "live → customer (30,000)"),
+        ChangeFact(11, "status", D(2026, 10, 1), "live → parked"),
+        ChangeFact(10, "grade", D(2026, 11, 16), from_grade="A", to_grade="C"),
+        ChangeFact(5, "status", D(2026, 11, 16), "live → dropped"),
+        ChangeFact(2, "grade", D(2026, 11, 17), from_grade="B", to_grade="A"),
+        ChangeFact(4, "status", D(2026, 11, 17), "live → lost"),
+        ChangeFact(3, "status", D(2026, 11, 18), "live → customer (12,000)"),
+    ]
+    touches = [
+        TouchFact(1, "call", D(2026, 11, 16)),
+        TouchFact(2, "call", D(2026, 11, 16)),
+        TouchFact(10, "message", D(2026, 11, 16)),
+        TouchFact(2, "visit", D(2026, 11, 17)),
+        TouchFact(3, "email", D(2026, 11, 17)),
+        TouchFact(5, "call", D(2026, 11, 17)),
+        TouchFact(12, "call", D(2026, 11, 17)),
+        TouchFact(13, "call", D(2026, 11, 17)),
+        TouchFact(1, "note", D(2026, 11, 17)),
+        TouchFact(8, "meeting", D(2026, 11, 18)),
+    ]
+    visits = [
+        VisitFact(1, D(2026, 11, 16), "done"),
+        VisitFact(2, D(2026, 11, 17), "done"),
+        VisitFact(3, D(2026, 11, 17), "missed"),
+        VisitFact(4, D(2026, 11, 19), "planned"),
+        VisitFact(5, D(2026, 11, 20), "moved"),
+        VisitFact(6, D(2026, 11, 20), "cancelled"),
+    ]
+    daily = {
+        D(2026, 8, 24): 7,  # before the 12 trend weeks
+        D(2026, 8, 31): 2,  # first trend week
+        D(2026, 11, 10): 3,
+        D(2026, 11, 16): 3,
+        D(2026, 11, 17): 5,
+        D(2026, 11, 18): 1,
+    }
+    return ReviewData(MON, TODAY, 10, 60, cards, changes, touches, visits, daily)
+
+
+@pytest.fixture
+def review():  # type: ignore[no-untyped-def]
+    return weekly_review(_fixture())
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_week_and_as_of(review) -> None:  # type: ignore[no-untyped-def]
+    assert (review.week_start, review.week_end) == (MON, D(2026, 11, 22))
+    assert review.as_of == TODAY  # the week is still running: judged today
+    assert review.iso_week == "2026-W47"
+    assert week_label(review) == "2026-W47 · Mon 16 Nov – Sun 22 Nov 2026"
+
+
+def test_pool_health(review) -> None:  # type: ignore[no-untyped-def]
+    pool = review.pool
+    # Live at Sunday's end: Ann A, Bob A (promoted), Lee A, Fay C, Jon C (demoted).
+    assert pool.by_grade == {"A": 3, "B": 0, "C": 2}
+    assert (pool.live, pool.target, pool.to_add) == (5, 10, 5)
+    assert pool.new == 1  # Fay
+
+
+def test_outcomes(review) -> None:  # type: ignore[no-untyped-def]
+    out = review.outcomes
+    assert [(c.name, c.value) for c in out.won] == [("Cat", 12000)]
+    assert out.won_value == 12000
+    assert [c.name for c in out.lost] == ["Dan"]
+    assert [c.name for c in out.dropped] == ["Eve"]
+    assert out.parked == [] and out.reopened == []  # Kim was parked before the week
+    assert [(m.name, m.from_grade, m.to_grade) for m in out.promoted] == [("Bob", "B", "A")]
+    assert [(m.name, m.from_grade, m.to_grade) for m in out.demoted] == [("Jon", "A", "C")]
+
+
+def test_activity_counts(review) -> None:  # type: ignore[no-untyped-def]
+    act = review.activity
+    v = act.visits
+    assert (v.planned, v.done, v.missed, v.open, v.moved, v.cancelled) == (4, 2, 1, 1, 1, 1)
+    assert act.by_kind == {
+        "call": 5, "visit": 1, "message": 1, "email": 1, "meeting": 1, "note": 1,
+    }
+    assert act.touches == 9  # the note is not a touch
+    # Bob's call on Monday was as a B; his visit on Tuesday, after the promotion, as an A.
+    # Cat was still live (B) when emailed; Jon was demoted to C on Monday.
+    assert act.by_grade == {"A": 3, "B": 2, "C": 1, "customer": 2, "closed": 1}
+    assert act.key_accounts == 1  # Hal
+
+
+def test_time_guidance(review) -> None:  # type: ignore[no-untyped-def]
+    time = {t.key: (t.touches, round(t.share, 4), t.guidance) for t in review.activity.time}
+    assert time == {
+        "big": (2, round(2 / 9, 4), 35),  # Hal (top customer, key account), Lee (Hal's group)
+        "long_term": (1, round(1 / 9, 4), 20),  # Max, a customer since January 2025
+        "small": (4, round(4 / 9, 4), 50),  # Ann, Bob twice, Cat
+        "no_intention": (2, round(2 / 9, 4), 0),  # Eve (dropped), Jon (M a n)
+    }
+
+
+def test_pareto(review) -> None:  # type: ignore[no-untyped-def]
+    p = review.pareto
+    # 12-month revenue: Hal 30,000 (Lee's card is his), Cat 12,000, Ivy 8,000 (imported);
+    # Gus and Max won more than a year ago.
+    assert (p.customers, p.top_count) == (3, 1)
+    assert (p.revenue, p.top_revenue, p.top_share) == (50000, 30000, 0.6)
+    assert [(c.name, c.revenue, c.touches) for c in p.top] == [("Hal", 30000, 2)]
+    assert (p.touches, p.top_touches) == (9, 2)
+    assert p.top_touch_share == pytest.approx(2 / 9)
+
+
+def test_retention(review) -> None:  # type: ignore[no-untyped-def]
+    ret = review.retention
+    assert ret.days == 60
+    assert [(c.name, c.value, c.last_contact, c.days) for c in ret.customers] == [
+        ("Gus", 50000, D(2026, 8, 1), 109),
+        ("Ivy", 8000, D(2026, 5, 1), 201),  # imported: silent since it became a customer
+    ]
+    assert (ret.count, ret.value) == (2, 58000)
+
+
+def test_selling_weeks_and_funnel(review) -> None:  # type: ignore[no-untyped-def]
+    assert review.selling_weeks_left == 4.1  # 35 * 43 / 365
+    assert review.funnel == {
+        "target": 2, "interested": 1, "intentional": 1, "prospective": 1, "customer": 5,
+    }
+
+
+def test_trends(review) -> None:  # type: ignore[no-untyped-def]
+    trends = review.trends
+    assert len(trends) == 12
+    assert trends[0].week_start == D(2026, 8, 31) and trends[-1].week_start == MON
+    assert [t.touches for t in trends] == [2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 9]
+    # Live at the end of the first week: Bob, Cat, Eve, Jon, Kim.
+    assert trends[0].live == 5
+    # Kim parked on 1 Oct; Ann, Dan, Lee joined: Ann Bob Cat Dan Eve Jon Lee.
+    assert trends[-2].live == 7
+    assert trends[-1].live == review.pool.live == 5
+    assert [t.wins for t in trends] == [0] * 11 + [1]
+    assert trends[-1].won_value == 12000
+
+
+def test_to_json_is_plain(review) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    data = json.loads(json.dumps(review.to_json()))
+    assert data["week_start"] == "2026-11-16" and data["iso_week"] == "2026-W47"
+    assert data["pool"]["to_add"] == 5
+    assert data["outcomes"]["won_value"] == 12000
+    assert data["retention"]["count"] == 2
+    assert data["retention"]["customers"][0]["last_contact"] == "2026-08-01"
+    assert len(data["trends"]) == 12
+
+
+def test_empty_week_gives_zeros_not_errors() -> None:
+    review = weekly_review(ReviewData(MON, TODAY))
+    assert review.pool.by_grade == {"A": 0, "B": 0, "C": 0}
+    assert (review.pool.live, review.pool.to_add, review.pool.new) == (0, 50, 0)
+    assert review.outcomes.won == [] and review.outcomes.won_value == 0
+    assert review.activity.touches == 0
+    assert all(t.share == 0 for t in review.activity.time)
+    assert review.pareto.customers == 0 and review.pareto.top_share == 0
+    assert review.retention.count == 0
+    assert set(review.funnel.values()) == {0}
+    assert [(t.touches, t.live, t.wins) for t in review.trends] == [(0, 0, 0)] * 12
+    assert "No revenue recorded" in markdown_report(review)
+
+
+def test_week_must_start_on_a_monday() -> None:
+    with pytest.raises(ValueError, match="Monday"):
+        ReviewData(D(2026, 11, 18), TODAY)
+
+
+def test_year_end_week() -> None:
+    mon = D(2026, 12, 28)
+    data = ReviewData(
+        mon,
+        D(2027, 1, 5),
+        cards=[
+            CardFact(1, "Nora", created_on=D(2026, 12, 30), status="customer", value=1000),
+            CardFact(2, "Otto", created_on=D(2026, 6, 1), grade="B"),
+        ],
+        changes=[
+            ChangeFact(1, "status", D(2027, 1, 2), "live → customer (1,000)"),
+            ChangeFact(2, "grade", D(2026, 12, 31), from_grade="C", to_grade="B"),
+        ],
+        touches=[TouchFact(2, "call", D(2026, 12, 31)), TouchFact(1, "visit", D(2027, 1, 2))],
+        daily_touches={D(2026, 12, 31): 1, D(2027, 1, 2): 1, D(2027, 1, 4): 5},
+    )
+    review = weekly_review(data)
+    assert review.week_end == D(2027, 1, 3)
+    assert review.as_of == D(2027, 1, 3)
+    assert review.iso_week == "2026-W53"
+    assert week_label(review) == "2026-W53 · Mon 28 Dec 2026 – Sun 3 Jan 2027"
+    assert review.selling_weeks_left == 34.7  # 35 * 362 / 365, of 2027
+    assert review.pool.new == 1 and review.pool.by_grade == {"A": 0, "B": 1, "C": 0}
+    assert [c.name for c in review.outcomes.won] == ["Nora"]
+    assert [m.name for m in review.outcomes.promoted] == ["Otto"]
+    assert review.activity.touches == 2
+    assert review.trends[-1].touches == 2  # the 5 touches on 4 Jan are next week's
+    assert review.trends[-1].wins == 1
+    assert review.trends[-2].week_start == D(2026, 12, 21)
+
+
+def test_won_and_reopened_in_the_same_week_is_no_win() -> None:
+    data = ReviewData(
+        MON,
+        TODAY,
+        cards=[CardFact(1, "Pat", created_on=D(2026, 1, 1), value=500)],
+        changes=[
+            ChangeFact(1, "status", D(2026, 11, 16), "live → customer (500)"),
+            ChangeFact(1, "status", D(2026, 11, 17), "customer → live"),
+        ],
+    )
+    review = weekly_review(data)
+    assert review.outcomes.won == [] and review.outcomes.reopened == []
+    assert review.pool.live == 1
+
+
+def test_win_without_value_in_note_uses_card_value() -> None:
+    data = ReviewData(
+        MON,
+        TODAY,
+        cards=[CardFact(1, "Quy", status="customer", value=700, created_on=D(2026, 1, 1))],
+        changes=[ChangeFact(1, "status", D(2026, 11, 17), "live → customer")],
+    )
+    assert weekly_review(data).outcomes.won_value == 700
+
+
+def test_a_past_week_is_rebuilt_from_the_changes() -> None:
+    """A card won after the week was live in it, as the grade it had then."""
+    data = ReviewData(
+        MON - timedelta(days=14),
+        TODAY,
+        cards=[CardFact(1, "Rae", grade="A", status="customer", created_on=D(2026, 1, 1))],
+        changes=[
+            ChangeFact(1, "grade", D(2026, 11, 12), from_grade="C", to_grade="A"),
+            ChangeFact(1, "status", D(2026, 11, 17), "live → customer"),
+        ],
+    )
+    review = weekly_review(data)
+    assert review.pool.by_grade == {"A": 0, "B": 0, "C": 1}
+    assert review.funnel["customer"] == 0 and review.funnel["target"] == 1
+
+
+# --------------------------------------------------------------------------- small rules
+
+
+def test_parse_status_note() -> None:
+    assert parse_status_note("live → customer (12,000)") == ("live", "customer", 12000.0)
+    assert parse_status_note("live → customer (1,234.5)") == ("live", "customer", 1234.5)
+    assert parse_status_note("customer → live") == ("customer", "live", None)
+    assert parse_status_note("edited name") is None
+
+
+def test_selling_weeks_left() -> None:
+    assert selling_weeks_left(D(2026, 12, 31)) == 0
+    assert selling_weeks_left(D(2026, 1, 1)) == 34.9  # 35 * 364 / 365
+    assert selling_weeks_left(D(2028, 7, 1)) == 17.5  # leap year: 35 * 183 / 366
+
+
+@pytest.mark.parametrize(
+    ("text", "monday"),
+    [
+        (None, MON),
+        ("this", MON),
+        ("last", D(2026, 11, 9)),
+        ("-2w", D(2026, 11, 2)),
+        ("next", D(2026, 11, 23)),
+        ("2026-11-22", MON),  # a Sunday belongs to the week before it
+        ("2026-12-31", D(2026, 12, 28)),
+        ("fri", MON),
+    ],
+)
+def test_parse_week(text: str | None, monday: date) -> None:
+    assert parse_week(text, TODAY) == monday
+
+
+def test_parse_week_rejects_nonsense() -> None:
+    with pytest.raises(InputError, match="invalid week 'soon'"):
+        parse_week("soon", TODAY)
+    with pytest.raises(InputError):
+        parse_week("2026-02-30", TODAY)
+
+
+def test_week_start() -> None:
+    assert week_start(D(2027, 1, 3)) == D(2026, 12, 28)
+    assert week_start(MON) == MON
+
+
+def test_next_step_slips() -> None:
+    edits = [
+        NextStepEdit(D(2026, 11, 10), D(2026, 11, 10), touched=False),  # → 14 Nov: a slip
+        NextStepEdit(D(2026, 11, 14), D(2026, 11, 14), touched=True),  # call, → 20 Nov: fine
+        NextStepEdit(D(2026, 11, 15), D(2026, 11, 20), touched=False),  # regrade: no change
+        NextStepEdit(D(2026, 11, 16), D(2026, 11, 20), touched=False),  # cleared: a slip
+    ]
+    assert next_step_slips(edits, None) == [
+        Slip(D(2026, 11, 10), D(2026, 11, 10), D(2026, 11, 14)),
+        Slip(D(2026, 11, 16), D(2026, 11, 20), None),
+    ]
+    assert next_step_slips([], D(2026, 11, 20)) == []
+    # Brought forward is not a slip.
+    assert next_step_slips([NextStepEdit(MON, D(2026, 11, 30), False)], D(2026, 11, 20)) == []
+
+
+def test_bars() -> None:
+    assert bars([0, 7]) == "▁█"
+    assert bars([3, 3, 3]) == "▁▁▁"
+    assert bars([]) == ""
+    assert len(bars(list(range(12)))) == 12
+
+
+@pytest.mark.parametrize(
+    ("name", "escaped"),
+    [
+        ("A | B", r"A \| B"),
+        ("*bold*", r"\*bold\*"),
+        ("[link](x)", r"\[link\]\(x\)"),
+        ("`code`", r"\`code\`"),
+        ("line\nbreak", "line break"),
+        ("王伟_Ltd", r"王伟\_Ltd"),
+        ("<b>", r"\<b\>"),
+    ],
+)
+def test_markdown_escape(name: str, escaped: str) -> None:
+    assert md(name) == escaped
+
+
+def test_markdown_report_keeps_tables_whole() -> None:
+    data = _fixture()
+    cards = [
+        CardFact(7, "Gus | `x` *y* [z]", "Pipe | Co", "A", "customer", "customer", 50000, True,
+                 created_on=D(2025, 1, 1), closed_on=D(2025, 6, 1), last_contact=D(2026, 8, 1))
+        if card.id == 7 else card
+        for card in data.cards
+    ]
+    report = markdown_report(weekly_review(ReviewData(
+        data.week_start, data.today, 10, 60, cards, data.changes, data.touches, data.visits,
+        data.daily_touches,
+    )))
+    assert report.startswith("# Weekly review 2026-W47\n")
+    assert (
+        r"| Gus \| \`x\` \*y\* \[z\] (Pipe \| Co) | 50,000 | 2026-08-01 | 109 |" in report
+    )
+    # Every row of a table has as many unescaped cell separators as its header.
+    tables: list[list[int]] = []
+    previous = ""
+    for line in report.splitlines():
+        if line.startswith("|"):
+            if not previous.startswith("|"):
+                tables.append([])
+            tables[-1].append(line.replace(r"\|", "").count("|"))
+        previous = line
+    assert len(tables) == 7
+    assert all(len(set(widths)) == 1 for widths in tables), tables
+    assert "| Hal | 30,000 | 2 |" in report  # with the touch on Lee, his new card
+    assert "- Won: Cat · 12,000" in report
+    assert "target 2 → interested 1 → intentional 1 → prospective 1 → customer 5" in report
+
+
+# --------------------------------------------------------------------------- loader (database)
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour)
+
+
+def _visit(db: Database, prospect_id: int, day: date, status: str) -> None:
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO visit (prospect_id, day, purpose, status, outcome, uid, created_at) "
+            "VALUES (?, ?, '', ?, '', ?, ?)",
+            (prospect_id, day.isoformat(), status, f"uid-{prospect_id}-{day}-{status}",
+             "2026-11-01 09:00:00.000000"),
+        )
+
+
+def test_loader_against_a_real_database(db: Database) -> None:
+    store.set_setting(db, "pool_target", "4")
+    old = _at(D(2026, 9, 1))
+    ann = store.add_prospect(db, old, "Ann", grade="B", value=5000)
+    bob = store.add_prospect(db, old, "Bob", grade="C", value=20000)
+    cus = store.add_prospect(db, old - timedelta(days=200), "Cus", value=9000)
+    store.set_status(db, old - timedelta(days=100), cus, "customer", value=9000)
+    new = store.add_prospect(db, _at(D(2026, 11, 17)), "New", grade="A")
+    store.regrade(db, _at(D(2026, 11, 16)), ann, "A")
+    store.log_touch(db, _at(D(2026, 11, 16)), ann, "call", "asked for a quote")
+    store.log_touch(db, _at(D(2026, 11, 17)), bob, "visit")
+    store.log_touch(db, _at(D(2026, 11, 17)), bob, "note", "remember the samples")
+    store.log_touch(db, _at(D(2026, 11, 9)), bob, "email")  # last week
+    store.set_status(db, _at(D(2026, 11, 18), 8), bob, "customer", value=12000)
+    _visit(db, ann, D(2026, 11, 16), "done")
+    _visit(db, bob, D(2026, 11, 17), "missed")
+    _visit(db, new, D(2026, 11, 20), "planned")
+    _visit(db, new, D(2026, 11, 23), "planned")  # next week
+
+    data = load_review_data(db, MON, TODAY)
+    assert data.pool_target == 4 and data.retention_days == 60
+    review = weekly_review(data)
+    assert review.pool.by_grade == {"A": 2, "B": 0, "C": 0}
+    assert (review.pool.live, review.pool.to_add, review.pool.new) == (2, 2, 1)
+    assert [(c.name, c.value) for c in review.outcomes.won] == [("Bob", 12000)]
+    assert [m.name for m in review.outcomes.promoted] == ["Ann"]
+    v = review.activity.visits
+    assert (v.planned, v.done, v.missed, v.open) == (3, 1, 1, 1)
+    assert review.activity.by_kind["call"] == 1 and review.activity.by_kind["note"] == 1
+    assert review.activity.touches == 2
+    assert review.trends[-2].touches == 1 and review.trends[-1].touches == 2
+    # Cus became a customer 100 days before 1 Sep and was never touched since.
+    assert [c.name for c in review.retention.customers] == ["Cus"]
+    assert review.retention.customers[0].last_contact == D(2026, 5, 24)
+    assert review.pareto.customers == 2 and review.pareto.top[0].name == "Bob"
+    assert review.funnel["customer"] == 2
+
+
+def test_regrading_a_closed_card_reopens_it_in_the_history(db: Database) -> None:
+    """store.regrade reopens a customer but records only the grade change."""
+    pid = store.add_prospect(db, _at(D(2026, 9, 1)), "Back Again", grade="B", value=800)
+    store.set_status(db, _at(D(2026, 11, 10)), pid, "customer", value=800)
+    store.regrade(db, _at(D(2026, 11, 17)), pid, "A")
+    review = load_weekly_review(db, MON, TODAY)
+    assert [c.name for c in review.outcomes.reopened] == ["Back Again"]
+    assert review.pool.by_grade["A"] == 1
+    assert review.trends[-2].live == 0 and review.trends[-2].wins == 1
+    assert review.funnel["customer"] == 1  # live again, but its stage is still customer
+
+
+def test_loader_empty_database_and_year_end(db: Database) -> None:
+    review = load_weekly_review(db, D(2026, 12, 28), D(2027, 1, 5))
+    assert review.pool.live == 0 and review.trends[-1].touches == 0
+    pid = store.add_prospect(db, _at(D(2026, 12, 29)), "Year End", grade="B")
+    store.log_touch(db, _at(D(2026, 12, 31), 23), pid, "call")
+    store.log_touch(db, _at(D(2027, 1, 3), 18), pid, "message")
+    store.log_touch(db, _at(D(2027, 1, 4), 8), pid, "message")  # the next week
+    review = load_weekly_review(db, D(2026, 12, 28), D(2027, 1, 5))
+    assert review.activity.touches == 2
+    assert review.pool.new == 1 and review.pool.by_grade["B"] == 1
+    assert review.iso_week == "2026-W53"
+
+
+# --------------------------------------------------------------------------- review store
+
+
+def test_queue_holds_due_past_window_and_overdue_cards(db: Database) -> None:
+    fresh = store.add_prospect(db, NOW, "Fresh", grade="C")  # graded today: not due
+    due = store.add_prospect(db, NOW - timedelta(days=8), "Due B", grade="B")
+    past = store.add_prospect(db, NOW - timedelta(days=10), "Past A", grade="A")
+    late = store.add_prospect(db, NOW, "Late", grade="C", next_date=TODAY - timedelta(days=1))
+    ids = [c.id for c in review_queue(db, TODAY)]
+    assert set(ids) == {due, past, late} and fresh not in ids
+    assert ids[0] == late  # urgency order: the overdue next step first
+    # Reviewing an overdue-only card takes it out for today.
+    mark_reviewed(db, NOW, late)
+    assert late not in [c.id for c in review_queue(db, TODAY)]
+    assert late in [c.id for c in review_queue(db, TODAY + timedelta(days=1))]
+
+
+def test_mark_reviewed_is_undoable(db: Database) -> None:
+    pid = store.add_prospect(db, NOW - timedelta(days=8), "Due B", grade="B")
+    card = store.get_card(db, pid, TODAY)
+    assert in_queue(card, TODAY)
+    mark_reviewed(db, NOW, pid)
+    card = store.get_card(db, pid, TODAY)
+    assert card.reviewed_on == TODAY and not in_queue(card, TODAY)
+    assert store.undo(db) is not None
+    assert store.get_card(db, pid, TODAY).reviewed_on is None
+
+
+def test_changes_since_last_review(db: Database) -> None:
+    start = NOW - timedelta(days=10)
+    pid = store.add_prospect(db, start, "Wang", grade="C", next_date=D(2026, 11, 10))
+    store.regrade(db, start + timedelta(days=1), pid, "C")  # reviewed 9 Nov
+    # 10 Nov: the step slips to the 12th without a touch; 12 Nov: a call moves it on.
+    store.set_next_step(db, _at(D(2026, 11, 10)), pid, D(2026, 11, 12))
+    store.log_touch(db, _at(D(2026, 11, 12)), pid, "call", "asked for a quote",
+                    next_date=D(2026, 11, 16))
+    store.regrade(db, _at(D(2026, 11, 13)), pid, "B")
+    changes = changes_since(db, pid, TODAY)
+    assert changes.reviewed
+    # The regrade on the 13th was the last look: it is shown, with what came after it only.
+    assert changes.since == _at(D(2026, 11, 13))
+    assert [(m.from_grade, m.to_grade) for m in changes.grade_moves] == [("C", "B")]
+    assert changes.touches == [] and changes.slips == []
+    store.log_touch(db, _at(D(2026, 11, 14)), pid, "visit", "demo")
+    assert [t.kind for t in changes_since(db, pid, TODAY).touches] == ["visit"]
+
+
+def test_changes_since_reports_slips_touches_and_overdue(db: Database) -> None:
+    start = _at(D(2026, 11, 2))
+    pid = store.add_prospect(db, start, "Wang", grade="C", next_date=D(2026, 11, 10))
+    store.set_next_step(db, _at(D(2026, 11, 10)), pid, D(2026, 11, 12))
+    store.log_touch(db, _at(D(2026, 11, 12)), pid, "call", "asked for a quote",
+                    next_date=D(2026, 11, 16))
+    store.log_touch(db, _at(D(2026, 11, 13)), pid, "note", "sent brochure")
+    changes = changes_since(db, pid, TODAY)
+    assert not changes.reviewed and changes.since == start
+    assert [(t.kind, t.note) for t in changes.touches] == [
+        ("note", "sent brochure"), ("call", "asked for a quote"),
+    ]
+    assert changes.slips == [Slip(D(2026, 11, 10), D(2026, 11, 10), D(2026, 11, 12))]
+    assert (changes.next_date, changes.overdue_days) == (D(2026, 11, 16), 2)
+    assert not changes.nothing
+    # Undoing the slip removes it from the history too.
+    store.undo(db)
+    store.undo(db)
+    store.undo(db)
+    assert changes_since(db, pid, TODAY).slips == []
+
+
+def test_changes_since_nothing(db: Database) -> None:
+    pid = store.add_prospect(db, NOW - timedelta(days=40), "Quiet", grade="C")
+    store.regrade(db, NOW - timedelta(days=31), pid, "C")
+    changes = changes_since(db, pid, TODAY)
+    assert changes.nothing and changes.reviewed

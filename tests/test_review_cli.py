@@ -1,0 +1,149 @@
+"""``salesdesk review``: Rich tables, JSON, a Markdown report, and clean failures."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from salesdesk import store
+from salesdesk.cli import app
+from salesdesk.db import open_database
+from tests.conftest import NOW, TODAY
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "160", "LINES": "50"}
+DAY = timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture
+def db_file(db_path: Path) -> Path:
+    """Two live cards, a win this week with a name full of Markdown, a silent customer."""
+    db = open_database(db_path)
+    try:
+        ann = store.add_prospect(db, NOW - 20 * DAY, "Ann", company="Acme", grade="B")
+        store.regrade(db, NOW - DAY, ann, "A")
+        store.log_touch(db, NOW - DAY, ann, "call", "asked for a quote")
+        store.add_prospect(db, NOW - DAY, "[bold]王伟[/]", grade="C")
+        won = store.add_prospect(db, NOW - 30 * DAY, "Pipe | *Star* [x] `tick`", value=5000)
+        store.set_status(db, NOW - 2 * DAY, won, "customer", value=12000)
+        old = store.add_prospect(db, NOW - 300 * DAY, "Old Customer", value=40000)
+        store.set_status(db, NOW - 200 * DAY, old, "customer", value=40000)
+    finally:
+        db.close()
+    return db_path
+
+
+def review(db: Path, *args: str) -> Result:
+    return runner.invoke(app, ["--db", str(db), "review", *args], env=WIDE)
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert "Traceback" not in result.output
+    return result.stdout
+
+
+def clean_failure(result: Result) -> str:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert result.stdout == ""
+    return lines[0]
+
+
+def test_terminal_tables(db_file: Path) -> None:
+    out = ok(review(db_file))
+    assert out.startswith("Weekly review 2026-W47 · Mon 16 Nov – Sun 22 Nov 2026")
+    assert "4.1 effective selling weeks left in 2026" in out
+    for section in ("Pool", "Outcomes", "Activity", "Where the time went", "80/20",
+                    "Retention", "Stage funnel", "Trends, last 12 weeks"):
+        assert f"\n{section}" in out, section
+    assert "live prospects  1  0  1     2      50      48    1" in out
+    assert "won  Pipe | *Star* [x] `tick`  12,000" in out  # literal, not markup
+    assert "Old Customer" in out and "silent for more than 60 days" in out
+    assert "\x1b" not in out
+
+
+def test_json_keys_and_values(db_file: Path) -> None:
+    data = json.loads(ok(review(db_file, "--json")))
+    assert set(data) == {
+        "week_start", "week_end", "as_of", "iso_week", "pool", "outcomes", "activity",
+        "pareto", "retention", "selling_weeks_left", "funnel", "trends",
+    }
+    assert (data["week_start"], data["week_end"], data["as_of"]) == (
+        "2026-11-16", "2026-11-22", TODAY.isoformat(),
+    )
+    assert data["pool"] == {"by_grade": {"A": 1, "B": 0, "C": 1}, "live": 2, "target": 50,
+                            "to_add": 48, "new": 1}
+    assert data["outcomes"]["won"] == [
+        {"id": 3, "name": "Pipe | *Star* [x] `tick`", "company": "", "value": 12000.0}
+    ]
+    assert [m["to_grade"] for m in data["outcomes"]["promoted"]] == ["A"]
+    assert data["activity"]["by_kind"]["call"] == 1
+    assert set(data["activity"]["visits"]) == {"planned", "done", "missed", "open", "moved",
+                                               "cancelled"}
+    assert [c["name"] for c in data["retention"]["customers"]] == ["Old Customer"]
+    assert data["retention"]["count"] == 1
+    assert data["pareto"]["customers"] == 2 and data["pareto"]["top_count"] == 1
+    assert [c["name"] for c in data["pareto"]["top"]] == ["Old Customer"]
+    assert data["pareto"]["top_share"] == round(40000 / 52000, 4)
+    assert len(data["trends"]) == 12 and data["trends"][-1]["wins"] == 1
+    assert set(data["trends"][0]) == {"week_start", "touches", "live", "wins", "won_value"}
+
+
+def test_week_option(db_file: Path) -> None:
+    data = json.loads(ok(review(db_file, "--week", "last", "--json")))
+    assert data["week_start"] == "2026-11-09" and data["outcomes"]["won"] == []
+    data = json.loads(ok(review(db_file, "--week", "2026-12-31", "--json")))
+    assert (data["week_start"], data["week_end"], data["iso_week"]) == (
+        "2026-12-28", "2027-01-03", "2026-W53",
+    )
+
+
+def test_markdown_report(db_file: Path, tmp_path: Path) -> None:
+    target = tmp_path / "review.md"
+    out = ok(review(db_file, "--markdown", str(target)))
+    assert out.strip() == f"wrote the 2026-W47 review to {target}"
+    report = target.read_text(encoding="utf-8")
+    assert report.startswith("# Weekly review 2026-W47\n")
+    assert r"- Won: Pipe \| \*Star\* \[x\] \`tick\` · 12,000" in report
+    assert "| Old Customer | 40,000 | 0 |" in report  # the top 20% of 2 customers
+    assert "| Old Customer | 40,000 | 2026-05-02 | 200 |" in report
+    assert "## Trends, last 12 weeks" in report
+
+
+def test_markdown_and_json_together(db_file: Path, tmp_path: Path) -> None:
+    target = tmp_path / "r.md"
+    data = json.loads(ok(review(db_file, "--json", "--markdown", str(target))))
+    assert data["iso_week"] == "2026-W47" and target.exists()
+
+
+def test_empty_database(db_path: Path) -> None:
+    out = ok(review(db_path))
+    assert "live prospects  0  0  0     0      50      50    0" in out
+    assert "no revenue recorded in the last 12 months" in out
+
+
+@pytest.mark.parametrize("week", ["soon", "2026-13-01", ""])
+def test_bad_week_is_one_line(db_file: Path, week: str) -> None:
+    line = clean_failure(review(db_file, "--week", week))
+    assert line.startswith("salesdesk: invalid week")
+
+
+def test_bad_markdown_target_is_one_line(db_file: Path, tmp_path: Path) -> None:
+    assert "does not exist" in clean_failure(
+        review(db_file, "--markdown", str(tmp_path / "nope" / "r.md"))
+    )
+    assert "is a folder" in clean_failure(review(db_file, "--markdown", str(tmp_path)))
