@@ -164,6 +164,12 @@ class Period:
         return f"Week {week} · {span}"
 
 
+def planning_day(today: date) -> date:
+    """The day a plan opens on: today, or on a Sunday (no working day left in the week)
+    the Monday after, so the rep plans the coming week."""
+    return today + timedelta(days=1) if today.weekday() == SUNDAY else today
+
+
 def week_of(day: date) -> Period:
     """The week (Monday to Sunday) holding ``day``."""
     start = day - timedelta(days=day.weekday())

@@ -511,3 +511,13 @@ def test_settings_from_stored_strings() -> None:
     assert settings.thank_you_threshold == 5000.0
     assert settings.new_customer_day == "none"
     assert settings.key_account_days == 30
+
+
+def test_a_plan_opened_on_sunday_shows_the_coming_week() -> None:
+    from salesdesk.planning import planning_day, week_of
+
+    sunday, monday = date(2026, 11, 22), date(2026, 11, 23)
+    assert planning_day(sunday) == monday
+    assert week_of(planning_day(sunday)).start == monday
+    assert planning_day(monday) == monday
+    assert planning_day(date(2026, 11, 28)) == date(2026, 11, 28)  # Saturday stays

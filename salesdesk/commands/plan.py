@@ -21,13 +21,13 @@ from ..textsafe import literal_line, one_line
 
 
 def _period(week: str | None, month: str | None, today: date) -> Any:
-    from ..planning import month_of, week_of
+    from ..planning import month_of, planning_day, week_of
 
     if week is not None and month is not None:
         raise InputError("use either --week or --month, not both")
     if month is not None:
         return month_of(parse_date(month, today))
-    return week_of(parse_date(week, today) if week is not None else today)
+    return week_of(parse_date(week, today) if week is not None else planning_day(today))
 
 
 def _visit_json(visit: Any, view: Any) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from ..planning import (
     Suggestion,
     Suggestions,
     month_of,
+    planning_day,
     week_of,
 )
 from ..textsafe import literal_line, one_line
@@ -373,7 +374,7 @@ class VisitPlanScreen(Screen[None]):
         return month_of(self.day) if self.kind == "month" else week_of(self.day)
 
     def on_mount(self) -> None:
-        self.selected = self.today
+        self.selected = planning_day(self.today)
         self._apply_width()
         self.load()
 
