@@ -327,3 +327,21 @@ def test_render_does_not_change_the_card() -> None:
     render(card, 20, compact=False)
     render(card, 20, compact=True)
     assert card == copy
+
+
+@pytest.mark.parametrize("compact", [True, False])
+def test_selected_card_keeps_the_red_overdue_date(compact: bool) -> None:
+    """The selection tint goes under the content, so an overdue date stays white on red."""
+    from rich.console import Console
+    from rich.style import Style
+
+    card = make_card(next_date=TODAY - timedelta(days=3), next_action="call")
+    console = Console(width=80, color_system="truecolor")
+    lines = render(card, 30, compact=compact, selected=True, active=True)
+    line = next(line for line in lines if "▸" in line.plain)
+    style = Style.null()
+    for segment in line.render(console):
+        if "▸" in segment.text:
+            style = segment.style or style
+    assert style.bgcolor is not None and style.bgcolor.triplet is not None
+    assert style.bgcolor.triplet.hex == "#c62828"

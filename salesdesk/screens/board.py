@@ -25,7 +25,7 @@ from ..store import CardRow, urgency_key
 from ..textsafe import one_line
 from ..widgets.card_column import CardColumn
 from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS
-from .common import attempt, save_touch
+from .common import attempt, save_touch, undo_last
 from .man_colours import VERDICT_STYLE
 
 LIVE_COLUMNS = (("A", "A · this week"), ("B", "B · this month"), ("C", "C · 3 months"))
@@ -432,17 +432,10 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(WonScreen(card), done)
 
     def action_undo(self) -> None:
-        try:
-            result = store.undo(self.app.db)  # type: ignore[attr-defined]
-        except SalesDeskError as exc:
-            self.notify(one_line(exc.message), severity="error", markup=False)
-            return
-        if result is None:
-            self.notify("Nothing to undo", severity="warning")
-            return
-        keep = result.prospect_ids[0] if result.prospect_ids else None
-        self.refresh_cards(result.prospect_ids, keep_id=keep)
-        self.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
+        result = undo_last(self)
+        if result is not None:
+            keep = result.prospect_ids[0] if result.prospect_ids else None
+            self.refresh_cards(result.prospect_ids, keep_id=keep)
 
     def _push(self, screen: Screen[object]) -> None:
         """Open another screen; reload the board when it closes (it may have changed cards)."""

@@ -41,3 +41,19 @@ def save_touch(screen: Screen[object], prospect_id: int, result: TouchResult) ->
         next_topic=result.next_topic or None, clear_next=result.next_date is None,
     ))
     return ok
+
+
+def undo_last(screen: Screen[object]) -> store.UndoResult | None:
+    """Undo the most recent change (any screen, or the CLI) and say what was undone.
+
+    Returns what was undone so the caller can redraw, or None (nothing to undo, or an error
+    that was shown).
+    """
+    ok, result = attempt(screen, lambda: store.undo(screen.app.db))  # type: ignore[attr-defined]
+    if not ok:
+        return None
+    if result is None:
+        screen.notify("Nothing to undo", severity="warning")
+        return None
+    screen.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
+    return result

@@ -22,7 +22,7 @@ from ..man import POTENTIAL_CRITERIA, PRIORITY_LABELS, Priority, Tri, Verdict, c
 from ..models import Status
 from ..textsafe import literal_line, one_line
 from ..widgets.card_render import GRADE_COLOURS
-from .common import attempt
+from .common import attempt, undo_last
 from .man_colours import VERDICT_STYLE
 
 ANSWER_STYLE = {Tri.YES: "bold #46a758", Tri.NO: "bold #e5484d", Tri.UNKNOWN: "bold #f5a524"}
@@ -279,16 +279,8 @@ class ManCheckScreen(Screen[None]):
         self.app.push_screen(ProspectScreen(self.state.id), lambda _: self.show())
 
     def action_undo(self) -> None:
-        try:
-            result = store.undo(self.db)
-        except SalesDeskError as exc:
-            self.notify(one_line(exc.message), severity="error", markup=False)
-            return
-        if result is None:
-            self.notify("Nothing to undo", severity="warning")
-            return
-        self.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
-        self.show()
+        if undo_last(self) is not None:
+            self.show()
 
     def action_back(self) -> None:
         if self.focused is not None:  # leave the decider field without saving

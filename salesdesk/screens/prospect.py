@@ -19,7 +19,7 @@ from ..fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_mon
 from ..models import Status
 from ..textsafe import clean, literal_line, one_line
 from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS
-from .common import save_touch
+from .common import save_touch, undo_last
 
 TIMELINE_LIMIT = 300
 NARROW_BELOW = 100
@@ -278,9 +278,5 @@ class ProspectScreen(Screen[None]):
                              lambda _: self._reload(refill=True))
 
     def action_undo(self) -> None:
-        result = store.undo(self.app.db)  # type: ignore[attr-defined]
-        if result is None:
-            self.notify("Nothing to undo", severity="warning")
-            return
-        self._reload(refill=True)
-        self.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
+        if undo_last(self) is not None:
+            self._reload(refill=True)

@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .. import keys, store, visits
+from .. import keys, visits
 from ..errors import SalesDeskError, busy_message
 from ..planning import (
     WEEKDAY_NAMES,
@@ -36,6 +36,8 @@ from ..planning import (
 )
 from ..textsafe import literal_line, one_line
 from ..visits import PlanView, VisitRow
+from ..widgets.cells import fit, two_sides
+from .common import undo_last
 
 if TYPE_CHECKING:
     from ..app import SalesDeskApp
@@ -52,23 +54,6 @@ STATUS_MARKS = {
     "missed": ("✗", "bold #ff6b6b"),
     "cancelled": ("⊘", "dim"),
 }
-
-
-def _fit(text: Text, width: int) -> Text:
-    """Cut (by terminal cells, with an ellipsis) and pad to exactly ``width`` cells."""
-    out = Text(end="")
-    out.append_text(text)  # its style covers its characters, not the padding
-    out.truncate(max(0, width), overflow="ellipsis", pad=True)
-    return out
-
-
-def _sides(left: Text, right: Text, width: int) -> Text:
-    room = max(0, width - right.cell_len - (1 if right.cell_len else 0))
-    line = _fit(left, room)
-    if right.cell_len:
-        line.append(" ")
-        line.append_text(right)
-    return _fit(line, width)
 
 
 def _day_name(day: date) -> str:
@@ -162,7 +147,7 @@ class PlanGrid(Widget, can_focus=True):
             f"{info.count}/{info.capacity}" + ("!" if info.over_capacity else ""),
             style=OVER_STYLE if info.over_capacity else "dim",
         )
-        lines = [_sides(head, count, width)]
+        lines = [two_sides(head, count, width)]
         room = (height - 1) // 2
         shown = list(plan.visits)
         first = 0
@@ -174,12 +159,12 @@ class PlanGrid(Widget, can_focus=True):
             lines.extend(self._visit_lines(visit, width, selected and index == self.index))
         hidden = len(shown) - room
         if hidden > 0:
-            lines.append(_fit(Text(f"+{hidden} more (j/k)", style="dim italic"), width))
+            lines.append(fit(Text(f"+{hidden} more (j/k)", style="dim italic"), width))
         if not shown:
             if info.new_customer_day:
-                lines.append(_fit(Text("new prospects only", style=NEW_DAY_STYLE), width))
+                lines.append(fit(Text("new prospects only", style=NEW_DAY_STYLE), width))
             if selected and day >= self.today:
-                lines.append(_fit(Text("n: add a visit", style="dim"), width))
+                lines.append(fit(Text("n: add a visit", style="dim"), width))
         while len(lines) < height:
             lines.append(Text(" " * width))
         self._boxes.append((day, x, y, width, height, first))
@@ -203,14 +188,14 @@ class PlanGrid(Widget, can_focus=True):
             marks.append(mark, style=style)
         if flags.messages:
             marks.append("⚠", style=FLAG_STYLE)
-        line1 = _sides(first, marks, width)
+        line1 = two_sides(first, marks, width)
         detail = Text("  ")
         if visit.area:
             detail.append_text(literal_line(visit.area))
             if visit.purpose:
                 detail.append(" · ")
         detail.append_text(literal_line(visit.purpose))
-        line2 = _fit(detail, width)
+        line2 = fit(detail, width)
         line2.stylize("dim")
         if cancelled:
             line1.stylize("dim strike")
@@ -233,7 +218,7 @@ class PlanGrid(Widget, can_focus=True):
         for col, name in enumerate(WEEKDAY_NAMES):
             if col:
                 header.append(" ")
-            header.append_text(_fit(Text(name, style="bold" if col < 6 else "dim"), cell_w))
+            header.append_text(fit(Text(name, style="bold" if col < 6 else "dim"), cell_w))
         lines = [header]
         for week in range(weeks):
             cells = []
@@ -274,9 +259,9 @@ class PlanGrid(Widget, can_focus=True):
         if flagged:
             count.append("⚠", style=FLAG_STYLE)
         if height == 1 or width >= 9:
-            lines = [_sides(head, count, width)]
+            lines = [two_sides(head, count, width)]
         else:
-            lines = [_fit(head, width), _fit(count, width)]
+            lines = [fit(head, width), fit(count, width)]
         room = height - len(lines)
         if len(plan.visits) > room:
             room -= 1  # the last line says how many more (the count says it on one line)
@@ -287,10 +272,10 @@ class PlanGrid(Widget, can_focus=True):
             text.append_text(literal_line(visit.name))
             if visit.status == "cancelled":
                 text.stylize("dim strike")
-            lines.append(_fit(text, width))
+            lines.append(fit(text, width))
         extra = len(plan.visits) - max(0, room)
         if extra > 0 and room > 0:
-            lines.append(_fit(Text(f"+{extra} more", style="dim italic"), width))
+            lines.append(fit(Text(f"+{extra} more", style="dim italic"), width))
         lines.extend(Text(" " * width) for _ in range(height - len(lines)))
         if day == self.selected:
             for line in lines:
@@ -891,16 +876,8 @@ class VisitPlanScreen(Screen[None]):
         )
 
     def action_undo(self) -> None:
-        try:
-            result = store.undo(self.sd.db)
-        except SalesDeskError as exc:
-            self.notify(one_line(exc.message), severity="error", markup=False)
-            return
-        if result is None:
-            self.notify("Nothing to undo", severity="warning")
-            return
-        self.load(keep_visit=self.visit.id if self.visit else None)
-        self.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
+        if undo_last(self) is not None:
+            self.load(keep_visit=self.visit.id if self.visit else None)
 
     def action_export(self) -> None:
         from ..ics import default_ics_path, write_ics

@@ -45,6 +45,7 @@ from ..review_store import CardChanges, changes_since, in_queue, mark_reviewed, 
 from ..store import CardRow
 from ..textsafe import one_line
 from ..widgets.card_render import GRADE_COLOURS
+from .common import undo_last
 from .form import FieldError, FormField, FormScreen
 
 if TYPE_CHECKING:
@@ -524,13 +525,8 @@ class WeeklyReviewScreen(Screen[None]):
         self.settle()
 
     def action_undo(self) -> None:
-        try:
-            result = store.undo(self.sd.db)
-        except SalesDeskError as exc:
-            self.notify(one_line(exc.message), severity="error", markup=False)
-            return
+        result = undo_last(self)
         if result is None:
-            self.notify("Nothing to undo", severity="warning")
             return
         self.figures_stale = True
         # A card the undone change touched comes back to the walk-through, if it is due again.

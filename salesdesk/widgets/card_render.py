@@ -17,6 +17,7 @@ from ..fields import short_money
 from ..models import Status
 from ..store import CardRow
 from ..textsafe import one_line
+from .cells import fit, two_sides
 
 GRADE_COLOURS = {"A": "#e5484d", "B": "#f5a524", "C": "#46a758"}
 STATUS_COLOURS = {
@@ -38,22 +39,6 @@ def accent(card: CardRow) -> str:
     if card.status == Status.LIVE:
         return GRADE_COLOURS[card.grade.value]
     return STATUS_COLOURS.get(Status(card.status), "#6b6e76")
-
-
-def _fit(text: Text, width: int) -> Text:
-    """Truncate (by cells, with an ellipsis) and pad to exactly ``width`` cells."""
-    text = text.copy()
-    text.truncate(max(0, width), overflow="ellipsis", pad=True)
-    return text
-
-
-def _two_sides(left: Text, right: Text, width: int) -> Text:
-    room = max(0, width - right.cell_len - (1 if right.cell_len else 0))
-    line = _fit(left, room)
-    if right.cell_len:
-        line.append(" ")
-        line.append_text(right)
-    return _fit(line, width)
 
 
 def _user(value: str, style: str = "") -> Text:
@@ -122,13 +107,13 @@ def render_card(
             title.append_text(_user(card.company, style="#b0b0b0"))
         right = Text(flag, style="#ffd700") + value if flag else value
         for content in (
-            _two_sides(title, right, inner),
-            _fit(_next_step(card, today), inner),
-            _fit(_meta(card), inner),
+            two_sides(title, right, inner),
+            fit(_next_step(card, today), inner),
+            fit(_meta(card), inner),
         ):
             line = bar.copy()
             line.append_text(content)
-            line.stylize(body)
+            line.stylize_before(body)
             lines.append(line)
         lines.append(Text(" " * width))
         return lines
@@ -143,17 +128,17 @@ def render_card(
         top.append(tail, style="#ffd700")
     top.append("─╮", style=edge)
     rows = [
-        _two_sides(name, value, inner),
-        _fit(_user(card.company, style="#b0b0b0"), inner),
-        _fit(_next_step(card, today), inner),
-        _fit(_meta(card), inner),
+        two_sides(name, value, inner),
+        fit(_user(card.company, style="#b0b0b0"), inner),
+        fit(_next_step(card, today), inner),
+        fit(_meta(card), inner),
     ]
-    lines = [_fit(top, width)]
+    lines = [fit(top, width)]
     for row in rows:
         line = Text("│ ", style=edge)
         line.append_text(row)
         line.append(" │", style=edge)
-        line.stylize(body, 2, 2 + inner)
-        lines.append(_fit(line, width))
-    lines.append(_fit(Text("╰" + "─" * max(0, width - 2) + "╯", style=edge), width))
+        line.stylize_before(body, 2, 2 + inner)
+        lines.append(fit(line, width))
+    lines.append(fit(Text("╰" + "─" * max(0, width - 2) + "╯", style=edge), width))
     return lines
