@@ -206,7 +206,7 @@ def open_database(path: Path) -> Database:
     event.listen(engine, "connect", _set_pragmas)
     if is_new:
         SQLModel.metadata.create_all(engine)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        with engine.begin() as sa_conn:
+            sa_conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
         os.chmod(path, 0o600)
     return Database(path, engine)

@@ -372,7 +372,8 @@ def fill_demo(
         done = 0
         while done < prospects:
             size = min(batch, prospects - done)
-            rows, acts = [], []
+            rows: list[tuple[object, ...]] = []
+            acts: list[tuple[object, ...]] = []
             for offset in range(size):
                 pid = start + done + offset + 1
                 row, activities = _prospect(rng, today)

@@ -3,11 +3,11 @@ screen and the command palette all show. Change a key here and every place follo
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 GRADE = Binding.Group("Grade", compact=True)
 
-BOARD: list[Binding] = [
+BOARD: list[BindingType] = [
     Binding("left,h", "column(-1)", "Column left", show=False),
     Binding("right,l", "column(1)", "Column right", show=False),
     Binding("up,k", "move(-1)", "Previous card", show=False),
@@ -42,12 +42,12 @@ BOARD: list[Binding] = [
     Binding("q", "app.quit", "Quit", show=False),
 ]
 
-APP: list[Binding] = [
+APP: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("ctrl+q", "quit", "Quit", show=False),
 ]
 
-DETAIL: list[Binding] = [
+DETAIL: list[BindingType] = [
     Binding("escape", "back", "Back"),
     Binding("ctrl+s", "save", "Save"),
     Binding("ctrl+t", "log_touch", "Log touch"),
@@ -57,7 +57,7 @@ DETAIL: list[Binding] = [
     Binding("ctrl+u", "undo", "Undo"),
 ]
 
-FORM: list[Binding] = [
+FORM: list[BindingType] = [
     Binding("escape", "cancel", "Cancel"),
     Binding("ctrl+s", "submit", "Save"),
 ]
@@ -66,7 +66,7 @@ TOUCH_KINDS: dict[str, str] = {
     "c": "call", "v": "visit", "m": "message", "e": "email", "g": "meeting", "o": "note",
 }
 
-MAN_CHECK: list[Binding] = [
+MAN_CHECK: list[BindingType] = [
     Binding("m,M", "cycle('money')", "Money", tooltip="Money: cycle yes → no → unknown"),
     Binding("a,A", "cycle('authority')", "Authority",
             tooltip="Authority: cycle yes → no → unknown"),
@@ -86,7 +86,7 @@ MAN_CHECK: list[Binding] = [
 ]
 
 #: The weekly review (``w`` on the board): walk-through keys, then the figures' keys.
-REVIEW: list[Binding] = [
+REVIEW: list[BindingType] = [
     Binding("a", "regrade('A')", "A", tooltip="Keep or regrade A (marks reviewed)", group=GRADE),
     Binding("b", "regrade('B')", "B", tooltip="Keep or regrade B (marks reviewed)", group=GRADE),
     Binding("c", "regrade('C')", "C", tooltip="Keep or regrade C (marks reviewed)", group=GRADE),
@@ -115,7 +115,7 @@ REVIEW: list[Binding] = [
 
 PLAN_GROUP = Binding.Group("Period", compact=True)
 
-VISITS: list[Binding] = [
+VISITS: list[BindingType] = [
     Binding("escape,q", "back", "Back", tooltip="Back to the board"),
     Binding("left,h", "day(-1)", "Previous day", show=False),
     Binding("right,l", "day(1)", "Next day", show=False),
@@ -155,7 +155,7 @@ VISITS: list[Binding] = [
 ]
 
 # Import screen (issue 6): enter in the path field also previews.
-IMPORT: list[Binding] = [
+IMPORT: list[BindingType] = [
     Binding("escape", "back", "Back", tooltip="Back to the board (stops a running import)"),
     Binding("ctrl+r", "preview", "Preview",
             tooltip="Dry run: what would be created, duplicates, errors"),

@@ -413,7 +413,9 @@ def get_setting(db: Database, key: str) -> str:
 def get_settings(db: Database) -> dict[str, str]:
     """Every setting, stored or default."""
     with db.engine.connect() as conn:
-        stored = dict(conn.exec_driver_sql("SELECT key, value FROM setting").fetchall())
+        stored: dict[str, str] = dict(
+            conn.exec_driver_sql("SELECT key, value FROM setting").fetchall()  # type: ignore[arg-type]
+        )
     return {key: str(stored.get(key, spec.default)) for key, spec in SETTINGS.items()}
 
 

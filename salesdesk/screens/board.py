@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -25,7 +26,7 @@ from ..store import CardRow, urgency_key
 from ..textsafe import one_line
 from ..widgets.card_column import CardColumn
 from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS
-from .common import attempt, save_touch, undo_last
+from .common import attempt, save_touch, sd_app, undo_last
 from .man_colours import VERDICT_STYLE
 
 LIVE_COLUMNS = (("A", "A · this week"), ("B", "B · this month"), ("C", "C · 3 months"))
@@ -282,7 +283,7 @@ class BoardScreen(Screen[None]):
         card = self.current
         if card is None:
             return
-        app = self.app
+        app = sd_app(self)
         same = card.grade.value == grade and card.status == Status.LIVE
         message = (
             f"{card.name}: kept {grade} (reviewed)"
@@ -315,7 +316,7 @@ class BoardScreen(Screen[None]):
             return
         from .touch import TouchResult, TouchScreen
 
-        app = self.app
+        app = sd_app(self)
 
         def done(result: TouchResult | None) -> None:
             if result is not None and save_touch(self, card.id, result):
@@ -331,7 +332,7 @@ class BoardScreen(Screen[None]):
             return
         from .next_step import NextStep, NextStepScreen
 
-        app = self.app
+        app = sd_app(self)
 
         def done(result: NextStep | None) -> None:
             if result is None:
@@ -355,7 +356,7 @@ class BoardScreen(Screen[None]):
     def action_new_prospect(self) -> None:
         from .new_prospect import NewProspectScreen
 
-        app = self.app
+        app = sd_app(self)
 
         def done(values: dict[str, object] | None) -> None:
             if values is None:
@@ -380,7 +381,7 @@ class BoardScreen(Screen[None]):
         card = self.current
         if card is None:
             return
-        app = self.app
+        app = sd_app(self)
 
         def apply(ok: bool | None = True) -> None:
             if ok:
@@ -412,7 +413,7 @@ class BoardScreen(Screen[None]):
             return
         from .won import WonScreen
 
-        app = self.app
+        app = sd_app(self)
 
         def done(value: float | None) -> None:
             if value is None:
@@ -437,7 +438,7 @@ class BoardScreen(Screen[None]):
             keep = result.prospect_ids[0] if result.prospect_ids else None
             self.refresh_cards(result.prospect_ids, keep_id=keep)
 
-    def _push(self, screen: Screen[object]) -> None:
+    def _push(self, screen: Screen[Any]) -> None:
         """Open another screen; reload the board when it closes (it may have changed cards)."""
         keep = self.current.id if self.current else None
         self.app.push_screen(screen, lambda _result: self.load(keep_id=keep))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.screen import Screen
 
@@ -12,10 +12,18 @@ from ..errors import SalesDeskError, busy_message
 from ..textsafe import one_line
 from .touch import TouchResult
 
+if TYPE_CHECKING:
+    from ..app import SalesDeskApp
+
 T = TypeVar("T")
 
 
-def attempt(screen: Screen[object], change: Callable[[], T]) -> tuple[bool, T | None]:
+def sd_app(screen: Screen[Any]) -> SalesDeskApp:
+    """The running app, typed: its database (``db``) and clock (``now``, ``today``)."""
+    return cast("SalesDeskApp", screen.app)
+
+
+def attempt(screen: Screen[Any], change: Callable[[], T]) -> tuple[bool, T | None]:
     """Run a store command; a user's mistake or a busy database becomes a notification.
 
     Returns (ok, result). Anything else is a bug and is raised.
@@ -32,24 +40,24 @@ def attempt(screen: Screen[object], change: Callable[[], T]) -> tuple[bool, T | 
     return False, None
 
 
-def save_touch(screen: Screen[object], prospect_id: int, result: TouchResult) -> bool:
+def save_touch(screen: Screen[Any], prospect_id: int, result: TouchResult) -> bool:
     """Log the touch from :class:`TouchScreen` and set the next step it holds."""
-    app = screen.app
+    app = sd_app(screen)
     ok, _ = attempt(screen, lambda: store.log_touch(
-        app.db, app.now(), prospect_id, result.kind, result.note,  # type: ignore[attr-defined]
+        app.db, app.now(), prospect_id, result.kind, result.note,
         next_date=result.next_date, next_action=result.next_action,
         next_topic=result.next_topic or None, clear_next=result.next_date is None,
     ))
     return ok
 
 
-def undo_last(screen: Screen[object]) -> store.UndoResult | None:
+def undo_last(screen: Screen[Any]) -> store.UndoResult | None:
     """Undo the most recent change (any screen, or the CLI) and say what was undone.
 
     Returns what was undone so the caller can redraw, or None (nothing to undo, or an error
     that was shown).
     """
-    ok, result = attempt(screen, lambda: store.undo(screen.app.db))  # type: ignore[attr-defined]
+    ok, result = attempt(screen, lambda: store.undo(sd_app(screen).db))
     if not ok:
         return None
     if result is None:

@@ -56,7 +56,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         own = [b for b in getattr(self.under, "BINDINGS", []) if isinstance(b, Binding)]
-        everywhere = [*keys.APP, Binding("ctrl+p", "palette", "Command palette: every action")]
+        everywhere = [b for b in keys.APP if isinstance(b, Binding)]
+        everywhere.append(Binding("ctrl+p", "palette", "Command palette: every action"))
         self.tables = (bindings_table(own), bindings_table(everywhere))
         with VerticalScroll(classes="dialog", id="help-body"):
             yield Static(
