@@ -129,6 +129,9 @@ def main_callback(
     path = db if db is not None else (demo_db_path() if demo else default_db_path())
     database = open_database(path)
     try:
+        from .backup import daily_backup
+
+        daily_backup(database)  # the first start of each day keeps a copy
         if demo and store.count_prospects(database) == 0:
             from .demo import fill_demo
 

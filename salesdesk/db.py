@@ -52,6 +52,9 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
             created INTEGER NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (id))"""
     )
     conn.execute("ALTER TABLE activity ADD COLUMN visit_id INTEGER REFERENCES visit (id)")
+    # Foreign keys need an index on the child side, or every delete scans the table.
+    conn.execute("CREATE INDEX ix_activity_visit_id ON activity (visit_id)")
+    conn.execute("CREATE INDEX ix_prospect_previous_id ON prospect (previous_id)")
 
 
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").

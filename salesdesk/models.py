@@ -156,7 +156,7 @@ class Prospect(SQLModel, table=True):
     # Import
     import_batch: str | None = Field(default=None, index=True)
     # Links and timestamps
-    previous_id: int | None = Field(default=None, foreign_key="prospect.id")
+    previous_id: int | None = Field(default=None, foreign_key="prospect.id", index=True)
     created_at: datetime
     graded_at: datetime
     reviewed_at: datetime | None = None
@@ -175,7 +175,7 @@ class Activity(SQLModel, table=True):
     outcome: str = ""
     from_grade: str | None = None
     to_grade: str | None = None
-    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
 
 
 class VisitStatus(StrEnum):

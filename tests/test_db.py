@@ -72,6 +72,15 @@ def names_in(path: Path) -> list[str]:
         conn.close()
 
 
+def indexes(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='index' AND name NOT LIKE 'sqlite_%'")}
+    finally:
+        conn.close()
+
+
 def tables(path: Path) -> set[str]:
     conn = sqlite3.connect(path)
     try:
@@ -442,6 +451,8 @@ def test_migrated_schema_matches_a_fresh_one(tmp_path: Path) -> None:
     open_database(new).close()
     for table in ("prospect", "activity", "visit", "importbatch", "setting", "journal"):
         assert set(columns(old, table)) == set(columns(new, table)), table
+    assert indexes(old) == indexes(new)
+    assert {"ix_prospect_previous_id", "ix_activity_visit_id"} <= indexes(new)
 
 
 def test_migrations_run_in_order_over_several_versions(

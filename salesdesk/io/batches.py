@@ -1,0 +1,104 @@
+"""Import batches: listing them and undoing one (``salesdesk undo-import BATCH``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..db import Database
+from ..errors import NotFound
+from .importer import connect
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    id: str
+    at: datetime
+    source: str
+    created: int
+    updated: int
+    remaining: int  # created prospects still in the database
+
+
+@dataclass(frozen=True)
+class UndoImportResult:
+    batch: str
+    removed: int
+    restored: int
+
+
+def list_batches(db: Database) -> list[BatchInfo]:
+    """Import batches, newest first, with how many of their cards are still there."""
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT b.id, b.at, b.source, b.created, b.updated, "
+            "(SELECT count(*) FROM prospect p WHERE p.import_batch = b.id) "
+            "FROM importbatch b ORDER BY b.at DESC, b.id DESC"
+        ).fetchall()
+    return [
+        BatchInfo(r[0], datetime.fromisoformat(str(r[1])), r[2], r[3], r[4], r[5]) for r in rows
+    ]
+
+
+def undo_import(db: Database, batch: str) -> UndoImportResult:
+    """Remove the cards an import created (with their activities and visits) and put back
+    the fields it changed on existing cards. ``batch`` may be ``last``.
+
+    Children are deleted explicitly, so foreign-key checks are off for this connection:
+    with them, each deleted card would scan the whole table for ``previous_id`` links."""
+    conn = connect(db.path, foreign_keys=False)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if batch == "last":
+                found = conn.execute(
+                    "SELECT id FROM importbatch ORDER BY at DESC, id DESC LIMIT 1"
+                ).fetchone()
+                if found is None:
+                    raise NotFound("no import to undo")
+                batch = found[0]
+            if not conn.execute("SELECT 1 FROM importbatch WHERE id = ?", (batch,)).fetchone():
+                raise NotFound(f"no import batch {batch!r}: see salesdesk undo-import --list")
+            journal = conn.execute(
+                "SELECT id, data FROM journal WHERE json_valid(data) "
+                "AND json_extract(data, '$.import_batch') = ?",
+                (batch,),
+            ).fetchone()
+            restored = 0
+            if journal is not None:
+                data = json.loads(journal[1])
+                befores = data.get("rows", {}).get("prospect", {})
+                for key, columns in data.get("import_fields", {}).items():
+                    before = befores.get(key)
+                    columns = [c for c in columns if before and c in before]
+                    if not columns:
+                        continue
+                    sets = ", ".join(f"{c} = ?" for c in columns)
+                    cursor = conn.execute(
+                        f"UPDATE prospect SET {sets} WHERE id = ?",
+                        (*(before[c] for c in columns), int(key)),
+                    )
+                    restored += cursor.rowcount
+                conn.execute("DELETE FROM journal WHERE id = ?", (journal[0],))
+            ids = "SELECT id FROM prospect WHERE import_batch = ?"
+            conn.execute(f"DELETE FROM activity WHERE prospect_id IN ({ids})", (batch,))
+            conn.execute(
+                f"UPDATE activity SET visit_id = NULL WHERE visit_id IN "
+                f"(SELECT id FROM visit WHERE prospect_id IN ({ids}))",
+                (batch,),
+            )
+            conn.execute(f"DELETE FROM visit WHERE prospect_id IN ({ids})", (batch,))
+            conn.execute(
+                f"UPDATE prospect SET previous_id = NULL WHERE previous_id IN ({ids})", (batch,)
+            )
+            removed = conn.execute("DELETE FROM prospect WHERE import_batch = ?", (batch,)).rowcount
+            conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
+    return UndoImportResult(batch, removed, restored)

@@ -1,0 +1,401 @@
+"""Import contacts from the board (key ``i``): a path, a dry-run preview, options, confirm.
+
+The preview and the import run in a worker thread with their own database connection, so
+the screen stays responsive and a 100,000-row file shows a progress bar. Nothing is
+written until the user confirms a preview with ``ctrl+s``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.suggester import Suggester
+from textual.widgets import (
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    ProgressBar,
+    RadioButton,
+    RadioSet,
+    Static,
+)
+from textual.worker import Worker, WorkerState
+
+from .. import keys
+from ..errors import SalesDeskError, busy_message
+from ..io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
+from ..textsafe import literal_line, one_line
+
+SHOWN_ERRORS = 30
+SHOWN_DUPLICATES = 15
+SHOWN_NEW = 8
+
+EMPTY_TEXT = (
+    "Type the path of a CSV file (Excel: Save As → CSV UTF-8; GBK files are fine too) or a "
+    "vCard file (.vcf) and press enter for a preview. Nothing is written until you confirm "
+    "with ctrl+s.\n\n"
+    "Columns are recognised from English and Chinese headers (姓名, 公司, 手机 ...) and from "
+    "Google Contacts, Outlook, HubSpot and Pipedrive exports. A file with errors imports "
+    "nothing unless you tick 'Skip rows with errors'.\n\n"
+    "From the shell: salesdesk import FILE --dry-run"
+)
+
+
+class PathSuggester(Suggester):
+    """Completes file and folder names as you type (→ accepts)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value or "\n" in value:
+            return None
+        folder, prefix = os.path.split(os.path.expanduser(value))
+        try:
+            names = sorted(os.listdir(folder or "."))
+        except OSError:
+            return None
+        for name in names:
+            if name.startswith(prefix) and name != prefix:
+                if name.startswith(".") and not prefix.startswith("."):
+                    continue
+                rest = name[len(prefix) :]
+                is_dir = os.path.isdir(os.path.join(folder or ".", name))
+                return value + rest + ("/" if is_dir else "")
+        return None
+
+
+@dataclass(frozen=True)
+class _Request:
+    path: Path
+    options: ImportOptions
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def report_text(result: ImportResult) -> Text:
+    """The preview (or result) of an import as Rich text; user text is shown literally."""
+    unit = result.unit
+    text = Text()
+    text.append_text(literal_line(result.file, style="bold"))
+    text.append(
+        f" — {result.description}, {_plural(result.records + result.error_rows, unit)}\n"
+    )
+    if result.mapping and unit == "row":
+        text.append("Columns: ", style="dim")
+        for index, (column, field) in enumerate(result.mapping):
+            if index:
+                text.append(", ")
+            text.append_text(literal_line(column))
+            text.append(f" → {field}", style="cyan")
+        text.append("\n")
+    if result.unmapped:
+        kept = result.options.keep_extra
+        text.append("Kept in the notes: " if kept else "Not imported: ", style="yellow")
+        text.append_text(literal_line(", ".join(result.unmapped)))
+        if not kept:
+            text.append("  (tick 'Keep extra columns in notes' to keep them)", style="dim")
+        text.append("\n")
+    text.append("\n")
+    text.append(result.summary()[:1].upper() + result.summary()[1:] + "\n", style="bold")
+    if result.duplicates:
+        text.append(f"\nDuplicates ({result.duplicate_count:,})\n", style="bold")
+        for dup in result.duplicates[:SHOWN_DUPLICATES]:
+            where = (
+                f"{unit} {dup.existing_row}"
+                if dup.existing_row is not None
+                else f"#{dup.existing_id} {dup.existing_name}"
+            )
+            text.append(f"  {unit} {dup.row:<5} ")
+            text.append_text(literal_line(dup.name))
+            text.append(f": {dup.reason} as ")
+            text.append_text(literal_line(where))
+            text.append(f" → {dup.action}\n", style="dim")
+        if result.duplicate_count > SHOWN_DUPLICATES:
+            text.append(f"  … {result.duplicate_count - SHOWN_DUPLICATES:,} more\n", style="dim")
+    if result.errors:
+        text.append(f"\nErrors ({_plural(result.error_rows, unit)})\n", style="bold red")
+        for error in result.errors[:SHOWN_ERRORS]:
+            text.append(f"  {unit} {error.row}, ")
+            text.append_text(literal_line(error.column, style="bold"))
+            text.append(": ")
+            text.append_text(literal_line(error.reason))
+            text.append("\n")
+        if len(result.errors) > SHOWN_ERRORS:
+            text.append("  … more: see every one with salesdesk import FILE --dry-run\n",
+                        style="dim")
+    if result.options.dry_run and result.new_rows:
+        text.append("\nNew prospects\n", style="bold")
+        for new in result.new_rows[:SHOWN_NEW]:
+            text.append(f"  {unit} {new.row:<5} ")
+            text.append_text(literal_line(new.name, style="bold"))
+            details = " · ".join(x for x in (new.company, new.phone, new.email) if x)
+            if details:
+                text.append("  ")
+                text.append_text(literal_line(details))
+            text.append("\n")
+        if result.created > SHOWN_NEW:
+            text.append(f"  … {result.created - SHOWN_NEW:,} more\n", style="dim")
+    return text
+
+
+class ImportScreen(Screen[None]):
+    """Import a CSV or vCard file: preview first, then confirm."""
+
+    BINDINGS = keys.IMPORT
+    DEFAULT_CSS = """
+    ImportScreen { padding: 0 1; }
+    ImportScreen #import-title { height: 1; text-style: bold; background: $panel; padding: 0 1; }
+    ImportScreen #import-path { margin: 1 0 0 0; border: tall $accent; }
+    ImportScreen .import-row { height: 1; width: 1fr; }
+    ImportScreen .import-row Label { width: 14; padding: 0 1; color: $text-muted; }
+    ImportScreen RadioSet { layout: horizontal; height: 1; width: auto; }
+    ImportScreen RadioSet > RadioButton { width: auto; margin: 0 2 0 0; }
+    ImportScreen Checkbox { height: 1; margin: 0 2 0 0; background: transparent; }
+    ImportScreen Checkbox:focus, ImportScreen RadioSet:focus { border: none; }
+    ImportScreen #import-message { height: auto; padding: 0 1; }
+    ImportScreen #import-message.error { color: $error; }
+    ImportScreen #import-progress { display: none; margin: 0 1; }
+    ImportScreen #import-progress.running { display: block; }
+    ImportScreen #import-report { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.preview: ImportResult | None = None
+        self.previewed: _Request | None = None
+        self.result: ImportResult | None = None
+        self._worker: Worker[ImportResult] | None = None
+        self._cancel = threading.Event()
+        self._leave_when_stopped = False
+        self._kind = "preview"  # what the running worker does: preview or import
+        self._request: _Request | None = None
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static("Import contacts", id="import-title")
+        yield Input(
+            placeholder="path to a .csv or .vcf file, e.g. ~/Downloads/contacts.csv",
+            id="import-path",
+            suggester=PathSuggester(),
+            select_on_focus=False,
+        )
+        labels = {"skip": "skip", "update": "update (file wins)", "new": "add anyway"}
+        with Horizontal(classes="import-row"):
+            yield Label("On duplicate")
+            with RadioSet(id="import-duplicate", compact=True):
+                for mode in DUPLICATE_MODES:
+                    yield RadioButton(
+                        labels[mode], value=mode == "skip", name=mode, id=f"import-dup-{mode}"
+                    )
+        with Horizontal(classes="import-row"):
+            yield Label("Options")
+            yield Checkbox("Skip rows with errors", id="import-skip-errors", compact=True)
+            yield Checkbox("Keep extra columns in notes", id="import-keep-extra", compact=True)
+        yield Static("", id="import-message")
+        yield ProgressBar(id="import-progress", show_eta=True)
+        with VerticalScroll(id="import-report"):
+            yield Static(Text(EMPTY_TEXT, style="dim"), id="import-report-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    # ------------------------------------------------------------------ state
+    def request(self) -> _Request | None:
+        """What the fields ask for now; None (and a message) if the path is empty."""
+        raw = self.query_one("#import-path", Input).value.strip()
+        if not raw:
+            self.say("Type the path of a CSV or vCard file first.", error=True)
+            return None
+        pressed = self.query_one("#import-duplicate", RadioSet).pressed_button
+        mode = pressed.name if pressed is not None and pressed.name else "skip"
+        options = ImportOptions(
+            on_duplicate=mode,
+            skip_errors=self.query_one("#import-skip-errors", Checkbox).value,
+            keep_extra=self.query_one("#import-keep-extra", Checkbox).value,
+        )
+        return _Request(Path(raw).expanduser(), options)
+
+    def say(self, message: str, error: bool = False) -> None:
+        widget = self.query_one("#import-message", Static)
+        widget.update(Text(one_line(message)))
+        widget.set_class(error, "error")
+
+    def show(self, text: Text) -> None:
+        self.query_one("#import-report-text", Static).update(text)
+
+    @property
+    def busy(self) -> bool:
+        return self._worker is not None and self._worker.state in (
+            WorkerState.PENDING,
+            WorkerState.RUNNING,
+        )
+
+    # ------------------------------------------------------------------ actions
+    @on(Input.Submitted, "#import-path")
+    def _submitted(self) -> None:
+        self.action_preview()
+
+    @on(Checkbox.Changed)
+    @on(RadioSet.Changed)
+    def _options_changed(self) -> None:
+        if self.preview is not None and not self.busy:
+            self.action_preview()
+
+    def action_preview(self) -> None:
+        if self.busy:
+            return
+        request = self.request()
+        if request is None:
+            return
+        self.preview = None
+        self.previewed = None
+        options = ImportOptions(
+            dry_run=True,
+            on_duplicate=request.options.on_duplicate,
+            skip_errors=request.options.skip_errors,
+            keep_extra=request.options.keep_extra,
+        )
+        self.say("Reading the file…")
+        self._start(_Request(request.path, options), "preview")
+
+    def action_run_import(self) -> None:
+        if self.busy:
+            return
+        request = self.request()
+        if request is None:
+            return
+        if self.preview is None or self.previewed != request:
+            self.action_preview()
+            self.say("Preview first: check it, then press ctrl+s to import.")
+            return
+        if self.preview.blocked:
+            self.say(
+                f"{_plural(self.preview.error_rows, self.preview.unit)} with errors: fix the "
+                "file, or tick 'Skip rows with errors' to import the rest.",
+                error=True,
+            )
+            return
+        if not (self.preview.created or self.preview.updated):
+            self.say("Nothing to import: every row is a duplicate or has errors.", error=True)
+            return
+        self.say("Importing…")
+        self._start(request, "import")
+
+    def action_back(self) -> None:
+        if self.busy:
+            self._cancel.set()
+            self._leave_when_stopped = True
+            self.say("Stopping: nothing will be imported…")
+            return
+        self.dismiss(None)
+
+    # ------------------------------------------------------------------ the worker
+    def _start(self, request: _Request, kind: str) -> None:
+        self._cancel.clear()
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.add_class("running")
+        now = self.app.now()  # type: ignore[attr-defined]
+        db_path = self.app.db.path  # type: ignore[attr-defined]
+        self._kind = kind
+        self._request = request
+
+        def work() -> ImportResult:
+            from ..io.importer import run_import
+
+            return run_import(
+                db_path,
+                request.path,
+                now,
+                request.options,
+                progress=lambda done, total: self.app.call_from_thread(
+                    self._progress, done, total
+                ),
+                cancelled=self._cancel.is_set,
+            )
+
+        self._worker = self.run_worker(
+            work, thread=True, exclusive=True, exit_on_error=False, group="import"
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self._worker or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            return
+        self.query_one("#import-progress", ProgressBar).remove_class("running")
+        if self._leave_when_stopped:
+            self.dismiss(None)
+            return
+        if event.state == WorkerState.SUCCESS:
+            result = event.worker.result
+            assert result is not None
+            if self._kind == "preview":
+                self._previewed(result)
+            else:
+                self._imported(result)
+            return
+        error = event.worker.error
+        if isinstance(error, SalesDeskError):
+            message = error.message
+        else:
+            busy = busy_message(error) if error else None
+            message = busy or f"could not read the file: {error}"
+        self.say(message, error=True)
+        self.show(Text(EMPTY_TEXT, style="dim"))
+
+    def _previewed(self, result: ImportResult) -> None:
+        assert self._request is not None
+        self.preview = result
+        self.previewed = _Request(
+            self._request.path,
+            ImportOptions(
+                on_duplicate=result.options.on_duplicate,
+                skip_errors=result.options.skip_errors,
+                keep_extra=result.options.keep_extra,
+            ),
+        )
+        text = report_text(result)
+        if result.blocked:
+            self.say(
+                f"{_plural(result.error_rows, result.unit)} with errors: nothing can be imported "
+                "until they are fixed, or tick 'Skip rows with errors'.",
+                error=True,
+            )
+        elif result.created or result.updated:
+            self.say(f"Preview ready: press ctrl+s to import ({result.summary()}).")
+        else:
+            self.say("Nothing to import: every row is a duplicate or has errors.", error=True)
+        self.show(text)
+
+    def _imported(self, result: ImportResult) -> None:
+        self.result = result
+        self.preview = None
+        self.previewed = None
+        if result.batch is None:
+            self.say("Nothing was imported.", error=True)
+            self.show(report_text(result))
+            return
+        self.say(
+            f"Imported: {result.summary()}. Undo: u on the board, or "
+            f"salesdesk undo-import {result.batch}. esc goes back."
+        )
+        self.show(report_text(result))

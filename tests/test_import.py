@@ -1,0 +1,758 @@
+"""Import: encodings, delimiters, header mapping (English, Chinese, CRM exports), row errors,
+duplicates, dry run, all-or-nothing (also on a crash), vCard, undo, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from salesdesk import store
+from salesdesk.cli import app
+from salesdesk.db import Database
+from salesdesk.errors import InputError, NotFound
+from salesdesk.io import batches, importer
+from salesdesk.io.importer import ImportCancelled, ImportOptions, ImportResult, run_import
+from salesdesk.io.mapping import guess_field, map_columns, parse_overrides
+from salesdesk.io.values import (
+    card_values,
+    compose_name,
+    duplicate_keys,
+    neutralise,
+    parse_import_date,
+    phone_key,
+    unneutralise,
+)
+
+from .conftest import NOW, TODAY
+
+runner = CliRunner()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def imp(db: Database, path: Path, **options: Any) -> ImportResult:
+    return run_import(db, path, NOW, ImportOptions(**options))
+
+
+def rows(db: Database) -> list[dict[str, Any]]:
+    with db.engine.connect() as conn:
+        result = conn.exec_driver_sql("SELECT * FROM prospect ORDER BY id")
+        return [dict(zip(result.keys(), r, strict=True)) for r in result.fetchall()]
+
+
+def by_name(db: Database) -> dict[str, dict[str, Any]]:
+    return {r["name"]: r for r in rows(db)}
+
+
+def count(db: Database, table: str = "prospect") -> int:
+    with db.engine.connect() as conn:
+        return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+
+
+CHINESE = (
+    "姓名,公司,手机,邮箱,金额,等级,备注\n"
+    "王伟,华信科技,138 0013 8000,wang@huaxin.cn,3万,A,喜欢下午联系\n"
+    "李娜,金桥物流,13900000001,,12k,b,\n"
+)
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_every_encoding_and_delimiter(
+    db: Database, tmp_path: Path, encoding: str, delimiter: str
+) -> None:
+    text = CHINESE.replace(",", delimiter)
+    result = imp(db, write(tmp_path, "c.csv", text, encoding))
+    assert result.committed and result.created == 2 and result.error_rows == 0
+    cards = by_name(db)
+    wang = cards["王伟"]
+    assert (wang["company"], wang["phone"], wang["email"]) == (
+        "华信科技",
+        "138 0013 8000",
+        "wang@huaxin.cn",
+    )
+    assert (wang["value"], wang["grade"], wang["notes"]) == (30000.0, "A", "喜欢下午联系")
+    assert (cards["李娜"]["value"], cards["李娜"]["grade"]) == (12000.0, "B")
+    expected = {"utf-8": "UTF-8,", "utf-8-sig": "BOM", "gbk": "GB18030", "gb18030": "GB18030"}
+    assert expected.get(encoding, "UTF-16") in result.description
+
+
+def test_quoted_multiline_fields_and_row_numbers(db: Database, tmp_path: Path) -> None:
+    text = (
+        'Name,Notes,Value\n'
+        '"Smith, Anna","first line\nsecond, with comma\n""quoted""",100\n'
+        'Bob,plain,oops\n'
+    )
+    result = imp(db, write(tmp_path, "m.csv", text), skip_errors=True)
+    assert by_name(db)["Smith, Anna"]["notes"] == 'first line\nsecond, with comma\n"quoted"'
+    # The multi-line record is row 2 as a spreadsheet counts rows; Bob is row 3.
+    assert [(e.row, e.column) for e in result.errors] == [(3, "Value")]
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def test_chinese_headers_map_to_fields(db: Database, tmp_path: Path) -> None:
+    text = (
+        "联系人,单位,手机号码,电子邮箱,地址,区域,职务,备注,预计金额,客户等级,生日,来源,标签\n"
+        "张敏,东方电气,+86 139-0000-0002,ZM@East.cn,浦东大道100号,浦东,采购经理,周二有空,"
+        "1.5万,A级,1980年4月15日,展会,VIP、老客户\n"
+    )
+    imp(db, write(tmp_path, "zh.csv", text, "gbk"))
+    card = by_name(db)["张敏"]
+    assert card["company"] == "东方电气" and card["phone"] == "+86 139-0000-0002"
+    assert card["email"] == "ZM@East.cn" and card["address"] == "浦东大道100号"
+    assert card["area"] == "浦东" and card["title"] == "采购经理" and card["notes"] == "周二有空"
+    assert card["value"] == 15000.0 and card["grade"] == "A" and card["birthday"] == "1980-04-15"
+    assert card["source"] == "展会" and card["tags"] == "VIP, 老客户"
+
+
+GOOGLE = (
+    "First Name,Middle Name,Last Name,Organization Name,Organization Title,Birthday,Notes,"
+    "Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,"
+    "Phone 1 - Label,Phone 1 - Value,Phone 2 - Label,Phone 2 - Value,Address 1 - Formatted,"
+    "Address 1 - City,Website 1 - Value\n"
+    "Grace,,Hopper,Navy Labs,Admiral,1906-12-09,met at expo,* myContacts ::: Friends,Work,"
+    "grace@navy.mil,Home,g@home.org,Mobile,+1 555 0100 ::: +1 555 0101,Work,+1 555 0199,"
+    '"1 Main St\nArlington",Arlington,https://navy.mil\n'
+    "伟,,王,华信科技,,--04-15,,,,,,,Mobile,13800138000,,,,,\n"
+)
+OUTLOOK = (
+    "Title,First Name,Middle Name,Last Name,Suffix,Company,Department,Job Title,Business Street,"
+    "Business City,Business Phone,Home Phone,Mobile Phone,E-mail Address,E-mail 2 Address,"
+    "Notes,Categories,Birthday,Priority,Sensitivity\n"
+    "Mr.,John,,Smith,,Contoso,Sales,Buyer,1 Way,Seattle,+1 425 555 0100,,+1 425 555 0111,"
+    "john@contoso.com,,,Key;Seattle,0/0/00,Normal,Normal\n"
+)
+HUBSPOT = (
+    "Record ID,First Name,Last Name,Email,Phone Number,Mobile Phone Number,Company Name,"
+    "Job Title,Street Address,City,Lifecycle Stage,Lead Status,Contact owner,Create Date\n"
+    "1001,Ada,Lovelace,ada@engine.io,+44 20 7946 0000,+44 7700 900000,Analytical Engines,CTO,"
+    "12 St James Sq,London,lead,NEW,Jane Rep,2026-01-05 10:00\n"
+)
+PIPEDRIVE = (
+    "Person - Name,Person - Organization,Person - Email - Work,Person - Phone - Mobile,"
+    "Person - Phone - Work,Person - Label,Person - Owner,Deal - Value\n"
+    "Linus Pauling,Vitamin Co,linus@vit.co,+1 555 0142,+1 555 0143,Hot lead,Sam Rep,4500\n"
+)
+
+
+def test_google_contacts_export(db: Database, tmp_path: Path) -> None:
+    result = imp(db, write(tmp_path, "google.csv", GOOGLE))
+    assert result.error_rows == 0, result.errors
+    cards = by_name(db)
+    grace = cards["Grace Hopper"]
+    assert (grace["company"], grace["title"]) == ("Navy Labs", "Admiral")
+    assert grace["email"] == "grace@navy.mil" and grace["phone"] == "+1 555 0100"
+    assert grace["address"] == "1 Main St, Arlington" and grace["area"] == "Arlington"
+    assert grace["birthday"] == "1906-12-09" and grace["tags"] == "Friends"
+    # A Chinese name is family name first, no space; a birthday without a year is kept in notes.
+    wang = cards["王伟"]
+    assert wang["company"] == "华信科技" and wang["notes"] == "Birthday: 04-15"
+    assert result.unmapped == ["Website 1 - Value"]  # type labels are ignored quietly
+
+
+def test_outlook_export(db: Database, tmp_path: Path) -> None:
+    result = imp(db, write(tmp_path, "outlook.csv", OUTLOOK))
+    assert result.error_rows == 0, result.errors
+    john = by_name(db)["John Smith"]
+    assert john["title"] == "Buyer"  # not "Mr.": Outlook's Title is a salutation
+    assert john["phone"] == "+1 425 555 0111"  # the mobile wins over the business phone
+    assert (john["company"], john["email"], john["area"]) == ("Contoso", "john@contoso.com",
+                                                              "Seattle")
+    assert john["birthday"] is None and john["tags"] == "Key, Seattle"
+    assert john["priority"] is None  # Outlook's "Priority: Normal" is not SalesDesk's priority
+    assert {"Title", "Priority", "Sensitivity"} <= set(result.unmapped)
+
+
+def test_hubspot_export(db: Database, tmp_path: Path) -> None:
+    result = imp(db, write(tmp_path, "hubspot.csv", HUBSPOT))
+    assert result.error_rows == 0, result.errors
+    ada = by_name(db)["Ada Lovelace"]
+    assert ada["phone"] == "+44 7700 900000" and ada["email"] == "ada@engine.io"
+    assert (ada["company"], ada["title"]) == ("Analytical Engines", "CTO")
+    assert (ada["address"], ada["area"], ada["status"]) == ("12 St James Sq", "London", "live")
+    assert "Lead Status" in result.unmapped and "Record ID" in result.unmapped
+
+
+def test_pipedrive_export(db: Database, tmp_path: Path) -> None:
+    result = imp(db, write(tmp_path, "pipedrive.csv", PIPEDRIVE), keep_extra=True)
+    linus = by_name(db)["Linus Pauling"]
+    assert (linus["company"], linus["email"], linus["phone"]) == (
+        "Vitamin Co",
+        "linus@vit.co",
+        "+1 555 0142",
+    )
+    assert linus["tags"] == "Hot lead" and linus["value"] == 4500.0
+    # --keep-extra: the second phone and the unmapped owner land in the notes.
+    assert "Person - Phone - Work: +1 555 0143" in linus["notes"]
+    assert "Person - Owner: Sam Rep" in linus["notes"]
+    assert result.unmapped == ["Person - Owner"]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("姓名", "name"), ("Full Name", "name"), ("  E-MAIL  ", "email"), ("手机号", "phone"),
+        ("公司名称", "company"), ("Ｅｍａｉｌ", "email"), ("Job Title", "title"),
+        ("下次联系日期", "next_date"), ("key_account", "key_account"), ("status", "status"),
+        ("Phone 3 - Value", "phone"), ("Organization 1 - Name", "company"),
+        ("Person - Email - Home", "email"), ("Deal - Value", "value"),
+    ],
+)
+def test_guess_field(header: str, field: str) -> None:
+    guess = guess_field(header)
+    assert guess is not None and guess[0] == field
+
+
+@pytest.mark.parametrize("header", ["Status", "Priority", "Lead Status", "Fax", "", "Deal - Title"])
+def test_headers_not_guessed(header: str) -> None:
+    assert guess_field(header) is None
+
+
+def test_map_overrides_and_unmapped(db: Database, tmp_path: Path) -> None:
+    text = "Who,Firm,Cell,Fax,Web\nAnn,Acme,13800000003,021-555,ann.example\n"
+    path = write(tmp_path, "o.csv", text)
+    with pytest.raises(InputError, match="no column for the name"):
+        imp(db, path)
+    # Columns by name (any case) or by number; "ignore" drops one without reporting it.
+    overrides = parse_overrides(["Who=name", "2=company", "CELL=phone", "Fax=ignore"])
+    result = imp(db, path, mapping=overrides)
+    ann = by_name(db)["Ann"]
+    assert (ann["company"], ann["phone"]) == ("Acme", "13800000003")
+    assert result.unmapped == ["Web"]
+    columns = map_columns(["Who", "Cell"], {"Who": "name", "Cell": "phone"})
+    assert columns.pairs() == [("Who", "name"), ("Cell", "phone")]
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [(["Name"], "COLUMN=FIELD"), (["Name=shoe_size"], "unknown field"), (["=phone"], "COLUMN")],
+)
+def test_bad_map_overrides(items: list[str], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_overrides(items)
+
+
+def test_map_to_a_missing_column_is_refused(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "c.csv", CHINESE)
+    with pytest.raises(InputError, match="no column 'Nope'"):
+        imp(db, path, mapping={"Nope": "phone"})
+
+
+def test_keep_extra_puts_unmapped_columns_in_notes(db: Database, tmp_path: Path) -> None:
+    text = "Name,Notes,Fax,Web\nAnn,likes tea,021-555,https://ann.example\nBob,,,\n"
+    imp(db, write(tmp_path, "x.csv", text), keep_extra=True)
+    cards = by_name(db)
+    assert cards["Ann"]["notes"] == "likes tea\nFax: 021-555\nWeb: https://ann.example"
+    assert cards["Bob"]["notes"] == ""
+
+
+# --------------------------------------------------------------------------- bad files and rows
+
+
+def test_malformed_rows_are_reported_with_row_column_and_reason(
+    db: Database, tmp_path: Path
+) -> None:
+    text = (
+        "Name,Email,Grade,Value,Next date\n"
+        "Good One,good@example.com,A,1000,2026-12-01\n"
+        "Bad Mail,not-an-email,A+,,\n"
+        ",nobody@example.com,,,\n"
+        "Bad Grade,,Z,,\n"
+        "Bad Date,,,,31/31/2026\n"
+        "Too Many,,,,,surplus\n"
+        "Amount,,,twelve,\n"
+    )
+    result = imp(db, write(tmp_path, "bad.csv", text))
+    assert result.blocked and not result.committed and count(db) == 0
+    found = {(e.row, e.column) for e in result.errors}
+    assert found == {
+        (3, "Grade"), (4, "Name"), (5, "Grade"), (6, "Next date"), (7, "Column 6"), (8, "Value"),
+    }
+    reasons = {e.row: e.reason for e in result.errors}
+    assert "invalid grade 'A+'" in reasons[3] and "needs a name" in reasons[4]
+    assert "use A, B or C" in reasons[5] and "6 cells but the header has 5" in reasons[7]
+    assert result.error_rows == 6 and result.created == 1
+
+
+def test_skip_errors_imports_the_good_rows(db: Database, tmp_path: Path) -> None:
+    text = "Name,Value\nGood,100\nBad,abc\nAlso Good,2k\n"
+    result = imp(db, write(tmp_path, "s.csv", text), skip_errors=True)
+    assert result.committed and result.created == 2 and result.error_rows == 1
+    assert sorted(by_name(db)) == ["Also Good", "Good"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\xef\xbb\xbf\r\n\r\n", "is empty"),
+        (b"Name,Phone\n", "has no rows"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary file"),
+        (bytes(range(128, 256)) * 50, "neither UTF-8 nor GBK"),
+        (b"\x01\x02\x03\x04\x05\x06 text \x07\x08" * 40, "binary file"),
+        ("王伟,华信科技,13800138000\n".encode(), "no column for the name"),
+    ],
+)
+def test_unusable_files_raise_one_clear_line(
+    db: Database, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as caught:
+        imp(db, path)
+    assert "\n" not in caught.value.message
+    assert count(db) == 0
+
+
+def test_missing_file_and_folder(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no file"):
+        imp(db, tmp_path / "nope.csv")
+    with pytest.raises(InputError, match="is a folder"):
+        imp(db, tmp_path)
+
+
+def test_huge_field_is_a_row_error_and_a_giant_cell_a_clean_failure(
+    db: Database, tmp_path: Path
+) -> None:
+    big = "长" * 30_000
+    text = f"Name,Notes\nBig,{big}\nSmall,ok\n"
+    result = imp(db, write(tmp_path, "big.csv", text), skip_errors=True)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Notes")]
+    assert "too long" in result.errors[0].reason
+    assert sorted(by_name(db)) == ["Small"]
+    giant = 'Name,Notes\nX,"' + "a" * (2 << 20) + "\n"  # an unclosed quote swallowing the rest
+    with pytest.raises(InputError, match="larger than 1 MB"):
+        imp(db, write(tmp_path, "giant.csv", giant))
+
+
+def test_unclosed_quote_in_a_name_is_an_error(db: Database, tmp_path: Path) -> None:
+    text = 'Name,Phone\n"Ann,123\nBob,456\n'
+    result = imp(db, write(tmp_path, "q.csv", text))
+    assert result.blocked and "line break" in result.errors[0].reason
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+@pytest.fixture
+def existing(db: Database) -> dict[str, int]:
+    return {
+        "wang": store.add_prospect(
+            db, NOW, "王伟", company="华信科技", phone="+86 138-0013-8000", notes="老客户",
+            grade="B",
+        ),
+        "ann": store.add_prospect(db, NOW, "Ann Lee", email="Ann.Lee@Example.com"),
+        "bob": store.add_prospect(db, NOW, "Bob Stone", company="Stone Ltd"),
+    }
+
+
+DUPES = (
+    "Name,Company,Phone,Email,Grade,Notes\n"
+    "Wang Wei,,13800138000,,A,asked for a quote\n"  # same phone (normalised)
+    "Annie,,,ann.lee@example.COM,,\n"  # same email, case-insensitive
+    "bob  stone,STONE LTD,,,,\n"  # same name and company, spaces and case aside
+    "New Person,,13912345678,,,\n"
+    "New Person Again,,139-1234-5678,,,\n"  # duplicate of the row above
+)
+
+
+def test_duplicates_skip(db: Database, tmp_path: Path, existing: dict[str, int]) -> None:
+    result = imp(db, write(tmp_path, "d.csv", DUPES))
+    assert (result.created, result.skipped, result.updated) == (1, 4, 0)
+    reasons = [(d.row, d.reason, d.existing_id, d.existing_row) for d in result.duplicates]
+    assert reasons == [
+        (2, "same phone", existing["wang"], None),
+        (3, "same email", existing["ann"], None),
+        (4, "same name and company", existing["bob"], None),
+        (6, "same phone", None, 5),
+    ]
+    assert result.duplicates[0].existing_name == "王伟"
+    assert count(db) == 4 and by_name(db)["王伟"]["grade"] == "B"
+
+
+def test_duplicates_update_and_undo(db: Database, tmp_path: Path, existing: dict[str, int]) -> None:
+    store.log_touch(db, NOW, existing["wang"], "call", "before the import")
+    result = imp(db, write(tmp_path, "d.csv", DUPES), on_duplicate="update")
+    assert (result.created, result.updated, result.skipped) == (1, 4, 0)
+    wang = store.get_prospect(db, existing["wang"], TODAY).fields
+    assert wang["name"] == "Wang Wei" and wang["grade"] == "A"
+    assert wang["notes"] == "老客户\nasked for a quote"  # appended, not replaced
+    assert wang["graded_at"] == NOW and wang["source"] == ""  # the card's source is kept
+    # A duplicate within the file updates the card the earlier row created.
+    assert by_name(db)["New Person Again"]["phone"] == "139-1234-5678" and count(db) == 4
+    # The import is one undo-journal entry: undo puts the cards back and removes the new one.
+    undone = store.undo(db)
+    assert undone is not None and "import d.csv" in undone.label
+    wang = store.get_prospect(db, existing["wang"], TODAY).fields
+    assert (wang["name"], wang["grade"], wang["notes"]) == ("王伟", "B", "老客户")
+    assert count(db) == 3 and count(db, "activity") == 1
+
+
+def test_duplicates_new(db: Database, tmp_path: Path, existing: dict[str, int]) -> None:
+    result = imp(db, write(tmp_path, "d.csv", DUPES), on_duplicate="new")
+    assert (result.created, result.skipped, result.duplicate_count) == (5, 0, 4)
+    assert all(d.action == "created anyway" for d in result.duplicates)
+    assert count(db) == 8
+
+
+def test_bad_duplicate_mode(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="skip, update or new"):
+        imp(db, write(tmp_path, "c.csv", CHINESE), on_duplicate="merge")
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def snapshot(db: Database) -> dict[str, Any]:
+    return {t: count(db, t) for t in ("prospect", "activity", "journal", "importbatch")} | {
+        "rows": rows(db)
+    }
+
+
+def test_dry_run_writes_nothing(db: Database, tmp_path: Path, existing: dict[str, int]) -> None:
+    before = snapshot(db)
+    result = imp(db, write(tmp_path, "d.csv", DUPES + "Broken,,,,Z,\n"), dry_run=True,
+                 on_duplicate="update")
+    assert snapshot(db) == before
+    assert not result.committed and result.batch is None
+    assert (result.created, result.updated, result.error_rows) == (1, 4, 1)
+    assert [n.name for n in result.new_rows] == ["New Person"]
+    assert result.summary().startswith("would create 1, update 4")
+
+
+def test_all_or_nothing_on_a_simulated_crash(
+    db: Database, tmp_path: Path, existing: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash after several chunks were inserted leaves the database as it was."""
+    lines = "".join(f"Person {i},{13000000000 + i}\n" for i in range(7_000))
+    path = write(tmp_path, "big.csv", "Name,Phone\n" + lines)
+    before = snapshot(db)
+    real = importer._Run.chunk
+    calls = {"n": 0}
+
+    def crashing(self: importer._Run, records: list) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("power cut")
+        real(self, records)
+
+    monkeypatch.setattr(importer._Run, "chunk", crashing)
+    with pytest.raises(RuntimeError, match="power cut"):
+        imp(db, path)
+    assert calls["n"] == 3 and snapshot(db) == before
+    monkeypatch.setattr(importer._Run, "chunk", real)
+    assert imp(db, path).created == 7_000  # and the database is still usable
+
+
+def test_ctrl_c_and_cancel_leave_the_database_unchanged(
+    db: Database, tmp_path: Path, existing: dict[str, int]
+) -> None:
+    lines = "".join(f"Person {i}\n" for i in range(5_000))
+    path = write(tmp_path, "big.csv", "Name\n" + lines)
+    before = snapshot(db)
+    seen: list[int] = []
+
+    def interrupt(done: int, total: int) -> None:
+        seen.append(done)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_import(db, path, NOW, ImportOptions(), progress=interrupt)
+    assert snapshot(db) == before and seen
+    with pytest.raises(ImportCancelled, match="nothing was imported"):
+        run_import(db, path, NOW, ImportOptions(), cancelled=lambda: True)
+    assert snapshot(db) == before
+
+
+def test_import_records_source_batch_and_journal(db: Database, tmp_path: Path) -> None:
+    text = "Name,Source\nAnn,\nBob,referral\n"
+    result = imp(db, write(tmp_path, "s.csv", text))
+    cards = by_name(db)
+    assert cards["Ann"]["source"] == "import" and cards["Bob"]["source"] == "referral"
+    assert {c["import_batch"] for c in cards.values()} == {result.batch}
+    assert result.batch == NOW.strftime("%Y%m%d-%H%M%S")
+    with db.engine.connect() as conn:
+        batch = conn.exec_driver_sql("SELECT id, source, created FROM importbatch").fetchone()
+        data = json.loads(conn.exec_driver_sql("SELECT data FROM journal").scalar_one())
+    assert batch[0] == result.batch and batch[1].endswith("s.csv") and batch[2] == 2
+    assert data["import_batch"] == result.batch
+    assert sorted(data["rows"]["prospect"].values(), key=str) == [None, None]
+    second = imp(db, write(tmp_path, "t.csv", "Name\nCara\n"), source="exhibition")
+    assert second.batch == f"{result.batch}-2" and by_name(db)["Cara"]["source"] == "exhibition"
+
+
+def test_values_of_every_kind(db: Database, tmp_path: Path) -> None:
+    text = (
+        "name,status,stage,key_account,money,priority,next_date,birthday,value,created_at\n"
+        "Kim,customer,prospective,yes,yes,2,fri,12/25/1990,\"1,234.50\",2026-01-02 03:04:05\n"
+    )
+    imp(db, write(tmp_path, "k.csv", text))
+    kim = store.get_prospect(db, by_name(db)["Kim"]["id"], TODAY).fields
+    assert (kim["status"], kim["stage"], kim["key_account"], kim["money"]) == (
+        "customer", "prospective", True, "yes",
+    )
+    assert kim["priority"] == 2 and kim["value"] == 1234.5
+    assert kim["next_date"] == date(2026, 11, 20) and kim["birthday"] == date(1990, 12, 25)
+    assert kim["created_at"].isoformat() == "2026-01-02T03:04:05"
+    assert kim["closed_at"] == NOW  # a closed card gets its closing time
+
+
+# --------------------------------------------------------------------------- vCard
+
+VCARD_3 = """BEGIN:VCARD
+VERSION:3.0
+FN:Grace Hopper
+N:Hopper;Grace;;;
+ORG:Navy Labs;R&D
+TITLE:Admiral
+TEL;TYPE=WORK,VOICE:+1 555 0199
+TEL;TYPE=CELL:+1 555 0100
+EMAIL;TYPE=INTERNET:grace@navy.mil
+ADR;TYPE=WORK:;;1 Main St;Arlington;VA;22201;USA
+NOTE:met at the expo\\, wants a demo
+BDAY:1906-12-09
+CATEGORIES:Navy,VIP
+URL:https://navy.mil
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+N:Lovelace;Ada;;;
+EMAIL:ada@engine.io
+END:VCARD
+"""
+VCARD_4 = """BEGIN:VCARD
+VERSION:4.0
+FN:王伟
+N:王;伟;;;
+ORG:华信科技
+TEL;VALUE=uri;TYPE="cell,voice":tel:+86-138-0013-8000
+EMAIL;TYPE=work:wang@huaxin.cn
+ADR;TYPE=work:;;浦东大道100号;上海;;200120;中国
+BDAY:--0415
+X-SALESDESK-GRADE:A
+END:VCARD
+BEGIN:VCARD
+VERSION:4.0
+this line is not a property
+END:VCARD
+"""
+
+
+def test_vcard_3(db: Database, tmp_path: Path) -> None:
+    result = imp(db, write(tmp_path, "phone.vcf", VCARD_3), keep_extra=True)
+    assert result.created == 2 and "vCard" in result.description and result.unit == "card"
+    grace = by_name(db)["Grace Hopper"]
+    assert (grace["company"], grace["title"], grace["phone"]) == ("Navy Labs", "Admiral",
+                                                                   "+1 555 0100")
+    assert grace["address"] == "1 Main St, Arlington, VA, 22201, USA"
+    assert grace["area"] == "Arlington" and grace["birthday"] == "1906-12-09"
+    assert grace["tags"] == "Navy, VIP"
+    assert grace["notes"].startswith("met at the expo, wants a demo\n")
+    assert "Url: https://navy.mil" in grace["notes"] and "Phone (voice/work)" in grace["notes"]
+    assert by_name(db)["Ada Lovelace"]["email"] == "ada@engine.io"
+
+
+def test_vcard_4_with_a_broken_card(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, "contacts.vcf", VCARD_4)
+    result = imp(db, path)
+    assert result.blocked and [(e.row, e.column) for e in result.errors] == [(2, "vCard")]
+    result = imp(db, path, skip_errors=True)
+    wang = by_name(db)["王伟"]
+    assert wang["phone"] == "+86-138-0013-8000" and wang["grade"] == "A"
+    assert wang["area"] == "上海" and wang["notes"] == "Birthday: 04-15"
+
+
+def test_vcard_refuses_map_and_non_vcard(db: Database, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="--map applies to CSV"):
+        imp(db, write(tmp_path, "a.vcf", VCARD_3), mapping={"FN": "name"})
+    with pytest.raises(InputError, match="not a vCard"):
+        imp(db, write(tmp_path, "b.vcf", "Name\nAnn\n"))
+
+
+# --------------------------------------------------------------------------- undo-import
+
+
+def test_undo_import_removes_cards_and_activities_and_restores_updates(
+    db: Database, tmp_path: Path, existing: dict[str, int]
+) -> None:
+    result = imp(db, write(tmp_path, "d.csv", DUPES), on_duplicate="update")
+    new_id = by_name(db)["New Person Again"]["id"]
+    store.log_touch(db, NOW, new_id, "call", "after the import")
+    store.set_next_step(db, NOW, existing["wang"], TODAY + timedelta(days=3), "visit")
+    undone = batches.undo_import(db, result.batch or "")
+    assert (undone.removed, undone.restored) == (1, 3)
+    assert count(db) == 3 and count(db, "importbatch") == 0
+    wang = store.get_prospect(db, existing["wang"], TODAY).fields
+    assert (wang["name"], wang["grade"]) == ("王伟", "B")  # the import's changes are gone
+    assert wang["next_date"] == TODAY + timedelta(days=3)  # a later edit is kept
+    with pytest.raises(NotFound):
+        batches.undo_import(db, result.batch or "")
+    with pytest.raises(NotFound, match="no import to undo"):
+        batches.undo_import(db, "last")
+
+
+def test_list_batches(db: Database, tmp_path: Path) -> None:
+    imp(db, write(tmp_path, "a.csv", "Name\nAnn\nBob\n"))
+    info = batches.list_batches(db)
+    assert [(b.created, b.remaining, Path(b.source).name) for b in info] == [(2, 2, "a.csv")]
+
+
+# --------------------------------------------------------------------------- pure rules
+
+
+def test_card_values_pure() -> None:
+    values, errors = card_values(
+        {"first_name": "Anna", "last_name": "Smith", "phone": "n/a", "value": "¥8,000",
+         "grade": "b类", "company": "  Acme   Ltd "},
+        TODAY,
+    )
+    assert errors == []
+    assert values == {"name": "Anna Smith", "value": 8000.0, "grade": "B", "company": "Acme   Ltd"}
+    values, errors = card_values({"company": "华信科技"}, TODAY)
+    assert values == {"company": "华信科技", "name": "华信科技", "kind": "company"}
+    _values, errors = card_values({"name": "Ann\nBob", "phone": "none at all"}, TODAY)
+    assert [e[0] for e in errors] == ["name", "phone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-01", date(2026, 12, 1)), ("2026/12/1", date(2026, 12, 1)),
+        ("2026年12月1日", date(2026, 12, 1)), ("25/12/1990", date(1990, 12, 25)),
+        ("12/25/1990", date(1990, 12, 25)), ("3/3/90", date(1990, 3, 3)),
+        ("2026-12-01T10:00:00", date(2026, 12, 1)), ("tomorrow", date(2026, 11, 19)),
+        ("0/0/00", None), ("19800115", date(1980, 1, 15)),
+    ],
+)
+def test_parse_import_date(text: str, expected: date | None) -> None:
+    assert parse_import_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["3/4/2020", "2026-02-30", "someday"])
+def test_parse_import_date_refuses(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_import_date(text, TODAY)
+
+
+def test_duplicate_keys_and_names() -> None:
+    assert phone_key("+86 138-0013-8000") == phone_key("13800138000") == "13800138000"
+    assert phone_key("0086 13800138000") == "13800138000" and phone_key("12") is None
+    assert duplicate_keys("", " A@B.com ", "Ann  Lee", "") == ["e:a@b.com", "n:annlee\x1f"]
+    assert compose_name({"first_name": "伟", "last_name": "王"}) == "王伟"
+    parts = {"first_name": "Ada", "middle_name": "K", "last_name": "Lee"}
+    assert compose_name(parts) == "Ada K Lee"
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86 138", "-5", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_neutralising_round_trip(text: str) -> None:
+    assert neutralise(text) == "'" + text and unneutralise(neutralise(text)) == text
+
+
+@pytest.mark.parametrize("text", ["'quoted", "plain", "", "'", "O'Brien"])
+def test_harmless_text_is_left_alone(text: str) -> None:
+    assert neutralise(text) == text and unneutralise(text) == text
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def sd(db_path: Path, *args: str) -> Any:
+    return runner.invoke(app, ["--db", str(db_path), *args])
+
+
+def test_cli_dry_run_lists_everything_and_writes_nothing(db_path: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "c.csv", CHINESE + "[bold]Mark[/],,,x@,abc,Z,\n")
+    result = sd(db_path, "import", str(path), "--dry-run")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "姓名 → name" in out and "[bold]Mark[/]" not in out  # errors do not create it
+    assert "row 4, 等级: invalid grade 'Z': use A, B or C" in out
+    assert "row 4, 金额: invalid amount 'abc'" in out
+    assert "row 2" in out and "王伟" in out and "Nothing was written" in out
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM prospect").fetchone()[0] == 0
+    conn.close()
+
+
+def test_cli_errors_block_with_one_line(db_path: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "c.csv", CHINESE + "Mark,,,,,Z,\n")
+    result = sd(db_path, "import", str(path))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "1 row has errors, nothing was imported: row 4, 等级" in result.stderr
+    result = sd(db_path, "import", str(path), "--skip-errors")
+    assert result.exit_code == 0 and "created 2" in result.stdout
+    assert "undo-import" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--on-duplicate", "merge"], "skip, update or new"),
+        (["--map", "nonsense"], "COLUMN=FIELD"),
+        (["--format", "xls"], "use csv or vcf"),
+    ],
+)
+def test_cli_bad_options(db_path: Path, tmp_path: Path, args: list[str], message: str) -> None:
+    path = write(tmp_path, "c.csv", CHINESE)
+    result = sd(db_path, "import", str(path), *args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary\xff" * 100])
+def test_cli_bad_files(db_path: Path, tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    result = sd(db_path, "import", str(path))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_undo_import(db_path: Path, tmp_path: Path) -> None:
+    assert "No imports yet" in sd(db_path, "undo-import").stdout
+    path = write(tmp_path, "c.csv", CHINESE)
+    assert sd(db_path, "import", str(path)).exit_code == 0
+    listing = sd(db_path, "undo-import").stdout
+    batch = NOW.strftime("%Y%m%d-%H%M%S")
+    assert batch in listing and "c.csv" in listing and "2 still there" in listing
+    result = sd(db_path, "undo-import", batch)
+    assert result.exit_code == 0 and "removed 2 prospects" in result.stdout
+    assert list((db_path.parent / "backups").glob("*before-undo-import*.db"))
+    result = sd(db_path, "undo-import", "nope")
+    assert result.exit_code == 1 and "no import batch 'nope'" in result.stderr
+
+
+def test_a_cold_start_does_not_import_the_import_machinery() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json\n"
+        "import salesdesk.cli, salesdesk.app, salesdesk.screens.board\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('salesdesk'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    loaded = set(json.loads(done.stdout))
+    assert "salesdesk.commands.io" in loaded  # the commands register at start
+    assert not {m for m in loaded if m.startswith("salesdesk.io")}
+    assert "salesdesk.backup" not in loaded and "salesdesk.screens.import_file" not in loaded
