@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .db import SCHEMA_VERSION, SQLITE_HEADER, Database
+from .db import SCHEMA_VERSION, SQLITE_HEADER, Database, read_only_uri
 from .errors import DatabaseError, InputError
 
 BACKUP_FOLDER = "backups"
@@ -62,13 +62,13 @@ def backup_database(db_path: Path, target: Path) -> Path:
     except OSError as exc:
         raise DatabaseError(f"cannot write a backup in {target.parent}: {exc.strerror}") from None
     try:
-        src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        src = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=10)
         try:
             src.execute("PRAGMA busy_timeout=10000")
             src.execute("VACUUM INTO ?", (str(temp),))
         finally:
             src.close()
-        check = sqlite3.connect(f"file:{temp}?mode=ro", uri=True)
+        check = sqlite3.connect(read_only_uri(temp), uri=True)
         try:
             verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -185,7 +185,7 @@ def inspect_backup(path: Path) -> BackupInfo:
     if header != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             tables = {
@@ -224,7 +224,7 @@ def _usable(db_path: Path) -> bool:
         with db_path.open("rb") as handle:
             if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                 return False
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
@@ -261,7 +261,7 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
         _ensure_folder(db_path.parent)
         os.close(os.open(db_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
-        src = sqlite3.connect(f"file:{info.path}?mode=ro", uri=True)
+        src = sqlite3.connect(read_only_uri(info.path), uri=True)
         dst = sqlite3.connect(db_path, timeout=10)
         try:
             dst.execute("PRAGMA busy_timeout=10000")

@@ -27,11 +27,22 @@ def _add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
 def parse_date(text: str, today: date) -> date:
     """Parse ``text`` relative to ``today``; raise :class:`InputError` if it is not a date.
 
     A weekday name means its next occurrence after today (``fri`` on a Friday is a week on).
+    Years outside 1900-2999 are refused (they are typos, and break week arithmetic).
     """
+    day = _parse_date(text, today)
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InputError(f"invalid date {text.strip()!r}: the year must be {MIN_YEAR}-{MAX_YEAR}")
+    return day
+
+
+def _parse_date(text: str, today: date) -> date:
     value = text.strip().lower()
     if not value:
         raise InputError(f"empty date: {DATE_HELP}")

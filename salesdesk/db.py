@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import URL, Engine, event
 from sqlmodel import Session, SQLModel, create_engine
 
 from . import models  # noqa: F401  (registers the tables)
@@ -52,6 +52,21 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
             created INTEGER NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (id))"""
     )
     conn.execute("ALTER TABLE activity ADD COLUMN visit_id INTEGER REFERENCES visit (id)")
+    # Undo entries of schema 1 listed prospects and added activities; schema 2 lists rows
+    # per table, so convert them and `salesdesk undo` keeps working after the upgrade.
+    import json
+
+    for journal_id, data in conn.execute("SELECT id, data FROM journal").fetchall():
+        old = json.loads(data)
+        if "rows" in old:
+            continue
+        rows = {
+            "prospect": old.get("prospects", {}),
+            "activity": {str(a): None for a in old.get("activities", [])},
+        }
+        conn.execute(
+            "UPDATE journal SET data = ? WHERE id = ?", (json.dumps({"rows": rows}), journal_id)
+        )
     # Foreign keys need an index on the child side, or every delete scans the table.
     conn.execute("CREATE INDEX ix_activity_visit_id ON activity (visit_id)")
     conn.execute("CREATE INDEX ix_prospect_previous_id ON prospect (previous_id)")
@@ -59,6 +74,11 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
 
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
 MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+
+
+def read_only_uri(path: Path | str) -> str:
+    """An SQLite URI that opens ``path`` read-only, whatever characters it holds (#, ?, %)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
 
 
 @dataclass
@@ -123,7 +143,7 @@ def read_schema_version(path: Path) -> int:
     if header and header != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -192,7 +212,7 @@ def open_database(path: Path) -> Database:
             f"{SCHEMA_VERSION}): upgrade SalesDesk"
         )
     if version == 0 and not is_new:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
@@ -205,7 +225,9 @@ def open_database(path: Path) -> Database:
             _migrate(path, version)
         except sqlite3.Error as exc:
             raise DatabaseError(f"could not upgrade {path}: {exc} (a backup was kept)") from None
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    # A URL object, not a string: a path with "?" or "#" must not be read as a query.
+    url = URL.create("sqlite", database=str(path))
+    engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _set_pragmas)
     if is_new:
         SQLModel.metadata.create_all(engine)

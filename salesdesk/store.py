@@ -619,8 +619,9 @@ def regrade(db: Database, now: datetime, prospect_id: int, grade: str) -> str:
             values.update(status=Status.LIVE.value, closed_at=None)
         change.update(prospect_id, values)
         if reopened:
-            change.activity(prospect_id, ActivityKind.STATUS, now,
-                            note=f"{raw['status']} → {Status.LIVE.value}")
+            change.activity(
+                prospect_id, ActivityKind.STATUS, now, note=f"{raw['status']} → {Status.LIVE.value}"
+            )
         if old != new or reopened:
             change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
             change.label = f"regrade {_name(raw)} {old}→{new}"
@@ -784,7 +785,12 @@ def undo(db: Database) -> UndoResult | None:
         if row is None:
             return None
         journal_id, label, data = row
-        rows: dict[str, dict[str, dict[str, Any] | None]] = json.loads(data).get("rows", {})
+        payload = json.loads(data)
+        if "rows" not in payload:
+            raise InputError(f"cannot undo {label!r}: its record is in an unknown format")
+        rows: dict[str, dict[str, dict[str, Any] | None]] = payload["rows"]
+        if payload.get("import_batch"):  # undoing a whole import: forget the batch too
+            conn.exec_driver_sql("DELETE FROM importbatch WHERE id = ?", (payload["import_batch"],))
         prospect_ids: list[int] = [int(k) for k in rows.get("prospect", {})]
         # Delete what the change added, children first.
         for table in JOURNAL_TABLES:

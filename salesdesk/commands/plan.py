@@ -211,7 +211,7 @@ def plan(
             data["suggestions_left_out"] = found.more
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         if written:
-            err_console().print(written)
+            err_console().print(Text(written))
         return
     _print_plan(view, today, found)
     if written:

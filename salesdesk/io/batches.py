@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +42,28 @@ def list_batches(db: Database) -> list[BatchInfo]:
     ]
 
 
+def _forget_changes_to(conn: sqlite3.Connection, ids_query: str, batch: str) -> None:
+    """Drop undo-journal entries about the cards being removed (logged touches, visits...):
+    undoing them later would bring a removed card back, or fail on a missing parent."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM gone")
+    conn.execute(f"INSERT INTO gone {ids_query}", (batch,))
+    conn.execute(
+        """DELETE FROM journal WHERE id IN (
+            SELECT j.id FROM journal j, json_each(j.data, '$.rows.prospect') e
+            WHERE json_valid(j.data) AND CAST(e.key AS INTEGER) IN (SELECT id FROM gone)
+            UNION
+            SELECT j.id FROM journal j, json_each(j.data, '$.rows.activity') e
+            WHERE json_valid(j.data)
+              AND json_extract(e.value, '$.prospect_id') IN (SELECT id FROM gone)
+            UNION
+            SELECT j.id FROM journal j, json_each(j.data, '$.rows.visit') e
+            WHERE json_valid(j.data)
+              AND json_extract(e.value, '$.prospect_id') IN (SELECT id FROM gone))"""
+    )
+    conn.execute("DELETE FROM gone")
+
+
 def undo_import(db: Database, batch: str) -> UndoImportResult:
     """Remove the cards an import created (with their activities and visits) and put back
     the fields it changed on existing cards. ``batch`` may be ``last``.
@@ -59,7 +82,7 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
                     raise NotFound("no import to undo")
                 batch = found[0]
             if not conn.execute("SELECT 1 FROM importbatch WHERE id = ?", (batch,)).fetchone():
-                raise NotFound(f"no import batch {batch!r}: see salesdesk undo-import --list")
+                raise NotFound(f"no import batch {batch!r}: run salesdesk undo-import to list them")
             journal = conn.execute(
                 "SELECT id, data FROM journal WHERE json_valid(data) "
                 "AND json_extract(data, '$.import_batch') = ?",
@@ -82,6 +105,7 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
                     restored += cursor.rowcount
                 conn.execute("DELETE FROM journal WHERE id = ?", (journal[0],))
             ids = "SELECT id FROM prospect WHERE import_batch = ?"
+            _forget_changes_to(conn, ids, batch)
             conn.execute(f"DELETE FROM activity WHERE prospect_id IN ({ids})", (batch,))
             conn.execute(
                 f"UPDATE activity SET visit_id = NULL WHERE visit_id IN "

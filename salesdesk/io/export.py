@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from ..db import read_only_uri
 from ..errors import InputError
 from ..fields import FIELD_BY_NAME, FIELDS
 from .mapping import TIMESTAMPS
@@ -62,7 +63,7 @@ class _Reader:
     """One read transaction over the prospects (all, or the given ids) and their children."""
 
     def __init__(self, db_path: Path, ids: Sequence[int] | None) -> None:
-        self.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        self.conn = sqlite3.connect(read_only_uri(db_path), uri=True)
         self.conn.execute("PRAGMA busy_timeout=5000")
         self.conn.execute("BEGIN")
         self.where = ""
@@ -203,6 +204,9 @@ def export_to_file(
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -19,7 +19,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from .. import keys, store
-from ..errors import SalesDeskError
 from ..man import Verdict
 from ..models import Status
 from ..store import CardRow, urgency_key
@@ -33,6 +32,7 @@ LIVE_COLUMNS = (("A", "A · this week"), ("B", "B · this month"), ("C", "C · 3
 CLOSED_COLUMNS = (("customer", "Customers"), ("parked", "Parked"), ("closed", "Dropped & lost"))
 COMPACT_BELOW_HEIGHT = 32
 FILTER_DELAY = 0.15
+REFRESH_LIMIT = 500  # more changed cards than this: reload the board instead
 
 EMPTY_TEXT = (
     "No prospects yet.\n\n"
@@ -132,6 +132,9 @@ class BoardScreen(Screen[None]):
     def refresh_cards(self, ids: Iterable[int], keep_id: int | None = None) -> None:
         """Re-read only the given cards (fast on a huge board), then redraw."""
         ids = set(ids)
+        if len(ids) > REFRESH_LIMIT:  # e.g. undoing an import: read everything once
+            self.load(keep_id=keep_id)
+            return
         today = self.app.today()  # type: ignore[attr-defined]
         db = self.app.db  # type: ignore[attr-defined]
         self.cards = [c for c in self.cards if c.id not in ids]
@@ -308,6 +311,12 @@ class BoardScreen(Screen[None]):
         def back(_: object = None) -> None:
             self.load(keep_id=card.id)
 
+        ok, _ = attempt(
+            self, lambda: store.get_card(sd_app(self).db, card.id, sd_app(self).today())
+        )
+        if not ok:  # removed meanwhile (another terminal's undo, an undo-import)
+            self.load()
+            return
         self.app.push_screen(ProspectScreen(card.id), back)
 
     def action_log_touch(self) -> None:
@@ -321,8 +330,9 @@ class BoardScreen(Screen[None]):
         def done(result: TouchResult | None) -> None:
             if result is not None and save_touch(self, card.id, result):
                 self.refresh_cards([card.id], keep_id=card.id)
-                self.notify(f"Logged {result.kind} with {one_line(card.name)}", markup=False,
-                            timeout=3)
+                self.notify(
+                    f"Logged {result.kind} with {one_line(card.name)}", markup=False, timeout=3
+                )
 
         self.app.push_screen(TouchScreen(card, app.today()), done)  # type: ignore[attr-defined]
 
@@ -363,10 +373,10 @@ class BoardScreen(Screen[None]):
                 return
             fields = dict(values)
             name = str(fields.pop("name"))
-            try:
-                new_id = store.add_prospect(app.db, app.now(), name, **fields)  # type: ignore[attr-defined]
-            except SalesDeskError as exc:
-                self.notify(one_line(exc.message), severity="error", markup=False)
+            ok, new_id = attempt(
+                self, lambda: store.add_prospect(app.db, app.now(), name, **fields)
+            )
+            if not ok or new_id is None:
                 return
             if self.closed_view:
                 self.closed_view = False

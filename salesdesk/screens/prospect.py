@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from .. import keys, store
-from ..errors import InputError, SalesDeskError
+from ..errors import InputError, SalesDeskError, busy_message
 from ..fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_money
 from ..models import Status
 from ..textsafe import clean, literal_line, one_line
@@ -216,6 +216,12 @@ class ProspectScreen(Screen[None]):
             store.update_fields(self.app.db, self.app.now(), self.prospect_id, {name: value})  # type: ignore[attr-defined]
         except SalesDeskError as exc:
             self._set_error(name, exc.message)
+            return False
+        except Exception as exc:  # a busy database: say so under the field, keep the text
+            busy = busy_message(exc)
+            if busy is None:
+                raise
+            self._set_error(name, busy)
             return False
         self._reload()
         self.notify(f"Saved {FIELD_BY_NAME[name].label.lower()}", timeout=2)

@@ -1,0 +1,127 @@
+"""Regression tests for defects found in review: each failed before its fix."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from salesdesk import store
+from salesdesk.app import make_app
+from salesdesk.cli import app as cli_app
+from salesdesk.config import Settings
+from salesdesk.dates import parse_date
+from salesdesk.db import Database, open_database
+from salesdesk.errors import InputError
+from salesdesk.io.batches import undo_import
+from salesdesk.io.importer import ImportOptions, run_import
+from salesdesk.screens.board import BoardScreen
+from tests.conftest import NOW, TODAY
+from tests.test_db import make_v1_database
+
+
+def _csv(tmp_path: Path) -> Path:
+    path = tmp_path / "contacts.csv"
+    path.write_text("name,phone\nAlice,13800000001\nBob,13800000002\n", encoding="utf-8")
+    return path
+
+
+def test_undo_entries_written_by_schema_1_still_undo_after_the_upgrade(db_path: Path) -> None:
+    make_v1_database(db_path, names=("Alice",))
+    conn = sqlite3.connect(db_path)
+    before = dict(zip([d[1] for d in conn.execute("PRAGMA table_info(prospect)")],
+                      conn.execute("SELECT * FROM prospect WHERE id = 1").fetchone(),
+                      strict=True))
+    conn.execute("UPDATE prospect SET grade = 'A' WHERE id = 1")
+    conn.execute("INSERT INTO activity (prospect_id, kind, at, note, outcome, from_grade, "
+                 "to_grade) VALUES (1, 'grade', '2026-11-18 09:00:00.000000', '', '', 'C', 'A')")
+    data = {"prospects": {"1": before}, "activities": [1]}
+    conn.execute("INSERT INTO journal (at, label, data) VALUES (?, ?, ?)",
+                 ("2026-11-18 09:00:00.000000", "regrade Alice C→A", json.dumps(data)))
+    conn.commit()
+    conn.close()
+    database = open_database(db_path)  # upgrades to schema 2
+    try:
+        result = store.undo(database)
+        assert result is not None and result.label == "regrade Alice C→A"
+        detail = store.get_prospect(database, 1, TODAY)
+        assert detail["grade"] == "C" and detail.activities == ()
+    finally:
+        database.close()
+
+
+def test_undo_import_forgets_later_changes_to_its_cards(db: Database, tmp_path: Path) -> None:
+    keep = store.add_prospect(db, NOW, "Zed")
+    result = run_import(db, _csv(tmp_path), NOW, ImportOptions())
+    alice = next(c.id for c in store.list_cards(db, TODAY, search="Alice"))
+    store.log_touch(db, NOW, alice, "call", "hi")
+    undo_import(db, result.batch)
+    # The logged call was about a removed card: undo must not bring Alice back...
+    undone = store.undo(db)
+    assert undone is not None and undone.label.startswith("add Zed")
+    assert [c.name for c in store.list_cards(db, TODAY)] == []
+    assert keep not in [c.id for c in store.list_cards(db, TODAY)]
+
+
+def test_undoing_an_import_forgets_its_batch(db: Database, tmp_path: Path) -> None:
+    run_import(db, _csv(tmp_path), NOW, ImportOptions())
+    assert store.count_prospects(db) == 2
+    store.undo(db)
+    assert store.count_prospects(db) == 0
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM importbatch").scalar() == 0
+
+
+def test_paths_with_uri_characters_work(tmp_path: Path) -> None:
+    folder = tmp_path / "we#1 ?%"
+    db_path = folder / "x.db"
+    database = open_database(db_path)
+    store.add_prospect(database, NOW, "Alice")
+    database.close()
+    assert not (tmp_path / "we").exists()
+    runner = CliRunner()
+    out = folder / "backup.db"
+    result = runner.invoke(cli_app, ["backup", "--db", str(db_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(out)
+    assert conn.execute("SELECT name FROM prospect").fetchall() == [("Alice",)]
+    conn.close()
+    result = runner.invoke(cli_app, ["export", "--db", str(db_path), "--format", "json"])
+    assert result.exit_code == 0 and "Alice" in result.output
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "1899-12-31"])
+def test_dates_outside_the_supported_years_are_refused(text: str) -> None:
+    with pytest.raises(InputError, match="year"):
+        parse_date(text, TODAY)
+
+
+@pytest.mark.parametrize("args", [("plan", "--week", "9999-12-31"),
+                                  ("review", "--week", "0001-01-01")])
+def test_far_dates_give_one_line(db_path: Path, args: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli_app, [*args, "--db", str(db_path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+async def test_opening_a_card_removed_meanwhile_does_not_crash(
+    settings: Settings, db: Database
+) -> None:
+    store.add_prospect(db, NOW, "Keep", grade="A", next_date=TODAY - timedelta(days=1))
+    store.add_prospect(db, NOW, "Gone", grade="A")
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        await pilot.press("j")
+        assert screen.current is not None and screen.current.name == "Gone"
+        store.undo(db)  # another terminal undoes "add Gone"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert [c.name for c in screen.cards] == ["Keep"]
