@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from .config import expand_path
 from .db import SCHEMA_VERSION, SQLITE_HEADER, Database, read_only_uri
 from .errors import DatabaseError, InputError
 
@@ -177,7 +178,7 @@ class BackupInfo:
 
 def inspect_backup(path: Path) -> BackupInfo:
     """Check that ``path`` is a SalesDesk database this version can use; DatabaseError if not."""
-    path = Path(path).expanduser()
+    path = expand_path(path)
     if not path.is_file():
         raise DatabaseError(f"no file {path}")
     with path.open("rb") as handle:
@@ -241,7 +242,7 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
     The copy goes through SQLite's backup API into the live file, so an open app sees the
     restored data rather than a swapped-out file. An older schema is migrated on next open.
     """
-    db_path = Path(db_path).expanduser()
+    db_path = expand_path(db_path)
     info = inspect_backup(source)
     if db_path.exists() and db_path.resolve() == info.path.resolve():
         raise InputError(f"{source} is the database itself")

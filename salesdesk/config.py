@@ -16,11 +16,21 @@ NOW_ENV = "SALESDESK_NOW"
 Clock = Callable[[], datetime]
 
 
+def expand_path(path: str | os.PathLike[str]) -> Path:
+    """``~`` and ``~user`` expanded; an unknown user is a clear InputError, not a crash."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        from .errors import InputError
+
+        raise InputError(f"unknown home folder in {os.fspath(path)!r}") from None
+
+
 def default_db_path() -> Path:
     """``$SALESDESK_DB`` if set, else ``salesdesk.db`` in the platform's user data folder."""
     env = os.environ.get(DB_ENV)
     if env:
-        return Path(env).expanduser()
+        return expand_path(env)
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False) / "salesdesk.db"

@@ -14,6 +14,7 @@ from sqlalchemy import URL, Engine, event
 from sqlmodel import Session, SQLModel, create_engine
 
 from . import models  # noqa: F401  (registers the tables)
+from .config import expand_path
 from .errors import DatabaseError
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
@@ -203,7 +204,7 @@ def open_database(path: Path) -> Database:
     Raises :class:`DatabaseError` with one clear line when the file cannot be used; in
     that case the file is left untouched.
     """
-    path = Path(path).expanduser()
+    path = expand_path(path)
     is_new = _prepare_location(path)
     version = 0 if is_new else read_schema_version(path)
     if version > SCHEMA_VERSION:

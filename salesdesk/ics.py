@@ -18,13 +18,14 @@ Choices (the README explains them to the rep):
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .config import expand_path
 from .errors import InputError
+from .files import write_private
 from .planning import DEFAULT_MINUTES
 from .textsafe import clean, one_line
 
@@ -142,25 +143,10 @@ def write_ics(
     app never reads half a file). Returns how many visits it holds."""
     rows = list(visits)
     data = build_calendar(rows, now, zone)
-    path = Path(path).expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
+    path = expand_path(path)
     if path.is_dir():
         raise InputError(f"{path} is a folder: give a file name, e.g. {path / 'visits.ics'}")
-    if not folder.is_dir():
-        raise InputError(f"cannot write {path}: the folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_private(path, data)
     return len(rows)
 
 

@@ -33,15 +33,23 @@ def _csv(tmp_path: Path) -> Path:
 def test_undo_entries_written_by_schema_1_still_undo_after_the_upgrade(db_path: Path) -> None:
     make_v1_database(db_path, names=("Alice",))
     conn = sqlite3.connect(db_path)
-    before = dict(zip([d[1] for d in conn.execute("PRAGMA table_info(prospect)")],
-                      conn.execute("SELECT * FROM prospect WHERE id = 1").fetchone(),
-                      strict=True))
+    before = dict(
+        zip(
+            [d[1] for d in conn.execute("PRAGMA table_info(prospect)")],
+            conn.execute("SELECT * FROM prospect WHERE id = 1").fetchone(),
+            strict=True,
+        )
+    )
     conn.execute("UPDATE prospect SET grade = 'A' WHERE id = 1")
-    conn.execute("INSERT INTO activity (prospect_id, kind, at, note, outcome, from_grade, "
-                 "to_grade) VALUES (1, 'grade', '2026-11-18 09:00:00.000000', '', '', 'C', 'A')")
+    conn.execute(
+        "INSERT INTO activity (prospect_id, kind, at, note, outcome, from_grade, "
+        "to_grade) VALUES (1, 'grade', '2026-11-18 09:00:00.000000', '', '', 'C', 'A')"
+    )
     data = {"prospects": {"1": before}, "activities": [1]}
-    conn.execute("INSERT INTO journal (at, label, data) VALUES (?, ?, ?)",
-                 ("2026-11-18 09:00:00.000000", "regrade Alice C→A", json.dumps(data)))
+    conn.execute(
+        "INSERT INTO journal (at, label, data) VALUES (?, ?, ?)",
+        ("2026-11-18 09:00:00.000000", "regrade Alice C→A", json.dumps(data)),
+    )
     conn.commit()
     conn.close()
     database = open_database(db_path)  # upgrades to schema 2
@@ -100,8 +108,9 @@ def test_dates_outside_the_supported_years_are_refused(text: str) -> None:
         parse_date(text, TODAY)
 
 
-@pytest.mark.parametrize("args", [("plan", "--week", "9999-12-31"),
-                                  ("review", "--week", "0001-01-01")])
+@pytest.mark.parametrize(
+    "args", [("plan", "--week", "9999-12-31"), ("review", "--week", "0001-01-01")]
+)
 def test_far_dates_give_one_line(db_path: Path, args: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli_app, [*args, "--db", str(db_path)])
     assert result.exit_code == 2 and "Traceback" not in result.output
@@ -125,3 +134,35 @@ async def test_opening_a_card_removed_meanwhile_does_not_crash(
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert [c.name for c in screen.cards] == ["Keep"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "--out", "~nosuchuser/x.csv"),
+        ("import", "~nosuchuser/x.csv"),
+        ("backup", "--out", "~nosuchuser/"),
+        ("plan", "--ics", "~nosuchuser/x.ics"),
+    ],
+)
+def test_unknown_home_folder_is_one_line(
+    db_path: Path, db: Database, args: tuple[str, ...]
+) -> None:
+    store.add_prospect(db, NOW, "Alice")
+    result = CliRunner().invoke(cli_app, [*args, "--db", str(db_path)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)
+    assert "unknown home folder" in result.output
+
+
+def test_markdown_report_is_private(db_path: Path, db: Database, tmp_path: Path) -> None:
+    import stat
+
+    store.add_prospect(db, NOW, "Alice")
+    target = tmp_path / "review.md"
+    result = CliRunner().invoke(
+        cli_app, ["review", "--markdown", str(target), "--db", str(db_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert not list(tmp_path.glob(".review.md.*"))

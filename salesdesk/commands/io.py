@@ -26,6 +26,7 @@ from ..cli import (
     open_db,
     out_console,
 )
+from ..config import expand_path
 from ..errors import InputError
 from ..models import Status
 from ..textsafe import literal_line, one_line
@@ -191,7 +192,7 @@ def import_(
     )
     with open_db(ctx, db) as database:
         try:
-            result = _run(database.path, file.expanduser(), options)
+            result = _run(database.path, expand_path(file), options)
         except KeyboardInterrupt:
             raise fail("import interrupted: nothing was imported", 130) from None
     if result.blocked and not dry_run:
@@ -318,7 +319,7 @@ def backup(
     """Back up the database (a consistent copy, even while the app is open)."""
     from ..backup import backup_database, inspect_backup, stamped_backup
 
-    path = _db_path(ctx, db).expanduser()
+    path = expand_path(_db_path(ctx, db))
     if not path.is_file():
         raise InputError(f"no database at {path} yet: nothing to back up")
     with open_db(ctx, db):  # checks it is a SalesDesk database (and migrates an old one)
@@ -327,7 +328,7 @@ def backup(
     if out is None:
         target = stamped_backup(path, "manual", now)
     else:
-        out = out.expanduser()
+        out = expand_path(out)
         if out.is_dir():
             out = out / f"{path.stem}-{now:%Y%m%d-%H%M%S}.db"
         elif not out.parent.is_dir():
@@ -349,8 +350,8 @@ def restore(
     from ..backup import inspect_backup, restore_database
     from ..db import SCHEMA_VERSION, open_database
 
-    path = _db_path(ctx, db).expanduser()
-    info = inspect_backup(file.expanduser())
+    path = expand_path(_db_path(ctx, db))
+    info = inspect_backup(expand_path(file))
     if not yes:
         if not _interactive():
             raise InputError(

@@ -53,10 +53,9 @@ def review_command(
     with open_db(ctx, db) as database:
         review = load_weekly_review(database, start, today)
     if markdown is not None:
-        try:
-            markdown.write_text(markdown_report(review), encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write {markdown}: {exc.strerror or exc}") from None
+        from ..files import write_private
+
+        write_private(markdown, markdown_report(review).encode("utf-8"))
     if as_json:
         sys.stdout.write(json.dumps(review.to_json(), ensure_ascii=False, indent=1) + "\n")
     elif markdown is not None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from ..config import expand_path
 from ..db import read_only_uri
 from ..errors import InputError
 from ..fields import FIELD_BY_NAME, FIELDS
@@ -187,7 +188,7 @@ def export_to_file(
 ) -> int:
     """Export to ``target`` (mode 0600) through a temporary name, so a failed export never
     leaves half a file. CSV files get a UTF-8 BOM so spreadsheets read Chinese correctly."""
-    target = Path(target).expanduser()
+    target = expand_path(target)
     if target.is_dir():
         raise InputError(f"{target} is a folder: give a file name")
     if not target.parent.is_dir():

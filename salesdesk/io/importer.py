@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..config import expand_path
 from ..db import Database
 from ..errors import InputError, SalesDeskError
 from ..fields import FIELDS, MAX_TEXT
@@ -146,7 +147,7 @@ def open_source(path: Path, options: ImportOptions) -> Source:
     from .csv_import import CsvSource
     from .vcard import VcardSource
 
-    path = Path(path).expanduser()
+    path = expand_path(path)
     if not path.exists():
         raise InputError(f"no file {path}")
     if path.is_dir():

@@ -31,7 +31,8 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from .. import keys
-from ..errors import SalesDeskError, busy_message
+from ..config import expand_path
+from ..errors import InputError, SalesDeskError, busy_message
 from ..io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
 from ..textsafe import literal_line, one_line
 
@@ -226,7 +227,12 @@ class ImportScreen(Screen[None]):
             skip_errors=self.query_one("#import-skip-errors", Checkbox).value,
             keep_extra=self.query_one("#import-keep-extra", Checkbox).value,
         )
-        return _Request(Path(raw).expanduser(), options)
+        try:
+            path = expand_path(raw)
+        except InputError as exc:
+            self.say(exc.message, error=True)
+            return None
+        return _Request(path, options)
 
     def say(self, message: str, error: bool = False) -> None:
         widget = self.query_one("#import-message", Static)

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..config import expand_path
 from ..dates import parse_optional_date, short_date
 from ..errors import SalesDeskError
 from ..planning import parse_minutes, parse_time
@@ -256,7 +257,7 @@ class ExportScreen(FormScreen[str]):
         text = self.value("path").strip()
         if not text:
             raise FieldError("path", "give a file name, e.g. ~/visits.ics")
-        path = Path(text).expanduser()
+        path = self.check("path", expand_path, text)
         try:
             count = self.write(path)
         except SalesDeskError as exc:

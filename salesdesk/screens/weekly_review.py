@@ -26,8 +26,9 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Sparkline, Static
 
 from .. import keys, store
+from ..config import expand_path
 from ..dates import short_date
-from ..errors import SalesDeskError, busy_message
+from ..errors import InputError, SalesDeskError, busy_message
 from ..man import Tri, assess
 from ..models import Status
 from ..review import (
@@ -106,7 +107,7 @@ class ExportScreen(FormScreen[Path]):
         text = self.value("path").strip()
         if not text:
             raise FieldError("path", "give a file name, e.g. review.md")
-        path = Path(text).expanduser()
+        path = self.check("path", expand_path, text)
         if path.is_dir():
             raise FieldError("path", "that is a folder: add a file name, e.g. review.md")
         if not path.parent.exists():
@@ -640,11 +641,12 @@ class WeeklyReviewScreen(Screen[None]):
             if path is None:
                 return
             existed = path.exists()
+            from ..files import write_private
+
             try:
-                path.write_text(markdown_report(review), encoding="utf-8")
-            except OSError as exc:
-                self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error",
-                            markup=False)
+                write_private(path, markdown_report(review).encode("utf-8"))
+            except InputError as exc:
+                self.notify(exc.message, severity="error", markup=False)
                 return
             verb = "Replaced" if existed else "Wrote"
             self.notify(f"{verb} {path}", markup=False, timeout=5)

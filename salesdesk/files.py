@@ -1,0 +1,36 @@
+"""Write files the safe way: private (0600), whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .config import expand_path
+from .errors import InputError
+
+
+def write_private(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (a temporary file, fsync, rename) with mode
+    0600: reports, calendars and exports hold customer names and revenue. A problem is one
+    InputError line; a half-written file is never left behind."""
+    path = expand_path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder: give a file name")
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:  # mkstemp creates it 0600
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
