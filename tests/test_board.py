@@ -367,3 +367,21 @@ async def test_tricky_user_text_shows_literally_on_cards_and_detail(
             await pilot.press("escape")
             await pilot.pause()
             await pilot.press("j")
+
+
+async def test_header_counts_stay_right_while_filtered(
+    app: SalesDeskApp, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = board(app)
+        assert screen._pool is not None and screen._pool.by_grade == {"A": 2, "B": 1, "C": 0}
+        await pilot.press("slash", *"Bob", "enter")
+        await pilot.pause(0.3)
+        assert [c.id for c in screen.cards] == [ids["bob"]]
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen._pool is not None and screen._pool.by_grade == {"A": 1, "B": 1, "C": 1}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen._pool.by_grade == {"A": 1, "B": 1, "C": 1}

@@ -66,6 +66,7 @@ class BoardScreen(Screen[None]):
         self.cards: list[CardRow] = []
         self._filter_timer: Timer | None = None
         self._pool: store.BoardSummary | None = None
+        self._live_all: list[CardRow] | None = None  # every live card: the header's counts
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -126,7 +127,10 @@ class BoardScreen(Screen[None]):
                 db, today, statuses=self.statuses, search=self.filter_text
             )
         if not self.filter_text and not self.closed_view:
-            self._pool = store.summarise(self.cards, store.pool_target(db), store.closed_counts(db))
+            self._live_all = self.cards
+        elif self._live_all is None:
+            self._live_all = store.list_cards(db, today)
+        self._pool = store.summarise(self._live_all, store.pool_target(db), store.closed_counts(db))
         self._distribute(keep_id)
 
     def refresh_cards(self, ids: Iterable[int], keep_id: int | None = None) -> None:
@@ -137,18 +141,25 @@ class BoardScreen(Screen[None]):
             return
         today = self.app.today()  # type: ignore[attr-defined]
         db = self.app.db  # type: ignore[attr-defined]
-        self.cards = [c for c in self.cards if c.id not in ids]
-        for card in store.list_cards(
-            db, today, statuses=self.statuses, search=self.filter_text, ids=ids
-        ):
-            insort(self.cards, card, key=urgency_key)
-        if self.filter_text or self.closed_view:
-            self._pool = store.summary(db, today) if self.filter_text else self._pool
-            if self.closed_view:
-                self._pool = None
-        else:
-            self._pool = store.summarise(self.cards, store.pool_target(db), store.closed_counts(db))
+        self.cards = self._replaced(self.cards, ids, store.list_cards(
+            db, today, statuses=self.statuses, search=self.filter_text, ids=ids))
+        if not self.filter_text and not self.closed_view:
+            self._live_all = self.cards
+        elif self._live_all is not None:  # keep the header's pool counts right, cheaply
+            self._live_all = self._replaced(
+                self._live_all, ids, store.list_cards(db, today, ids=ids))
+        if self._live_all is not None:
+            self._pool = store.summarise(
+                self._live_all, store.pool_target(db), store.closed_counts(db))
         self._distribute(keep_id)
+
+    @staticmethod
+    def _replaced(cards: list[CardRow], ids: set[int], fresh: list[CardRow]) -> list[CardRow]:
+        """``cards`` without ``ids``, with the ``fresh`` rows put in urgency order."""
+        kept = [c for c in cards if c.id not in ids]
+        for card in fresh:
+            insort(kept, card, key=urgency_key)
+        return kept
 
     def _distribute(self, keep_id: int | None) -> None:
         today = self.app.today()  # type: ignore[attr-defined]
