@@ -22,7 +22,7 @@ from rich.text import Text
 
 from . import store
 from .config import Settings, default_db_path, demo_db_path, system_clock
-from .dates import parse_date, parse_optional_date, short_date
+from .dates import parse_next_date, short_date
 from .db import Database, open_database
 from .errors import InputError, SalesDeskError, busy_message
 from .fields import parse_money, short_money
@@ -228,7 +228,7 @@ def _cards_table(cards: list[store.CardRow], today: date, width: int) -> Table:
             literal_line(card.company),
             Text(short_date(card.next_date, today), style=next_style),
             literal_line(card.next_action),
-            f"{card.days_since_touch}d",
+            f"{card.days_since_touch}d" if card.touched_on else "never",
             card.man,
             short_money(card.value),
             Text(_flags(card), style="red" if card.overdue else "yellow"),
@@ -265,7 +265,7 @@ def add(
         "area": area.strip(),
         "grade": parse_grade(grade).value,
         "value": parse_money(value),
-        "next_date": parse_optional_date(next, today),
+        "next_date": parse_next_date(next, today),
         "next_action": action.strip(),
     }
     if not name.strip():
@@ -427,7 +427,7 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Log a touch (call, visit, ...) and optionally set the next step."""
-    next_date = parse_date(next, cli_today()) if next else None
+    next_date = parse_next_date(next, cli_today()) if next else None
     with open_db(ctx, db) as database:
         store.log_touch(
             database,
@@ -453,7 +453,7 @@ def next_(
     db: DbOption = None,
 ) -> None:
     """Set the next-step date (and action)."""
-    day = parse_optional_date(when, cli_today())
+    day = parse_next_date(when, cli_today())
     with open_db(ctx, db) as database:
         store.set_next_step(database, cli_now(), prospect_id, day, action)
     typer.echo(f"{prospect_id}: next step {day.isoformat() if day else 'cleared'}")
@@ -588,5 +588,17 @@ _register_command_modules()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A usage mistake (an id that is not a number, an unknown
+    option) is one line on stderr with exit code 2, like every other mistake."""
+    try:  # this Typer bundles its own copy of click's exceptions
+        from typer._click.exceptions import ClickException
+    except ImportError:  # pragma: no cover - a Typer that uses click itself
+        from click.exceptions import ClickException  # type: ignore[assignment]
+    try:
+        code = app(standalone_mode=False)
+    except ClickException as exc:
+        raise SystemExit(fail(exc.format_message(), exc.exit_code).exit_code) from None
+    except (typer.Abort, KeyboardInterrupt):
+        err_console().print("salesdesk: aborted")
+        raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

@@ -77,6 +77,15 @@ def parse_optional_date(text: str | None, today: date) -> date | None:
     return parse_date(text, today)
 
 
+def parse_next_date(text: str | None, today: date) -> date | None:
+    """A next-step date: like :func:`parse_optional_date`, but never in the past (a next
+    step is something still to do; log what already happened instead)."""
+    day = parse_optional_date(text, today)
+    if day is not None and day < today:
+        raise InputError(f"the next step cannot be in the past ({day.isoformat()})")
+    return day
+
+
 def short_date(day: date | None, today: date) -> str:
     """Compact human form: ``today``, ``tmrw``, ``Fri 27``, ``27 Nov``, or ISO for other years."""
     if day is None:

@@ -120,6 +120,7 @@ class Urgency:
             "review": "due for review",
             "grade": f"grade {self.grade}",
             "stale": "{d}d since last touch",
+            "untouched": "{d}d since added, never touched",
             "key": "key account",
         }
         return [(labels[code].format(d=days), points) for code, days, points in self.components]
@@ -177,7 +178,8 @@ def score(
     parts.append(("grade", 0, W_GRADE[grade]))
     stale_days = (today - (touched_on or created_on)).days
     if stale_days > 0:
-        parts.append(("stale", stale_days, min(W_STALE_CAP, W_STALE_PER_DAY * stale_days)))
+        code = "stale" if touched_on is not None else "untouched"
+        parts.append((code, stale_days, min(W_STALE_CAP, W_STALE_PER_DAY * stale_days)))
     else:
         stale_days = 0
     if key_account:

@@ -47,14 +47,17 @@ APP: list[BindingType] = [
     Binding("ctrl+q", "quit", "Quit", show=False),
 ]
 
+# priority=True: these work while a text field has focus (which is always, in the detail),
+# instead of the field's own ctrl+k / ctrl+u line editing.
 DETAIL: list[BindingType] = [
     Binding("escape", "back", "Back"),
-    Binding("ctrl+s", "save", "Save"),
-    Binding("ctrl+t", "log_touch", "Log touch"),
-    Binding("ctrl+k", "man_check", "MAN check", tooltip="MAN check of this card"),
+    Binding("ctrl+s", "save", "Save", priority=True),
+    Binding("ctrl+t", "log_touch", "Log touch", priority=True),
+    Binding("ctrl+k", "man_check", "MAN check", tooltip="MAN check of this card", priority=True),
     Binding("ctrl+o", "toggle_side", "Timeline",
-            tooltip="Show the urgency and timeline (narrow terminals) / the fields"),
-    Binding("ctrl+u", "undo", "Undo"),
+            tooltip="Show the urgency and timeline (narrow terminals) / the fields",
+            priority=True),
+    Binding("ctrl+u", "undo", "Undo", priority=True),
 ]
 
 FORM: list[BindingType] = [

@@ -625,6 +625,8 @@ def regrade(db: Database, now: datetime, prospect_id: int, grade: str) -> str:
         if old != new or reopened:
             change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
             change.label = f"regrade {_name(raw)} {old}→{new}"
+            if reopened:
+                change.label = f"reopen {_name(raw)} ({raw['status']}) as {new}"
         else:
             change.label = f"review {_name(raw)} (kept {new})"
         change.record(now)
@@ -731,7 +733,8 @@ def update_fields(
             labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in others)
             change.activity(prospect_id, ActivityKind.EDIT, now, note=f"edited {labels}")
         change.update(prospect_id, {**changed, **extra})
-        change.label = f"edit {_name(raw)}: {', '.join(changed)}"
+        labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in changed)
+        change.label = f"edit {_name(raw)}: {labels}"
         change.record(now)
     return list(changed)
 

@@ -212,7 +212,8 @@ def test_review_due_is_true_for_a_card_not_looked_at_for_a_month(db_path: Path) 
 
 def test_list_is_in_urgency_order(db_path: Path) -> None:
     add(db_path, "Aaron Fresh")
-    add(db_path, "Zed Late", "--next", "2026-11-10", "--action", "call back")
+    # Planned back on 1 Nov for the 10th: overdue now (a next step is never set in the past).
+    add(db_path, "Zed Late", "--next", "2026-11-10", "--action", "call back", env={"SALESDESK_NOW": "2026-11-01T09:00"})
     assert [c["name"] for c in cards(db_path)] == ["Zed Late", "Aaron Fresh"]
     data = cards(db_path)
     assert data[0]["overdue"] is True and data[1]["overdue"] is False
@@ -253,7 +254,7 @@ def test_list_status_filter(db_path: Path) -> None:
 
 def test_list_due_filter(db_path: Path) -> None:
     add(db_path, "Fresh")
-    add(db_path, "Overdue", "--next", "2026-11-10")
+    add(db_path, "Overdue", "--next", "2026-11-10", env={"SALESDESK_NOW": "2026-11-01T09:00"})
     add(db_path, "Stale", env={"SALESDESK_NOW": "2026-10-01T09:00"})
     assert sorted(c["name"] for c in cards(db_path, "--due")) == ["Overdue", "Stale"]
     out = ok(sd(db_path, "list", "--due"))

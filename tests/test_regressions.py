@@ -166,3 +166,69 @@ def test_markdown_report_is_private(db_path: Path, db: Database, tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert not list(tmp_path.glob(".review.md.*"))
+
+
+def test_usage_mistakes_are_one_line_from_the_real_command(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for args in (["grade", "abc", "A"], ["show", "-1"], ["nosuch"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "salesdesk", *args, "--db", str(db_path)],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 2, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("salesdesk: ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("next", "1", "yesterday"),
+        ("log", "1", "--note", "hi", "--next", "yesterday"),
+        ("add", "X", "--next", "2020-01-01"),
+    ],
+)
+def test_next_steps_cannot_be_in_the_past(
+    db_path: Path, db: Database, args: tuple[str, ...]
+) -> None:
+    store.add_prospect(db, NOW, "Alice")
+    result = CliRunner().invoke(cli_app, [*args, "--db", str(db_path)])
+    assert result.exit_code == 2 and "cannot be in the past" in result.output
+
+
+async def test_detail_ctrl_u_undoes_instead_of_wiping_the_field(
+    settings: Settings, db: Database
+) -> None:
+    from salesdesk.screens.prospect import ProspectScreen
+
+    card = store.add_prospect(db, NOW, "Alice", phone="123", grade="A")
+    store.regrade(db, NOW, card, "B")
+    app = make_app(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ProspectScreen)
+        detail.query_one("#field-phone").focus()
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        fields = store.get_prospect(db, card, TODAY).fields
+        assert fields["phone"] == "123"  # the field was not wiped...
+        assert fields["grade"] == "A"  # ...the last change was undone
+
+
+def test_never_touched_cards_say_so(db: Database) -> None:
+    from salesdesk.widgets.card_render import render_card
+
+    card = store.get_card(db, store.add_prospect(db, NOW - timedelta(days=30), "New"), TODAY)
+    text = "\n".join(
+        line.plain
+        for line in render_card(card, 40, TODAY, compact=True, selected=False, active=False)
+    )
+    assert "never touched" in text
+    labels = [label for label, _ in card.urgency.breakdown()]
+    assert "30d since added, never touched" in labels

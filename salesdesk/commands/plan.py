@@ -15,7 +15,7 @@ import typer
 from rich.text import Text
 
 from ..cli import DbOption, app, cli_now, cli_today, err_console, handles_errors, open_db
-from ..dates import parse_date
+from ..dates import parse_date, parse_next_date
 from ..errors import InputError
 from ..textsafe import literal_line, one_line
 
@@ -284,7 +284,7 @@ def visited(
 
     if not note.strip():
         raise InputError("a visit outcome needs a note: what was learned?")
-    next_date = parse_date(next, cli_today()) if next else None
+    next_date = parse_next_date(next, cli_today()) if next else None
     with open_db(ctx, db) as database:
         row = visits.get_visit(database, visit_id)
         visits.mark_done(

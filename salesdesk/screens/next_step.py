@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..dates import parse_optional_date
+from ..dates import parse_next_date
 from ..store import CardRow
 from ..textsafe import one_line
 from .form import FormField, FormScreen
@@ -37,5 +37,5 @@ class NextStepScreen(FormScreen[NextStep]):
         field.focus()
 
     def parse(self) -> NextStep:
-        day = self.check("next_date", parse_optional_date, self.value("next_date"), self.today)
+        day = self.check("next_date", parse_next_date, self.value("next_date"), self.today)
         return NextStep(day, self.value("next_action").strip())

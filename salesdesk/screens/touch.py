@@ -12,10 +12,10 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from .. import keys
-from ..dates import parse_optional_date
+from ..dates import parse_next_date
 from ..store import CardRow
 from ..textsafe import one_line
-from .form import FieldError, FormField, FormScreen
+from .form import FormField, FormScreen
 
 
 @dataclass(frozen=True)
@@ -109,10 +109,8 @@ class TouchScreen(FormScreen[TouchResult]):
 
     def parse(self) -> TouchResult:
         next_date = self.check(
-            "next_date", parse_optional_date, self.value("next_date"), self.today
+            "next_date", parse_next_date, self.value("next_date"), self.today
         )
-        if next_date is not None and next_date < self.today:
-            raise FieldError("next_date", "the next step cannot be in the past")
         return TouchResult(
             kind=self.query_one(KindChooser).kind,
             note=self.value("note"),

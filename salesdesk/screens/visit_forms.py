@@ -20,7 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..config import expand_path
-from ..dates import parse_optional_date, short_date
+from ..dates import parse_next_date, short_date
 from ..errors import SalesDeskError
 from ..planning import parse_minutes, parse_time
 from ..textsafe import literal_line, one_line
@@ -222,10 +222,8 @@ class OutcomeScreen(FormScreen[Outcome]):
         if not note:
             raise FieldError("note", "write what was learned: it goes on the card's timeline")
         next_date = self.check(
-            "next_date", parse_optional_date, self.value("next_date"), self.today
+            "next_date", parse_next_date, self.value("next_date"), self.today
         )
-        if next_date is not None and next_date < self.today:
-            raise FieldError("next_date", "the next step cannot be in the past")
         return Outcome(
             note,
             next_date,

@@ -59,6 +59,9 @@ class CardColumn(ScrollView, can_focus=False):
         self.selected = max(0, min(self.selected, len(cards) - 1))
         self._update_size()
         self.refresh()
+        if keep_id is not None and self.is_mounted:
+            # The kept card may have moved far down (regraded into this column): show it.
+            self.call_after_refresh(self.scroll_to_selected)
 
     def index_of(self, prospect_id: int) -> int | None:
         for index, card in enumerate(self.cards):

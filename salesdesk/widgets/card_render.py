@@ -69,7 +69,10 @@ def _next_step(card: CardRow, today: date) -> Text:
 def _meta(card: CardRow) -> Text:
     line = Text()
     days = card.days_since_touch
-    line.append(f"{days}d" if days else "today", style="#b0b0b0")
+    if card.touched_on is None:
+        line.append("never touched", style="italic #b0b0b0")
+    else:
+        line.append(f"{days}d" if days else "today", style="#b0b0b0")
     line.append(" · ", style="#707070")
     line.append(card.man, style="bold")
     if card.status == Status.LIVE:
