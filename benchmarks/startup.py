@@ -39,7 +39,7 @@ Floor().run(headless=True, auto_pilot=auto, size=(140, 45))
 REAL = r"""
 import sys, time
 started = float(sys.argv[1])
-import salesdesk.cli as cli
+import salesdesk.launch as launch
 from salesdesk import app as appmod
 
 async def auto(pilot):
@@ -56,7 +56,7 @@ original = appmod.SalesDeskApp.run
 appmod.SalesDeskApp.run = lambda self, **kw: original(
     self, headless=True, auto_pilot=auto, size=(140, 45))
 sys.argv = ["salesdesk", "--db", sys.argv[2]]
-cli.main()
+launch.main()
 """
 
 

@@ -1,5 +1,5 @@
 """``python -m salesdesk``."""
 
-from .cli import main
+from .launch import main
 
 main()

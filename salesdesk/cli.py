@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import store
-from .config import Settings, default_db_path, demo_db_path, system_clock
+from .config import default_db_path, system_clock
 from .dates import parse_next_date, short_date
 from .db import Database, open_database
 from .errors import InputError, SalesDeskError, busy_message
@@ -126,31 +126,9 @@ def main_callback(
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand is not None:
         return
-    path = db if db is not None else (demo_db_path() if demo else default_db_path())
-    database = open_database(path)
-    try:
-        from .backup import daily_backup
+    from .launch import open_board
 
-        daily_backup(database)  # the first start of each day keeps a copy
-        if demo and store.count_prospects(database) == 0:
-            from .demo import fill_demo
-
-            fill_demo(database, cli_today())
-        # Read the board's cards in a thread while Textual is imported and starts up.
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            today = cli_today()
-            first_cards = pool.submit(store.list_cards, database, today)
-            from .app import run_app
-
-            run_app(
-                Settings(db_path=path, clock=system_clock),
-                database,
-                prefetched=(today, first_cards),
-            )
-    finally:
-        database.close()
+    open_board(db, demo)
 
 
 # --------------------------------------------------------------------------- output

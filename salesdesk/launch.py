@@ -1,0 +1,79 @@
+"""The ``salesdesk`` entry point, and opening the board.
+
+Bare ``salesdesk`` (optionally ``--db PATH`` or ``--demo``) is what the rep runs every
+morning, so it opens the board without loading the command-line machinery (Typer and the
+command modules); anything else goes to :mod:`salesdesk.cli`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .config import Settings, default_db_path, demo_db_path, expand_path, system_clock
+
+
+def open_board(db: Path | None, demo: bool) -> None:
+    """Open the database (migrating, daily backup, demo data if asked) and run the board."""
+    from . import store
+    from .backup import daily_backup
+    from .db import open_database
+
+    path = db if db is not None else (demo_db_path() if demo else default_db_path())
+    database = open_database(path)
+    try:
+        daily_backup(database)  # the first start of each day keeps a copy
+        if demo and store.count_prospects(database) == 0:
+            from .demo import fill_demo
+
+            fill_demo(database, system_clock().date())
+        # Read the board's cards in a thread while Textual is imported and starts up.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            today = system_clock().date()
+            first_cards = pool.submit(store.list_cards, database, today)
+            from .app import run_app
+
+            run_app(Settings(db_path=path, clock=system_clock), database,
+                    prefetched=(today, first_cards))
+    finally:
+        database.close()
+
+
+def _board_args(argv: list[str]) -> tuple[Path | None, bool] | None:
+    """(db, demo) when ``argv`` only asks for the board, else None."""
+    db: Path | None = None
+    demo = False
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        if arg == "--demo":
+            demo = True
+        elif arg == "--db" and args:
+            db = Path(args.pop(0))
+        elif arg.startswith("--db="):
+            db = Path(arg.removeprefix("--db="))
+        else:
+            return None
+    return db, demo
+
+
+def main() -> None:
+    """Console-script entry point."""
+    board = _board_args(sys.argv[1:])
+    if board is None:
+        from .cli import main as cli_main
+
+        cli_main()
+        return
+    from .errors import SalesDeskError
+
+    try:
+        db, demo = board
+        open_board(expand_path(db) if db is not None else None, demo)
+    except SalesDeskError as exc:
+        from .textsafe import one_line
+
+        print(f"salesdesk: {one_line(exc.message)}", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
