@@ -154,9 +154,24 @@ def test_add_prints_the_new_id(db_path: Path) -> None:
 
 def test_add_with_every_option(db_path: Path) -> None:
     pid = add(
-        db_path, "  Alice Smith  ", "--company", "Acme Supplies", "--phone", "555-0100",
-        "--email", "alice@example.com", "--area", "Riverside", "--grade", "b",
-        "--value", "12k", "--next", "fri", "--action", "send quote",
+        db_path,
+        "  Alice Smith  ",
+        "--company",
+        "Acme Supplies",
+        "--phone",
+        "555-0100",
+        "--email",
+        "alice@example.com",
+        "--area",
+        "Riverside",
+        "--grade",
+        "b",
+        "--value",
+        "12k",
+        "--next",
+        "fri",
+        "--action",
+        "send quote",
     )
     data = card(db_path, pid)
     assert data["name"] == "Alice Smith"
@@ -172,8 +187,17 @@ def test_add_with_every_option(db_path: Path) -> None:
     assert "Alice Smith" in out and "Acme Supplies" in out and "12k" in out
 
     out = ok(sd(db_path, "show", str(pid)))
-    for text in ("Alice Smith", "Acme Supplies", "555-0100", "alice@example.com", "Riverside",
-                 "2026-11-20", "send quote", "12000", "Timeline"):
+    for text in (
+        "Alice Smith",
+        "Acme Supplies",
+        "555-0100",
+        "alice@example.com",
+        "Riverside",
+        "2026-11-20",
+        "send quote",
+        "12000",
+        "Timeline",
+    ):
         assert text in out, text
 
 
@@ -213,7 +237,15 @@ def test_review_due_is_true_for_a_card_not_looked_at_for_a_month(db_path: Path) 
 def test_list_is_in_urgency_order(db_path: Path) -> None:
     add(db_path, "Aaron Fresh")
     # Planned back on 1 Nov for the 10th: overdue now (a next step is never set in the past).
-    add(db_path, "Zed Late", "--next", "2026-11-10", "--action", "call back", env={"SALESDESK_NOW": "2026-11-01T09:00"})
+    add(
+        db_path,
+        "Zed Late",
+        "--next",
+        "2026-11-10",
+        "--action",
+        "call back",
+        env={"SALESDESK_NOW": "2026-11-01T09:00"},
+    )
     assert [c["name"] for c in cards(db_path)] == ["Zed Late", "Aaron Fresh"]
     data = cards(db_path)
     assert data[0]["overdue"] is True and data[1]["overdue"] is False
@@ -285,8 +317,19 @@ def test_show_prints_fields_and_timeline(db_path: Path) -> None:
     assert f"#{pid}" in out
     assert "Alice" in out and "Acme" in out and "555-0100" in out
     assert "Timeline" in out and "nothing logged yet" in out
-    ok(sd(db_path, "log", str(pid), "--kind", "visit", "--note", "Talked about pricing",
-          "--outcome", "wants a quote"))
+    ok(
+        sd(
+            db_path,
+            "log",
+            str(pid),
+            "--kind",
+            "visit",
+            "--note",
+            "Talked about pricing",
+            "--outcome",
+            "wants a quote",
+        )
+    )
     out = ok(sd(db_path, "show", str(pid)))
     assert "Talked about pricing" in out
     assert "wants a quote" in out
@@ -314,8 +357,21 @@ def test_grade_moves_card_and_logs_a_grade_change(db_path: Path) -> None:
 
 def test_log_sets_the_next_step(db_path: Path) -> None:
     pid = add(db_path, "Alice")
-    out = ok(sd(db_path, "log", str(pid), "--kind", "call", "--note", "Left a message",
-                "--next", "+3d", "--action", "call again"))
+    out = ok(
+        sd(
+            db_path,
+            "log",
+            str(pid),
+            "--kind",
+            "call",
+            "--note",
+            "Left a message",
+            "--next",
+            "+3d",
+            "--action",
+            "call again",
+        )
+    )
     assert out.strip() == f"{pid}: logged call"
     data = card(db_path, pid)
     assert data["next_date"] == "2026-11-21"
@@ -576,8 +632,15 @@ BAD_FILES: dict[str, Callable[[Path], None]] = {
     "foreign": write_foreign,
 }
 COMMANDS = [
-    ["list"], ["list", "--json"], ["add", "X"], ["show", "1"], ["grade", "1", "A"], ["undo"],
-    ["config"], ["config", "pool_target", "60"], ["demo", "--prospects", "5"],
+    ["list"],
+    ["list", "--json"],
+    ["add", "X"],
+    ["show", "1"],
+    ["grade", "1", "A"],
+    ["undo"],
+    ["config"],
+    ["config", "pool_target", "60"],
+    ["demo", "--prospects", "5"],
 ]
 
 
@@ -735,8 +798,18 @@ def test_note_with_escapes_and_newlines(db_path: Path) -> None:
 
 
 def test_chinese_everywhere(db_path: Path) -> None:
-    pid = add(db_path, "王伟", "--company", "华信科技有限公司", "--area", "浦东",
-              "--action", "电话回访", "--value", "8万")
+    pid = add(
+        db_path,
+        "王伟",
+        "--company",
+        "华信科技有限公司",
+        "--area",
+        "浦东",
+        "--action",
+        "电话回访",
+        "--value",
+        "8万",
+    )
     data = card(db_path, pid)
     assert data["value"] == 80_000
     listing = ok(sd(db_path, "list", env=WIDE))
