@@ -24,10 +24,10 @@ from . import store
 from .config import default_db_path, system_clock
 from .dates import parse_next_date, short_date
 from .db import Database, open_database
+from .enums import Status
 from .errors import InputError, SalesDeskError, busy_message
 from .fields import parse_money, short_money
 from .grading import parse_grade
-from .models import Status
 from .textsafe import literal, literal_line, one_line
 
 app = typer.Typer(

@@ -9,13 +9,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import URL, Engine, event
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import URL, Engine, create_engine, event
 
-from . import models  # noqa: F401  (registers the tables)
 from .config import expand_path
 from .errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
 SCHEMA_VERSION = 2
@@ -91,7 +93,9 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A short transaction: committed on success, rolled back on any error."""
+        """A short ORM transaction: committed on success, rolled back on any error."""
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -231,6 +235,11 @@ def open_database(path: Path) -> Database:
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _set_pragmas)
     if is_new:
+        # The schema comes from the SQLModel tables, loaded only to create a database.
+        from sqlmodel import SQLModel
+
+        from . import models  # noqa: F401  (registers the tables)
+
         SQLModel.metadata.create_all(engine)
         with engine.begin() as sa_conn:
             sa_conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")

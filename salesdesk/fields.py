@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from .dates import parse_optional_date
+from .enums import CardKind, FollowUp, Stage, Status
 from .errors import InputError
 from .grading import Grade
 from .man import Tri
-from .models import CardKind, FollowUp, Stage, Status
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,19 @@ shell, stable across renames); the store validates them on the way in.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+from .enums import (
+    CLOSED_STATUSES,
+    LIVE_STATUSES,
+    ActivityKind,
+    CardKind,
+    FollowUp,
+    Stage,
+    Status,
+    VisitStatus,
+)
 from .grading import Grade
 from .man import Tri
 
@@ -32,60 +41,6 @@ __all__ = [
     "LIVE_STATUSES",
     "CLOSED_STATUSES",
 ]
-
-
-class Status(StrEnum):
-    """Where a card stands: live (graded A/B/C) or closed one way or another."""
-
-    LIVE = "live"
-    CUSTOMER = "customer"
-    PARKED = "parked"
-    DROPPED = "dropped"
-    LOST = "lost"
-
-
-LIVE_STATUSES = (Status.LIVE,)
-CLOSED_STATUSES = (Status.CUSTOMER, Status.PARKED, Status.DROPPED, Status.LOST)
-
-
-class Stage(StrEnum):
-    """Position in the customer structure."""
-
-    TARGET = "target"
-    INTERESTED = "interested"
-    INTENTIONAL = "intentional"
-    PROSPECTIVE = "prospective"
-    CUSTOMER = "customer"
-
-
-class CardKind(StrEnum):
-    PERSON = "person"
-    COMPANY = "company"
-
-
-class ActivityKind(StrEnum):
-    """Touches the rep logs, plus changes the app records for the weekly review."""
-
-    CALL = "call"
-    VISIT = "visit"
-    MESSAGE = "message"
-    EMAIL = "email"
-    MEETING = "meeting"
-    NOTE = "note"
-    GRADE = "grade"  # a grade change (from_grade -> to_grade)
-    STATUS = "status"  # won, parked, dropped, lost, reopened
-    EDIT = "edit"  # fields changed in the card detail
-    MAN = "man"  # MAN check answers, potential score or priority changed
-
-
-TOUCH_KINDS = (
-    ActivityKind.CALL,
-    ActivityKind.VISIT,
-    ActivityKind.MESSAGE,
-    ActivityKind.EMAIL,
-    ActivityKind.MEETING,
-    ActivityKind.NOTE,
-)
 
 
 class Prospect(SQLModel, table=True):
@@ -176,22 +131,6 @@ class Activity(SQLModel, table=True):
     from_grade: str | None = None
     to_grade: str | None = None
     visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
-
-
-class VisitStatus(StrEnum):
-    PLANNED = "planned"
-    DONE = "done"
-    MISSED = "missed"
-    MOVED = "moved"
-    CANCELLED = "cancelled"
-
-
-class FollowUp(StrEnum):
-    """How a prospect is followed up in the visit plan."""
-
-    KEEP = "keep"  # keep following up by the grade's rhythm
-    REVISIT = "revisit"  # visit again after revisit_days
-    GIVE_UP = "give_up"  # never suggested
 
 
 class Visit(SQLModel, table=True):

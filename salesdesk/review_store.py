@@ -22,8 +22,8 @@ from typing import Any
 
 from . import store
 from .db import Database
+from .enums import Status
 from .errors import NotFound
-from .models import Status
 from .review import CONTACT_KINDS, NextStepEdit, Slip, next_step_slips
 from .store import CardRow
 

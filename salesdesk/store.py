@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from .db import Database
+from .enums import TOUCH_KINDS, ActivityKind, Stage, Status
 from .errors import InputError, NotFound
 from .fields import FIELD_BY_NAME
 from .grading import Grade, Urgency, score
@@ -29,7 +30,6 @@ from .man import (
     suggest_priority,
     verdict_of_case,
 )
-from .models import TOUCH_KINDS, ActivityKind, Stage, Status
 from .settings import SETTINGS, parse_setting
 
 DEFAULT_POOL_TARGET = 50

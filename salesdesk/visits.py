@@ -17,9 +17,9 @@ from typing import Any
 
 from . import planning
 from .db import Database, raw_transaction
+from .enums import ActivityKind, VisitStatus
 from .errors import InputError, NotFound
 from .fields import MAX_TEXT
-from .models import ActivityKind, VisitStatus
 from .store import MAX_ID, Change, _ts, get_settings
 
 #: Statuses that take a place in the day (count against the day's capacity).

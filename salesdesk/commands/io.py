@@ -27,8 +27,8 @@ from ..cli import (
     out_console,
 )
 from ..config import expand_path
+from ..enums import Status
 from ..errors import InputError
-from ..models import Status
 from ..textsafe import literal_line, one_line
 
 if TYPE_CHECKING:

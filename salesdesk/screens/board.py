@@ -19,8 +19,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from .. import keys, store
+from ..enums import Status
 from ..man import Verdict
-from ..models import Status
 from ..store import CardRow, urgency_key
 from ..textsafe import one_line
 from ..widgets.card_column import CardColumn

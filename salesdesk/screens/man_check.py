@@ -16,10 +16,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from .. import keys, store
+from ..enums import Status
 from ..errors import SalesDeskError
 from ..fields import short_money
 from ..man import POTENTIAL_CRITERIA, PRIORITY_LABELS, Priority, Tri, Verdict, cycle_tri
-from ..models import Status
 from ..textsafe import literal_line, one_line
 from ..widgets.card_render import GRADE_COLOURS
 from .common import attempt, undo_last

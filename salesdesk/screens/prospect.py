@@ -14,9 +14,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from .. import keys, store
+from ..enums import Status
 from ..errors import InputError, SalesDeskError, busy_message
 from ..fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_money
-from ..models import Status
 from ..textsafe import clean, literal_line, one_line
 from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS
 from .common import save_touch, undo_last

@@ -28,9 +28,9 @@ from textual.widgets import ContentSwitcher, Footer, Sparkline, Static
 from .. import keys, store
 from ..config import expand_path
 from ..dates import short_date
+from ..enums import Status
 from ..errors import InputError, SalesDeskError, busy_message
 from ..man import Tri, assess
-from ..models import Status
 from ..review import (
     WEEK,
     WeeklyReview,

@@ -13,8 +13,8 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from ..dates import short_date
+from ..enums import Status
 from ..fields import short_money
-from ..models import Status
 from ..store import CardRow
 from ..textsafe import one_line
 from .cells import fit, two_sides
