@@ -570,7 +570,13 @@ def _set_status(db: Database, now: datetime, visit_id: int, status: VisitStatus)
 
 
 def mark_missed(db: Database, now: datetime, visit_id: int) -> None:
-    """The visit did not happen (move it to plan it again)."""
+    """The visit did not happen (move it to plan it again). Only today's or past visits."""
+    with db.engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT day FROM visit WHERE id = ?", (visit_id,)).fetchone()
+    if row is not None and date.fromisoformat(str(row[0])[:10]) > now.date():
+        raise InputError(
+            "this visit is still ahead: move or cancel it instead of marking it missed"
+        )
     _set_status(db, now, visit_id, VisitStatus.MISSED)
 
 

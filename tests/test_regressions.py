@@ -232,3 +232,28 @@ def test_never_touched_cards_say_so(db: Database) -> None:
     assert "never touched" in text
     labels = [label for label, _ in card.urgency.breakdown()]
     assert "30d since added, never touched" in labels
+
+
+async def test_next_date_form_replaces_the_old_date_when_typing(
+    settings: Settings, db: Database
+) -> None:
+    card = store.add_prospect(db, NOW, "Alice", grade="A", next_date=TODAY + timedelta(days=5))
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press(*"tomorrow", "enter")
+        await pilot.pause()
+    assert store.get_prospect(db, card, TODAY)["next_date"] == TODAY + timedelta(days=1)
+
+
+def test_a_visit_still_ahead_cannot_be_missed(db: Database) -> None:
+    from salesdesk import visits
+
+    card = store.add_prospect(db, NOW, "Alice")
+    ahead = visits.plan_visit(db, NOW, card, TODAY + timedelta(days=2))
+    with pytest.raises(InputError, match="still ahead"):
+        visits.mark_missed(db, NOW, ahead)
+    today_visit = visits.plan_visit(db, NOW, card, TODAY)
+    visits.mark_missed(db, NOW, today_visit)

@@ -55,6 +55,7 @@ class BoardScreen(Screen[None]):
     """Home screen: triage by keyboard (or mouse)."""
 
     BINDINGS = keys.BOARD
+    HELP_TITLE = "the board"
     AUTO_FOCUS = ""  # keys go to the board, not the (hidden) filter field
 
     def __init__(self) -> None:

@@ -61,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
         self.tables = (bindings_table(own), bindings_table(everywhere))
         with VerticalScroll(classes="dialog", id="help-body"):
             yield Static(
-                Text(f"Keys — {type(self.under).__name__.removesuffix('Screen')}", style="bold"),
+                Text(f"Keys — {getattr(self.under, 'HELP_TITLE', 'this screen')}", style="bold"),
                 classes="dialog-title",
             )
             yield Static(self.tables[0])

@@ -155,6 +155,7 @@ class ImportScreen(Screen[None]):
     """Import a CSV or vCard file: preview first, then confirm."""
 
     BINDINGS = keys.IMPORT
+    HELP_TITLE = "import"
     DEFAULT_CSS = """
     ImportScreen { padding: 0 1; }
     ImportScreen #import-title { height: 1; text-style: bold; background: $panel; padding: 0 1; }

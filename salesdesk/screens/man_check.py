@@ -61,6 +61,7 @@ class ManCheckScreen(Screen[None]):
     """Qualify prospects one by one. Every change is saved at once and can be undone."""
 
     BINDINGS = keys.MAN_CHECK
+    HELP_TITLE = "MAN check"
     AUTO_FOCUS = ""
 
     def __init__(self, prospect_id: int | None = None) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from textual.widgets import Input
+
 from ..dates import parse_next_date
 from ..store import CardRow
 from ..textsafe import one_line
@@ -33,8 +35,9 @@ class NextStepScreen(FormScreen[NextStep]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        field = self.query_one("#f-next_date")
+        field = self.query_one("#f-next_date", Input)
         field.focus()
+        field.select_all()  # typing replaces the old date, the most common edit
 
     def parse(self) -> NextStep:
         day = self.check("next_date", parse_next_date, self.value("next_date"), self.today)

@@ -33,6 +33,7 @@ class ProspectScreen(Screen[None]):
     """Open with ``enter`` on a card. Fields save when you leave them (tab, enter, click)."""
 
     BINDINGS = keys.DETAIL
+    HELP_TITLE = "card detail"
 
     def __init__(self, prospect_id: int) -> None:
         super().__init__()

@@ -301,6 +301,7 @@ class VisitPlanScreen(Screen[None]):
     """Plan the week or the month: visits by day, suggestions with their reasons."""
 
     BINDINGS = keys.VISITS  # type: ignore[assignment]
+    HELP_TITLE = "visit plan"
     AUTO_FOCUS = "#plan-grid"
     DEFAULT_CSS = """
     VisitPlanScreen #plan-title { height: 1; padding: 0 1; background: $panel; }

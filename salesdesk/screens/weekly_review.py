@@ -119,6 +119,7 @@ class WeeklyReviewScreen(Screen[None]):
     """Walk-through of due cards (first), the week's figures (``f``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*keys.REVIEW]
+    HELP_TITLE = "weekly review"
     AUTO_FOCUS = ""
     DEFAULT_CSS = """
     WeeklyReviewScreen #rv-title { height: 1; padding: 0 1; background: $panel; }
