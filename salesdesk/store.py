@@ -633,6 +633,27 @@ def regrade(db: Database, now: datetime, prospect_id: int, grade: str) -> str:
     return old
 
 
+def next_step_values(
+    next_date: date | None,
+    next_action: str | None,
+    next_topic: str | None,
+    *,
+    clear_next: bool = False,
+) -> dict[str, Any]:
+    """The card columns a logged touch or a done visit sets for the next step: ``clear_next``
+    empties it first; None leaves a part as it is."""
+    values: dict[str, Any] = {}
+    if clear_next:
+        values.update(next_date=None, next_action="")
+    if next_date is not None:
+        values["next_date"] = next_date
+    if next_action is not None:
+        values["next_action"] = next_action
+    if next_topic is not None:
+        values["next_topic"] = next_topic
+    return values
+
+
 def log_touch(
     db: Database,
     now: datetime,
@@ -660,14 +681,7 @@ def log_touch(
         raw = change.snapshot(prospect_id)
         activity_id = change.activity(prospect_id, kind_, now, note=note, outcome=outcome)
         values: dict[str, Any] = {"touched_at": now}
-        if clear_next:
-            values.update(next_date=None, next_action="")
-        if next_date is not None:
-            values["next_date"] = next_date
-        if next_action is not None:
-            values["next_action"] = next_action
-        if next_topic is not None:
-            values["next_topic"] = next_topic
+        values.update(next_step_values(next_date, next_action, next_topic, clear_next=clear_next))
         change.update(prospect_id, values)
         change.label = f"log {kind_} with {_name(raw)}"
         change.record(now)

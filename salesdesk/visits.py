@@ -20,7 +20,7 @@ from .db import Database, raw_transaction
 from .enums import ActivityKind, VisitStatus
 from .errors import InputError, NotFound
 from .fields import MAX_TEXT
-from .store import MAX_ID, Change, _ts, get_settings
+from .store import MAX_ID, Change, _ts, get_settings, next_step_values
 
 #: Statuses that take a place in the day (count against the day's capacity).
 ACTIVE = (VisitStatus.PLANNED.value, VisitStatus.DONE.value)
@@ -543,14 +543,7 @@ def mark_done(
         touched = prospect["touched_at"]
         if touched is None or datetime.fromisoformat(touched) < at:
             values["touched_at"] = at
-        if clear_next:
-            values.update(next_date=None, next_action="")
-        if next_date is not None:
-            values["next_date"] = next_date
-        if next_action is not None:
-            values["next_action"] = next_action
-        if next_topic is not None:
-            values["next_topic"] = next_topic
+        values.update(next_step_values(next_date, next_action, next_topic, clear_next=clear_next))
         change.update(prospect_id, values)
         change.label = f"visit to {prospect['name']} done"
         change.record(now)
