@@ -175,7 +175,7 @@ def test_visit_warns_about_parked_cards_and_full_days(db_path: Path) -> None:
         (["unplan", "99"], "no visit", 1),
         (["reschedule", "1", "2020-01-01"], "past", 2),
         (["reschedule", "1", "fri", "--time", "noonish"], "invalid time", 2),
-        (["plan", "--week", "someday"], "invalid date", 2),
+        (["plan", "--week", "someday"], "invalid week", 2),
         (["plan", "--week", "fri", "--month", "fri"], "either --week or --month", 2),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, list) else None,

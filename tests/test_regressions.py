@@ -257,3 +257,23 @@ def test_a_visit_still_ahead_cannot_be_missed(db: Database) -> None:
         visits.mark_missed(db, NOW, ahead)
     today_visit = visits.plan_visit(db, NOW, card, TODAY)
     visits.mark_missed(db, NOW, today_visit)
+
+
+async def test_won_with_an_empty_value_keeps_the_estimate(settings: Settings, db: Database) -> None:
+    card = store.add_prospect(db, NOW, "Alice", grade="A", value=5000)
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("W")
+        await pilot.pause()
+        app.screen.query_one("#f-value").value = ""  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+    fields = store.get_prospect(db, card, TODAY).fields
+    assert fields["status"] == "customer" and fields["value"] == 5000
+
+
+def test_plan_accepts_the_review_week_words(db_path: Path, db: Database) -> None:
+    result = CliRunner().invoke(cli_app, ["plan", "--week", "last", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "Week 46" in result.output  # NOW is in week 47

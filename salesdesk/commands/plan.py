@@ -27,7 +27,11 @@ def _period(week: str | None, month: str | None, today: date) -> Any:
         raise InputError("use either --week or --month, not both")
     if month is not None:
         return month_of(parse_date(month, today))
-    return week_of(parse_date(week, today) if week is not None else planning_day(today))
+    if week is None:
+        return week_of(planning_day(today))
+    from ..review import parse_week  # the same week words as `salesdesk review`
+
+    return week_of(parse_week(week, today))
 
 
 def _visit_json(visit: Any, view: Any) -> dict[str, Any]:

@@ -433,20 +433,16 @@ class BoardScreen(Screen[None]):
         card = self.current
         if card is None:
             return
-        from .won import WonScreen
+        from .won import Won, WonScreen
 
         app = sd_app(self)
 
-        def done(value: float | None) -> None:
-            if value is None:
+        def done(result: Won | None) -> None:
+            if result is None:
                 return
             self._do(
                 lambda: store.set_status(
-                    app.db,
-                    app.now(),
-                    card.id,
-                    Status.CUSTOMER,  # type: ignore[attr-defined]
-                    value=value,
+                    app.db, app.now(), card.id, Status.CUSTOMER, value=result.value
                 ),
                 [card.id],
                 f"Won {card.name}!",

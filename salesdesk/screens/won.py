@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..fields import parse_money
 from ..store import CardRow
 from ..textsafe import one_line
 from .form import FormField, FormScreen
 
 
-class WonScreen(FormScreen[float]):
+@dataclass(frozen=True)
+class Won:
+    """The deal value, or None when left empty (the card keeps its estimated value)."""
+
+    value: float | None
+
+
+class WonScreen(FormScreen[Won]):
     def __init__(self, card: CardRow) -> None:
         super().__init__()
         self.card = card
@@ -22,5 +31,8 @@ class WonScreen(FormScreen[float]):
         super().on_mount()
         self.query_one("#f-value").focus()
 
-    def parse(self) -> float:
-        return float(self.check("value", parse_money, self.value("value")))
+    def parse(self) -> Won:
+        text = self.value("value")
+        if not text.strip():
+            return Won(None)
+        return Won(float(self.check("value", parse_money, text)))
