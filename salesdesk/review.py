@@ -882,12 +882,10 @@ def amount(value: float) -> str:
 
 
 def compact_amount(value: float) -> str:
-    """``950``, ``8,400``, ``48k``, ``1.2m``: short enough for a card line."""
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:.1f}m"
-    if value >= 10_000:
-        return f"{value / 1_000:.0f}k"
-    return f"{value:,.0f}"
+    """``950``, ``8,400``, ``48k``, ``1.2m``: short enough for a card line (``0`` for none)."""
+    from .fields import short_money
+
+    return short_money(value) or "0"
 
 
 def percent(share: float) -> str:

@@ -442,7 +442,9 @@ def _ts(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _store_value(name: str, value: Any) -> Any:
+def sql_value(value: Any) -> Any:
+    """A Python value as SQLite stores it (datetimes as SQLAlchemy writes them, ISO dates,
+    0/1 for booleans)."""
     if isinstance(value, datetime):
         return _ts(value)
     if isinstance(value, date):
@@ -489,7 +491,7 @@ class Change:
         marks = ", ".join("?" for _ in values)
         cursor = self.conn.exec_driver_sql(
             f"INSERT INTO {table} ({cols}) VALUES ({marks})",
-            tuple(_store_value(k, v) for k, v in values.items()),
+            tuple(sql_value(v) for v in values.values()),
         )
         row_id = int(cursor.lastrowid or 0)
         self.rows.setdefault(table, {})[str(row_id)] = None
@@ -501,7 +503,7 @@ class Change:
             return
         self.snapshot_row(table, row_id)
         cols = ", ".join(f"{name} = ?" for name in values)
-        params = tuple(_store_value(n, v) for n, v in values.items()) + (row_id,)
+        params = tuple(sql_value(v) for v in values.values()) + (row_id,)
         self.conn.exec_driver_sql(f"UPDATE {table} SET {cols} WHERE id = ?", params)
 
     def delete_row(self, table: str, row_id: int) -> None:
@@ -594,7 +596,7 @@ def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
     with db.engine.begin() as conn:
         cursor = conn.exec_driver_sql(
             f"INSERT INTO prospect ({cols}) VALUES ({marks})",
-            tuple(_store_value(k, v) for k, v in row.items()),
+            tuple(sql_value(v) for v in row.values()),
         )
         prospect_id = int(cursor.lastrowid or 0)
         change = _Change(conn, f"add {row['name']}")

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,7 +21,7 @@ from ..config import expand_path
 from ..db import Database
 from ..errors import InputError, SalesDeskError
 from ..fields import FIELDS, MAX_TEXT
-from ..store import _ts
+from ..store import _ts, sql_value
 from .csv_import import Record
 from .mapping import IMPORT_FIELDS
 from .values import KEY_REASONS, add_extra, card_values, duplicate_keys
@@ -174,16 +174,6 @@ def open_source(path: Path, options: ImportOptions) -> Source:
 
 
 # --------------------------------------------------------------------------- writing
-
-
-def _sql(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return _ts(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
 
 
 def _defaults(now: datetime, batch: str, source: str) -> dict[str, Any]:
@@ -391,7 +381,7 @@ class _Run:
         index = self.index
         for name, value in values.items():
             if name in index:
-                row[index[name]] = value if type(value) is str else _sql(value)
+                row[index[name]] = value if type(value) is str else sql_value(value)
         status = values.get("status", "live")
         if status != "live" and "closed_at" not in values and "closed_at" in index:
             row[index["closed_at"]] = _ts(self.now)
@@ -430,7 +420,7 @@ class _Run:
         if current is None:  # a dry run: the earlier row was never written
             return
         grade, status, notes = current
-        changes = {k: _sql(v) for k, v in values.items() if k in self.index and k != "kind"}
+        changes = {k: sql_value(v) for k, v in values.items() if k in self.index and k != "kind"}
         if "source" not in values:
             changes.pop("source", None)
         new_notes = values.get("notes")

@@ -40,14 +40,24 @@ def attempt(screen: Screen[Any], change: Callable[[], T]) -> tuple[bool, T | Non
     return False, None
 
 
+def log_touch_result(app: SalesDeskApp, prospect_id: int, result: TouchResult) -> int:
+    """Store what :class:`TouchScreen` returned: the touch, and the next step it holds."""
+    return store.log_touch(
+        app.db,
+        app.now(),
+        prospect_id,
+        result.kind,
+        result.note,
+        next_date=result.next_date,
+        next_action=result.next_action,
+        next_topic=result.next_topic or None,
+        clear_next=result.next_date is None,
+    )
+
+
 def save_touch(screen: Screen[Any], prospect_id: int, result: TouchResult) -> bool:
-    """Log the touch from :class:`TouchScreen` and set the next step it holds."""
-    app = sd_app(screen)
-    ok, _ = attempt(screen, lambda: store.log_touch(
-        app.db, app.now(), prospect_id, result.kind, result.note,
-        next_date=result.next_date, next_action=result.next_action,
-        next_topic=result.next_topic or None, clear_next=result.next_date is None,
-    ))
+    """Log the touch from :class:`TouchScreen`; a mistake becomes a notification."""
+    ok, _ = attempt(screen, lambda: log_touch_result(sd_app(screen), prospect_id, result))
     return ok
 
 

@@ -24,7 +24,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import keys, visits
-from ..errors import SalesDeskError, busy_message
+from ..errors import busy_message
 from ..planning import (
     WEEKDAY_NAMES,
     Period,
@@ -37,7 +37,7 @@ from ..planning import (
 from ..textsafe import literal_line, one_line
 from ..visits import PlanView, VisitRow
 from ..widgets.cells import fit, two_sides
-from .common import undo_last
+from .common import attempt, undo_last
 
 if TYPE_CHECKING:
     from ..app import SalesDeskApp
@@ -687,16 +687,8 @@ class VisitPlanScreen(Screen[None]):
     # ------------------------------------------------------------------ changes
     def _do(self, change: Callable[[], object], message: str, keep: int | None = None) -> bool:
         """Run a store command; show a mistake inline instead of raising."""
-        try:
-            result = change()
-        except SalesDeskError as exc:
-            self.notify(one_line(exc.message), severity="error", markup=False)
-            return False
-        except Exception as exc:
-            busy = busy_message(exc)
-            if busy is None:
-                raise
-            self.notify(busy, severity="error", markup=False)
+        ok, result = attempt(self, change)
+        if not ok:
             return False
         if keep is None and isinstance(result, int) and not isinstance(result, bool):
             keep = result

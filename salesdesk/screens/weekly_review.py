@@ -46,7 +46,7 @@ from ..review_store import CardChanges, changes_since, in_queue, mark_reviewed, 
 from ..store import CardRow
 from ..textsafe import one_line
 from ..widgets.card_render import GRADE_COLOURS
-from .common import undo_last
+from .common import attempt, log_touch_result, undo_last
 from .form import FieldError, FormField, FormScreen
 
 if TYPE_CHECKING:
@@ -393,16 +393,8 @@ class WeeklyReviewScreen(Screen[None]):
 
     def _run(self, change: Callable[[], object], message: str) -> None:
         """Run a store command; errors show inline; then move on if the card left the queue."""
-        try:
-            change()
-        except SalesDeskError as exc:
-            self.notify(one_line(exc.message), severity="error", markup=False)
-            return
-        except Exception as exc:
-            busy = busy_message(exc)
-            if busy is None:
-                raise
-            self.notify(busy, severity="error", markup=False)
+        ok, _ = attempt(self, change)
+        if not ok:
             return
         self.figures_stale = True
         self.settle()
@@ -444,17 +436,7 @@ class WeeklyReviewScreen(Screen[None]):
             if result is None:
                 return
             self._run(
-                lambda: store.log_touch(
-                    self.sd.db,
-                    self.sd.now(),
-                    card.id,
-                    result.kind,
-                    result.note,
-                    next_date=result.next_date,
-                    next_action=result.next_action,
-                    next_topic=result.next_topic or None,
-                    clear_next=result.next_date is None,
-                ),
+                lambda: log_touch_result(self.sd, card.id, result),
                 f"Logged {result.kind} with {card.name}",
             )
 
