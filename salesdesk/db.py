@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlalchemy import URL, Engine, create_engine, event
 
 from .config import expand_path
 from .errors import DatabaseError
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
 #: Bump when the schema changes, and add the step to MIGRATIONS.
 SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: How long a write waits for another program's write lock before giving up.
+BUSY_TIMEOUT_MS = 5000
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -84,37 +80,66 @@ def read_only_uri(path: Path | str) -> str:
     return Path(path).resolve().as_uri() + "?mode=ro"
 
 
-@dataclass
 class Database:
-    """An open SalesDesk database."""
+    """An open SalesDesk database: a small pool of plain ``sqlite3`` connections.
 
-    path: Path
-    engine: Engine
+    Every statement is SQL over the standard library driver, so opening the board loads
+    no ORM; the SQLModel tables in :mod:`salesdesk.models` are only imported to create
+    a new file. Connections are in autocommit mode: :meth:`connect` is for reads,
+    :meth:`begin` wraps writes in one ``BEGIN IMMEDIATE`` transaction.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Database({str(self.path)!r})"
+
+    def _open_connection(self) -> sqlite3.Connection:
+        # A connection may serve another thread later (the board reads its first cards in
+        # one), but only ever one thread at a time: the pool hands it out exclusively.
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        return conn
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A short ORM transaction: committed on success, rolled back on any error."""
-        from sqlmodel import Session
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection from the pool (autocommit), returned to it when the block ends."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = self._open_connection()
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:  # never hand on a half-finished transaction
+                conn.rollback()
+            with self._lock:
+                self._idle.append(conn)
 
-        with Session(self.engine, expire_on_commit=False) as session:
+    @contextmanager
+    def begin(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any error."""
+        with self.connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield session
-                session.commit()
+                yield conn
             except BaseException:
-                session.rollback()
+                conn.rollback()
                 raise
+            conn.commit()
 
     def close(self) -> None:
-        self.engine.dispose()
-
-
-def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
+        """Close the idle connections (a later :meth:`connect` opens new ones)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
 
 
 def _prepare_location(path: Path) -> bool:
@@ -230,18 +255,24 @@ def open_database(path: Path) -> Database:
             _migrate(path, version)
         except sqlite3.Error as exc:
             raise DatabaseError(f"could not upgrade {path}: {exc} (a backup was kept)") from None
-    # A URL object, not a string: a path with "?" or "#" must not be read as a query.
-    url = URL.create("sqlite", database=str(path))
-    engine = create_engine(url, connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _set_pragmas)
     if is_new:
-        # The schema comes from the SQLModel tables, loaded only to create a database.
-        from sqlmodel import SQLModel
-
-        from . import models  # noqa: F401  (registers the tables)
-
-        SQLModel.metadata.create_all(engine)
-        with engine.begin() as sa_conn:
-            sa_conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+        _create_schema(path)
         os.chmod(path, 0o600)
-    return Database(path, engine)
+    return Database(path)
+
+
+def _create_schema(path: Path) -> None:
+    """Create the tables of a new database from the SQLModel classes (loaded only here)."""
+    from sqlalchemy import URL, create_engine
+    from sqlmodel import SQLModel
+
+    from . import models  # noqa: F401  (registers the tables)
+
+    # A URL object, not a string: a path with "?" or "#" must not be read as a query.
+    engine = create_engine(URL.create("sqlite", database=str(path)))
+    try:
+        with engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
+            conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+    finally:
+        engine.dispose()

@@ -37,8 +37,8 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
     end = week_end(start)
     after_end = (end + timedelta(days=1)).isoformat()
     trend_start = (start - (TREND_WEEKS - 1) * WEEK).isoformat()
-    with db.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
+    with db.connect() as conn:
+        raw = conn
         cursor = raw.cursor()  # type: ignore[union-attr]
         try:
             last_contact = dict(

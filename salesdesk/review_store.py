@@ -44,7 +44,7 @@ def review_queue(db: Database, today: date) -> list[CardRow]:
 
 def mark_reviewed(db: Database, now: datetime, prospect_id: int) -> None:
     """Record a look at the card without regrading it (undoable)."""
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = store.Change(conn, "")
         raw = change.snapshot(prospect_id)
         change.update(prospect_id, {"reviewed_at": now})
@@ -95,8 +95,8 @@ def _moment(text: str) -> datetime:
 
 def changes_since(db: Database, prospect_id: int, today: date) -> CardChanges:
     """What changed on the card since its last look (NotFound for an unknown id)."""
-    with db.engine.connect() as conn:
-        row = conn.exec_driver_sql(
+    with db.connect() as conn:
+        row = conn.execute(
             "SELECT reviewed_at, graded_at, next_date FROM prospect WHERE id = ?",
             (prospect_id,),
         ).fetchone()
@@ -104,12 +104,12 @@ def changes_since(db: Database, prospect_id: int, today: date) -> CardChanges:
             raise NotFound(f"no prospect with id {prospect_id}")
         reviewed_at, graded_at, next_text = row
         since_text = max(t for t in (reviewed_at, graded_at) if t)
-        acts = conn.exec_driver_sql(
+        acts = conn.execute(
             "SELECT kind, at, note, from_grade, to_grade FROM activity "
             "WHERE prospect_id = ? AND at >= ? ORDER BY at, id",
             (prospect_id, since_text),
         ).fetchall()
-        entries = conn.exec_driver_sql(
+        entries = conn.execute(
             "SELECT at, data FROM journal WHERE at > ? AND instr(data, ?) > 0 ORDER BY id",
             (since_text, f'"{prospect_id}"'),
         ).fetchall()
@@ -157,7 +157,7 @@ def _journal_edits(
         kinds = ", ".join("?" for _ in CONTACT_KINDS)
         touches = {
             r[0]
-            for r in conn.exec_driver_sql(
+            for r in conn.execute(
                 f"SELECT id FROM activity WHERE id IN ({marks}) AND prospect_id = ? "
                 f"AND kind IN ({kinds})",
                 (*added_ids, prospect_id, *CONTACT_KINDS),

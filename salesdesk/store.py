@@ -10,9 +10,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from sqlite3 import Connection
 from typing import Any
-
-from sqlalchemy import Connection
 
 from .db import Database
 from .enums import TOUCH_KINDS, ActivityKind, Stage, Status
@@ -292,9 +291,9 @@ def list_cards(
             )
             params.extend([pattern] * len(_SEARCH_COLUMNS))
     sql = f"SELECT {_CARD_COLUMNS} FROM prospect WHERE {' AND '.join(where)}"
-    with db.engine.connect() as conn:
+    with db.connect() as conn:
         # The board's hot path: straight to the DB-API cursor, no result-processing layer.
-        raw = conn.connection.dbapi_connection
+        raw = conn
         if fold:
             raw.create_function("sd_fold", 1, _fold, deterministic=True)  # type: ignore[union-attr]
         cursor = raw.cursor()  # type: ignore[union-attr]
@@ -312,8 +311,8 @@ def list_cards(
 def get_card(db: Database, prospect_id: int, today: date) -> CardRow:
     if not 0 < prospect_id <= MAX_ID:
         raise NotFound(f"no prospect with id {prospect_id}")
-    with db.engine.connect() as conn:
-        row = conn.exec_driver_sql(
+    with db.connect() as conn:
+        row = conn.execute(
             f"SELECT {_CARD_COLUMNS} FROM prospect WHERE id = ?", (prospect_id,)
         ).fetchone()
     if row is None:
@@ -327,9 +326,9 @@ MAX_ID = 2**63 - 1
 def _raw_prospect(conn: Connection, prospect_id: int) -> dict[str, Any] | None:
     if not 0 < prospect_id <= MAX_ID:
         return None
-    result = conn.exec_driver_sql("SELECT * FROM prospect WHERE id = ?", (prospect_id,))
+    result = conn.execute("SELECT * FROM prospect WHERE id = ?", (prospect_id,))
     row = result.fetchone()
-    return dict(zip(result.keys(), row, strict=True)) if row else None
+    return dict(zip([c[0] for c in result.description], row, strict=True)) if row else None
 
 
 def _typed(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -349,11 +348,11 @@ def _typed(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 def get_prospect(db: Database, prospect_id: int, today: date) -> ProspectDetail:
     """The whole card with its timeline (newest first); NotFound if the id is unknown."""
-    with db.engine.connect() as conn:
+    with db.connect() as conn:
         raw = _raw_prospect(conn, prospect_id)
         if raw is None:
             raise NotFound(f"no prospect with id {prospect_id}")
-        acts = conn.exec_driver_sql(
+        acts = conn.execute(
             "SELECT id, kind, at, note, outcome, from_grade, to_grade FROM activity "
             "WHERE prospect_id = ? ORDER BY at DESC, id DESC",
             (prospect_id,),
@@ -386,16 +385,16 @@ def summarise(cards: Sequence[CardRow], target: int, closed: dict[str, int]) -> 
 
 
 def closed_counts(db: Database) -> dict[str, int]:
-    with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(
+    with db.connect() as conn:
+        rows = conn.execute(
             "SELECT status, count(*) FROM prospect WHERE status != 'live' GROUP BY status"
         ).fetchall()
     return {status: count for status, count in rows}
 
 
 def count_prospects(db: Database) -> int:
-    with db.engine.connect() as conn:
-        return int(conn.exec_driver_sql("SELECT count(*) FROM prospect").scalar_one())
+    with db.connect() as conn:
+        return int(conn.execute("SELECT count(*) FROM prospect").fetchone()[0])
 
 
 # --------------------------------------------------------------------------- settings
@@ -405,16 +404,16 @@ def get_setting(db: Database, key: str) -> str:
     """A setting's stored value, or its default."""
     if key not in SETTINGS:
         raise InputError(f"unknown setting {key!r}: known are {', '.join(SETTINGS)}")
-    with db.engine.connect() as conn:
-        value = conn.exec_driver_sql("SELECT value FROM setting WHERE key = ?", (key,)).scalar()
-    return str(value) if value is not None else SETTINGS[key].default
+    with db.connect() as conn:
+        row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row is not None else SETTINGS[key].default
 
 
 def get_settings(db: Database) -> dict[str, str]:
     """Every setting, stored or default."""
-    with db.engine.connect() as conn:
+    with db.connect() as conn:
         stored: dict[str, str] = dict(
-            conn.exec_driver_sql("SELECT key, value FROM setting").fetchall()  # type: ignore[arg-type]
+            conn.execute("SELECT key, value FROM setting").fetchall()  # type: ignore[arg-type]
         )
     return {key: str(stored.get(key, spec.default)) for key, spec in SETTINGS.items()}
 
@@ -422,8 +421,8 @@ def get_settings(db: Database) -> dict[str, str]:
 def set_setting(db: Database, key: str, value: str) -> None:
     """Validate and store a setting (InputError with a clear message if invalid)."""
     value = parse_setting(key, value)
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql(
+    with db.begin() as conn:
+        conn.execute(
             "INSERT INTO setting (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
@@ -473,9 +472,9 @@ class Change:
     # generic rows ----------------------------------------------------------------
     def raw(self, table: str, row_id: int) -> dict[str, Any] | None:
         assert table in JOURNAL_TABLES
-        result = self.conn.exec_driver_sql(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        result = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
         row = result.fetchone()
-        return dict(zip(result.keys(), row, strict=True)) if row else None
+        return dict(zip([c[0] for c in result.description], row, strict=True)) if row else None
 
     def snapshot_row(self, table: str, row_id: int) -> dict[str, Any] | None:
         """Remember the row as it is now (once per change); return it (None if missing)."""
@@ -489,7 +488,7 @@ class Change:
         assert table in JOURNAL_TABLES
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        cursor = self.conn.exec_driver_sql(
+        cursor = self.conn.execute(
             f"INSERT INTO {table} ({cols}) VALUES ({marks})",
             tuple(sql_value(v) for v in values.values()),
         )
@@ -504,11 +503,11 @@ class Change:
         self.snapshot_row(table, row_id)
         cols = ", ".join(f"{name} = ?" for name in values)
         params = tuple(sql_value(v) for v in values.values()) + (row_id,)
-        self.conn.exec_driver_sql(f"UPDATE {table} SET {cols} WHERE id = ?", params)
+        self.conn.execute(f"UPDATE {table} SET {cols} WHERE id = ?", params)
 
     def delete_row(self, table: str, row_id: int) -> None:
         self.snapshot_row(table, row_id)
-        self.conn.exec_driver_sql(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
 
     # prospects and activities ------------------------------------------------------
     def snapshot(self, prospect_id: int) -> dict[str, Any]:
@@ -550,7 +549,7 @@ class Change:
 
     def record(self, now: datetime) -> None:
         data = json.dumps({"rows": self.rows})
-        self.conn.exec_driver_sql(
+        self.conn.execute(
             "INSERT INTO journal (at, label, data) VALUES (?, ?, ?)", (_ts(now), self.label, data)
         )
 
@@ -593,8 +592,8 @@ def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
         raise InputError(f"invalid grade {row['grade']!r}: use A, B or C")
     cols = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    with db.engine.begin() as conn:
-        cursor = conn.exec_driver_sql(
+    with db.begin() as conn:
+        cursor = conn.execute(
             f"INSERT INTO prospect ({cols}) VALUES ({marks})",
             tuple(sql_value(v) for v in row.values()),
         )
@@ -611,7 +610,7 @@ def regrade(db: Database, now: datetime, prospect_id: int, grade: str) -> str:
     A closed card (customer, parked...) that is graded becomes live again.
     """
     new = Grade(grade)
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = _Change(conn, "")
         raw = change.snapshot(prospect_id)
         old = str(raw["grade"])
@@ -678,7 +677,7 @@ def log_touch(
         raise InputError(
             f"invalid kind {kind!r}: use call, visit, message, email, meeting or note"
         ) from None
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = _Change(conn, "")
         raw = change.snapshot(prospect_id)
         activity_id = change.activity(prospect_id, kind_, now, note=note, outcome=outcome)
@@ -698,7 +697,7 @@ def set_next_step(
     action: str | None = None,
 ) -> None:
     """Set (or clear, with None) the next-step date, and optionally the action."""
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = _Change(conn, "")
         raw = change.snapshot(prospect_id)
         values: dict[str, Any] = {"next_date": next_date}
@@ -722,7 +721,7 @@ def update_fields(
             raise InputError(f"unknown field {key!r}")
     if "name" in values and not str(values["name"]).strip():
         raise InputError("Name cannot be empty")
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = _Change(conn, "")
         raw = change.snapshot(prospect_id)
         typed = _typed(raw)
@@ -760,7 +759,7 @@ def set_status(
 ) -> str:
     """Mark a card won (customer), parked, dropped, lost, or live again. Returns the old status."""
     new = Status(status)
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = _Change(conn, "")
         raw = change.snapshot(prospect_id)
         old = str(raw["status"])
@@ -791,14 +790,15 @@ class UndoResult:
 
 
 def last_change(db: Database) -> str | None:
-    with db.engine.connect() as conn:
-        return conn.exec_driver_sql("SELECT label FROM journal ORDER BY id DESC LIMIT 1").scalar()
+    with db.connect() as conn:
+        row = conn.execute("SELECT label FROM journal ORDER BY id DESC LIMIT 1").fetchone()
+    return str(row[0]) if row is not None else None
 
 
 def undo(db: Database) -> UndoResult | None:
     """Reverse the most recent change (from the TUI or the CLI). None if nothing to undo."""
-    with db.engine.begin() as conn:
-        row = conn.exec_driver_sql(
+    with db.begin() as conn:
+        row = conn.execute(
             "SELECT id, label, data FROM journal ORDER BY id DESC LIMIT 1"
         ).fetchone()
         if row is None:
@@ -809,7 +809,7 @@ def undo(db: Database) -> UndoResult | None:
             raise InputError(f"cannot undo {label!r}: its record is in an unknown format")
         rows: dict[str, dict[str, dict[str, Any] | None]] = payload["rows"]
         if payload.get("import_batch"):  # undoing a whole import: forget the batch too
-            conn.exec_driver_sql("DELETE FROM importbatch WHERE id = ?", (payload["import_batch"],))
+            conn.execute("DELETE FROM importbatch WHERE id = ?", (payload["import_batch"],))
         prospect_ids: list[int] = [int(k) for k in rows.get("prospect", {})]
         # Delete what the change added, children first.
         for table in JOURNAL_TABLES:
@@ -818,10 +818,10 @@ def undo(db: Database) -> UndoResult | None:
                     continue
                 if table == "prospect":
                     for child in ("activity", "visit"):
-                        conn.exec_driver_sql(
+                        conn.execute(
                             f"DELETE FROM {child} WHERE prospect_id = ?", (int(key),)
                         )
-                conn.exec_driver_sql(f"DELETE FROM {table} WHERE id = ?", (int(key),))
+                conn.execute(f"DELETE FROM {table} WHERE id = ?", (int(key),))
         # Put back what it changed or deleted, parents first.
         for table in reversed(JOURNAL_TABLES):
             for key, before in rows.get(table, {}).items():
@@ -830,21 +830,21 @@ def undo(db: Database) -> UndoResult | None:
                 if "prospect_id" in before and before["prospect_id"] not in prospect_ids:
                     prospect_ids.append(int(before["prospect_id"]))
                 cols = [c for c in before if c != "id"]
-                exists = conn.exec_driver_sql(
+                exists = conn.execute(
                     f"SELECT 1 FROM {table} WHERE id = ?", (int(key),)
                 ).fetchone()
                 if exists:
-                    conn.exec_driver_sql(
+                    conn.execute(
                         f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
                         tuple(before[c] for c in cols) + (int(key),),
                     )
                 else:
-                    conn.exec_driver_sql(
+                    conn.execute(
                         f"INSERT INTO {table} (id, {', '.join(cols)}) "
                         f"VALUES (?, {', '.join('?' for _ in cols)})",
                         (int(key), *(before[c] for c in cols)),
                     )
-        conn.exec_driver_sql("DELETE FROM journal WHERE id = ?", (journal_id,))
+        conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     return UndoResult(label, tuple(prospect_ids))
 
 
@@ -871,7 +871,7 @@ class ManState:
 
 def get_man(db: Database, prospect_id: int, today: date) -> ManState:
     """The MAN answers, potential toggles and priority of one card."""
-    with db.engine.connect() as conn:
+    with db.connect() as conn:
         raw = _raw_prospect(conn, prospect_id)
     if raw is None:
         raise NotFound(f"no prospect with id {prospect_id}")
@@ -921,7 +921,7 @@ def set_man(
         if len(decider) > 200:
             raise InputError("the decision-maker's name is too long (200 characters at most)")
         values["decider"] = decider.strip()
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = Change(conn)
         raw = change.snapshot(prospect_id)
         changed = {k: v for k, v in values.items() if raw[k] != v}
@@ -948,7 +948,7 @@ def set_potential(
     labels = dict(POTENTIAL_CRITERIA)
     if criterion not in labels:
         raise InputError(f"unknown criterion {criterion!r}: use one of {', '.join(labels)}")
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = Change(conn)
         raw = change.snapshot(prospect_id)
         score_now = sum(bool(raw[key]) for key in labels) - bool(raw[criterion]) + value
@@ -971,7 +971,7 @@ def set_priority(db: Database, now: datetime, prospect_id: int, level: int | Non
     """Set the priority level 1-4 by hand, or None to go back to the suggested level."""
     if level is not None and level not in (1, 2, 3, 4):
         raise InputError(f"invalid priority {level!r}: use 1, 2, 3 or 4")
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = Change(conn)
         raw = change.snapshot(prospect_id)
         if raw["priority"] == level:

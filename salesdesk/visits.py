@@ -114,8 +114,8 @@ def list_visits(
         f"SELECT {_VISIT_COLUMNS} FROM visit v JOIN prospect p ON p.id = v.prospect_id "
         f"WHERE {where} {_ORDER}"
     )
-    with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(sql, tuple(params)).fetchall()
+    with db.connect() as conn:
+        rows = conn.execute(sql, tuple(params)).fetchall()
     return [_row(r) for r in rows]
 
 
@@ -123,8 +123,8 @@ def get_visit(db: Database, visit_id: int) -> VisitRow:
     """One visit; NotFound if the id is unknown."""
     if not 0 < visit_id <= MAX_ID:
         raise NotFound(f"no visit with id {visit_id}")
-    with db.engine.connect() as conn:
-        raw = conn.exec_driver_sql(
+    with db.connect() as conn:
+        raw = conn.execute(
             f"SELECT {_VISIT_COLUMNS} FROM visit v JOIN prospect p ON p.id = v.prospect_id "
             "WHERE v.id = ?",
             (visit_id,),
@@ -177,8 +177,8 @@ def search_prospects(db: Database, text: str, limit: int = 30) -> list[ProspectP
         "SELECT id, name, company, area, status, grade, next_date, next_action FROM prospect "
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
     )
-    with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(sql, (*params, limit)).fetchall()
+    with db.connect() as conn:
+        rows = conn.execute(sql, (*params, limit)).fetchall()
     return [
         ProspectPick(
             int(r[0]),
@@ -218,9 +218,9 @@ def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
         WHERE p.status IN ('live', 'customer') AND p.follow_up != 'give_up'
     """
     since = _ts(datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time()))
-    with db.engine.connect() as conn:
+    with db.connect() as conn:
         # Straight to the DB-API cursor: this reads every live card and customer.
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = conn.cursor()  # type: ignore[union-attr]
         try:
             rows = cursor.execute(sql).fetchall()
             sales = cursor.execute(
@@ -295,8 +295,8 @@ def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
 
 def plan_visits(db: Database, period: planning.Period, today: date) -> list[planning.PlannedVisit]:
     """The period's visits and every planned visit from today on (as the rules see them)."""
-    with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(
+    with db.connect() as conn:
+        rows = conn.execute(
             "SELECT v.id, v.prospect_id, v.day, v.start, v.status, p.area FROM visit v "
             "JOIN prospect p ON p.id = v.prospect_id "
             "WHERE v.day BETWEEN ? AND ? OR (v.status = 'planned' AND v.day >= ?)",
@@ -422,7 +422,7 @@ def plan_visit(
         "uid": f"{uuid.uuid4()}@salesdesk",
         "created_at": now,
     }
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = Change(conn, "")
         if not 0 < prospect_id <= MAX_ID or change.raw("prospect", prospect_id) is None:
             raise NotFound(f"no prospect with id {prospect_id}")
@@ -442,7 +442,7 @@ def move_visit(
     values: dict[str, Any] = {"day": day, "status": VisitStatus.PLANNED.value}
     if start:
         values["start"] = planning.parse_time(start)
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = Change(conn, "")
         raw = _visit(change, visit_id)
         if raw["status"] == VisitStatus.DONE:
@@ -487,7 +487,7 @@ def set_time(
         values["minutes"] = _check_minutes(minutes)
     if purpose is not None:
         values["purpose"] = _clean_purpose(purpose)
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = Change(conn, "")
         raw = _visit(change, visit_id)
         change.update_row("visit", visit_id, values)
@@ -514,7 +514,7 @@ def mark_done(
     A visit planned for a later day that is marked done happened today: it moves to today.
     """
     today = now.date()
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = Change(conn, "")
         raw = _visit(change, visit_id)
         if raw["status"] == VisitStatus.DONE:
@@ -551,7 +551,7 @@ def mark_done(
 
 
 def _set_status(db: Database, now: datetime, visit_id: int, status: VisitStatus) -> None:
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = Change(conn, "")
         raw = _visit(change, visit_id)
         if raw["status"] == VisitStatus.DONE:
@@ -564,8 +564,8 @@ def _set_status(db: Database, now: datetime, visit_id: int, status: VisitStatus)
 
 def mark_missed(db: Database, now: datetime, visit_id: int) -> None:
     """The visit did not happen (move it to plan it again). Only today's or past visits."""
-    with db.engine.connect() as conn:
-        row = conn.exec_driver_sql("SELECT day FROM visit WHERE id = ?", (visit_id,)).fetchone()
+    with db.connect() as conn:
+        row = conn.execute("SELECT day FROM visit WHERE id = ?", (visit_id,)).fetchone()
     if row is not None and date.fromisoformat(str(row[0])[:10]) > now.date():
         raise InputError(
             "this visit is still ahead: move or cancel it instead of marking it missed"
@@ -580,10 +580,10 @@ def cancel_visit(db: Database, now: datetime, visit_id: int) -> None:
 
 def delete_visit(db: Database, now: datetime, visit_id: int) -> None:
     """Remove a visit from the plan (undo puts it back; a done visit's timeline entry stays)."""
-    with db.engine.begin() as conn:
+    with db.begin() as conn:
         change = Change(conn, "")
         raw = _visit(change, visit_id)
-        for (activity_id,) in conn.exec_driver_sql(
+        for (activity_id,) in conn.execute(
             "SELECT id FROM activity WHERE visit_id = ?", (visit_id,)
         ).fetchall():
             change.update_row("activity", int(activity_id), {"visit_id": None})

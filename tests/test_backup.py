@@ -191,7 +191,7 @@ def test_restore_keeps_a_backup_and_restores(filled: Database, tmp_path: Path) -
     assert names(filled.path) == ["Ann Lee", "王伟"]
     assert result.kept is not None and "before-restore" in result.kept.name
     assert names(result.kept) == ["Added later", "Ann Lee", "王伟"]
-    # The open engine sees the restored data (the file was not swapped under it).
+    # The open database sees the restored data (the file was not swapped under it).
     assert sorted(c.name for c in store.list_cards(filled, TODAY)) == ["Ann Lee", "王伟"]
     assert stat.S_IMODE(filled.path.stat().st_mode) == 0o600
 

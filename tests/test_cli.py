@@ -673,13 +673,7 @@ def test_locked_database(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     so the test stays fast)."""
     import salesdesk.db as dbmod
 
-    original = dbmod._set_pragmas
-
-    def quick_pragmas(conn: sqlite3.Connection, record: object) -> None:
-        original(conn, record)
-        conn.execute("PRAGMA busy_timeout=20")
-
-    monkeypatch.setattr(dbmod, "_set_pragmas", quick_pragmas)
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 20)
     add(db_path, "Alice")
     other = sqlite3.connect(db_path, isolation_level=None)
     try:

@@ -185,9 +185,9 @@ def test_new_file_is_private_even_with_a_permissive_umask(db_path: Path) -> None
 
 def test_wal_and_shm_files_are_private_too(db: Database, db_path: Path) -> None:
     store.add_prospect(db, NOW, "Alice")
-    with db.engine.connect() as conn:
+    with db.connect() as conn:
         # Keep a connection open so the -wal/-shm files exist while we look.
-        conn.exec_driver_sql("SELECT count(*) FROM prospect").scalar_one()
+        conn.execute("SELECT count(*) FROM prospect").fetchone()[0]
         siblings = [p for p in db_path.parent.iterdir() if p != db_path]
         assert siblings, "WAL mode should create -wal/-shm files"
         for sibling in siblings:
@@ -223,10 +223,10 @@ def test_empty_sqlite_file_without_tables_is_initialised(db_path: Path) -> None:
     assert user_version(db_path) == SCHEMA_VERSION
 
 
-def test_pragmas_on_every_engine_connection(db: Database) -> None:
+def test_pragmas_on_every_pooled_connection(db: Database) -> None:
     for _ in range(2):
-        with db.engine.connect() as conn:
-            pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        with db.connect() as conn:
+            pragma = lambda name: conn.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
             assert str(pragma("journal_mode")).lower() == "wal"
             assert pragma("foreign_keys") == 1
             assert pragma("synchronous") == 2  # FULL
@@ -234,10 +234,8 @@ def test_pragmas_on_every_engine_connection(db: Database) -> None:
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:
-    from sqlalchemy.exc import IntegrityError
-
-    with pytest.raises(IntegrityError), db.engine.begin() as conn:
-        conn.exec_driver_sql(
+    with pytest.raises(sqlite3.IntegrityError), db.begin() as conn:
+        conn.execute(
             "INSERT INTO activity (prospect_id, kind, at, note, outcome) "
             "VALUES (999, 'call', '2026-11-18 09:00:00.000000', '', '')"
         )

@@ -24,8 +24,8 @@ ALL_STATUSES = tuple(s.value for s in Status)
 
 
 def rows(db: Database, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    with db.engine.connect() as conn:
-        return [tuple(r) for r in conn.exec_driver_sql(sql, params).fetchall()]
+    with db.connect() as conn:
+        return [tuple(r) for r in conn.execute(sql, params).fetchall()]
 
 
 def dump(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:

@@ -54,8 +54,8 @@ def seed(db: Database) -> dict[str, int]:
 
 
 def add_visit(db: Database, prospect_id: int) -> None:
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql(
+    with db.begin() as conn:
+        conn.execute(
             "INSERT INTO visit (prospect_id, day, start, minutes, purpose, status, outcome, uid, "
             "created_at) VALUES (?, ?, '10:00', 45, 'demo', 'planned', '', 'uid-1@salesdesk', ?)",
             (prospect_id, (TODAY + DAY).isoformat(), "2026-11-18 09:00:00.000000"),
@@ -63,9 +63,10 @@ def add_visit(db: Database, prospect_id: int) -> None:
 
 
 def prospects(db: Database) -> list[dict[str, Any]]:
-    with db.engine.connect() as conn:
-        result = conn.exec_driver_sql("SELECT * FROM prospect ORDER BY id")
-        rows = [dict(zip(result.keys(), r, strict=True)) for r in result.fetchall()]
+    with db.connect() as conn:
+        result = conn.execute("SELECT * FROM prospect ORDER BY id")
+        names = [c[0] for c in result.description]
+        rows = [dict(zip(names, r, strict=True)) for r in result.fetchall()]
     return [{k: v for k, v in row.items() if k not in NOT_COMPARED} for row in rows]
 
 

@@ -48,9 +48,10 @@ def imp(db: Database, path: Path, **options: Any) -> ImportResult:
 
 
 def rows(db: Database) -> list[dict[str, Any]]:
-    with db.engine.connect() as conn:
-        result = conn.exec_driver_sql("SELECT * FROM prospect ORDER BY id")
-        return [dict(zip(result.keys(), r, strict=True)) for r in result.fetchall()]
+    with db.connect() as conn:
+        result = conn.execute("SELECT * FROM prospect ORDER BY id")
+        names = [c[0] for c in result.description]
+        return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
 
 
 def by_name(db: Database) -> dict[str, dict[str, Any]]:
@@ -58,8 +59,8 @@ def by_name(db: Database) -> dict[str, dict[str, Any]]:
 
 
 def count(db: Database, table: str = "prospect") -> int:
-    with db.engine.connect() as conn:
-        return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+    with db.connect() as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 CHINESE = (
@@ -489,9 +490,9 @@ def test_import_records_source_batch_and_journal(db: Database, tmp_path: Path) -
     assert cards["Ann"]["source"] == "import" and cards["Bob"]["source"] == "referral"
     assert {c["import_batch"] for c in cards.values()} == {result.batch}
     assert result.batch == NOW.strftime("%Y%m%d-%H%M%S")
-    with db.engine.connect() as conn:
-        batch = conn.exec_driver_sql("SELECT id, source, created FROM importbatch").fetchone()
-        data = json.loads(conn.exec_driver_sql("SELECT data FROM journal").scalar_one())
+    with db.connect() as conn:
+        batch = conn.execute("SELECT id, source, created FROM importbatch").fetchone()
+        data = json.loads(conn.execute("SELECT data FROM journal").fetchone()[0])
     assert batch[0] == result.batch and batch[1].endswith("s.csv") and batch[2] == 2
     assert data["import_batch"] == result.batch
     assert sorted(data["rows"]["prospect"].values(), key=str) == [None, None]

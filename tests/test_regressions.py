@@ -80,8 +80,8 @@ def test_undoing_an_import_forgets_its_batch(db: Database, tmp_path: Path) -> No
     assert store.count_prospects(db) == 2
     store.undo(db)
     assert store.count_prospects(db) == 0
-    with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM importbatch").scalar() == 0
+    with db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM importbatch").fetchone()[0] == 0
 
 
 def test_paths_with_uri_characters_work(tmp_path: Path) -> None:

@@ -436,8 +436,8 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 def _visit(db: Database, prospect_id: int, day: date, status: str) -> None:
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql(
+    with db.begin() as conn:
+        conn.execute(
             "INSERT INTO visit (prospect_id, day, purpose, status, outcome, uid, created_at) "
             "VALUES (?, ?, '', ?, '', ?, ?)",
             (prospect_id, day.isoformat(), status, f"uid-{prospect_id}-{day}-{status}",

@@ -39,13 +39,13 @@ def state(db: Database, pid: int) -> tuple[dict[str, Any], tuple[store.ActivityR
 
 
 def journal_size(db: Database) -> int:
-    with db.engine.connect() as conn:
-        return int(conn.exec_driver_sql("SELECT count(*) FROM journal").scalar_one())
+    with db.connect() as conn:
+        return int(conn.execute("SELECT count(*) FROM journal").fetchone()[0])
 
 
 def activity_count(db: Database) -> int:
-    with db.engine.connect() as conn:
-        return int(conn.exec_driver_sql("SELECT count(*) FROM activity").scalar_one())
+    with db.connect() as conn:
+        return int(conn.execute("SELECT count(*) FROM activity").fetchone()[0])
 
 
 # --------------------------------------------------------------------------- add_prospect

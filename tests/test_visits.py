@@ -35,8 +35,8 @@ def ann(db: Database) -> int:
 
 
 def rows(db: Database, sql: str, *params: object) -> list[tuple]:
-    with db.engine.connect() as conn:
-        return list(conn.exec_driver_sql(sql, params).fetchall())
+    with db.connect() as conn:
+        return list(conn.execute(sql, params).fetchall())
 
 
 def test_plan_visit_returns_id_and_lists_it(db: Database, ann: int) -> None:

@@ -31,8 +31,8 @@ class UndoImportResult:
 
 def list_batches(db: Database) -> list[BatchInfo]:
     """Import batches, newest first, with how many of their cards are still there."""
-    with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(
+    with db.connect() as conn:
+        rows = conn.execute(
             "SELECT b.id, b.at, b.source, b.created, b.updated, "
             "(SELECT count(*) FROM prospect p WHERE p.import_batch = b.id) "
             "FROM importbatch b ORDER BY b.at DESC, b.id DESC"
