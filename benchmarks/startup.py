@@ -1,9 +1,15 @@
 """Startup benchmark: time from process start until the board shows cards.
 
 Builds databases with ``salesdesk demo`` (10,000 and 100,000 prospects), then launches the
-real entry point (``salesdesk --db FILE``, headless) several times and compares the median
-against a floor measured in the same run: a minimal Textual app that also imports sqlmodel
-and shows one line. Prints the median ratio; the target is <= 1.25 at 10,000 prospects.
+real entry point (``salesdesk --db FILE``, headless, 140x45) several times and compares the
+median against a floor measured in the same run: a minimal Textual app that also imports
+sqlmodel and shows one line. Two moments are timed in every process:
+
+* first frame: the first screen update that shows the board with its cards (for the floor,
+  its line). This is "cards on screen", the figure the target applies to (<= 1.25 at 10,000).
+* settled: the app has gone idle after that frame (Textual builds the Footer's keys and
+  re-lays out the screen after the first paint). Reported so that work done just after the
+  first frame stays visible too.
 
     python benchmarks/startup.py [--runs 7] [--sizes 10000,100000]
 """
@@ -20,56 +26,90 @@ from pathlib import Path
 
 FLOOR = r"""
 import sys, time
+started = float(sys.argv[1])
 import sqlmodel  # noqa: F401  (the floor pays for the same ORM import)
 from textual.app import App
 from textual.widgets import Static
+
+first_frame = None
 
 class Floor(App):
     def compose(self):
         yield Static("hello")
 
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        global first_frame
+        if first_frame is None and renderable is not None and screen.query(Static):
+            first_frame = time.time() - started
+
 async def auto(pilot):
+    while first_frame is None:
+        await pilot.pause()
     await pilot.pause()
-    print(time.time() - float(sys.argv[1]))
+    print(first_frame, time.time() - started)
     pilot.app.exit()
 
 Floor().run(headless=True, auto_pilot=auto, size=(140, 45))
 """
 
+# The real entry point, patched only when salesdesk.app is first imported, so everything
+# happens in the order a rep's `salesdesk` runs it (cards are read before Textual loads).
 REAL = r"""
-import sys, time
+import importlib.abc, importlib.util, sys, time
 started = float(sys.argv[1])
-import salesdesk.launch as launch
-from salesdesk import app as appmod
+first_frame = None
 
-async def auto(pilot):
-    from salesdesk.screens.board import BoardScreen
-    while True:
+def patch(appmod):
+    display = appmod.SalesDeskApp._display
+    def timed_display(self, screen, renderable):
+        display(self, screen, renderable)
+        global first_frame
+        if first_frame is None and renderable is not None and getattr(screen, "cards", None):
+            first_frame = time.time() - started
+    appmod.SalesDeskApp._display = timed_display
+
+    async def auto(pilot):
+        while first_frame is None:
+            await pilot.pause()
         await pilot.pause()
-        screen = pilot.app.screen
-        if isinstance(screen, BoardScreen) and screen.cards:
-            break
-    print(time.time() - started)
-    pilot.app.exit()
+        print(first_frame, time.time() - started)
+        pilot.app.exit()
+    run = appmod.SalesDeskApp.run
+    appmod.SalesDeskApp.run = lambda self, **kw: run(
+        self, headless=True, auto_pilot=auto, size=(140, 45))
 
-original = appmod.SalesDeskApp.run
-appmod.SalesDeskApp.run = lambda self, **kw: original(
-    self, headless=True, auto_pilot=auto, size=(140, 45))
+class PatchOnImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "salesdesk.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        exec_module = spec.loader.exec_module
+        def exec_and_patch(module):
+            exec_module(module)
+            patch(module)
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+sys.meta_path.insert(0, PatchOnImport())
+import salesdesk.launch
 sys.argv = ["salesdesk", "--db", sys.argv[2]]
-launch.main()
+salesdesk.launch.main()
 """
 
 
-def timed(code: str, *args: str) -> float:
-    """Seconds from spawning the process until it reports its first useful screen.
+def timed(code: str, *args: str) -> tuple[float, float]:
+    """(first frame, settled) in seconds from spawning the process.
 
-    The child prints the elapsed time itself, so interpreter exit and database close
+    The child prints the elapsed times itself, so interpreter exit and database close
     (which the rep never waits for) are not counted, for the floor and SalesDesk alike.
     """
     started = time.time()
     result = subprocess.run([sys.executable, "-c", code, str(started), *args], check=True,
                             capture_output=True, text=True)
-    return float(result.stdout.strip().splitlines()[-1])
+    first, settled = result.stdout.split()[-2:]
+    return float(first), float(settled)
 
 
 def main() -> None:
@@ -91,9 +131,11 @@ def main() -> None:
             for _ in range(args.runs):  # interleave so load changes hit both alike
                 floors.append(timed(FLOOR))
                 reals.append(timed(REAL, str(path)))
-            floor, real = statistics.median(floors), statistics.median(reals)
-            print(f"{size:>7} prospects: salesdesk {real * 1000:6.0f} ms, floor "
-                  f"{floor * 1000:6.0f} ms, ratio {real / floor:.2f}")
+            for label, moment in (("first frame", 0), ("settled", 1)):
+                floor = statistics.median(f[moment] for f in floors)
+                real = statistics.median(r[moment] for r in reals)
+                print(f"{size:>7} prospects, {label:<11}: salesdesk {real * 1000:5.0f} ms, "
+                      f"floor {floor * 1000:5.0f} ms, ratio {real / floor:.2f}")
 
 
 if __name__ == "__main__":

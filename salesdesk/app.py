@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import Future
 from datetime import date, datetime
 
 from textual.app import App, SystemCommand
@@ -13,7 +12,8 @@ from . import keys, store
 from .config import Settings
 from .db import Database, open_database
 
-Prefetched = tuple[date, "Future[list[store.CardRow]]"]
+#: The board's live cards read before the app started, and the day they were scored for.
+Prefetched = tuple[date, list[store.CardRow]]
 
 
 class SalesDeskApp(App[None]):
@@ -40,7 +40,7 @@ class SalesDeskApp(App[None]):
         prefetched, self._prefetched = self._prefetched, None
         if prefetched is None or prefetched[0] != self.today():
             return None
-        return prefetched[1].result()
+        return prefetched[1]
 
     # The clock is a parameter: tests and $SALESDESK_NOW fix it.
     def now(self) -> datetime:

@@ -91,10 +91,14 @@ class CardColumn(ScrollView, can_focus=False):
             self.refresh()
 
     def _update_size(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.cards) * self.card_lines)
+        # Only the height scrolls (overflow-x is hidden), so the width stays 0: a resize
+        # then leaves the virtual size alone and costs no second layout of the board.
+        size = Size(0, len(self.cards) * self.card_lines)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def on_resize(self, event: events.Resize) -> None:
-        self._cache.clear()
+        # Cached card lines are keyed by width, so a resize needs no cache clearing.
         self._update_size()
         self.scroll_to_selected()
 
