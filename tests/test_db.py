@@ -233,6 +233,50 @@ def test_pragmas_on_every_pooled_connection(db: Database) -> None:
             assert pragma("busy_timeout") > 0
 
 
+def test_a_failed_write_transaction_leaves_nothing_behind(db: Database) -> None:
+    store.add_prospect(db, NOW, "Alice")
+    with pytest.raises(RuntimeError), db.begin() as conn:
+        conn.execute("UPDATE prospect SET name = 'Changed'")
+        conn.execute("INSERT INTO setting (key, value) VALUES ('pool_target', '9')")
+        raise RuntimeError("boom")
+    with db.connect() as conn:
+        assert conn.execute("SELECT name FROM prospect").fetchall() == [("Alice",)]
+        assert conn.execute("SELECT count(*) FROM setting").fetchone()[0] == 0
+        assert not conn.in_transaction
+
+
+def test_a_connection_is_never_handed_on_inside_a_transaction(db: Database) -> None:
+    with db.connect() as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO setting (key, value) VALUES ('pool_target', '9')")
+    # The unfinished write was rolled back when the connection went back to the pool,
+    # so it holds no lock and the next writer goes ahead.
+    store.set_setting(db, "pool_target", "12")
+    assert store.pool_target(db) == 12
+
+
+def test_connections_are_reused_and_closing_is_not_final(db: Database) -> None:
+    with db.connect() as first:
+        pass
+    with db.connect() as again:
+        assert again is first
+    with db.connect() as outer, db.connect() as inner:  # nested use gets its own connection
+        assert outer is not inner
+    db.close()
+    assert store.count_prospects(db) == 0  # a later read opens a fresh connection
+
+
+def test_reads_from_another_thread(db: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import date
+
+    store.add_prospect(db, NOW, "Alice", grade="A")
+    store.count_prospects(db)  # a connection made on this thread is now idle in the pool
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        cards = pool.submit(store.list_cards, db, date(2026, 11, 18)).result()
+    assert [card.name for card in cards] == ["Alice"]
+
+
 def test_foreign_keys_are_enforced(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError), db.begin() as conn:
         conn.execute(
