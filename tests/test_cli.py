@@ -771,6 +771,28 @@ def test_user_text_in_default_width_list(db_path: Path) -> None:
         assert name in listing, name
 
 
+def test_list_columns_line_up_with_wide_and_long_text(db_path: Path) -> None:
+    """Chinese takes two cells a character; long names are cut with an ellipsis and the
+    next column still starts at the same cell on every line."""
+    from rich.cells import cell_len
+
+    add(db_path, "王伟", "--company", "华信科技有限公司华信科技有限公司")
+    add(db_path, "Bartholomew Featherstonehaugh-Cholmondeley the Third", "--company", "Acme")
+    add(db_path, "Al", "--value", "1234567")
+    lines = ok(sd(db_path, "list")).splitlines()
+    header, rows = lines[0], [line for line in lines[1:] if line[:4].strip().isdigit()]
+    assert len(rows) == 3
+    next_at = cell_len(header[: header.index("Next")])
+    for line in rows:
+        assert "\x1b" not in line
+        # The Next column holds a date or "-": whatever it is, it starts at the same cell.
+        cut = next(i for i in range(len(line) + 1) if cell_len(line[:i]) >= next_at)
+        assert cell_len(line[:cut]) == next_at, line
+        assert line[cut - 2 : cut] == "  ", line  # the column gap, not a cut character
+    assert any("…" in line and "Bartholomew" in line for line in rows)
+    assert any("王伟" in line for line in rows)
+
+
 def test_long_note_is_shown_literally(db_path: Path) -> None:
     pid = add(db_path, "Alice")
     note = ("[red]王伟[/] [link=http://x]y [@click=app.quit] " * 60)[:2000]
