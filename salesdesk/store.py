@@ -609,29 +609,35 @@ def regrade(db: Database, now: datetime, prospect_id: int, grade: str) -> str:
 
     A closed card (customer, parked...) that is graded becomes live again.
     """
-    new = Grade(grade)
     with db.begin() as conn:
         change = _Change(conn, "")
         raw = change.snapshot(prospect_id)
-        old = str(raw["grade"])
-        reopened = raw["status"] != Status.LIVE
-        values: dict[str, Any] = {"grade": new.value, "graded_at": now, "reviewed_at": now}
-        if reopened:
-            values.update(status=Status.LIVE.value, closed_at=None)
-        change.update(prospect_id, values)
-        if reopened:
-            change.activity(
-                prospect_id, ActivityKind.STATUS, now, note=f"{raw['status']} → {Status.LIVE.value}"
-            )
-        if old != new or reopened:
-            change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
-            change.label = f"regrade {_name(raw)} {old}→{new}"
-            if reopened:
-                change.label = f"reopen {_name(raw)} ({raw['status']}) as {new}"
-        else:
-            change.label = f"review {_name(raw)} (kept {new})"
+        change.label = _apply_grade(change, raw, prospect_id, Grade(grade), now)
         change.record(now)
-    return old
+    return str(raw["grade"])
+
+
+def _apply_grade(
+    change: Change, raw: Mapping[str, Any], prospect_id: int, new: Grade, now: datetime
+) -> str:
+    """Grade a card inside ``change`` (reopening a closed one); returns the undo label."""
+    old = str(raw["grade"])
+    reopened = raw["status"] != Status.LIVE
+    values: dict[str, Any] = {"grade": new.value, "graded_at": now, "reviewed_at": now}
+    if reopened:
+        values.update(status=Status.LIVE.value, closed_at=None)
+    change.update(prospect_id, values)
+    if reopened:
+        change.activity(
+            prospect_id, ActivityKind.STATUS, now, note=f"{raw['status']} → {Status.LIVE.value}"
+        )
+    if reopened:
+        change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
+        return f"reopen {_name(raw)} ({raw['status']}) as {new}"
+    if old != new:
+        change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
+        return f"regrade {_name(raw)} {old}→{new}"
+    return f"review {_name(raw)} (kept {new})"
 
 
 def next_step_values(
@@ -728,26 +734,18 @@ def update_fields(
         changed = {k: v for k, v in values.items() if typed.get(k) != v}
         if not changed:
             return []
-        extra: dict[str, Any] = {}
-        if "grade" in changed:
-            extra.update(graded_at=now, reviewed_at=now)
-            change.activity(
-                prospect_id,
-                ActivityKind.GRADE,
-                now,
-                from_grade=raw["grade"],
-                to_grade=changed["grade"],
-            )
-        if "status" in changed:
-            extra["closed_at"] = None if changed["status"] == Status.LIVE else now
-            change.activity(
-                prospect_id, ActivityKind.STATUS, now, note=f"{raw['status']} → {changed['status']}"
-            )
-        others = [k for k in changed if k not in ("grade", "status")]
+        others = {k: v for k, v in changed.items() if k not in ("grade", "status")}
         if others:
             labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in others)
             change.activity(prospect_id, ActivityKind.EDIT, now, note=f"edited {labels}")
-        change.update(prospect_id, {**changed, **extra})
+            change.update(prospect_id, others)
+        # Grade and status follow the same rules as `a`/`b`/`c`, W, p and x on the board:
+        # grading a closed card reopens it; winning one sets the customer stage.
+        if "grade" in changed:
+            _apply_grade(change, raw, prospect_id, Grade(changed["grade"]), now)
+            raw = {**raw, "status": Status.LIVE.value}
+        if "status" in changed:
+            _apply_status(change, raw, prospect_id, Status(changed["status"]), now)
         labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in changed)
         change.label = f"edit {_name(raw)}: {labels}"
         change.record(now)
@@ -758,29 +756,43 @@ def set_status(
     db: Database, now: datetime, prospect_id: int, status: str, *, value: float | None = None
 ) -> str:
     """Mark a card won (customer), parked, dropped, lost, or live again. Returns the old status."""
-    new = Status(status)
     with db.begin() as conn:
         change = _Change(conn, "")
         raw = change.snapshot(prospect_id)
-        old = str(raw["status"])
-        values: dict[str, Any] = {
-            "status": new.value,
-            "closed_at": None if new == Status.LIVE else now,
-        }
-        if new == Status.CUSTOMER:
-            values["stage"] = Stage.CUSTOMER.value
-            values["next_date"] = None
-        if value is not None:
-            values["value"] = value
-        change.update(prospect_id, values)
-        note = f"{old} → {new}"
-        if new == Status.CUSTOMER and value is not None:
-            note += f" ({value:,.0f})"
-        change.activity(prospect_id, ActivityKind.STATUS, now, note=note)
-        verb = {Status.CUSTOMER: "won", Status.LIVE: "reopen"}.get(new, new.value)
-        change.label = f"{verb} {_name(raw)}"
+        change.label = _apply_status(change, raw, prospect_id, Status(status), now, value)
         change.record(now)
-    return old
+    return str(raw["status"])
+
+
+def _apply_status(
+    change: Change,
+    raw: Mapping[str, Any],
+    prospect_id: int,
+    new: Status,
+    now: datetime,
+    value: float | None = None,
+) -> str:
+    """Change a card's status inside ``change``; returns the undo label.
+
+    Winning a card makes it a customer at the customer stage with no pending next step.
+    """
+    old = str(raw["status"])
+    values: dict[str, Any] = {
+        "status": new.value,
+        "closed_at": None if new == Status.LIVE else now,
+    }
+    if new == Status.CUSTOMER:
+        values["stage"] = Stage.CUSTOMER.value
+        values["next_date"] = None
+    if value is not None:
+        values["value"] = value
+    change.update(prospect_id, values)
+    note = f"{old} → {new}"
+    if new == Status.CUSTOMER and value is not None:
+        note += f" ({value:,.0f})"
+    change.activity(prospect_id, ActivityKind.STATUS, now, note=note)
+    verb = {Status.CUSTOMER: "won", Status.LIVE: "reopen"}.get(new, new.value)
+    return f"{verb} {_name(raw)}"
 
 
 @dataclass(frozen=True)

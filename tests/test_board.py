@@ -235,6 +235,34 @@ async def test_edit_a_field_in_the_card_detail(
         assert fields(db, ids["ann"])["value"] == 0
 
 
+async def test_winning_in_the_card_detail_clears_the_next_step_on_screen_too(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """Status → customer in the detail clears the next step (as W does); the next-step
+    field shows that at once, so leaving it cannot write the old date back."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # Overdue Ann, who has a next step
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ProspectScreen)
+        next_date = detail.query_one("#field-next_date")
+        assert next_date.value  # type: ignore[attr-defined]
+        notes = detail.query_one("#field-notes")
+        status = detail.query_one("#field-status")
+        status.focus()
+        status.value = "customer"  # type: ignore[attr-defined]
+        next_date.focus()  # leaving Status saves it
+        await pilot.pause()
+        assert fields(db, ids["ann"])["status"] == "customer"
+        assert fields(db, ids["ann"])["stage"] == "customer"
+        assert next_date.value == ""  # type: ignore[attr-defined]
+        notes.focus()  # leaving the (now empty) next-step field saves nothing back
+        await pilot.pause()
+        assert fields(db, ids["ann"])["next_date"] is None
+        assert detail.query_one("#field-stage").value == "customer"  # type: ignore[attr-defined]
+
+
 async def test_drop_asks_to_confirm(app: SalesDeskApp, db: Database, ids: dict[str, int]) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -407,6 +407,41 @@ def test_update_fields_mixed_records_each_kind(db: Database) -> None:
     assert kinds == ["edit", "grade", "status"]
 
 
+def test_update_fields_status_and_grade_follow_the_board_rules(db: Database) -> None:
+    """Editing Status or Grade in the card detail does what W, p/x and a/b/c do."""
+    pid = add(db, "Pia", grade="A", next_date=date(2026, 11, 25), next_action="send quote",
+              stage="intentional")
+    store.update_fields(db, NOW, pid, {"status": "customer"})
+    p = store.get_prospect(db, pid, TODAY)
+    assert (p["status"], p["stage"], p["next_date"]) == ("customer", "customer", None)
+    assert p["closed_at"] == NOW
+
+    # Grading a closed card puts it back on the board, as `b` on the closed view does.
+    later = NOW + timedelta(minutes=5)
+    store.update_fields(db, later, pid, {"grade": "B"})
+    p = store.get_prospect(db, pid, TODAY)
+    assert (p["status"], p["grade"], p["closed_at"], p["graded_at"]) == ("live", "B", None, later)
+    kinds = [(a.kind, a.from_grade, a.to_grade) for a in p.activities]
+    assert ("grade", "A", "B") in kinds and [k for k, _, _ in kinds].count("status") == 2
+
+    # The same regrade from the board gives the same row (apart from ids and times).
+    twin = add(db, "Pia twin", grade="A", next_date=date(2026, 11, 25),
+               next_action="send quote", stage="intentional")
+    store.set_status(db, NOW, twin, "customer")
+    store.regrade(db, later, twin, "B")
+    ignore = {"id", "name", "created_at", "touched_at"}
+    edited, boarded = (
+        {k: v for k, v in store.get_prospect(db, i, TODAY).fields.items() if k not in ignore}
+        for i in (pid, twin)
+    )
+    assert edited == boarded
+    for _ in range(3):  # the twin's regrade, win and creation
+        store.undo(db)
+    assert store.undo(db) is not None  # the edit of the grade, as one change
+    p = store.get_prospect(db, pid, TODAY)
+    assert (p["status"], p["grade"], p["stage"]) == ("customer", "A", "customer")
+
+
 def test_update_fields_no_op_when_unchanged(db: Database) -> None:
     pid = add(db, "Mia", company="Acme", grade="B", value=100.0,
               next_date=date(2026, 12, 1), key_account=False)

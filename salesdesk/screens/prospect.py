@@ -3,6 +3,8 @@ and the activity timeline."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -162,16 +164,20 @@ class ProspectScreen(Screen[None]):
             return
         if refill:
             for spec in FIELDS:
-                widget = self.query_one(f"#{_field_id(spec.name)}")
-                text = clean(format_field(spec.name, self.detail.fields.get(spec.name)))
-                if isinstance(widget, TextArea):
-                    widget.text = text
-                elif isinstance(widget, Input):
-                    widget.value = text
+                self._put_text(spec.name, self.detail.fields.get(spec.name))
             self._set_errors({})
         self._render_side()
 
     # ------------------------------------------------------------------ saving
+    def _put_text(self, name: str, value: Any) -> None:
+        """Show a stored value in its field."""
+        widget = self.query_one(f"#{_field_id(name)}")
+        text = clean(format_field(name, value))
+        if isinstance(widget, TextArea):
+            widget.text = text
+        elif isinstance(widget, Input):
+            widget.value = text
+
     def _text_of(self, widget: Widget) -> str:
         if isinstance(widget, TextArea):
             return widget.text
@@ -224,9 +230,24 @@ class ProspectScreen(Screen[None]):
                 raise
             self._set_error(name, busy)
             return False
+        before = self.detail.fields
         self._reload()
+        self._show_side_effects(before, skip=name)
         self.notify(f"Saved {FIELD_BY_NAME[name].label.lower()}", timeout=2)
         return True
+
+    def _show_side_effects(self, before: dict[str, Any], skip: str) -> None:
+        """Show fields the save changed too (winning clears the next step, sets the stage),
+        leaving alone any field the rep has typed into but not saved yet."""
+        if self.detail is None:
+            return
+        for spec in FIELDS:
+            old, new = before.get(spec.name), self.detail.fields.get(spec.name)
+            if spec.name == skip or old == new:
+                continue
+            widget = self.query_one(f"#{_field_id(spec.name)}")
+            if self._text_of(widget) == clean(format_field(spec.name, old)):
+                self._put_text(spec.name, new)  # (text typed over it but not saved wins)
 
     def save_all(self) -> bool:
         ok = True
