@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -21,11 +22,11 @@ from rich.table import Table
 from rich.text import Span, Text
 
 from . import store
-from .config import default_db_path, system_clock
+from .config import DB_ENV, default_db_path, expand_path, system_clock
 from .dates import parse_next_date, short_date
 from .db import Database, open_database
 from .enums import Status
-from .errors import InputError, SalesDeskError, busy_message
+from .errors import DatabaseError, InputError, SalesDeskError, busy_message
 from .fields import parse_money, short_money
 from .grading import parse_grade
 from .textsafe import literal, literal_line, one_line
@@ -96,8 +97,20 @@ def _db_path(ctx: typer.Context, db: Path | None) -> Path:
 
 
 @contextmanager
-def open_db(ctx: typer.Context, db: Path | None) -> Iterator[Database]:
-    database = open_database(_db_path(ctx, db))
+def open_db(ctx: typer.Context, db: Path | None, *, create: bool = False) -> Iterator[Database]:
+    """Open the database for a command.
+
+    A path the rep named (``--db`` or ``$SALESDESK_DB``) must already exist unless the
+    command adds data (``create``: add, demo, import, config), so a mistyped path is an
+    error rather than a new, empty database. The default location is created as needed.
+    """
+    path = _db_path(ctx, db)
+    named = path != default_db_path() or bool(os.environ.get(DB_ENV))
+    if not create and named and not expand_path(path).exists():
+        raise DatabaseError(
+            f"no database at {path}: check the path (add, demo or import creates one there)"
+        )
+    database = open_database(path)
     try:
         yield database
     finally:
@@ -317,7 +330,7 @@ def add(
     }
     if not name.strip():
         raise InputError("a prospect needs a name")
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, create=True) as database:
         prospect_id = store.add_prospect(database, cli_now(), name, **values)
     typer.echo(prospect_id)
 
@@ -565,7 +578,7 @@ def demo(
     from .db import backup_file
     from .demo import fill_demo
 
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, create=True) as database:
         existing = store.count_prospects(database)
         if existing and not force:
             raise InputError(
@@ -607,7 +620,7 @@ def config(
     """Show or change settings (pool_target: live prospects to keep, default 50)."""
     from .settings import SETTINGS
 
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, create=True) as database:
         if key is None:
             for name, current in store.get_settings(database).items():
                 typer.echo(f"{name} = {current}".ljust(32) + f"  # {SETTINGS[name].help}")

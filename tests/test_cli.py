@@ -143,6 +143,38 @@ def test_default_database_lives_in_the_user_data_folder(isolated_home: Path) -> 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["show", "1"], ["grade", "1", "A"], ["undo"], ["export"], ["plan"], ["review"],
+     ["man", "1"], ["backup"]],
+)
+def test_a_mistyped_database_path_is_an_error_not_a_new_database(
+    tmp_path: Path, args: list[str]
+) -> None:
+    typo = tmp_path / "sales-typo.db"
+    line = assert_clean_failure(sd(typo, *args), 2)
+    assert line.startswith(f"salesdesk: no database at {typo}"), line
+    assert not typo.exists()
+    line = assert_clean_failure(run(*args, env={"SALESDESK_DB": str(typo)}), 2)
+    assert "no database at" in line and not typo.exists()
+
+
+def test_commands_that_add_data_create_a_named_database(tmp_path: Path) -> None:
+    assert add(tmp_path / "new.db", "Alice") == 1
+    ok(sd(tmp_path / "config.db", "config", "pool_target", "40"))
+    assert (tmp_path / "config.db").is_file()
+
+
+def test_the_message_says_how_to_start(tmp_path: Path) -> None:
+    line = assert_clean_failure(sd(tmp_path / "typo.db", "list"), 2)
+    assert line.endswith("check the path (add, demo or import creates one there)")
+
+
+def test_the_default_database_needs_no_setup(isolated_home: Path) -> None:
+    """A first `salesdesk list` on a new machine explains, rather than failing."""
+    assert "salesdesk add" in ok(run("list"))
+
+
 # --------------------------------------------------------------------------- add / list / show
 
 
@@ -217,10 +249,12 @@ def test_list_json_shape(db_path: Path) -> None:
     assert by_name["Bob"]["next_date"] is None
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_list_json_on_an_empty_database(db_path: Path) -> None:
     assert cards(db_path) == []
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_list_on_an_empty_database_says_how_to_add(db_path: Path) -> None:
     out = ok(sd(db_path, "list"))
     assert "salesdesk add" in out
@@ -453,10 +487,12 @@ def test_undo_reverses_changes_one_by_one(db_path: Path) -> None:
     assert "nothing to undo" in assert_clean_failure(result)
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_undo_on_a_new_database(db_path: Path) -> None:
     assert "nothing to undo" in assert_clean_failure(sd(db_path, "undo"))
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_failed_commands_leave_nothing_to_undo(db_path: Path) -> None:
     assert_clean_failure(sd(db_path, "grade", "99", "A"))
     assert_clean_failure(sd(db_path, "add", "X", "--grade", "Q"))

@@ -193,6 +193,7 @@ def test_cli_export_filters_like_list(db: Database, db_path: Path, tmp_path: Pat
         (["--out", "/no/such/folder/x.csv"], "no folder"),
     ],
 )
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_cli_export_bad_input(db_path: Path, args: list[str], message: str) -> None:
     result = sd(db_path, "export", *args)
     assert result.exit_code == 2 and message in result.stderr

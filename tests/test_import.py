@@ -728,6 +728,7 @@ def test_cli_bad_files(db_path: Path, tmp_path: Path, content: bytes) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_cli_undo_import(db_path: Path, tmp_path: Path) -> None:
     assert "No imports yet" in sd(db_path, "undo-import").stdout
     path = write(tmp_path, "c.csv", CHINESE)

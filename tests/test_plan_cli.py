@@ -57,11 +57,13 @@ def test_visit_prints_the_id_and_plan_shows_it(db_path: Path) -> None:
     assert shown["uid"].endswith("@salesdesk") and shown["flags"] == []
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_plan_empty_week_says_what_to_do(db_path: Path) -> None:
     out = ok(sd(db_path, "plan"))
     assert "No visits planned" in out and "salesdesk visit ID DATE" in out
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_plan_month_and_new_customer_day(db_path: Path) -> None:
     data = plan_json(db_path, "--month", "2026-12-05")
     assert (data["period"], data["start"], data["end"]) == ("month", "2026-12-01", "2026-12-31")
@@ -190,6 +192,7 @@ def test_bad_input(db_path: Path, args: list[str], words: str, code: int) -> Non
     assert after == before
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_plan_ics_to_a_missing_folder(db_path: Path, tmp_path: Path) -> None:
     line = assert_clean_failure(sd(db_path, "plan", "--ics", str(tmp_path / "no" / "x.ics")), 2)
     assert "does not exist" in line

@@ -130,6 +130,7 @@ def test_markdown_and_json_together(db_file: Path, tmp_path: Path) -> None:
     assert data["iso_week"] == "2026-W47" and target.exists()
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_empty_database(db_path: Path) -> None:
     out = ok(review(db_path))
     assert "live prospects  0  0  0     0      50      50    0" in out

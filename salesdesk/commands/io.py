@@ -190,7 +190,7 @@ def import_(
         source=source,
         fmt=fmt,
     )
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, create=True) as database:
         try:
             result = _run(database.path, expand_path(file), options)
         except KeyboardInterrupt:
