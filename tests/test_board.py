@@ -204,6 +204,43 @@ async def test_new_prospect_form(app: SalesDeskApp, db: Database, ids: dict[str,
         assert board(app).current is not None and board(app).current.id == new.id
 
 
+async def test_new_prospect_form_shows_every_bad_field_at_once(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        form = app.screen
+        form.query_one("#f-grade").value = "Q"  # type: ignore[attr-defined]
+        form.query_one("#f-value").value = "lots"  # type: ignore[attr-defined]
+        form.query_one("#f-next_date").value = "someday"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = {name: str(form.query_one(f"#e-{name}").render())
+                 for name in ("name", "grade", "value", "next_date", "company")}
+        assert "needs a name" in shown["name"]
+        assert "grade" in shown["grade"] and "amount" in shown["value"]
+        assert shown["next_date"] and not shown["company"]
+        assert form.focused is form.query_one("#f-name")  # the first bad field
+        assert app.screen is form and store.count_prospects(db) == 4
+        # Fixing only some fields leaves the others' messages, and what was typed.
+        await pilot.press(*"Zoe")
+        form.query_one("#f-grade").value = "b"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not str(form.query_one("#e-name").render())
+        assert not str(form.query_one("#e-grade").render())
+        assert "amount" in str(form.query_one("#e-value").render())
+        assert form.query_one("#f-value").value == "lots"  # type: ignore[attr-defined]
+        assert form.focused is form.query_one("#f-value")
+        form.query_one("#f-value").value = "3k"  # type: ignore[attr-defined]
+        form.query_one("#f-next_date").value = "fri"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        zoe = store.list_cards(db, TODAY, search="Zoe")
+        assert [(c.grade.value, c.value) for c in zoe] == [("B", 3000)]
+
+
 async def test_edit_a_field_in_the_card_detail(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:

@@ -1,8 +1,10 @@
 """A small modal form: labelled inputs, inline error messages, nothing typed is ever lost.
 
 Subclasses list their fields and implement :meth:`FormScreen.parse`, which turns the typed
-text into a result or raises :class:`FieldError`; the error shows under its field and the
-form stays open with everything the user typed.
+text into a result. A bad field either raises :class:`FieldError` (parsing stops there) or,
+to report every bad field at once, is noted with :meth:`FormScreen.invalid` or
+``check(..., fallback=...)`` while parsing goes on. Each message shows under its field and
+the form stays open with everything the user typed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..errors import InputError
 from ..textsafe import one_line
 
 R = TypeVar("R")
+_RAISE = object()  # check() without a fallback raises
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
     BINDINGS = keys.FORM
     title_text = ""
+    _invalid: dict[str, str]
 
     def form_fields(self) -> Iterable[FormField]:
         return ()
@@ -90,20 +94,34 @@ class FormScreen(ModalScreen[R], Generic[R]):
     def parse(self) -> R:
         raise NotImplementedError
 
-    def check(self, name: str, func: Any, *args: Any) -> Any:
-        """Run a parser for one field, turning its InputError into a FieldError."""
+    def invalid(self, name: str, message: str) -> None:
+        """Note a bad field and go on parsing, so every bad field is shown at once."""
+        self._invalid.setdefault(name, message)
+
+    def check(self, name: str, func: Any, *args: Any, fallback: Any = _RAISE) -> Any:
+        """Run a parser for one field. Its InputError becomes a FieldError, or, when a
+        ``fallback`` is given, is noted with :meth:`invalid` and the fallback returned."""
         try:
             return func(*args)
         except InputError as exc:
-            raise FieldError(name, exc.message) from None
+            if fallback is _RAISE:
+                raise FieldError(name, exc.message) from None
+            self.invalid(name, exc.message)
+            return fallback
 
     def action_submit(self) -> None:
         self.clear_errors()
+        self._invalid = {}
         try:
             result = self.parse()
         except FieldError as exc:
-            self.show_error(exc.field, exc.message)
-            self.query_one(f"#f-{exc.field}", Input).focus()
+            self.invalid(exc.field, exc.message)
+        if self._invalid:
+            order = [spec.name for spec in self.form_fields()]
+            bad = sorted(self._invalid, key=lambda n: order.index(n) if n in order else 0)
+            for name in bad:
+                self.show_error(name, self._invalid[name])
+            self.query_one(f"#f-{bad[0]}", Input).focus()
             return
         self.dismiss(result)
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from ..dates import parse_optional_date
 from ..fields import parse_field, parse_money
-from ..grading import parse_grade
-from .form import FieldError, FormField, FormScreen
+from ..grading import Grade, parse_grade
+from .form import FormField, FormScreen
 
 
 class NewProspectScreen(FormScreen[dict[str, Any]]):
@@ -37,20 +37,23 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
         self.query_one("#f-name").focus()
 
     def parse(self) -> dict[str, Any]:
+        """Every bad field is reported at once (not one per enter)."""
         name = self.value("name").strip()
         if not name:
-            raise FieldError("name", "a prospect needs a name")
-        self.check("name", parse_field, "name", name, self.today)
-        next_date = self.check(
-            "next_date", parse_optional_date, self.value("next_date"), self.today
-        )
+            self.invalid("name", "a prospect needs a name")
+        else:
+            self.check("name", parse_field, "name", name, self.today, fallback=None)
+        grade = self.check("grade", parse_grade, self.value("grade") or "C", fallback=Grade.C)
         return {
             "name": name,
             "company": self.value("company").strip(),
             "phone": self.value("phone").strip(),
-            "grade": self.check("grade", parse_grade, self.value("grade") or "C").value,
-            "value": self.check("value", parse_money, self.value("value")),
-            "next_date": next_date,
+            "grade": grade.value,
+            "value": self.check("value", parse_money, self.value("value"), fallback=0.0),
+            "next_date": self.check(
+                "next_date", parse_optional_date, self.value("next_date"), self.today,
+                fallback=None,
+            ),
             "next_action": self.value("next_action").strip(),
             "area": self.value("area").strip(),
         }

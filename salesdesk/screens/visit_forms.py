@@ -170,8 +170,8 @@ class VisitEditScreen(FormScreen[VisitEdit]):
 
     def parse(self) -> VisitEdit:
         text = self.value("start").strip()
-        start = self.check("start", parse_time, text) if text else None
-        minutes = self.check("minutes", parse_minutes, self.value("minutes"))
+        start = self.check("start", parse_time, text, fallback=None) if text else None
+        minutes = self.check("minutes", parse_minutes, self.value("minutes"), fallback=None)
         return VisitEdit(start, minutes, " ".join(self.value("purpose").split()))
 
 
@@ -220,9 +220,9 @@ class OutcomeScreen(FormScreen[Outcome]):
     def parse(self) -> Outcome:
         note = self.value("note").strip()
         if not note:
-            raise FieldError("note", "write what was learned: it goes on the card's timeline")
+            self.invalid("note", "write what was learned: it goes on the card's timeline")
         next_date = self.check(
-            "next_date", parse_next_date, self.value("next_date"), self.today
+            "next_date", parse_next_date, self.value("next_date"), self.today, fallback=None
         )
         return Outcome(
             note,
