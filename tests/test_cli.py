@@ -829,6 +829,48 @@ def test_list_columns_line_up_with_wide_and_long_text(db_path: Path) -> None:
     assert any("王伟" in line for line in rows)
 
 
+def test_export_to_a_terminal_drops_escape_sequences_but_a_pipe_keeps_them(
+    db_path: Path,
+) -> None:
+    """A name holding escape sequences must not drive the rep's terminal; files and pipes
+    get the exact text (the export is a copy of the data)."""
+    import pty
+    import subprocess
+    import sys
+
+    evil = "Evil\x1b]0;pwned\x07 \x1b[31mred"
+    add(db_path, evil)
+
+    def export(fmt: str) -> list[str]:
+        return [sys.executable, "-m", "salesdesk", "export", "--format", fmt, "--db",
+                str(db_path)]
+
+    piped = subprocess.run(export("json"), capture_output=True, text=True, check=True).stdout
+    assert json.loads(piped)[0]["name"] == evil
+    csv_piped = subprocess.run(export("csv"), capture_output=True, text=True, check=True)
+    assert evil in csv_piped.stdout
+
+    leader, follower = pty.openpty()
+    try:
+        subprocess.run(export("csv"), stdout=follower,
+                       stderr=subprocess.DEVNULL, check=True, timeout=60)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: everything has been read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    text = shown.decode("utf-8")
+    assert "Evil]0;pwned [31mred" in text
+    assert "\x1b" not in text and "\x07" not in text
+
+
 def test_long_note_is_shown_literally(db_path: Path) -> None:
     pid = add(db_path, "Alice")
     note = ("[red]王伟[/] [link=http://x]y [@click=app.quit] " * 60)[:2000]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.text import Text
@@ -297,10 +297,26 @@ def export(
             )
             ids = sorted(card.id for card in cards)
         if out is None:
-            export(database.path, fmt, sys.stdout, ids)
+            # A file or a pipe gets the exact text; a terminal gets it without control
+            # characters, so a name holding escape sequences cannot drive the terminal.
+            stream = sys.stdout if not sys.stdout.isatty() else _TerminalSafe(sys.stdout)
+            export(database.path, fmt, stream, ids)  # type: ignore[arg-type]
             return
         count = export_to_file(database.path, fmt, out, ids)
     typer.echo(f"exported {count:,} prospects to {out}")
+
+
+class _TerminalSafe:
+    """A text stream that drops control characters (but tab and newline) on the way."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        from ..textsafe import clean
+
+        self.out.write(clean(text))
+        return len(text)
 
 
 # --------------------------------------------------------------------------- backup
