@@ -252,7 +252,9 @@ StyledLine = tuple[str, list[Span]]
 
 def _table_line(cells: Iterable[tuple[str, str]], widths: list[int]) -> StyledLine:
     """One line of ``list``: each cell cut (with an ellipsis) or padded to its column."""
-    from rich.cells import cell_len, set_cell_size
+    from rich.cells import cell_len
+
+    from .widgets.cells import cut
 
     parts: list[str] = []
     spans: list[Span] = []
@@ -263,7 +265,7 @@ def _table_line(cells: Iterable[tuple[str, str]], widths: list[int]) -> StyledLi
         width = widths[index]
         size = cell_len(text)
         if size > width:
-            text = set_cell_size(text, width - 1) + "…"
+            text = cut(text, width)
             size = width
         pad = " " * (width - size)
         if right:

@@ -126,6 +126,23 @@ def test_chinese_text_at_odd_and_even_widths(width: int, compact: bool) -> None:
     # No wide character is cut in half: what is shown of a name is a prefix of it.
     text = plain(lines)
     assert "欧阳" in text
+    # The ellipsis follows the last whole character, with no gap before it.
+    assert " …" not in text
+
+
+@pytest.mark.parametrize("width", range(0, 12))
+def test_cut_puts_the_ellipsis_right_after_a_wide_character(width: int) -> None:
+    from rich.cells import cell_len
+
+    from salesdesk.widgets.cells import cut, fit
+
+    shown = cut("华信科技有限公司", width)
+    assert cell_len(shown) == width
+    assert " …" not in shown and (width < 1 or "…" in shown)
+    assert "华信科技有限公司".startswith(shown.rstrip().removesuffix("…"))
+    assert fit(Text("华信科技有限公司", style="red"), width).plain == shown
+    assert cut("ab 华信", 4) == "ab …"  # a real space before the cut stays
+    assert cut("short", width + 5) == "short"
 
 
 def test_card_heights() -> None:

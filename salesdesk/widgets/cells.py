@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+
+
+def cut(plain: str, width: int) -> str:
+    """``plain`` cut to ``width`` cells with an ellipsis (as is when it fits).
+
+    When the cut falls inside a wide character (Chinese), the ellipsis follows the last
+    whole character and the spare cell goes after it: "华信科…" plus a space, not
+    "华信科 …".
+    """
+    if cell_len(plain) <= width:
+        return plain
+    if width <= 0:
+        return ""
+    head = set_cell_size(plain, width - 1)
+    if cell_len(head[:-1]) == width - 2 and head.endswith(" ") and plain[len(head) - 1] != " ":
+        return head[:-1] + "… "  # set_cell_size padded half a wide character
+    return head + "…"
 
 
 def fit(text: Text, width: int) -> Text:
     """Cut (by terminal cells, with an ellipsis) and pad to exactly ``width`` cells."""
     out = Text(end="")
     out.append_text(text)  # its style covers its characters, not the padding
-    out.truncate(max(0, width), overflow="ellipsis", pad=True)
+    width = max(0, width)
+    if out.cell_len > width:
+        out.plain = cut(out.plain, width)
+    out.truncate(width, pad=True)
     return out
 
 
