@@ -49,6 +49,7 @@ class ActivityKind(StrEnum):
     NOTE = "note"
     GRADE = "grade"  # a grade change (from_grade -> to_grade)
     STATUS = "status"  # won, parked, dropped, lost, reopened
+    STAGE = "stage"  # a stage change ("target → interested"): the review's funnel
     EDIT = "edit"  # fields changed in the card detail
     MAN = "man"  # MAN check answers, potential score or priority changed
 

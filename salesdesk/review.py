@@ -350,22 +350,24 @@ def _track_at(track: _Track, day: date) -> str:
 
 
 class History:
-    """Grades and statuses of every card at any past day, from the recorded changes."""
+    """Grades, statuses and stages of every card at any past day, from the recorded
+    changes."""
 
     def __init__(self, cards: Iterable[CardFact], changes: Iterable[ChangeFact]) -> None:
         self.cards: dict[int, CardFact] = {card.id: card for card in cards}
         self.status: dict[int, _Track] = {}
         self.grade: dict[int, _Track] = {}
+        self.stage: dict[int, _Track] = {}
         # Stable sort: same-day changes keep their recorded order.
         for change in sorted(changes, key=lambda c: c.day):
             if change.prospect_id not in self.cards:
                 continue
-            if change.kind == "status":
+            if change.kind in ("status", "stage"):
                 parsed = parse_status_note(change.note)
                 if parsed is None:
                     continue
                 old, new, amount = parsed
-                table = self.status
+                table = self.status if change.kind == "status" else self.stage
             elif change.kind == "grade" and change.from_grade and change.to_grade:
                 old, new, amount = change.from_grade, change.to_grade, None
                 table = self.grade
@@ -427,6 +429,13 @@ class History:
     def grade_at(self, card: CardFact, day: date) -> str:
         track = self.grade.get(card.id)
         return _track_at(track, day) if track else card.grade
+
+    def stage_at(self, card: CardFact, day: date) -> str:
+        """The card's stage at the end of ``day``: before its first recorded stage change
+        it had that change's "from" stage; a card with none has its current stage
+        (databases from before stage changes were recorded included)."""
+        track = self.stage.get(card.id)
+        return _track_at(track, day) if track else card.stage
 
     def live_count(self, day: date) -> int:
         """Live cards at the end of ``day``."""
@@ -734,7 +743,7 @@ def retention(data: ReviewData, history: History) -> Retention:
 
 
 def funnel(data: ReviewData, history: History) -> dict[str, int]:
-    """Cards live or customer at the week's end, by their (current) stage."""
+    """Cards live or customer at the week's end, by their stage at that time."""
     end = week_end(data.week_start)
     counts = dict.fromkeys(STAGES, 0)
     for card in history.cards.values():
@@ -742,7 +751,8 @@ def funnel(data: ReviewData, history: History) -> dict[str, int]:
         if status == CUSTOMER:
             counts[CUSTOMER] += 1
         elif status == LIVE:
-            counts[card.stage if card.stage in counts else "target"] += 1
+            stage = history.stage_at(card, end)
+            counts[stage if stage in counts else "target"] += 1
     return counts
 
 

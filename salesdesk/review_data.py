@@ -82,7 +82,7 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
                 ChangeFact(pid, kind, date.fromisoformat(at[:10]), note or "", old, new)
                 for pid, kind, at, note, old, new in cursor.execute(
                     "SELECT prospect_id, kind, at, note, from_grade, to_grade FROM activity "
-                    "WHERE kind IN ('grade', 'status') ORDER BY at, id"
+                    "WHERE kind IN ('grade', 'status', 'stage') ORDER BY at, id"
                 )
             ]
             touches = [

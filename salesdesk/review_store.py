@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -130,6 +130,8 @@ def changes_since(db: Database, prospect_id: int, today: date) -> CardChanges:
             changes.status_changes.append(logged)
         elif kind == "edit":
             changes.edits.append(logged)
+        elif kind == "stage":
+            changes.edits.append(replace(logged, note=f"stage {logged.note}"))
         else:
             changes.touches.append(logged)
     changes.touches.reverse()

@@ -735,10 +735,15 @@ def update_fields(
         if not changed:
             return []
         others = {k: v for k, v in changed.items() if k not in ("grade", "status")}
-        if others:
-            labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in others)
+        edited = [k for k in others if k != "stage"]
+        if edited:
+            labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in edited)
             change.activity(prospect_id, ActivityKind.EDIT, now, note=f"edited {labels}")
+        if "stage" in others:
+            _stage_moved(change, prospect_id, str(raw["stage"]), str(others["stage"]), now)
+        if others:
             change.update(prospect_id, others)
+            raw = {**raw, **others}
         # Grade and status follow the same rules as `a`/`b`/`c`, W, p and x on the board:
         # grading a closed card reopens it; winning one sets the customer stage.
         if "grade" in changed:
@@ -790,9 +795,18 @@ def _apply_status(
     note = f"{old} → {new}"
     if new == Status.CUSTOMER and value is not None:
         note += f" ({value:,.0f})"
+    if new == Status.CUSTOMER:  # (recorded first: the timeline shows the win on top)
+        _stage_moved(change, prospect_id, str(raw["stage"]), Stage.CUSTOMER.value, now)
     change.activity(prospect_id, ActivityKind.STATUS, now, note=note)
     verb = {Status.CUSTOMER: "won", Status.LIVE: "reopen"}.get(new, new.value)
     return f"{verb} {_name(raw)}"
+
+
+def _stage_moved(change: Change, prospect_id: int, old: str, new: str, now: datetime) -> None:
+    """Record a stage change on the timeline, so the weekly review's funnel can tell a
+    card's stage at the end of any past week."""
+    if old != new:
+        change.activity(prospect_id, ActivityKind.STAGE, now, note=f"{old} → {new}")
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,26 @@ def test_a_past_week_is_rebuilt_from_the_changes() -> None:
     assert review.funnel["customer"] == 0 and review.funnel["target"] == 1
 
 
+def test_the_funnel_of_a_past_week_uses_the_stages_of_that_week() -> None:
+    card = CardFact(1, "Sam", grade="A", stage="prospective", created_on=D(2026, 10, 1))
+    changes = [
+        ChangeFact(1, "stage", D(2026, 11, 4), "target → interested"),
+        ChangeFact(1, "stage", D(2026, 11, 17), "interested → prospective"),
+    ]
+
+    def funnel_of(monday: date) -> dict[str, int]:
+        return weekly_review(ReviewData(monday, TODAY, cards=[card], changes=changes)).funnel
+
+    assert funnel_of(MON - timedelta(days=21))["target"] == 1  # 26 Oct - 1 Nov
+    assert funnel_of(MON - timedelta(days=14))["interested"] == 1  # 2 - 8 Nov
+    assert funnel_of(MON - timedelta(days=7))["interested"] == 1
+    assert funnel_of(MON)["prospective"] == 1
+    # No recorded change: the current stage (databases from before stages were recorded).
+    plain = CardFact(2, "Old", stage="intentional", created_on=D(2026, 1, 1))
+    old_week = ReviewData(MON - timedelta(days=28), TODAY, cards=[plain])
+    assert weekly_review(old_week).funnel["intentional"] == 1
+
+
 # --------------------------------------------------------------------------- small rules
 
 
@@ -493,6 +513,28 @@ def test_regrading_a_closed_card_reopens_it_in_the_history(db: Database) -> None
     assert review.pool.by_grade["A"] == 1
     assert review.trends[-2].live == 0 and review.trends[-2].wins == 1
     assert review.funnel["customer"] == 1  # live again, but its stage is still customer
+
+
+def test_stage_changes_are_recorded_and_rebuild_the_funnel(db: Database) -> None:
+    """A stage edited in the card detail and a win are on the timeline; the funnel of an
+    earlier week shows the stage the card had then."""
+    pid = store.add_prospect(db, _at(D(2026, 10, 1)), "Stella", grade="B")
+    store.update_fields(db, _at(D(2026, 11, 3)), pid, {"stage": "interested", "notes": "keen"})
+    acts = store.get_prospect(db, pid, TODAY).activities
+    assert sorted((a.kind, a.note) for a in acts) == [
+        ("edit", "edited notes"), ("stage", "target → interested")]
+    store.update_fields(db, _at(D(2026, 11, 10)), pid, {"stage": "prospective"})
+    store.set_status(db, _at(D(2026, 11, 17)), pid, "customer", value=500)
+    acts = store.get_prospect(db, pid, TODAY).activities
+    assert [(a.kind, a.note) for a in acts[:2]] == [
+        ("status", "live → customer (500)"), ("stage", "prospective → customer")]
+    assert load_weekly_review(db, D(2026, 11, 2), TODAY).funnel["interested"] == 1
+    assert load_weekly_review(db, D(2026, 11, 9), TODAY).funnel["prospective"] == 1
+    this_week = load_weekly_review(db, MON, TODAY).funnel
+    assert this_week["customer"] == 1 and this_week["prospective"] == 0
+    # Undo removes the recorded stage change with the win.
+    store.undo(db)
+    assert [a.kind for a in store.get_prospect(db, pid, TODAY).activities].count("stage") == 2
 
 
 def test_loader_empty_database_and_year_end(db: Database) -> None:
