@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .errors import InputError
 
@@ -134,7 +135,7 @@ class PlannedVisit:
 class Period:
     """The days a plan covers: a Monday-to-Sunday week or a calendar month."""
 
-    kind: str  # "week" | "month"
+    kind: str  # "week" | "month" | "span" (the days suggestions are worked out for)
     start: date
     end: date
 
@@ -170,6 +171,23 @@ def planning_day(today: date) -> date:
     return today + timedelta(days=1) if today.weekday() == SUNDAY else today
 
 
+def suggestion_period(day: date) -> Period:
+    """The days suggestions are worked out for while ``day`` is selected, in the week view
+    and the month view alike: the calendar month holding ``day``, in whole weeks (from the
+    Monday of its first week to the Sunday of its last). Both views, and both shells, show
+    slices of that one computation (:meth:`Suggestions.within`), so switching views never
+    changes where a suggestion goes or whether it has room."""
+    month = month_of(day)
+    return Period("span", week_of(month.start).start, week_of(month.end).end)
+
+
+def selected_day(period: Period, today: date) -> date:
+    """The day a shown period is planned from when none is selected (the command line):
+    the planning day when the period holds it, else the period's first day."""
+    day = planning_day(today)
+    return day if day in period else period.start
+
+
 def week_of(day: date) -> Period:
     """The week (Monday to Sunday) holding ``day``."""
     start = day - timedelta(days=day.weekday())
@@ -203,6 +221,7 @@ class Suggestion:
     note: str = ""  # about the placement: "prefers Tue, Thu: none free"
     earliest: date | None = None  # not before this day (a season call starts 14 days ahead)
     deadline: date | None = None  # a firm last day (window, next step...); None: any day
+    urgent: bool = False  # overdue or past its window: the first free day
 
 
 @dataclass(frozen=True)
@@ -211,12 +230,28 @@ class Suggestions:
 
     items: tuple[Suggestion, ...]
     more: int = 0  # suggestions without room left out of ``items``
+    left_out: tuple[date, ...] = ()  # the due day of each one left out (for ``within``)
 
     def __iter__(self) -> Iterator[Suggestion]:
         return iter(self.items)
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def within(self, period: Period) -> Suggestions:
+        """What a view of ``period`` shows of these: the ones placed on its days, then the
+        ones due by its end that went to a later day or found no room. The week and the
+        month views show slices of one result, so they never contradict each other."""
+
+        def shown(s: Suggestion) -> bool:
+            if s.day is not None and s.day in period:
+                return True
+            return s.due <= period.end and (s.day is None or s.day > period.end)
+
+        more = self.more
+        if len(self.left_out) == self.more:
+            more = sum(1 for due in self.left_out if due <= period.end)
+        return Suggestions(tuple(s for s in self.items if shown(s)), more)
 
 
 @dataclass(frozen=True)
@@ -380,6 +415,7 @@ def _hhmm(total: int) -> str:
 # --------------------------------------------------------------------------- words
 
 
+@lru_cache(maxsize=4096)  # a reason per card: the same few days over and over
 def when(day: date, today: date) -> str:
     """``today``, ``tomorrow``, ``Thu`` (within the coming week), else ``12 Dec``."""
     delta = (day - today).days
@@ -418,11 +454,35 @@ class _Need:
     earliest: date | None = None
     fixed: date | None = None
     warning: str = ""
+    late: bool = False  # its day has passed (overdue, window ended): as soon as possible
 
 
-#: Reasons with a firm last day; the others ("every N days") fit any day of the period,
-#: which leaves room to group visits by area.
-FIRM_KINDS = frozenset({"next_step", "a_window", "thank_you", "season", "birthday"})
+#: What a suggestion with a firm last day says when no day up to it has room: it waits in
+#: the list, unplaced, instead of going on a later day.
+NO_ROOM_BY_KIND: dict[str, str] = {
+    "a_window": "no room before its window ends: regrade or make room",
+    "next_step": "no room by its next-step date: move the step or make room",
+    "thank_you": "no room within a week of the purchase: send a card or make room",
+    "season": "no room before the season: call or make room",
+    "birthday": "no room by the birthday: send a greeting or make room",
+}
+NO_ROOM = "no room left"  # the others: no free day in the period
+
+#: Reasons with a firm last day (their ``due``), never placed after it; the others ("every
+#: N days") fit any day of the period, which leaves room to group visits by area. A firm
+#: reason whose day has already passed (``late``) has no last day left: as soon as possible.
+FIRM_KINDS = frozenset(NO_ROOM_BY_KIND)
+
+
+def _firm(needs: Iterable[_Need]) -> _Need | None:
+    """The reason whose firm last day comes first (None: no firm last day)."""
+    firm = [n for n in needs if n.kind in FIRM_KINDS and not n.late]
+    return min(firm, key=lambda n: n.due) if firm else None
+
+
+def _no_room_note(needs: Iterable[_Need]) -> str:
+    firm = _firm(needs)
+    return NO_ROOM_BY_KIND[firm.kind] if firm else NO_ROOM
 
 
 def _cadence_purpose(p: ProspectFacts) -> str:
@@ -462,6 +522,7 @@ def _needs(
                     f"next step overdue {late}d: {action}",
                     W_NEXT_OVERDUE + min(5.0, late / 2),
                     action,
+                    late=True,
                 )
             )
         else:
@@ -506,6 +567,7 @@ def _needs(
                         f"A, window ended {when(window_end, today)}: visit or regrade",
                         W_A_PAST,
                         _cadence_purpose(p),
+                        late=True,
                     )
                 )
             else:
@@ -645,9 +707,13 @@ def _merge(p: ProspectFacts, needs: list[_Need], first: date) -> Suggestion:
     needs.sort(key=lambda n: -n.weight)
     lead = needs[0]
     due = min(n.due for n in needs)
+    firm = _firm(needs)
+    deadline = firm.due if firm else None
     fixed = lead.fixed
     if fixed is None:
         fixed = next((n.fixed for n in needs if n.fixed and n.fixed <= due), None)
+    if fixed is not None and deadline is not None and fixed > deadline:
+        fixed = None  # a firmer last day comes first (a season call before the next step)
     reason = lead.reason
     if len(needs) > 1:
         reason += " · " + needs[1].reason
@@ -668,7 +734,8 @@ def _merge(p: ProspectFacts, needs: list[_Need], first: date) -> Suggestion:
         warning=warning,
         new_prospect=p.status == "live" and p.last_visit is None,
         earliest=max(earliest, first),
-        deadline=min((n.due for n in needs if n.kind in FIRM_KINDS), default=None),
+        deadline=deadline,
+        urgent=any(n.late for n in needs),
     )
 
 
@@ -728,8 +795,11 @@ def suggest(
             continue
         due = max(min(n.due for n in needs), first)
         planned = upcoming.get(p.id)
-        if planned is not None and (planned <= last or planned <= due):
-            continue
+        if planned is not None:
+            # A visit coming up covers the card, but not one after a firm last day.
+            firm = _firm(needs)
+            if planned <= (firm.due if firm else max(last, due)):
+                continue
         wanted.append((-max(n.weight for n in needs), due, p.id, needs, p))
     wanted.sort()  # ids are unique: the comparison never reaches the needs
     return _place(wanted, period, first, today, settings, load, areas, times, waiting_limit)
@@ -746,7 +816,9 @@ def _place(
     times: dict[date, set[str]],
     waiting_limit: int,
 ) -> Suggestions:
-    """Put each suggestion on a day: capacity, preferred days, area, new-customer day."""
+    """Put each suggestion on a day: capacity, firm last days, preferred days, area,
+    new-customer day. A suggestion with a firm last day (``deadline``) is never put after
+    it: with no room up to it, it waits unplaced with a note saying what to do."""
     days = [d for d in period.days() if d >= first and d.weekday() != SUNDAY]
     reserved = new_customer_days(settings.new_customer_day, period.start, period.end)
     capacity = settings.day_capacity
@@ -754,15 +826,25 @@ def _place(
     placed: list[Suggestion] = []
     waiting: list[Suggestion] = []
     more = 0
-    for *_key, needs, p in wanted:
+    left_out: list[date] = []
+    for _priority, due, _id, needs, p in wanted:
         if not free:
             if len(waiting) < waiting_limit:
-                waiting.append(replace(_merge(p, needs, first), day=None, note="no room left"))
+                waiting.append(
+                    replace(_merge(p, needs, first), day=None, note=_no_room_note(needs))
+                )
             else:
                 more += 1
+                left_out.append(due)
             continue
         suggestion = _merge(p, needs, first)
-        allowed = [d for d in free if d not in reserved or suggestion.new_prospect]
+        deadline = suggestion.deadline
+        allowed = [
+            d
+            for d in free
+            if (d not in reserved or suggestion.new_prospect)
+            and (deadline is None or d <= deadline)
+        ]
         note = ""
         preferred = parse_visit_days(p.visit_days)
         if preferred:
@@ -774,9 +856,10 @@ def _place(
                 note = f"prefers {names}: none free"
         if not allowed:
             if len(waiting) < waiting_limit:
-                waiting.append(replace(suggestion, day=None, note="no room left"))
+                waiting.append(replace(suggestion, day=None, note=_no_room_note(needs)))
             else:
                 more += 1
+                left_out.append(due)
             continue
         earliest = suggestion.earliest or first
         area = p.area.casefold()
@@ -786,11 +869,11 @@ def _place(
             candidates = [d for d in allowed if d >= earliest] or allowed
 
             def cost(d: date, s: Suggestion = suggestion, a: str = area) -> tuple[int, ...]:
-                late = max(0, (d - s.deadline).days) if s.deadline else 0
+                soon = (d - first).days if s.urgent else 0
                 on_day = areas.get(d, set())
                 area_cost = 0 if a and a in on_day else (1 if not on_day else 2)
                 reserved_cost = 0 if (s.new_prospect and d in reserved) else 1
-                return (late, reserved_cost, area_cost, (d - first).days)
+                return (soon, reserved_cost, area_cost, (d - first).days)
 
             day = min(candidates, key=cost)
         taken = times.setdefault(day, set())
@@ -804,7 +887,7 @@ def _place(
             free.remove(day)
         placed.append(replace(suggestion, day=day, start=start, note=note))
     placed.sort(key=lambda s: (s.day or today, s.start or "99", -s.priority))
-    return Suggestions(tuple(placed + waiting), more)
+    return Suggestions(tuple(placed + waiting), more, tuple(left_out))
 
 
 # --------------------------------------------------------------------------- days

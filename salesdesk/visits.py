@@ -310,11 +310,22 @@ def plan_visits(db: Database, period: planning.Period, today: date) -> list[plan
     ]
 
 
-def suggestions(db: Database, period: planning.Period, today: date) -> planning.Suggestions:
-    """Suggested visits for ``period`` from the database's cards, visits and settings."""
+def span_suggestions(db: Database, span: planning.Period, today: date) -> planning.Suggestions:
+    """Suggested visits for every day of ``span`` from the database's cards, visits and
+    settings (one computation: the shells show slices of it)."""
     return planning.suggest(
-        plan_facts(db, today), plan_visits(db, period, today), period, today, plan_settings(db)
+        plan_facts(db, today), plan_visits(db, span, today), span, today, plan_settings(db)
     )
+
+
+def suggestions(
+    db: Database, period: planning.Period, today: date, day: date | None = None
+) -> planning.Suggestions:
+    """What the week or month ``period`` shows of the suggestions worked out for the month
+    of the selected ``day`` (default: :func:`planning.selected_day`), so the week and the
+    month views of the same day never contradict each other."""
+    span = planning.suggestion_period(day or planning.selected_day(period, today))
+    return span_suggestions(db, span, today).within(period)
 
 
 @dataclass(frozen=True)

@@ -208,3 +208,29 @@ def test_user_text_is_printed_literally(db_path: Path) -> None:
 def test_commands_are_registered() -> None:
     names = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
     assert {"plan", "visit", "visited", "missed", "unplan", "reschedule"} <= names
+
+
+def test_plan_week_and_month_suggestions_agree(db: Any, db_path: Path) -> None:
+    """`plan --suggest` and `plan --month ... --suggest` show slices of one computation."""
+    from datetime import timedelta
+
+    from salesdesk import store, visits
+    from tests.conftest import NOW, TODAY
+
+    for n in range(16):  # Wednesday to Saturday full
+        filler = store.add_prospect(db, NOW, f"Filler {n}")
+        visits.plan_visit(db, NOW, filler, TODAY + timedelta(days=n // 4))
+    b_card = store.add_prospect(db, NOW - timedelta(days=20), "Bea Due", grade="B")
+    a_card = store.add_prospect(db, NOW - timedelta(days=5), "Al Window", grade="A")
+    week = {s["prospect_id"]: s for s in plan_json(db_path, "--suggest")["suggestions"]}
+    month = {
+        s["prospect_id"]: s
+        for s in plan_json(db_path, "--month", "2026-11-18", "--suggest")["suggestions"]
+    }
+    assert week[b_card]["date"] == month[b_card]["date"] == "2026-11-23"
+    assert week[a_card]["date"] is None and month[a_card]["date"] is None
+    for pid in week.keys() & month.keys():
+        assert week[pid] == month[pid]
+    out = ok(sd(db_path, "plan", "--suggest", env=WIDE))
+    assert "no room before its window ends: regrade or make room" in out
+    assert "Mon 23" in out and "Bea Due" in out

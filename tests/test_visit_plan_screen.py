@@ -408,3 +408,95 @@ async def test_click_selects_a_day_and_a_visit(app: SalesDeskApp, ids: dict[str,
         await pilot.pause()
         assert screen.day == THU
         assert screen.visit is not None and screen.visit.id == ids["pete_visit"]
+
+
+# --------------------------------------------------------------------------- fixes
+
+
+def _full_week_and_two_cards(db: Database) -> tuple[int, int]:
+    """Wednesday to Saturday and next Monday full; a B card due now (room from Tuesday 24)
+    and an A card whose window ends on Friday (no room before it)."""
+    for n in range(20):
+        filler = store.add_prospect(db, NOW, f"Filler {n}", area="徐汇")
+        day = TODAY + timedelta(days=n // 4)
+        visits.plan_visit(db, NOW, filler, day if n < 16 else date(2026, 11, 23))
+    b_card = store.add_prospect(db, NOW - timedelta(days=20), "Bea Due", grade="B")
+    a_card = store.add_prospect(db, NOW - timedelta(days=5), "Al Window", grade="A")
+    return b_card, a_card
+
+
+async def test_week_and_month_views_agree_on_suggestions(app: SalesDeskApp, db: Database) -> None:
+    b_card, a_card = _full_week_and_two_cards(db)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_plan(pilot)
+        assert screen.suggestions is not None
+        week = {s.prospect_id: s for s in screen.suggestions}
+        await pilot.press("v")
+        await settle(pilot)
+        assert screen.kind == "month" and screen.suggestions is not None
+        month = {s.prospect_id: s for s in screen.suggestions}
+    assert week[a_card].day is None and month[a_card].day is None
+    assert week[b_card].day == month[b_card].day == date(2026, 11, 24)
+    for pid in week.keys() & month.keys():
+        assert week[pid] == month[pid]
+
+
+async def test_today_on_a_sunday_goes_to_the_coming_week_like_opening(
+    settings: Settings, db: Database
+) -> None:
+    from dataclasses import replace
+    from datetime import datetime
+
+    sunday = replace(settings, clock=lambda: datetime(2026, 11, 22, 9, 0))
+    monday = date(2026, 11, 23)
+    async with make_app(sunday, db).run_test(size=SIZE) as pilot:
+        screen = await open_plan(pilot)
+        assert (screen.day, screen.period.start) == (monday, monday)
+        for keys in (["right_square_bracket"], ["left_square_bracket", "left_square_bracket"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            assert screen.period.start != monday
+            await pilot.press("full_stop")
+            await settle(pilot)
+            assert (screen.day, screen.period.start) == (monday, monday)
+        await pilot.press("v", "home")  # the month view: the same day
+        await settle(pilot)
+        assert screen.kind == "month" and screen.day == monday
+
+
+async def test_week_names_are_readable_at_140_columns(settings: Settings, db: Database) -> None:
+    names = ["Henry Whitfield", "Olivia Baker", "Quinn Taylor", "王海燕"]
+    for n, name in enumerate(names):
+        pid = store.add_prospect(db, NOW, name, area="Northgate")
+        visits.plan_visit(db, NOW, pid, TODAY + timedelta(days=n % 2), start="14:00")
+    for size in ((140, 45), (80, 24)):
+        async with make_app(settings, db).run_test(size=size) as pilot:
+            screen = await open_plan(pilot)
+            grid = str(screen.query_one(PlanGrid).render())
+            for name in names:
+                assert name in grid, (size, name, grid)
+            assert "14:00" in grid
+
+
+async def test_a_suggestion_for_a_later_week_is_accepted_and_shown_there(
+    app: SalesDeskApp, db: Database
+) -> None:
+    b_card, a_card = _full_week_and_two_cards(db)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_plan(pilot)
+        assert screen.suggestions is not None
+        order = [s.prospect_id for s in screen.suggestions]
+        options = screen.query_one("#suggestions")
+        text = str(options.get_option_at_index(order.index(b_card)).prompt)  # type: ignore[attr-defined]
+        assert text.startswith("Tue 24 Nov Bea Due")
+        waiting = str(options.get_option_at_index(order.index(a_card)).prompt)  # type: ignore[attr-defined]
+        assert "no room before its window ends: regrade or make room" in waiting
+        await pilot.press("tab")
+        for _ in range(order.index(b_card)):
+            await pilot.press("down")
+        await pilot.press("a")
+        await settle(pilot)
+        (planned,) = visits_of(db, b_card)
+        assert planned.day == date(2026, 11, 24)
+        assert screen.period.start == date(2026, 11, 23)
+        assert screen.visit is not None and screen.visit.id == planned.id

@@ -354,3 +354,22 @@ def test_visit_times_are_stored_as_text(db: Database, ann: int) -> None:
         )
     finally:
         conn.close()
+
+
+def test_week_and_month_suggestions_agree(db: Database) -> None:
+    """Both views show slices of one computation: a suggestion without room this week that
+    the month puts on Monday is on Monday in the week view too, and the other way round."""
+    from salesdesk.planning import month_of
+
+    for n in range(16):  # Wednesday to Saturday full
+        filler = store.add_prospect(db, NOW, f"Filler {n}", area="徐汇")
+        visits.plan_visit(db, NOW, filler, TODAY + timedelta(days=n // 4))
+    b_card = store.add_prospect(db, NOW - timedelta(days=20), "Bea Due", grade="B")
+    a_card = store.add_prospect(db, NOW - timedelta(days=5), "Al Window", grade="A")
+    week = {s.prospect_id: s for s in visits.suggestions(db, week_of(TODAY), TODAY)}
+    month = {s.prospect_id: s for s in visits.suggestions(db, month_of(TODAY), TODAY)}
+    assert week[b_card].day == month[b_card].day == date(2026, 11, 23)
+    assert week[a_card].day is None and month[a_card].day is None
+    assert week[a_card].note == "no room before its window ends: regrade or make room"
+    for pid in week.keys() & month.keys():
+        assert (week[pid].day, week[pid].note) == (month[pid].day, month[pid].note)

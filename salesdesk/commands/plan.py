@@ -103,7 +103,7 @@ def _visit_line(visit: Any, view: Any) -> Text:
 
 def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
     from ..cli import out_console
-    from ..planning import when
+    from ..planning import NO_ROOM, when
 
     console = out_console()
     console.print(Text(view.period.title, style="bold"))
@@ -153,8 +153,8 @@ def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
             line.append(f" (due {when(s.due, today)})", style="dim")
         if s.warning:
             line.append(f"  ⚠ {s.warning}", style="bold yellow")
-        if s.note and s.day:
-            line.append(f"  ({s.note})", style="dim")
+        if s.note and (s.day or s.note != NO_ROOM):
+            line.append(f"  ({one_line(s.note)})", style="dim" if s.day else "yellow")
         console.print(line)
     if suggestions.more:
         console.print(Text(f"  … and {suggestions.more} more without room", style="dim"))
@@ -186,6 +186,8 @@ def plan(
     period = _period(week, month, today)
     with open_db(ctx, db) as database:
         view = visits.plan_view(database, period)
+        # The slice of the suggestions for the month of the shown period's planning day:
+        # the same computation for --week and --month (and the plan screen).
         found = visits.suggestions(database, period, today) if suggest else None
     written = ""
     if ics is not None:

@@ -26,12 +26,14 @@ from textual.widgets.option_list import Option
 from .. import keys, visits
 from ..errors import busy_message
 from ..planning import (
+    NO_ROOM,
     WEEKDAY_NAMES,
     Period,
     Suggestion,
     Suggestions,
     month_of,
     planning_day,
+    suggestion_period,
     week_of,
 )
 from ..textsafe import literal_line, one_line
@@ -114,15 +116,19 @@ class PlanGrid(Widget, can_focus=True):
         if (width - (count - 1)) // count < MIN_WEEK_CELL:
             per_row = math.ceil(count / 2)
         rows = math.ceil(count / per_row)
-        cell_w = (width - (per_row - 1)) // per_row
+        # Every column is used: the spare ones go to the first days, one each.
+        cell_w, spare = divmod(width - (per_row - 1), per_row)
+        widths = [cell_w + (1 if col < spare else 0) for col in range(per_row)]
         cell_h = max(3, (height - (rows - 1)) // rows)
         lines: list[Text] = []
         for row in range(rows):
             chunk = days[row * per_row : (row + 1) * per_row]
             cells = []
+            x = 0
             for col, day in enumerate(chunk):
                 y = row * (cell_h + 1)
-                cells.append(self._week_cell(day, cell_w, cell_h, col * (cell_w + 1), y))
+                cells.append(self._week_cell(day, widths[col], cell_h, x, y))
+                x += widths[col] + 1
             for n in range(cell_h):
                 line = Text()
                 for col, cell in enumerate(cells):
@@ -176,12 +182,12 @@ class PlanGrid(Widget, can_focus=True):
         return out
 
     def _visit_lines(self, visit: VisitRow, width: int, current: bool) -> list[Text]:
+        """Two lines: the name (the whole width of the day, so it stays readable) with its
+        marks, then the time, area and purpose."""
         assert self.view is not None
         flags = self.view.flags(visit)
         cancelled = visit.status == "cancelled"
-        first = Text(visit.start or "--:--", style="bold" if visit.start else "dim")
-        first.append(" ")
-        first.append_text(literal_line(visit.name))
+        first = literal_line(visit.name)
         marks = Text()
         if visit.status in STATUS_MARKS:
             mark, style = STATUS_MARKS[visit.status]
@@ -189,17 +195,19 @@ class PlanGrid(Widget, can_focus=True):
         if flags.messages:
             marks.append("⚠", style=FLAG_STYLE)
         line1 = two_sides(first, marks, width)
-        detail = Text("  ")
+        detail = Text(visit.start or "--:--", style="bold" if visit.start else "dim")
+        rest = Text(" ", style="dim")
         if visit.area:
-            detail.append_text(literal_line(visit.area))
+            rest.append_text(literal_line(visit.area))
             if visit.purpose:
-                detail.append(" · ")
-        detail.append_text(literal_line(visit.purpose))
+                rest.append(" · ")
+        rest.append_text(literal_line(visit.purpose))
+        rest.stylize("dim")
+        detail.append_text(rest)
         line2 = fit(detail, width)
-        line2.stylize("dim")
         if cancelled:
             line1.stylize("dim strike")
-            line2.stylize("strike")
+            line2.stylize("dim strike")
         if current:
             line1.stylize("reverse")
             line2.stylize("reverse")
@@ -321,7 +329,10 @@ class VisitPlanScreen(Screen[None]):
         self.selected: date | None = None
         self.index = 0
         self.view: PlanView | None = None
-        self.suggestions: Suggestions | None = None
+        self.suggestions: Suggestions | None = None  # what the shown period shows
+        # One computation for the month of the selected day (planning.suggestion_period),
+        # shared by the week and the month views: (span, today, result).
+        self._computed: tuple[Period, date, Suggestions] | None = None
         self.suggestion_error = ""
         self.waiting = 0  # suggestions without room in the period
 
@@ -359,8 +370,18 @@ class VisitPlanScreen(Screen[None]):
     def period(self) -> Period:
         return month_of(self.day) if self.kind == "month" else week_of(self.day)
 
+    @property
+    def span(self) -> Period:
+        """The days suggestions are worked out for: the same for the week and the month."""
+        return suggestion_period(self.day)
+
+    def home_day(self) -> date:
+        """Where the plan opens and where ``.`` goes back to: today, or on a Sunday the
+        Monday after (the coming week), as ``salesdesk plan`` decides."""
+        return planning_day(self.today)
+
     def on_mount(self) -> None:
-        self.selected = planning_day(self.today)
+        self.selected = self.home_day()
         self._apply_width()
         self.load()
 
@@ -368,13 +389,14 @@ class VisitPlanScreen(Screen[None]):
         self._apply_width()
 
     def _apply_width(self) -> None:
-        width = self.app.size.width
-        side = 28 if width < 100 else 34 if width < 130 else 40
+        # Narrow: the days need the width more than the suggestions (which wrap).
+        side = 28 if self.app.size.width < 100 else 30
         self.query_one("#plan-side").styles.width = side
 
     # ------------------------------------------------------------------ data
     def load(self, keep_visit: int | None = None, suggest: bool = True) -> None:
-        """Read the shown period's visits again; recompute suggestions in a thread."""
+        """Read the shown period's visits again; recompute suggestions in a thread (with
+        ``suggest=False``, reuse those worked out for the selected day's month, if any)."""
         db = self.sd.db
         period = self.period
         try:
@@ -393,10 +415,20 @@ class VisitPlanScreen(Screen[None]):
                     break
         self._clamp_index()
         self._draw()
-        if suggest:
+        self._show_suggestions(recompute=suggest)
+
+    def _show_suggestions(self, recompute: bool) -> None:
+        """Show the shown period's slice of the suggestions, worked out again when asked or
+        when the selected day moved to another month."""
+        span, today = self.span, self.today
+        if recompute or self._computed is None or self._computed[:2] != (span, today):
+            self._computed = None
             self.suggestions = None
             self._draw_side()
-            self.compute_suggestions(period, self.today)
+            self.compute_suggestions(span, today)
+            return
+        self.suggestions = self._computed[2].within(self.period)
+        self._draw_side()
 
     def _clamp_index(self) -> None:
         count = len(self._day_visits())
@@ -416,20 +448,21 @@ class VisitPlanScreen(Screen[None]):
         return shown[min(self.index, len(shown) - 1)]
 
     @work(thread=True, exclusive=True, group="suggest")
-    def compute_suggestions(self, period: Period, today: date) -> None:
+    def compute_suggestions(self, span: Period, today: date) -> None:
         db = self.sd.db
         try:
-            found = visits.suggestions(db, period, today)
+            found = visits.span_suggestions(db, span, today)
             error = ""
         except Exception as exc:
             error = busy_message(exc) or f"suggestions failed: {exc}"
             found = Suggestions(())
-        self.app.call_from_thread(self._suggested, period, found, error)
+        self.app.call_from_thread(self._suggested, span, today, found, error)
 
-    def _suggested(self, period: Period, found: Suggestions, error: str) -> None:
-        if not self.is_mounted or period != self.period:
+    def _suggested(self, span: Period, today: date, found: Suggestions, error: str) -> None:
+        if not self.is_mounted or (span, today) != (self.span, self.today):
             return
-        self.suggestions = found
+        self._computed = None if error else (span, today, found)
+        self.suggestions = found.within(self.period)
         self.suggestion_error = error
         self._draw_side()
 
@@ -551,9 +584,10 @@ class VisitPlanScreen(Screen[None]):
             options.display = False
             self.query_one("#side-title", Static).update(title)
             return
-        placed = sum(1 for s in found if s.day is not None)
+        period = self.period
+        placed = sum(1 for s in found if s.day is not None and s.day in period)
         title.append(f"  {placed}", style="bold #f5a524" if placed else "dim")
-        self.waiting = len(found) - placed + found.more
+        self.waiting = sum(1 for s in found if s.day is None) + found.more
         self._draw_hint()
         self.query_one("#side-title", Static).update(title)
         if not found.items:
@@ -581,7 +615,9 @@ class VisitPlanScreen(Screen[None]):
     def _suggestion_text(self, s: Suggestion) -> Text:
         text = Text()
         if s.day is not None:
-            text.append(_day_name(s.day), style="bold")
+            # A day after the shown period (no room in it before): with its month.
+            later = "" if s.day in self.period else f" {s.day:%b}"
+            text.append(_day_name(s.day) + later, style="bold")
             if s.start:
                 text.append(f" {s.start}", style="bold")
         else:
@@ -596,9 +632,9 @@ class VisitPlanScreen(Screen[None]):
         if s.warning:
             text.append("\n")
             text.append(f"⚠ {one_line(s.warning)}", style=FLAG_STYLE)
-        if s.note and s.day is not None:
+        if s.note and (s.day is not None or s.note != NO_ROOM):
             text.append("\n")
-            text.append(one_line(s.note), style="dim")
+            text.append(one_line(s.note), style="dim" if s.day else "#f5a524")
         return text
 
     @property
@@ -613,13 +649,15 @@ class VisitPlanScreen(Screen[None]):
 
     # ------------------------------------------------------------------ moving
     def _select(self, day: date, index: int = 0) -> None:
-        old = self.period
+        old, span = self.period, self.span
         self.selected, self.index = day, index
         if self.period != old:
-            self.load()
+            self.load(suggest=False)  # the same computation while in the same month
         else:
             self._clamp_index()
             self._draw()
+            if self.span != span:  # a week across two months: the other month's
+                self._show_suggestions(recompute=False)
 
     def action_day(self, delta: int) -> None:
         day = self.day + timedelta(days=delta)
@@ -649,16 +687,17 @@ class VisitPlanScreen(Screen[None]):
         if self.kind == "week":
             day = day + timedelta(weeks=delta)
         else:
-            day = target.start if not (target.start <= self.today <= target.end) else self.today
+            home = self.home_day()
+            day = home if home in target else self.today if self.today in target else target.start
         self._select(day)
 
     def action_today(self) -> None:
-        self._select(self.today)
+        self._select(self.home_day())
 
     def action_toggle_view(self) -> None:
         self.kind = "month" if self.kind == "week" else "week"
         self.index = 0
-        self.load()
+        self.load(suggest=False)  # both views show the same suggestions
 
     def action_switch_focus(self) -> None:
         options = self.query_one("#suggestions", OptionList)
@@ -685,13 +724,22 @@ class VisitPlanScreen(Screen[None]):
         self.action_accept()
 
     # ------------------------------------------------------------------ changes
-    def _do(self, change: Callable[[], object], message: str, keep: int | None = None) -> bool:
-        """Run a store command; show a mistake inline instead of raising."""
+    def _do(
+        self,
+        change: Callable[[], object],
+        message: str,
+        keep: int | None = None,
+        day: date | None = None,
+    ) -> bool:
+        """Run a store command; show a mistake inline instead of raising. ``day``: the day
+        to show afterwards (a suggestion accepted onto a day of another week)."""
         ok, result = attempt(self, change)
         if not ok:
             return False
         if keep is None and isinstance(result, int) and not isinstance(result, bool):
             keep = result
+        if day is not None:
+            self.selected, self.index = day, 0
         self.load(keep_visit=keep)
         if message:
             self.notify(one_line(message), markup=False, timeout=3)
@@ -725,6 +773,7 @@ class VisitPlanScreen(Screen[None]):
                 purpose=s.purpose,
             ),
             f"Planned {s.name} on {_day_name(day)}",
+            day=day,
         )
 
     def action_accept(self) -> None:
