@@ -151,7 +151,7 @@ def test_json_includes_activities_and_visits(db: Database) -> None:
     ]
     plain = data[ids["plain"]]
     assert plain["status"] == "customer" and plain["visits"] == []
-    assert [a["kind"] for a in plain["activities"]] == ["status"]
+    assert [a["kind"] for a in plain["activities"]] == ["stage", "status"]  # a win, at customer
     assert [a["kind"] for a in data[ids["formula"]]["activities"]] == []  # kept C: a review
 
 

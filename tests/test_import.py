@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from salesdesk import store
 from salesdesk.cli import app
-from salesdesk.db import Database
+from salesdesk.db import Database, open_database
 from salesdesk.errors import InputError, NotFound
 from salesdesk.io import batches, importer
 from salesdesk.io.importer import ImportCancelled, ImportOptions, ImportResult, run_import
@@ -28,6 +28,8 @@ from salesdesk.io.values import (
     phone_key,
     unneutralise,
 )
+from salesdesk.review import week_start
+from salesdesk.review_data import load_weekly_review
 
 from .conftest import NOW, TODAY
 
@@ -397,6 +399,7 @@ def test_duplicates_update_and_undo(db: Database, tmp_path: Path, existing: dict
     assert wang["name"] == "Wang Wei" and wang["grade"] == "A"
     assert wang["notes"] == "老客户\nasked for a quote"  # appended, not replaced
     assert wang["graded_at"] == NOW and wang["source"] == ""  # the card's source is kept
+    assert count(db, "activity") == 2  # the call, and the regrade B → A
     # A duplicate within the file updates the card the earlier row created.
     assert by_name(db)["New Person Again"]["phone"] == "139-1234-5678" and count(db) == 4
     # The import is one undo-journal entry: undo puts the cards back and removes the new one.
@@ -614,6 +617,272 @@ def test_list_batches(db: Database, tmp_path: Path) -> None:
     imp(db, write(tmp_path, "a.csv", "Name\nAnn\nBob\n"))
     info = batches.list_batches(db)
     assert [(b.created, b.remaining, Path(b.source).name) for b in info] == [(2, 2, "a.csv")]
+
+
+# ---------------------------------------------------------------------- updates on the timeline
+
+#: The cards were made a month before the import, so the week of the import has only its changes.
+CREATED = NOW - timedelta(days=30)
+UPDATES = (
+    "Name,Email,Grade,status,stage,Value\n"  # status, stage: SalesDesk's own column names
+    "Ann,ann@example.com,B,,,\n"  # promoted C → B
+    "Bob,bob@example.com,,customer,,12000\n"  # won, with the amount
+    "Cara,cara@example.com,A,,interested,\n"  # the same grade; a new stage
+    "Dan,dan@example.com,C,,,\n"  # demoted A → C
+    "Eve,eve@example.com,,dropped,,\n"  # dropped
+)
+
+
+@pytest.fixture
+def pool(db: Database) -> dict[str, int]:
+    """Five live cards, graded a month before the import."""
+    return {
+        "ann": store.add_prospect(db, CREATED, "Ann", email="ann@example.com"),
+        "bob": store.add_prospect(
+            db, CREATED, "Bob", email="bob@example.com", grade="B", value=5000.0,
+            next_date=TODAY + timedelta(days=2), next_action="send the contract",
+        ),
+        "cara": store.add_prospect(db, CREATED, "Cara", email="cara@example.com", grade="A"),
+        "dan": store.add_prospect(db, CREATED, "Dan", email="dan@example.com", grade="A"),
+        "eve": store.add_prospect(db, CREATED, "Eve", email="eve@example.com", grade="B"),
+    }
+
+
+def timeline(db: Database, prospect_id: int) -> list[tuple[Any, ...]]:
+    """The card's grade, status and stage activities, oldest first."""
+    with db.connect() as conn:
+        return conn.execute(
+            "SELECT kind, at, from_grade, to_grade, note FROM activity WHERE prospect_id = ? "
+            "AND kind IN ('grade', 'status', 'stage') ORDER BY at, id",
+            (prospect_id,),
+        ).fetchall()
+
+
+def week_outcomes(db: Database, day: date) -> dict[str, list[str]]:
+    """The weekly review's outcomes for the week of ``day``, as names per list."""
+    out = load_weekly_review(db, week_start(day), TODAY).outcomes
+    lists = {
+        "won": out.won, "lost": out.lost, "dropped": out.dropped, "parked": out.parked,
+        "reopened": out.reopened, "promoted": out.promoted, "demoted": out.demoted,
+    }
+    return {key: [ref.name for ref in refs] for key, refs in lists.items() if refs}
+
+
+def test_updating_import_records_regrades_and_status_changes(
+    db: Database, tmp_path: Path, pool: dict[str, int]
+) -> None:
+    result = imp(db, write(tmp_path, "update.csv", UPDATES), on_duplicate="update")
+    assert (result.created, result.updated) == (0, 5)
+    at = store._ts(NOW)
+    note = "import: update.csv"
+    assert timeline(db, pool["ann"]) == [("grade", at, "C", "B", note)]
+    assert timeline(db, pool["dan"]) == [("grade", at, "A", "C", note)]
+    assert timeline(db, pool["bob"]) == [
+        ("stage", at, None, None, f"target → customer · {note}"),  # a win: the customer stage
+        ("status", at, None, None, f"live → customer (12,000) · {note}"),
+    ]
+    assert timeline(db, pool["eve"]) == [("status", at, None, None, f"live → dropped · {note}")]
+    # Not the grade the card already had; the stage from the file's stage column.
+    assert timeline(db, pool["cara"]) == [
+        ("stage", at, None, None, f"target → interested · {note}")
+    ]
+    # The side effects of `grade` and `won`: graded and reviewed now, closed now, a won card
+    # is at the customer stage with no next step left.
+    ann = store.get_prospect(db, pool["ann"], TODAY).fields
+    assert (ann["grade"], ann["graded_at"], ann["reviewed_at"]) == ("B", NOW, NOW)
+    bob = store.get_prospect(db, pool["bob"], TODAY).fields
+    assert (bob["status"], bob["closed_at"], bob["stage"], bob["value"]) == (
+        "customer", NOW, "customer", 12000.0,
+    )
+    assert bob["next_date"] is None and bob["grade"] == "B"
+    cara = store.get_prospect(db, pool["cara"], TODAY).fields
+    assert cara["graded_at"] == CREATED and cara["reviewed_at"] is None
+    # The card detail shows the changes in the timeline, newest first: the win on top.
+    detail = store.get_prospect(db, pool["bob"], TODAY)
+    assert [(a.kind, a.note) for a in detail.activities] == [
+        ("status", f"live → customer (12,000) · {note}"),
+        ("stage", f"target → customer · {note}"),
+    ]
+
+
+def test_weekly_review_counts_what_an_updating_import_changed(
+    db: Database, tmp_path: Path, pool: dict[str, int]
+) -> None:
+    imp(db, write(tmp_path, "update.csv", UPDATES), on_duplicate="update")
+    assert week_outcomes(db, TODAY) == {
+        "won": ["Bob"], "dropped": ["Eve"], "promoted": ["Ann"], "demoted": ["Dan"],
+    }
+    review = load_weekly_review(db, week_start(TODAY), TODAY)
+    assert review.outcomes.won_value == 12000
+    assert review.pool.by_grade == {"A": 1, "B": 1, "C": 1} and review.pool.live == 3
+    assert review.funnel == {
+        "target": 2, "interested": 1, "intentional": 0, "prospective": 0, "customer": 1,
+    }
+    # The week before is rebuilt as it was: every card live with its old grade.
+    last_week = TODAY - timedelta(days=7)
+    assert week_outcomes(db, last_week) == {}
+    before = load_weekly_review(db, week_start(last_week), TODAY)
+    assert before.pool.by_grade == {"A": 2, "B": 2, "C": 1} and before.pool.live == 5
+    assert before.funnel["target"] == 5 and before.funnel["customer"] == 0
+
+
+def test_updating_import_matches_the_manual_commands(
+    db: Database, tmp_path: Path, pool: dict[str, int]
+) -> None:
+    """The same regrade, win and stage change, once by hand (`grade`, `won`, the card
+    detail) and once by an import."""
+    ann2 = store.add_prospect(db, CREATED, "Ann Two")
+    cara2 = store.add_prospect(db, CREATED, "Cara Two", grade="A")
+    bob2 = store.add_prospect(
+        db, CREATED, "Bob Two", grade="B", value=5000.0,
+        next_date=TODAY + timedelta(days=2), next_action="send the contract",
+    )
+    store.regrade(db, NOW, ann2, "B")
+    store.set_status(db, NOW, bob2, "customer", value=12000.0)
+    store.update_fields(db, NOW, cara2, {"stage": "interested"})
+    imp(db, write(tmp_path, "update.csv", UPDATES), on_duplicate="update")
+    for imported, manual in ((pool["ann"], ann2), (pool["bob"], bob2), (pool["cara"], cara2)):
+        by_import, by_hand = timeline(db, imported), timeline(db, manual)
+        assert [a[:4] for a in by_import] == [a[:4] for a in by_hand]
+        assert [a[4] for a in by_import] == [
+            f"{a[4]} · import: update.csv" if a[4] else "import: update.csv" for a in by_hand
+        ]
+        fields = ("grade", "status", "graded_at", "reviewed_at", "closed_at", "stage",
+                  "next_date", "next_action", "value")
+        card = store.get_prospect(db, imported, TODAY).fields
+        twin = store.get_prospect(db, manual, TODAY).fields
+        assert {f: card[f] for f in fields} == {f: twin[f] for f in fields}
+
+
+def test_undo_removes_the_activities_of_an_updating_import(
+    db: Database, tmp_path: Path, pool: dict[str, int]
+) -> None:
+    store.log_touch(db, CREATED, pool["ann"], "call", "before the import")
+    before = snapshot(db)
+    imp(db, write(tmp_path, "update.csv", UPDATES), on_duplicate="update")
+    assert count(db, "activity") == 1 + 6
+    undone = store.undo(db)
+    assert undone is not None and "import update.csv" in undone.label
+    assert snapshot(db) == before and week_outcomes(db, TODAY) == {}
+
+
+def test_undo_import_removes_the_activities_of_an_updating_import(
+    db: Database, tmp_path: Path, pool: dict[str, int]
+) -> None:
+    store.log_touch(db, CREATED, pool["ann"], "call", "before the import")
+    text = UPDATES + "Fay,fay@example.com,A,,\n"  # a new card
+    result = imp(db, write(tmp_path, "update.csv", text), on_duplicate="update")
+    fay = by_name(db)["Fay"]["id"]
+    store.log_touch(db, NOW, pool["ann"], "visit", "after the import")
+    store.regrade(db, NOW, fay, "B")
+    undone = batches.undo_import(db, result.batch or "")
+    assert (undone.removed, undone.restored) == (1, 5)
+    with db.connect() as conn:
+        left = conn.execute("SELECT prospect_id, kind, note FROM activity ORDER BY id").fetchall()
+    assert left == [
+        (pool["ann"], "call", "before the import"),
+        (pool["ann"], "visit", "after the import"),  # later work is kept
+    ]
+    bob = store.get_prospect(db, pool["bob"], TODAY).fields
+    assert (bob["status"], bob["stage"], bob["closed_at"], bob["value"]) == (
+        "live", "target", None, 5000.0,
+    )
+    assert bob["next_date"] == TODAY + timedelta(days=2)  # the win's side effects are undone
+    assert week_outcomes(db, TODAY) == {}
+    assert count(db, "journal") == 5 + 1 + 1  # the adds and the touches; not the import
+
+
+def test_updating_import_twice_in_one_file_and_cards_it_created(
+    db: Database, tmp_path: Path, pool: dict[str, int]
+) -> None:
+    text = (
+        "Name,Email,Grade\n"
+        "Ann,ann@example.com,B\n"
+        "Ann,ann@example.com,A\n"  # the same card again: a second regrade
+        "Gus,gus@example.com,C\n"  # a new card...
+        "Gus,gus@example.com,A\n"  # ...given its grade by a later row: no regrade
+    )
+    imp(db, write(tmp_path, "twice.csv", text), on_duplicate="update")
+    at, note = store._ts(NOW), "import: twice.csv"
+    assert timeline(db, pool["ann"]) == [
+        ("grade", at, "C", "B", note),
+        ("grade", at, "B", "A", note),
+    ]
+    gus = by_name(db)["Gus"]
+    assert gus["grade"] == "A" and timeline(db, gus["id"]) == []
+    assert week_outcomes(db, TODAY) == {"promoted": ["Ann"]}
+
+
+def test_updating_import_grades_a_closed_card_without_reopening_it(
+    db: Database, tmp_path: Path, pool: dict[str, int]
+) -> None:
+    """Only a status column changes a status: a CRM's rating does not reopen a customer."""
+    store.set_status(db, CREATED, pool["bob"], "customer")
+    imp(db, write(tmp_path, "g.csv", "Name,Email,Grade\nBob,bob@example.com,A\n"),
+        on_duplicate="update")
+    bob = store.get_prospect(db, pool["bob"], TODAY).fields
+    assert (bob["status"], bob["grade"], bob["graded_at"]) == ("customer", "A", NOW)
+    assert [a[0] for a in timeline(db, pool["bob"])] == ["stage", "status", "grade"]
+    # Reopened by a status column: recorded as a reopening.
+    imp(db, write(tmp_path, "s.csv", "Name,Email,status\nBob,bob@example.com,live\n"),
+        on_duplicate="update")
+    bob = store.get_prospect(db, pool["bob"], TODAY).fields
+    assert (bob["status"], bob["closed_at"], bob["stage"]) == ("live", None, "customer")
+    assert timeline(db, pool["bob"])[-1][4] == "customer → live · import: s.csv"
+
+
+def test_updating_import_keeps_the_files_own_timestamps(
+    db: Database, tmp_path: Path, pool: dict[str, int]
+) -> None:
+    """A SalesDesk export carries graded_at and closed_at: the card keeps the file's, and the
+    change is on the timeline at the time of the import."""
+    text = (
+        "name,email,grade,graded_at,status,closed_at\n"
+        "Ann,ann@example.com,A,2026-11-16 10:00:00,,\n"
+        "Eve,eve@example.com,,,lost,2026-11-17 15:30:00\n"
+    )
+    imp(db, write(tmp_path, "export.csv", text), on_duplicate="update")
+    ann = store.get_prospect(db, pool["ann"], TODAY).fields
+    assert ann["graded_at"] == datetime(2026, 11, 16, 10, 0)
+    eve = store.get_prospect(db, pool["eve"], TODAY).fields
+    assert eve["closed_at"] == datetime(2026, 11, 17, 15, 30)
+    at = store._ts(NOW)
+    assert timeline(db, pool["ann"]) == [("grade", at, "C", "A", "import: export.csv")]
+    assert timeline(db, pool["eve"]) == [
+        ("status", at, None, None, "live → lost · import: export.csv")
+    ]
+
+
+def test_dry_run_of_an_updating_import_records_nothing(
+    db: Database, tmp_path: Path, pool: dict[str, int]
+) -> None:
+    before = snapshot(db)
+    result = imp(db, write(tmp_path, "update.csv", UPDATES), on_duplicate="update", dry_run=True)
+    assert result.updated == 5 and snapshot(db) == before
+
+
+def test_cli_updating_import_shows_in_timeline_and_review_until_undone(
+    db_path: Path, tmp_path: Path
+) -> None:
+    database = open_database(db_path)
+    try:
+        ann = store.add_prospect(database, CREATED, "Ann", email="ann@example.com")
+        store.add_prospect(database, CREATED, "Bob", email="bob@example.com", grade="B")
+    finally:
+        database.close()
+    path = write(tmp_path, "update.csv", UPDATES)
+    result = sd(db_path, "import", str(path), "--on-duplicate", "update")
+    assert result.exit_code == 0 and "updated 2" in result.stdout, result.output
+    shown = sd(db_path, "show", str(ann)).stdout
+    assert "C → B" in shown and "import: update.csv" in shown
+    review = json.loads(sd(db_path, "review", "--json").stdout)["outcomes"]
+    assert [m["name"] for m in review["promoted"]] == ["Ann"]
+    assert [m["name"] for m in review["won"]] == ["Bob"] and review["won_value"] == 12000
+    assert sd(db_path, "undo-import", "last").exit_code == 0
+    review = json.loads(sd(db_path, "review", "--json").stdout)["outcomes"]
+    assert review["promoted"] == [] and review["won"] == []
+    assert "import: update.csv" not in sd(db_path, "show", str(ann)).stdout
+
 
 
 # --------------------------------------------------------------------------- pure rules

@@ -65,8 +65,9 @@ def _forget_changes_to(conn: sqlite3.Connection, ids_query: str, batch: str) -> 
 
 
 def undo_import(db: Database, batch: str) -> UndoImportResult:
-    """Remove the cards an import created (with their activities and visits) and put back
-    the fields it changed on existing cards. ``batch`` may be ``last``.
+    """Remove the cards an import created (with their activities and visits), put back the
+    fields it changed on existing cards and remove the grade, status and stage changes it
+    logged on them. ``batch`` may be ``last``.
 
     Children are deleted explicitly, so foreign-key checks are off for this connection:
     with them, each deleted card would scan the whole table for ``previous_id`` links."""
@@ -103,6 +104,12 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
                         (*(before[c] for c in columns), int(key)),
                     )
                     restored += cursor.rowcount
+                # The grade, status and stage changes it logged on existing cards go too.
+                conn.execute(
+                    "DELETE FROM activity WHERE id IN (SELECT CAST(key AS INTEGER) "
+                    "FROM json_each(?, '$.rows.activity'))",
+                    (journal[1],),
+                )
                 conn.execute("DELETE FROM journal WHERE id = ?", (journal[0],))
             ids = "SELECT id FROM prospect WHERE import_batch = ?"
             _forget_changes_to(conn, ids, batch)

@@ -5,6 +5,11 @@ Rows are read one by one, validated, checked for duplicates against a temporary 
 file with errors imports nothing unless ``skip_errors``; Ctrl+C or a crash rolls back.
 The whole import is one undo-journal entry (``salesdesk undo`` reverses it) and one
 import batch (``salesdesk undo-import BATCH`` removes it later).
+
+An update that changes an existing card's grade, status or stage is recorded on its
+timeline as ``grade`` / ``status`` / ``stage`` activities, with the side effects of
+``store.regrade`` and ``store.set_status``, so the weekly review and the card detail see it
+like a change made by hand; the activities are part of the same undo entry.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any, Protocol
 
 from ..config import expand_path
 from ..db import Database
+from ..enums import ActivityKind, Stage, Status
 from ..errors import InputError, SalesDeskError
 from ..fields import FIELDS, MAX_TEXT
 from ..store import _ts, sql_value
@@ -252,6 +258,13 @@ class _Run:
         ) + 1
         self.pending: list[list[Any]] = []
         self.pending_keys: list[tuple[int, int, int]] = []
+        # Grade and status changes of existing cards, inserted with explicit ids: the undo
+        # entry lists the ids from first_activity on (nothing else writes meanwhile).
+        self.first_activity = self.next_activity = int(
+            conn.execute("SELECT coalesce(max(id), 0) FROM activity").fetchone()[0]
+        ) + 1
+        self.activities: list[tuple[Any, ...]] = []
+        self.note = f"import: {source.path.name}"
 
     # ---------------------------------------------------------------- key table
     def load_keys(self) -> None:
@@ -345,6 +358,7 @@ class _Run:
                     found[key] = (pid, record.row)
                     self.pending_keys.append((hash(key), pid, record.row))
         self.flush()
+        self.flush_activities()
 
     def _report_duplicate(
         self,
@@ -410,16 +424,31 @@ class _Run:
         self.pending.clear()
         self.pending_keys.clear()
 
+    def flush_activities(self) -> None:
+        """Once a chunk: they are on cards that existed before, so nothing waits for them."""
+        if self.activities:
+            self.conn.executemany(
+                "INSERT INTO activity (id, prospect_id, kind, at, note, outcome, from_grade, "
+                "to_grade) VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+                self.activities,
+            )
+            self.activities.clear()
+
     def update(self, pid: int, values: dict[str, Any]) -> None:
         """File values win over the card's (notes are appended); the first before-image is kept
-        so undo and undo-import can put the card back."""
+        so undo and undo-import can put the card back.
+
+        A new grade or status has the side effects of ``store.regrade`` / ``store.set_status``
+        (graded and reviewed now; closed now or reopened; a win sets the customer stage and
+        clears the next step) unless the file gives those columns itself, and is logged on
+        the timeline of a card that existed before the import."""
         conn = self.conn
         current = conn.execute(
-            "SELECT grade, status, notes FROM prospect WHERE id = ?", (pid,)
+            "SELECT grade, status, stage, notes FROM prospect WHERE id = ?", (pid,)
         ).fetchone()
         if current is None:  # a dry run: the earlier row was never written
             return
-        grade, status, notes = current
+        grade, status, stage, notes = current
         changes = {k: sql_value(v) for k, v in values.items() if k in self.index and k != "kind"}
         if "source" not in values:
             changes.pop("source", None)
@@ -429,16 +458,55 @@ class _Run:
                 changes.pop("notes", None)
             else:
                 changes["notes"] = f"{notes}\n{new_notes}"
-        if changes.get("grade", grade) != grade and "graded_at" not in values:
+        new_grade = changes.get("grade", grade)
+        new_status = changes.get("status", status)
+        if new_grade != grade and "graded_at" not in values:
             changes["graded_at"] = changes["reviewed_at"] = _ts(self.now)
-        if changes.get("status", status) != status and "closed_at" not in values:
-            changes["closed_at"] = None if changes["status"] == "live" else _ts(self.now)
+        if new_status != status:
+            if "closed_at" not in values:
+                changes["closed_at"] = None if new_status == Status.LIVE else _ts(self.now)
+            if new_status == Status.CUSTOMER:
+                changes.setdefault("stage", Stage.CUSTOMER.value)
+                if "next_date" not in values:
+                    changes["next_date"] = None
         if not changes or self.dry:
             return
         if pid < self.first_id:
             self._keep_before(pid, list(changes))
+            after = (new_grade, new_status, changes.get("stage", stage))
+            self._log_changes(pid, (grade, status, stage), after, values.get("value"))
         sets = ", ".join(f"{c} = ?" for c in changes)
         conn.execute(f"UPDATE prospect SET {sets} WHERE id = ?", (*changes.values(), pid))
+
+    def _log_changes(
+        self,
+        pid: int,
+        before: tuple[str, str, str],
+        after: tuple[str, str, str],
+        value: float | None,
+    ) -> None:
+        """The timeline entries the same change by hand writes (card detail, ``grade``,
+        ``won``), in the same order, noted as imported. ``before`` and ``after`` are
+        (grade, status, stage). Cards created by this import get none: their rows are
+        their creation."""
+        (old_grade, old_status, old_stage), (new_grade, new_status, new_stage) = before, after
+        entries: list[tuple[str, str, str | None, str | None]] = []
+        # Notes start "old → new" (a win: "live → customer (12,000)"): the weekly review
+        # and the visit plan read them.
+        if new_stage != old_stage:
+            note = f"{old_stage} → {new_stage} · {self.note}"
+            entries.append((ActivityKind.STAGE.value, note, None, None))
+        if new_grade != old_grade:
+            entries.append((ActivityKind.GRADE.value, self.note, old_grade, new_grade))
+        if new_status != old_status:
+            note = f"{old_status} → {new_status}"
+            if new_status == Status.CUSTOMER and value is not None:
+                note += f" ({value:,.0f})"
+            entries.append((ActivityKind.STATUS.value, f"{note} · {self.note}", None, None))
+        at = _ts(self.now)
+        for kind, note, from_grade, to_grade in entries:
+            self.activities.append((self.next_activity, pid, kind, at, note, from_grade, to_grade))
+            self.next_activity += 1
 
     def _keep_before(self, pid: int, columns: list[str]) -> None:
         conn = self.conn
@@ -463,21 +531,28 @@ class _Run:
         result, conn = self.result, self.conn
         if not (result.created or result.updated):
             return
+        self.flush_activities()
         conn.execute(
             "INSERT INTO importbatch (id, at, source, created, updated) VALUES (?, ?, ?, ?, ?)",
             (self.batch, _ts(self.now), str(self.source.path), result.created, result.updated),
         )
         label = f"import {self.source.path.name} (batch {self.batch})"
+        # The timeline entries the import added: undo deletes them (null: added).
+        activities = ""
+        if self.next_activity > self.first_activity:
+            activities = f""", 'activity', json((
+                    SELECT json_group_object(id, NULL) FROM activity
+                    WHERE id >= {self.first_activity:d}))"""
         conn.execute(
-            """INSERT INTO journal (at, label, data)
+            f"""INSERT INTO journal (at, label, data)
             SELECT ?, ?, json_object(
                 'rows', json_object('prospect', json((
-                    SELECT coalesce(json_group_object(id, json(b)), '{}') FROM (
+                    SELECT coalesce(json_group_object(id, json(b)), '{{}}') FROM (
                         SELECT id, 'null' AS b FROM prospect WHERE import_batch = ?
-                        UNION ALL SELECT id, before FROM temp.sd_import_before)))),
+                        UNION ALL SELECT id, before FROM temp.sd_import_before))){activities}),
                 'import_batch', ?,
                 'import_fields', json((
-                    SELECT coalesce(json_group_object(id, json(fields)), '{}')
+                    SELECT coalesce(json_group_object(id, json(fields)), '{{}}')
                     FROM temp.sd_import_before)))""",
             (_ts(self.now), label, self.batch, self.batch),
         )
