@@ -152,17 +152,16 @@ def _journal_edits(
             continue
         added = [int(k) for k, v in rows.get("activity", {}).items() if v is None]
         parsed.append((_moment(at), before, added))
-    added_ids = [i for _, _, ids in parsed for i in ids]
     touches: set[int] = set()
-    if added_ids:
-        marks = ", ".join("?" for _ in added_ids)
+    if any(ids for _, _, ids in parsed):
+        # The card's own contact touches: a handful, whereas an import's entry can list
+        # more added rows than SQLite allows in one IN (...).
         kinds = ", ".join("?" for _ in CONTACT_KINDS)
         touches = {
             r[0]
             for r in conn.execute(
-                f"SELECT id FROM activity WHERE id IN ({marks}) AND prospect_id = ? "
-                f"AND kind IN ({kinds})",
-                (*added_ids, prospect_id, *CONTACT_KINDS),
+                f"SELECT id FROM activity WHERE prospect_id = ? AND kind IN ({kinds})",
+                (prospect_id, *CONTACT_KINDS),
             )
         }
     return [

@@ -749,7 +749,7 @@ def update_fields(
         if "grade" in changed:
             _apply_grade(change, raw, prospect_id, Grade(changed["grade"]), now)
             raw = {**raw, "status": Status.LIVE.value}
-        if "status" in changed:
+        if "status" in changed and changed["status"] != raw["status"]:  # (not reopened above)
             _apply_status(change, raw, prospect_id, Status(changed["status"]), now)
         labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in changed)
         change.label = f"edit {_name(raw)}: {labels}"

@@ -442,6 +442,16 @@ def test_update_fields_status_and_grade_follow_the_board_rules(db: Database) -> 
     assert (p["status"], p["grade"], p["stage"]) == ("customer", "A", "customer")
 
 
+def test_update_fields_grade_and_live_status_reopen_once(db: Database) -> None:
+    pid = add(db, "Quin", grade="C")
+    store.set_status(db, NOW, pid, "parked")
+    store.update_fields(db, NOW + timedelta(minutes=1), pid, {"grade": "A", "status": "live"})
+    p = store.get_prospect(db, pid, TODAY)
+    assert (p["status"], p["grade"]) == ("live", "A")
+    notes = [a.note for a in p.activities if a.kind == "status"]
+    assert notes == ["parked → live", "live → parked"]  # no "live → live"
+
+
 def test_update_fields_no_op_when_unchanged(db: Database) -> None:
     pid = add(db, "Mia", company="Acme", grade="B", value=100.0,
               next_date=date(2026, 12, 1), key_account=False)
