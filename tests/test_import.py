@@ -519,6 +519,12 @@ def test_values_of_every_kind(db: Database, tmp_path: Path) -> None:
     assert kim["closed_at"] == NOW  # a closed card gets its closing time
 
 
+def test_a_new_customer_is_at_the_customer_stage(db: Database, tmp_path: Path) -> None:
+    imp(db, write(tmp_path, "c.csv", "name,status\nKim,customer\nLee,parked\n"))
+    cards = by_name(db)
+    assert (cards["Kim"]["stage"], cards["Lee"]["stage"]) == ("customer", "target")
+
+
 # --------------------------------------------------------------------------- vCard
 
 VCARD_3 = """BEGIN:VCARD

@@ -399,6 +399,8 @@ class _Run:
         status = values.get("status", "live")
         if status != "live" and "closed_at" not in values and "closed_at" in index:
             row[index["closed_at"]] = _ts(self.now)
+        if status == Status.CUSTOMER and "stage" not in values:
+            row[index["stage"]] = Stage.CUSTOMER.value  # a customer is at the customer stage
         if "graded_at" in values and "created_at" not in values:
             row[index["created_at"]] = row[index["graded_at"]]
         self.pending.append(row)
