@@ -141,8 +141,11 @@ def parse_count(name: str, label: str, text: str) -> int | None:
     return int(value)
 
 
-def parse_field(name: str, text: str, today: date) -> object:
-    """Turn what the user typed for field ``name`` into its stored value, or raise InputError."""
+def parse_field(name: str, text: str, today: date, *, prefixes: bool = False) -> object:
+    """Turn what the user typed for field ``name`` into its stored value, or raise InputError.
+
+    With ``prefixes`` (the card detail), a choice may be typed as any unique beginning:
+    ``c`` for customer, ``pro`` for prospective."""
     spec = FIELD_BY_NAME.get(name)
     if spec is None:
         raise InputError(f"unknown field {name!r}")
@@ -162,6 +165,12 @@ def parse_field(name: str, text: str, today: date) -> object:
     if spec.kind == "choice":
         value = text.strip()
         matches = [c for c in spec.choices if c.lower() == value.lower()]
+        if not matches and prefixes and value:
+            matches = [c for c in spec.choices if c.lower().startswith(value.lower())]
+            if len(matches) > 1:
+                raise InputError(
+                    f"{value!r} could be {' or '.join(matches)}: type more of it"
+                )
         if not matches:
             options = ", ".join(spec.choices)
             raise InputError(f"invalid {spec.label.lower()} {value!r}: use one of {options}")

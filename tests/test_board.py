@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -298,6 +298,45 @@ async def test_winning_in_the_card_detail_clears_the_next_step_on_screen_too(
         await pilot.pause()
         assert fields(db, ids["ann"])["next_date"] is None
         assert detail.query_one("#field-stage").value == "customer"  # type: ignore[attr-defined]
+
+
+async def test_detail_choices_take_a_unique_beginning_and_show_what_was_stored(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "enter")  # Bob Fresh
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ProspectScreen)
+        stage, status, next_date = (
+            detail.query_one(f"#field-{name}") for name in ("stage", "status", "next_date")
+        )
+        stage.focus()
+        stage.value = ""  # type: ignore[attr-defined]
+        await pilot.press("i", "n")
+        assert stage.value == "in"  # type: ignore[attr-defined]
+        await pilot.press("t", "e", "r", "right")  # the suggestion is taken with →
+        assert stage.value == "interested"  # type: ignore[attr-defined]
+        status.focus()
+        await pilot.pause()
+        assert fields(db, ids["bob"])["stage"] == "interested"
+        status.value = "l"  # type: ignore[attr-defined]
+        next_date.focus()
+        await pilot.pause()
+        assert "live or lost" in str(detail.query_one("#err-status").render())
+        assert status.value == "l"  # type: ignore[attr-defined]  (kept to correct)
+        status.focus()
+        status.value = "p"  # type: ignore[attr-defined]
+        next_date.focus()
+        await pilot.pause()
+        assert fields(db, ids["bob"])["status"] == "parked"
+        assert status.value == "parked"  # type: ignore[attr-defined]
+        next_date.value = "fri"  # type: ignore[attr-defined]
+        status.focus()
+        await pilot.pause()
+        assert fields(db, ids["bob"])["next_date"] == date(2026, 11, 20)
+        assert next_date.value == "2026-11-20"  # type: ignore[attr-defined]
 
 
 async def test_drop_asks_to_confirm(app: SalesDeskApp, db: Database, ids: dict[str, int]) -> None:

@@ -12,6 +12,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
@@ -73,11 +74,16 @@ class ProspectScreen(Screen[None]):
                                 "bool": "yes / no",
                                 "choice": " / ".join(spec.choices),
                             }.get(spec.kind, "")
+                            choices = spec.choices or (("yes", "no") if spec.kind == "bool" else ())
                             yield Input(
                                 clean(value),
                                 id=_field_id(spec.name),
                                 placeholder=hint,
                                 select_on_focus=False,
+                                # Typing the start of a choice shows the rest; → takes it.
+                                suggester=SuggestFromList(choices, case_sensitive=False)
+                                if choices
+                                else None,
                             )
                     yield Static("", id=f"err-{spec.name}", classes="field-error")
             with VerticalScroll(id="detail-side"):
@@ -208,12 +214,14 @@ class ProspectScreen(Screen[None]):
         widget = self.query_one(f"#{_field_id(name)}")
         text = self._text_of(widget)
         try:
-            value = parse_field(name, text, self.app.today())  # type: ignore[attr-defined]
+            value = parse_field(name, text, self.app.today(), prefixes=True)  # type: ignore[attr-defined]
         except InputError as exc:
             self._set_error(name, exc.message)
             return False
         self._set_error(name, None)
         if value == self.detail.fields.get(name):
+            if FIELD_BY_NAME[name].kind not in ("text", "long"):
+                self._put_text(name, value)  # "c" for the customer it already is
             return True
         if FIELD_BY_NAME[name].kind in ("text", "long") and value == clean(
             self.detail.fields.get(name) or ""
@@ -233,6 +241,8 @@ class ProspectScreen(Screen[None]):
         before = self.detail.fields
         self._reload()
         self._show_side_effects(before, skip=name)
+        if FIELD_BY_NAME[name].kind not in ("text", "long"):
+            self._put_text(name, value)  # what was stored: "c" shows as customer, fri as a date
         self.notify(f"Saved {FIELD_BY_NAME[name].label.lower()}", timeout=2)
         return True
 
