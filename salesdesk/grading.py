@@ -90,25 +90,38 @@ class CardFacts:
     key_account: bool = False
 
 
+#: (code, days, points) of one part of the urgency score.
+Part = tuple[str, int, float]
+#: What :func:`score` is computed from, kept so the parts can be listed when asked.
+_Inputs = tuple[Grade, date, "date | None", "date | None", date, "date | None", bool, date]
+
+
 @dataclass(slots=True)
 class Urgency:
     """A card's urgency score and the parts it is made of (shown in the card detail).
 
-    ``components`` holds (code, days, points); :meth:`breakdown` turns them into labels only
-    when a person reads them, which keeps scoring 100,000 cards cheap.
+    Only the score and the flags are computed for every card; :attr:`components` and
+    :meth:`breakdown` work the parts out again from the same inputs, when a person reads
+    them, which keeps scoring 100,000 cards cheap.
     """
 
     score: float
-    components: tuple[tuple[str, int, float], ...]
     overdue_days: int
     past_window: bool
     review_due: bool
     days_since_touch: int
     grade: Grade
+    inputs: _Inputs
 
     @property
     def overdue(self) -> bool:
         return self.overdue_days > 0
+
+    @property
+    def components(self) -> tuple[Part, ...]:
+        parts: list[Part] = []
+        _evaluate(*self.inputs, parts)
+        return tuple(parts)
 
     def breakdown(self) -> list[tuple[str, float]]:
         """Human labels with their points, e.g. ``("next step overdue 3d", 11.5)``."""
@@ -151,38 +164,66 @@ def score(
     today: date,
 ) -> Urgency:
     """:func:`urgency` from plain values (the board scores every card with this)."""
-    parts: list[tuple[str, int, float]] = []
+    inputs = (grade, graded_on, last_looked, touched_on, created_on, next_date, key_account, today)
+    total, overdue_days, past, due, stale_days = _evaluate(*inputs, None)
+    return Urgency(total, overdue_days, past > 0, due, stale_days, grade, inputs)
+
+
+def _evaluate(
+    grade: Grade,
+    graded_on: date,
+    last_looked: date | None,
+    touched_on: date | None,
+    created_on: date,
+    next_date: date | None,
+    key_account: bool,
+    today: date,
+    parts: list[Part] | None,
+) -> tuple[float, int, int, bool, int]:
+    """The one place the weights are applied: (score, overdue days, days past the window,
+    review due, days since the last touch). Each part is appended to ``parts`` if given."""
+    total = 0.0
     overdue_days = 0
     if next_date is not None:
         delta = (next_date - today).days
         if delta < 0:
             overdue_days = -delta
-            extra = min(W_OVERDUE_CAP, W_OVERDUE_PER_DAY * overdue_days)
-            parts.append(("overdue", overdue_days, W_OVERDUE + extra))
+            points = W_OVERDUE + min(W_OVERDUE_CAP, W_OVERDUE_PER_DAY * overdue_days)
+            total += points
+            if parts is not None:
+                parts.append(("overdue", overdue_days, points))
         elif delta == 0:
-            parts.append(("today", 0, W_DUE_TODAY))
+            total += W_DUE_TODAY
+            if parts is not None:
+                parts.append(("today", 0, W_DUE_TODAY))
         elif delta <= 3:
-            parts.append(("soon", delta, W_DUE_SOON))
+            total += W_DUE_SOON
+            if parts is not None:
+                parts.append(("soon", delta, W_DUE_SOON))
     past = (today - graded_on).days - WINDOW_DAYS[grade]
     if past > 0:
-        parts.append(
-            (
-                "past_window",
-                past,
-                W_PAST_WINDOW + min(W_PAST_WINDOW_CAP, W_PAST_WINDOW_PER_DAY * past),
-            )
-        )
+        points = W_PAST_WINDOW + min(W_PAST_WINDOW_CAP, W_PAST_WINDOW_PER_DAY * past)
+        total += points
+        if parts is not None:
+            parts.append(("past_window", past, points))
     due = last_looked is None or (today - last_looked).days >= REVIEW_EVERY_DAYS[grade]
     if due:
-        parts.append(("review", 0, W_REVIEW_DUE))
-    parts.append(("grade", 0, W_GRADE[grade]))
+        total += W_REVIEW_DUE
+        if parts is not None:
+            parts.append(("review", 0, W_REVIEW_DUE))
+    total += W_GRADE[grade]
+    if parts is not None:
+        parts.append(("grade", 0, W_GRADE[grade]))
     stale_days = (today - (touched_on or created_on)).days
     if stale_days > 0:
-        code = "stale" if touched_on is not None else "untouched"
-        parts.append((code, stale_days, min(W_STALE_CAP, W_STALE_PER_DAY * stale_days)))
+        points = min(W_STALE_CAP, W_STALE_PER_DAY * stale_days)
+        total += points
+        if parts is not None:
+            parts.append(("stale" if touched_on is not None else "untouched", stale_days, points))
     else:
         stale_days = 0
     if key_account:
-        parts.append(("key", 0, W_KEY_ACCOUNT))
-    total = round(sum([points for _, _, points in parts]), 2)
-    return Urgency(total, tuple(parts), overdue_days, past > 0, due, stale_days, grade)
+        total += W_KEY_ACCOUNT
+        if parts is not None:
+            parts.append(("key", 0, W_KEY_ACCOUNT))
+    return round(total, 2), overdue_days, past, due, stale_days

@@ -171,6 +171,26 @@ def test_score_is_sum_of_components() -> None:
     assert u.score == pytest.approx(sum(points for _, _, points in u.components))
 
 
+@pytest.mark.parametrize("grade", [A, B, "C"])
+def test_score_and_parts_agree_everywhere(grade: str) -> None:
+    """The score is computed without listing its parts; the parts, listed on demand, add
+    up to exactly the same score and flags, over a grid of cards."""
+    from itertools import product
+
+    from salesdesk.grading import Grade
+
+    for graded, touched, next_in, key in product(
+        (0, 1, 6, 8, 29, 31, 91, 200), (None, 0, 3, 15, 40), (None, -9, -1, 0, 2, 3, 4), (0, 1)
+    ):
+        u = urgency(facts(Grade(grade), graded=graded, looked=graded, touched=touched,
+                          next_in=next_in, key=bool(key)), TODAY)
+        parts = u.components
+        assert u.score == round(sum(points for _, _, points in parts), 2)
+        codes = {code for code, _, _ in parts}
+        assert u.overdue == ("overdue" in codes) and u.past_window == ("past_window" in codes)
+        assert u.review_due == ("review" in codes)
+
+
 def test_breakdown_labels() -> None:
     u = urgency(facts(A, graded=9, looked=9, touched=5, next_in=-3, key=True), TODAY)
     labels = [label for label, _ in u.breakdown()]
