@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.screen import Screen
 
 from . import keys, store
 from .config import Settings
 from .db import Database, open_database
+
+if TYPE_CHECKING:
+    from .launch import BackupJob
 
 #: The board's live cards read before the app started, and the day they were scored for.
 Prefetched = tuple[date, list[store.CardRow]]
@@ -18,6 +23,9 @@ Prefetched = tuple[date, list[store.CardRow]]
 
 class SalesDeskApp(App[None]):
     """SalesDesk's TUI. Holds the open database and the clock; screens do the rest."""
+
+    class BackupFinished(Message):
+        """The daily backup beside the board has finished."""
 
     TITLE = "SalesDesk"
     CSS_PATH = "app.tcss"
@@ -29,11 +37,13 @@ class SalesDeskApp(App[None]):
         settings: Settings,
         database: Database | None = None,
         prefetched: Prefetched | None = None,
+        backup: BackupJob | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.db = database if database is not None else open_database(settings.db_path)
         self._prefetched = prefetched
+        self._backup = backup
 
     def take_prefetched(self) -> list[store.CardRow] | None:
         """The live cards read while the app started, if still for today (used once)."""
@@ -53,6 +63,23 @@ class SalesDeskApp(App[None]):
         from .screens.board import BoardScreen
 
         self.push_screen(BoardScreen())
+        job = self._backup
+        if job is not None and job.future is not None:
+            job.future.add_done_callback(self._backup_done)
+
+    def _backup_done(self, _future: object) -> None:
+        # Called in the backup's thread (or at once, if it had already finished):
+        # post_message is thread-safe and never waits, even for a closing app.
+        self.post_message(self.BackupFinished())
+
+    def on_sales_desk_app_backup_finished(self, _message: BackupFinished) -> None:
+        job = self._backup
+        if job is None:
+            return
+        for line in job.warnings:
+            self.notify(line.removeprefix("salesdesk: warning: "), title="Backup",
+                        severity="warning", timeout=10, markup=False)
+        job.shown = True
 
     def on_unmount(self) -> None:
         self.db.close()
@@ -85,13 +112,19 @@ class SalesDeskApp(App[None]):
 
 
 def make_app(
-    settings: Settings, database: Database | None = None, prefetched: Prefetched | None = None
+    settings: Settings,
+    database: Database | None = None,
+    prefetched: Prefetched | None = None,
+    backup: BackupJob | None = None,
 ) -> SalesDeskApp:
     """Build the app (the CLI and the tests use this same factory)."""
-    return SalesDeskApp(settings, database, prefetched)
+    return SalesDeskApp(settings, database, prefetched, backup)
 
 
 def run_app(
-    settings: Settings, database: Database | None = None, prefetched: Prefetched | None = None
+    settings: Settings,
+    database: Database | None = None,
+    prefetched: Prefetched | None = None,
+    backup: BackupJob | None = None,
 ) -> None:
-    make_app(settings, database, prefetched).run()
+    make_app(settings, database, prefetched, backup).run()

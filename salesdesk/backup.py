@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -131,11 +132,13 @@ def rotate(db_path: Path, keep: int) -> list[Path]:
     return removed
 
 
-def daily_backup(database: Database, today: date | None = None) -> Path | None:
+def daily_backup(
+    database: Database, today: date | None = None, warn: Callable[[str], None] | None = None
+) -> Path | None:
     """At the first start of a day, back up the database and keep the last N.
 
     Cheap when today's backup exists (one ``stat``). Never stops the app from opening: a
-    failure prints one warning line and returns None.
+    failure is one warning line (to ``warn``, else standard error) and returns None.
     """
     db_path = Path(database.path)
     if today is None:
@@ -162,7 +165,11 @@ def daily_backup(database: Database, today: date | None = None) -> Path | None:
         import sys
 
         message = getattr(exc, "message", None) or str(exc)
-        print(f"salesdesk: warning: daily backup failed: {message}", file=sys.stderr)
+        line = f"salesdesk: warning: daily backup failed: {message}"
+        if warn is not None:
+            warn(line)
+        else:
+            print(line, file=sys.stderr)
         return None
 
 

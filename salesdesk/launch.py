@@ -8,13 +8,30 @@ command modules); anything else goes to :mod:`salesdesk.cli`.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings, default_db_path, demo_db_path, expand_path, system_clock
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+
+@dataclass
+class BackupJob:
+    """The daily backup running beside the board: its warnings, and whether the board
+    showed them."""
+
+    future: Future[Path | None] | None = None
+    warnings: list[str] = field(default_factory=list)
+    shown: bool = False
 
 
 def open_board(db: Path | None, demo: bool) -> None:
     """Open the database (migrating, daily backup, demo data if asked) and run the board."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from . import store
     from .backup import daily_backup
     from .db import open_database
@@ -22,20 +39,28 @@ def open_board(db: Path | None, demo: bool) -> None:
     path = db if db is not None else (demo_db_path() if demo else default_db_path())
     database = open_database(path)
     try:
-        daily_backup(database)  # the first start of each day keeps a copy
         if demo and store.count_prospects(database) == 0:
             from .demo import fill_demo
 
             fill_demo(database, system_clock().date())
-        # The cards are read before Textual is imported, so the board's first frame has
-        # them. (Reading them in a thread during the import measured slower: both halves
-        # are Python work that takes turns on the GIL.)
-        today = system_clock().date()
-        first_cards = store.list_cards(database, today)
-        from .app import run_app
+        # The first start of each day keeps a copy. SQLite makes it (VACUUM INTO) without
+        # holding Python's lock, so it runs beside the board's start instead of before it;
+        # the pool waits for it before the app's process ends.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="daily-backup") as pool:
+            job = BackupJob()
+            job.future = pool.submit(daily_backup, database, warn=job.warnings.append)
+            # The cards are read before Textual is imported, so the board's first frame has
+            # them. (Reading them in a thread during the import measured slower: both
+            # halves are Python work that takes turns on the GIL.)
+            today = system_clock().date()
+            first_cards = store.list_cards(database, today)
+            from .app import run_app
 
-        run_app(Settings(db_path=path, clock=system_clock), database,
-                prefetched=(today, first_cards))
+            run_app(Settings(db_path=path, clock=system_clock), database,
+                    prefetched=(today, first_cards), backup=job)
+        if not job.shown:  # the board closed before it could say so
+            for line in job.warnings:
+                print(line, file=sys.stderr)
     finally:
         database.close()
 

@@ -181,6 +181,41 @@ def test_opening_the_board_makes_the_daily_backup(
     assert sd(filled.path).exit_code == 0 and daily.stat().st_mtime_ns == mtime
 
 
+def test_a_failed_daily_backup_is_said_after_the_board_closes(
+    filled: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backup runs beside the board; a board closed before it could tell says it on
+    the terminal afterwards, in one line."""
+    import salesdesk.app
+
+    monkeypatch.setattr(salesdesk.app, "run_app", lambda *args, **kwargs: None)
+    backups_folder(filled.path).write_text("a file where the folder should be")
+    result = sd(filled.path)
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("salesdesk: warning: daily backup failed")
+
+
+async def test_a_failed_daily_backup_shows_on_the_board(filled: Database) -> None:
+    from concurrent.futures import Future
+
+    from salesdesk.app import make_app
+    from salesdesk.config import Settings
+    from salesdesk.launch import BackupJob
+
+    job = BackupJob(warnings=["salesdesk: warning: daily backup failed: disk full"])
+    job.future = Future()
+    app = make_app(Settings(db_path=filled.path, clock=lambda: NOW), filled, backup=job)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not job.shown  # still running
+        job.future.set_result(None)  # finishes (from any thread: the message is posted)
+        await pilot.pause()
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert shown == ["daily backup failed: disk full"] and job.shown
+
+
 # --------------------------------------------------------------------------- restore
 
 
