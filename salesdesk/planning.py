@@ -210,7 +210,7 @@ class Suggestion:
     company: str
     area: str
     day: date | None  # None: no room left in the period
-    due: date  # the last good day
+    due: date  # when it is due: a firm last day, or the day "every N days" comes round
     reason: str
     kind: str
     purpose: str
@@ -219,7 +219,9 @@ class Suggestion:
     warning: str = ""
     new_prospect: bool = False
     note: str = ""  # about the placement: "prefers Tue, Thu: none free"
-    earliest: date | None = None  # not before this day (a season call starts 14 days ahead)
+    # Not before this day: an "every N days" reason from its due day, a season call in the
+    # 14 days before the season.
+    earliest: date | None = None
     deadline: date | None = None  # a firm last day (window, next step...); None: any day
     urgent: bool = False  # overdue or past its window: the first free day
 
@@ -433,6 +435,18 @@ def when(day: date, today: date) -> str:
     return text if day.year == today.year else f"{text} {day.year}"
 
 
+def due_words(s: Suggestion, today: date) -> str:
+    """When a suggestion is due, for one listed without a day: its firm last day when it has
+    one (``due by 28 Nov``; a cadence due now does not make it "due today"), ``overdue``
+    when that day has passed, else the day its "every N days" reason comes due (``due 24
+    Nov``, ``due now`` once reached)."""
+    if s.deadline is not None:
+        return "due today" if s.deadline <= today else f"due by {when(s.deadline, today)}"
+    if s.urgent:
+        return "overdue"
+    return "due now" if s.due <= today else f"due {when(s.due, today)}"
+
+
 def _ago(days: int) -> str:
     return "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
 
@@ -451,7 +465,7 @@ class _Need:
     reason: str
     weight: float
     purpose: str = ""
-    earliest: date | None = None
+    earliest: date | None = None  # not before this day (None: any day of the period)
     fixed: date | None = None
     warning: str = ""
     late: bool = False  # its day has passed (overdue, window ended): as soon as possible
@@ -552,6 +566,7 @@ def _needs(
                     f"revisit every {p.revisit_days} days, {since}",
                     W_REVISIT,
                     _cadence_purpose(p),
+                    earliest=max(due, today),
                 )
             )
     elif live and p.grade == "A":
@@ -596,6 +611,7 @@ def _needs(
                     f"{p.grade}, {since}",
                     W_B if p.grade == "B" else W_C,
                     _cadence_purpose(p),
+                    earliest=max(due, today),
                 )
             )
     # Key accounts: a visit roughly every key_account_days.
@@ -615,6 +631,7 @@ def _needs(
                     f"key account, {since}",
                     W_KEY_ACCOUNT,
                     "key-account visit",
+                    earliest=max(due, today),
                 )
             )
         for month, day_of_month in settings.season_dates:
@@ -653,6 +670,7 @@ def _needs(
                     f"customer, {since}",
                     W_CUSTOMER + importance,
                     "customer visit",
+                    earliest=max(due, today),
                 )
             )
     if customer:
@@ -817,8 +835,18 @@ def _place(
     waiting_limit: int,
 ) -> Suggestions:
     """Put each suggestion on a day: capacity, firm last days, preferred days, area,
-    new-customer day. A suggestion with a firm last day (``deadline``) is never put after
-    it: with no room up to it, it waits unplaced with a note saying what to do."""
+    new-customer day.
+
+    - Never before its ``earliest`` day (an "every N days" reason before it is due, a season
+      call before its two weeks) nor after its firm last day (``deadline``): with no room
+      between the two, it waits unplaced with a note saying what to do.
+    - A reason with a day of its own (a next step, a birthday: ``Suggestion.day``) goes on
+      that day, or else on the nearest free day before it (the latest one), or else the
+      nearest after it when its deadline allows: the rep wants it as close to its day as
+      possible, so the area grouping does not pull it further away.
+    - The others go on the first free day with visits in their area, else an empty one,
+      else the first free day; overdue ones (``urgent``) on the first free day of all.
+    """
     days = [d for d in period.days() if d >= first and d.weekday() != SUNDAY]
     reserved = new_customer_days(settings.new_customer_day, period.start, period.end)
     capacity = settings.day_capacity
@@ -839,10 +867,12 @@ def _place(
             continue
         suggestion = _merge(p, needs, first)
         deadline = suggestion.deadline
+        earliest = suggestion.earliest or first
         allowed = [
             d
             for d in free
             if (d not in reserved or suggestion.new_prospect)
+            and earliest <= d
             and (deadline is None or d <= deadline)
         ]
         note = ""
@@ -861,12 +891,12 @@ def _place(
                 more += 1
                 left_out.append(due)
             continue
-        earliest = suggestion.earliest or first
         area = p.area.casefold()
-        if suggestion.day is not None and suggestion.day in allowed:
-            day = suggestion.day
+        target = suggestion.day
+        if target is not None:
+            before = [d for d in allowed if d <= target]
+            day = max(before) if before else min(allowed)
         else:
-            candidates = [d for d in allowed if d >= earliest] or allowed
 
             def cost(d: date, s: Suggestion = suggestion, a: str = area) -> tuple[int, ...]:
                 soon = (d - first).days if s.urgent else 0
@@ -875,7 +905,7 @@ def _place(
                 reserved_cost = 0 if (s.new_prospect and d in reserved) else 1
                 return (soon, reserved_cost, area_cost, (d - first).days)
 
-            day = min(candidates, key=cost)
+            day = min(allowed, key=cost)
         taken = times.setdefault(day, set())
         start = _start_time(parse_visit_time(p.visit_time), taken)
         if start:

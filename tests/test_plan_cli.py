@@ -233,4 +233,48 @@ def test_plan_week_and_month_suggestions_agree(db: Any, db_path: Path) -> None:
         assert week[pid] == month[pid]
     out = ok(sd(db_path, "plan", "--suggest", env=WIDE))
     assert "no room before its window ends: regrade or make room" in out
-    assert "Mon 23" in out and "Bea Due" in out
+    assert "Mon 2026-11-23" in out and "Bea Due" in out
+
+
+def test_plan_suggest_shows_the_full_date_of_a_later_day(db: Any, db_path: Path) -> None:
+    """A suggestion that found room only next week (or next month) says which day exactly:
+    the weekday and the date the `visit` command takes."""
+    from datetime import timedelta
+
+    from salesdesk import store, visits
+    from tests.conftest import NOW, TODAY
+
+    for n in range(16):  # Wednesday to Saturday full
+        filler = store.add_prospect(db, NOW, f"Filler {n}")
+        visits.plan_visit(db, NOW, filler, TODAY + timedelta(days=n // 4))
+    store.add_prospect(db, NOW - timedelta(days=20), "Bea Due", grade="B")
+    out = ok(sd(db_path, "plan", "--suggest", env=WIDE))
+    line = next(line for line in out.splitlines() if "Bea Due" in line)
+    assert line.split()[:2] == ["Mon", "2026-11-23"], line
+
+
+def test_plan_suggest_says_the_deadline_of_one_without_room(db: Any, db_path: Path) -> None:
+    """A B card overdue for a contact with a next step on Saturday 28: no room up to it.
+    It is due by the 28th, not "today"."""
+    from datetime import date, timedelta
+
+    from salesdesk import store, visits
+    from tests.conftest import NOW, TODAY
+
+    ok(sd(db_path, "config", "day_capacity", "1"))
+    filler = store.add_prospect(db, NOW, "Filler")
+    for n in range(11):  # Wednesday 18 to Saturday 28, Sunday 22 aside
+        if (TODAY + timedelta(days=n)).weekday() != 6:
+            visits.plan_visit(db, NOW, filler, TODAY + timedelta(days=n))
+    store.add_prospect(
+        db,
+        NOW - timedelta(days=30),
+        "Bea Both",
+        grade="B",
+        next_date=date(2026, 11, 28),
+        next_action="demo",
+    )
+    out = ok(sd(db_path, "plan", "--suggest", env=WIDE))
+    line = next(line for line in out.splitlines() if "Bea Both" in line)
+    assert "no room" in line and "(due by 28 Nov)" in line and "due today" not in line, line
+    assert "no room by its next-step date: move the step or make room" in line

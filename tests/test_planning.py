@@ -685,3 +685,129 @@ def test_within_counts_the_left_out_ones_due_by_the_end() -> None:
     week, month = result.within(WEEK), result.within(month_of(TODAY))
     assert (len(week), week.more) == (2, 3)  # the ones due Thu 26 are next week's
     assert (len(month), month.more) == (2, 6)
+
+
+# --------------------------------------------------------------------------- the day it is due
+#
+# Today: Wednesday 18 Nov; the span of November runs from Mon 26 Oct to Sun 6 Dec.
+
+
+def span_run(*prospects: ProspectFacts, visits: list[PlannedVisit] | None = None, **kw):  # type: ignore[no-untyped-def]
+    from salesdesk.planning import suggestion_period
+
+    return run(*prospects, visits=visits, period=suggestion_period(TODAY), **kw)
+
+
+SAT_28 = date(2026, 11, 28)
+
+
+def test_a_next_step_whose_day_is_full_goes_on_the_nearest_free_day_before_it() -> None:
+    card = facts(next_date=SAT_28, next_action="send quote")
+    found = only(span_run(card, visits=full_day(SAT_28, 4)))
+    assert (found.day, found.deadline) == (date(2026, 11, 27), SAT_28)
+    # Friday full too: Thursday; never Wednesday 18 (the first free day of the month).
+    busy = full_day(SAT_28, 4) + full_day(date(2026, 11, 27), 4, start_id=2000)
+    assert only(span_run(card, visits=busy)).day == date(2026, 11, 26)
+
+
+def test_the_nearest_day_before_skips_sunday_and_keeps_to_the_preferred_days() -> None:
+    monday = date(2026, 11, 30)
+    card = facts(next_date=monday, next_action="demo")
+    assert only(span_run(card, visits=full_day(monday, 4))).day == SAT_28
+    liked = facts(next_date=SAT_28, next_action="demo", visit_days="tue")
+    assert only(span_run(liked)).day == date(2026, 11, 24)  # the last Tuesday before it
+
+
+def test_a_birthday_whose_day_is_full_is_greeted_the_day_before() -> None:
+    card = facts(birthday=date(1980, 11, 27))
+    found = only(span_run(card, visits=full_day(date(2026, 11, 27), 4)))
+    assert (found.kind, found.day) == ("birthday", date(2026, 11, 26))
+
+
+def test_a_window_without_a_day_of_its_own_still_goes_as_soon_as_there_is_room() -> None:
+    # An A card is hot: the first free day of its window, not the last one.
+    card = facts(grade="A", graded_on=date(2026, 11, 20), last_contact=None)  # ends Fri 27
+    assert only(span_run(card, visits=full_day(TODAY, 4))).day == date(2026, 11, 19)
+
+
+CADENCE_CARDS: dict[str, tuple[ProspectFacts, date]] = {
+    "cadence": (facts(grade="B", last_contact=date(2026, 11, 10)), date(2026, 11, 24)),
+    "revisit": (
+        facts(follow_up="revisit", revisit_days=20, last_visit=date(2026, 11, 5)),
+        date(2026, 11, 25),
+    ),
+    "key_account": (
+        facts(
+            status="customer",
+            key_account=True,
+            last_visit=date(2026, 10, 27),
+            closed_on=date(2026, 3, 1),
+        ),
+        date(2026, 11, 26),
+    ),
+    "customer": (
+        facts(status="customer", last_visit=date(2026, 8, 29), closed_on=date(2026, 3, 1)),
+        date(2026, 11, 27),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CADENCE_CARDS))
+def test_every_n_days_is_never_placed_before_it_is_due(kind: str) -> None:
+    card, due = CADENCE_CARDS[kind]
+    found = only(span_run(card))
+    assert (found.kind, found.due) == (kind, due)
+    assert found.day is not None and found.day >= due
+    # No room from its due day to the end of the span: it waits instead of going earlier.
+    taken: list[PlannedVisit] = []
+    day, n = due, 0
+    while day <= date(2026, 12, 5):
+        taken += full_day(day, 4, start_id=3000 + 10 * n)
+        day, n = day + timedelta(days=1), n + 1
+    waiting = only(span_run(card, visits=taken))
+    assert waiting.day is None and waiting.note == "no room left"
+
+
+def test_a_season_call_waits_for_the_two_weeks_before_the_season() -> None:
+    settings = PlanSettings(season_dates=((12, 10),))  # the calls start on Thu 26 Nov
+    card = facts(status="customer", key_account=True, last_visit=TODAY, closed_on=date(2026, 3, 1))
+    found = only(span_run(card, settings=settings))
+    assert found.kind == "season" and found.day is not None
+    assert date(2026, 11, 26) <= found.day <= date(2026, 12, 9)
+    # No room from Thu 26 to the end of the span: it waits (call), not three weeks early.
+    taken: list[PlannedVisit] = []
+    for n in range(10):
+        taken += full_day(date(2026, 11, 26) + timedelta(days=n), 4, start_id=3000 + 10 * n)
+    waiting = only(span_run(card, visits=taken, settings=settings))
+    assert waiting.day is None and waiting.note == "no room before the season: call or make room"
+
+
+def test_the_due_words_say_the_true_due_date() -> None:
+    from salesdesk.planning import due_words
+
+    # B cadence overdue since 1 Nov and a next step on Sat 28: the deadline is what counts.
+    both = facts(grade="B", last_contact=date(2026, 10, 18), next_date=SAT_28, next_action="demo")
+    taken: list[PlannedVisit] = []
+    for n in range(11):
+        taken += full_day(TODAY + timedelta(days=n), 4, start_id=3000 + 10 * n)
+    waiting = only(span_run(both, visits=taken))
+    assert waiting.day is None and waiting.deadline == SAT_28
+    assert due_words(waiting, TODAY) == "due by 28 Nov"
+    soon = replace_deadline(waiting, date(2026, 11, 20))
+    assert due_words(soon, TODAY) == "due by Fri"
+    assert due_words(replace_deadline(waiting, TODAY), TODAY) == "due today"
+    # Every N days: from its due day on; overdue ones are due now; late ones are overdue.
+    cadence = only(span_run(facts(grade="B", last_contact=date(2026, 11, 10))))
+    assert due_words(cadence, TODAY) == "due Tue"  # 24 Nov
+    c_card = only(span_run(facts(grade="C", last_contact=date(2026, 10, 29))))
+    assert due_words(c_card, TODAY) == "due 28 Nov"
+    overdue = only(span_run(facts(grade="B", last_contact=date(2026, 10, 1))))
+    assert due_words(overdue, TODAY) == "due now"
+    late = only(span_run(facts(next_date=date(2026, 11, 10), next_action="call")))
+    assert due_words(late, TODAY) == "overdue"
+
+
+def replace_deadline(s, deadline: date):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(s, deadline=deadline)

@@ -500,3 +500,76 @@ async def test_a_suggestion_for_a_later_week_is_accepted_and_shown_there(
         assert planned.day == date(2026, 11, 24)
         assert screen.period.start == date(2026, 11, 23)
         assert screen.visit is not None and screen.visit.id == planned.id
+
+
+async def test_month_names_are_readable_and_the_grid_uses_the_width(
+    settings: Settings, db: Database
+) -> None:
+    """At 140 columns the month grid shows whole names (each on its own line) and its
+    lines reach the right edge; at 80 columns it still fills the width."""
+    names = ["Henry Whitfield", "Olivia Baker", "Quinn Taylor", "王海燕"]
+    for n, name in enumerate(names):
+        pid = store.add_prospect(db, NOW, name, area="Northgate")
+        visits.plan_visit(db, NOW, pid, TODAY + timedelta(days=n % 3), start="14:00")
+    for size in ((140, 45), (80, 24)):
+        async with make_app(settings, db).run_test(size=size) as pilot:
+            screen = await open_plan(pilot)
+            await pilot.press("v")
+            await settle(pilot)
+            assert screen.kind == "month"
+            grid = screen.query_one(PlanGrid)
+            width = grid.content_size.width
+            lines = grid.render().split("\n")
+            assert all(line.cell_len == width for line in lines), (size, width, lines)
+            if size == (140, 45):
+                text = str(grid.render())
+                for name in names:
+                    assert name in text, (name, text)
+            # The boxes a click finds cover the width too (the last column ends at the edge).
+            right = max(x + w for _day, x, _y, w, _h, _first in grid._boxes)
+            assert right == width
+
+
+async def test_a_suggestion_without_room_says_when_it_is_due(
+    app: SalesDeskApp, db: Database
+) -> None:
+    _b_card, a_card = _full_week_and_two_cards(db)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_plan(pilot)
+        assert screen.suggestions is not None
+        order = [s.prospect_id for s in screen.suggestions]
+        options = screen.query_one("#suggestions")
+        waiting = str(options.get_option_at_index(order.index(a_card)).prompt)  # type: ignore[attr-defined]
+        assert "due by Fri" in waiting, waiting
+
+
+async def test_suggestion_lines_are_all_shown_after_switching_views(
+    settings: Settings, db: Database
+) -> None:
+    """Enough suggestions for a scrollbar: the list keeps the room for it, so the wrapped
+    reasons measured before it appears are not cut when the options are listed again."""
+    from textual.widgets import OptionList
+
+    for n in range(14):
+        store.add_prospect(
+            db,
+            NOW - timedelta(days=30),
+            f"Card {n} 王海燕",
+            area="徐汇",
+            grade="B",
+            next_date=TODAY + timedelta(days=n % 3),
+            next_action="送样品 then a long talk about the price",
+        )
+    async with make_app(settings, db).run_test(size=(140, 45)) as pilot:
+        screen = await open_plan(pilot)
+        options = screen.query_one("#suggestions", OptionList)
+        for _ in range(2):
+            await pilot.press("v")
+            await settle(pilot)
+            width = options.scrollable_content_region.width
+            console = pilot.app.console
+            wanted = sum(
+                len(console.render_lines(o.prompt, console.options.update_width(width), pad=False))
+                for o in options.options
+            )
+            assert options.virtual_size.height == wanted

@@ -103,7 +103,7 @@ def _visit_line(visit: Any, view: Any) -> Text:
 
 def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
     from ..cli import out_console
-    from ..planning import NO_ROOM, when
+    from ..planning import NO_ROOM, due_words
 
     console = out_console()
     console.print(Text(view.period.title, style="bold"))
@@ -135,10 +135,11 @@ def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
     for s in suggestions.items:
         line = Text("  ")
         if s.day:
-            line.append(f"{s.day:%a} {s.day.day:<2} ", style="bold")
+            # The weekday and the date `salesdesk visit` takes: a later day is plain too.
+            line.append(f"{s.day:%a} {s.day.isoformat()} ", style="bold")
             line.append(f"{s.start or '':5} ")
         else:
-            line.append("no room   ", style="yellow")
+            line.append(f"{'no room':15}", style="yellow")
             line.append("      ")
         line.append(f"#{s.prospect_id} ", style="dim")
         line.append_text(literal_line(s.name, style="bold"))
@@ -150,7 +151,7 @@ def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
         line.append(" — ")
         line.append_text(literal_line(s.reason))
         if s.day is None:
-            line.append(f" (due {when(s.due, today)})", style="dim")
+            line.append(f" ({due_words(s, today)})", style="dim")
         if s.warning:
             line.append(f"  ⚠ {s.warning}", style="bold yellow")
         if s.note and (s.day or s.note != NO_ROOM):

@@ -31,6 +31,7 @@ from ..planning import (
     Period,
     Suggestion,
     Suggestions,
+    due_words,
     month_of,
     planning_day,
     suggestion_period,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 SUNDAY = 6
 MIN_WEEK_CELL = 14  # narrower than this, the week wraps onto two rows of three days
+NARROW_SUNDAY = 3  # the month's Sunday column without visits: just the date
 SELECTED_BG = "on #253247"
 TODAY_STYLE = "bold #0b0d12 on #f5a524"
 OVER_STYLE = "bold #ff6b6b"
@@ -213,12 +215,28 @@ class PlanGrid(Widget, can_focus=True):
             line2.stylize("reverse")
         return [line1, line2]
 
+    def _month_widths(self, width: int) -> list[int]:
+        """The seven column widths, filling ``width`` with the six separators: Sunday (not
+        a working day) is only as wide as its date when the month has no Sunday visit, and
+        the columns left over go to the first days, one each."""
+        assert self.view is not None
+        sundays = [p for d, p in self.view.days.items() if d.weekday() == SUNDAY]
+        inner = width - 6
+        sunday_w = 0
+        if not any(p.visits for p in sundays) and inner // 7 > NARROW_SUNDAY:
+            sunday_w = NARROW_SUNDAY
+        days = 6 if sunday_w else 7
+        cell_w, spare = divmod(inner - sunday_w, days)
+        widths = [cell_w + (1 if col < spare else 0) for col in range(days)]
+        return widths + ([sunday_w] if sunday_w else [])
+
     def _month(self, width: int, height: int) -> list[Text]:
         assert self.view is not None
         period = self.view.period
         start = period.start - timedelta(days=period.start.weekday())
         weeks = math.ceil(((period.end - start).days + 1) / 7)
-        cell_w = (width - 6) // 7
+        widths = self._month_widths(width)
+        xs = [sum(widths[:col]) + col for col in range(7)]
         body = height - 1
         separators = body >= weeks * 3 + (weeks - 1)
         cell_h = max(1, (body - (weeks - 1 if separators else 0)) // weeks)
@@ -226,14 +244,14 @@ class PlanGrid(Widget, can_focus=True):
         for col, name in enumerate(WEEKDAY_NAMES):
             if col:
                 header.append(" ")
-            header.append_text(fit(Text(name, style="bold" if col < 6 else "dim"), cell_w))
+            header.append_text(fit(Text(name, style="bold" if col < 6 else "dim"), widths[col]))
         lines = [header]
         for week in range(weeks):
             cells = []
             for col in range(7):
                 day = start + timedelta(days=week * 7 + col)
                 y = 1 + week * (cell_h + (1 if separators else 0))
-                cells.append(self._month_cell(day, cell_w, cell_h, col * (cell_w + 1), y))
+                cells.append(self._month_cell(day, widths[col], cell_h, xs[col], y))
             for n in range(cell_h):
                 line = Text()
                 for col, cell in enumerate(cells):
@@ -242,7 +260,7 @@ class PlanGrid(Widget, can_focus=True):
                     line.append_text(cell[n])
                 lines.append(line)
             if separators and week < weeks - 1:
-                lines.append(Text("─" * (cell_w * 7 + 6), style="dim"))
+                lines.append(Text("─" * width, style="dim"))
         return lines
 
     def _month_cell(self, day: date, width: int, height: int, x: int, y: int) -> list[Text]:
@@ -266,7 +284,7 @@ class PlanGrid(Widget, can_focus=True):
         flagged = any(self.view.flags(v).messages for v in plan.visits)
         if flagged:
             count.append("⚠", style=FLAG_STYLE)
-        if height == 1 or width >= 9:
+        if height == 1 or head.cell_len + 1 + count.cell_len <= width:
             lines = [two_sides(head, count, width)]
         else:
             lines = [fit(head, width), fit(count, width)]
@@ -274,16 +292,22 @@ class PlanGrid(Widget, can_focus=True):
         if len(plan.visits) > room:
             room -= 1  # the last line says how many more (the count says it on one line)
         for visit in plan.visits[: max(0, room)]:
-            text = Text(visit.start or "", style="dim")
-            if visit.start:
-                text.append(" ")
-            text.append_text(literal_line(visit.name))
+            # The name on its own line, over the whole width (the times are in the line at
+            # the bottom for the selected day, and in the week).
+            marks = Text()
+            if visit.status in STATUS_MARKS:
+                mark, style = STATUS_MARKS[visit.status]
+                marks.append(mark, style=style)
+            if self.view.flags(visit).messages:
+                marks.append("⚠", style=FLAG_STYLE)
+            text = two_sides(literal_line(visit.name), marks, width)
             if visit.status == "cancelled":
                 text.stylize("dim strike")
-            lines.append(fit(text, width))
+            lines.append(text)
         extra = len(plan.visits) - max(0, room)
         if extra > 0 and room > 0:
-            lines.append(fit(Text(f"+{extra} more", style="dim italic"), width))
+            more = f"+{extra} more" if width >= len(f"+{extra} more") else f"+{extra}"
+            lines.append(fit(Text(more, style="dim italic"), width))
         lines.extend(Text(" " * width) for _ in range(height - len(lines)))
         if day == self.selected:
             for line in lines:
@@ -317,7 +341,9 @@ class VisitPlanScreen(Screen[None]):
     VisitPlanScreen #plan-side { width: 30; height: 1fr; border-left: vkey $panel; }
     VisitPlanScreen #side-title { height: 1; padding: 0 1; }
     VisitPlanScreen #side-hint { height: auto; padding: 0 1; color: $text-muted; }
-    VisitPlanScreen #suggestions { height: 1fr; border: none; padding: 0; }
+    VisitPlanScreen #suggestions {
+        height: 1fr; border: none; padding: 0; scrollbar-gutter: stable;
+    }
     VisitPlanScreen #suggestions:focus { border: none; }
     VisitPlanScreen #side-empty { height: auto; padding: 0 1; color: $text-muted; }
     VisitPlanScreen #plan-detail { height: 2; padding: 0 1; background: $panel; }
@@ -622,6 +648,7 @@ class VisitPlanScreen(Screen[None]):
                 text.append(f" {s.start}", style="bold")
         else:
             text.append("no room", style="bold #f5a524")
+            text.append(f" ({due_words(s, self.today)})", style="#f5a524")
         text.append(" ")
         text.append_text(literal_line(s.name, style="bold"))
         if s.area:
