@@ -48,7 +48,8 @@ APP: list[BindingType] = [
 ]
 
 # priority=True: these work while a text field has focus (which is always, in the detail),
-# instead of the field's own ctrl+k / ctrl+u line editing.
+# instead of the field's own ctrl+k line editing. Undo is ctrl+z without priority: a field
+# keeps ctrl+u (clear to the start), the notes box keeps ctrl+z for its own text.
 DETAIL: list[BindingType] = [
     Binding("escape", "back", "Back"),
     Binding("ctrl+s", "save", "Save", priority=True),
@@ -57,7 +58,7 @@ DETAIL: list[BindingType] = [
     Binding("ctrl+o", "toggle_side", "Timeline",
             tooltip="Show the urgency and timeline (narrow terminals) / the fields",
             priority=True),
-    Binding("ctrl+u", "undo", "Undo", priority=True),
+    Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last edit of this card"),
 ]
 
 FORM: list[BindingType] = [

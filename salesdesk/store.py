@@ -809,6 +809,35 @@ def _stage_moved(change: Change, prospect_id: int, old: str, new: str, now: date
         change.activity(prospect_id, ActivityKind.STAGE, now, note=f"{old} → {new}")
 
 
+def _check_only(
+    conn: Connection,
+    rows: Mapping[str, Mapping[str, Mapping[str, Any] | None]],
+    prospect_id: int,
+    label: str,
+) -> None:
+    """Refuse (InputError) unless the change only edited the card ``prospect_id``."""
+    if rows.get("prospect", {}).get(str(prospect_id), {}) is None:
+        raise InputError(
+            f"the last change added this card ({label}): undo it on the board if you mean "
+            "to remove the card"
+        )
+    cards = {int(key) for key in rows.get("prospect", {})}
+    for table in ("activity", "visit"):
+        for key, before in rows.get(table, {}).items():
+            if before is not None:
+                cards.add(int(before["prospect_id"]))
+            else:
+                found = conn.execute(
+                    f"SELECT prospect_id FROM {table} WHERE id = ?", (int(key),)
+                ).fetchone()
+                if found is not None:
+                    cards.add(int(found[0]))
+    if cards - {prospect_id}:
+        raise InputError(
+            f"the last change was not to this card ({label}): undo it on the board"
+        )
+
+
 @dataclass(frozen=True)
 class UndoResult:
     label: str
@@ -821,8 +850,13 @@ def last_change(db: Database) -> str | None:
     return str(row[0]) if row is not None else None
 
 
-def undo(db: Database) -> UndoResult | None:
-    """Reverse the most recent change (from the TUI or the CLI). None if nothing to undo."""
+def undo(db: Database, *, only_prospect: int | None = None) -> UndoResult | None:
+    """Reverse the most recent change (from the TUI or the CLI). None if nothing to undo.
+
+    With ``only_prospect`` (undo inside a card's detail), the change must be an edit of that
+    card alone: one that concerns other cards, or that created this card, is refused with
+    an InputError saying so, and nothing changes.
+    """
     with db.begin() as conn:
         row = conn.execute(
             "SELECT id, label, data FROM journal ORDER BY id DESC LIMIT 1"
@@ -834,6 +868,8 @@ def undo(db: Database) -> UndoResult | None:
         if "rows" not in payload:
             raise InputError(f"cannot undo {label!r}: its record is in an unknown format")
         rows: dict[str, dict[str, dict[str, Any] | None]] = payload["rows"]
+        if only_prospect is not None:
+            _check_only(conn, rows, only_prospect, label)
         if payload.get("import_batch"):  # undoing a whole import: forget the batch too
             conn.execute("DELETE FROM importbatch WHERE id = ?", (payload["import_batch"],))
         prospect_ids: list[int] = [int(k) for k in rows.get("prospect", {})]

@@ -199,13 +199,15 @@ def test_next_steps_cannot_be_in_the_past(
     assert result.exit_code == 2 and "cannot be in the past" in result.output
 
 
-async def test_detail_ctrl_u_undoes_instead_of_wiping_the_field(
+async def test_detail_undo_only_undoes_edits_of_this_card(
     settings: Settings, db: Database
 ) -> None:
+    """Exploratory test: ctrl+u in a field (clear the line, in every terminal) undid the
+    last change anywhere, deleting the card that had just been added. Now ctrl+u edits the
+    field, and ctrl+z undoes only an edit of the card on screen."""
     from salesdesk.screens.prospect import ProspectScreen
 
     card = store.add_prospect(db, NOW, "Alice", phone="123", grade="A")
-    store.regrade(db, NOW, card, "B")
     app = make_app(settings, db)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -213,12 +215,26 @@ async def test_detail_ctrl_u_undoes_instead_of_wiping_the_field(
         await pilot.pause()
         detail = app.screen
         assert isinstance(detail, ProspectScreen)
-        detail.query_one("#field-phone").focus()
-        await pilot.press("ctrl+u")
+        phone = detail.query_one("#field-phone")
+        phone.focus()
+        await pilot.press("end", "ctrl+u")  # clears the text typed so far, as in a shell
+        assert phone.value == ""  # type: ignore[attr-defined]
+        await pilot.press(*"456", "ctrl+z")  # the last change is the card's creation
         await pilot.pause()
-        fields = store.get_prospect(db, card, TODAY).fields
-        assert fields["phone"] == "123"  # the field was not wiped...
-        assert fields["grade"] == "A"  # ...the last change was undone
+        assert store.count_prospects(db) == 1
+        assert "added this card" in str([n.message for n in app._notifications])
+        detail.query_one("#field-company").focus()  # leaving Phone saves it
+        await pilot.pause()
+        assert store.get_prospect(db, card, TODAY)["phone"] == "456"
+        await pilot.press("ctrl+z")  # an edit of this card: undone
+        await pilot.pause()
+        assert store.get_prospect(db, card, TODAY)["phone"] == "123"
+        assert phone.value == "123"  # type: ignore[attr-defined]
+        other = store.add_prospect(db, NOW, "Bob")
+        await pilot.press("ctrl+z")  # another card's change is not undone from here
+        await pilot.pause()
+        assert store.get_card(db, other, TODAY).name == "Bob"
+        assert "not to this card" in str([n.message for n in app._notifications])
 
 
 def test_never_touched_cards_say_so(db: Database) -> None:

@@ -61,13 +61,18 @@ def save_touch(screen: Screen[Any], prospect_id: int, result: TouchResult) -> bo
     return ok
 
 
-def undo_last(screen: Screen[Any]) -> store.UndoResult | None:
-    """Undo the most recent change (any screen, or the CLI) and say what was undone.
+def undo_last(
+    screen: Screen[Any], only_prospect: int | None = None
+) -> store.UndoResult | None:
+    """Undo the most recent change (any screen, or the CLI) and say what was undone; with
+    ``only_prospect``, only if it was an edit of that card (else say why not).
 
     Returns what was undone so the caller can redraw, or None (nothing to undo, or an error
     that was shown).
     """
-    ok, result = attempt(screen, lambda: store.undo(sd_app(screen).db))
+    ok, result = attempt(
+        screen, lambda: store.undo(sd_app(screen).db, only_prospect=only_prospect)
+    )
     if not ok:
         return None
     if result is None:

@@ -316,5 +316,7 @@ class ProspectScreen(Screen[None]):
                              lambda _: self._reload(refill=True))
 
     def action_undo(self) -> None:
-        if undo_last(self) is not None:
+        """Undo the last change, if it was an edit of this card (never another card's
+        change, nor the card's own creation, from here)."""
+        if undo_last(self, only_prospect=self.prospect_id) is not None:
             self._reload(refill=True)
