@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .dates import parse_optional_date
+from .dates import parse_next_date, parse_optional_date
 from .enums import CardKind, FollowUp, Stage, Status
 from .errors import InputError
 from .grading import Grade
@@ -141,15 +141,18 @@ def parse_count(name: str, label: str, text: str) -> int | None:
     return int(value)
 
 
-def parse_field(name: str, text: str, today: date, *, prefixes: bool = False) -> object:
+def parse_field(name: str, text: str, today: date, *, typed: bool = False) -> object:
     """Turn what the user typed for field ``name`` into its stored value, or raise InputError.
 
-    With ``prefixes`` (the card detail), a choice may be typed as any unique beginning:
-    ``c`` for customer, ``pro`` for prospective."""
+    ``typed``: typed by the rep in the card detail, not read from a file. A choice may then
+    be any unique beginning (``c`` for customer, ``pro`` for prospective), and a next-step
+    date may not be in the past (as in every other form and command)."""
     spec = FIELD_BY_NAME.get(name)
     if spec is None:
         raise InputError(f"unknown field {name!r}")
     if spec.kind == "date":
+        if typed and name == "next_date":
+            return parse_next_date(text, today)
         return parse_optional_date(text, today)
     if spec.kind == "money":
         return parse_money(text)
@@ -165,7 +168,7 @@ def parse_field(name: str, text: str, today: date, *, prefixes: bool = False) ->
     if spec.kind == "choice":
         value = text.strip()
         matches = [c for c in spec.choices if c.lower() == value.lower()]
-        if not matches and prefixes and value:
+        if not matches and typed and value:
             matches = [c for c in spec.choices if c.lower().startswith(value.lower())]
             if len(matches) > 1:
                 raise InputError(

@@ -339,6 +339,43 @@ async def test_detail_choices_take_a_unique_beginning_and_show_what_was_stored(
         assert next_date.value == "2026-11-20"  # type: ignore[attr-defined]
 
 
+async def test_a_past_next_step_is_refused_in_the_detail_and_the_new_card_form(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """Overdue Ann's step is already past: leaving it untouched is fine, typing another
+    past date is not (as in `d`, `t` and every command)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ProspectScreen)
+        next_date = detail.query_one("#field-next_date")
+        next_date.focus()
+        detail.query_one("#field-next_action").focus()  # untouched: no complaint
+        await pilot.pause()
+        assert not str(detail.query_one("#err-next_date").render())
+        next_date.focus()
+        next_date.value = "2025-01-01"  # type: ignore[attr-defined]
+        detail.query_one("#field-next_action").focus()
+        await pilot.pause()
+        assert "cannot be in the past" in str(detail.query_one("#err-next_date").render())
+        assert fields(db, ids["ann"])["next_date"] == TODAY - timedelta(days=2)
+        next_date.value = ""  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")
+        form = app.screen
+        form.query_one("#f-name").value = "Past"  # type: ignore[attr-defined]
+        form.query_one("#f-next_date").value = "2025-01-01"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "cannot be in the past" in str(form.query_one("#e-next_date").render())
+        assert store.list_cards(db, TODAY, search="Past") == []
+
+
 async def test_drop_asks_to_confirm(app: SalesDeskApp, db: Database, ids: dict[str, int]) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

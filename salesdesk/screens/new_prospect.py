@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..dates import parse_optional_date
+from ..dates import parse_next_date
 from ..fields import parse_field, parse_money
 from ..grading import Grade, parse_grade
 from .form import FormField, FormScreen
@@ -51,7 +51,7 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
             "grade": grade.value,
             "value": self.check("value", parse_money, self.value("value"), fallback=0.0),
             "next_date": self.check(
-                "next_date", parse_optional_date, self.value("next_date"), self.today,
+                "next_date", parse_next_date, self.value("next_date"), self.today,
                 fallback=None,
             ),
             "next_action": self.value("next_action").strip(),

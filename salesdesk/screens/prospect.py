@@ -213,8 +213,11 @@ class ProspectScreen(Screen[None]):
         assert self.detail is not None
         widget = self.query_one(f"#{_field_id(name)}")
         text = self._text_of(widget)
+        if text == clean(format_field(name, self.detail.fields.get(name))):
+            self._set_error(name, None)
+            return True  # untouched (an overdue next step stays as it is until changed)
         try:
-            value = parse_field(name, text, self.app.today(), prefixes=True)  # type: ignore[attr-defined]
+            value = parse_field(name, text, self.app.today(), typed=True)  # type: ignore[attr-defined]
         except InputError as exc:
             self._set_error(name, exc.message)
             return False
