@@ -789,6 +789,7 @@ def _apply_status(
     if new == Status.CUSTOMER:
         values["stage"] = Stage.CUSTOMER.value
         values["next_date"] = None
+        values["next_action"] = ""  # no next step: neither a date nor an action left
     if value is not None:
         values["value"] = value
     change.update(prospect_id, values)

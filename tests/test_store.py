@@ -487,14 +487,14 @@ def test_update_fields_rejects_unknown_field_and_id(db: Database) -> None:
 
 
 def test_set_status_customer_with_value(db: Database) -> None:
-    pid = add(db, "Paul", grade="A", next_date=date(2026, 11, 20))
+    pid = add(db, "Paul", grade="A", next_date=date(2026, 11, 20), next_action="send quote")
     assert store.set_status(db, NOW, pid, "customer", value=12000.0) == "live"
     p = store.get_prospect(db, pid, TODAY)
     assert p["status"] == "customer"
     assert p["stage"] == "customer"
     assert p["value"] == 12000.0
     assert p["closed_at"] == NOW
-    assert p["next_date"] is None
+    assert p["next_date"] is None and p["next_action"] == ""  # no next step left at all
     assert p.activities[0].kind == "status"
     assert "customer" in p.activities[0].note and "12,000" in p.activities[0].note
     assert store.last_change(db) == "won Paul"

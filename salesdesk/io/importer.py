@@ -471,6 +471,8 @@ class _Run:
                 changes.setdefault("stage", Stage.CUSTOMER.value)
                 if "next_date" not in values:
                     changes["next_date"] = None
+                if "next_action" not in values:
+                    changes["next_action"] = ""
         if not changes or self.dry:
             return
         if pid < self.first_id:
