@@ -327,6 +327,17 @@ def test_cli_backup(filled: Database, tmp_path: Path) -> None:
     folder.mkdir()
     assert sd(filled.path, "backup", "--out", str(folder)).exit_code == 0
     assert len(list(folder.glob("salesdesk-*.db"))) == 1
+    assert sd(filled.path, "backup", "--out", f"{folder}/").exit_code == 0
+    assert len(list(folder.glob("salesdesk-*.db"))) >= 1
+
+
+def test_cli_backup_to_a_missing_folder_with_a_slash_is_refused(
+    filled: Database, tmp_path: Path
+) -> None:
+    """`--out ~/usb/` with the stick not mounted must not write a file named usb."""
+    result = sd(filled.path, "backup", "--out", f"{tmp_path / 'usb'}/")
+    assert result.exit_code == 2 and f"no folder {tmp_path / 'usb'}" in result.stderr
+    assert not (tmp_path / "usb").exists()
 
 
 @pytest.mark.parametrize(

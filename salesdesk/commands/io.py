@@ -6,6 +6,7 @@ imported at every start of ``salesdesk``.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
@@ -327,8 +328,12 @@ class _TerminalSafe:
 def backup(
     ctx: typer.Context,
     out: Annotated[
-        Path | None,
-        typer.Option("--out", help="File or folder (default: the backups folder beside it)."),
+        str | None,
+        typer.Option(
+            "--out",
+            help="File or folder; a trailing / means a folder, which must exist "
+            "(default: the backups folder beside it).",
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -344,12 +349,15 @@ def backup(
     if out is None:
         target = stamped_backup(path, "manual", now)
     else:
-        out = expand_path(out)
-        if out.is_dir():
-            out = out / f"{path.stem}-{now:%Y%m%d-%H%M%S}.db"
-        elif not out.parent.is_dir():
-            raise InputError(f"no folder {out.parent}")
-        target = backup_database(path, out)
+        folder_meant = out.endswith(("/", os.sep))  # (a Path would drop the slash)
+        where = expand_path(out)
+        if where.is_dir():
+            where = where / f"{path.stem}-{now:%Y%m%d-%H%M%S}.db"
+        elif folder_meant:  # e.g. ~/usb/ with the stick not mounted: not a file named usb
+            raise InputError(f"no folder {where}")
+        elif not where.parent.is_dir():
+            raise InputError(f"no folder {where.parent}")
+        target = backup_database(path, where)
     info = inspect_backup(target)
     typer.echo(f"backup: {target} ({info.prospects:,} prospects, checked)")
 
