@@ -401,6 +401,25 @@ async def test_next_date_key(app: SalesDeskApp, db: Database, ids: dict[str, int
         assert fields(db, ids["ann"])["next_date"] == TODAY + timedelta(days=3)
 
 
+async def test_tab_in_the_small_forms_only_visits_their_fields(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """Exploratory test: a hidden focus stop after the last field swallowed what was typed
+    next. Typing and tabbing round the `d` form fills its two fields, in order."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        form = app.screen
+        await pilot.press("ctrl+u", "f", "r", "i", "tab", "ctrl+u", "c", "a", "l", "l", "tab")
+        assert form.focused is form.query_one("#f-next_date")  # wrapped round, no stop
+        assert form.query_one("#f-next_date").value == "fri"  # type: ignore[attr-defined]
+        assert form.query_one("#f-next_action").value == "call"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (fields(db, ids["ann"])["next_date"], fields(db, ids["ann"])["next_action"]) == (
+            date(2026, 11, 20), "call")
+
+
 async def test_closed_view_shows_customers(app: SalesDeskApp, ids: dict[str, int]) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

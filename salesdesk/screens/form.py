@@ -59,7 +59,9 @@ class FormScreen(ModalScreen[R], Generic[R]):
         return "enter or ctrl+s saves · tab next field · escape cancels"
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
+        # Not a focus stop itself: tab goes from field to field (and wraps), never to an
+        # invisible container that swallows what is typed next.
+        with VerticalScroll(classes="dialog", can_focus=False):
             yield Static(Text(one_line(self.title_text)), classes="dialog-title")
             yield from self.compose_extra_top()
             for spec in self.form_fields():

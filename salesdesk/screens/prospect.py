@@ -50,7 +50,7 @@ class ProspectScreen(Screen[None]):
         self.detail = store.get_prospect(self.app.db, self.prospect_id, self.app.today())  # type: ignore[attr-defined]
         yield Static(id="detail-title")
         with Horizontal(id="detail-body"):
-            with VerticalScroll(id="detail-form"):
+            with VerticalScroll(id="detail-form", can_focus=False):
                 group = ""
                 for spec in FIELDS:
                     if spec.group != group:
