@@ -764,6 +764,9 @@ def set_status(
     with db.begin() as conn:
         change = _Change(conn, "")
         raw = change.snapshot(prospect_id)
+        if raw["status"] == Status(status):  # nothing to record (and no second "win")
+            already = "a customer" if status == Status.CUSTOMER else status
+            raise InputError(f"{_name(raw)} is already {already}")
         change.label = _apply_status(change, raw, prospect_id, Status(status), now, value)
         change.record(now)
     return str(raw["status"])

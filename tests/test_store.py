@@ -501,6 +501,19 @@ def test_set_status_customer_with_value(db: Database) -> None:
     assert pid not in {c.id for c in store.list_cards(db, TODAY)}
 
 
+@pytest.mark.parametrize("status", ["live", "customer", "parked", "dropped", "lost"])
+def test_setting_the_status_a_card_has_is_refused_and_records_nothing(
+    db: Database, status: str
+) -> None:
+    pid = add(db, "Rae")
+    if status != "live":
+        store.set_status(db, NOW, pid, status, value=500.0)
+    before = state(db, pid), journal_size(db)
+    with pytest.raises(InputError, match="Rae is already"):
+        store.set_status(db, NOW, pid, status, value=5000.0)
+    assert (state(db, pid), journal_size(db)) == before
+
+
 @pytest.mark.parametrize("status", ["parked", "dropped", "lost"])
 def test_set_status_closed(db: Database, status: str) -> None:
     pid = add(db, "Quinn", value=300.0, next_date=date(2026, 11, 20))
