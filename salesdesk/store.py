@@ -16,7 +16,7 @@ from typing import Any
 from .db import Database
 from .enums import TOUCH_KINDS, ActivityKind, Stage, Status
 from .errors import InputError, NotFound
-from .fields import FIELD_BY_NAME
+from .fields import FIELD_BY_NAME, MAX_TEXT
 from .grading import Grade, Urgency, score
 from .man import (
     POTENTIAL_CRITERIA,
@@ -561,6 +561,16 @@ def _name(raw: Mapping[str, Any]) -> str:
     return str(raw["name"])
 
 
+def _check_lengths(values: Mapping[str, Any]) -> None:
+    """Text fields hold at most MAX_TEXT characters, whichever way they arrive."""
+    for key, value in values.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT and key in FIELD_BY_NAME:
+            label = FIELD_BY_NAME[key].label
+            raise InputError(
+                f"{label} is too long ({len(value):,} characters, at most {MAX_TEXT:,})"
+            )
+
+
 def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
     """Create a card and return its id. ``values`` are field names with parsed values."""
     if not name or not name.strip():
@@ -588,6 +598,7 @@ def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
         if spec.kind == "bool":
             row.setdefault(spec.name, False)
     row.update({k: v for k, v in values.items() if v is not None})
+    _check_lengths(row)
     if row["grade"] not in Grade.__members__:
         raise InputError(f"invalid grade {row['grade']!r}: use A, B or C")
     cols = ", ".join(row)
@@ -727,6 +738,7 @@ def update_fields(
             raise InputError(f"unknown field {key!r}")
     if "name" in values and not str(values["name"]).strip():
         raise InputError("Name cannot be empty")
+    _check_lengths(values)
     with db.begin() as conn:
         change = _Change(conn, "")
         raw = change.snapshot(prospect_id)

@@ -467,6 +467,19 @@ def test_update_fields_no_op_when_unchanged(db: Database) -> None:
     assert store.last_change(db) == "add Mia"
 
 
+def test_text_longer_than_a_field_holds_is_refused_everywhere(db: Database) -> None:
+    from salesdesk.fields import MAX_TEXT
+
+    with pytest.raises(InputError, match="Name is too long"):
+        store.add_prospect(db, NOW, "x" * (MAX_TEXT + 1))
+    with pytest.raises(InputError, match="Company is too long"):
+        store.add_prospect(db, NOW, "Ok", company="y" * (MAX_TEXT + 1))
+    assert store.count_prospects(db) == 0
+    pid = add(db, "Fine", notes="n" * MAX_TEXT)  # exactly the limit is fine
+    with pytest.raises(InputError, match="too long"):
+        store.update_fields(db, NOW, pid, {"notes": "n" * (MAX_TEXT + 1)})
+
+
 @pytest.mark.parametrize("name", ["", "   "])
 def test_update_fields_rejects_empty_name(db: Database, name: str) -> None:
     pid = add(db, "Noah")
