@@ -191,10 +191,12 @@ async def test_stop_contact_only_for_man(
         await pilot.pause()
         await pilot.press("m")
         await pilot.pause()
-        await pilot.press("x")  # the first card (unknown) is not m a n: nothing happens
+        await pilot.press("x")  # the first card (unknown) is not m a n: it says so
         await pilot.pause()
         assert isinstance(app.screen, ManCheckScreen)
         assert fields(db, ids["unknown"])["status"] == "live"
+        said = [n.message for n in app._notifications]
+        assert any("only for m a n" in message for message in said), said
 
 
 async def test_escape_back_to_board_shows_the_new_letters(

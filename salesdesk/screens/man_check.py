@@ -249,7 +249,13 @@ class ManCheckScreen(Screen[None]):
 
     def action_stop_contact(self) -> None:
         state = self.state
-        if state is None or state.result.verdict != Verdict.DROP:
+        if state is None:
+            return
+        if state.result.verdict != Verdict.DROP:
+            self.notify(
+                f"x stops contact only for m a n (no money, authority or need); this card is "
+                f"{state.result.case}", severity="warning", markup=False,
+            )
             return
         from .confirm import ConfirmScreen
 
@@ -266,9 +272,7 @@ class ManCheckScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(question), answer)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "stop_contact":
-            return True if self.state and self.state.result.verdict == Verdict.DROP else None
-        if action in ("cycle", "decider", "priority", "open_card", "potential"):
+        if action in ("cycle", "decider", "priority", "open_card", "potential", "stop_contact"):
             return True if self.state is not None else None
         return True
 
