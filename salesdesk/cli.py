@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -78,6 +78,8 @@ def handles_errors(func: F) -> F:
             return func(*args, **kwargs)
         except SalesDeskError as exc:
             raise fail(exc.message, exc.exit_code) from None
+        except BrokenPipeError:
+            _reader_gone()
         except Exception as exc:
             busy = busy_message(exc)
             if busy is None:
@@ -432,7 +434,7 @@ def _detail_lines(detail: store.ProspectDetail, today: date) -> Iterator[Any]:
     for act in detail.activities:
         line = Text(f"  {act.at:%Y-%m-%d %H:%M}  {act.kind:<8} ")
         if act.kind == "grade":
-            line.append(f"{act.from_grade} → {act.to_grade}")
+            line.append(f"{act.from_grade} → {act.to_grade}" + ("  " if act.note else ""))
         line.append_text(literal_line(act.note))
         if act.outcome:
             line.append("  → ")
@@ -663,4 +665,14 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err_console().print("salesdesk: aborted")
         raise SystemExit(1) from None
+    except BrokenPipeError:
+        _reader_gone()
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _reader_gone() -> NoReturn:
+    """The reader stopped early (`salesdesk list | head`): end quietly, with the code a
+    program ended by SIGPIPE gets (as `yes | head` does); nothing more is written."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(128 + 13)

@@ -97,6 +97,10 @@ def short_money(value: float) -> str:
     return f"{value:,.0f}"
 
 
+#: The largest amount a card may hold (a trillion: anything above is a typing slip).
+MAX_AMOUNT = 1e12
+
+
 def parse_money(text: str) -> float:
     """Parse an amount like ``12000``, ``12,000``, ``12k``, ``1.5m``, ``¥8000``."""
     raw = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
@@ -116,8 +120,12 @@ def parse_money(text: str) -> float:
         raise InputError(
             f"invalid amount {text.strip()!r}: use a number like 12000 or 12k"
         ) from None
-    if amount < 0 or amount != amount or amount == float("inf"):
+    if amount != amount:
+        raise InputError(f"invalid amount {text.strip()!r}: use a number like 12000 or 12k")
+    if amount < 0:
         raise InputError(f"invalid amount {text.strip()!r}: must be zero or more")
+    if amount > MAX_AMOUNT:
+        raise InputError(f"invalid amount {text.strip()!r}: too large")
     return amount
 
 

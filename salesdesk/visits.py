@@ -405,7 +405,8 @@ def _not_past(day: date, today: date, verb: str) -> None:
     if day < today:
         raise InputError(
             f"cannot {verb} a visit in the past ({day.isoformat()}): "
-            "log a visit that happened with: salesdesk log ID --kind visit"
+            "log a visit that happened as a touch instead (t on the board, or "
+            "salesdesk log ID --kind visit)"
         )
 
 

@@ -871,6 +871,24 @@ def test_export_to_a_terminal_drops_escape_sequences_but_a_pipe_keeps_them(
     assert "\x1b" not in text and "\x07" not in text
 
 
+def test_a_reader_that_stops_early_ends_the_listing_quietly(db_path: Path) -> None:
+    """`salesdesk list | head -1`: no traceback, no message, the exit code of SIGPIPE."""
+    import subprocess
+    import sys
+
+    ok(sd(db_path, "demo", "--prospects", "2000"))  # far more than a pipe holds
+    for command in (["list"], ["export"]):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "salesdesk", *command, "--db", str(db_path)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline()
+        process.stdout.close()
+        assert process.stderr.read() == b"", command
+        assert process.wait(timeout=60) == 141, command
+
+
 def test_long_note_is_shown_literally(db_path: Path) -> None:
     pid = add(db_path, "Alice")
     note = ("[red]王伟[/] [link=http://x]y [@click=app.quit] " * 60)[:2000]

@@ -62,3 +62,15 @@ def test_a_typed_next_step_is_never_in_the_past_but_a_file_may_hold_one() -> Non
     assert parse_field("next_date", "2025-01-01", TODAY) == date(2025, 1, 1)
     # Other dates may be in the past when typed (a birthday, say).
     assert parse_field("birthday", "1990-05-01", TODAY, typed=True) == date(1990, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("-5", "zero or more"), ("1e400", "too large"), ("2e12", "too large"),
+     ("nan", "use a number"), ("lots", "use a number")],
+)
+def test_bad_amounts_say_what_is_wrong(typed: str, says: str) -> None:
+    from salesdesk.fields import parse_money
+
+    with pytest.raises(InputError, match=says):
+        parse_money(typed)
