@@ -798,6 +798,24 @@ def test_undo_import_removes_the_activities_of_an_updating_import(
     assert count(db, "journal") == 5 + 1 + 1  # the adds and the touches; not the import
 
 
+def test_undo_import_keeps_a_field_edited_again_after_the_import(
+    db: Database, tmp_path: Path
+) -> None:
+    """Exploratory test: the grade the rep changed by hand after an updating import was put
+    back to its pre-import value by undo-import. Fields edited since stay; the others are
+    restored."""
+    ann = store.add_prospect(db, CREATED, "Ann", phone="13511112222", grade="B", value=1000.0)
+    text = "name,phone,grade,value\nAnn,13511112222,A,5000\n"
+    result = imp(db, write(tmp_path, "u.csv", text), on_duplicate="update")
+    store.regrade(db, NOW, ann, "C")  # by hand, after the import
+    undone = batches.undo_import(db, result.batch or "")
+    card = store.get_prospect(db, ann, TODAY)
+    assert (card["grade"], card["value"]) == ("C", 1000.0)  # the edit stays, value restored
+    assert (undone.restored, undone.kept) == (1, 1)
+    grades = [(a.from_grade, a.to_grade) for a in card.activities if a.kind == "grade"]
+    assert grades == [("A", "C")]  # the import's own entry went with it
+
+
 def test_updating_import_twice_in_one_file_and_cards_it_created(
     db: Database, tmp_path: Path, pool: dict[str, int]
 ) -> None:

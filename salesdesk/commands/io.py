@@ -247,6 +247,7 @@ def undo_import(
         f"undone import {result.batch}: removed {result.removed:,} "
         f"prospect{'s' if result.removed != 1 else ''}"
         + (f", restored {result.restored:,} updated cards" if result.restored else "")
+        + (f", kept {result.kept:,} fields edited since" if result.kept else "")
         + f" (backup before: {kept})"
     )
 

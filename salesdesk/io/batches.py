@@ -6,6 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..db import Database
 from ..errors import NotFound
@@ -27,6 +28,7 @@ class UndoImportResult:
     batch: str
     removed: int
     restored: int
+    kept: int = 0  # fields edited again after the import, left as they are now
 
 
 def list_batches(db: Database) -> list[BatchInfo]:
@@ -89,13 +91,20 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
                 "AND json_extract(data, '$.import_batch') = ?",
                 (batch,),
             ).fetchone()
-            restored = 0
+            restored = kept = 0
             if journal is not None:
                 data = json.loads(journal[1])
                 befores = data.get("rows", {}).get("prospect", {})
-                for key, columns in data.get("import_fields", {}).items():
+                fields = data.get("import_fields", {})
+                after = _states_after(conn, journal[0], set(fields))
+                for key, columns in fields.items():
                     before = befores.get(key)
                     columns = [c for c in columns if before and c in before]
+                    if key in after:  # edited again since: those later edits stay
+                        current = _row(conn, int(key))
+                        later = [c for c in columns if current.get(c) != after[key].get(c)]
+                        kept += len(later)
+                        columns = [c for c in columns if c not in later]
                     if not columns:
                         continue
                     sets = ", ".join(f"{c} = ?" for c in columns)
@@ -132,4 +141,24 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
             raise
     finally:
         conn.close()
-    return UndoImportResult(batch, removed, restored)
+    return UndoImportResult(batch, removed, restored, kept)
+
+
+def _states_after(
+    conn: sqlite3.Connection, journal_id: int, keys: set[str]
+) -> dict[str, dict[str, Any]]:
+    """For each card (by id text) changed again after the import, the card as the import
+    left it: the before-image of the first later change to it."""
+    found: dict[str, dict[str, Any]] = {}
+    later = conn.execute("SELECT data FROM journal WHERE id > ? ORDER BY id", (journal_id,))
+    for (data,) in later:
+        for key, before in json.loads(data).get("rows", {}).get("prospect", {}).items():
+            if before is not None and key in keys and key not in found:
+                found[key] = before
+    return found
+
+
+def _row(conn: sqlite3.Connection, prospect_id: int) -> dict[str, Any]:
+    cursor = conn.execute("SELECT * FROM prospect WHERE id = ?", (prospect_id,))
+    row = cursor.fetchone()
+    return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else {}
