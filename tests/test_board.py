@@ -420,6 +420,27 @@ async def test_tab_in_the_small_forms_only_visits_their_fields(
             date(2026, 11, 20), "call")
 
 
+async def test_a_card_moved_down_a_column_is_shown_whole(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """Regraded into a long column, the card is brought into view by whole cards: the
+    column never starts with the cut-off tail of the card above."""
+    for index in range(12):  # more urgent B cards than fit on the screen
+        store.add_prospect(db, NOW, f"Busy {index}", grade="B",
+                           next_date=TODAY - timedelta(days=3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "b")  # Bob Fresh: A -> B, below the busy ones
+        await pilot.pause()
+        await pilot.pause()
+        column = board(app).column
+        assert column.current is not None and column.current.name == "Bob Fresh"
+        lines, top = column.card_lines, column.scroll_offset.y
+        assert top > 0 and top % lines == 0
+        start = column.selected * lines
+        assert top <= start and start + lines <= top + column.scrollable_content_region.height
+
+
 async def test_closed_view_shows_customers(app: SalesDeskApp, ids: dict[str, int]) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -12,7 +12,7 @@ from datetime import date
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -121,11 +121,22 @@ class CardColumn(ScrollView, can_focus=False):
         return max(1, self.size.height // self.card_lines)
 
     def scroll_to_selected(self) -> None:
+        """Bring the selected card into view, moving as little as possible but always by
+        whole cards, so the column never starts with the tail of a card cut in half."""
         if not self.cards:
             return
         height = self.card_lines
-        region = Region(0, self.selected * height, max(1, self.size.width), height)
-        self.scroll_to_region(region, animate=False, force=True)
+        top, view = self.scroll_offset.y, self.scrollable_content_region.height
+        start = self.selected * height
+        if view <= 0:
+            return
+        if start < top:
+            target = start
+        elif start + height > top + view:
+            target = -(-(start + height - view) // height) * height  # rounded up to a card
+        else:
+            return  # already in view
+        self.scroll_to(y=target, animate=False, force=True)
 
     # ------------------------------------------------------------------ drawing
     def _strips_for(self, index: int, width: int) -> list[Strip]:
