@@ -624,7 +624,8 @@ def config(
     """Show or change settings (pool_target: live prospects to keep, default 50)."""
     from .settings import SETTINGS
 
-    with open_db(ctx, db, create=True) as database:
+    # Only setting a value may create the database; showing settings needs one already.
+    with open_db(ctx, db, create=value is not None) as database:
         if key is None:
             for name, current in store.get_settings(database).items():
                 typer.echo(f"{name} = {current}".ljust(32) + f"  # {SETTINGS[name].help}")

@@ -161,6 +161,9 @@ def test_a_mistyped_database_path_is_an_error_not_a_new_database(
 
 def test_commands_that_add_data_create_a_named_database(tmp_path: Path) -> None:
     assert add(tmp_path / "new.db", "Alice") == 1
+    assert_clean_failure(sd(tmp_path / "config.db", "config"), 2)  # only shows: no file
+    assert_clean_failure(sd(tmp_path / "config.db", "config", "pool_target"), 2)
+    assert not (tmp_path / "config.db").exists()
     ok(sd(tmp_path / "config.db", "config", "pool_target", "40"))
     assert (tmp_path / "config.db").is_file()
 
@@ -534,6 +537,7 @@ def test_demo_data_mixes_grades_statuses_and_chinese(db_path: Path) -> None:
     assert any(any("\u4e00" <= ch <= "\u9fff" for ch in c["name"]) for c in data)
 
 
+@pytest.mark.usefixtures("db")  # a named --db must exist to show its settings
 def test_config_pool_target_persists(db_path: Path) -> None:
     assert "pool_target = 50" in ok(sd(db_path, "config"))
     assert ok(sd(db_path, "config", "pool_target", "60")).strip() == "pool_target = 60"
