@@ -45,8 +45,8 @@ LAST = ("Smith", "Jones", "Brown", "Taylor", "Wilson", "Evans", "Walker", "Wrigh
 COMPANIES = ("华信科技", "金桥物流", "东方电气", "Acme Supplies", "Northwind", "Bluebird Ltd")
 AREAS = ("浦东", "徐汇", "静安", "闵行", "Downtown", "Riverside", "Northgate")
 TITLES = ("采购经理", "总经理", "Buyer", "Owner", "Office manager", "")
-NOTES = ("喜欢下午联系", "asked for a quote", "展会认识, 对新品感兴趣", "call back after the holidays",
-         "prefers WeChat\nnot before 10am", "")
+NOTES = ("喜欢下午联系", "asked for a quote", "展会认识, 对新品感兴趣",
+         "call back after the holidays", "prefers WeChat\nnot before 10am", "")
 
 
 def build_csv(path: Path, rows: int, seed: int = 7) -> None:
