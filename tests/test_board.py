@@ -59,6 +59,15 @@ def fields(db: Database, prospect_id: int) -> dict[str, Any]:
     return store.get_prospect(db, prospect_id, TODAY).fields
 
 
+async def open_detail(pilot: Any, app: SalesDeskApp, *keys: str) -> ProspectScreen:
+    """Press ``keys`` (moves on the board), then enter: the selected card's detail."""
+    await pilot.press(*keys, "enter")
+    await pilot.pause()
+    detail = app.screen
+    assert isinstance(detail, ProspectScreen)
+    return detail
+
+
 async def test_opens_with_top_card_of_column_a_selected(
     app: SalesDeskApp, ids: dict[str, int]
 ) -> None:
@@ -246,10 +255,7 @@ async def test_edit_a_field_in_the_card_detail(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, ProspectScreen)
+        detail = await open_detail(pilot, app)
         phone = detail.query_one("#field-phone")
         phone.focus()
         phone.value = "13800138000"  # type: ignore[attr-defined]
@@ -279,10 +285,7 @@ async def test_winning_in_the_card_detail_clears_the_next_step_on_screen_too(
     field shows that at once, so leaving it cannot write the old date back."""
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")  # Overdue Ann, who has a next step
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, ProspectScreen)
+        detail = await open_detail(pilot, app)  # Overdue Ann, who has a next step
         next_date = detail.query_one("#field-next_date")
         assert next_date.value  # type: ignore[attr-defined]
         notes = detail.query_one("#field-notes")
@@ -305,10 +308,7 @@ async def test_detail_choices_take_a_unique_beginning_and_show_what_was_stored(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("j", "enter")  # Bob Fresh
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, ProspectScreen)
+        detail = await open_detail(pilot, app, "j")  # Bob Fresh
         stage, status, next_date = (
             detail.query_one(f"#field-{name}") for name in ("stage", "status", "next_date")
         )
@@ -346,10 +346,7 @@ async def test_a_past_next_step_is_refused_in_the_detail_and_the_new_card_form(
     past date is not (as in `d`, `t` and every command)."""
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, ProspectScreen)
+        detail = await open_detail(pilot, app)
         next_date = detail.query_one("#field-next_date")
         next_date.focus()
         detail.query_one("#field-next_action").focus()  # untouched: no complaint
@@ -537,10 +534,7 @@ async def test_tricky_user_text_shows_literally_on_cards_and_detail(
             assert plain in drawn
         assert "\x1b" not in drawn
         for _ in range(len(screen.columns[0].cards)):
-            await pilot.press("enter")
-            await pilot.pause()
-            detail = app.screen
-            assert isinstance(detail, ProspectScreen)
+            detail = await open_detail(pilot, app)
             title = str(detail.query_one("#detail-title").render())
             assert detail.detail is not None
             shown = detail.detail["name"].replace("\x1b", "")
