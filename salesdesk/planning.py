@@ -805,10 +805,15 @@ def suggest(
     # (-priority, due, id, needs, card): sorted by the first three; merged into a Suggestion
     # only when placed or listed, so a huge database costs one cheap pass.
     wanted: list[tuple[float, date, int, list[_Need], ProspectFacts]] = []
+    # An overdue step or an ended window is for the days from now: a later period (next
+    # month, browsed ahead) does not list it again, "overdue 4d" on a day months away.
+    starts_now = first <= planning_day(today)
     for p in prospects:
         if p.follow_up == "give_up" or p.status not in ("live", "customer"):
             continue
         needs = _needs(p, first, last, today, settings)
+        if not starts_now:
+            needs = [n for n in needs if not n.late]
         if not needs:
             continue
         due = max(min(n.due for n in needs), first)

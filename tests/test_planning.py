@@ -24,6 +24,7 @@ from salesdesk.planning import (
     parse_visit_days,
     parse_visit_time,
     suggest,
+    suggestion_period,
     visit_flags,
     week_of,
 )
@@ -625,6 +626,20 @@ def test_overdue_reasons_have_no_last_day_left_and_go_on_the_first_free_day() ->
     found = {s.prospect_id: s for s in run(overdue, ended, visits=full_until(TODAY, first=TODAY))}
     assert found[1].day == found[2].day == date(2026, 11, 19)
     assert found[1].deadline is None and found[2].deadline is None
+
+
+def test_a_later_month_does_not_list_what_is_overdue_now() -> None:
+    """Browsing ahead, an overdue step or an ended A window is not shown again on a day
+    months away ("next step overdue 5d" in April); it belongs to the days from now."""
+    overdue = facts(1, next_date=date(2026, 11, 13), next_action="call back")
+    ended = facts(2, grade="A", graded_on=date(2026, 11, 2), last_contact=None)
+    due_b = facts(3, grade="B", last_contact=date(2026, 9, 1))  # a rhythm: still due then
+    now = {s.prospect_id for s in run(overdue, ended, due_b, period=suggestion_period(TODAY))}
+    assert now == {1, 2, 3}
+    april = run(overdue, ended, due_b, period=suggestion_period(date(2027, 4, 1)))
+    reasons = " / ".join(s.reason for s in april)
+    assert "overdue" not in reasons and "window ended" not in reasons, reasons
+    assert 3 in {s.prospect_id for s in april}  # its rhythm is still due by then
 
 
 def test_a_visit_planned_after_the_deadline_does_not_hide_the_suggestion() -> None:
