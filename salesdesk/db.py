@@ -93,6 +93,7 @@ class Database:
         self.path = path
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._watcher: sqlite3.Connection | None = None
 
     def __repr__(self) -> str:
         return f"Database({str(self.path)!r})"
@@ -134,12 +135,23 @@ class Database:
                 raise
             conn.commit()
 
+    def data_version(self) -> int:
+        """A number that changes whenever the database is committed to by any connection
+        but the watching one: another program (a command, a restore) or this program's
+        own pool. The board compares it with the value after its own last refresh."""
+        if self._watcher is None:
+            self._watcher = sqlite3.connect(self.path, check_same_thread=False)
+        return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         """Close the idle connections (a later :meth:`connect` opens new ones)."""
         with self._lock:
             idle, self._idle = self._idle, []
+            watcher, self._watcher = self._watcher, None
         for conn in idle:
             conn.close()
+        if watcher is not None:
+            watcher.close()
 
 
 def _prepare_location(path: Path) -> bool:

@@ -438,6 +438,49 @@ async def test_a_card_moved_down_a_column_is_shown_whole(
         assert top <= start and start + lines <= top + column.scrollable_content_region.height
 
 
+async def test_a_change_by_another_program_is_seen_before_a_key_acts(
+    app: SalesDeskApp, db: Database, ids: dict[str, int], settings: Settings
+) -> None:
+    """Exploratory test: after a restore from the shell, an id on the board was reused by
+    a new card, and `c` on the stale card regraded the new one. Now the board notices the
+    change, reloads, says so, and the key does nothing until pressed again."""
+    import sqlite3
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert board(app).current is not None and board(app).current.id == ids["ann"]
+        other = sqlite3.connect(settings.db_path)  # another program: the card is replaced
+        with other:
+            other.execute("DELETE FROM activity WHERE prospect_id = ?", (ids["ann"],))
+            other.execute("UPDATE prospect SET name = 'Real Person', grade = 'B' "
+                          "WHERE id = ?", (ids["ann"],))
+        other.close()
+        await pilot.press("c")
+        await pilot.pause()
+        assert fields(db, ids["ann"])["grade"] == "B"  # untouched
+        said = " ".join(n.message for n in app._notifications)
+        assert "changed by another program" in said
+        names = [c.name for c in board(app).cards]
+        assert "Real Person" in names and "Overdue Ann" not in names
+        current = board(app).current
+        assert current is not None and current.name == "Real Person"  # shown as it now is
+        await pilot.press("c")  # the board is up to date: now the key acts, knowingly
+        await pilot.pause()
+        assert (fields(db, ids["ann"])["name"], fields(db, ids["ann"])["grade"]) == (
+            "Real Person", "C")
+
+
+async def test_the_board_follows_changes_made_elsewhere(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        store.add_prospect(db, NOW, "From the shell", grade="A")  # as `salesdesk add` does
+        board(app)._watch()  # what the timer runs every couple of seconds
+        await pilot.pause()
+        assert "From the shell" in [c.name for c in board(app).cards]
+
+
 async def test_closed_view_shows_customers(app: SalesDeskApp, ids: dict[str, int]) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

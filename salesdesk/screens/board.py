@@ -33,6 +33,7 @@ CLOSED_COLUMNS = (("customer", "Customers"), ("parked", "Parked"), ("closed", "D
 COMPACT_BELOW_HEIGHT = 32
 FILTER_DELAY = 0.15
 REFRESH_LIMIT = 500  # more changed cards than this: reload the board instead
+WATCH_EVERY = 2.0  # seconds between checks for changes by other programs
 
 EMPTY_TEXT = (
     "No prospects yet.\n\n"
@@ -68,6 +69,7 @@ class BoardScreen(Screen[None]):
         self._filter_timer: Timer | None = None
         self._pool: store.BoardSummary | None = None
         self._live_all: list[CardRow] | None = None  # every live card: the header's counts
+        self._seen_version: int | None = None  # the database's data_version when last read
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -100,6 +102,41 @@ class BoardScreen(Screen[None]):
     def on_mount(self) -> None:
         self._apply_compact()
         self.load()
+        self.set_interval(WATCH_EVERY, self._watch)
+
+    # ------------------------------------------------------------------ other programs
+    def _mark_seen(self) -> None:
+        self._seen_version = self.app.db.data_version()  # type: ignore[attr-defined]
+
+    def _changed_elsewhere(self) -> bool:
+        """True when the database changed since the board last read it (a command, a
+        restore, another screen), so the cards on screen may be out of date."""
+        return self.app.db.data_version() != self._seen_version  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (which may have changed cards): catch up quietly."""
+        if self._seen_version is not None and self._changed_elsewhere():
+            self.load(keep_id=self.current.id if self.current else None)
+
+    def _watch(self) -> None:
+        """Every few seconds: follow changes made by other programs while the board shows."""
+        if self.is_current and self._changed_elsewhere():
+            self.load(keep_id=self.current.id if self.current else None)
+
+    def _card_to_change(self) -> CardRow | None:
+        """The selected card, if the board is up to date. After a change by another program
+        (a card restored away, its id reused), the board reloads first and says so, so a
+        key never acts on a card that is no longer what it shows."""
+        if self._changed_elsewhere():
+            keep = self.current.id if self.current else None
+            self.load(keep_id=keep)
+            self.notify(
+                "The database was changed by another program: the board is up to date "
+                "again. Check the card and press the key again.",
+                severity="warning", timeout=6,
+            )
+            return None
+        return self.current
 
     def on_resize(self) -> None:
         self._apply_compact()
@@ -133,6 +170,7 @@ class BoardScreen(Screen[None]):
             self._live_all = store.list_cards(db, today)
         self._pool = store.summarise(self._live_all, store.pool_target(db), store.closed_counts(db))
         self._distribute(keep_id)
+        self._mark_seen()
 
     def refresh_cards(self, ids: Iterable[int], keep_id: int | None = None) -> None:
         """Re-read only the given cards (fast on a huge board), then redraw."""
@@ -153,6 +191,7 @@ class BoardScreen(Screen[None]):
             self._pool = store.summarise(
                 self._live_all, store.pool_target(db), store.closed_counts(db))
         self._distribute(keep_id)
+        self._mark_seen()
 
     @staticmethod
     def _replaced(cards: list[CardRow], ids: set[int], fresh: list[CardRow]) -> list[CardRow]:
@@ -295,7 +334,7 @@ class BoardScreen(Screen[None]):
             self.notify(one_line(message), markup=False, timeout=3)
 
     def action_regrade(self, grade: str) -> None:
-        card = self.current
+        card = self._card_to_change()
         if card is None:
             return
         app = sd_app(self)
@@ -315,7 +354,7 @@ class BoardScreen(Screen[None]):
         )
 
     def action_open_card(self) -> None:
-        card = self.current
+        card = self._card_to_change()
         if card is None:
             return
         from .prospect import ProspectScreen
@@ -332,7 +371,7 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(ProspectScreen(card.id), back)
 
     def action_log_touch(self) -> None:
-        card = self.current
+        card = self._card_to_change()
         if card is None:
             return
         from .touch import TouchResult, TouchScreen
@@ -349,7 +388,7 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(TouchScreen(card, app.today()), done)  # type: ignore[attr-defined]
 
     def action_next_date(self) -> None:
-        card = self.current
+        card = self._card_to_change()
         if card is None:
             return
         from .next_step import NextStep, NextStepScreen
@@ -400,7 +439,7 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(NewProspectScreen(app.today()), done)  # type: ignore[attr-defined]
 
     def _close(self, status: Status, verb: str, confirm: bool) -> None:
-        card = self.current
+        card = self._card_to_change()
         if card is None:
             return
         app = sd_app(self)
@@ -430,7 +469,7 @@ class BoardScreen(Screen[None]):
         self._close(Status.DROPPED, "dropped", confirm=True)
 
     def action_won(self) -> None:
-        card = self.current
+        card = self._card_to_change()
         if card is None:
             return
         from .won import Won, WonScreen
