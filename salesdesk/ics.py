@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .visits import VisitRow
 
 PRODID = "-//SalesDesk//Visit plan//EN"
-_SEQUENCE_EPOCH = datetime(2020, 1, 1)
+_SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 _UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu", "GMT", "Etc/GMT"}
 
 
@@ -96,7 +96,9 @@ def build_calendar(
     tz: Any = local_zone() if zone == "system" else zone
     utc = tz is not None and getattr(tz, "key", "") in _UTC_NAMES
     stamp = now.astimezone(UTC)  # a naive now is local time
-    sequence = max(0, int((now.replace(tzinfo=None) - _SEQUENCE_EPOCH).total_seconds() // 60))
+    # Seconds since 2020 in UTC: grows with every export (a second apart is enough) and
+    # does not jump back when the laptop's time zone changes.
+    sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds()))
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

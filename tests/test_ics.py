@@ -90,6 +90,17 @@ def test_uid_is_stable_across_exports_and_a_move_changes_dtstart(
         ics.build_calendar(visits.list_visits(db, TODAY, FRI), NOW + timedelta(hours=1), BERLIN)
     )
     assert int(later[uid]["SEQUENCE"]) > int(after[uid]["SEQUENCE"])
+    # Also within the same minute, and whatever time zone the laptop is in at the time.
+    soon = events(ics.build_calendar(visits.list_visits(db, TODAY, FRI),
+                                     NOW + timedelta(seconds=1), BERLIN))
+    assert int(soon[uid]["SEQUENCE"]) > int(after[uid]["SEQUENCE"])
+    same_moment = [
+        ics.build_calendar(visits.list_visits(db, TODAY, FRI), moment, BERLIN)
+        for moment in (datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+                       datetime(2026, 11, 20, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    ]
+    first, second = (int(events(c)[uid]["SEQUENCE"]) for c in same_moment)
+    assert first == second
 
 
 def test_floating_and_utc_times(db: Database, plan: dict[str, int]) -> None:
