@@ -165,6 +165,8 @@ def test_google_contacts_export(db: Database, tmp_path: Path) -> None:
     assert grace["email"] == "grace@navy.mil" and grace["phone"] == "+1 555 0100"
     assert grace["address"] == "1 Main St, Arlington" and grace["area"] == "Arlington"
     assert grace["birthday"] == "1906-12-09" and grace["tags"] == "Friends"
+    # Her second mobile number (one cell, "a ::: b") is kept in the notes, not dropped.
+    assert "Other phones: +1 555 0101" in grace["notes"]
     # A Chinese name is family name first, no space; a birthday without a year is kept in notes.
     wang = cards["王伟"]
     assert wang["company"] == "华信科技" and wang["notes"] == "Birthday: 04-15"

@@ -208,7 +208,22 @@ def card_values(
         errors.append(("name", f"too long ({len(values['name']):,} characters, at most 500)"))
     if no_year_birthday:
         values["notes"] = _join(values.get("notes", ""), f"Birthday: {no_year_birthday}")
+    for name, label in (("phone", "Other phones"), ("email", "Other emails")):
+        others = _others(name, texts.get(name, ""), values.get(name))
+        if others:  # a card holds one of each: the rest go to the notes, not lost
+            values["notes"] = _join(values.get("notes", ""), f"{label}: {', '.join(others)}")
     return values, errors
+
+
+def _others(name: str, raw: str, kept: str | None) -> list[str]:
+    """The values of a list cell (Google's "a ::: b", "a; b") beyond the one kept."""
+    if not kept or not raw:
+        return []
+    if name == "phone":
+        parts = [p.strip() for p in raw.split(":::")] if ":::" in raw else []
+    else:
+        parts = [p for p in _LIST_SPLIT.split(raw.strip()) if _EMAIL.match(p)]
+    return [p for p in parts if p and p != kept]
 
 
 def _join(notes: str, line: str) -> str:
