@@ -45,8 +45,9 @@ def list_batches(db: Database) -> list[BatchInfo]:
 
 
 def _forget_changes_to(conn: sqlite3.Connection, ids_query: str, batch: str) -> None:
-    """Drop undo-journal entries about the cards being removed (logged touches, visits...):
-    undoing them later would bring a removed card back, or fail on a missing parent."""
+    """Drop undo-journal entries about the cards being removed (logged touches, visits
+    planned or changed...): undoing them later would bring a removed card back, fail on a
+    missing parent, or undo nothing. Runs before the cards' rows are deleted."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone (id INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM gone")
     conn.execute(f"INSERT INTO gone {ids_query}", (batch,))
@@ -61,7 +62,15 @@ def _forget_changes_to(conn: sqlite3.Connection, ids_query: str, batch: str) -> 
             UNION
             SELECT j.id FROM journal j, json_each(j.data, '$.rows.visit') e
             WHERE json_valid(j.data)
-              AND json_extract(e.value, '$.prospect_id') IN (SELECT id FROM gone))"""
+              AND json_extract(e.value, '$.prospect_id') IN (SELECT id FROM gone)
+            UNION
+            SELECT j.id FROM journal j, json_each(j.data, '$.rows.activity') e
+            WHERE json_valid(j.data) AND e.type = 'null' AND CAST(e.key AS INTEGER) IN (
+                SELECT id FROM activity WHERE prospect_id IN (SELECT id FROM gone))
+            UNION
+            SELECT j.id FROM journal j, json_each(j.data, '$.rows.visit') e
+            WHERE json_valid(j.data) AND e.type = 'null' AND CAST(e.key AS INTEGER) IN (
+                SELECT id FROM visit WHERE prospect_id IN (SELECT id FROM gone)))"""
     )
     conn.execute("DELETE FROM gone")
 
