@@ -12,6 +12,8 @@ _WEEKDAYS = {
     "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
     "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
 }
+#: Weekday names a date may be given as ("fri", "friday").
+WEEKDAY_NAMES = frozenset(_WEEKDAYS)
 _OFFSET = re.compile(r"^\+?(\d{1,4})\s*([dwm])$")
 DATE_HELP = "use YYYY-MM-DD, today, tomorrow, a weekday (fri), or an offset (+3d, 2w, 1m)"
 

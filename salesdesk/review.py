@@ -836,29 +836,46 @@ def next_step_slips(edits: Sequence[NextStepEdit], current: date | None) -> list
 # --------------------------------------------------------------------------- weeks from text
 
 
-def parse_week(text: str | None, today: date) -> date:
+def parse_week(text: str | None, today: date, *, past: bool = False) -> date:
     """The Monday of the week the user means: a date in it (``2026-11-18``, ``fri``,
-    ``+1w``), ``this``, ``last``, ``next`` or ``-2w`` (weeks back). InputError otherwise."""
-    from .dates import parse_date
+    ``+1w``), an ISO week (``2026-W47``), ``this``, ``last``, ``next`` or ``-2w`` (weeks
+    back). InputError otherwise.
+
+    ``past`` (the review): a weekday name is its latest occurrence up to today, and a week
+    that has not begun is refused, since nothing in it can be reviewed yet."""
+    from .dates import WEEKDAY_NAMES, parse_date
     from .errors import InputError
 
     value = ("this" if text is None else text).strip().lower()
     this = week_start(today)
     words = {"this": 0, "current": 0, "last": -1, "previous": -1, "prev": -1, "next": 1}
-    if value in words:
-        return this + words[value] * WEEK
+    iso = re.fullmatch(r"(\d{4})-?w(\d{1,2})", value)
     back = re.fullmatch(r"-(\d{1,3})\s*w", value)
-    if back:
-        return this - int(back.group(1)) * WEEK
     try:
-        if not value:
-            raise InputError("empty")
-        return week_start(parse_date(value, today))
-    except InputError:
+        if value in words:
+            monday = this + words[value] * WEEK
+        elif back:
+            monday = this - int(back.group(1)) * WEEK
+        elif iso:
+            monday = date.fromisocalendar(int(iso.group(1)), int(iso.group(2)), 1)
+        else:
+            if not value:
+                raise InputError("empty")
+            day = parse_date(value, today)
+            if past and value in WEEKDAY_NAMES and day > today:
+                day -= WEEK  # "fri" in a review: the Friday just gone
+            monday = week_start(day)
+    except (InputError, ValueError):
         raise InputError(
             f"invalid week {text.strip() if text else ''!r}: use a date in the week "
-            "(2026-11-16, fri), this, last, next or -2w"
+            "(2026-11-16, fri), an ISO week (2026-W47), this, last, next or -2w"
         ) from None
+    if past and monday > this:
+        raise InputError(
+            f"the week of {monday.isoformat()} has not begun: review this week or an "
+            "earlier one"
+        )
+    return monday
 
 
 def week_label(review: WeeklyReview) -> str:

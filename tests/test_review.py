@@ -365,6 +365,22 @@ def test_parse_week(text: str | None, monday: date) -> None:
     assert parse_week(text, TODAY) == monday
 
 
+def test_a_review_week_looks_back() -> None:
+    """On a Sunday, `--week fri` is the Friday just gone, and a week that has not begun
+    cannot be reviewed; an ISO week name (as the report prints) is understood."""
+    sunday = D(2026, 11, 22)
+    assert parse_week("fri", sunday, past=True) == D(2026, 11, 16)
+    assert parse_week("sun", sunday, past=True) == D(2026, 11, 16)
+    assert parse_week("fri", sunday) == D(2026, 11, 23)  # the visit plan looks ahead
+    assert parse_week("2026-W47", sunday, past=True) == D(2026, 11, 16)
+    assert parse_week("2026w46", sunday) == D(2026, 11, 9)
+    for future in ("next", "2026-11-30", "+1w"):
+        with pytest.raises(InputError, match="has not begun"):
+            parse_week(future, sunday, past=True)
+    with pytest.raises(InputError, match="invalid week"):
+        parse_week("2026-W60", sunday)
+
+
 def test_parse_week_rejects_nonsense() -> None:
     with pytest.raises(InputError, match="invalid week 'soon'"):
         parse_week("soon", TODAY)

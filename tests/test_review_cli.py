@@ -103,13 +103,17 @@ def test_json_keys_and_values(db_file: Path) -> None:
     assert set(data["trends"][0]) == {"week_start", "touches", "live", "wins", "won_value"}
 
 
-def test_week_option(db_file: Path) -> None:
+def test_week_option(db_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = json.loads(ok(review(db_file, "--week", "last", "--json")))
     assert data["week_start"] == "2026-11-09" and data["outcomes"]["won"] == []
-    data = json.loads(ok(review(db_file, "--week", "2026-12-31", "--json")))
-    assert (data["week_start"], data["week_end"], data["iso_week"]) == (
-        "2026-12-28", "2027-01-03", "2026-W53",
-    )
+    line = review(db_file, "--week", "2026-12-31", "--json")  # not begun yet
+    assert line.exit_code == 2 and "has not begun" in line.stderr
+    monkeypatch.setenv("SALESDESK_NOW", "2027-01-05T09:00")
+    for week in ("2026-12-31", "2026-W53", "last"):
+        data = json.loads(ok(review(db_file, "--week", week, "--json")))
+        assert (data["week_start"], data["week_end"], data["iso_week"]) == (
+            "2026-12-28", "2027-01-03", "2026-W53",
+        )
 
 
 def test_markdown_report(db_file: Path, tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def review_command(
     from ..review_data import load_weekly_review
 
     today = cli_today()
-    start = parse_week(week, today)
+    start = parse_week(week, today, past=True)
     if markdown is not None:
         _check_target(markdown)
     with open_db(ctx, db) as database:
