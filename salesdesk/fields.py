@@ -86,6 +86,12 @@ _TRUE = {"yes", "y", "true", "1", "x", "on"}
 _FALSE = {"no", "n", "false", "0", "", "off"}
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 customer``, ``2 customers`` (``many`` for irregular plurals), with thousands
+    separators."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
 def short_money(value: float) -> str:
     """Compact amount for cards and tables: ``5,300``, ``48k``, ``1.2m``; empty for zero."""
     if not value:

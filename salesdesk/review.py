@@ -35,6 +35,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from .fields import plural
+
 WEEK = timedelta(days=7)
 TREND_WEEKS = 12
 SELLING_WEEKS_PER_YEAR = 35
@@ -1001,7 +1003,7 @@ def markdown_report(review: WeeklyReview, top: int = 20) -> str:
         "",
         *_md_table(("kind", "count"), [(k, n) for k, n in act.by_kind.items()]),
         "",
-        f"{act.touches} touches (notes not counted): "
+        f"{plural(act.touches, 'touch', 'touches')} (notes not counted): "
         + ", ".join(f"{k} {n}" for k, n in act.by_grade.items())
         + f"; {act.key_accounts} on key accounts.",
         "",
@@ -1049,7 +1051,10 @@ def markdown_report(review: WeeklyReview, top: int = 20) -> str:
         if ret.count > top:
             lines.append(f"\n… and {ret.count - top} more.")
     else:
-        lines.append(f"Every customer was contacted within {ret.days} days.")
+        lines.append(
+            f"Every customer was contacted within {ret.days} days." if r.funnel["customer"]
+            else "No customers yet."
+        )
     lines += [
         "",
         "## Stage funnel",

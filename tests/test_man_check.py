@@ -224,6 +224,17 @@ async def test_empty_queue_says_so(settings: Settings, db: Database) -> None:
         assert "nothing to check" in text
 
 
+async def test_an_empty_database_says_where_prospects_come_from(
+    settings: Settings, db: Database
+) -> None:
+    async with make_app(settings, db).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        text = app_screen_text(pilot.app)
+        assert "No prospects yet" in text and "qualified" not in text
+
+
 def app_screen_text(app: SalesDeskApp) -> str:
     return str(app.screen.query_one("#man-empty").render())
 

@@ -9,6 +9,7 @@ import typer
 
 from ..cli import DbOption, app, cli_today, handles_errors, open_db, out_console
 from ..errors import InputError
+from ..fields import plural
 
 if TYPE_CHECKING:
     from ..review import WeeklyReview
@@ -136,7 +137,7 @@ def _print(review: WeeklyReview) -> None:
     console.print(grid)
     console.print(Text(f"visits: {v.planned} planned · {v.done} done · {v.missed} missed · "
                        f"{v.open} open · {v.moved} moved · {v.cancelled} cancelled"))
-    console.print(Text(f"{act.touches} touches: "
+    console.print(Text(f"{plural(act.touches, 'touch', 'touches')}: "
                        + " · ".join(f"{k} {n}" for k, n in act.by_grade.items())
                        + f" · key accounts {act.key_accounts}"))
     console.print()
@@ -158,14 +159,16 @@ def _print(review: WeeklyReview) -> None:
         for c in p.top[:TOP]:
             line = Text("  ")
             line.append_text(who(c.name, c.company))
-            line.append(f"  {amount(c.revenue)} · {c.touches} touches", style="dim")
+            touches = plural(c.touches, "touch", "touches")
+            line.append(f"  {amount(c.revenue)} · {touches}", style="dim")
             console.print(line)
     else:
         console.print(Text("no revenue recorded in the last 12 months", style="dim"))
     console.print()
     ret = r.retention
     if ret.customers:
-        grid = table(f"Retention: {ret.count} customers silent for more than {ret.days} days "
+        silent_ones = plural(ret.count, "customer")
+        grid = table(f"Retention: {silent_ones} silent for more than {ret.days} days "
                      f"(value {amount(ret.value)})", "customer", "value", "last contact", "days")
         for silent in ret.customers[:TOP]:
             grid.add_row(who(silent.name, silent.company), amount(silent.value),
@@ -173,7 +176,9 @@ def _print(review: WeeklyReview) -> None:
         console.print(grid)
     else:
         console.print(Text("Retention", style="bold"))
-        console.print(Text(f"every customer was contacted within {ret.days} days", style="dim"))
+        console.print(Text(
+            f"every customer was contacted within {ret.days} days" if review.funnel["customer"]
+            else "no customers yet", style="dim"))
     if ret.count > TOP:
         console.print(Text(f"… and {ret.count - TOP} more (--json lists all)", style="dim"))
     console.print()

@@ -38,6 +38,7 @@ WATCH_EVERY = 2.0  # seconds between checks for changes by other programs
 EMPTY_TEXT = (
     "No prospects yet.\n\n"
     "Press  n  to add your first prospect,\n"
+    "i  to import your contacts (CSV, vCard),\n"
     "or  D  to load demo data and look around.\n\n"
     'From the shell:  salesdesk add "Name" --grade A --next fri\n'
     "Press  ?  for every key."

@@ -106,7 +106,10 @@ class ManCheckScreen(Screen[None]):
         if not self.queue or self.index >= len(self.queue):
             body.display = False
             empty.display = True
-            if not self.queue:
+            if not self.queue and store.count_prospects(self.db) == 0:
+                message = ("No prospects yet: add one on the board (n) or import your "
+                           "contacts (i).\n\nesc goes back to the board.")
+            elif not self.queue:
                 message = ("Every live prospect is qualified (M A N): nothing to check.\n\n"
                            "esc goes back to the board.")
             else:

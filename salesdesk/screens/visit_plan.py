@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .. import keys, visits
+from .. import keys, store, visits
 from ..errors import busy_message
 from ..planning import (
     NO_ROOM,
@@ -621,6 +621,11 @@ class VisitPlanScreen(Screen[None]):
                 message = self.suggestion_error
             elif self.period.end < self.today:
                 message = "This period is over: ] goes to a later one."
+            elif store.count_prospects(self.sd.db) == 0:
+                message = (
+                    "No prospects yet: add them on the board (n) or import your contacts "
+                    "(i), and visits will be suggested here."
+                )
             else:
                 message = (
                     "Nothing to suggest: every card is in its rhythm. "

@@ -30,6 +30,7 @@ from ..config import expand_path
 from ..dates import short_date
 from ..enums import Status
 from ..errors import InputError, SalesDeskError, busy_message
+from ..fields import plural
 from ..man import Tri, assess
 from ..review import (
     WEEK,
@@ -744,13 +745,16 @@ def figures_table(review: WeeklyReview) -> Table:
         grid.add_row(
             "Retention",
             Text(
-                f"{ret.count:,} customers silent > {ret.days} days (value {amount(ret.value)})",
+                f"{plural(ret.count, 'customer')} silent > {ret.days} days "
+                f"(value {amount(ret.value)})",
                 style="#ff6b6b",
             ),
         )
         grid.add_row("", names(ret.customers, lambda c: f"{c.days}d"))
     else:
-        grid.add_row("Retention", Text(f"every customer contacted within {ret.days} days"))
+        grid.add_row("Retention", Text(
+            f"every customer contacted within {ret.days} days" if review.funnel["customer"]
+            else "no customers yet", style=DIM))
     grid.add_row(
         "Funnel",
         Text(" → ".join(f"{stage} {count:,}" for stage, count in review.funnel.items())),
