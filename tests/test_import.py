@@ -819,6 +819,24 @@ def test_undo_import_removes_the_activities_of_an_updating_import(
     assert count(db, "journal") == 5 + 1 + 1  # the adds and the touches; not the import
 
 
+def test_updating_with_the_same_file_again_changes_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    """A re-import of an unchanged file is not reported as updates, writes nothing and
+    leaves no undo entry."""
+    path = write(tmp_path, "same.csv",
+                 "name,phone,grade,value\nAnn,13511112222,A,5000\nBob,13599998888,B,\n")
+    imp(db, path)
+    journal = count(db, "journal")
+    again = imp(db, path, on_duplicate="update")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert "already up to date" in again.summary()
+    assert count(db, "journal") == journal and count(db, "importbatch") == 1
+    changed = imp(db, write(tmp_path, "one.csv", "name,phone,grade\nAnn,13511112222,B\n"),
+                  on_duplicate="update")
+    assert (changed.updated, changed.unchanged) == (1, 0)
+
+
 def test_undo_import_keeps_a_field_edited_again_after_the_import(
     db: Database, tmp_path: Path
 ) -> None:

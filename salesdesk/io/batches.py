@@ -10,6 +10,7 @@ from typing import Any
 
 from ..db import Database
 from ..errors import NotFound
+from ..fields import FIELD_BY_NAME
 from .importer import connect
 
 
@@ -112,7 +113,7 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
                     if key in after:  # edited again since: those later edits stay
                         current = _row(conn, int(key))
                         later = [c for c in columns if current.get(c) != after[key].get(c)]
-                        kept += len(later)
+                        kept += sum(1 for c in later if c in FIELD_BY_NAME)  # (not stamps)
                         columns = [c for c in columns if c not in later]
                     if not columns:
                         continue

@@ -116,6 +116,7 @@ class ImportResult:
     records: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # duplicates to update that already held every value of their row
     skipped: int = 0
     error_rows: int = 0
     duplicate_count: int = 0
@@ -136,7 +137,8 @@ class ImportResult:
         verb = "would create" if would else "created"
         parts = [
             f"{verb} {self.created:,}",
-            f"{'update' if would else 'updated'} {self.updated:,}",
+            f"{'update' if would else 'updated'} {self.updated:,}"
+            + (f" ({self.unchanged:,} already up to date)" if self.unchanged else ""),
             f"skip {self.skipped:,} duplicate{'s' if self.skipped != 1 else ''}"
             if would
             else f"skipped {self.skipped:,}",
@@ -347,8 +349,10 @@ class _Run:
                     continue
                 if mode == "update":
                     self.flush()
-                    self.update(pid, values)
-                    self.result.updated += 1
+                    if self.update(pid, values):
+                        self.result.updated += 1
+                    else:
+                        self.result.unchanged += 1
                     continue
             pid = self.next_id
             self.next_id += 1
@@ -436,24 +440,28 @@ class _Run:
             )
             self.activities.clear()
 
-    def update(self, pid: int, values: dict[str, Any]) -> None:
+    def update(self, pid: int, values: dict[str, Any]) -> bool:
         """File values win over the card's (notes are appended); the first before-image is kept
         so undo and undo-import can put the card back.
 
         A new grade or status has the side effects of ``store.regrade`` / ``store.set_status``
         (graded and reviewed now; closed now or reopened; a win sets the customer stage and
         clears the next step) unless the file gives those columns itself, and is logged on
-        the timeline of a card that existed before the import."""
+        the timeline of a card that existed before the import. Returns False when the card
+        already holds every value (nothing is written or logged)."""
         conn = self.conn
-        current = conn.execute(
-            "SELECT grade, status, stage, notes FROM prospect WHERE id = ?", (pid,)
-        ).fetchone()
-        if current is None:  # a dry run: the earlier row was never written
-            return
-        grade, status, stage, notes = current
         changes = {k: sql_value(v) for k, v in values.items() if k in self.index and k != "kind"}
         if "source" not in values:
             changes.pop("source", None)
+        columns = sorted({"grade", "status", "stage", "notes", *changes})
+        found = conn.execute(
+            f"SELECT {', '.join(columns)} FROM prospect WHERE id = ?", (pid,)
+        ).fetchone()
+        if found is None:  # a dry run: the earlier row was never written
+            return True
+        current = dict(zip(columns, found, strict=True))
+        grade, status, stage, notes = (current[c] for c in ("grade", "status", "stage", "notes"))
+        changes = {k: v for k, v in changes.items() if current[k] != v}
         new_notes = values.get("notes")
         if new_notes and notes:
             if new_notes in notes:
@@ -473,14 +481,17 @@ class _Run:
                     changes["next_date"] = None
                 if "next_action" not in values:
                     changes["next_action"] = ""
-        if not changes or self.dry:
-            return
+        if not changes:
+            return False
+        if self.dry:
+            return True
         if pid < self.first_id:
             self._keep_before(pid, list(changes))
             after = (new_grade, new_status, changes.get("stage", stage))
             self._log_changes(pid, (grade, status, stage), after, values.get("value"))
         sets = ", ".join(f"{c} = ?" for c in changes)
         conn.execute(f"UPDATE prospect SET {sets} WHERE id = ?", (*changes.values(), pid))
+        return True
 
     def _log_changes(
         self,
