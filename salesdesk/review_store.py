@@ -132,6 +132,8 @@ def changes_since(db: Database, prospect_id: int, today: date) -> CardChanges:
             changes.edits.append(logged)
         elif kind == "stage":
             changes.edits.append(replace(logged, note=f"stage {logged.note}"))
+        elif kind == "man":  # a MAN answer, potential or priority: a change, not a touch
+            changes.edits.append(logged)
         else:
             changes.touches.append(logged)
     changes.touches.reverse()

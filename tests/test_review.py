@@ -611,6 +611,11 @@ def test_changes_since_last_review(db: Database) -> None:
     assert changes.touches == [] and changes.slips == []
     store.log_touch(db, _at(D(2026, 11, 14)), pid, "visit", "demo")
     assert [t.kind for t in changes_since(db, pid, TODAY).touches] == ["visit"]
+    # A MAN answer is a change to the card, listed as such, not a touch with the customer.
+    store.set_man(db, _at(D(2026, 11, 15)), pid, money="yes")
+    changes = changes_since(db, pid, TODAY)
+    assert [t.kind for t in changes.touches] == ["visit"]
+    assert any(e.note.startswith("MAN ") for e in changes.edits)
 
 
 def test_changes_since_copes_with_a_huge_change_on_the_card(db: Database) -> None:
