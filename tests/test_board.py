@@ -481,6 +481,29 @@ async def test_the_board_follows_changes_made_elsewhere(
         assert "From the shell" in [c.name for c in board(app).cards]
 
 
+async def test_growing_the_terminal_keeps_whole_cards_at_the_top(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """Exploratory test: after a resize from small (compact cards) to large (full cards),
+    columns started in the middle of a card."""
+    for index in range(12):
+        store.add_prospect(db, NOW, f"Busy {index}", grade="A",
+                           next_date=TODAY - timedelta(days=3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"jjjjjjjjj")  # down the column: it scrolls
+        await pilot.pause()
+        column = board(app).column
+        assert column.compact and column.scroll_offset.y > 0
+        top_card = column.scroll_offset.y // column.card_lines
+        await pilot.resize_terminal(140, 45)
+        await pilot.pause()
+        await pilot.pause()
+        assert not column.compact
+        assert column.scroll_offset.y % column.card_lines == 0
+        assert column.scroll_offset.y // column.card_lines <= top_card
+
+
 async def test_closed_view_shows_customers(app: SalesDeskApp, ids: dict[str, int]) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

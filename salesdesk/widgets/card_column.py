@@ -79,9 +79,12 @@ class CardColumn(ScrollView, can_focus=False):
 
     def set_compact(self, compact: bool) -> None:
         if compact != self.compact:
+            first_card = self.scroll_offset.y // self.card_lines  # the card at the top
             self.compact = compact
             self._cache.clear()
             self._update_size()
+            # Keep the same card at the top, whole: cards just changed height.
+            self.scroll_to(y=first_card * self.card_lines, animate=False, force=True)
             self.refresh()
 
     def set_active(self, active: bool) -> None:
