@@ -434,7 +434,7 @@ def _detail_lines(detail: store.ProspectDetail, today: date) -> Iterator[Any]:
     for act in detail.activities:
         line = Text(f"  {act.at:%Y-%m-%d %H:%M}  {act.kind:<8} ")
         if act.kind == "grade":
-            line.append(f"{act.from_grade} → {act.to_grade}" + ("  " if act.note else ""))
+            line.append(f"{act.from_grade} → {act.to_grade}" + (" · " if act.note else ""))
         line.append_text(literal_line(act.note))
         if act.outcome:
             line.append("  → ")

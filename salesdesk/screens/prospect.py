@@ -151,7 +151,7 @@ class ProspectScreen(Screen[None]):
             line.append(f"{act.at:%Y-%m-%d %H:%M} ", style="dim")
             line.append(f"{act.kind:<7} ", style="bold")
             if act.kind == "grade":
-                line.append(f"{act.from_grade} → {act.to_grade} ")
+                line.append(f"{act.from_grade} → {act.to_grade}" + (" · " if act.note else ""))
             line.append_text(literal_line(act.note))
             if act.outcome:
                 line.append(" → ", style="dim")
