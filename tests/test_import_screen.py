@@ -196,6 +196,8 @@ async def test_escape_stops_a_running_import(
         gate.set()
         await settle(app, pilot)
         assert isinstance(app.screen, BoardScreen)
+        said = [n.message for n in app._notifications]
+        assert "Import stopped: nothing was written." in said  # said on the board
     assert store.count_prospects(db) == 0
 
 

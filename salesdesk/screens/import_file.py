@@ -350,6 +350,13 @@ class ImportScreen(Screen[None]):
             return
         self.query_one("#import-progress", ProgressBar).remove_class("running")
         if self._leave_when_stopped:
+            if self._kind == "import":  # say on the board what became of it
+                result = event.worker.result if event.state == WorkerState.SUCCESS else None
+                if result is not None and result.committed:
+                    self.app.notify(f"The import finished before it could stop: "
+                                    f"{result.summary()} (u undoes it)", markup=False)
+                else:
+                    self.app.notify("Import stopped: nothing was written.", markup=False)
             self.dismiss(None)
             return
         if event.state == WorkerState.SUCCESS:
