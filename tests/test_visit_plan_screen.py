@@ -174,6 +174,10 @@ async def test_done_with_outcome_creates_activity_and_next_step_then_undo(
         await settle(pilot)
         visit = visits.get_visit(db, ids["bob_visit"])
         assert (visit.status, visit.outcome) == ("done", "Wants a trial")
+        # Thursday's visit, done on Wednesday: it is dated today, and the message says so.
+        assert visit.day == TODAY
+        said = [n.message for n in app._notifications]
+        assert any("dated today, Wed 18 Nov" in m for m in said), said
         detail = store.get_prospect(db, ids["bob"], TODAY)
         act = detail.activities[0]
         assert (act.kind, act.note, act.outcome) == ("visit", "demo", "Wants a trial")

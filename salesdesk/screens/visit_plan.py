@@ -916,10 +916,14 @@ class VisitPlanScreen(Screen[None]):
                     next_topic=outcome.next_topic or None,
                     clear_next=outcome.next_date is None,
                 ),
-                f"Visit to {visit.name} done: on the card's timeline",
+                message,
                 keep=visit.id,
             )
 
+        message = f"Visit to {visit.name} done: on the card's timeline"
+        if visit.day > self.today:  # done ahead of its day: it is dated today
+            message += f" (dated today, {self.today:%a} {self.today.day} {self.today:%b}"
+            message += ")" if self.today in self.period else "; . shows it)"
         self.app.push_screen(OutcomeScreen(visit, self.today), done)
 
     def _status(self, verb: str, func: Callable[..., None]) -> None:
