@@ -819,6 +819,19 @@ def test_undo_import_removes_the_activities_of_an_updating_import(
     assert count(db, "journal") == 5 + 1 + 1  # the adds and the touches; not the import
 
 
+def test_a_past_next_step_in_a_file_is_kept_and_pointed_out(
+    db: Database, tmp_path: Path
+) -> None:
+    """A file is data: an overdue step stays overdue (no step is ever set in the past by
+    hand), but the preview says how many there are."""
+    text = "name,next_date,next_action\nOld,2020-01-01,call\nNew,2026-12-01,call\n"
+    preview = imp(db, write(tmp_path, "p.csv", text), dry_run=True)
+    assert preview.past_steps == 1
+    assert "1 with a next step already past (kept: overdue)" in preview.summary()
+    imp(db, write(tmp_path, "p.csv", text))
+    assert by_name(db)["Old"]["next_date"] == "2020-01-01"
+
+
 def test_updating_with_the_same_file_again_changes_nothing(
     db: Database, tmp_path: Path
 ) -> None:

@@ -117,6 +117,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0  # duplicates to update that already held every value of their row
+    past_steps: int = 0  # rows whose next step is already past: kept, shown as overdue
     skipped: int = 0
     error_rows: int = 0
     duplicate_count: int = 0
@@ -144,6 +145,8 @@ class ImportResult:
             else f"skipped {self.skipped:,}",
             f"{self.error_rows:,} {self.unit}{'s' if self.error_rows != 1 else ''} with errors",
         ]
+        if self.past_steps:
+            parts.append(f"{self.past_steps:,} with a next step already past (kept: overdue)")
         return ", ".join(parts)
 
 
@@ -322,6 +325,9 @@ class _Run:
             if problems:
                 self.error(record, problems, labelled=False)
                 continue
+            step = values.get("next_date")
+            if step is not None and step < self.today:  # kept (it is the file's data)
+                self.result.past_steps += 1
             if record.extra:
                 add_extra(values, record.extra)
                 if len(values["notes"]) > MAX_TEXT:
