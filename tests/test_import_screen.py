@@ -226,3 +226,30 @@ def test_import_screen_140x45(  # type: ignore[no-untyped-def]
 ) -> None:
     store.add_prospect(db, NOW, "李娜", phone="13900000001")
     assert snap_compare(make_app(settings, db), terminal_size=(140, 45), run_before=_previewed)
+
+
+async def test_columns_the_importer_does_not_know_can_be_mapped_on_the_screen(
+    app: SalesDeskApp, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exploratory test: a file with German headers could only be mapped with --map on the
+    command line. The screen has a Columns field taking the same COLUMN=FIELD pairs."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "de.csv").write_text("Kontakt,Firma,Handy,Fax\nJonas,Acme,0170 1234,0301\n",
+                                     encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_import(app, pilot, "de.csv")
+        assert "in Columns, as COLUMN=name" in message(app)
+        field = screen.query_one("#import-map", Input)
+        field.value = "Kontakt=name, Firma=company, Handy=phone, Fax=nonsense"
+        field.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "unknown field 'nonsense'" in message(app)  # said inline, kept to correct
+        field.value = "Kontakt=name, Firma=company, Handy=phone, Fax=ignore"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Would create 1" in report(app)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    jonas = store.list_cards(db, TODAY, search="Jonas")
+    assert [(c.name, c.company) for c in jonas] == [("Jonas", "Acme")]

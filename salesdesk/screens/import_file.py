@@ -34,6 +34,7 @@ from .. import keys
 from ..config import expand_path
 from ..errors import InputError, SalesDeskError, busy_message
 from ..io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
+from ..io.mapping import parse_overrides
 from ..textsafe import literal_line, one_line
 
 SHOWN_ERRORS = 30
@@ -162,6 +163,7 @@ class ImportScreen(Screen[None]):
     ImportScreen #import-path { margin: 1 0 0 0; border: tall $accent; }
     ImportScreen .import-row { height: 1; width: 1fr; }
     ImportScreen .import-row Label { width: 14; padding: 0 1; color: $text-muted; }
+    ImportScreen #import-map { width: 1fr; }
     ImportScreen RadioSet { layout: horizontal; height: 1; width: auto; }
     ImportScreen RadioSet > RadioButton { width: auto; margin: 0 2 0 0; }
     ImportScreen Checkbox { height: 1; margin: 0 2 0 0; background: transparent; }
@@ -205,6 +207,14 @@ class ImportScreen(Screen[None]):
             yield Label("Options")
             yield Checkbox("Skip rows with errors", id="import-skip-errors", compact=True)
             yield Checkbox("Keep extra columns in notes", id="import-keep-extra", compact=True)
+        with Horizontal(classes="import-row"):
+            yield Label("Columns")
+            yield Input(
+                placeholder="for columns not recognised, e.g. Kontakt=name, Fax=ignore",
+                id="import-map",
+                compact=True,
+                select_on_focus=False,
+            )
         yield Static("", id="import-message")
         yield ProgressBar(id="import-progress", show_eta=True)
         with VerticalScroll(id="import-report"):
@@ -223,10 +233,17 @@ class ImportScreen(Screen[None]):
             return None
         pressed = self.query_one("#import-duplicate", RadioSet).pressed_button
         mode = pressed.name if pressed is not None and pressed.name else "skip"
+        typed_map = self.query_one("#import-map", Input).value
+        try:  # the same COLUMN=FIELD pairs as `salesdesk import --map`, comma-separated
+            mapping = parse_overrides([p for p in typed_map.split(",") if p.strip()])
+        except InputError as exc:
+            self.say(exc.message.replace("--map ", "column mapping "), error=True)
+            return None
         options = ImportOptions(
             on_duplicate=mode,
             skip_errors=self.query_one("#import-skip-errors", Checkbox).value,
             keep_extra=self.query_one("#import-keep-extra", Checkbox).value,
+            mapping=mapping,
         )
         try:
             path = expand_path(raw)
@@ -252,6 +269,7 @@ class ImportScreen(Screen[None]):
 
     # ------------------------------------------------------------------ actions
     @on(Input.Submitted, "#import-path")
+    @on(Input.Submitted, "#import-map")
     def _submitted(self) -> None:
         self.action_preview()
 
@@ -274,6 +292,7 @@ class ImportScreen(Screen[None]):
             on_duplicate=request.options.on_duplicate,
             skip_errors=request.options.skip_errors,
             keep_extra=request.options.keep_extra,
+            mapping=request.options.mapping,
         )
         self.say("Reading the file…")
         self._start(_Request(request.path, options), "preview")
@@ -369,7 +388,8 @@ class ImportScreen(Screen[None]):
             return
         error = event.worker.error
         if isinstance(error, SalesDeskError):
-            message = error.message
+            # The command line's advice, in this screen's terms.
+            message = error.message.replace("with --map COLUMN=", "in Columns, as COLUMN=")
         else:
             busy = busy_message(error) if error else None
             message = busy or f"could not read the file: {error}"
@@ -385,6 +405,7 @@ class ImportScreen(Screen[None]):
                 on_duplicate=result.options.on_duplicate,
                 skip_errors=result.options.skip_errors,
                 keep_extra=result.options.keep_extra,
+                mapping=result.options.mapping,
             ),
         )
         text = report_text(result)
