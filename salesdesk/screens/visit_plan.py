@@ -923,7 +923,10 @@ class VisitPlanScreen(Screen[None]):
         message = f"Visit to {visit.name} done: on the card's timeline"
         if visit.day > self.today:  # done ahead of its day: it is dated today
             message += f" (dated today, {self.today:%a} {self.today.day} {self.today:%b}"
-            message += ")" if self.today in self.period else "; . shows it)"
+            if self.today.weekday() == 6:  # the week view shows Monday to Saturday
+                message += "; the month view shows it)"
+            else:
+                message += ")" if self.today in self.period else "; . shows it)"
         self.app.push_screen(OutcomeScreen(visit, self.today), done)
 
     def _status(self, verb: str, func: Callable[..., None]) -> None:
