@@ -982,7 +982,8 @@ def markdown_report(review: WeeklyReview, top: int = 20) -> str:
         ),
         "",
     ]
-    for title, refs in (("Won", out.won), ("Lost", out.lost), ("Dropped", out.dropped)):
+    for title, refs in (("Won", out.won), ("Lost", out.lost), ("Dropped", out.dropped),
+                        ("Parked", out.parked), ("Reopened", out.reopened)):
         for ref in refs[:top]:
             value = f" · {amount(ref.value)}" if title == "Won" and ref.value else ""
             lines.append(f"- {title}: {_md_who(ref)}{value}")

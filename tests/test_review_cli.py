@@ -71,7 +71,7 @@ def test_terminal_tables(db_file: Path) -> None:
                     "Retention", "Stage funnel", "Trends, last 12 weeks"):
         assert f"\n{section}" in out, section
     assert "live prospects  1  0  1     2      50      48    1" in out
-    assert "won  Pipe | *Star* [x] `tick`  12,000" in out  # literal, not markup
+    assert "won      Pipe | *Star* [x] `tick`  12,000" in out  # literal, not markup
     assert "Old Customer" in out and "silent for more than 60 days" in out
     assert "\x1b" not in out
 
@@ -126,6 +126,27 @@ def test_markdown_report(db_file: Path, tmp_path: Path) -> None:
     assert "| Old Customer | 40,000 | 0 |" in report  # the top 20% of 2 customers
     assert "| Old Customer | 40,000 | 2026-05-02 | 200 |" in report
     assert "## Trends, last 12 weeks" in report
+
+
+def test_every_outcome_is_named(db_path: Path, tmp_path: Path) -> None:
+    """Exploratory test: the tables named only the wins, and the report had no Parked
+    line. Each card that left the pool this week is named, in both."""
+    db = open_database(db_path)
+    try:
+        for name, status in (("Lena Lost", "lost"), ("Dora Dropped", "dropped"),
+                             ("Pia Parked", "parked")):
+            pid = store.add_prospect(db, NOW - 30 * DAY, name)
+            store.set_status(db, NOW - DAY, pid, status)
+    finally:
+        db.close()
+    out = ok(review(db_path))
+    for line in ("lost     Lena Lost", "dropped  Dora Dropped", "parked   Pia Parked"):
+        assert line in out, line
+    target = tmp_path / "r.md"
+    ok(review(db_path, "--markdown", str(target)))
+    report = target.read_text(encoding="utf-8")
+    for line in ("- Lost: Lena Lost", "- Dropped: Dora Dropped", "- Parked: Pia Parked"):
+        assert line in report, line
 
 
 def test_markdown_and_json_together(db_file: Path, tmp_path: Path) -> None:

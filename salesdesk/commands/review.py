@@ -118,11 +118,15 @@ def _print(review: WeeklyReview) -> None:
     grid.add_row("promoted", str(len(out.promoted)), "")
     grid.add_row("demoted", str(len(out.demoted)), "")
     console.print(grid)
-    for ref in out.won[:TOP]:
-        line = Text("  won  ", style="green")
-        line.append_text(who(ref.name, ref.company))
-        line.append(f"  {amount(ref.value)}")
-        console.print(line)
+    for label, refs, style in (("won", out.won, "green"), ("lost", out.lost, "red"),
+                               ("dropped", out.dropped, "dim"), ("parked", out.parked, "dim"),
+                               ("reopened", out.reopened, "")):
+        for ref in refs[:TOP]:
+            line = Text(f"  {label:<8} ", style=style)
+            line.append_text(who(ref.name, ref.company))
+            if label == "won":
+                line.append(f"  {amount(ref.value)}")
+            console.print(line)
     for label, moves in (("up", out.promoted), ("down", out.demoted)):
         for move in moves[:TOP]:
             line = Text(f"  {label:<4} ", style="dim")
