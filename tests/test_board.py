@@ -479,6 +479,17 @@ async def test_the_board_follows_changes_made_elsewhere(
         board(app)._watch()  # what the timer runs every couple of seconds
         await pilot.pause()
         assert "From the shell" in [c.name for c in board(app).cards]
+        # With a filter on, the header's counts (of every live card) follow too.
+        await pilot.press("slash", *"Shell", "enter")
+        await pilot.pause(0.3)
+        assert [c.name for c in board(app).cards] == ["From the shell"]
+        before = board(app)._pool
+        assert before is not None
+        store.add_prospect(db, NOW, "Another", grade="A")
+        board(app)._watch()
+        await pilot.pause()
+        after = board(app)._pool
+        assert after is not None and after.by_grade["A"] == before.by_grade["A"] + 1
 
 
 async def test_growing_the_terminal_keeps_whole_cards_at_the_top(

@@ -117,20 +117,25 @@ class BoardScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Back from another screen (which may have changed cards): catch up quietly."""
         if self._seen_version is not None and self._changed_elsewhere():
-            self.load(keep_id=self.current.id if self.current else None)
+            self._reload_everything()
 
     def _watch(self) -> None:
         """Every few seconds: follow changes made by other programs while the board shows."""
         if self.is_current and self._changed_elsewhere():
-            self.load(keep_id=self.current.id if self.current else None)
+            self._reload_everything()
+
+    def _reload_everything(self) -> None:
+        """Read the shown cards and the header's counts again (a filter keeps its own list,
+        so the counts of every live card are read afresh too)."""
+        self._live_all = None
+        self.load(keep_id=self.current.id if self.current else None)
 
     def _card_to_change(self) -> CardRow | None:
         """The selected card, if the board is up to date. After a change by another program
         (a card restored away, its id reused), the board reloads first and says so, so a
         key never acts on a card that is no longer what it shows."""
         if self._changed_elsewhere():
-            keep = self.current.id if self.current else None
-            self.load(keep_id=keep)
+            self._reload_everything()
             self.notify(
                 "The database was changed by another program: the board is up to date "
                 "again. Check the card and press the key again.",
