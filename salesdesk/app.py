@@ -44,6 +44,8 @@ class SalesDeskApp(App[None]):
         self.db = database if database is not None else open_database(settings.db_path)
         self._prefetched = prefetched
         self._backup = backup
+        #: What was typed into a form closed with escape, by form (see FormScreen).
+        self.form_drafts: dict[tuple[str, str], dict[str, str]] = {}
 
     def take_prefetched(self) -> list[store.CardRow] | None:
         """The live cards read while the app started, if still for today (used once)."""

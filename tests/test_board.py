@@ -250,6 +250,35 @@ async def test_new_prospect_form_shows_every_bad_field_at_once(
         assert [(c.grade.value, c.value) for c in zoe] == [("B", 3000)]
 
 
+async def test_escape_keeps_what_was_typed_for_next_time(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """Exploratory test: escape in a small form threw away what was typed. It is kept for
+    that form (the new-card form, the touch log of this card...) until it is saved."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Half typed", "escape")
+        await pilot.pause()
+        assert store.count_prospects(db) == 4  # nothing saved
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#f-name").value == "Half typed"  # type: ignore[attr-defined]
+        await pilot.press("enter")  # saved: the draft is gone
+        await pilot.pause()
+        assert store.list_cards(db, TODAY, search="Half typed")
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#f-name").value == ""  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t", "c", *"long note I typed", "escape")  # the touch log too
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.screen.query_one("#f-note").value == "long note I typed"  # type: ignore[attr-defined]
+
+
 async def test_edit_a_field_in_the_card_detail(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:

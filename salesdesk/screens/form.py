@@ -78,6 +78,31 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
     def on_mount(self) -> None:
         self.add_class("modal")
+        draft = self._drafts().pop(self.draft_key(), None)
+        if draft:
+            for name, text in draft.items():
+                for field in self.query(f"#f-{name}").results(Input):
+                    field.value = text
+            self.notify("Back to what you typed before (escape keeps it again)", timeout=3)
+
+    # ------------------------------------------------------------------ drafts
+    def draft_key(self) -> tuple[str, str]:
+        """Which form this is, for keeping what was typed: its kind and its title (which
+        names the card)."""
+        return type(self).__name__, self.title_text
+
+    def _drafts(self) -> dict[tuple[str, str], dict[str, str]]:
+        drafts = getattr(self.app, "form_drafts", None)
+        return drafts if isinstance(drafts, dict) else {}
+
+    def _keep_draft(self) -> bool:
+        """Remember what was typed, if anything differs from how the form opened."""
+        typed = {spec.name: self.value(spec.name) for spec in self.form_fields()}
+        opened = {spec.name: spec.value for spec in self.form_fields()}
+        if typed == opened:
+            return False
+        self._drafts()[self.draft_key()] = typed
+        return True
 
     def value(self, name: str) -> str:
         return self.query_one(f"#f-{name}", Input).value
@@ -125,6 +150,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
                 self.show_error(name, self._invalid[name])
             self.query_one(f"#f-{bad[0]}", Input).focus()
             return
+        self._drafts().pop(self.draft_key(), None)
         self.dismiss(result)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -132,4 +158,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
         self.action_submit()
 
     def action_cancel(self) -> None:
+        """Close without saving; what was typed is kept for the next time this form opens
+        (nothing the rep typed is lost to a stray escape)."""
+        if self._keep_draft():
+            self.app.notify("Not saved: what you typed is kept for next time", timeout=3)
         self.dismiss(None)
