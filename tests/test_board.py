@@ -250,6 +250,21 @@ async def test_new_prospect_form_shows_every_bad_field_at_once(
         assert [(c.grade.value, c.value) for c in zoe] == [("B", 3000)]
 
 
+async def test_typing_a_grade_in_the_new_card_form(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """The Grade field starts empty (C when left so): tabbing to it and typing A gives A,
+    not "CA"."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"Gia", "tab", "tab", "tab", "A", "enter")
+        await pilot.pause()
+        await pilot.press("n", *"Cal", "enter")
+        await pilot.pause()
+    grades = {c.name: c.grade.value for c in store.list_cards(db, TODAY)}
+    assert (grades["Gia"], grades["Cal"]) == ("A", "C")
+
+
 async def test_escape_keeps_what_was_typed_for_next_time(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:

@@ -25,7 +25,7 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
             FormField("name", "Name (required)", placeholder="person or company"),
             FormField("company", "Company"),
             FormField("phone", "Phone"),
-            FormField("grade", "Grade A/B/C", "C"),
+            FormField("grade", "Grade A/B/C", "", "C (if left empty)"),
             FormField("value", "Estimated value", placeholder="12000 or 12k"),
             FormField("next_date", "Next step date", "", "tomorrow, fri, +3d"),
             FormField("next_action", "Next action", "", "call, send quote..."),
