@@ -30,6 +30,7 @@ from .man import (
     verdict_of_case,
 )
 from .settings import SETTINGS, parse_setting
+from .textsafe import has_visible
 
 DEFAULT_POOL_TARGET = 50
 SETTINGS_DEFAULTS: dict[str, str] = {key: spec.default for key, spec in SETTINGS.items()}
@@ -573,8 +574,8 @@ def _check_lengths(values: Mapping[str, Any]) -> None:
 
 def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
     """Create a card and return its id. ``values`` are field names with parsed values."""
-    if not name or not name.strip():
-        raise InputError("a prospect needs a name")
+    if not name or not has_visible(name):
+        raise InputError("a prospect needs a name (one with visible characters)")
     unknown = [key for key in values if key not in FIELD_BY_NAME]
     if unknown:
         raise InputError(f"unknown field(s): {', '.join(unknown)}")
@@ -736,8 +737,8 @@ def update_fields(
     for key in values:
         if key not in FIELD_BY_NAME:
             raise InputError(f"unknown field {key!r}")
-    if "name" in values and not str(values["name"]).strip():
-        raise InputError("Name cannot be empty")
+    if "name" in values and not has_visible(str(values["name"])):
+        raise InputError("Name cannot be empty (or only invisible characters)")
     _check_lengths(values)
     with db.begin() as conn:
         change = _Change(conn, "")

@@ -23,6 +23,16 @@ def one_line(value: object) -> str:
     return _NEWLINES.sub(" ", clean(value)).strip()
 
 
+def has_visible(text: str) -> bool:
+    """True when ``text`` shows something: not only spaces, control characters and
+    invisible format characters (zero-width spaces, joiners, direction marks)."""
+    import unicodedata
+
+    return any(
+        not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text
+    )
+
+
 def literal(value: object, style: str = "") -> Text:
     """A Rich ``Text`` that shows exactly the user's characters (no markup)."""
     return Text(clean(value), style=style)

@@ -480,6 +480,16 @@ def test_text_longer_than_a_field_holds_is_refused_everywhere(db: Database) -> N
         store.update_fields(db, NOW, pid, {"notes": "n" * (MAX_TEXT + 1)})
 
 
+@pytest.mark.parametrize("name", ["\x07\x1b", "\u200b", " \u200d\t", "\u202e"])
+def test_a_name_must_show_something(db: Database, name: str) -> None:
+    with pytest.raises(InputError, match="needs a name"):
+        store.add_prospect(db, NOW, name)
+    pid = add(db, "Visible")
+    with pytest.raises(InputError, match="Name cannot be empty"):
+        store.update_fields(db, NOW, pid, {"name": name})
+    assert store.add_prospect(db, NOW, "\u200b王\u200b") > 0  # something shows: fine
+
+
 @pytest.mark.parametrize("name", ["", "   "])
 def test_update_fields_rejects_empty_name(db: Database, name: str) -> None:
     pid = add(db, "Noah")
