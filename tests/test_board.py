@@ -294,6 +294,28 @@ async def test_escape_keeps_what_was_typed_for_next_time(
         assert app.screen.query_one("#f-note").value == "long note I typed"  # type: ignore[attr-defined]
 
 
+async def test_a_name_with_tabs_and_line_breaks_shows_on_one_line_in_the_detail(
+    settings: Settings, db: Database
+) -> None:
+    """Exploratory test: such a name spilled over the next rows of the detail. A one-line
+    field shows it on one line; the stored name stays as it was unless it is edited."""
+    pid = store.add_prospect(db, NOW, "tab\there\nnew\nline", grade="A")
+    app = make_app(settings, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        detail = await open_detail(pilot, app)
+        name = detail.query_one("#field-name")
+        assert name.value == "tab here new line"  # type: ignore[attr-defined]
+        detail.query_one("#field-company").focus()  # leave the name untouched
+        await pilot.pause()
+        assert fields(db, pid)["name"] == "tab\there\nnew\nline"
+        name.focus()
+        name.value = "Tab Here"  # type: ignore[attr-defined]
+        detail.query_one("#field-company").focus()
+        await pilot.pause()
+        assert fields(db, pid)["name"] == "Tab Here"
+
+
 async def test_edit_a_field_in_the_card_detail(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:

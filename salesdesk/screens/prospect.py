@@ -28,6 +28,13 @@ TIMELINE_LIMIT = 300
 NARROW_BELOW = 100
 
 
+def _shown(name: str, value: object) -> str:
+    """A stored value as its field shows it: control characters removed, and a one-line
+    field's tabs and line breaks as spaces (the notes box keeps its lines)."""
+    text = clean(format_field(name, value))
+    return text if FIELD_BY_NAME[name].kind == "long" else one_line(text)
+
+
 def _field_id(name: str) -> str:
     return f"field-{name}"
 
@@ -56,12 +63,12 @@ class ProspectScreen(Screen[None]):
                     if spec.group != group:
                         group = spec.group
                         yield Static(group, classes="group-title")
-                    value = format_field(spec.name, self.detail.fields.get(spec.name))
+                    value = _shown(spec.name, self.detail.fields.get(spec.name))
                     with Horizontal(classes="detail-row"):
                         yield Label(spec.label)
                         if spec.kind == "long":
                             area = TextArea(
-                                clean(value),
+                                value,
                                 id=_field_id(spec.name),
                                 soft_wrap=True,
                                 show_line_numbers=False,
@@ -76,7 +83,7 @@ class ProspectScreen(Screen[None]):
                             }.get(spec.kind, "")
                             choices = spec.choices or (("yes", "no") if spec.kind == "bool" else ())
                             yield Input(
-                                clean(value),
+                                value,
                                 id=_field_id(spec.name),
                                 placeholder=hint,
                                 select_on_focus=False,
@@ -178,7 +185,7 @@ class ProspectScreen(Screen[None]):
     def _put_text(self, name: str, value: Any) -> None:
         """Show a stored value in its field."""
         widget = self.query_one(f"#{_field_id(name)}")
-        text = clean(format_field(name, value))
+        text = _shown(name, value)
         if isinstance(widget, TextArea):
             widget.text = text
         elif isinstance(widget, Input):
@@ -213,7 +220,7 @@ class ProspectScreen(Screen[None]):
         assert self.detail is not None
         widget = self.query_one(f"#{_field_id(name)}")
         text = self._text_of(widget)
-        if text == clean(format_field(name, self.detail.fields.get(name))):
+        if text == _shown(name, self.detail.fields.get(name)):
             self._set_error(name, None)
             return True  # untouched (an overdue next step stays as it is until changed)
         try:
@@ -259,7 +266,7 @@ class ProspectScreen(Screen[None]):
             if spec.name == skip or old == new:
                 continue
             widget = self.query_one(f"#{_field_id(spec.name)}")
-            if self._text_of(widget) == clean(format_field(spec.name, old)):
+            if self._text_of(widget) == _shown(spec.name, old):
                 self._put_text(spec.name, new)  # (text typed over it but not saved wins)
 
     def save_all(self) -> bool:
