@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.message import Message
@@ -46,6 +46,13 @@ class SalesDeskApp(App[None]):
         self._backup = backup
         #: What was typed into a form closed with escape, by form (see FormScreen).
         self.form_drafts: dict[tuple[str, str], dict[str, str]] = {}
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        """Open a screen, unless the app is quitting: keys typed right after `q` (in the
+        same burst) must not mount a screen into an app that is closing."""
+        if self._exit:
+            return None
+        return super().push_screen(*args, **kwargs)
 
     def take_prefetched(self) -> list[store.CardRow] | None:
         """The live cards read while the app started, if still for today (used once)."""
@@ -98,9 +105,10 @@ class SalesDeskApp(App[None]):
         for binding in [*getattr(screen, "BINDINGS", []), *keys.APP]:
             if not isinstance(binding, keys.Binding) or not binding.description:
                 continue
-            if binding.action in seen:
+            action = binding.action.removeprefix("app.")  # "? Help" is on screens too
+            if action in seen:
                 continue
-            seen.add(binding.action)
+            seen.add(action)
             key = binding.key_display or binding.key.split(",")[0]
             target = self if binding in keys.APP else screen
             yield SystemCommand(

@@ -293,3 +293,23 @@ def test_plan_accepts_the_review_week_words(db_path: Path, db: Database) -> None
     result = CliRunner().invoke(cli_app, ["plan", "--week", "last", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
     assert "Week 46" in result.output  # NOW is in week 47
+
+
+async def test_a_key_typed_right_after_quit_opens_nothing(
+    settings: Settings, db: Database
+) -> None:
+    """Exploratory test: typing "question_mark" fast quit on `q`, then `t` mounted the touch
+    form into the closing app, which crashed with a traceback. Once quitting, no screen
+    opens."""
+    from salesdesk.screens.board import BoardScreen
+
+    store.add_prospect(db, NOW, "Alice", grade="A")
+    app = make_app(settings, db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        app.exit()
+        board.action_log_touch()  # the `t` that came in the same burst as `q`
+        assert app.screen is board
+    assert app.return_code == 0
