@@ -7,7 +7,13 @@ from textual.binding import Binding, BindingType
 
 GRADE = Binding.Group("Grade", compact=True)
 
+#: "? Help" first in the Footer of the full screens, so it shows on a narrow terminal too
+#: (the app's own ? binding, which works everywhere, is then left out of the Footer).
+HELP_FIRST = Binding("question_mark", "app.help", "Help", key_display="?",
+                     tooltip="Every key of this screen")
+
 BOARD: list[BindingType] = [
+    HELP_FIRST,
     Binding("left,h", "column(-1)", "Column left", show=False),
     Binding("right,l", "column(1)", "Column right", show=False),
     Binding("up,k", "move(-1)", "Previous card", show=False),
@@ -30,12 +36,11 @@ BOARD: list[BindingType] = [
     Binding("w", "weekly_review", "Review", tooltip="Weekly review: due cards and figures"),
     Binding("f", "verdict_filter", "Verdict", show=False,
             tooltip="Filter by MAN verdict (cycles qualified, contact, nurture, drop, incomplete)"),
-    Binding("i", "import_file", "Import", show=False, tooltip="Import contacts (CSV, vCard)"),
-    Binding("o", "toggle_closed", "Closed", tooltip="Customers and closed cards / live board",
-            show=False),
-    Binding("p", "park", "Park", show=False),
-    Binding("x", "drop", "Drop", show=False),
-    Binding("W", "won", "Won", show=False),
+    Binding("i", "import_file", "Import", tooltip="Import contacts (CSV, vCard)"),
+    Binding("o", "toggle_closed", "Closed", tooltip="Customers and closed cards / live board"),
+    Binding("W", "won", "Won", tooltip="Won: a customer now (asks the deal value)"),
+    Binding("p", "park", "Park", tooltip="Park the card (not now; it keeps its grade)"),
+    Binding("x", "drop", "Drop", tooltip="Drop the card (asks first)"),
     Binding("r", "reload", "Reload", show=False),
     Binding("D", "load_demo", "Load demo data", show=False),
     Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -71,6 +76,7 @@ TOUCH_KINDS: dict[str, str] = {
 }
 
 MAN_CHECK: list[BindingType] = [
+    HELP_FIRST,
     Binding("m,M", "cycle('money')", "Money", tooltip="Money: cycle yes → no → unknown"),
     Binding("a,A", "cycle('authority')", "Authority",
             tooltip="Authority: cycle yes → no → unknown"),
@@ -91,6 +97,7 @@ MAN_CHECK: list[BindingType] = [
 
 #: The weekly review (``w`` on the board): walk-through keys, then the figures' keys.
 REVIEW: list[BindingType] = [
+    HELP_FIRST,
     Binding("a", "regrade('A')", "A", tooltip="Keep or regrade A (marks reviewed)", group=GRADE),
     Binding("b", "regrade('B')", "B", tooltip="Keep or regrade B (marks reviewed)", group=GRADE),
     Binding("c", "regrade('C')", "C", tooltip="Keep or regrade C (marks reviewed)", group=GRADE),
@@ -120,6 +127,7 @@ REVIEW: list[BindingType] = [
 PLAN_GROUP = Binding.Group("Period", compact=True)
 
 VISITS: list[BindingType] = [
+    HELP_FIRST,
     Binding("escape,q", "back", "Back", tooltip="Back to the board"),
     Binding("left,h", "day(-1)", "Previous day", show=False),
     Binding("right,l", "day(1)", "Next day", show=False),
