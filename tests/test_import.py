@@ -832,6 +832,21 @@ def test_a_past_next_step_in_a_file_is_kept_and_pointed_out(
     assert by_name(db)["Old"]["next_date"] == "2020-01-01"
 
 
+def test_a_small_text_file_with_a_few_control_characters_is_not_binary(
+    db: Database, tmp_path: Path
+) -> None:
+    """Exploratory test: a 250-byte CSV whose one cell held escape codes was refused as
+    "a binary file". A few control characters are text; they are kept and never shown raw."""
+    path = write(tmp_path, "esc.csv", "name,notes\nRed,\x1b[31mred\x1b]0;title\x07 end\x0bmore\n")
+    result = imp(db, path)
+    assert result.created == 1
+    assert "\x1b[31mred" in by_name(db)["Red"]["notes"]
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(bytes(range(1, 32)) * 40)  # control characters throughout
+    with pytest.raises(InputError, match="binary file"):
+        imp(db, binary)
+
+
 def test_updating_with_the_same_file_again_changes_nothing(
     db: Database, tmp_path: Path
 ) -> None:

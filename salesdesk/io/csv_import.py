@@ -84,7 +84,9 @@ def read_sample(path: Path, encoding: str) -> str:
     """The first 64 KB as text; InputError if it looks like a binary file."""
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
         sample = handle.read(SAMPLE)
-    if len(_CONTROL.findall(sample)) > max(2, len(sample) // 100):
+    # A binary file (without NUL bytes, which were caught already) is full of control
+    # characters; a small text export may carry a few (escape codes, FileMaker's \x0b).
+    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 10):
         raise InputError(f"{path.name} is a binary file, not CSV or vCard text")
     return sample
 

@@ -183,7 +183,10 @@ def card_values(
         if len(text) <= 6 and name != "name" and text.lower() in EMPTY_MARKS:
             continue
         if name in SINGLE_LINE and ("\n" in text or "\r" in text):
-            errors.append((name, "a line break inside the cell (an unclosed quote?)"))
+            errors.append(
+                (name, "a line break in a one-line field (only notes take several lines; "
+                       "or is a quote left open?)")
+            )
             continue
         if name == "birthday" and text.startswith("--") and _NO_YEAR.match(text):
             no_year_birthday = "-".join(_NO_YEAR.match(text).groups())  # type: ignore[union-attr]
