@@ -100,6 +100,9 @@ class ExportScreen(FormScreen[Path]):
     def form_fields(self) -> list[FormField]:
         return [FormField("path", "File", str(self.default), "review.md")]
 
+    def hint(self) -> str:
+        return "enter writes the file (replacing one of that name) · escape cancels"
+
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#f-path").focus()
