@@ -255,7 +255,9 @@ def visit(
     ctx: typer.Context,
     prospect_id: Annotated[int, typer.Argument(metavar="ID", help="Prospect id.")],
     when: Annotated[str, typer.Argument(metavar="DATE", help="Day: fri, +3d, 2026-12-01...")],
-    time: Annotated[str | None, typer.Option("--time", help="Start time: 9:30, 0930, 14:00 or 2pm.")] = None,
+    time: Annotated[
+        str | None, typer.Option("--time", help="Start time: 9:30, 0930, 14:00 or 2pm.")
+    ] = None,
     minutes: Annotated[str | None, typer.Option(help="Length: 45, 1h30.")] = None,
     purpose: Annotated[str, typer.Option(help="What the visit is for.")] = "",
     db: DbOption = None,
@@ -327,7 +329,9 @@ def reschedule(
     ctx: typer.Context,
     visit_id: Annotated[int, typer.Argument(metavar="VISIT_ID")],
     when: Annotated[str, typer.Argument(metavar="DATE", help="New day.")],
-    time: Annotated[str | None, typer.Option("--time", help="New start time: 9:30, 0930, 14:00 or 2pm.")] = None,
+    time: Annotated[
+        str | None, typer.Option("--time", help="New start time: 9:30, 0930, 14:00 or 2pm.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Move a visit to another day (it keeps its calendar UID)."""
