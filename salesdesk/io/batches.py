@@ -11,6 +11,7 @@ from typing import Any
 from ..db import Database
 from ..errors import NotFound
 from ..fields import FIELD_BY_NAME
+from ..store import _raw_prospect
 from .importer import connect
 
 
@@ -111,7 +112,7 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
                     before = befores.get(key)
                     columns = [c for c in columns if before and c in before]
                     if key in after:  # edited again since: those later edits stay
-                        current = _row(conn, int(key))
+                        current = _raw_prospect(conn, int(key)) or {}
                         later = [c for c in columns if current.get(c) != after[key].get(c)]
                         kept += sum(1 for c in later if c in FIELD_BY_NAME)  # (not stamps)
                         columns = [c for c in columns if c not in later]
@@ -167,8 +168,3 @@ def _states_after(
                 found[key] = before
     return found
 
-
-def _row(conn: sqlite3.Connection, prospect_id: int) -> dict[str, Any]:
-    cursor = conn.execute("SELECT * FROM prospect WHERE id = ?", (prospect_id,))
-    row = cursor.fetchone()
-    return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else {}

@@ -33,6 +33,7 @@ from textual.worker import Worker, WorkerState
 from .. import keys
 from ..config import expand_path
 from ..errors import InputError, SalesDeskError, busy_message
+from ..fields import plural
 from ..io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
 from ..io.mapping import parse_overrides
 from ..textsafe import literal_line, one_line
@@ -82,17 +83,13 @@ class _Request:
     options: ImportOptions
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def report_text(result: ImportResult) -> Text:
     """The preview (or result) of an import as Rich text; user text is shown literally."""
     unit = result.unit
     text = Text()
     text.append_text(literal_line(result.file, style="bold"))
     text.append(
-        f" — {result.description}, {_plural(result.records + result.error_rows, unit)}\n"
+        f" — {result.description}, {plural(result.records + result.error_rows, unit)}\n"
     )
     if result.mapping and unit == "row":
         text.append("Columns: ", style="dim")
@@ -127,7 +124,7 @@ def report_text(result: ImportResult) -> Text:
         if result.duplicate_count > SHOWN_DUPLICATES:
             text.append(f"  … {result.duplicate_count - SHOWN_DUPLICATES:,} more\n", style="dim")
     if result.errors:
-        text.append(f"\nErrors ({_plural(result.error_rows, unit)})\n", style="bold red")
+        text.append(f"\nErrors ({plural(result.error_rows, unit)})\n", style="bold red")
         for error in result.errors[:SHOWN_ERRORS]:
             text.append(f"  {unit} {error.row}, ")
             text.append_text(literal_line(error.column, style="bold"))
@@ -309,7 +306,7 @@ class ImportScreen(Screen[None]):
             return
         if self.preview.blocked:
             self.say(
-                f"{_plural(self.preview.error_rows, self.preview.unit)} with errors: fix the "
+                f"{plural(self.preview.error_rows, self.preview.unit)} with errors: fix the "
                 "file, or tick 'Skip rows with errors' to import the rest.",
                 error=True,
             )
@@ -411,7 +408,7 @@ class ImportScreen(Screen[None]):
         text = report_text(result)
         if result.blocked:
             self.say(
-                f"{_plural(result.error_rows, result.unit)} with errors: nothing can be imported "
+                f"{plural(result.error_rows, result.unit)} with errors: nothing can be imported "
                 "until they are fixed, or tick 'Skip rows with errors'.",
                 error=True,
             )
