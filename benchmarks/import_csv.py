@@ -29,7 +29,7 @@ from pathlib import Path
 TARGET_RATIO = 2.0
 CHILD = r"""
 import resource, sys
-from salesdesk.cli import app
+from salesdesk.cli.main import app
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     app(["--db", sys.argv[2], "import", sys.argv[1]], standalone_mode=False)

@@ -1,5 +1,5 @@
 """``python -m salesdesk``."""
 
-from .launch import main
+from salesdesk.launch import main
 
 main()

@@ -10,12 +10,13 @@ from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
 
-from . import keys, store
-from .config import Settings
-from .db import Database, open_database
+from salesdesk import keys
+from salesdesk.config import Settings
+from salesdesk.data import store
+from salesdesk.data.db import Database, open_database
 
 if TYPE_CHECKING:
-    from .launch import BackupJob
+    from salesdesk.launch import BackupJob
 
 #: The board's live cards read before the app started, and the day they were scored for.
 Prefetched = tuple[date, list[store.CardRow]]
@@ -69,7 +70,7 @@ class SalesDeskApp(App[None]):
         return self.now().date()
 
     def on_mount(self) -> None:
-        from .screens.board import BoardScreen
+        from salesdesk.screens.board import BoardScreen
 
         self.push_screen(BoardScreen())
         job = self._backup
@@ -94,7 +95,7 @@ class SalesDeskApp(App[None]):
         self.db.close()
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from salesdesk.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

@@ -21,7 +21,7 @@ def expand_path(path: str | os.PathLike[str]) -> Path:
     try:
         return Path(path).expanduser()
     except RuntimeError:
-        from .errors import InputError
+        from salesdesk.errors import InputError
 
         raise InputError(f"unknown home folder in {os.fspath(path)!r}") from None
 
@@ -43,7 +43,7 @@ def system_clock() -> datetime:
         try:
             return datetime.fromisoformat(fixed)
         except ValueError:
-            from .errors import InputError
+            from salesdesk.errors import InputError
 
             raise InputError(
                 f"invalid {NOW_ENV} {fixed!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM"

@@ -6,8 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .config import expand_path
-from .errors import InputError
+from salesdesk.config import expand_path
+from salesdesk.errors import InputError
 
 
 def write_private(path: Path | str, data: bytes) -> Path:

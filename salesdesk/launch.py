@@ -2,7 +2,7 @@
 
 Bare ``salesdesk`` (optionally ``--db PATH`` or ``--demo``) is what the rep runs every
 morning, so it opens the board without loading the command-line machinery (Typer and the
-command modules); anything else goes to :mod:`salesdesk.cli`.
+command modules); anything else goes to :mod:`salesdesk.cli.main`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Settings, default_db_path, demo_db_path, expand_path, system_clock
+from salesdesk.config import Settings, default_db_path, demo_db_path, expand_path, system_clock
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -32,15 +32,15 @@ def open_board(db: Path | None, demo: bool) -> None:
     """Open the database (migrating, daily backup, demo data if asked) and run the board."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from . import store
-    from .backup import daily_backup
-    from .db import open_database
+    from salesdesk.data import store
+    from salesdesk.data.backup import daily_backup
+    from salesdesk.data.db import open_database
 
     path = db if db is not None else (demo_db_path() if demo else default_db_path())
     database = open_database(path)
     try:
         if demo and store.count_prospects(database) == 0:
-            from .demo import fill_demo
+            from salesdesk.data.demo import fill_demo
 
             fill_demo(database, system_clock().date())
         # The first start of each day keeps a copy. SQLite makes it (VACUUM INTO) without
@@ -54,7 +54,7 @@ def open_board(db: Path | None, demo: bool) -> None:
             # halves are Python work that takes turns on the GIL.)
             today = system_clock().date()
             first_cards = store.list_cards(database, today)
-            from .app import run_app
+            from salesdesk.app import run_app
 
             run_app(Settings(db_path=path, clock=system_clock), database,
                     prefetched=(today, first_cards), backup=job)
@@ -87,17 +87,17 @@ def main() -> None:
     """Console-script entry point."""
     board = _board_args(sys.argv[1:])
     if board is None:
-        from .cli import main as cli_main
+        from salesdesk.cli.main import main as cli_main
 
         cli_main()
         return
-    from .errors import SalesDeskError
+    from salesdesk.errors import SalesDeskError
 
     try:
         db, demo = board
         open_board(expand_path(db) if db is not None else None, demo)
     except SalesDeskError as exc:
-        from .textsafe import one_line
+        from salesdesk.text import one_line
 
         print(f"salesdesk: {one_line(exc.message)}", file=sys.stderr)
         raise SystemExit(exc.exit_code) from None

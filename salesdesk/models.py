@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from .enums import (
+from salesdesk.enums import (
     CLOSED_STATUSES,
     LIVE_STATUSES,
     ActivityKind,
@@ -20,8 +20,8 @@ from .enums import (
     Status,
     VisitStatus,
 )
-from .grading import Grade
-from .man import Tri
+from salesdesk.rules.grading import Grade
+from salesdesk.rules.man import Tri
 
 __all__ = [
     "Activity",

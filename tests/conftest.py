@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from salesdesk.config import Settings
-from salesdesk.db import Database, open_database
+from salesdesk.data.db import Database, open_database
 
 #: Wednesday 18 November 2026, 09:00: the fixed "now" of the test suite.
 NOW = datetime(2026, 11, 18, 9, 0)

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from salesdesk import backup as backup_module
-from salesdesk import store
-from salesdesk.backup import (
+from salesdesk.cli import io as io_commands
+from salesdesk.cli.main import app
+from salesdesk.data import backup as backup_module
+from salesdesk.data import store
+from salesdesk.data.backup import (
     backup_database,
     backups_folder,
     daily_backup,
@@ -24,9 +26,7 @@ from salesdesk.backup import (
     restore_database,
     rotate,
 )
-from salesdesk.cli import app
-from salesdesk.commands import io as io_commands
-from salesdesk.db import SCHEMA_VERSION, Database, open_database
+from salesdesk.data.db import SCHEMA_VERSION, Database, open_database
 from salesdesk.errors import DatabaseError
 
 from .conftest import NOW, TODAY

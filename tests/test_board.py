@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from salesdesk import store
 from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
-from salesdesk.db import Database
+from salesdesk.data import store
+from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.prospect import ProspectScreen
 from tests.conftest import NOW, TODAY
@@ -637,7 +637,7 @@ async def test_mouse_click_selects_and_double_click_opens(
 
 
 async def test_board_mounts_a_fixed_number_of_widgets(settings: Settings, db: Database) -> None:
-    from salesdesk.demo import fill_demo
+    from salesdesk.data.demo import fill_demo
 
     fill_demo(db, TODAY, 3000)
     async with make_app(settings, db).run_test(size=SIZE) as pilot:

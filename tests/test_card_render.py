@@ -1,4 +1,4 @@
-"""Tests for salesdesk.widgets.card_render: fixed-size cards, exact widths, literal user text."""
+"""Tests for salesdesk.render.cards: fixed-size cards, exact widths, literal user text."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
-from salesdesk import store
-from salesdesk.db import Database
-from salesdesk.fields import short_money as money
-from salesdesk.grading import CardFacts, Grade, urgency
-from salesdesk.store import CardRow
-from salesdesk.widgets.card_render import (
+from salesdesk.data import store
+from salesdesk.data.db import Database
+from salesdesk.data.store import CardRow
+from salesdesk.render.cards import (
     COMPACT_HEIGHT,
     FULL_HEIGHT,
     accent,
     card_height,
     render_card,
 )
+from salesdesk.rules.fields import short_money as money
+from salesdesk.rules.grading import CardFacts, Grade, urgency
 
 from .conftest import NOW, TODAY
 
@@ -134,7 +134,7 @@ def test_chinese_text_at_odd_and_even_widths(width: int, compact: bool) -> None:
 def test_cut_puts_the_ellipsis_right_after_a_wide_character(width: int) -> None:
     from rich.cells import cell_len
 
-    from salesdesk.widgets.cells import cut, fit
+    from salesdesk.render.cells import cut, fit
 
     shown = cut("华信科技有限公司", width)
     assert cell_len(shown) == width

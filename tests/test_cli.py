@@ -1,4 +1,4 @@
-"""Tests for the Typer command line (salesdesk.cli), run in-process with CliRunner."""
+"""Tests for the Typer command line (salesdesk.cli.main), run in-process with CliRunner."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from salesdesk.cli import app
-from salesdesk.db import SCHEMA_VERSION, open_database
+from salesdesk.cli.main import app
+from salesdesk.data.db import SCHEMA_VERSION, open_database
 
 from .conftest import TODAY
 
@@ -711,7 +711,7 @@ def test_bad_database_messages(db_path: Path) -> None:
 def test_locked_database(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another program holds the write lock: one line, not a traceback (busy timeout shortened
     so the test stays fast)."""
-    import salesdesk.db as dbmod
+    import salesdesk.data.db as dbmod
 
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 20)
     add(db_path, "Alice")

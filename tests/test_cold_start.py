@@ -6,13 +6,13 @@ import json
 import subprocess
 import sys
 
-RARELY_USED = ("icalendar", "vobject", "salesdesk.demo", "rich.progress", "sqlite_utils")
+RARELY_USED = ("icalendar", "vobject", "salesdesk.data.demo", "rich.progress", "sqlite_utils")
 
 
 def test_cold_start_does_not_import_rarely_used_modules() -> None:
     code = (
         "import sys, json\n"
-        "import salesdesk.cli, salesdesk.app, salesdesk.screens.board\n"
+        "import salesdesk.cli.main, salesdesk.app, salesdesk.screens.board\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -27,18 +27,18 @@ def test_opening_the_board_does_not_load_the_command_line() -> None:
     """Bare `salesdesk` goes straight to the board: no Typer, no command modules."""
     code = (
         "import sys, json\n"
-        "import salesdesk.launch, salesdesk.app, salesdesk.screens.board, salesdesk.backup\n"
+        "import salesdesk.launch, salesdesk.app, salesdesk.screens.board, salesdesk.data.backup\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     loaded = set(json.loads(result.stdout))
-    assert "typer" not in loaded and "salesdesk.cli" not in loaded
+    assert "typer" not in loaded and "salesdesk.cli.main" not in loaded
     # The ORM classes are only needed to create a database; the board reads plain rows
     # over the standard sqlite3 driver, so not even SQLAlchemy's core is loaded.
     assert "sqlmodel" not in loaded and "salesdesk.models" not in loaded
     assert "sqlalchemy" not in loaded
-    assert not any(name.startswith("salesdesk.commands") for name in loaded)
+    assert not any(name.startswith("salesdesk.cli") for name in loaded)
 
 
 def test_board_arguments_are_recognised() -> None:

@@ -1,4 +1,4 @@
-"""Tests for salesdesk.dates: friendly date parsing and the compact date form."""
+"""Tests for salesdesk.rules.dates: friendly date parsing and the compact date form."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from salesdesk.dates import parse_date, parse_optional_date, short_date
 from salesdesk.errors import InputError
+from salesdesk.rules.dates import parse_date, parse_optional_date, short_date
 
 from .conftest import TODAY
 

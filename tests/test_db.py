@@ -1,4 +1,4 @@
-"""Tests for salesdesk.db: safe creation, pragmas, schema version, bad files, migrations and
+"""Tests for salesdesk.data.db: safe creation, pragmas, schema version, bad files, migrations and
 backups."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import salesdesk.db as dbmod
-from salesdesk import store
-from salesdesk.db import SCHEMA_VERSION, Database, backup_file, open_database
+import salesdesk.data.db as dbmod
+from salesdesk.data import store
+from salesdesk.data.db import SCHEMA_VERSION, Database, backup_file, open_database
 from salesdesk.errors import DatabaseError
 
 from .conftest import NOW

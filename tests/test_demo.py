@@ -1,4 +1,4 @@
-"""Tests for salesdesk.demo: realistic, varied, reproducible demo data, filled all-or-nothing."""
+"""Tests for salesdesk.data.demo: realistic, varied, reproducible demo data, all-or-nothing."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from salesdesk import store
-from salesdesk.db import Database, open_database
-from salesdesk.demo import fill_demo
+from salesdesk.data import store
+from salesdesk.data.db import Database, open_database
+from salesdesk.data.demo import fill_demo
 from salesdesk.models import Status
 
 from .conftest import NOW, TODAY

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from salesdesk import store
-from salesdesk.cli import app
-from salesdesk.db import Database, open_database
-from salesdesk.io.export import CSV_COLUMNS, export, export_to_file
-from salesdesk.io.importer import ImportOptions, run_import
+from salesdesk.cli.main import app
+from salesdesk.data import store
+from salesdesk.data.db import Database, open_database
+from salesdesk.data.io.export import CSV_COLUMNS, export, export_to_file
+from salesdesk.data.io.importer import ImportOptions, run_import
 
 from .conftest import NOW, TODAY
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from salesdesk.errors import InputError
-from salesdesk.fields import format_field, parse_field
+from salesdesk.rules.fields import format_field, parse_field
 
 TODAY = date(2026, 11, 18)  # a Wednesday
 
@@ -70,7 +70,7 @@ def test_a_typed_next_step_is_never_in_the_past_but_a_file_may_hold_one() -> Non
      ("nan", "use a number"), ("lots", "use a number")],
 )
 def test_bad_amounts_say_what_is_wrong(typed: str, says: str) -> None:
-    from salesdesk.fields import parse_money
+    from salesdesk.rules.fields import parse_money
 
     with pytest.raises(InputError, match=says):
         parse_money(typed)

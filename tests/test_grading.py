@@ -1,4 +1,4 @@
-"""Tests for salesdesk.grading: A/B/C windows, the review rhythm and the urgency score.
+"""Tests for salesdesk.rules.grading: A/B/C windows, the review rhythm and the urgency score.
 
 Every test passes ``today`` explicitly; nothing reads the clock.
 """
@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from salesdesk.errors import InputError
-from salesdesk.grading import (
+from salesdesk.rules.grading import (
     CardFacts,
     Grade,
     days_past_window,
@@ -177,7 +177,7 @@ def test_score_and_parts_agree_everywhere(grade: str) -> None:
     up to exactly the same score and flags, over a grid of cards."""
     from itertools import product
 
-    from salesdesk.grading import Grade
+    from salesdesk.rules.grading import Grade
 
     for graded, touched, next_in, key in product(
         (0, 1, 6, 8, 29, 31, 91, 200), (None, 0, 3, 15, 40), (None, -9, -1, 0, 2, 3, 4), (0, 1)

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from salesdesk import ics, store, visits
-from salesdesk.db import Database
+from salesdesk.data import store, visits
+from salesdesk.data.db import Database
+from salesdesk.data.io import ics
 from salesdesk.errors import InputError
 from tests.conftest import NOW, TODAY
 

@@ -12,14 +12,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from salesdesk import store
-from salesdesk.cli import app
-from salesdesk.db import Database, open_database
-from salesdesk.errors import InputError, NotFound
-from salesdesk.io import batches, importer
-from salesdesk.io.importer import ImportCancelled, ImportOptions, ImportResult, run_import
-from salesdesk.io.mapping import guess_field, map_columns, parse_overrides
-from salesdesk.io.values import (
+from salesdesk.cli.main import app
+from salesdesk.data import store
+from salesdesk.data.db import Database, open_database
+from salesdesk.data.io import batches, importer
+from salesdesk.data.io.importer import ImportCancelled, ImportOptions, ImportResult, run_import
+from salesdesk.data.io.mapping import guess_field, map_columns, parse_overrides
+from salesdesk.data.io.values import (
     card_values,
     compose_name,
     duplicate_keys,
@@ -28,8 +27,9 @@ from salesdesk.io.values import (
     phone_key,
     unneutralise,
 )
-from salesdesk.review import week_start
-from salesdesk.review_data import load_weekly_review
+from salesdesk.data.review import load_weekly_review
+from salesdesk.errors import InputError, NotFound
+from salesdesk.rules.review import week_start
 
 from .conftest import NOW, TODAY
 
@@ -626,7 +626,7 @@ def test_undo_import_leaves_no_undo_entry_about_removed_cards(
 ) -> None:
     """Exploratory test: after undo-import, `undo` undid "plan visit to 张三" for a card that
     no longer existed. Every later change to the removed cards leaves the journal with them."""
-    from salesdesk import visits
+    from salesdesk.data import visits
 
     keep = store.add_prospect(db, CREATED, "Keeper")
     result = imp(db, write(tmp_path, "g.csv", "name\n张三\n"))
@@ -1109,12 +1109,12 @@ def test_a_cold_start_does_not_import_the_import_machinery() -> None:
 
     code = (
         "import sys, json\n"
-        "import salesdesk.cli, salesdesk.app, salesdesk.screens.board\n"
+        "import salesdesk.cli.main, salesdesk.app, salesdesk.screens.board\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('salesdesk'))))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     loaded = set(json.loads(done.stdout))
-    assert "salesdesk.commands.io" in loaded  # the commands register at start
-    assert not {m for m in loaded if m.startswith("salesdesk.io")}
-    assert "salesdesk.backup" not in loaded and "salesdesk.screens.import_file" not in loaded
+    assert "salesdesk.cli.io" in loaded  # the commands register at start
+    assert not {m for m in loaded if m.startswith("salesdesk.data.io")}
+    assert "salesdesk.data.backup" not in loaded and "salesdesk.screens.import_file" not in loaded

@@ -10,10 +10,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
 
-from salesdesk import store
 from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
-from salesdesk.db import Database
+from salesdesk.data import store
+from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.import_file import ImportScreen
 
@@ -170,7 +170,7 @@ async def test_escape_stops_a_running_import(
 ) -> None:
     import threading
 
-    from salesdesk.io import importer
+    from salesdesk.data.io import importer
 
     monkeypatch.chdir(tmp_path)
     lines = "".join(f"Person {i}\n" for i in range(9_000))

@@ -1,4 +1,4 @@
-"""Tests for salesdesk.man: MAN check, tri-state parsing, potential score, priority."""
+"""Tests for salesdesk.rules.man: MAN check, tri-state parsing, potential score, priority."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from itertools import product
 
 import pytest
 
-from salesdesk.man import (
+from salesdesk.rules.man import (
     MAN_TABLE,
     POTENTIAL_CRITERIA,
     ManResult,

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from salesdesk import store
 from salesdesk.app import SalesDeskApp, make_app
-from salesdesk.cli import app as cli_app
+from salesdesk.cli.main import app as cli_app
 from salesdesk.config import Settings
-from salesdesk.db import Database
-from salesdesk.man import Verdict
+from salesdesk.data import store
+from salesdesk.data.db import Database
+from salesdesk.rules.man import Verdict
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.man_check import ManCheckScreen
 from tests.conftest import NOW, TODAY

@@ -10,7 +10,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from salesdesk.cli import app
+from salesdesk.cli.main import app
 from tests.test_cli import add, assert_clean_failure, ok, plain_terminal, query, sd  # noqa: F401
 
 WIDE = {"COLUMNS": "200"}
@@ -214,7 +214,7 @@ def test_plan_week_and_month_suggestions_agree(db: Any, db_path: Path) -> None:
     """`plan --suggest` and `plan --month ... --suggest` show slices of one computation."""
     from datetime import timedelta
 
-    from salesdesk import store, visits
+    from salesdesk.data import store, visits
     from tests.conftest import NOW, TODAY
 
     for n in range(16):  # Wednesday to Saturday full
@@ -241,7 +241,7 @@ def test_plan_suggest_shows_the_full_date_of_a_later_day(db: Any, db_path: Path)
     the weekday and the date the `visit` command takes."""
     from datetime import timedelta
 
-    from salesdesk import store, visits
+    from salesdesk.data import store, visits
     from tests.conftest import NOW, TODAY
 
     for n in range(16):  # Wednesday to Saturday full
@@ -258,7 +258,7 @@ def test_plan_suggest_says_the_deadline_of_one_without_room(db: Any, db_path: Pa
     It is due by the 28th, not "today"."""
     from datetime import date, timedelta
 
-    from salesdesk import store, visits
+    from salesdesk.data import store, visits
     from tests.conftest import NOW, TODAY
 
     ok(sd(db_path, "config", "day_capacity", "1"))

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from salesdesk.errors import InputError
-from salesdesk.planning import (
+from salesdesk.rules.planning import (
     PlannedVisit,
     PlanSettings,
     ProspectFacts,
@@ -515,7 +515,7 @@ def test_settings_from_stored_strings() -> None:
 
 
 def test_a_plan_opened_on_sunday_shows_the_coming_week() -> None:
-    from salesdesk.planning import planning_day, week_of
+    from salesdesk.rules.planning import planning_day, week_of
 
     sunday, monday = date(2026, 11, 22), date(2026, 11, 23)
     assert planning_day(sunday) == monday
@@ -656,7 +656,7 @@ def test_a_visit_planned_after_the_deadline_does_not_hide_the_suggestion() -> No
 
 
 def test_suggestion_period_is_the_selected_days_month_in_whole_weeks() -> None:
-    from salesdesk.planning import suggestion_period
+    from salesdesk.rules.planning import suggestion_period
 
     span = suggestion_period(TODAY)
     assert (span.start, span.end) == (date(2026, 10, 26), date(2026, 12, 6))
@@ -665,7 +665,7 @@ def test_suggestion_period_is_the_selected_days_month_in_whole_weeks() -> None:
 
 
 def test_week_and_month_are_slices_of_one_result() -> None:
-    from salesdesk.planning import suggestion_period
+    from salesdesk.rules.planning import suggestion_period
 
     settings = PlanSettings(day_capacity=1)
     taken = full_day(TODAY, 1)
@@ -688,7 +688,7 @@ def test_week_and_month_are_slices_of_one_result() -> None:
 
 
 def test_within_counts_the_left_out_ones_due_by_the_end() -> None:
-    from salesdesk.planning import suggestion_period
+    from salesdesk.rules.planning import suggestion_period
 
     settings = PlanSettings(day_capacity=1)
     span = suggestion_period(TODAY)
@@ -708,7 +708,7 @@ def test_within_counts_the_left_out_ones_due_by_the_end() -> None:
 
 
 def span_run(*prospects: ProspectFacts, visits: list[PlannedVisit] | None = None, **kw):  # type: ignore[no-untyped-def]
-    from salesdesk.planning import suggestion_period
+    from salesdesk.rules.planning import suggestion_period
 
     return run(*prospects, visits=visits, period=suggestion_period(TODAY), **kw)
 
@@ -798,7 +798,7 @@ def test_a_season_call_waits_for_the_two_weeks_before_the_season() -> None:
 
 
 def test_the_due_words_say_the_true_due_date() -> None:
-    from salesdesk.planning import due_words
+    from salesdesk.rules.planning import due_words
 
     # B cadence overdue since 1 Nov and a next step on Sat 28: the deadline is what counts.
     both = facts(grade="B", last_contact=date(2026, 10, 18), next_date=SAT_28, next_action="demo")

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from salesdesk import store
 from salesdesk.app import make_app
-from salesdesk.cli import app as cli_app
+from salesdesk.cli.main import app as cli_app
 from salesdesk.config import Settings
-from salesdesk.dates import parse_date
-from salesdesk.db import Database, open_database
+from salesdesk.data import store
+from salesdesk.data.db import Database, open_database
+from salesdesk.data.io.batches import undo_import
+from salesdesk.data.io.importer import ImportOptions, run_import
 from salesdesk.errors import InputError
-from salesdesk.io.batches import undo_import
-from salesdesk.io.importer import ImportOptions, run_import
+from salesdesk.rules.dates import parse_date
 from salesdesk.screens.board import BoardScreen
 from tests.conftest import NOW, TODAY
 from tests.test_db import make_v1_database
@@ -238,7 +238,7 @@ async def test_detail_undo_only_undoes_edits_of_this_card(
 
 
 def test_never_touched_cards_say_so(db: Database) -> None:
-    from salesdesk.widgets.card_render import render_card
+    from salesdesk.render.cards import render_card
 
     card = store.get_card(db, store.add_prospect(db, NOW - timedelta(days=30), "New"), TODAY)
     text = "\n".join(
@@ -265,7 +265,7 @@ async def test_next_date_form_replaces_the_old_date_when_typing(
 
 
 def test_a_visit_still_ahead_cannot_be_missed(db: Database) -> None:
-    from salesdesk import visits
+    from salesdesk.data import visits
 
     card = store.add_prospect(db, NOW, "Alice")
     ahead = visits.plan_visit(db, NOW, card, TODAY + timedelta(days=2))

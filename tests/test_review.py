@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from salesdesk import store
-from salesdesk.db import Database
+from salesdesk.data import store
+from salesdesk.data.db import Database
+from salesdesk.data.review import load_review_data, load_weekly_review
+from salesdesk.data.review_queue import changes_since, in_queue, mark_reviewed, review_queue
 from salesdesk.errors import InputError
-from salesdesk.review import (
+from salesdesk.rules.review import (
     CardFact,
     ChangeFact,
     NextStepEdit,
@@ -29,8 +31,6 @@ from salesdesk.review import (
     week_start,
     weekly_review,
 )
-from salesdesk.review_data import load_review_data, load_weekly_review
-from salesdesk.review_store import changes_since, in_queue, mark_reviewed, review_queue
 from tests.conftest import NOW, TODAY
 
 MON = date(2026, 11, 16)  # the week of the suite's fixed today (Wed 18 Nov 2026)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from salesdesk import store
-from salesdesk.cli import app
-from salesdesk.db import open_database
+from salesdesk.cli.main import app
+from salesdesk.data import store
+from salesdesk.data.db import open_database
 from tests.conftest import NOW, TODAY
 
 runner = CliRunner()

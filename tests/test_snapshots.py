@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from salesdesk import store
 from salesdesk.app import make_app
 from salesdesk.config import Settings
-from salesdesk.db import Database
+from salesdesk.data import store
+from salesdesk.data.db import Database
 from tests.conftest import NOW, TODAY
 
 

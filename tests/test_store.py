@@ -1,4 +1,4 @@
-"""Tests for salesdesk.store: the commands and queries shared by the TUI and the CLI.
+"""Tests for salesdesk.data.store: the commands and queries shared by the TUI and the CLI.
 
 All times are explicit; the database is a fresh file per test (the ``db`` fixture).
 """
@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from salesdesk import store
-from salesdesk.db import Database
+from salesdesk.data import store
+from salesdesk.data.db import Database
 from salesdesk.errors import InputError, NotFound
-from salesdesk.grading import Grade
 from salesdesk.models import Status
+from salesdesk.rules.grading import Grade
 
 from .conftest import NOW, TODAY
 
@@ -468,7 +468,7 @@ def test_update_fields_no_op_when_unchanged(db: Database) -> None:
 
 
 def test_text_longer_than_a_field_holds_is_refused_everywhere(db: Database) -> None:
-    from salesdesk.fields import MAX_TEXT
+    from salesdesk.rules.fields import MAX_TEXT
 
     with pytest.raises(InputError, match="Name is too long"):
         store.add_prospect(db, NOW, "x" * (MAX_TEXT + 1))

@@ -11,10 +11,10 @@ import icalendar
 import pytest
 from textual.pilot import Pilot
 
-from salesdesk import store, visits
 from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
-from salesdesk.db import Database
+from salesdesk.data import store, visits
+from salesdesk.data.db import Database
 from salesdesk.screens.visit_plan import PlanGrid, VisitPlanScreen
 from tests.conftest import NOW, TODAY
 

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from salesdesk import store, visits
-from salesdesk.db import Database
+from salesdesk.data import store, visits
+from salesdesk.data.db import Database
 from salesdesk.errors import InputError, NotFound
-from salesdesk.planning import week_of
+from salesdesk.rules.planning import week_of
 from tests.conftest import NOW, TODAY
 
 THU = TODAY + timedelta(days=1)
@@ -307,7 +307,7 @@ def test_search_prospects(db: Database, ann: int) -> None:
 
 
 def test_fill_demo_visits(db: Database) -> None:
-    from salesdesk.demo import fill_demo
+    from salesdesk.data.demo import fill_demo
 
     fill_demo(db, TODAY, 120, visits=False)
     added = visits.fill_demo_visits(db, TODAY, 7)
@@ -335,7 +335,7 @@ def test_fill_demo_visits_on_an_empty_database(db: Database) -> None:
 
 
 def test_demo_includes_visits_and_force_replaces_them(db: Database) -> None:
-    from salesdesk.demo import fill_demo
+    from salesdesk.data.demo import fill_demo
 
     fill_demo(db, TODAY, 120)
     first = rows(db, "SELECT count(*) FROM visit")[0][0]
@@ -359,7 +359,7 @@ def test_visit_times_are_stored_as_text(db: Database, ann: int) -> None:
 def test_week_and_month_suggestions_agree(db: Database) -> None:
     """Both views show slices of one computation: a suggestion without room this week that
     the month puts on Monday is on Monday in the week view too, and the other way round."""
-    from salesdesk.planning import month_of
+    from salesdesk.rules.planning import month_of
 
     for n in range(16):  # Wednesday to Saturday full
         filler = store.add_prospect(db, NOW, f"Filler {n}", area="徐汇")

@@ -14,10 +14,10 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Sparkline, Static
 
-from salesdesk import store
 from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
-from salesdesk.db import Database
+from salesdesk.data import store
+from salesdesk.data.db import Database
 from salesdesk.screens.weekly_review import ExportScreen, WeeklyReviewScreen
 from tests.conftest import NOW, TODAY
 

@@ -18,15 +18,16 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from .. import keys, store
-from ..enums import Status
-from ..man import Verdict
-from ..store import CardRow, urgency_key
-from ..textsafe import one_line
-from ..widgets.card_column import CardColumn
-from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS
-from .common import attempt, save_touch, sd_app, undo_last
-from .man_colours import VERDICT_STYLE
+from salesdesk import keys
+from salesdesk.data import store
+from salesdesk.data.store import CardRow, urgency_key
+from salesdesk.enums import Status
+from salesdesk.render.cards import GRADE_COLOURS, STATUS_COLOURS
+from salesdesk.render.palette import VERDICT_STYLE
+from salesdesk.rules.man import Verdict
+from salesdesk.screens.common import attempt, save_touch, sd_app, undo_last
+from salesdesk.text import one_line
+from salesdesk.widgets.card_column import CardColumn
 
 LIVE_COLUMNS = (("A", "A · this week"), ("B", "B · this month"), ("C", "C · 3 months"))
 CLOSED_COLUMNS = (("customer", "Customers"), ("parked", "Parked"), ("closed", "Dropped & lost"))
@@ -363,7 +364,7 @@ class BoardScreen(Screen[None]):
         card = self._card_to_change()
         if card is None:
             return
-        from .prospect import ProspectScreen
+        from salesdesk.screens.prospect import ProspectScreen
 
         def back(_: object = None) -> None:
             self.load(keep_id=card.id)
@@ -380,7 +381,7 @@ class BoardScreen(Screen[None]):
         card = self._card_to_change()
         if card is None:
             return
-        from .touch import TouchResult, TouchScreen
+        from salesdesk.screens.touch import TouchResult, TouchScreen
 
         app = sd_app(self)
 
@@ -397,7 +398,7 @@ class BoardScreen(Screen[None]):
         card = self._card_to_change()
         if card is None:
             return
-        from .next_step import NextStep, NextStepScreen
+        from salesdesk.screens.next_step import NextStep, NextStepScreen
 
         app = sd_app(self)
 
@@ -421,7 +422,7 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(NextStepScreen(card, app.today()), done)  # type: ignore[attr-defined]
 
     def action_new_prospect(self) -> None:
-        from .new_prospect import NewProspectScreen
+        from salesdesk.screens.new_prospect import NewProspectScreen
 
         app = sd_app(self)
 
@@ -459,7 +460,7 @@ class BoardScreen(Screen[None]):
                 )
 
         if confirm:
-            from .confirm import ConfirmScreen
+            from salesdesk.screens.confirm import ConfirmScreen
 
             question = Text("Drop ")
             question.append(one_line(card.name), style="bold")
@@ -478,7 +479,7 @@ class BoardScreen(Screen[None]):
         card = self._card_to_change()
         if card is None:
             return
-        from .won import Won, WonScreen
+        from salesdesk.screens.won import Won, WonScreen
 
         app = sd_app(self)
 
@@ -507,22 +508,22 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(screen, lambda _result: self.load(keep_id=keep))
 
     def action_man_check(self) -> None:
-        from .man_check import ManCheckScreen
+        from salesdesk.screens.man_check import ManCheckScreen
 
         self._push(ManCheckScreen())
 
     def action_visit_plan(self) -> None:
-        from .visit_plan import VisitPlanScreen
+        from salesdesk.screens.visit_plan import VisitPlanScreen
 
         self._push(VisitPlanScreen())
 
     def action_weekly_review(self) -> None:
-        from .weekly_review import WeeklyReviewScreen
+        from salesdesk.screens.weekly_review import WeeklyReviewScreen
 
         self._push(WeeklyReviewScreen())
 
     def action_import_file(self) -> None:
-        from .import_file import ImportScreen
+        from salesdesk.screens.import_file import ImportScreen
 
         self._push(ImportScreen())
 
@@ -547,7 +548,7 @@ class BoardScreen(Screen[None]):
         if store.count_prospects(db):
             self.notify("Demo data only loads into an empty database", severity="warning")
             return
-        from ..demo import fill_demo
+        from salesdesk.data.demo import fill_demo
 
         fill_demo(db, self.app.today())  # type: ignore[attr-defined]
         self.load()

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.screen import Screen
 
-from .. import store
-from ..errors import SalesDeskError, busy_message
-from ..textsafe import one_line
-from .touch import TouchResult
+from salesdesk.data import store
+from salesdesk.errors import SalesDeskError, busy_message
+from salesdesk.screens.touch import TouchResult
+from salesdesk.text import one_line
 
 if TYPE_CHECKING:
-    from ..app import SalesDeskApp
+    from salesdesk.app import SalesDeskApp
 
 T = TypeVar("T")
 

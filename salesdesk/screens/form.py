@@ -19,9 +19,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from .. import keys
-from ..errors import InputError
-from ..textsafe import one_line
+from salesdesk import keys
+from salesdesk.errors import InputError
+from salesdesk.text import one_line
 
 R = TypeVar("R")
 _RAISE = object()  # check() without a fallback raises

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
-from .. import keys
+from salesdesk import keys
 
 KEY_NAMES = {
     "slash": "/",

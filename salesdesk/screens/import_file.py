@@ -30,13 +30,14 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
-from .. import keys
-from ..config import expand_path
-from ..errors import InputError, SalesDeskError, busy_message
-from ..fields import plural
-from ..io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
-from ..io.mapping import parse_overrides
-from ..textsafe import literal_line, one_line
+from salesdesk import keys
+from salesdesk.config import expand_path
+from salesdesk.data.io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
+from salesdesk.data.io.mapping import parse_overrides
+from salesdesk.errors import InputError, SalesDeskError, busy_message
+from salesdesk.render.literal import literal_line
+from salesdesk.rules.fields import plural
+from salesdesk.text import one_line
 
 SHOWN_ERRORS = 30
 SHOWN_DUPLICATES = 15
@@ -337,7 +338,7 @@ class ImportScreen(Screen[None]):
         self._request = request
 
         def work() -> ImportResult:
-            from ..io.importer import run_import
+            from salesdesk.data.io.importer import run_import
 
             return run_import(
                 db_path,

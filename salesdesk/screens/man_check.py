@@ -2,7 +2,7 @@
 
 Money, Authority and Need are each yes, no or unknown; one key cycles each. The case is
 drawn in big letters (capital = present, lower case = missing, ``?`` = not asked yet),
-with the verdict, the advice and the next question from :mod:`salesdesk.man`.
+with the verdict, the advice and the next question from :mod:`salesdesk.rules.man`.
 """
 
 from __future__ import annotations
@@ -15,15 +15,24 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from .. import keys, store
-from ..enums import Status
-from ..errors import SalesDeskError
-from ..fields import short_money
-from ..man import POTENTIAL_CRITERIA, PRIORITY_LABELS, Priority, Tri, Verdict, cycle_tri
-from ..textsafe import literal_line, one_line
-from ..widgets.card_render import GRADE_COLOURS
-from .common import attempt, undo_last
-from .man_colours import VERDICT_STYLE
+from salesdesk import keys
+from salesdesk.data import store
+from salesdesk.enums import Status
+from salesdesk.errors import SalesDeskError
+from salesdesk.render.cards import GRADE_COLOURS
+from salesdesk.render.literal import literal_line
+from salesdesk.render.palette import VERDICT_STYLE
+from salesdesk.rules.fields import short_money
+from salesdesk.rules.man import (
+    POTENTIAL_CRITERIA,
+    PRIORITY_LABELS,
+    Priority,
+    Tri,
+    Verdict,
+    cycle_tri,
+)
+from salesdesk.screens.common import attempt, undo_last
+from salesdesk.text import one_line
 
 ANSWER_STYLE = {Tri.YES: "bold #46a758", Tri.NO: "bold #e5484d", Tri.UNKNOWN: "bold #f5a524"}
 ANSWER_WORD = {Tri.YES: "present", Tri.NO: "missing", Tri.UNKNOWN: "not asked"}
@@ -260,7 +269,7 @@ class ManCheckScreen(Screen[None]):
                 f"{state.result.case}", severity="warning", markup=False,
             )
             return
-        from .confirm import ConfirmScreen
+        from salesdesk.screens.confirm import ConfirmScreen
 
         question = Text("Stop contact with ")
         question.append_text(literal_line(state.name, style="bold"))
@@ -282,7 +291,7 @@ class ManCheckScreen(Screen[None]):
     def action_open_card(self) -> None:
         if self.state is None:
             return
-        from .prospect import ProspectScreen
+        from salesdesk.screens.prospect import ProspectScreen
 
         self.app.push_screen(ProspectScreen(self.state.id), lambda _: self.show())
 

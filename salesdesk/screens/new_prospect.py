@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..dates import parse_next_date
-from ..fields import parse_field, parse_money
-from ..grading import Grade, parse_grade
-from .form import FormField, FormScreen
+from salesdesk.rules.dates import parse_next_date
+from salesdesk.rules.fields import parse_field, parse_money
+from salesdesk.rules.grading import Grade, parse_grade
+from salesdesk.screens.form import FormField, FormScreen
 
 
 class NewProspectScreen(FormScreen[dict[str, Any]]):

@@ -7,10 +7,10 @@ from datetime import date
 
 from textual.widgets import Input
 
-from ..dates import parse_next_date
-from ..store import CardRow
-from ..textsafe import one_line
-from .form import FormField, FormScreen
+from salesdesk.data.store import CardRow
+from salesdesk.rules.dates import parse_next_date
+from salesdesk.screens.form import FormField, FormScreen
+from salesdesk.text import one_line
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,15 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
-from .. import keys, store
-from ..enums import Status
-from ..errors import InputError, SalesDeskError, busy_message
-from ..fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_money
-from ..textsafe import clean, literal_line, one_line
-from ..widgets.card_render import GRADE_COLOURS, STATUS_COLOURS
-from .common import save_touch, undo_last
+from salesdesk import keys
+from salesdesk.data import store
+from salesdesk.enums import Status
+from salesdesk.errors import InputError, SalesDeskError, busy_message
+from salesdesk.render.cards import GRADE_COLOURS, STATUS_COLOURS
+from salesdesk.render.literal import literal_line
+from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_money
+from salesdesk.screens.common import save_touch, undo_last
+from salesdesk.text import clean, one_line
 
 TIMELINE_LIMIT = 300
 NARROW_BELOW = 100
@@ -304,7 +306,7 @@ class ProspectScreen(Screen[None]):
         )
 
     def action_log_touch(self) -> None:
-        from .touch import TouchResult, TouchScreen
+        from salesdesk.screens.touch import TouchResult, TouchScreen
 
         card = store.get_card(self.app.db, self.prospect_id, self.app.today())  # type: ignore[attr-defined]
         app = self.app
@@ -320,7 +322,7 @@ class ProspectScreen(Screen[None]):
         if not self.save_all():
             self.notify("Fix the red fields first", severity="warning")
             return
-        from .man_check import ManCheckScreen
+        from salesdesk.screens.man_check import ManCheckScreen
 
         self.app.push_screen(ManCheckScreen(self.prospect_id),
                              lambda _: self._reload(refill=True))

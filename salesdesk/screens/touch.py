@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input
 
-from .. import keys
-from ..dates import parse_next_date
-from ..store import CardRow
-from ..textsafe import one_line
-from .form import FormField, FormScreen
+from salesdesk import keys
+from salesdesk.data.store import CardRow
+from salesdesk.rules.dates import parse_next_date
+from salesdesk.screens.form import FormField, FormScreen
+from salesdesk.text import one_line
 
 
 @dataclass(frozen=True)

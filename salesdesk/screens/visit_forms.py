@@ -19,16 +19,17 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..config import expand_path
-from ..dates import parse_next_date, short_date
-from ..errors import SalesDeskError
-from ..planning import parse_minutes, parse_time
-from ..textsafe import literal_line, one_line
-from ..visits import ProspectPick, VisitRow, search_prospects
-from .form import FieldError, FormField, FormScreen
+from salesdesk.config import expand_path
+from salesdesk.data.visits import ProspectPick, VisitRow, search_prospects
+from salesdesk.errors import SalesDeskError
+from salesdesk.render.literal import literal_line
+from salesdesk.rules.dates import parse_next_date, short_date
+from salesdesk.rules.planning import parse_minutes, parse_time
+from salesdesk.screens.form import FieldError, FormField, FormScreen
+from salesdesk.text import one_line
 
 if TYPE_CHECKING:
-    from ..app import SalesDeskApp
+    from salesdesk.app import SalesDeskApp
 
 SEARCH_DELAY = 0.15
 

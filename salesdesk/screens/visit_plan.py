@@ -23,9 +23,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .. import keys, store, visits
-from ..errors import busy_message
-from ..planning import (
+from salesdesk import keys
+from salesdesk.data import store, visits
+from salesdesk.data.visits import PlanView, VisitRow
+from salesdesk.errors import busy_message
+from salesdesk.render.cells import fit, two_sides
+from salesdesk.render.literal import literal_line
+from salesdesk.rules.planning import (
     NO_ROOM,
     WEEKDAY_NAMES,
     Period,
@@ -37,13 +41,11 @@ from ..planning import (
     suggestion_period,
     week_of,
 )
-from ..textsafe import literal_line, one_line
-from ..visits import PlanView, VisitRow
-from ..widgets.cells import fit, two_sides
-from .common import attempt, undo_last
+from salesdesk.screens.common import attempt, undo_last
+from salesdesk.text import one_line
 
 if TYPE_CHECKING:
-    from ..app import SalesDeskApp
+    from salesdesk.app import SalesDeskApp
 
 SUNDAY = 6
 MIN_WEEK_CELL = 14  # narrower than this, the week wraps onto two rows of three days
@@ -816,7 +818,7 @@ class VisitPlanScreen(Screen[None]):
         self._accept(self.day)
 
     def action_add_visit(self) -> None:
-        from .visit_forms import ProspectPickScreen, VisitEdit, VisitEditScreen
+        from salesdesk.screens.visit_forms import ProspectPickScreen, VisitEdit, VisitEditScreen
 
         day = self.day
         if day < self.today:
@@ -866,7 +868,7 @@ class VisitPlanScreen(Screen[None]):
         visit = self._need_visit()
         if visit is None:
             return
-        from .visit_forms import VisitEdit, VisitEditScreen
+        from salesdesk.screens.visit_forms import VisitEdit, VisitEditScreen
 
         app = self.sd
 
@@ -898,7 +900,7 @@ class VisitPlanScreen(Screen[None]):
         if visit.status == "done":
             self.notify("This visit is already done (u undoes)", severity="warning")
             return
-        from .visit_forms import Outcome, OutcomeScreen
+        from salesdesk.screens.visit_forms import Outcome, OutcomeScreen
 
         app = self.sd
 
@@ -961,8 +963,8 @@ class VisitPlanScreen(Screen[None]):
             self.load(keep_visit=self.visit.id if self.visit else None)
 
     def action_export(self) -> None:
-        from ..ics import default_ics_path, write_ics
-        from .visit_forms import ExportScreen
+        from salesdesk.data.io.ics import default_ics_path, write_ics
+        from salesdesk.screens.visit_forms import ExportScreen
 
         if self.view is None:
             return
@@ -988,7 +990,7 @@ class VisitPlanScreen(Screen[None]):
         visit = self._need_visit()
         if visit is None:
             return
-        from .prospect import ProspectScreen
+        from salesdesk.screens.prospect import ProspectScreen
 
         keep = visit.id
         self.app.push_screen(ProspectScreen(visit.prospect_id), lambda _: self.load(keep))

@@ -25,14 +25,24 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Sparkline, Static
 
-from .. import keys, store
-from ..config import expand_path
-from ..dates import short_date
-from ..enums import Status
-from ..errors import InputError, SalesDeskError, busy_message
-from ..fields import plural
-from ..man import Tri, assess
-from ..review import (
+from salesdesk import keys
+from salesdesk.config import expand_path
+from salesdesk.data import store
+from salesdesk.data.review_queue import (
+    CardChanges,
+    changes_since,
+    in_queue,
+    mark_reviewed,
+    review_queue,
+)
+from salesdesk.data.store import CardRow
+from salesdesk.enums import Status
+from salesdesk.errors import InputError, SalesDeskError, busy_message
+from salesdesk.render.cards import GRADE_COLOURS
+from salesdesk.rules.dates import short_date
+from salesdesk.rules.fields import plural
+from salesdesk.rules.man import Tri, assess
+from salesdesk.rules.review import (
     WEEK,
     WeeklyReview,
     amount,
@@ -43,15 +53,12 @@ from ..review import (
     week_label,
     week_start,
 )
-from ..review_store import CardChanges, changes_since, in_queue, mark_reviewed, review_queue
-from ..store import CardRow
-from ..textsafe import one_line
-from ..widgets.card_render import GRADE_COLOURS
-from .common import attempt, log_touch_result, undo_last
-from .form import FieldError, FormField, FormScreen
+from salesdesk.screens.common import attempt, log_touch_result, undo_last
+from salesdesk.screens.form import FieldError, FormField, FormScreen
+from salesdesk.text import one_line
 
 if TYPE_CHECKING:
-    from ..app import SalesDeskApp
+    from salesdesk.app import SalesDeskApp
 
 #: Names listed per figure (won, top customers, silent customers...); the rest is counted.
 TOP_N = 5
@@ -434,7 +441,7 @@ class WeeklyReviewScreen(Screen[None]):
         card = self.card
         if card is None:
             return
-        from .touch import TouchResult, TouchScreen
+        from salesdesk.screens.touch import TouchResult, TouchScreen
 
         def done(result: TouchResult | None) -> None:
             if result is None:
@@ -450,7 +457,7 @@ class WeeklyReviewScreen(Screen[None]):
         card = self.card
         if card is None:
             return
-        from .next_step import NextStep, NextStepScreen
+        from salesdesk.screens.next_step import NextStep, NextStepScreen
 
         def done(result: NextStep | None) -> None:
             if result is None:
@@ -469,7 +476,9 @@ class WeeklyReviewScreen(Screen[None]):
         card = self.card
         if card is None:
             return
-        from .man_check import ManCheckScreen  # written alongside; imported only when used
+        from salesdesk.screens.man_check import (
+            ManCheckScreen,  # written alongside; imported only when used
+        )
 
         self.app.push_screen(ManCheckScreen(prospect_id=card.id), lambda _: self._after_away())
 
@@ -490,7 +499,7 @@ class WeeklyReviewScreen(Screen[None]):
         card = self.card
         if card is None:
             return
-        from .confirm import ConfirmScreen
+        from salesdesk.screens.confirm import ConfirmScreen
 
         def apply(ok: bool | None) -> None:
             if ok:
@@ -566,7 +575,7 @@ class WeeklyReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-figures")
     def _compute(self, week: date) -> None:
-        from ..review_data import load_weekly_review
+        from salesdesk.data.review import load_weekly_review
 
         try:
             review = load_weekly_review(self.sd.db, week, self.sd.today())
@@ -628,7 +637,7 @@ class WeeklyReviewScreen(Screen[None]):
             if path is None:
                 return
             existed = path.exists()
-            from ..files import write_private
+            from salesdesk.files import write_private
 
             try:
                 write_private(path, markdown_report(review).encode("utf-8"))

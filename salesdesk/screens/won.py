@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..fields import parse_money
-from ..store import CardRow
-from ..textsafe import one_line
-from .form import FormField, FormScreen
+from salesdesk.data.store import CardRow
+from salesdesk.rules.fields import parse_money
+from salesdesk.screens.form import FormField, FormScreen
+from salesdesk.text import one_line
 
 
 @dataclass(frozen=True)

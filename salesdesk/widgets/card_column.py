@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..store import CardRow
-from .card_render import card_height, render_card
+from salesdesk.data.store import CardRow
+from salesdesk.render.cards import card_height, render_card
 
 
 class CardColumn(ScrollView, can_focus=False):

@@ -1,4 +1,0 @@
-"""Command modules: each imports ``app`` from :mod:`salesdesk.cli` and adds its commands.
-
-Keep heavy imports inside the command functions: every module here is imported at start.
-"""

@@ -1,0 +1,284 @@
+"""Backups: a consistent copy while the app is open, a daily automatic one, and restore.
+
+A copy is made with ``VACUUM INTO`` (one read transaction: consistent even while another
+connection writes) into a temporary name beside the target, checked with
+``PRAGMA integrity_check``, then renamed; files are mode 0600. Daily backups live in a
+``backups`` folder beside the database and the last ``backups_keep`` (default 14) are kept.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from salesdesk.config import expand_path
+from salesdesk.data.db import SCHEMA_VERSION, SQLITE_HEADER, Database, read_only_uri
+from salesdesk.errors import DatabaseError, InputError
+
+BACKUP_FOLDER = "backups"
+DEFAULT_KEEP = 14
+#: Tables every SalesDesk database has, whatever its schema version.
+REQUIRED_TABLES = frozenset({"prospect", "activity", "journal", "setting"})
+
+
+def backups_folder(db_path: Path) -> Path:
+    return Path(db_path).parent / BACKUP_FOLDER
+
+
+def _ensure_folder(folder: Path) -> None:
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def backup_database(db_path: Path, target: Path) -> Path:
+    """Copy the database at ``db_path`` to ``target`` safely; returns ``target``.
+
+    DatabaseError (one line) if the copy cannot be made or does not pass the check; a
+    failed copy never replaces an existing file.
+    """
+    db_path, target = Path(db_path), Path(target)
+    if target.resolve() == db_path.resolve():
+        raise InputError("the backup cannot overwrite the database itself")
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise DatabaseError(f"cannot write a backup in {target.parent}: {exc.strerror}") from None
+    try:
+        src = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=10)
+        try:
+            src.execute("PRAGMA busy_timeout=10000")
+            src.execute("VACUUM INTO ?", (str(temp),))
+        finally:
+            src.close()
+        check = sqlite3.connect(read_only_uri(temp), uri=True)
+        try:
+            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            check.close()
+        if verdict != "ok":
+            raise DatabaseError(f"the backup of {db_path} failed its check: {verdict}")
+        os.chmod(temp, 0o600)
+        with temp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+    except sqlite3.Error as exc:
+        temp.unlink(missing_ok=True)
+        raise DatabaseError(f"could not back up {db_path}: {exc}") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def stamped_backup(db_path: Path, label: str, now: datetime | None = None) -> Path:
+    """A backup named ``<stem>-<label>-YYYYMMDD-HHMMSS.db`` in the backups folder."""
+    folder = backups_folder(db_path)
+    _ensure_folder(folder)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{Path(db_path).stem}-{label}-{stamp}.db"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{Path(db_path).stem}-{label}-{stamp}-{n}.db"
+    return backup_database(db_path, target)
+
+
+# --------------------------------------------------------------------------- daily
+
+
+def daily_name(db_path: Path, day: date) -> str:
+    return f"{Path(db_path).stem}-{day.isoformat()}.db"
+
+
+def _daily_pattern(db_path: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(Path(db_path).stem)}-\d{{4}}-\d{{2}}-\d{{2}}\.db$")
+
+
+def rotate(db_path: Path, keep: int) -> list[Path]:
+    """Delete daily backups beyond the newest ``keep``; returns what was removed."""
+    folder = backups_folder(db_path)
+    if not folder.is_dir():
+        return []
+    pattern = _daily_pattern(db_path)
+    daily = sorted((p for p in folder.iterdir() if pattern.match(p.name)), reverse=True)
+    removed = []
+    for old in daily[max(keep, 1) :]:
+        try:
+            old.unlink()
+            removed.append(old)
+        except OSError:
+            pass
+    return removed
+
+
+def daily_backup(
+    database: Database, today: date | None = None, warn: Callable[[str], None] | None = None
+) -> Path | None:
+    """At the first start of a day, back up the database and keep the last N.
+
+    Cheap when today's backup exists (one ``stat``). Never stops the app from opening: a
+    failure is one warning line (to ``warn``, else standard error) and returns None.
+    """
+    db_path = Path(database.path)
+    if today is None:
+        from salesdesk.config import system_clock
+
+        try:
+            today = system_clock().date()
+        except InputError:
+            today = date.today()
+    target = backups_folder(db_path) / daily_name(db_path, today)
+    if target.exists():
+        return None
+    try:
+        from salesdesk.data import store
+
+        if store.count_prospects(database) == 0:
+            return None
+        keep = int(store.get_setting(database, "backups_keep"))
+        _ensure_folder(target.parent)
+        made = backup_database(db_path, target)
+        rotate(db_path, keep)
+        return made
+    except (OSError, sqlite3.Error, DatabaseError, InputError) as exc:
+        import sys
+
+        message = getattr(exc, "message", None) or str(exc)
+        line = f"salesdesk: warning: daily backup failed: {message}"
+        if warn is not None:
+            warn(line)
+        else:
+            print(line, file=sys.stderr)
+        return None
+
+
+# --------------------------------------------------------------------------- restore
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    version: int
+    prospects: int
+
+
+def inspect_backup(path: Path) -> BackupInfo:
+    """Check that ``path`` is a SalesDesk database this version can use; DatabaseError if not."""
+    path = expand_path(path)
+    if not path.is_file():
+        raise DatabaseError(f"no file {path}")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            if not tables >= REQUIRED_TABLES:
+                raise DatabaseError(
+                    f"{path} is an SQLite file but not a SalesDesk database (no prospect table)"
+                )
+            verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+            prospects = int(conn.execute("SELECT count(*) FROM prospect").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path} is not a usable SQLite database: {exc}") from None
+    if verdict != "ok":
+        raise DatabaseError(f"{path} is damaged: {verdict}")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer SalesDesk (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}): upgrade SalesDesk first"
+        )
+    if version < 1:
+        raise DatabaseError(f"{path} is not a SalesDesk database (no schema version)")
+    return BackupInfo(path, version, prospects)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: BackupInfo
+    kept: Path | None  # the backup of the database as it was
+
+
+def _usable(db_path: Path) -> bool:
+    try:
+        with db_path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                return False
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return True
+
+
+def restore_database(db_path: Path, source: Path, now: datetime | None = None) -> RestoreResult:
+    """Replace the database at ``db_path`` with the SalesDesk database ``source``.
+
+    The current database is backed up first (or, if it is not even readable, moved aside).
+    The copy goes through SQLite's backup API into the live file, so an open app sees the
+    restored data rather than a swapped-out file. An older schema is migrated on next open.
+    """
+    db_path = expand_path(db_path)
+    info = inspect_backup(source)
+    if db_path.exists() and db_path.resolve() == info.path.resolve():
+        raise InputError(f"{source} is the database itself")
+    kept: Path | None = None
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    if db_path.exists() and db_path.stat().st_size > 0:
+        if _usable(db_path):
+            kept = stamped_backup(db_path, "before-restore", now)
+        else:
+            kept = db_path.with_name(f"{db_path.name}.unreadable-{stamp}")
+            os.replace(db_path, kept)
+            for suffix in ("-wal", "-shm"):
+                side = db_path.with_name(db_path.name + suffix)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + suffix))
+    if not db_path.exists():
+        _ensure_folder(db_path.parent)
+        os.close(os.open(db_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        src = sqlite3.connect(read_only_uri(info.path), uri=True)
+        dst = sqlite3.connect(db_path, timeout=10)
+        try:
+            dst.execute("PRAGMA busy_timeout=10000")
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+    except sqlite3.Error as exc:
+        where = f" (your database was kept in {kept})" if kept else ""
+        raise DatabaseError(f"could not restore from {source}: {exc}{where}") from None
+    os.chmod(db_path, 0o600)
+    return RestoreResult(info, kept)

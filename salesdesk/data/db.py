@@ -1,0 +1,290 @@
+"""The SQLite file: safe creation, pragmas, schema version, migrations and backups."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from salesdesk.config import expand_path
+from salesdesk.errors import DatabaseError
+
+#: Bump when the schema changes, and add the step to MIGRATIONS.
+SCHEMA_VERSION = 2
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: How long a write waits for another program's write lock before giving up.
+BUSY_TIMEOUT_MS = 5000
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """MAN decider and priority, visit planning, import batches."""
+    for column in (
+        "decider VARCHAR NOT NULL DEFAULT ''",
+        "priority INTEGER",
+        "inquiries INTEGER NOT NULL DEFAULT 0",
+        "follow_up VARCHAR NOT NULL DEFAULT 'keep'",
+        "revisit_days INTEGER",
+        "visit_days VARCHAR NOT NULL DEFAULT ''",
+        "visit_time VARCHAR NOT NULL DEFAULT ''",
+        "import_batch VARCHAR",
+    ):
+        conn.execute(f"ALTER TABLE prospect ADD COLUMN {column}")
+    conn.execute("CREATE INDEX ix_prospect_import_batch ON prospect (import_batch)")
+    conn.execute(
+        """CREATE TABLE visit (
+            id INTEGER NOT NULL, prospect_id INTEGER NOT NULL, day DATE NOT NULL,
+            start VARCHAR, minutes INTEGER, purpose VARCHAR NOT NULL, status VARCHAR NOT NULL,
+            outcome VARCHAR NOT NULL, uid VARCHAR NOT NULL, created_at DATETIME NOT NULL,
+            PRIMARY KEY (id), FOREIGN KEY(prospect_id) REFERENCES prospect (id))"""
+    )
+    for column in ("prospect_id", "day", "status", "uid"):
+        conn.execute(f"CREATE INDEX ix_visit_{column} ON visit ({column})")
+    conn.execute(
+        """CREATE TABLE importbatch (
+            id VARCHAR NOT NULL, at DATETIME NOT NULL, source VARCHAR NOT NULL,
+            created INTEGER NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (id))"""
+    )
+    conn.execute("ALTER TABLE activity ADD COLUMN visit_id INTEGER REFERENCES visit (id)")
+    # Undo entries of schema 1 listed prospects and added activities; schema 2 lists rows
+    # per table, so convert them and `salesdesk undo` keeps working after the upgrade.
+    import json
+
+    for journal_id, data in conn.execute("SELECT id, data FROM journal").fetchall():
+        old = json.loads(data)
+        if "rows" in old:
+            continue
+        rows = {
+            "prospect": old.get("prospects", {}),
+            "activity": {str(a): None for a in old.get("activities", [])},
+        }
+        conn.execute(
+            "UPDATE journal SET data = ? WHERE id = ?", (json.dumps({"rows": rows}), journal_id)
+        )
+    # Foreign keys need an index on the child side, or every delete scans the table.
+    conn.execute("CREATE INDEX ix_activity_visit_id ON activity (visit_id)")
+    conn.execute("CREATE INDEX ix_prospect_previous_id ON prospect (previous_id)")
+
+
+#: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+
+
+def read_only_uri(path: Path | str) -> str:
+    """An SQLite URI that opens ``path`` read-only, whatever characters it holds (#, ?, %)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+class Database:
+    """An open SalesDesk database: a small pool of plain ``sqlite3`` connections.
+
+    Every statement is SQL over the standard library driver, so opening the board loads
+    no ORM; the SQLModel tables in :mod:`salesdesk.models` are only imported to create
+    a new file. Connections are in autocommit mode: :meth:`connect` is for reads,
+    :meth:`begin` wraps writes in one ``BEGIN IMMEDIATE`` transaction.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._watcher: sqlite3.Connection | None = None
+
+    def __repr__(self) -> str:
+        return f"Database({str(self.path)!r})"
+
+    def _open_connection(self) -> sqlite3.Connection:
+        # A connection may serve another thread later (the board reads its first cards in
+        # one), but only ever one thread at a time: the pool hands it out exclusively.
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        return conn
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection from the pool (autocommit), returned to it when the block ends."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = self._open_connection()
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:  # never hand on a half-finished transaction
+                conn.rollback()
+            with self._lock:
+                self._idle.append(conn)
+
+    @contextmanager
+    def begin(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any error."""
+        with self.connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    def data_version(self) -> int:
+        """A number that changes whenever the database is committed to by any connection
+        but the watching one: another program (a command, a restore) or this program's
+        own pool. The board compares it with the value after its own last refresh."""
+        if self._watcher is None:
+            self._watcher = sqlite3.connect(self.path, check_same_thread=False)
+        return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the idle connections (a later :meth:`connect` opens new ones)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+            watcher, self._watcher = self._watcher, None
+        for conn in idle:
+            conn.close()
+        if watcher is not None:
+            watcher.close()
+
+
+def _prepare_location(path: Path) -> bool:
+    """Create the folder (0700) and an empty file (0600) if needed. Return True if new."""
+    folder = path.parent
+    try:
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
+        if path.exists():
+            if path.is_dir():
+                raise DatabaseError(f"{path} is a folder, not a database file")
+            if not os.access(path, os.R_OK | os.W_OK):
+                raise DatabaseError(f"cannot read and write {path}: check its permissions")
+            if not os.access(folder, os.W_OK):
+                raise DatabaseError(f"cannot write in {folder}: SQLite needs it for its journal")
+            return path.stat().st_size == 0
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+        return True
+    except DatabaseError:
+        raise
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the database at {path}: {exc.strerror}") from None
+
+
+def read_schema_version(path: Path) -> int:
+    """The file's ``user_version``; DatabaseError if it is not a SQLite database."""
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a usable SQLite database: {exc}") from None
+    return int(version)
+
+
+def backup_file(path: Path, target: Path) -> Path:
+    """Copy the database consistently (SQLite backup API) to ``target``, mode 0600."""
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    os.chmod(target, 0o600)
+    return target
+
+
+@contextmanager
+def raw_transaction(path: Path, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection in one write transaction (BEGIN IMMEDIATE), for bulk work
+    and migrations: committed when the block ends, rolled back on any error (even Ctrl+C)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
+
+
+def _migrate(path: Path, from_version: int) -> None:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup_file(path, path.with_name(f"{path.name}.v{from_version}-{stamp}.bak"))
+    with raw_transaction(path, foreign_keys=False) as conn:
+        for version in range(from_version, SCHEMA_VERSION):
+            MIGRATIONS[version](conn)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating or migrating as needed) the database at ``path``.
+
+    Raises :class:`DatabaseError` with one clear line when the file cannot be used; in
+    that case the file is left untouched.
+    """
+    path = expand_path(path)
+    is_new = _prepare_location(path)
+    version = 0 if is_new else read_schema_version(path)
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer SalesDesk (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}): upgrade SalesDesk"
+        )
+    if version == 0 and not is_new:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+        if tables:
+            raise DatabaseError(f"{path} is an SQLite file but not a SalesDesk database")
+        is_new = True
+    if 0 < version < SCHEMA_VERSION:
+        try:
+            _migrate(path, version)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"could not upgrade {path}: {exc} (a backup was kept)") from None
+    if is_new:
+        _create_schema(path)
+        os.chmod(path, 0o600)
+    return Database(path)
+
+
+def _create_schema(path: Path) -> None:
+    """Create the tables of a new database from the SQLModel classes (loaded only here)."""
+    from sqlalchemy import URL, create_engine
+    from sqlmodel import SQLModel
+
+    from salesdesk import models  # noqa: F401  (registers the tables)
+
+    # A URL object, not a string: a path with "?" or "#" must not be read as a query.
+    engine = create_engine(URL.create("sqlite", database=str(path)))
+    try:
+        with engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
+            conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+    finally:
+        engine.dispose()

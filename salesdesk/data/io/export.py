@@ -1,0 +1,214 @@
+"""Getting everything out: CSV (safe to open in a spreadsheet), JSON (with activities and
+visits) and vCard. Streamed from one read transaction, so a big database exports in
+constant memory and the copy is consistent even while the app is writing."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from salesdesk.config import expand_path
+from salesdesk.data.db import read_only_uri
+from salesdesk.data.io.mapping import TIMESTAMPS
+from salesdesk.data.io.values import neutralise
+from salesdesk.errors import InputError
+from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS
+
+FORMATS = ("csv", "json", "vcf")
+CSV_COLUMNS: tuple[str, ...] = ("id", *(spec.name for spec in FIELDS), *TIMESTAMPS)
+_ACTIVITY = ("id", "kind", "at", "note", "outcome", "from_grade", "to_grade", "visit_id")
+_VISIT = ("id", "day", "start", "minutes", "purpose", "status", "outcome", "uid", "created_at")
+
+
+def _stamp(value: str | None) -> str:
+    """A stored timestamp, without empty microseconds."""
+    return value.removesuffix(".000000") if value else ""
+
+
+def _number(value: Any) -> str:
+    amount = float(value or 0)
+    return str(int(amount)) if amount.is_integer() else repr(amount)
+
+
+def csv_cell(name: str, value: Any) -> str:
+    """The text a CSV cell gets for a stored value (neutralised against formulas)."""
+    spec = FIELD_BY_NAME.get(name)
+    if value is None:
+        text = ""
+    elif spec is not None and spec.kind == "bool":
+        text = "yes" if value else "no"
+    elif spec is not None and spec.kind == "money":
+        text = _number(value)
+    elif name in TIMESTAMPS:
+        text = _stamp(value)
+    else:
+        text = str(value)
+    return neutralise(text)
+
+
+def _json_value(name: str, value: Any) -> Any:
+    spec = FIELD_BY_NAME.get(name)
+    if spec is not None and spec.kind == "bool":
+        return bool(value)
+    if name in TIMESTAMPS or name == "created_at":
+        return _stamp(value).replace(" ", "T") or None
+    return value
+
+
+class _Reader:
+    """One read transaction over the prospects (all, or the given ids) and their children."""
+
+    def __init__(self, db_path: Path, ids: Sequence[int] | None) -> None:
+        self.conn = sqlite3.connect(read_only_uri(db_path), uri=True)
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self.conn.execute("BEGIN")
+        self.where = ""
+        if ids is not None:
+            self.conn.execute("CREATE TEMP TABLE sd_export_ids (id INTEGER PRIMARY KEY)")
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO temp.sd_export_ids VALUES (?)", ((i,) for i in ids)
+            )
+            self.where = " WHERE {col} IN (SELECT id FROM temp.sd_export_ids)"
+
+    def prospects(self) -> Iterator[dict[str, Any]]:
+        cursor = self.conn.execute(
+            "SELECT * FROM prospect" + self.where.format(col="id") + " ORDER BY id"
+        )
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
+    def children(self, table: str, columns: Sequence[str]) -> Iterator[tuple[int, dict]]:
+        cursor = self.conn.execute(
+            f"SELECT prospect_id, {', '.join(columns)} FROM {table}"
+            + self.where.format(col="prospect_id")
+            + " ORDER BY prospect_id, id"
+        )
+        for row in cursor:
+            yield row[0], dict(zip(columns, row[1:], strict=True))
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _grouped(rows: Iterator[tuple[int, dict]]) -> Iterator[tuple[int, list[dict]]]:
+    current = 0
+    group: list[dict] = []
+    for pid, row in rows:
+        if pid != current and group:
+            yield current, group
+            group = []
+        current = pid
+        group.append(row)
+    if group:
+        yield current, group
+
+
+class _Merge:
+    """Children of prospects in id order, taken as the prospects stream by."""
+
+    def __init__(self, rows: Iterator[tuple[int, dict]]) -> None:
+        self.groups = _grouped(rows)
+        self.head = next(self.groups, None)
+
+    def take(self, pid: int) -> list[dict]:
+        while self.head is not None and self.head[0] < pid:
+            self.head = next(self.groups, None)
+        if self.head is not None and self.head[0] == pid:
+            found = self.head[1]
+            self.head = next(self.groups, None)
+            return found
+        return []
+
+
+def write_csv(reader: _Reader, out: IO[str]) -> int:
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for row in reader.prospects():
+        writer.writerow([csv_cell(name, row.get(name)) for name in CSV_COLUMNS])
+        count += 1
+    return count
+
+
+def write_json(reader: _Reader, out: IO[str]) -> int:
+    activities = _Merge(reader.children("activity", _ACTIVITY))
+    visits = _Merge(reader.children("visit", _VISIT))
+    out.write("[")
+    count = 0
+    for row in reader.prospects():
+        item = {name: _json_value(name, row.get(name)) for name in CSV_COLUMNS}
+        item["import_batch"] = row.get("import_batch")
+        item["activities"] = [
+            {**a, "at": _stamp(a["at"]).replace(" ", "T")} for a in activities.take(row["id"])
+        ]
+        item["visits"] = [
+            {**v, "created_at": _stamp(v["created_at"]).replace(" ", "T")}
+            for v in visits.take(row["id"])
+        ]
+        out.write(",\n " if count else "\n ")
+        out.write(json.dumps(item, ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_vcf(reader: _Reader, out: IO[str]) -> int:
+    from salesdesk.data.io.vcard import card_to_vcard
+
+    count = 0
+    for row in reader.prospects():
+        out.write(card_to_vcard({k: v for k, v in row.items() if k != "id"}))
+        count += 1
+    return count
+
+
+_WRITERS = {"csv": write_csv, "json": write_json, "vcf": write_vcf}
+
+
+def export(db_path: Path, fmt: str, out: IO[str], ids: Sequence[int] | None = None) -> int:
+    """Write the prospects (all, or ``ids``) to ``out``; returns how many."""
+    fmt = fmt.lower()
+    if fmt not in _WRITERS:
+        raise InputError(f"invalid format {fmt!r}: use csv, json or vcf")
+    reader = _Reader(db_path, ids)
+    try:
+        return _WRITERS[fmt](reader, out)
+    finally:
+        reader.close()
+
+
+def export_to_file(
+    db_path: Path, fmt: str, target: Path, ids: Sequence[int] | None = None
+) -> int:
+    """Export to ``target`` (mode 0600) through a temporary name, so a failed export never
+    leaves half a file. CSV files get a UTF-8 BOM so spreadsheets read Chinese correctly."""
+    target = expand_path(target)
+    if target.is_dir():
+        raise InputError(f"{target} is a folder: give a file name")
+    if not target.parent.is_dir():
+        raise InputError(f"no folder {target.parent}")
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+    encoding = "utf-8-sig" if fmt.lower() == "csv" else "utf-8"
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            count = export(db_path, fmt, handle, ids)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return count

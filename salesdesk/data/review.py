@@ -1,0 +1,130 @@
+"""The weekly review's loader: plain rows from the database for :mod:`salesdesk.rules.review`.
+
+Short read-only queries, only the columns the figures need. The figures themselves are
+computed by the pure functions in :mod:`salesdesk.rules.review`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from salesdesk.data import store
+from salesdesk.data.db import Database
+from salesdesk.rules.review import (
+    CONTACT_KINDS,
+    TOUCH_KINDS,
+    TREND_WEEKS,
+    WEEK,
+    CardFact,
+    ChangeFact,
+    ReviewData,
+    TouchFact,
+    VisitFact,
+    WeeklyReview,
+    week_end,
+    weekly_review,
+)
+
+
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def load_review_data(db: Database, start: date, today: date) -> ReviewData:
+    """Read what the figures of the week starting on Monday ``start`` need."""
+    if start.weekday() != 0:
+        raise ValueError(f"a review week starts on a Monday, not {start:%A}")
+    end = week_end(start)
+    after_end = (end + timedelta(days=1)).isoformat()
+    trend_start = (start - (TREND_WEEKS - 1) * WEEK).isoformat()
+    with db.connect() as conn:
+        raw = conn
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        try:
+            last_contact = dict(
+                cursor.execute(
+                    "SELECT prospect_id, max(substr(at, 1, 10)) FROM activity "
+                    f"WHERE kind IN ({_marks(CONTACT_KINDS)}) AND at < ? GROUP BY prospect_id",
+                    (*CONTACT_KINDS, after_end),
+                ).fetchall()
+            )
+            fromiso = date.fromisoformat
+            cards = [
+                CardFact(
+                    pid,
+                    name,
+                    company or "",
+                    grade,
+                    status,
+                    stage or "target",
+                    float(value or 0),
+                    bool(key),
+                    money,
+                    authority,
+                    need,
+                    fromiso(created) if created else start,
+                    fromiso(closed) if closed else None,
+                    previous,
+                    fromiso(touched) if touched else None,
+                    fromiso(last_contact[pid]) if pid in last_contact else None,
+                )
+                for (
+                    pid, name, company, grade, status, stage, value, key, money, authority,
+                    need, created, closed, previous, touched,
+                ) in cursor.execute(
+                    "SELECT id, name, company, grade, status, stage, value, key_account, money, "
+                    "authority, need, substr(created_at, 1, 10), substr(closed_at, 1, 10), "
+                    "previous_id, substr(touched_at, 1, 10) FROM prospect"
+                )
+            ]
+            # Every change, later ones too: the state before a change is that change's "from".
+            changes = [
+                ChangeFact(pid, kind, date.fromisoformat(at[:10]), note or "", old, new)
+                for pid, kind, at, note, old, new in cursor.execute(
+                    "SELECT prospect_id, kind, at, note, from_grade, to_grade FROM activity "
+                    "WHERE kind IN ('grade', 'status', 'stage') ORDER BY at, id"
+                )
+            ]
+            touches = [
+                TouchFact(pid, kind, date.fromisoformat(at[:10]))
+                for pid, kind, at in cursor.execute(
+                    "SELECT prospect_id, kind, at FROM activity "
+                    f"WHERE kind IN ({_marks(TOUCH_KINDS)}) AND at >= ? AND at < ?",
+                    (*TOUCH_KINDS, start.isoformat(), after_end),
+                )
+            ]
+            daily = {
+                date.fromisoformat(day): count
+                for day, count in cursor.execute(
+                    "SELECT substr(at, 1, 10), count(*) FROM activity "
+                    f"WHERE kind IN ({_marks(CONTACT_KINDS)}) AND at >= ? AND at < ? "
+                    "GROUP BY substr(at, 1, 10)",
+                    (*CONTACT_KINDS, trend_start, after_end),
+                )
+            }
+            visits = [
+                VisitFact(pid, date.fromisoformat(day[:10]), status)
+                for pid, day, status in cursor.execute(
+                    "SELECT prospect_id, day, status FROM visit WHERE day >= ? AND day <= ?",
+                    (start.isoformat(), end.isoformat()),
+                )
+            ]
+        finally:
+            cursor.close()
+    settings = store.get_settings(db)
+    return ReviewData(
+        week_start=start,
+        today=today,
+        pool_target=int(settings["pool_target"]),
+        retention_days=int(settings["retention_days"]),
+        cards=cards,
+        changes=changes,
+        touches=touches,
+        visits=visits,
+        daily_touches=daily,
+    )
+
+
+def load_weekly_review(db: Database, start: date, today: date) -> WeeklyReview:
+    """Every figure of the week starting on Monday ``start``."""
+    return weekly_review(load_review_data(db, start, today))

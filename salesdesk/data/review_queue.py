@@ -1,0 +1,176 @@
+"""The review walk-through's store side: the queue, "reviewed", and what changed on a card.
+
+- The queue: every live card due for a look (A daily, B weekly, C monthly) or past its
+  grade's window, plus cards whose next step is overdue unless they were already reviewed
+  today, in the board's urgency order. Reviewing (a/b/c, or ``mark_reviewed``) therefore
+  takes a card out of the queue until it is due again.
+- What changed since the last look (the later of the last review and the last grading;
+  a regrade is a look, so the grade move that made the last look is shown with it):
+  grade moves, touches, status changes and edits from the activity log, and next-step
+  slips from the undo journal (a next date pushed later, or cleared, by a change that
+  logged no touch), plus a next step that is overdue now. The journal only knows changes
+  made in SalesDesk, and undone changes leave no trace.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from salesdesk.data import store
+from salesdesk.data.db import Database
+from salesdesk.data.store import CardRow
+from salesdesk.enums import Status
+from salesdesk.errors import NotFound
+from salesdesk.rules.review import CONTACT_KINDS, NextStepEdit, Slip, next_step_slips
+
+
+def in_queue(card: CardRow, today: date) -> bool:
+    """Whether a card belongs in the review walk-through (see the module docstring)."""
+    if card.status != Status.LIVE:
+        return False
+    if card.urgency.review_due or card.urgency.past_window:
+        return True
+    return card.overdue and (card.reviewed_on is None or card.reviewed_on < today)
+
+
+def review_queue(db: Database, today: date) -> list[CardRow]:
+    """The walk-through queue, most urgent first."""
+    return [c for c in store.list_cards(db, today, due_only=True) if in_queue(c, today)]
+
+
+def mark_reviewed(db: Database, now: datetime, prospect_id: int) -> None:
+    """Record a look at the card without regrading it (undoable)."""
+    with db.begin() as conn:
+        change = store.Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        change.update(prospect_id, {"reviewed_at": now})
+        change.label = f"reviewed {raw['name']}"
+        change.record(now)
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One activity since the last look."""
+
+    at: datetime
+    kind: str
+    note: str
+    from_grade: str | None = None
+    to_grade: str | None = None
+
+
+@dataclass(frozen=True)
+class CardChanges:
+    """What happened to a card since its last look."""
+
+    since: datetime
+    reviewed: bool  # False: never reviewed, ``since`` is the last grading
+    grade_moves: list[Logged] = field(default_factory=list)
+    touches: list[Logged] = field(default_factory=list)  # newest first
+    status_changes: list[Logged] = field(default_factory=list)
+    edits: list[Logged] = field(default_factory=list)
+    slips: list[Slip] = field(default_factory=list)
+    next_date: date | None = None
+    overdue_days: int = 0
+
+    @property
+    def nothing(self) -> bool:
+        return not (
+            self.grade_moves
+            or self.touches
+            or self.status_changes
+            or self.edits
+            or self.slips
+            or self.overdue_days
+        )
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def changes_since(db: Database, prospect_id: int, today: date) -> CardChanges:
+    """What changed on the card since its last look (NotFound for an unknown id)."""
+    with db.connect() as conn:
+        row = conn.execute(
+            "SELECT reviewed_at, graded_at, next_date FROM prospect WHERE id = ?",
+            (prospect_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no prospect with id {prospect_id}")
+        reviewed_at, graded_at, next_text = row
+        since_text = max(t for t in (reviewed_at, graded_at) if t)
+        acts = conn.execute(
+            "SELECT kind, at, note, from_grade, to_grade FROM activity "
+            "WHERE prospect_id = ? AND at >= ? ORDER BY at, id",
+            (prospect_id, since_text),
+        ).fetchall()
+        entries = conn.execute(
+            "SELECT at, data FROM journal WHERE at > ? AND instr(data, ?) > 0 ORDER BY id",
+            (since_text, f'"{prospect_id}"'),
+        ).fetchall()
+        edits = _journal_edits(conn, prospect_id, entries)
+    next_date = date.fromisoformat(next_text) if next_text else None
+    changes = CardChanges(
+        since=_moment(since_text),
+        reviewed=bool(reviewed_at) and reviewed_at >= graded_at,
+        slips=next_step_slips(edits, next_date),
+        next_date=next_date,
+        overdue_days=max(0, (today - next_date).days) if next_date else 0,
+    )
+    for kind, at, note, old, new in acts:
+        logged = Logged(_moment(at), kind, note or "", old, new)
+        if kind == "grade":
+            changes.grade_moves.append(logged)
+        elif kind == "status":
+            changes.status_changes.append(logged)
+        elif kind == "edit":
+            changes.edits.append(logged)
+        elif kind == "stage":
+            changes.edits.append(replace(logged, note=f"stage {logged.note}"))
+        elif kind == "man":  # a MAN answer, potential or priority: a change, not a touch
+            changes.edits.append(logged)
+        else:
+            changes.touches.append(logged)
+    changes.touches.reverse()
+    return changes
+
+
+def _journal_edits(
+    conn: Any, prospect_id: int, entries: Sequence[Any]
+) -> list[NextStepEdit]:
+    """The card's next date before each recorded change, and whether that change logged a
+    contact touch with the card."""
+    key = str(prospect_id)
+    parsed: list[tuple[datetime, dict[str, Any], list[int]]] = []
+    for at, data in entries:
+        rows = json.loads(data).get("rows", {})
+        before = rows.get("prospect", {}).get(key)
+        if before is None:
+            continue
+        added = [int(k) for k, v in rows.get("activity", {}).items() if v is None]
+        parsed.append((_moment(at), before, added))
+    touches: set[int] = set()
+    if any(ids for _, _, ids in parsed):
+        # The card's own contact touches: a handful, whereas an import's entry can list
+        # more added rows than SQLite allows in one IN (...).
+        kinds = ", ".join("?" for _ in CONTACT_KINDS)
+        touches = {
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM activity WHERE prospect_id = ? AND kind IN ({kinds})",
+                (prospect_id, *CONTACT_KINDS),
+            )
+        }
+    return [
+        NextStepEdit(
+            at.date(),
+            date.fromisoformat(before["next_date"]) if before.get("next_date") else None,
+            any(i in touches for i in ids),
+        )
+        for at, before, ids in parsed
+    ]

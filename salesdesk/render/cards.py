@@ -1,0 +1,147 @@
+"""Draw one prospect card as lines of Rich ``Text`` (no widgets, no markup from user text).
+
+A card is a fixed number of lines so a column can find any card by arithmetic and draw
+only the visible ones. User text goes through :mod:`salesdesk.text` and is truncated by
+terminal cells, so Chinese names line up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.cells import cell_len
+from rich.text import Text
+
+from salesdesk.data.store import CardRow
+from salesdesk.enums import Status
+from salesdesk.render.cells import fit, two_sides
+from salesdesk.rules.dates import short_date
+from salesdesk.rules.fields import short_money
+from salesdesk.text import one_line
+
+GRADE_COLOURS = {"A": "#e5484d", "B": "#f5a524", "C": "#46a758"}
+STATUS_COLOURS = {
+    Status.CUSTOMER: "#3e9ee0",
+    Status.PARKED: "#8b8d98",
+    Status.DROPPED: "#6b6e76",
+    Status.LOST: "#6b6e76",
+}
+FULL_HEIGHT = 6
+COMPACT_HEIGHT = 4
+
+
+def card_height(compact: bool) -> int:
+    return COMPACT_HEIGHT if compact else FULL_HEIGHT
+
+
+def accent(card: CardRow) -> str:
+    """The card's colour: grade for live cards, a quiet style for closed ones."""
+    if card.status == Status.LIVE:
+        return GRADE_COLOURS[card.grade.value]
+    return STATUS_COLOURS.get(Status(card.status), "#6b6e76")
+
+
+def _user(value: str, style: str = "") -> Text:
+    return Text(one_line(value), style=style)
+
+
+def _next_step(card: CardRow, today: date) -> Text:
+    line = Text()
+    if card.status != Status.LIVE:
+        line.append(card.status, style="italic")
+        return line
+    if card.next_date is None:
+        line.append("no next step", style="italic #b0b0b0")
+        return line
+    when = short_date(card.next_date, today)
+    if card.overdue:
+        line.append(f"▸{when}", style="bold #ffffff on #c62828")
+    elif card.next_date == today:
+        line.append(f"▸{when}", style="bold #f5a524")
+    else:
+        line.append(f"▸{when}", style="bold")
+    if card.next_action:
+        line.append(" ")
+        line.append_text(_user(card.next_action))
+    return line
+
+
+def _meta(card: CardRow) -> Text:
+    line = Text()
+    days = card.days_since_touch
+    if card.touched_on is None:
+        line.append("never touched", style="italic #b0b0b0")
+    else:
+        line.append(f"{days}d" if days else "today", style="#b0b0b0")
+    line.append(" · ", style="#707070")
+    line.append(card.man, style="bold")
+    if card.status == Status.LIVE:
+        if card.urgency.past_window:
+            line.append(" ⟳ regrade", style="bold #ff6b6b")
+        elif card.urgency.review_due:
+            line.append(" ◆ review", style="#f5a524")
+    return line
+
+
+def render_card(
+    card: CardRow, width: int, today: date, *, compact: bool, selected: bool, active: bool
+) -> list[Text]:
+    """The card's lines, each exactly ``width`` cells wide."""
+    colour = accent(card)
+    flag = "★" if card.key_account else ""
+    if selected and active:
+        body = "on #2b3040"
+        edge = f"bold {colour}"
+    elif selected:
+        body = "on #23262e"
+        edge = colour
+    else:
+        body = ""
+        edge = colour
+    name = _user(card.name, style="bold")
+    value = Text(short_money(card.value), style="#d0d0d0")
+    if compact:
+        inner = max(1, width - 1)
+        bar = Text("▌" if not selected else "█", style=edge)
+        lines = []
+        title = _user(card.name, style="bold")
+        if card.company:
+            title.append(" · ", style="#707070")
+            title.append_text(_user(card.company, style="#b0b0b0"))
+        right = Text(flag, style="#ffd700") + value if flag else value
+        for content in (
+            two_sides(title, right, inner),
+            fit(_next_step(card, today), inner),
+            fit(_meta(card), inner),
+        ):
+            line = bar.copy()
+            line.append_text(content)
+            line.stylize_before(body)
+            lines.append(line)
+        lines.append(Text(" " * width))
+        return lines
+    inner = max(1, width - 4)
+    label = card.grade.value if card.status == Status.LIVE else card.status
+    top = Text("╭─", style=edge)
+    top.append(f" {label} ", style=f"bold {colour}")
+    tail = f" {flag} " if flag else ""
+    fill = max(0, width - cell_len(top.plain) - cell_len(tail) - 2)
+    top.append("─" * fill, style=edge)
+    if tail:
+        top.append(tail, style="#ffd700")
+    top.append("─╮", style=edge)
+    rows = [
+        two_sides(name, value, inner),
+        fit(_user(card.company, style="#b0b0b0"), inner),
+        fit(_next_step(card, today), inner),
+        fit(_meta(card), inner),
+    ]
+    lines = [fit(top, width)]
+    for row in rows:
+        line = Text("│ ", style=edge)
+        line.append_text(row)
+        line.append(" │", style=edge)
+        line.stylize_before(body, 2, 2 + inner)
+        lines.append(fit(line, width))
+    lines.append(fit(Text("╰" + "─" * max(0, width - 2) + "╯", style=edge), width))
+    return lines

@@ -1,0 +1,89 @@
+"""Settings kept in the database (so backups carry them): names, defaults, validation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from salesdesk.errors import InputError
+
+
+def _whole(low: int, high: int) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip()
+        if not value.isdecimal() or not low <= int(value) <= high:
+            raise InputError(
+                f"invalid value {text.strip()!r}: use a whole number from {low} to {high}"
+            )
+        return str(int(value))
+
+    return parse
+
+
+def _money(text: str) -> str:
+    from salesdesk.rules.fields import parse_money
+
+    return f"{parse_money(text):g}"
+
+
+_NTH_DAY = re.compile(r"^([1-5])-(mon|tue|wed|thu|fri|sat|sun)$")
+
+
+def _nth_weekday(text: str) -> str:
+    value = text.strip().lower()
+    if value in ("none", "off", ""):
+        return "none"
+    if not _NTH_DAY.match(value):
+        raise InputError("use N-ddd, e.g. 2-fri for the Friday of the second week, or none")
+    return value
+
+
+_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def _month_days(text: str) -> str:
+    days = [d.strip() for d in text.split(",") if d.strip()]
+    for day in days:
+        if not _MONTH_DAY.match(day):
+            raise InputError(f"{day!r} is not MM-DD: use MM-DD, comma separated (03-01,09-01)")
+    return ",".join(days)
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    default: str
+    parse: Callable[[str], str]
+    help: str
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    "pool_target": SettingSpec("50", _whole(1, 100_000), "live prospects to keep in the pool"),
+    "day_capacity": SettingSpec("4", _whole(1, 20), "visits a day can hold"),
+    "new_customer_day": SettingSpec(
+        "2-fri", _nth_weekday, "day kept for new prospects: N-ddd (2-fri) or none"
+    ),
+    "key_account_days": SettingSpec("30", _whole(1, 365), "days between key-account visits"),
+    "customer_days": SettingSpec("90", _whole(1, 730), "days between visits to other customers"),
+    "thank_you_threshold": SettingSpec(
+        "10000", _money, "a purchase at least this large earns a thank-you within a week"
+    ),
+    "season_dates": SettingSpec(
+        "", _month_days, "new seasons or launches (MM-DD,...): call key accounts before"
+    ),
+    "retention_days": SettingSpec(
+        "60", _whole(1, 3650), "a customer silent this long is a retention warning"
+    ),
+    "backups_keep": SettingSpec("14", _whole(1, 365), "daily automatic backups to keep"),
+}
+
+
+def parse_setting(key: str, value: str) -> str:
+    spec = SETTINGS.get(key)
+    if spec is None:
+        raise InputError(f"unknown setting {key!r}: known are {', '.join(SETTINGS)}")
+    try:
+        return spec.parse(value)
+    except InputError as exc:
+        reason = exc.message.split(": ", 1)[-1]
+        raise InputError(f"invalid {key.replace('_', ' ')} {value.strip()!r}: {reason}") from None
