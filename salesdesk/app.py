@@ -16,7 +16,7 @@ from salesdesk.data import store
 from salesdesk.data.db import Database, open_database
 
 if TYPE_CHECKING:
-    from salesdesk.launch import BackupJob
+    from salesdesk.data.backup import BackupJob
 
 #: The board's live cards read before the app started, and the day they were scored for.
 Prefetched = tuple[date, list[store.CardRow]]

@@ -29,15 +29,3 @@ class DatabaseError(SalesDeskError):
     """The database file cannot be used: not SQLite, too new, unwritable."""
 
     exit_code = 2
-
-
-def busy_message(exc: BaseException) -> str | None:
-    """One line for a locked or busy database (another program is writing), else None."""
-    import sqlite3
-
-    inner = getattr(exc, "orig", None) or exc
-    if isinstance(inner, sqlite3.OperationalError) and (
-        "locked" in str(inner) or "busy" in str(inner)
-    ):
-        return "the database is busy: another program is writing to it; try again in a moment"
-    return None

@@ -8,24 +8,9 @@ command modules); anything else goes to :mod:`salesdesk.cli.main`.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from salesdesk.config import Settings, default_db_path, demo_db_path, expand_path, system_clock
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
-
-@dataclass
-class BackupJob:
-    """The daily backup running beside the board: its warnings, and whether the board
-    showed them."""
-
-    future: Future[Path | None] | None = None
-    warnings: list[str] = field(default_factory=list)
-    shown: bool = False
 
 
 def open_board(db: Path | None, demo: bool) -> None:
@@ -33,7 +18,7 @@ def open_board(db: Path | None, demo: bool) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from salesdesk.data import store
-    from salesdesk.data.backup import daily_backup
+    from salesdesk.data.backup import BackupJob, daily_backup
     from salesdesk.data.db import open_database
 
     path = db if db is not None else (demo_db_path() if demo else default_db_path())

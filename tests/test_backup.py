@@ -201,7 +201,7 @@ async def test_a_failed_daily_backup_shows_on_the_board(filled: Database) -> Non
 
     from salesdesk.app import make_app
     from salesdesk.config import Settings
-    from salesdesk.launch import BackupJob
+    from salesdesk.data.backup import BackupJob
 
     job = BackupJob(warnings=["salesdesk: warning: daily backup failed: disk full"])
     job.future = Future()

@@ -23,9 +23,9 @@ from rich.text import Span, Text
 
 from salesdesk.config import DB_ENV, default_db_path, expand_path, system_clock
 from salesdesk.data import store
-from salesdesk.data.db import Database, open_database
+from salesdesk.data.db import Database, busy_message, open_database
 from salesdesk.enums import Status
-from salesdesk.errors import DatabaseError, InputError, SalesDeskError, busy_message
+from salesdesk.errors import DatabaseError, InputError, SalesDeskError
 from salesdesk.render.literal import literal, literal_line
 from salesdesk.rules.dates import parse_next_date, short_date
 from salesdesk.rules.fields import parse_money, short_money

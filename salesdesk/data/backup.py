@@ -12,18 +12,33 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from salesdesk.config import expand_path
 from salesdesk.data.db import SCHEMA_VERSION, SQLITE_HEADER, Database, read_only_uri
 from salesdesk.errors import DatabaseError, InputError
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
 BACKUP_FOLDER = "backups"
 DEFAULT_KEEP = 14
 #: Tables every SalesDesk database has, whatever its schema version.
 REQUIRED_TABLES = frozenset({"prospect", "activity", "journal", "setting"})
+
+
+
+@dataclass
+class BackupJob:
+    """The daily backup running beside the board: its warnings, and whether the board
+    showed them."""
+
+    future: Future[Path | None] | None = None
+    warnings: list[str] = field(default_factory=list)
+    shown: bool = False
 
 
 def backups_folder(db_path: Path) -> Path:

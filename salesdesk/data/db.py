@@ -288,3 +288,13 @@ def _create_schema(path: Path) -> None:
             conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
     finally:
         engine.dispose()
+
+
+def busy_message(exc: BaseException) -> str | None:
+    """One line for a locked or busy database (another program is writing), else None."""
+    inner = getattr(exc, "orig", None) or exc
+    if isinstance(inner, sqlite3.OperationalError) and (
+        "locked" in str(inner) or "busy" in str(inner)
+    ):
+        return "the database is busy: another program is writing to it; try again in a moment"
+    return None

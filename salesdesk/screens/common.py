@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from textual.screen import Screen
 
 from salesdesk.data import store
-from salesdesk.errors import SalesDeskError, busy_message
+from salesdesk.data.db import busy_message
+from salesdesk.errors import SalesDeskError
 from salesdesk.screens.touch import TouchResult
 from salesdesk.text import one_line
 

@@ -32,9 +32,10 @@ from textual.worker import Worker, WorkerState
 
 from salesdesk import keys
 from salesdesk.config import expand_path
+from salesdesk.data.db import busy_message
 from salesdesk.data.io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
 from salesdesk.data.io.mapping import parse_overrides
-from salesdesk.errors import InputError, SalesDeskError, busy_message
+from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render.literal import literal_line
 from salesdesk.rules.fields import plural
 from salesdesk.text import one_line

@@ -18,8 +18,9 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from salesdesk import keys
 from salesdesk.data import store
+from salesdesk.data.db import busy_message
 from salesdesk.enums import Status
-from salesdesk.errors import InputError, SalesDeskError, busy_message
+from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render.cards import GRADE_COLOURS, STATUS_COLOURS
 from salesdesk.render.literal import literal_line
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_money

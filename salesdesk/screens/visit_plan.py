@@ -25,8 +25,8 @@ from textual.widgets.option_list import Option
 
 from salesdesk import keys
 from salesdesk.data import store, visits
+from salesdesk.data.db import busy_message
 from salesdesk.data.visits import PlanView, VisitRow
-from salesdesk.errors import busy_message
 from salesdesk.render.cells import fit, two_sides
 from salesdesk.render.literal import literal_line
 from salesdesk.rules.planning import (

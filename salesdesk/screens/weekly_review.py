@@ -28,6 +28,7 @@ from textual.widgets import ContentSwitcher, Footer, Sparkline, Static
 from salesdesk import keys
 from salesdesk.config import expand_path
 from salesdesk.data import store
+from salesdesk.data.db import busy_message
 from salesdesk.data.review_queue import (
     CardChanges,
     changes_since,
@@ -37,7 +38,7 @@ from salesdesk.data.review_queue import (
 )
 from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
-from salesdesk.errors import InputError, SalesDeskError, busy_message
+from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render.cards import GRADE_COLOURS
 from salesdesk.rules.dates import short_date
 from salesdesk.rules.fields import plural
