@@ -54,14 +54,17 @@ class ActivityKind(StrEnum):
     MAN = "man"  # MAN check answers, potential score or priority changed
 
 
-TOUCH_KINDS = (
+#: Contact with the customer: what counts as a touch for staleness, rhythms and the
+#: review's time figures. A note is logged like a touch but is not contact.
+CONTACT_KINDS: tuple[ActivityKind, ...] = (
     ActivityKind.CALL,
     ActivityKind.VISIT,
     ActivityKind.MESSAGE,
     ActivityKind.EMAIL,
     ActivityKind.MEETING,
-    ActivityKind.NOTE,
 )
+#: What the rep can log by hand (`t` on the board, `salesdesk log --kind`).
+TOUCH_KINDS: tuple[ActivityKind, ...] = (*CONTACT_KINDS, ActivityKind.NOTE)
 
 
 class VisitStatus(StrEnum):

@@ -167,7 +167,8 @@ NOTES_CN = (
     "要求先试用再下单。",
     "明年一季度有预算。",
 )
-TOUCH_KINDS = ("call", "call", "call", "message", "email", "visit", "meeting", "note")
+#: How often each kind is logged in the demo (calls the most).
+DEMO_TOUCH_MIX = ("call", "call", "call", "message", "email", "visit", "meeting", "note")
 TOUCH_NOTES = (
     "Left a message.",
     "Talked about pricing.",
@@ -294,7 +295,7 @@ def _prospect(rng: random.Random, today: date) -> tuple[tuple[object, ...], list
         day = max(created, today - timedelta(days=rng.randint(0, 69)))
         at = _when(day, rng)
         last_touch = max(last_touch or at, at)
-        kind = rng.choice(TOUCH_KINDS)
+        kind = rng.choice(DEMO_TOUCH_MIX)
         activities.append((kind, _ts(at), rng.choice(TOUCH_NOTES), "", None, None))
     row = (
         "company" if company and rng.random() < 0.3 else "person",

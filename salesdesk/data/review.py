@@ -10,9 +10,8 @@ from datetime import date, timedelta
 
 from salesdesk.data import store
 from salesdesk.data.db import Database
+from salesdesk.enums import CONTACT_KINDS, TOUCH_KINDS
 from salesdesk.rules.review import (
-    CONTACT_KINDS,
-    TOUCH_KINDS,
     TREND_WEEKS,
     WEEK,
     CardFact,

@@ -23,9 +23,9 @@ from typing import Any
 from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.data.store import CardRow
-from salesdesk.enums import Status
+from salesdesk.enums import CONTACT_KINDS, Status
 from salesdesk.errors import NotFound
-from salesdesk.rules.review import CONTACT_KINDS, NextStepEdit, Slip, next_step_slips
+from salesdesk.rules.review import NextStepEdit, Slip, next_step_slips
 
 
 def in_queue(card: CardRow, today: date) -> bool:

@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from salesdesk.enums import CONTACT_KINDS, TOUCH_KINDS
 from salesdesk.rules.fields import plural
 
 WEEK = timedelta(days=7)
@@ -44,9 +45,6 @@ PARETO_SHARE = 0.2
 REVENUE_DAYS = 365
 LONG_TERM_DAYS = 365
 
-TOUCH_KINDS = ("call", "visit", "message", "email", "meeting", "note")
-#: Kinds that are contact with the customer (a note is not).
-CONTACT_KINDS = ("call", "visit", "message", "email", "meeting")
 GRADES = ("A", "B", "C")
 GRADE_RANK = {"A": 3, "B": 2, "C": 1}
 STAGES = ("target", "interested", "intentional", "prospective", "customer")
@@ -647,7 +645,7 @@ def _time_class(
 
 def activity(data: ReviewData, history: History, groups: _RevenueGroups) -> ActivityFigures:
     """Visits, touches by kind, by grade, on key accounts, and against the time guidance."""
-    by_kind = dict.fromkeys(TOUCH_KINDS, 0)
+    by_kind: dict[str, int] = {str(kind): 0 for kind in TOUCH_KINDS}
     by_grade = dict.fromkeys((*GRADES, CUSTOMER, "closed"), 0)
     classes = dict.fromkeys((key for key, _, _ in TIME_CLASSES), 0)
     top = set(groups.top)
