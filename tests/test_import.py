@@ -28,6 +28,7 @@ from salesdesk.data.io.values import (
     unneutralise,
 )
 from salesdesk.data.review import load_weekly_review
+from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import InputError, NotFound
 from salesdesk.rules.review import week_start
 
@@ -700,7 +701,7 @@ def test_updating_import_records_regrades_and_status_changes(
 ) -> None:
     result = imp(db, write(tmp_path, "update.csv", UPDATES), on_duplicate="update")
     assert (result.created, result.updated) == (0, 5)
-    at = store._ts(NOW)
+    at = sql_timestamp(NOW)
     note = "import: update.csv"
     assert timeline(db, pool["ann"]) == [("grade", at, "C", "B", note)]
     assert timeline(db, pool["dan"]) == [("grade", at, "A", "C", note)]
@@ -894,7 +895,7 @@ def test_updating_import_twice_in_one_file_and_cards_it_created(
         "Gus,gus@example.com,A\n"  # ...given its grade by a later row: no regrade
     )
     imp(db, write(tmp_path, "twice.csv", text), on_duplicate="update")
-    at, note = store._ts(NOW), "import: twice.csv"
+    at, note = sql_timestamp(NOW), "import: twice.csv"
     assert timeline(db, pool["ann"]) == [
         ("grade", at, "C", "B", note),
         ("grade", at, "B", "A", note),
@@ -937,7 +938,7 @@ def test_updating_import_keeps_the_files_own_timestamps(
     assert ann["graded_at"] == datetime(2026, 11, 16, 10, 0)
     eve = store.get_prospect(db, pool["eve"], TODAY).fields
     assert eve["closed_at"] == datetime(2026, 11, 17, 15, 30)
-    at = store._ts(NOW)
+    at = sql_timestamp(NOW)
     assert timeline(db, pool["ann"]) == [("grade", at, "C", "A", "import: export.csv")]
     assert timeline(db, pool["eve"]) == [
         ("status", at, None, None, "live → lost · import: export.csv")

@@ -167,11 +167,12 @@ def daily_backup(
     if target.exists():
         return None
     try:
-        from salesdesk.data import store
+        from salesdesk.data.cards import count_prospects
+        from salesdesk.data.settings import get_setting
 
-        if store.count_prospects(database) == 0:
+        if count_prospects(database) == 0:
             return None
-        keep = int(store.get_setting(database, "backups_keep"))
+        keep = int(get_setting(database, "backups_keep"))
         _ensure_folder(target.parent)
         made = backup_database(db_path, target)
         rotate(db_path, keep)

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from salesdesk.data.card_changes import next_step_values
 from salesdesk.data.db import Database, raw_transaction
-from salesdesk.data.store import MAX_ID, Change, _ts, get_settings, next_step_values
+from salesdesk.data.journal import Change
+from salesdesk.data.settings import get_settings
+from salesdesk.data.sql import MAX_ID, like_pattern, sql_timestamp
 from salesdesk.enums import ActivityKind, VisitStatus
 from salesdesk.errors import InputError, NotFound
 from salesdesk.rules import planning
@@ -148,11 +151,6 @@ class ProspectPick:
     next_action: str
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search_prospects(db: Database, text: str, limit: int = 30) -> list[ProspectPick]:
     """Cards whose name, company, phone or area holds every word of ``text``: live ones
     first, then customers, then the rest. Empty text lists the next steps coming up."""
@@ -164,7 +162,7 @@ def search_prospects(db: Database, text: str, limit: int = 30) -> list[ProspectP
             + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in ("name", "company", "phone", "area"))
             + ")"
         )
-        params.extend([_like(term)] * 4)
+        params.extend([like_pattern(term)] * 4)
     if not where:
         where.append("status IN ('live', 'customer')")
         order = "next_date IS NULL, next_date, id"
@@ -217,7 +215,7 @@ def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
         ) lv ON lv.prospect_id = p.id
         WHERE p.status IN ('live', 'customer') AND p.follow_up != 'give_up'
     """
-    since = _ts(datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time()))
+    since = sql_timestamp(datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time()))
     with db.connect() as conn:
         # Straight to the DB-API cursor: this reads every live card and customer.
         cursor = conn.cursor()  # type: ignore[union-attr]
@@ -698,7 +696,7 @@ def add_demo_visits(conn: Any, rng: Any, today: date) -> int:
         plan.append(
             (parked[0], today + timedelta(days=2 if today.weekday() != 4 else 1), "planned")
         )
-    created = _ts(datetime.combine(today - timedelta(days=20), time(8, 0)))
+    created = sql_timestamp(datetime.combine(today - timedelta(days=20), time(8, 0)))
     for (pid, _status, _area, touched), day, status in plan:
         start = rng.choice((None, "09:00", "09:30", "10:30", "14:00", "15:30", "16:00"))
         cursor = conn.execute(
@@ -725,8 +723,9 @@ def add_demo_visits(conn: Any, rng: Any, today: date) -> int:
         conn.execute(
             "INSERT INTO activity (prospect_id, kind, at, note, outcome, visit_id) "
             "VALUES (?, 'visit', ?, ?, ?, ?)",
-            (pid, _ts(at), outcome[0], outcome[1], cursor.lastrowid),
+            (pid, sql_timestamp(at), outcome[0], outcome[1], cursor.lastrowid),
         )
-        if touched is None or touched < _ts(at):
-            conn.execute("UPDATE prospect SET touched_at = ? WHERE id = ?", (_ts(at), pid))
+        stamp = sql_timestamp(at)
+        if touched is None or touched < stamp:
+            conn.execute("UPDATE prospect SET touched_at = ? WHERE id = ?", (stamp, pid))
     return len(plan)

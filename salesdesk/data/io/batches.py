@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from salesdesk.data.cards import prospect_row
 from salesdesk.data.db import Database
 from salesdesk.data.io.importer import connect
-from salesdesk.data.store import _raw_prospect
 from salesdesk.errors import NotFound
 from salesdesk.rules.fields import FIELD_BY_NAME
 
@@ -112,7 +112,7 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
                     before = befores.get(key)
                     columns = [c for c in columns if before and c in before]
                     if key in after:  # edited again since: those later edits stay
-                        current = _raw_prospect(conn, int(key)) or {}
+                        current = prospect_row(conn, int(key)) or {}
                         later = [c for c in columns if current.get(c) != after[key].get(c)]
                         kept += sum(1 for c in later if c in FIELD_BY_NAME)  # (not stamps)
                         columns = [c for c in columns if c not in later]

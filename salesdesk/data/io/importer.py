@@ -27,7 +27,7 @@ from salesdesk.data.db import Database
 from salesdesk.data.io.csv_import import Record
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.values import KEY_REASONS, add_extra, card_values, duplicate_keys
-from salesdesk.data.store import _ts, sql_value
+from salesdesk.data.sql import sql_timestamp, sql_value
 from salesdesk.enums import ActivityKind, Stage, Status
 from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.rules.fields import FIELDS, MAX_TEXT
@@ -207,8 +207,8 @@ def _defaults(now: datetime, batch: str, source: str) -> dict[str, Any]:
         inquiries=0,
         source=source,
         import_batch=batch,
-        created_at=_ts(now),
-        graded_at=_ts(now),
+        created_at=sql_timestamp(now),
+        graded_at=sql_timestamp(now),
     )
     return row
 
@@ -408,7 +408,7 @@ class _Run:
                 row[index[name]] = value if type(value) is str else sql_value(value)
         status = values.get("status", "live")
         if status != "live" and "closed_at" not in values and "closed_at" in index:
-            row[index["closed_at"]] = _ts(self.now)
+            row[index["closed_at"]] = sql_timestamp(self.now)
         if status == Status.CUSTOMER and "stage" not in values:
             row[index["stage"]] = Stage.CUSTOMER.value  # a customer is at the customer stage
         if "graded_at" in values and "created_at" not in values:
@@ -477,10 +477,11 @@ class _Run:
         new_grade = changes.get("grade", grade)
         new_status = changes.get("status", status)
         if new_grade != grade and "graded_at" not in values:
-            changes["graded_at"] = changes["reviewed_at"] = _ts(self.now)
+            changes["graded_at"] = changes["reviewed_at"] = sql_timestamp(self.now)
         if new_status != status:
             if "closed_at" not in values:
-                changes["closed_at"] = None if new_status == Status.LIVE else _ts(self.now)
+                closed = None if new_status == Status.LIVE else sql_timestamp(self.now)
+                changes["closed_at"] = closed
             if new_status == Status.CUSTOMER:
                 changes.setdefault("stage", Stage.CUSTOMER.value)
                 if "next_date" not in values:
@@ -524,7 +525,7 @@ class _Run:
             if new_status == Status.CUSTOMER and value is not None:
                 note += f" ({value:,.0f})"
             entries.append((ActivityKind.STATUS.value, f"{note} · {self.note}", None, None))
-        at = _ts(self.now)
+        at = sql_timestamp(self.now)
         for kind, note, from_grade, to_grade in entries:
             self.activities.append((self.next_activity, pid, kind, at, note, from_grade, to_grade))
             self.next_activity += 1
@@ -555,7 +556,13 @@ class _Run:
         self.flush_activities()
         conn.execute(
             "INSERT INTO importbatch (id, at, source, created, updated) VALUES (?, ?, ?, ?, ?)",
-            (self.batch, _ts(self.now), str(self.source.path), result.created, result.updated),
+            (
+                self.batch,
+                sql_timestamp(self.now),
+                str(self.source.path),
+                result.created,
+                result.updated,
+            ),
         )
         label = f"import {self.source.path.name} (batch {self.batch})"
         # The timeline entries the import added: undo deletes them (null: added).
@@ -575,7 +582,7 @@ class _Run:
                 'import_fields', json((
                     SELECT coalesce(json_group_object(id, json(fields)), '{{}}')
                     FROM temp.sd_import_before)))""",
-            (_ts(self.now), label, self.batch, self.batch),
+            (sql_timestamp(self.now), label, self.batch, self.batch),
         )
         result.batch = self.batch
 
