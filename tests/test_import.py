@@ -73,6 +73,22 @@ CHINESE = (
 )
 
 
+# --------------------------------------------------------------------------- new cards
+
+
+def test_an_imported_card_starts_like_one_added_by_hand(db: Database, tmp_path: Path) -> None:
+    """One definition of a new card's values: only where it came from differs."""
+    imp(db, write(tmp_path, "one.csv", "name\nAlice\n"))
+    store.add_prospect(db, NOW, "Bob")
+    cards = by_name(db)
+    imported, typed = cards["Alice"], cards["Bob"]
+    assert {k for k in imported if imported[k] != typed[k]} == {
+        "id", "name", "source", "import_batch"}
+    assert (imported["source"], typed["source"]) == ("import", "")
+    assert (typed["grade"], typed["status"], typed["follow_up"], typed["inquiries"]) == (
+        "C", "live", "keep", 0)
+
+
 # --------------------------------------------------------------------------- encodings
 
 

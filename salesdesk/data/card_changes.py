@@ -12,9 +12,9 @@ from salesdesk.data.cards import typed_fields
 from salesdesk.data.db import Database
 from salesdesk.data.journal import Change
 from salesdesk.data.sql import sql_value
-from salesdesk.enums import TOUCH_KINDS, ActivityKind, Stage, Status
+from salesdesk.enums import TOUCH_KINDS, ActivityKind, CardKind, FollowUp, Stage, Status
 from salesdesk.errors import InputError
-from salesdesk.rules.fields import FIELD_BY_NAME, MAX_TEXT
+from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, MAX_TEXT
 from salesdesk.rules.grading import Grade
 from salesdesk.rules.man import Tri
 from salesdesk.text import has_visible
@@ -34,6 +34,33 @@ def _check_lengths(values: Mapping[str, Any]) -> None:
             )
 
 
+def new_card_values(now: datetime) -> dict[str, Any]:
+    """What a new card holds before anything is typed or imported (Python values): a
+    person, graded C now, live at the target stage, MAN unknown, empty text, every flag
+    off. The one definition: :func:`add_prospect` and the importer both start here."""
+    row: dict[str, Any] = {}
+    for spec in FIELDS:
+        if spec.kind in ("text", "long"):
+            row[spec.name] = ""
+        elif spec.kind == "bool":
+            row[spec.name] = False
+    row.update(
+        kind=CardKind.PERSON.value,
+        grade=Grade.C.value,
+        status=Status.LIVE.value,
+        stage=Stage.TARGET.value,
+        money=Tri.UNKNOWN.value,
+        authority=Tri.UNKNOWN.value,
+        need=Tri.UNKNOWN.value,
+        value=0.0,
+        follow_up=FollowUp.KEEP.value,
+        inquiries=0,
+        created_at=now,
+        graded_at=now,
+    )
+    return row
+
+
 def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
     """Create a card and return its id. ``values`` are field names with parsed values."""
     if not name or not has_visible(name):
@@ -41,25 +68,8 @@ def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
     unknown = [key for key in values if key not in FIELD_BY_NAME]
     if unknown:
         raise InputError(f"unknown field(s): {', '.join(unknown)}")
-    row: dict[str, Any] = {
-        "name": name.strip(),
-        "kind": "person",
-        "grade": Grade.C.value,
-        "status": Status.LIVE.value,
-        "stage": Stage.TARGET.value,
-        "money": Tri.UNKNOWN.value,
-        "authority": Tri.UNKNOWN.value,
-        "need": Tri.UNKNOWN.value,
-        "value": 0.0,
-        "key_account": False,
-        "created_at": now,
-        "graded_at": now,
-    }
-    for text_field in (s.name for s in FIELD_BY_NAME.values() if s.kind in ("text", "long")):
-        row.setdefault(text_field, "")
-    for spec in FIELD_BY_NAME.values():
-        if spec.kind == "bool":
-            row.setdefault(spec.name, False)
+    row = new_card_values(now)
+    row["name"] = name.strip()
     row.update({k: v for k, v in values.items() if v is not None})
     _check_lengths(row)
     if row["grade"] not in Grade.__members__:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from salesdesk.config import expand_path
+from salesdesk.data.card_changes import new_card_values
 from salesdesk.data.db import Database
 from salesdesk.data.io.csv_import import Record
 from salesdesk.data.io.mapping import IMPORT_FIELDS
@@ -30,7 +31,7 @@ from salesdesk.data.io.values import KEY_REASONS, add_extra, card_values, duplic
 from salesdesk.data.sql import sql_timestamp, sql_value
 from salesdesk.enums import ActivityKind, Stage, Status
 from salesdesk.errors import InputError, SalesDeskError
-from salesdesk.rules.fields import FIELDS, MAX_TEXT
+from salesdesk.rules.fields import MAX_TEXT
 
 DUPLICATE_MODES = ("skip", "update", "new")
 CHUNK = 2_000
@@ -188,28 +189,9 @@ def open_source(path: Path, options: ImportOptions) -> Source:
 
 
 def _defaults(now: datetime, batch: str, source: str) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for spec in FIELDS:
-        if spec.kind in ("text", "long"):
-            row[spec.name] = ""
-        elif spec.kind == "bool":
-            row[spec.name] = 0
-    row.update(
-        kind="person",
-        grade="C",
-        status="live",
-        stage="target",
-        money="unknown",
-        authority="unknown",
-        need="unknown",
-        value=0.0,
-        follow_up="keep",
-        inquiries=0,
-        source=source,
-        import_batch=batch,
-        created_at=sql_timestamp(now),
-        graded_at=sql_timestamp(now),
-    )
+    """A new card's stored values (:func:`new_card_values`), from this import."""
+    row = {name: sql_value(value) for name, value in new_card_values(now).items()}
+    row.update(source=source, import_batch=batch)
     return row
 
 
