@@ -13,7 +13,14 @@ import pytest
 
 import salesdesk.data.db as dbmod
 from salesdesk.data import store
-from salesdesk.data.db import SCHEMA_VERSION, Database, backup_file, open_database
+from salesdesk.data.db import (
+    SCHEMA_VERSION,
+    Database,
+    backup_file,
+    open_connection,
+    open_database,
+    raw_transaction,
+)
 from salesdesk.errors import DatabaseError
 
 from .conftest import NOW
@@ -231,6 +238,38 @@ def test_pragmas_on_every_pooled_connection(db: Database) -> None:
             assert pragma("foreign_keys") == 1
             assert pragma("synchronous") == 2  # FULL
             assert pragma("busy_timeout") > 0
+
+
+def _pragmas(conn: sqlite3.Connection) -> tuple[str, int, int, int]:
+    get = lambda name: conn.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    return str(get("journal_mode")).lower(), get("foreign_keys"), get("synchronous"), get(
+        "busy_timeout")
+
+
+def test_one_setup_for_every_connection(db: Database, db_path: Path) -> None:
+    """Pool, bulk transactions (demo, migrations) and the importer's own connection alike;
+    foreign keys are off only when a caller asks."""
+    with raw_transaction(db_path, foreign_keys=False) as conn:
+        assert _pragmas(conn) == ("wal", 0, 2, dbmod.BUSY_TIMEOUT_MS)
+    with raw_transaction(db_path) as conn:
+        assert _pragmas(conn) == ("wal", 1, 2, dbmod.BUSY_TIMEOUT_MS)
+    conn = open_connection(db_path, busy_ms=250)
+    try:
+        assert _pragmas(conn) == ("wal", 1, 2, 250)
+        assert conn.isolation_level is None  # autocommit: the caller writes BEGIN
+    finally:
+        conn.close()
+
+
+def test_a_read_only_connection_cannot_write(db: Database, db_path: Path) -> None:
+    store.add_prospect(db, NOW, "Alice")
+    conn = open_connection(db_path, read_only=True)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("DELETE FROM prospect")
+    finally:
+        conn.close()
+    assert store.count_prospects(db) == 1
 
 
 def test_a_failed_write_transaction_leaves_nothing_behind(db: Database) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesdesk.config import expand_path
-from salesdesk.data.db import SCHEMA_VERSION, SQLITE_HEADER, Database, read_only_uri
+from salesdesk.data.db import SCHEMA_VERSION, SQLITE_HEADER, Database, open_connection
 from salesdesk.errors import DatabaseError, InputError
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ BACKUP_FOLDER = "backups"
 DEFAULT_KEEP = 14
 #: Tables every SalesDesk database has, whatever its schema version.
 REQUIRED_TABLES = frozenset({"prospect", "activity", "journal", "setting"})
+#: A copy waits longer than a command for another program's write to finish.
+COPY_BUSY_MS = 10_000
 
 
 
@@ -79,13 +81,12 @@ def backup_database(db_path: Path, target: Path) -> Path:
     except OSError as exc:
         raise DatabaseError(f"cannot write a backup in {target.parent}: {exc.strerror}") from None
     try:
-        src = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=10)
+        src = open_connection(db_path, read_only=True, busy_ms=COPY_BUSY_MS)
         try:
-            src.execute("PRAGMA busy_timeout=10000")
             src.execute("VACUUM INTO ?", (str(temp),))
         finally:
             src.close()
-        check = sqlite3.connect(read_only_uri(temp), uri=True)
+        check = open_connection(temp, read_only=True)
         try:
             verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
@@ -209,7 +210,7 @@ def inspect_backup(path: Path) -> BackupInfo:
     if header != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = open_connection(path, read_only=True)
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             tables = {
@@ -248,7 +249,7 @@ def _usable(db_path: Path) -> bool:
         with db_path.open("rb") as handle:
             if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                 return False
-        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
+        conn = open_connection(db_path, read_only=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
@@ -285,10 +286,9 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
         _ensure_folder(db_path.parent)
         os.close(os.open(db_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
-        src = sqlite3.connect(read_only_uri(info.path), uri=True)
-        dst = sqlite3.connect(db_path, timeout=10)
+        src = open_connection(info.path, read_only=True)
+        dst = open_connection(db_path, wal=False, busy_ms=COPY_BUSY_MS)
         try:
-            dst.execute("PRAGMA busy_timeout=10000")
             src.backup(dst)
         finally:
             dst.close()

@@ -80,6 +80,46 @@ def read_only_uri(path: Path | str) -> str:
     return Path(path).resolve().as_uri() + "?mode=ro"
 
 
+def open_connection(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    foreign_keys: bool = True,
+    wal: bool = True,
+    busy_ms: int = BUSY_TIMEOUT_MS,
+    shared: bool = False,
+) -> sqlite3.Connection:
+    """Open a connection to ``path`` set up the one way SalesDesk uses every connection.
+
+    Autocommit (the caller writes ``BEGIN``), and a wait of ``busy_ms`` for another
+    program's lock. Writing connections also get foreign keys (off only where a caller
+    deletes children itself: a migration, undo-import), a WAL journal and
+    ``synchronous=FULL``. ``read_only`` opens the file with ``mode=ro`` (checks, exports,
+    the source of a backup). ``wal=False`` leaves the journal mode alone: restore copies
+    a file's pages into the target and must not turn it into WAL first. ``shared`` lets
+    the connection move between threads (one at a time: a pool or a worker).
+    """
+    target = read_only_uri(path) if read_only else path
+    conn = sqlite3.connect(
+        target,
+        uri=read_only,
+        isolation_level=None,
+        timeout=busy_ms / 1000,
+        check_same_thread=not shared,
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        if not read_only:
+            conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            if wal:
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 class Database:
     """An open SalesDesk database: a small pool of plain ``sqlite3`` connections.
 
@@ -101,12 +141,7 @@ class Database:
     def _open_connection(self) -> sqlite3.Connection:
         # A connection may serve another thread later (the board reads its first cards in
         # one), but only ever one thread at a time: the pool hands it out exclusively.
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        return conn
+        return open_connection(self.path, shared=True)
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -140,7 +175,7 @@ class Database:
         but the watching one: another program (a command, a restore) or this program's
         own pool. The board compares it with the value after its own last refresh."""
         if self._watcher is None:
-            self._watcher = sqlite3.connect(self.path, check_same_thread=False)
+            self._watcher = open_connection(self.path, shared=True)
         return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
 
     def close(self) -> None:
@@ -185,7 +220,7 @@ def read_schema_version(path: Path) -> int:
     if header and header != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = open_connection(path, read_only=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -215,10 +250,8 @@ def backup_file(path: Path, target: Path) -> Path:
 def raw_transaction(path: Path, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
     """A plain sqlite3 connection in one write transaction (BEGIN IMMEDIATE), for bulk work
     and migrations: committed when the block ends, rolled back on any error (even Ctrl+C)."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = open_connection(path, foreign_keys=foreign_keys)
     try:
-        conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -254,7 +287,7 @@ def open_database(path: Path) -> Database:
             f"{SCHEMA_VERSION}): upgrade SalesDesk"
         )
     if version == 0 and not is_new:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = open_connection(path, read_only=True)
         try:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:

@@ -9,8 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from salesdesk.data.cards import prospect_row
-from salesdesk.data.db import Database
-from salesdesk.data.io.importer import connect
+from salesdesk.data.db import Database, open_connection
 from salesdesk.errors import NotFound
 from salesdesk.rules.fields import FIELD_BY_NAME
 
@@ -84,7 +83,7 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
 
     Children are deleted explicitly, so foreign-key checks are off for this connection:
     with them, each deleted card would scan the whole table for ``previous_id`` links."""
-    conn = connect(db.path, foreign_keys=False)
+    conn = open_connection(db.path, foreign_keys=False, shared=True)
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from salesdesk.config import expand_path
 from salesdesk.data.card_changes import new_card_values
-from salesdesk.data.db import Database
+from salesdesk.data.db import Database, open_connection
 from salesdesk.data.io.csv_import import Record
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.values import KEY_REASONS, add_extra, card_values, duplicate_keys
@@ -193,15 +193,6 @@ def _defaults(now: datetime, batch: str, source: str) -> dict[str, Any]:
     row = {name: sql_value(value) for name, value in new_card_values(now).items()}
     row.update(source=source, import_batch=batch)
     return row
-
-
-def connect(path: Path, foreign_keys: bool = True) -> sqlite3.Connection:
-    """A connection of its own, in autocommit mode: the caller opens the transaction."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
-    conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-    conn.execute("PRAGMA busy_timeout=5000")
-    conn.execute("PRAGMA synchronous=FULL")
-    return conn
 
 
 class _Run:
@@ -607,7 +598,7 @@ def run_import(
         )
     db_path = db.path if isinstance(db, Database) else Path(db)
     source = open_source(path, options)
-    conn = connect(db_path)
+    conn = open_connection(db_path, shared=True)  # (the import screen runs in a worker)
     try:
         conn.execute("BEGIN" if options.dry_run else "BEGIN IMMEDIATE")
         try:
