@@ -1,4 +1,5 @@
-"""The SQLite file: safe creation, pragmas, schema version, migrations and backups."""
+"""The SQLite file: safe creation, one connection setup, schema version, migrations and the
+one backup routine (in this module so migrations and :mod:`salesdesk.data.backup` share it)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from datetime import datetime
 from pathlib import Path
 
 from salesdesk.config import expand_path
-from salesdesk.errors import DatabaseError
+from salesdesk.errors import DatabaseError, InputError
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
 SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a write waits for another program's write lock before giving up.
 BUSY_TIMEOUT_MS = 5000
+#: A copy waits longer than a command for another program's write to finish.
+COPY_BUSY_MS = 10_000
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -231,18 +234,66 @@ def read_schema_version(path: Path) -> int:
     return int(version)
 
 
-def backup_file(path: Path, target: Path) -> Path:
-    """Copy the database consistently (SQLite backup API) to ``target``, mode 0600."""
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
+# --------------------------------------------------------------------------- backup
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
     try:
-        src.backup(dst)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
     finally:
-        dst.close()
-        src.close()
-    os.chmod(target, 0o600)
+        os.close(fd)
+
+
+def backup_database(db_path: Path, target: Path) -> Path:
+    """Copy the database at ``db_path`` to ``target`` safely; returns ``target``.
+
+    The one backup routine (migrations, the daily backup, ``salesdesk backup``, ``demo
+    --force``, restore): ``VACUUM INTO`` a temporary file beside the target from one read
+    transaction (consistent even while another connection writes), ``PRAGMA
+    integrity_check`` on the copy, mode 0600, fsync, an atomic rename over ``target``,
+    fsync of the folder. DatabaseError (one line) if the copy cannot be made or does not
+    pass the check; a failed copy never replaces an existing file.
+    """
+    db_path, target = Path(db_path), Path(target)
+    if target.resolve() == db_path.resolve():
+        raise InputError("the backup cannot overwrite the database itself")
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise DatabaseError(f"cannot write a backup in {target.parent}: {exc.strerror}") from None
+    try:
+        src = open_connection(db_path, read_only=True, busy_ms=COPY_BUSY_MS)
+        try:
+            src.execute("VACUUM INTO ?", (str(temp),))
+        finally:
+            src.close()
+        check = open_connection(temp, read_only=True)
+        try:
+            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            check.close()
+        if verdict != "ok":
+            raise DatabaseError(f"the backup of {db_path} failed its check: {verdict}")
+        os.chmod(temp, 0o600)
+        with temp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+    except sqlite3.Error as exc:
+        temp.unlink(missing_ok=True)
+        raise DatabaseError(f"could not back up {db_path}: {exc}") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -265,7 +316,7 @@ def raw_transaction(path: Path, *, foreign_keys: bool = True) -> Iterator[sqlite
 
 def _migrate(path: Path, from_version: int) -> None:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup_file(path, path.with_name(f"{path.name}.v{from_version}-{stamp}.bak"))
+    backup_database(path, path.with_name(f"{path.name}.v{from_version}-{stamp}.bak"))
     with raw_transaction(path, foreign_keys=False) as conn:
         for version in range(from_version, SCHEMA_VERSION):
             MIGRATIONS[version](conn)
