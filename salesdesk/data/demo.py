@@ -390,7 +390,7 @@ def fill_demo(
             if progress:
                 progress(size)
         if visits:
-            from salesdesk.data.visits import add_demo_visits
+            from salesdesk.data.demo_visits import add_demo_visits
 
             add_demo_visits(conn, random.Random(seed), today)
     return prospects
