@@ -49,6 +49,12 @@ def fill_demo_visits(db: Database, today: date, rng_seed: int = 7) -> int:
         return add_demo_visits(conn, random.Random(rng_seed), today)
 
 
+#: A card as the demo picks it: (id, status, area, touched_at).
+_Card = tuple[int, str, str | None, str | None]
+#: A visit to add: the card, the day, the status.
+_Visit = tuple[_Card, date, str]
+
+
 def add_demo_visits(conn: Any, rng: Any, today: date) -> int:
     """:func:`fill_demo_visits` inside a transaction the caller holds (used by the demo)."""
     rows = conn.execute(
@@ -59,6 +65,23 @@ def add_demo_visits(conn: Any, rng: Any, today: date) -> int:
     parked = [r for r in rows if r[1] == "parked"]
     if not live:
         return 0
+    _set_preferences(conn, rng, live)
+    by_area: dict[str, list[_Card]] = {}
+    for row in live:
+        by_area.setdefault(row[2] or "", []).append(row)
+    pool = list(live)
+    rng.shuffle(pool)
+    plan = _past_visits(rng, pool, today) + _coming_visits(rng, pool, by_area, today)
+    if parked:
+        plan.append(
+            (parked[0], today + timedelta(days=2 if today.weekday() != 4 else 1), "planned")
+        )
+    _insert_visits(conn, rng, plan, today)
+    return len(plan)
+
+
+def _set_preferences(conn: Any, rng: Any, live: list[_Card]) -> None:
+    """Preferred visit days and times and a follow-up category on about a sixth of them."""
     for pid, *_rest in rng.sample(live, min(len(live), max(3, len(live) // 6))):
         days, hours = rng.choice(_DEMO_PREFS)
         follow = rng.choices(("keep", "revisit", "give_up"), weights=(6, 3, 1))[0]
@@ -67,13 +90,11 @@ def add_demo_visits(conn: Any, rng: Any, today: date) -> int:
             "revisit_days = ? WHERE id = ?",
             (days, hours, follow, rng.choice((14, 21, 28)) if follow == "revisit" else None, pid),
         )
-    by_area: dict[str, list[Any]] = {}
-    for row in live:
-        by_area.setdefault(row[2] or "", []).append(row)
-    pool = list(live)
-    rng.shuffle(pool)
-    plan: list[tuple[Any, date, str]] = []
-    # Last two weeks: done visits (a missed one among them).
+
+
+def _past_visits(rng: Any, pool: list[_Card], today: date) -> list[_Visit]:
+    """The last two weeks: done visits, a missed one among them (taken from ``pool``)."""
+    plan: list[_Visit] = []
     for offset in range(-14, 0):
         day = today + timedelta(days=offset)
         if day.weekday() == planning.SUNDAY:
@@ -84,7 +105,15 @@ def add_demo_visits(conn: Any, rng: Any, today: date) -> int:
     if len(plan) > 3:
         row, day, _status = plan[3]
         plan[3] = (row, day, "missed")
-    # The coming two weeks: planned, one area per day where possible, a lighter second week.
+    return plan
+
+
+def _coming_visits(
+    rng: Any, pool: list[_Card], by_area: dict[str, list[_Card]], today: date
+) -> list[_Visit]:
+    """The coming two weeks: planned, one area per day where possible, a lighter second
+    week, and one over-full day to show the flag (taken from ``pool``)."""
+    plan: list[_Visit] = []
     areas = sorted(by_area, key=lambda a: -len(by_area[a]))
     over_full = today + timedelta(days=(3 - today.weekday()) % 7)  # the next Thursday
     for index in range(14):
@@ -93,15 +122,16 @@ def add_demo_visits(conn: Any, rng: Any, today: date) -> int:
             continue
         area = areas[index % len(areas)]
         same = [r for r in by_area[area] if r in pool][: rng.randint(1, 3 if index < 7 else 2)]
-        if day == over_full:  # one over-full day to show the flag
+        if day == over_full:
             same = [r for r in pool if r not in same][:5]
         for row in same:
             pool.remove(row)
             plan.append((row, day, "planned"))
-    if parked:
-        plan.append(
-            (parked[0], today + timedelta(days=2 if today.weekday() != 4 else 1), "planned")
-        )
+    return plan
+
+
+def _insert_visits(conn: Any, rng: Any, plan: list[_Visit], today: date) -> None:
+    """Write the visits; a done one also gets its timeline entry and touches its card."""
     created = sql_timestamp(datetime.combine(today - timedelta(days=20), time(8, 0)))
     for (pid, _status, _area, touched), day, status in plan:
         start = rng.choice((None, "09:00", "09:30", "10:30", "14:00", "15:30", "16:00"))
@@ -126,12 +156,11 @@ def add_demo_visits(conn: Any, rng: Any, today: date) -> int:
         outcome = conn.execute(
             "SELECT purpose, outcome FROM visit WHERE id = ?", (cursor.lastrowid,)
         ).fetchone()
+        stamp = sql_timestamp(at)
         conn.execute(
             "INSERT INTO activity (prospect_id, kind, at, note, outcome, visit_id) "
             "VALUES (?, 'visit', ?, ?, ?, ?)",
-            (pid, sql_timestamp(at), outcome[0], outcome[1], cursor.lastrowid),
+            (pid, stamp, outcome[0], outcome[1], cursor.lastrowid),
         )
-        stamp = sql_timestamp(at)
         if touched is None or touched < stamp:
             conn.execute("UPDATE prospect SET touched_at = ? WHERE id = ?", (stamp, pid))
-    return len(plan)

@@ -5,8 +5,10 @@ and a week or a month of days with their loads."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from salesdesk.data.db import Database
 from salesdesk.data.settings import get_settings
@@ -23,44 +25,58 @@ def plan_settings(db: Database) -> planning.PlanSettings:
 _BOUGHT = re.compile(r"→ customer(?: \(([\d,.]+)\))?")
 
 
+_FACTS_SQL = """
+    SELECT p.id, p.name, p.company, p.area, p.grade, p.status, p.key_account, p.follow_up,
+           p.revisit_days, p.visit_days, p.visit_time, substr(p.next_date, 1, 10),
+           p.next_action, substr(p.graded_at, 1, 10), substr(p.created_at, 1, 10),
+           substr(p.touched_at, 1, 10), lv.last, substr(p.closed_at, 1, 10), p.value,
+           substr(p.birthday, 1, 10)
+    FROM prospect p
+    LEFT JOIN (
+        SELECT prospect_id, max(substr(at, 1, 10)) AS last FROM activity
+        WHERE kind = 'visit' GROUP BY prospect_id
+    ) lv ON lv.prospect_id = p.id
+    WHERE p.status IN ('live', 'customer') AND p.follow_up != 'give_up'
+"""
+_SALES_SQL = (
+    "SELECT prospect_id, at, note FROM activity WHERE kind = 'status' AND at >= ? "
+    "AND note LIKE '%→ customer%' ORDER BY at"
+)
+
+
 def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
     """Every card the plan may suggest (live and customers not given up), as plain facts."""
-    sql = """
-        SELECT p.id, p.name, p.company, p.area, p.grade, p.status, p.key_account, p.follow_up,
-               p.revisit_days, p.visit_days, p.visit_time, substr(p.next_date, 1, 10),
-               p.next_action, substr(p.graded_at, 1, 10), substr(p.created_at, 1, 10),
-               substr(p.touched_at, 1, 10), lv.last, substr(p.closed_at, 1, 10), p.value,
-               substr(p.birthday, 1, 10)
-        FROM prospect p
-        LEFT JOIN (
-            SELECT prospect_id, max(substr(at, 1, 10)) AS last FROM activity
-            WHERE kind = 'visit' GROUP BY prospect_id
-        ) lv ON lv.prospect_id = p.id
-        WHERE p.status IN ('live', 'customer') AND p.follow_up != 'give_up'
-    """
-    since = sql_timestamp(datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time()))
+    start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
     with db.connect() as conn:
         # Straight to the DB-API cursor: this reads every live card and customer.
         cursor = conn.cursor()  # type: ignore[union-attr]
         try:
-            rows = cursor.execute(sql).fetchall()
-            sales = cursor.execute(
-                "SELECT prospect_id, at, note FROM activity WHERE kind = 'status' AND at >= ? "
-                "AND note LIKE '%→ customer%' ORDER BY at",
-                (since,),
-            ).fetchall()
+            rows = cursor.execute(_FACTS_SQL).fetchall()
+            sales = cursor.execute(_SALES_SQL, (sql_timestamp(start),)).fetchall()
         finally:
             cursor.close()
+    bought = _purchases(sales)
+    return [_facts(row, bought) for row in rows]
+
+
+def _purchases(sales: Iterable[Sequence[Any]]) -> dict[int, tuple[date, float | None]]:
+    """The last win of each card among ``sales`` (prospect id, at, status note): its day,
+    and the amount the note gives (None: none given)."""
     bought: dict[int, tuple[date, float | None]] = {}
     for pid, at, note in sales:
         match = _BOUGHT.search(note or "")
         if match:
             amount = float(match.group(1).replace(",", "")) if match.group(1) else None
             bought[int(pid)] = (date.fromisoformat(at[:10]), amount)
-    day = date.fromisoformat
-    facts: list[planning.ProspectFacts] = []
-    append = facts.append
-    for (
+    return bought
+
+
+def _facts(
+    row: Sequence[Any], bought: Mapping[int, tuple[date, float | None]]
+) -> planning.ProspectFacts:
+    """One row of ``_FACTS_SQL`` as the facts the rules read (a win without an amount
+    counts the card's value)."""
+    (
         pid,
         name,
         company,
@@ -81,37 +97,35 @@ def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
         closed,
         value,
         birthday,
-    ) in rows:
-        purchase = None
-        if pid in bought:
-            on, amount = bought[pid]
-            purchase = (on, amount if amount is not None else float(value or 0))
-        append(
-            planning.ProspectFacts(
-                pid,
-                name,
-                company or "",
-                area or "",
-                grade,
-                status,
-                bool(key),
-                follow or "keep",
-                revisit,
-                vdays or "",
-                vtime or "",
-                day(nxt) if nxt else None,
-                action or "",
-                day(graded) if graded else None,
-                day(created) if created else None,
-                day(touched) if touched else None,
-                day(visited) if visited else None,
-                day(closed) if closed else None,
-                float(value or 0),
-                day(birthday) if birthday else None,
-                purchase,
-            )
-        )
-    return facts
+    ) = row
+    day = date.fromisoformat
+    purchase = None
+    if pid in bought:
+        on, amount = bought[pid]
+        purchase = (on, amount if amount is not None else float(value or 0))
+    return planning.ProspectFacts(
+        pid,
+        name,
+        company or "",
+        area or "",
+        grade,
+        status,
+        bool(key),
+        follow or "keep",
+        revisit,
+        vdays or "",
+        vtime or "",
+        day(nxt) if nxt else None,
+        action or "",
+        day(graded) if graded else None,
+        day(created) if created else None,
+        day(touched) if touched else None,
+        day(visited) if visited else None,
+        day(closed) if closed else None,
+        float(value or 0),
+        day(birthday) if birthday else None,
+        purchase,
+    )
 
 
 def plan_visits(db: Database, period: planning.Period, today: date) -> list[planning.PlannedVisit]:
