@@ -1,81 +1,28 @@
-"""The SQLite file: safe creation, one connection setup, schema version, migrations and the
-one backup routine (in this module so migrations and :mod:`salesdesk.data.backup` share it)."""
+"""The SQLite file: safe creation, one connection setup, the schema version and running the
+migrations (steps in :mod:`salesdesk.data.migrations`), and the one backup routine (here so
+migrations and :mod:`salesdesk.data.backup` share it). ``SCHEMA_VERSION`` and ``MIGRATIONS``
+are re-exported: callers read ``db.SCHEMA_VERSION``, and the migrations run from here."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from salesdesk.config import expand_path
+from salesdesk.data.migrations import MIGRATIONS as MIGRATIONS
+from salesdesk.data.migrations import SCHEMA_VERSION as SCHEMA_VERSION
 from salesdesk.errors import DatabaseError, InputError
 
-#: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a write waits for another program's write lock before giving up.
 BUSY_TIMEOUT_MS = 5000
 #: A copy waits longer than a command for another program's write to finish.
 COPY_BUSY_MS = 10_000
-
-Migration = Callable[[sqlite3.Connection], None]
-
-
-def _v1_to_v2(conn: sqlite3.Connection) -> None:
-    """MAN decider and priority, visit planning, import batches."""
-    for column in (
-        "decider VARCHAR NOT NULL DEFAULT ''",
-        "priority INTEGER",
-        "inquiries INTEGER NOT NULL DEFAULT 0",
-        "follow_up VARCHAR NOT NULL DEFAULT 'keep'",
-        "revisit_days INTEGER",
-        "visit_days VARCHAR NOT NULL DEFAULT ''",
-        "visit_time VARCHAR NOT NULL DEFAULT ''",
-        "import_batch VARCHAR",
-    ):
-        conn.execute(f"ALTER TABLE prospect ADD COLUMN {column}")
-    conn.execute("CREATE INDEX ix_prospect_import_batch ON prospect (import_batch)")
-    conn.execute(
-        """CREATE TABLE visit (
-            id INTEGER NOT NULL, prospect_id INTEGER NOT NULL, day DATE NOT NULL,
-            start VARCHAR, minutes INTEGER, purpose VARCHAR NOT NULL, status VARCHAR NOT NULL,
-            outcome VARCHAR NOT NULL, uid VARCHAR NOT NULL, created_at DATETIME NOT NULL,
-            PRIMARY KEY (id), FOREIGN KEY(prospect_id) REFERENCES prospect (id))"""
-    )
-    for column in ("prospect_id", "day", "status", "uid"):
-        conn.execute(f"CREATE INDEX ix_visit_{column} ON visit ({column})")
-    conn.execute(
-        """CREATE TABLE importbatch (
-            id VARCHAR NOT NULL, at DATETIME NOT NULL, source VARCHAR NOT NULL,
-            created INTEGER NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (id))"""
-    )
-    conn.execute("ALTER TABLE activity ADD COLUMN visit_id INTEGER REFERENCES visit (id)")
-    # Undo entries of schema 1 listed prospects and added activities; schema 2 lists rows
-    # per table, so convert them and `salesdesk undo` keeps working after the upgrade.
-    import json
-
-    for journal_id, data in conn.execute("SELECT id, data FROM journal").fetchall():
-        old = json.loads(data)
-        if "rows" in old:
-            continue
-        rows = {
-            "prospect": old.get("prospects", {}),
-            "activity": {str(a): None for a in old.get("activities", [])},
-        }
-        conn.execute(
-            "UPDATE journal SET data = ? WHERE id = ?", (json.dumps({"rows": rows}), journal_id)
-        )
-    # Foreign keys need an index on the child side, or every delete scans the table.
-    conn.execute("CREATE INDEX ix_activity_visit_id ON activity (visit_id)")
-    conn.execute("CREATE INDEX ix_prospect_previous_id ON prospect (previous_id)")
-
-
-#: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def read_only_uri(path: Path | str) -> str:
