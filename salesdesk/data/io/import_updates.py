@@ -77,7 +77,7 @@ class CardUpdates:
         """File values win over the card's (notes are appended); the first before-image is kept
         so undo and undo-import can put the card back.
 
-        A new grade or status has the side effects of ``store.regrade`` / ``store.set_status``
+        A new grade or status has the side effects of ``regrade`` / ``set_status``
         (graded and reviewed now; closed now or reopened; a win sets the customer stage and
         clears the next step) unless the file gives those columns itself, and is logged on
         the timeline of a card that existed before the import. Returns False when the card
