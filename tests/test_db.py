@@ -13,7 +13,14 @@ import pytest
 
 import salesdesk.data.db as dbmod
 from salesdesk.data import store
-from salesdesk.data.db import SCHEMA_VERSION, Database, backup_file, open_database
+from salesdesk.data.db import (
+    SCHEMA_VERSION,
+    Database,
+    backup_database,
+    open_connection,
+    open_database,
+    raw_transaction,
+)
 from salesdesk.errors import DatabaseError
 
 from .conftest import NOW
@@ -231,6 +238,38 @@ def test_pragmas_on_every_pooled_connection(db: Database) -> None:
             assert pragma("foreign_keys") == 1
             assert pragma("synchronous") == 2  # FULL
             assert pragma("busy_timeout") > 0
+
+
+def _pragmas(conn: sqlite3.Connection) -> tuple[str, int, int, int]:
+    get = lambda name: conn.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    return str(get("journal_mode")).lower(), get("foreign_keys"), get("synchronous"), get(
+        "busy_timeout")
+
+
+def test_one_setup_for_every_connection(db: Database, db_path: Path) -> None:
+    """Pool, bulk transactions (demo, migrations) and the importer's own connection alike;
+    foreign keys are off only when a caller asks."""
+    with raw_transaction(db_path, foreign_keys=False) as conn:
+        assert _pragmas(conn) == ("wal", 0, 2, dbmod.BUSY_TIMEOUT_MS)
+    with raw_transaction(db_path) as conn:
+        assert _pragmas(conn) == ("wal", 1, 2, dbmod.BUSY_TIMEOUT_MS)
+    conn = open_connection(db_path, busy_ms=250)
+    try:
+        assert _pragmas(conn) == ("wal", 1, 2, 250)
+        assert conn.isolation_level is None  # autocommit: the caller writes BEGIN
+    finally:
+        conn.close()
+
+
+def test_a_read_only_connection_cannot_write(db: Database, db_path: Path) -> None:
+    store.add_prospect(db, NOW, "Alice")
+    conn = open_connection(db_path, read_only=True)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("DELETE FROM prospect")
+    finally:
+        conn.close()
+    assert store.count_prospects(db) == 1
 
 
 def test_a_failed_write_transaction_leaves_nothing_behind(db: Database) -> None:
@@ -539,6 +578,34 @@ def _assert_still_v1(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert names_in(path) == sorted(["Alice", "王伟"])
 
 
+def test_a_migration_backup_passes_an_integrity_check_and_is_private(db_path: Path) -> None:
+    """Migrations use the one backup routine: a checked copy renamed into place."""
+    make_v1_database(db_path)
+    open_database(db_path).close()
+    (backup,) = db_path.parent.glob(f"{db_path.name}.v1-*.bak")
+    assert mode_of(backup) == 0o600
+    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    assert count(backup, "prospect") == 2
+    assert not [p.name for p in db_path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_no_migration_without_a_backup(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backup that cannot be made stops the upgrade: one line, the file left at v1."""
+    make_v1_database(db_path)
+
+    def no_room(path: Path, target: Path) -> Path:
+        raise DatabaseError(f"cannot write a backup in {target.parent}: No space left")
+
+    monkeypatch.setattr(dbmod, "backup_database", no_room)
+    with pytest.raises(DatabaseError, match="cannot write a backup"):
+        open_database(db_path)
+    _assert_still_v1(db_path, monkeypatch)
+
+
 def test_failing_sql_migration_rolls_back_and_raises_database_error(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -579,7 +646,7 @@ def test_failing_python_migration_rolls_back_and_reraises(
 # --------------------------------------------------------------------------- backups
 
 
-def test_backup_file_copies_committed_rows(db: Database, db_path: Path, tmp_path: Path) -> None:
+def test_backup_copies_committed_rows(db: Database, db_path: Path, tmp_path: Path) -> None:
     store.add_prospect(db, NOW, "Alice")
     other = sqlite3.connect(db_path)
     try:
@@ -587,7 +654,7 @@ def test_backup_file_copies_committed_rows(db: Database, db_path: Path, tmp_path
             "INSERT INTO setting (key, value) VALUES (?, ?)", [(f"k{i}", str(i)) for i in range(25)]
         )
         other.commit()
-        target = backup_file(db_path, tmp_path / "copy.db")
+        target = backup_database(db_path, tmp_path / "copy.db")
     finally:
         other.close()
     assert target == tmp_path / "copy.db"
@@ -605,7 +672,7 @@ def test_backup_ignores_an_open_write_transaction(
     try:
         other.execute("BEGIN IMMEDIATE")
         other.execute("INSERT INTO setting (key, value) VALUES ('pending', 'x')")
-        target = backup_file(db_path, tmp_path / "copy.db")
+        target = backup_database(db_path, tmp_path / "copy.db")
         other.execute("ROLLBACK")
     finally:
         other.close()
@@ -619,7 +686,7 @@ def test_backup_overwrites_target_and_is_a_usable_database(db: Database, db_path
     target = tmp_path / "copy.db"
     target.write_text("old junk " * 1000)
     os.chmod(target, 0o644)
-    backup_file(db_path, target)
+    backup_database(db_path, target)
     assert mode_of(target) == 0o600
     copy = open_database(target)
     try:

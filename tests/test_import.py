@@ -28,6 +28,7 @@ from salesdesk.data.io.values import (
     unneutralise,
 )
 from salesdesk.data.review import load_weekly_review
+from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import InputError, NotFound
 from salesdesk.rules.review import week_start
 
@@ -70,6 +71,22 @@ CHINESE = (
     "王伟,华信科技,138 0013 8000,wang@huaxin.cn,3万,A,喜欢下午联系\n"
     "李娜,金桥物流,13900000001,,12k,b,\n"
 )
+
+
+# --------------------------------------------------------------------------- new cards
+
+
+def test_an_imported_card_starts_like_one_added_by_hand(db: Database, tmp_path: Path) -> None:
+    """One definition of a new card's values: only where it came from differs."""
+    imp(db, write(tmp_path, "one.csv", "name\nAlice\n"))
+    store.add_prospect(db, NOW, "Bob")
+    cards = by_name(db)
+    imported, typed = cards["Alice"], cards["Bob"]
+    assert {k for k in imported if imported[k] != typed[k]} == {
+        "id", "name", "source", "import_batch"}
+    assert (imported["source"], typed["source"]) == ("import", "")
+    assert (typed["grade"], typed["status"], typed["follow_up"], typed["inquiries"]) == (
+        "C", "live", "keep", 0)
 
 
 # --------------------------------------------------------------------------- encodings
@@ -700,7 +717,7 @@ def test_updating_import_records_regrades_and_status_changes(
 ) -> None:
     result = imp(db, write(tmp_path, "update.csv", UPDATES), on_duplicate="update")
     assert (result.created, result.updated) == (0, 5)
-    at = store._ts(NOW)
+    at = sql_timestamp(NOW)
     note = "import: update.csv"
     assert timeline(db, pool["ann"]) == [("grade", at, "C", "B", note)]
     assert timeline(db, pool["dan"]) == [("grade", at, "A", "C", note)]
@@ -894,7 +911,7 @@ def test_updating_import_twice_in_one_file_and_cards_it_created(
         "Gus,gus@example.com,A\n"  # ...given its grade by a later row: no regrade
     )
     imp(db, write(tmp_path, "twice.csv", text), on_duplicate="update")
-    at, note = store._ts(NOW), "import: twice.csv"
+    at, note = sql_timestamp(NOW), "import: twice.csv"
     assert timeline(db, pool["ann"]) == [
         ("grade", at, "C", "B", note),
         ("grade", at, "B", "A", note),
@@ -937,7 +954,7 @@ def test_updating_import_keeps_the_files_own_timestamps(
     assert ann["graded_at"] == datetime(2026, 11, 16, 10, 0)
     eve = store.get_prospect(db, pool["eve"], TODAY).fields
     assert eve["closed_at"] == datetime(2026, 11, 17, 15, 30)
-    at = store._ts(NOW)
+    at = sql_timestamp(NOW)
     assert timeline(db, pool["ann"]) == [("grade", at, "C", "A", "import: export.csv")]
     assert timeline(db, pool["eve"]) == [
         ("status", at, None, None, "live → lost · import: export.csv")

@@ -10,6 +10,7 @@ import pytest
 
 from salesdesk.data import store, visits
 from salesdesk.data.db import Database
+from salesdesk.data.demo_visits import fill_demo_visits
 from salesdesk.errors import InputError, NotFound
 from salesdesk.rules.planning import week_of
 from tests.conftest import NOW, TODAY
@@ -310,7 +311,7 @@ def test_fill_demo_visits(db: Database) -> None:
     from salesdesk.data.demo import fill_demo
 
     fill_demo(db, TODAY, 120, visits=False)
-    added = visits.fill_demo_visits(db, TODAY, 7)
+    added = fill_demo_visits(db, TODAY, 7)
     assert added > 20
     statuses = dict(rows(db, "SELECT status, count(*) FROM visit GROUP BY status"))
     assert statuses["done"] > 5 and statuses["planned"] > 5 and statuses["missed"] == 1
@@ -331,7 +332,7 @@ def test_fill_demo_visits(db: Database) -> None:
 
 
 def test_fill_demo_visits_on_an_empty_database(db: Database) -> None:
-    assert visits.fill_demo_visits(db, TODAY) == 0
+    assert fill_demo_visits(db, TODAY) == 0
 
 
 def test_demo_includes_visits_and_force_replaces_them(db: Database) -> None:

@@ -580,7 +580,7 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Fill the database with realistic demo data (refuses a non-empty one unless --force)."""
-    from salesdesk.data.db import backup_file
+    from salesdesk.data.db import backup_database
     from salesdesk.data.demo import fill_demo
 
     with open_db(ctx, db, create=True) as database:
@@ -591,7 +591,7 @@ def demo(
             )
         if existing:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            kept = backup_file(
+            kept = backup_database(
                 database.path,
                 database.path.with_name(f"{database.path.name}.before-demo-{stamp}.bak"),
             )

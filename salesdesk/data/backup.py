@@ -1,9 +1,9 @@
 """Backups: a consistent copy while the app is open, a daily automatic one, and restore.
 
-A copy is made with ``VACUUM INTO`` (one read transaction: consistent even while another
-connection writes) into a temporary name beside the target, checked with
-``PRAGMA integrity_check``, then renamed; files are mode 0600. Daily backups live in a
-``backups`` folder beside the database and the last ``backups_keep`` (default 14) are kept.
+Every copy is made by :func:`salesdesk.data.db.backup_database` (``VACUUM INTO`` from one
+read transaction, ``PRAGMA integrity_check``, mode 0600, fsync, atomic rename), the routine
+migrations use too. Daily backups live in a ``backups`` folder beside the database and the
+last ``backups_keep`` (default 14) are kept.
 """
 
 from __future__ import annotations
@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesdesk.config import expand_path
-from salesdesk.data.db import SCHEMA_VERSION, SQLITE_HEADER, Database, read_only_uri
+from salesdesk.data.db import (
+    COPY_BUSY_MS,
+    SCHEMA_VERSION,
+    SQLITE_HEADER,
+    Database,
+    open_connection,
+)
+from salesdesk.data.db import backup_database as backup_database  # re-exported: the one copy
 from salesdesk.errors import DatabaseError, InputError
 
 if TYPE_CHECKING:
@@ -48,62 +55,6 @@ def backups_folder(db_path: Path) -> Path:
 def _ensure_folder(folder: Path) -> None:
     if not folder.exists():
         folder.mkdir(parents=True, mode=0o700)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def backup_database(db_path: Path, target: Path) -> Path:
-    """Copy the database at ``db_path`` to ``target`` safely; returns ``target``.
-
-    DatabaseError (one line) if the copy cannot be made or does not pass the check; a
-    failed copy never replaces an existing file.
-    """
-    db_path, target = Path(db_path), Path(target)
-    if target.resolve() == db_path.resolve():
-        raise InputError("the backup cannot overwrite the database itself")
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except OSError as exc:
-        raise DatabaseError(f"cannot write a backup in {target.parent}: {exc.strerror}") from None
-    try:
-        src = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=10)
-        try:
-            src.execute("PRAGMA busy_timeout=10000")
-            src.execute("VACUUM INTO ?", (str(temp),))
-        finally:
-            src.close()
-        check = sqlite3.connect(read_only_uri(temp), uri=True)
-        try:
-            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            check.close()
-        if verdict != "ok":
-            raise DatabaseError(f"the backup of {db_path} failed its check: {verdict}")
-        os.chmod(temp, 0o600)
-        with temp.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-        _fsync_dir(target.parent)
-    except sqlite3.Error as exc:
-        temp.unlink(missing_ok=True)
-        raise DatabaseError(f"could not back up {db_path}: {exc}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return target
 
 
 def stamped_backup(db_path: Path, label: str, now: datetime | None = None) -> Path:
@@ -167,11 +118,12 @@ def daily_backup(
     if target.exists():
         return None
     try:
-        from salesdesk.data import store
+        from salesdesk.data.cards import count_prospects
+        from salesdesk.data.settings import get_setting
 
-        if store.count_prospects(database) == 0:
+        if count_prospects(database) == 0:
             return None
-        keep = int(store.get_setting(database, "backups_keep"))
+        keep = int(get_setting(database, "backups_keep"))
         _ensure_folder(target.parent)
         made = backup_database(db_path, target)
         rotate(db_path, keep)
@@ -208,7 +160,7 @@ def inspect_backup(path: Path) -> BackupInfo:
     if header != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = open_connection(path, read_only=True)
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             tables = {
@@ -247,7 +199,7 @@ def _usable(db_path: Path) -> bool:
         with db_path.open("rb") as handle:
             if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                 return False
-        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
+        conn = open_connection(db_path, read_only=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
@@ -284,10 +236,9 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
         _ensure_folder(db_path.parent)
         os.close(os.open(db_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
-        src = sqlite3.connect(read_only_uri(info.path), uri=True)
-        dst = sqlite3.connect(db_path, timeout=10)
+        src = open_connection(info.path, read_only=True)
+        dst = open_connection(db_path, wal=False, busy_ms=COPY_BUSY_MS)
         try:
-            dst.execute("PRAGMA busy_timeout=10000")
             src.backup(dst)
         finally:
             dst.close()

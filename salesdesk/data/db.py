@@ -1,83 +1,73 @@
-"""The SQLite file: safe creation, pragmas, schema version, migrations and backups."""
+"""The SQLite file: safe creation, one connection setup, the schema version and running the
+migrations (steps in :mod:`salesdesk.data.migrations`), and the one backup routine (here so
+migrations and :mod:`salesdesk.data.backup` share it). ``SCHEMA_VERSION`` and ``MIGRATIONS``
+are re-exported: callers read ``db.SCHEMA_VERSION``, and the migrations run from here."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from salesdesk.config import expand_path
-from salesdesk.errors import DatabaseError
+from salesdesk.data.migrations import MIGRATIONS as MIGRATIONS
+from salesdesk.data.migrations import SCHEMA_VERSION as SCHEMA_VERSION
+from salesdesk.errors import DatabaseError, InputError
 
-#: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a write waits for another program's write lock before giving up.
 BUSY_TIMEOUT_MS = 5000
-
-Migration = Callable[[sqlite3.Connection], None]
-
-
-def _v1_to_v2(conn: sqlite3.Connection) -> None:
-    """MAN decider and priority, visit planning, import batches."""
-    for column in (
-        "decider VARCHAR NOT NULL DEFAULT ''",
-        "priority INTEGER",
-        "inquiries INTEGER NOT NULL DEFAULT 0",
-        "follow_up VARCHAR NOT NULL DEFAULT 'keep'",
-        "revisit_days INTEGER",
-        "visit_days VARCHAR NOT NULL DEFAULT ''",
-        "visit_time VARCHAR NOT NULL DEFAULT ''",
-        "import_batch VARCHAR",
-    ):
-        conn.execute(f"ALTER TABLE prospect ADD COLUMN {column}")
-    conn.execute("CREATE INDEX ix_prospect_import_batch ON prospect (import_batch)")
-    conn.execute(
-        """CREATE TABLE visit (
-            id INTEGER NOT NULL, prospect_id INTEGER NOT NULL, day DATE NOT NULL,
-            start VARCHAR, minutes INTEGER, purpose VARCHAR NOT NULL, status VARCHAR NOT NULL,
-            outcome VARCHAR NOT NULL, uid VARCHAR NOT NULL, created_at DATETIME NOT NULL,
-            PRIMARY KEY (id), FOREIGN KEY(prospect_id) REFERENCES prospect (id))"""
-    )
-    for column in ("prospect_id", "day", "status", "uid"):
-        conn.execute(f"CREATE INDEX ix_visit_{column} ON visit ({column})")
-    conn.execute(
-        """CREATE TABLE importbatch (
-            id VARCHAR NOT NULL, at DATETIME NOT NULL, source VARCHAR NOT NULL,
-            created INTEGER NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (id))"""
-    )
-    conn.execute("ALTER TABLE activity ADD COLUMN visit_id INTEGER REFERENCES visit (id)")
-    # Undo entries of schema 1 listed prospects and added activities; schema 2 lists rows
-    # per table, so convert them and `salesdesk undo` keeps working after the upgrade.
-    import json
-
-    for journal_id, data in conn.execute("SELECT id, data FROM journal").fetchall():
-        old = json.loads(data)
-        if "rows" in old:
-            continue
-        rows = {
-            "prospect": old.get("prospects", {}),
-            "activity": {str(a): None for a in old.get("activities", [])},
-        }
-        conn.execute(
-            "UPDATE journal SET data = ? WHERE id = ?", (json.dumps({"rows": rows}), journal_id)
-        )
-    # Foreign keys need an index on the child side, or every delete scans the table.
-    conn.execute("CREATE INDEX ix_activity_visit_id ON activity (visit_id)")
-    conn.execute("CREATE INDEX ix_prospect_previous_id ON prospect (previous_id)")
-
-
-#: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+#: A copy waits longer than a command for another program's write to finish.
+COPY_BUSY_MS = 10_000
 
 
 def read_only_uri(path: Path | str) -> str:
     """An SQLite URI that opens ``path`` read-only, whatever characters it holds (#, ?, %)."""
     return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+def open_connection(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    foreign_keys: bool = True,
+    wal: bool = True,
+    busy_ms: int = BUSY_TIMEOUT_MS,
+    shared: bool = False,
+) -> sqlite3.Connection:
+    """Open a connection to ``path`` set up the one way SalesDesk uses every connection.
+
+    Autocommit (the caller writes ``BEGIN``), and a wait of ``busy_ms`` for another
+    program's lock. Writing connections also get foreign keys (off only where a caller
+    deletes children itself: a migration, undo-import), a WAL journal and
+    ``synchronous=FULL``. ``read_only`` opens the file with ``mode=ro`` (checks, exports,
+    the source of a backup). ``wal=False`` leaves the journal mode alone: restore copies
+    a file's pages into the target and must not turn it into WAL first. ``shared`` lets
+    the connection move between threads (one at a time: a pool or a worker).
+    """
+    target = read_only_uri(path) if read_only else path
+    conn = sqlite3.connect(
+        target,
+        uri=read_only,
+        isolation_level=None,
+        timeout=busy_ms / 1000,
+        check_same_thread=not shared,
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        if not read_only:
+            conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            if wal:
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 class Database:
@@ -101,12 +91,7 @@ class Database:
     def _open_connection(self) -> sqlite3.Connection:
         # A connection may serve another thread later (the board reads its first cards in
         # one), but only ever one thread at a time: the pool hands it out exclusively.
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        return conn
+        return open_connection(self.path, shared=True)
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -140,7 +125,7 @@ class Database:
         but the watching one: another program (a command, a restore) or this program's
         own pool. The board compares it with the value after its own last refresh."""
         if self._watcher is None:
-            self._watcher = sqlite3.connect(self.path, check_same_thread=False)
+            self._watcher = open_connection(self.path, shared=True)
         return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
 
     def close(self) -> None:
@@ -185,7 +170,7 @@ def read_schema_version(path: Path) -> int:
     if header and header != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = open_connection(path, read_only=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -196,18 +181,66 @@ def read_schema_version(path: Path) -> int:
     return int(version)
 
 
-def backup_file(path: Path, target: Path) -> Path:
-    """Copy the database consistently (SQLite backup API) to ``target``, mode 0600."""
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
+# --------------------------------------------------------------------------- backup
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
     try:
-        src.backup(dst)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
     finally:
-        dst.close()
-        src.close()
-    os.chmod(target, 0o600)
+        os.close(fd)
+
+
+def backup_database(db_path: Path, target: Path) -> Path:
+    """Copy the database at ``db_path`` to ``target`` safely; returns ``target``.
+
+    The one backup routine (migrations, the daily backup, ``salesdesk backup``, ``demo
+    --force``, restore): ``VACUUM INTO`` a temporary file beside the target from one read
+    transaction (consistent even while another connection writes), ``PRAGMA
+    integrity_check`` on the copy, mode 0600, fsync, an atomic rename over ``target``,
+    fsync of the folder. DatabaseError (one line) if the copy cannot be made or does not
+    pass the check; a failed copy never replaces an existing file.
+    """
+    db_path, target = Path(db_path), Path(target)
+    if target.resolve() == db_path.resolve():
+        raise InputError("the backup cannot overwrite the database itself")
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise DatabaseError(f"cannot write a backup in {target.parent}: {exc.strerror}") from None
+    try:
+        src = open_connection(db_path, read_only=True, busy_ms=COPY_BUSY_MS)
+        try:
+            src.execute("VACUUM INTO ?", (str(temp),))
+        finally:
+            src.close()
+        check = open_connection(temp, read_only=True)
+        try:
+            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            check.close()
+        if verdict != "ok":
+            raise DatabaseError(f"the backup of {db_path} failed its check: {verdict}")
+        os.chmod(temp, 0o600)
+        with temp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+    except sqlite3.Error as exc:
+        temp.unlink(missing_ok=True)
+        raise DatabaseError(f"could not back up {db_path}: {exc}") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -215,10 +248,8 @@ def backup_file(path: Path, target: Path) -> Path:
 def raw_transaction(path: Path, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
     """A plain sqlite3 connection in one write transaction (BEGIN IMMEDIATE), for bulk work
     and migrations: committed when the block ends, rolled back on any error (even Ctrl+C)."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = open_connection(path, foreign_keys=foreign_keys)
     try:
-        conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -232,7 +263,7 @@ def raw_transaction(path: Path, *, foreign_keys: bool = True) -> Iterator[sqlite
 
 def _migrate(path: Path, from_version: int) -> None:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup_file(path, path.with_name(f"{path.name}.v{from_version}-{stamp}.bak"))
+    backup_database(path, path.with_name(f"{path.name}.v{from_version}-{stamp}.bak"))
     with raw_transaction(path, foreign_keys=False) as conn:
         for version in range(from_version, SCHEMA_VERSION):
             MIGRATIONS[version](conn)
@@ -254,7 +285,7 @@ def open_database(path: Path) -> Database:
             f"{SCHEMA_VERSION}): upgrade SalesDesk"
         )
     if version == 0 and not is_new:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = open_connection(path, read_only=True)
         try:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:

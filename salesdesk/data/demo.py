@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from salesdesk.data.db import Database, raw_transaction
-from salesdesk.data.store import _ts
+from salesdesk.data.sql import sql_timestamp
 
 EN_FIRST = (
     "Alice",
@@ -288,7 +288,7 @@ def _prospect(rng: random.Random, today: date) -> tuple[tuple[object, ...], list
     email = "" if chinese and rng.random() < 0.5 else f"contact{rng.randint(1, 99999)}@example.com"
     pots = tuple(int(rng.random() < 0.4) for _ in range(7))
     closed_on = max(created, today - timedelta(days=rng.randint(0, 70)))
-    closed_at = _ts(_when(closed_on, rng)) if status != "live" else None
+    closed_at = sql_timestamp(_when(closed_on, rng)) if status != "live" else None
     activities: list[tuple] = []
     last_touch = None
     for _ in range(rng.randint(0, 5)):
@@ -296,7 +296,7 @@ def _prospect(rng: random.Random, today: date) -> tuple[tuple[object, ...], list
         at = _when(day, rng)
         last_touch = max(last_touch or at, at)
         kind = rng.choice(DEMO_TOUCH_MIX)
-        activities.append((kind, _ts(at), rng.choice(TOUCH_NOTES), "", None, None))
+        activities.append((kind, sql_timestamp(at), rng.choice(TOUCH_NOTES), "", None, None))
     row = (
         "company" if company and rng.random() < 0.3 else "person",
         name,
@@ -335,15 +335,15 @@ def _prospect(rng: random.Random, today: date) -> tuple[tuple[object, ...], list
         int(key_account),
         *pots,
         None,
-        _ts(_when(created, rng)),
-        _ts(_when(graded, rng)),
-        _ts(_when(reviewed, rng)),
-        _ts(last_touch) if last_touch else None,
+        sql_timestamp(_when(created, rng)),
+        sql_timestamp(_when(graded, rng)),
+        sql_timestamp(_when(reviewed, rng)),
+        sql_timestamp(last_touch) if last_touch else None,
         closed_at,
     )
     if rng.random() < 0.35 and (today - graded).days < 70:
         old = rng.choice([g for g in "ABC" if g != grade])
-        activities.append(("grade", _ts(_when(graded, rng)), "", "", old, grade))
+        activities.append(("grade", sql_timestamp(_when(graded, rng)), "", "", old, grade))
     if status != "live":
         activities.append(("status", closed_at, f"live → {status}", "", None, None))
     return row, activities
@@ -390,7 +390,7 @@ def fill_demo(
             if progress:
                 progress(size)
         if visits:
-            from salesdesk.data.visits import add_demo_visits
+            from salesdesk.data.demo_visits import add_demo_visits
 
             add_demo_visits(conn, random.Random(seed), today)
     return prospects

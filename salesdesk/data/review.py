@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from salesdesk.data import store
 from salesdesk.data.db import Database
+from salesdesk.data.settings import get_settings
 from salesdesk.enums import CONTACT_KINDS, TOUCH_KINDS
 from salesdesk.rules.review import (
     TREND_WEEKS,
@@ -110,7 +110,7 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
             ]
         finally:
             cursor.close()
-    settings = store.get_settings(db)
+    settings = get_settings(db)
     return ReviewData(
         week_start=start,
         today=today,

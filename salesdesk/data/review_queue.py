@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from salesdesk.data import store
+from salesdesk.data.cards import CardRow, list_cards
 from salesdesk.data.db import Database
-from salesdesk.data.store import CardRow
+from salesdesk.data.journal import Change
 from salesdesk.enums import CONTACT_KINDS, Status
 from salesdesk.errors import NotFound
 from salesdesk.rules.review import NextStepEdit, Slip, next_step_slips
@@ -39,13 +39,13 @@ def in_queue(card: CardRow, today: date) -> bool:
 
 def review_queue(db: Database, today: date) -> list[CardRow]:
     """The walk-through queue, most urgent first."""
-    return [c for c in store.list_cards(db, today, due_only=True) if in_queue(c, today)]
+    return [c for c in list_cards(db, today, due_only=True) if in_queue(c, today)]
 
 
 def mark_reviewed(db: Database, now: datetime, prospect_id: int) -> None:
     """Record a look at the card without regrading it (undoable)."""
     with db.begin() as conn:
-        change = store.Change(conn, "")
+        change = Change(conn, "")
         raw = change.snapshot(prospect_id)
         change.update(prospect_id, {"reviewed_at": now})
         change.label = f"reviewed {raw['name']}"

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from salesdesk.data.db import Database
-from salesdesk.data.io.importer import connect
-from salesdesk.data.store import _raw_prospect
+from salesdesk.data.cards import prospect_row
+from salesdesk.data.db import Database, open_connection
 from salesdesk.errors import NotFound
 from salesdesk.rules.fields import FIELD_BY_NAME
 
@@ -84,19 +83,11 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
 
     Children are deleted explicitly, so foreign-key checks are off for this connection:
     with them, each deleted card would scan the whole table for ``previous_id`` links."""
-    conn = connect(db.path, foreign_keys=False)
+    conn = open_connection(db.path, foreign_keys=False, shared=True)
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if batch == "last":
-                found = conn.execute(
-                    "SELECT id FROM importbatch ORDER BY at DESC, id DESC LIMIT 1"
-                ).fetchone()
-                if found is None:
-                    raise NotFound("no import to undo")
-                batch = found[0]
-            if not conn.execute("SELECT 1 FROM importbatch WHERE id = ?", (batch,)).fetchone():
-                raise NotFound(f"no import batch {batch!r}: run salesdesk undo-import to list them")
+            batch = _find_batch(conn, batch)
             journal = conn.execute(
                 "SELECT id, data FROM journal WHERE json_valid(data) "
                 "AND json_extract(data, '$.import_batch') = ?",
@@ -104,47 +95,8 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
             ).fetchone()
             restored = kept = 0
             if journal is not None:
-                data = json.loads(journal[1])
-                befores = data.get("rows", {}).get("prospect", {})
-                fields = data.get("import_fields", {})
-                after = _states_after(conn, journal[0], set(fields))
-                for key, columns in fields.items():
-                    before = befores.get(key)
-                    columns = [c for c in columns if before and c in before]
-                    if key in after:  # edited again since: those later edits stay
-                        current = _raw_prospect(conn, int(key)) or {}
-                        later = [c for c in columns if current.get(c) != after[key].get(c)]
-                        kept += sum(1 for c in later if c in FIELD_BY_NAME)  # (not stamps)
-                        columns = [c for c in columns if c not in later]
-                    if not columns:
-                        continue
-                    sets = ", ".join(f"{c} = ?" for c in columns)
-                    cursor = conn.execute(
-                        f"UPDATE prospect SET {sets} WHERE id = ?",
-                        (*(before[c] for c in columns), int(key)),
-                    )
-                    restored += cursor.rowcount
-                # The grade, status and stage changes it logged on existing cards go too.
-                conn.execute(
-                    "DELETE FROM activity WHERE id IN (SELECT CAST(key AS INTEGER) "
-                    "FROM json_each(?, '$.rows.activity'))",
-                    (journal[1],),
-                )
-                conn.execute("DELETE FROM journal WHERE id = ?", (journal[0],))
-            ids = "SELECT id FROM prospect WHERE import_batch = ?"
-            _forget_changes_to(conn, ids, batch)
-            conn.execute(f"DELETE FROM activity WHERE prospect_id IN ({ids})", (batch,))
-            conn.execute(
-                f"UPDATE activity SET visit_id = NULL WHERE visit_id IN "
-                f"(SELECT id FROM visit WHERE prospect_id IN ({ids}))",
-                (batch,),
-            )
-            conn.execute(f"DELETE FROM visit WHERE prospect_id IN ({ids})", (batch,))
-            conn.execute(
-                f"UPDATE prospect SET previous_id = NULL WHERE previous_id IN ({ids})", (batch,)
-            )
-            removed = conn.execute("DELETE FROM prospect WHERE import_batch = ?", (batch,)).rowcount
-            conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
+                restored, kept = _put_back_updates(conn, int(journal[0]), journal[1])
+            removed = _remove_created(conn, batch)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -153,6 +105,74 @@ def undo_import(db: Database, batch: str) -> UndoImportResult:
     finally:
         conn.close()
     return UndoImportResult(batch, removed, restored, kept)
+
+
+def _find_batch(conn: sqlite3.Connection, batch: str) -> str:
+    """The batch's id (``last``: the newest); NotFound if there is none."""
+    if batch == "last":
+        found = conn.execute(
+            "SELECT id FROM importbatch ORDER BY at DESC, id DESC LIMIT 1"
+        ).fetchone()
+        if found is None:
+            raise NotFound("no import to undo")
+        batch = found[0]
+    if not conn.execute("SELECT 1 FROM importbatch WHERE id = ?", (batch,)).fetchone():
+        raise NotFound(f"no import batch {batch!r}: run salesdesk undo-import to list them")
+    return batch
+
+
+def _put_back_updates(conn: sqlite3.Connection, journal_id: int, data_text: str) -> tuple[int, int]:
+    """Put back the fields the import changed on existing cards, except those edited again
+    since, and drop the timeline entries it logged and its undo entry. Returns (fields
+    restored, fields kept as edited later)."""
+    data = json.loads(data_text)
+    befores = data.get("rows", {}).get("prospect", {})
+    fields = data.get("import_fields", {})
+    after = _states_after(conn, journal_id, set(fields))
+    restored = kept = 0
+    for key, columns in fields.items():
+        before = befores.get(key)
+        columns = [c for c in columns if before and c in before]
+        if key in after:  # edited again since: those later edits stay
+            current = prospect_row(conn, int(key)) or {}
+            later = [c for c in columns if current.get(c) != after[key].get(c)]
+            kept += sum(1 for c in later if c in FIELD_BY_NAME)  # (not stamps)
+            columns = [c for c in columns if c not in later]
+        if not columns:
+            continue
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        cursor = conn.execute(
+            f"UPDATE prospect SET {sets} WHERE id = ?",
+            (*(before[c] for c in columns), int(key)),
+        )
+        restored += cursor.rowcount
+    # The grade, status and stage changes it logged on existing cards go too.
+    conn.execute(
+        "DELETE FROM activity WHERE id IN (SELECT CAST(key AS INTEGER) "
+        "FROM json_each(?, '$.rows.activity'))",
+        (data_text,),
+    )
+    conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
+    return restored, kept
+
+
+def _remove_created(conn: sqlite3.Connection, batch: str) -> int:
+    """Delete the cards the import created, their children and links, and the batch."""
+    ids = "SELECT id FROM prospect WHERE import_batch = ?"
+    _forget_changes_to(conn, ids, batch)
+    conn.execute(f"DELETE FROM activity WHERE prospect_id IN ({ids})", (batch,))
+    conn.execute(
+        f"UPDATE activity SET visit_id = NULL WHERE visit_id IN "
+        f"(SELECT id FROM visit WHERE prospect_id IN ({ids}))",
+        (batch,),
+    )
+    conn.execute(f"DELETE FROM visit WHERE prospect_id IN ({ids})", (batch,))
+    conn.execute(
+        f"UPDATE prospect SET previous_id = NULL WHERE previous_id IN ({ids})", (batch,)
+    )
+    removed = int(conn.execute("DELETE FROM prospect WHERE import_batch = ?", (batch,)).rowcount)
+    conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
+    return removed
 
 
 def _states_after(

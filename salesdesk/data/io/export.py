@@ -7,13 +7,12 @@ from __future__ import annotations
 import csv
 import json
 import os
-import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from salesdesk.config import expand_path
-from salesdesk.data.db import read_only_uri
+from salesdesk.data.db import open_connection
 from salesdesk.data.io.mapping import TIMESTAMPS
 from salesdesk.data.io.values import neutralise
 from salesdesk.errors import InputError
@@ -64,8 +63,7 @@ class _Reader:
     """One read transaction over the prospects (all, or the given ids) and their children."""
 
     def __init__(self, db_path: Path, ids: Sequence[int] | None) -> None:
-        self.conn = sqlite3.connect(read_only_uri(db_path), uri=True)
-        self.conn.execute("PRAGMA busy_timeout=5000")
+        self.conn = open_connection(db_path, read_only=True)
         self.conn.execute("BEGIN")
         self.where = ""
         if ids is not None:

@@ -1,0 +1,298 @@
+"""Commands on one card: add, regrade (or keep), log a touch, set the next step, edit
+fields, change the status. Each is one short transaction and one undo-journal entry; grade
+and status changes write the timeline entries the weekly review reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from salesdesk.data.cards import typed_fields
+from salesdesk.data.db import Database
+from salesdesk.data.journal import Change
+from salesdesk.data.sql import sql_value
+from salesdesk.enums import TOUCH_KINDS, ActivityKind, CardKind, FollowUp, Stage, Status
+from salesdesk.errors import InputError
+from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, MAX_TEXT
+from salesdesk.rules.grading import Grade
+from salesdesk.rules.man import Tri
+from salesdesk.text import has_visible
+
+
+def _name(raw: Mapping[str, Any]) -> str:
+    return str(raw["name"])
+
+
+def _check_lengths(values: Mapping[str, Any]) -> None:
+    """Text fields hold at most MAX_TEXT characters, whichever way they arrive."""
+    for key, value in values.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT and key in FIELD_BY_NAME:
+            label = FIELD_BY_NAME[key].label
+            raise InputError(
+                f"{label} is too long ({len(value):,} characters, at most {MAX_TEXT:,})"
+            )
+
+
+def new_card_values(now: datetime) -> dict[str, Any]:
+    """What a new card holds before anything is typed or imported (Python values): a
+    person, graded C now, live at the target stage, MAN unknown, empty text, every flag
+    off. The one definition: :func:`add_prospect` and the importer both start here."""
+    row: dict[str, Any] = {}
+    for spec in FIELDS:
+        if spec.kind in ("text", "long"):
+            row[spec.name] = ""
+        elif spec.kind == "bool":
+            row[spec.name] = False
+    row.update(
+        kind=CardKind.PERSON.value,
+        grade=Grade.C.value,
+        status=Status.LIVE.value,
+        stage=Stage.TARGET.value,
+        money=Tri.UNKNOWN.value,
+        authority=Tri.UNKNOWN.value,
+        need=Tri.UNKNOWN.value,
+        value=0.0,
+        follow_up=FollowUp.KEEP.value,
+        inquiries=0,
+        created_at=now,
+        graded_at=now,
+    )
+    return row
+
+
+def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
+    """Create a card and return its id. ``values`` are field names with parsed values."""
+    if not name or not has_visible(name):
+        raise InputError("a prospect needs a name (one with visible characters)")
+    unknown = [key for key in values if key not in FIELD_BY_NAME]
+    if unknown:
+        raise InputError(f"unknown field(s): {', '.join(unknown)}")
+    row = new_card_values(now)
+    row["name"] = name.strip()
+    row.update({k: v for k, v in values.items() if v is not None})
+    _check_lengths(row)
+    if row["grade"] not in Grade.__members__:
+        raise InputError(f"invalid grade {row['grade']!r}: use A, B or C")
+    cols = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    with db.begin() as conn:
+        cursor = conn.execute(
+            f"INSERT INTO prospect ({cols}) VALUES ({marks})",
+            tuple(sql_value(v) for v in row.values()),
+        )
+        prospect_id = int(cursor.lastrowid or 0)
+        change = Change(conn, f"add {row['name']}")
+        change.created(prospect_id)
+        change.record(now)
+    return prospect_id
+
+
+def regrade(db: Database, now: datetime, prospect_id: int, grade: str) -> str:
+    """Set the grade (A/B/C). Same grade counts as a review ("keep"). Returns the old grade.
+
+    A closed card (customer, parked...) that is graded becomes live again.
+    """
+    with db.begin() as conn:
+        change = Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        change.label = _apply_grade(change, raw, prospect_id, Grade(grade), now)
+        change.record(now)
+    return str(raw["grade"])
+
+
+def _apply_grade(
+    change: Change, raw: Mapping[str, Any], prospect_id: int, new: Grade, now: datetime
+) -> str:
+    """Grade a card inside ``change`` (reopening a closed one); returns the undo label."""
+    old = str(raw["grade"])
+    reopened = raw["status"] != Status.LIVE
+    values: dict[str, Any] = {"grade": new.value, "graded_at": now, "reviewed_at": now}
+    if reopened:
+        values.update(status=Status.LIVE.value, closed_at=None)
+    change.update(prospect_id, values)
+    if reopened:
+        change.activity(
+            prospect_id, ActivityKind.STATUS, now, note=f"{raw['status']} → {Status.LIVE.value}"
+        )
+    if reopened:
+        change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
+        return f"reopen {_name(raw)} ({raw['status']}) as {new}"
+    if old != new:
+        change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
+        return f"regrade {_name(raw)} {old}→{new}"
+    return f"review {_name(raw)} (kept {new})"
+
+
+def next_step_values(
+    next_date: date | None,
+    next_action: str | None,
+    next_topic: str | None,
+    *,
+    clear_next: bool = False,
+) -> dict[str, Any]:
+    """The card columns a logged touch or a done visit sets for the next step: ``clear_next``
+    empties it first; None leaves a part as it is."""
+    values: dict[str, Any] = {}
+    if clear_next:
+        values.update(next_date=None, next_action="")
+    if next_date is not None:
+        values["next_date"] = next_date
+    if next_action is not None:
+        values["next_action"] = next_action
+    if next_topic is not None:
+        values["next_topic"] = next_topic
+    return values
+
+
+def log_touch(
+    db: Database,
+    now: datetime,
+    prospect_id: int,
+    kind: str,
+    note: str = "",
+    *,
+    outcome: str = "",
+    next_date: date | None = None,
+    next_action: str | None = None,
+    next_topic: str | None = None,
+    clear_next: bool = False,
+) -> int:
+    """Log a call/visit/message/...; optionally set the next step. Returns the activity id."""
+    try:
+        kind_ = ActivityKind(kind.strip().lower())
+        if kind_ not in TOUCH_KINDS:
+            raise ValueError(kind)
+    except ValueError:
+        raise InputError(
+            f"invalid kind {kind!r}: use call, visit, message, email, meeting or note"
+        ) from None
+    with db.begin() as conn:
+        change = Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        activity_id = change.activity(prospect_id, kind_, now, note=note, outcome=outcome)
+        values: dict[str, Any] = {"touched_at": now}
+        values.update(next_step_values(next_date, next_action, next_topic, clear_next=clear_next))
+        change.update(prospect_id, values)
+        change.label = f"log {kind_} with {_name(raw)}"
+        change.record(now)
+    return activity_id
+
+
+def set_next_step(
+    db: Database,
+    now: datetime,
+    prospect_id: int,
+    next_date: date | None,
+    action: str | None = None,
+) -> None:
+    """Set (or clear, with None) the next-step date, and optionally the action."""
+    with db.begin() as conn:
+        change = Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        values: dict[str, Any] = {"next_date": next_date}
+        if action is not None:
+            values["next_action"] = action
+        change.update(prospect_id, values)
+        when = next_date.isoformat() if next_date else "none"
+        change.label = f"next step of {_name(raw)} → {when}"
+        change.record(now)
+
+
+def update_fields(
+    db: Database, now: datetime, prospect_id: int, values: Mapping[str, Any]
+) -> list[str]:
+    """Edit fields (already parsed with :func:`fields.parse_field`). Returns the changed names.
+
+    Grade and status changes go through the same bookkeeping as regrade and won/drop.
+    """
+    for key in values:
+        if key not in FIELD_BY_NAME:
+            raise InputError(f"unknown field {key!r}")
+    if "name" in values and not has_visible(str(values["name"])):
+        raise InputError("Name cannot be empty (or only invisible characters)")
+    _check_lengths(values)
+    with db.begin() as conn:
+        change = Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        typed = typed_fields(raw)
+        changed = {k: v for k, v in values.items() if typed.get(k) != v}
+        if not changed:
+            return []
+        others = {k: v for k, v in changed.items() if k not in ("grade", "status")}
+        edited = [k for k in others if k != "stage"]
+        if edited:
+            labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in edited)
+            change.activity(prospect_id, ActivityKind.EDIT, now, note=f"edited {labels}")
+        if "stage" in others:
+            _stage_moved(change, prospect_id, str(raw["stage"]), str(others["stage"]), now)
+        if others:
+            change.update(prospect_id, others)
+            raw = {**raw, **others}
+        # Grade and status follow the same rules as `a`/`b`/`c`, W, p and x on the board:
+        # grading a closed card reopens it; winning one sets the customer stage.
+        if "grade" in changed:
+            _apply_grade(change, raw, prospect_id, Grade(changed["grade"]), now)
+            raw = {**raw, "status": Status.LIVE.value}
+        if "status" in changed and changed["status"] != raw["status"]:  # (not reopened above)
+            _apply_status(change, raw, prospect_id, Status(changed["status"]), now)
+        labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in changed)
+        change.label = f"edit {_name(raw)}: {labels}"
+        change.record(now)
+    return list(changed)
+
+
+def set_status(
+    db: Database, now: datetime, prospect_id: int, status: str, *, value: float | None = None
+) -> str:
+    """Mark a card won (customer), parked, dropped, lost, or live again. Returns the old status."""
+    with db.begin() as conn:
+        change = Change(conn, "")
+        raw = change.snapshot(prospect_id)
+        if raw["status"] == Status(status):  # nothing to record (and no second "win")
+            already = "a customer" if status == Status.CUSTOMER else status
+            raise InputError(f"{_name(raw)} is already {already}")
+        change.label = _apply_status(change, raw, prospect_id, Status(status), now, value)
+        change.record(now)
+    return str(raw["status"])
+
+
+def _apply_status(
+    change: Change,
+    raw: Mapping[str, Any],
+    prospect_id: int,
+    new: Status,
+    now: datetime,
+    value: float | None = None,
+) -> str:
+    """Change a card's status inside ``change``; returns the undo label.
+
+    Winning a card makes it a customer at the customer stage with no pending next step.
+    """
+    old = str(raw["status"])
+    values: dict[str, Any] = {
+        "status": new.value,
+        "closed_at": None if new == Status.LIVE else now,
+    }
+    if new == Status.CUSTOMER:
+        values["stage"] = Stage.CUSTOMER.value
+        values["next_date"] = None
+        values["next_action"] = ""  # no next step: neither a date nor an action left
+    if value is not None:
+        values["value"] = value
+    change.update(prospect_id, values)
+    note = f"{old} → {new}"
+    if new == Status.CUSTOMER and value is not None:
+        note += f" ({value:,.0f})"
+    if new == Status.CUSTOMER:  # (recorded first: the timeline shows the win on top)
+        _stage_moved(change, prospect_id, str(raw["stage"]), Stage.CUSTOMER.value, now)
+    change.activity(prospect_id, ActivityKind.STATUS, now, note=note)
+    verb = {Status.CUSTOMER: "won", Status.LIVE: "reopen"}.get(new, new.value)
+    return f"{verb} {_name(raw)}"
+
+
+def _stage_moved(change: Change, prospect_id: int, old: str, new: str, now: datetime) -> None:
+    """Record a stage change on the timeline, so the weekly review's funnel can tell a
+    card's stage at the end of any past week."""
+    if old != new:
+        change.activity(prospect_id, ActivityKind.STAGE, now, note=f"{old} → {new}")

@@ -1,0 +1,369 @@
+"""Reading cards: the board's rows (only the columns a card shows), one card's whole record
+and timeline, and the header's counts. Plain values out, never ORM objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from sqlite3 import Connection
+from typing import Any
+
+from salesdesk.data.db import Database
+from salesdesk.data.settings import pool_target
+from salesdesk.data.sql import MAX_ID, fetch_row, like_pattern
+from salesdesk.enums import Stage, Status
+from salesdesk.errors import NotFound
+from salesdesk.rules.fields import FIELD_BY_NAME
+from salesdesk.rules.grading import Grade, Urgency, score
+from salesdesk.rules.man import Tri, Verdict, man_case, suggest_priority, verdict_of_case
+
+# Columns the board shows; the board never loads more than these.
+_CARD_COLUMNS = (
+    "id, name, company, grade, status, next_date, next_action, "
+    "substr(touched_at, 1, 10), substr(graded_at, 1, 10), substr(reviewed_at, 1, 10), "
+    "substr(created_at, 1, 10), money, authority, need, value, key_account, area, "
+    "pot_growth + pot_plan + pot_revenue + pot_opportunity + pot_fit + pot_competitive"
+    " + pot_relationship, priority, inquiries, purchase_history != '', stage, "
+    "phone != '' AND (email != '' OR address != ''), product_interest != ''"
+)
+
+
+_GRADES = {g.value: g for g in Grade}
+_fromiso = date.fromisoformat
+
+@dataclass(slots=True)
+class CardRow:
+    """What a board card (or a `list` line) needs: plain values plus the urgency."""
+
+    id: int
+    name: str
+    company: str
+    grade: Grade
+    status: str
+    next_date: date | None
+    next_action: str
+    touched_on: date | None
+    graded_on: date
+    reviewed_on: date | None
+    created_on: date
+    man: str
+    value: float
+    key_account: bool
+    area: str
+    urgency: Urgency
+    potential: int = 0  # the seven-point potential score, 0-7
+    priority: int = 4  # evidence-based priority level 1-4 (set by hand, or suggested)
+    priority_set: bool = False  # True when set by hand
+
+    @property
+    def verdict(self) -> Verdict:
+        """The MAN verdict (qualified, contact, nurture, drop, incomplete)."""
+        return verdict_of_case(self.man)
+
+    @property
+    def review_due(self) -> bool:
+        return self.status == Status.LIVE and (self.urgency.review_due or self.urgency.past_window)
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == Status.LIVE and self.urgency.overdue
+
+    @property
+    def days_since_touch(self) -> int:
+        return self.urgency.days_since_touch
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: int
+    kind: str
+    at: datetime
+    note: str
+    outcome: str
+    from_grade: str | None
+    to_grade: str | None
+
+
+@dataclass(frozen=True)
+class ProspectDetail:
+    """Everything about one card: its fields (stored values), urgency and timeline."""
+
+    id: int
+    fields: dict[str, Any]
+    urgency: Urgency
+    activities: tuple[ActivityRow, ...]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.fields[key]
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    """The header strip: counts at a glance."""
+
+    by_grade: dict[str, int]
+    due: int
+    overdue: int
+    live: int
+    pool_target: int
+    closed: dict[str, int] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
+    (
+        pid,
+        name,
+        company,
+        grade,
+        status,
+        next_date,
+        next_action,
+        touched,
+        graded,
+        reviewed,
+        created,
+        money,
+        authority,
+        need,
+        value,
+        key_account,
+        area,
+        potential,
+        priority,
+        inquiries,
+        has_ordered,
+        stage,
+        full_contact,
+        has_interest,
+    ) = row
+    grade_ = _GRADES[grade]
+    graded_on = _fromiso(graded) if graded else today
+    reviewed_on = _fromiso(reviewed) if reviewed else None
+    last_looked = max(graded_on, reviewed_on) if reviewed_on else graded_on
+    next_on = _fromiso(next_date) if next_date else None
+    touched_on = _fromiso(touched) if touched else None
+    created_on = _fromiso(created) if created else today
+    return CardRow(
+        pid,
+        name,
+        company,
+        grade_,
+        status,
+        next_on,
+        next_action,
+        touched_on,
+        graded_on,
+        reviewed_on,
+        created_on,
+        man_case(money, authority, need),
+        float(value or 0),
+        bool(key_account),
+        area,
+        score(
+            grade_,
+            graded_on,
+            last_looked,
+            touched_on,
+            created_on,
+            next_on,
+            bool(key_account),
+            today,
+        ),
+        int(potential or 0),
+        int(priority)
+        if priority
+        else _suggested_priority(
+            status,
+            bool(has_ordered),
+            int(inquiries or 0),
+            stage,
+            bool(full_contact),
+            bool(has_interest),
+            need,
+            float(value or 0),
+        ),
+        bool(priority),
+    )
+
+
+_SEARCH_COLUMNS = ("name", "company", "phone", "email", "area", "tags", "notes")
+
+
+def _fold(value: str | None) -> str:
+    return value.casefold() if value else ""
+
+
+def _suggested_priority(
+    status: str,
+    has_ordered: bool,
+    inquiries: int,
+    stage: str,
+    full_contact: bool,
+    has_interest: bool,
+    need: str,
+    value: float,
+) -> int:
+    """The evidence-based priority level suggested from the card (see README: MAN check)."""
+    return int(
+        suggest_priority(
+            is_customer=status == Status.CUSTOMER,
+            has_ordered=has_ordered,
+            inquiries=inquiries,
+            knows_product_detail=stage in (Stage.INTENTIONAL, Stage.PROSPECTIVE),
+            has_full_contact=full_contact,
+            has_requirement=has_interest and (value > 0 or need == Tri.YES),
+        )
+    )
+
+
+def urgency_key(card: CardRow) -> tuple[float, int]:
+    """Sort key for urgency order: highest score first, then the oldest card (lowest id)."""
+    return (-card.urgency.score, card.id)
+
+
+def list_cards(
+    db: Database,
+    today: date,
+    *,
+    statuses: Iterable[str] = (Status.LIVE,),
+    grade: str | None = None,
+    search: str | None = None,
+    due_only: bool = False,
+    ids: Iterable[int] | None = None,
+) -> list[CardRow]:
+    """Cards in urgency order, filtered. Search matches name, company, phone, email, area,
+    tags and notes (substring; case-insensitive for Latin letters, Chinese as typed)."""
+    statuses = [str(s) for s in statuses]
+    where = [f"status IN ({', '.join('?' for _ in statuses)})"]
+    params: list[Any] = list(statuses)
+    if ids is not None:
+        id_list = [int(i) for i in ids]
+        if not id_list:
+            return []
+        where.append(f"id IN ({', '.join('?' for _ in id_list)})")
+        params.extend(id_list)
+    if grade:
+        where.append("grade = ?")
+        params.append(str(grade))
+    fold = False
+    if search and search.strip():
+        for term in search.split():
+            # SQLite's LIKE folds only ASCII case; for other cased letters (É, Ö, Я) compare
+            # casefolded text through a Python function, only when the term needs it.
+            needs_fold = not term.isascii() and term.casefold() != term.upper()
+            fold = fold or needs_fold
+            col = "sd_fold({})" if needs_fold else "{}"
+            pattern = like_pattern(term.casefold() if needs_fold else term)
+            where.append(
+                "("
+                + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in _SEARCH_COLUMNS)
+                + ")"
+            )
+            params.extend([pattern] * len(_SEARCH_COLUMNS))
+    sql = f"SELECT {_CARD_COLUMNS} FROM prospect WHERE {' AND '.join(where)}"
+    with db.connect() as conn:
+        # The board's hot path: straight to the DB-API cursor, no result-processing layer.
+        raw = conn
+        if fold:
+            raw.create_function("sd_fold", 1, _fold, deterministic=True)  # type: ignore[union-attr]
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        try:
+            rows = cursor.execute(sql, tuple(params)).fetchall()
+        finally:
+            cursor.close()
+    cards = [_card_from_row(row, today) for row in rows]
+    if due_only:
+        cards = [c for c in cards if c.review_due or c.overdue]
+    cards.sort(key=urgency_key)
+    return cards
+
+
+def get_card(db: Database, prospect_id: int, today: date) -> CardRow:
+    """One card as the board shows it; NotFound if the id is unknown."""
+    if not 0 < prospect_id <= MAX_ID:
+        raise NotFound(f"no prospect with id {prospect_id}")
+    with db.connect() as conn:
+        row = conn.execute(
+            f"SELECT {_CARD_COLUMNS} FROM prospect WHERE id = ?", (prospect_id,)
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"no prospect with id {prospect_id}")
+    return _card_from_row(row, today)
+
+
+def prospect_row(conn: Connection, prospect_id: int) -> dict[str, Any] | None:
+    """A card's every column as stored (None if there is no such card)."""
+    return fetch_row(conn, "prospect", prospect_id)
+
+
+def typed_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored raw values -> Python values (dates, datetimes, bools)."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        spec = FIELD_BY_NAME.get(key)
+        if value is not None and key.endswith("_at"):
+            value = datetime.fromisoformat(value)
+        elif spec and spec.kind == "date" and value is not None:
+            value = date.fromisoformat(value[:10])
+        elif spec and spec.kind == "bool":
+            value = bool(value)
+        out[key] = value
+    return out
+
+
+def get_prospect(db: Database, prospect_id: int, today: date) -> ProspectDetail:
+    """The whole card with its timeline (newest first); NotFound if the id is unknown."""
+    with db.connect() as conn:
+        raw = prospect_row(conn, prospect_id)
+        if raw is None:
+            raise NotFound(f"no prospect with id {prospect_id}")
+        acts = conn.execute(
+            "SELECT id, kind, at, note, outcome, from_grade, to_grade FROM activity "
+            "WHERE prospect_id = ? ORDER BY at DESC, id DESC",
+            (prospect_id,),
+        ).fetchall()
+    card = get_card(db, prospect_id, today)
+    activities = tuple(
+        ActivityRow(a[0], a[1], datetime.fromisoformat(a[2]), a[3], a[4], a[5], a[6]) for a in acts
+    )
+    return ProspectDetail(prospect_id, typed_fields(raw), card.urgency, activities)
+
+
+def summary(db: Database, today: date) -> BoardSummary:
+    """Counts for the header strip: by grade, due for review, overdue, pool vs target."""
+    cards = list_cards(db, today)
+    return summarise(cards, pool_target(db), closed_counts(db))
+
+
+def summarise(cards: Sequence[CardRow], target: int, closed: dict[str, int]) -> BoardSummary:
+    """The header's counts from cards already read (the board keeps its list in memory)."""
+    by_grade = {g.value: 0 for g in Grade}
+    for card in cards:
+        by_grade[card.grade.value] += 1
+    return BoardSummary(
+        by_grade=by_grade,
+        due=sum(1 for c in cards if c.review_due),
+        overdue=sum(1 for c in cards if c.overdue),
+        live=len(cards),
+        pool_target=target,
+        closed=closed,
+    )
+
+
+def closed_counts(db: Database) -> dict[str, int]:
+    """How many cards are closed, by status (customer, parked, dropped, lost)."""
+    with db.connect() as conn:
+        rows = conn.execute(
+            "SELECT status, count(*) FROM prospect WHERE status != 'live' GROUP BY status"
+        ).fetchall()
+    return {status: count for status, count in rows}
+
+
+def count_prospects(db: Database) -> int:
+    """Every card, live or closed."""
+    with db.connect() as conn:
+        return int(conn.execute("SELECT count(*) FROM prospect").fetchone()[0])

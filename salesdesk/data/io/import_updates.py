@@ -1,0 +1,178 @@
+"""The import's changes to cards that were there before it (``--on-duplicate update``):
+the file's values win (notes are appended), a new grade or status has the side effects it
+has by hand, and is logged on the card's timeline. The before-image of each card is kept in
+a temporary table, so ``undo`` and ``undo-import`` can put it back.
+
+An update that changes an existing card's grade, status or stage is recorded on its
+timeline as ``grade`` / ``status`` / ``stage`` activities, with the side effects of
+``card_changes.regrade`` and ``card_changes.set_status``, so the weekly review and the
+card detail see it like a change made by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from salesdesk.data.sql import sql_timestamp, sql_value
+from salesdesk.enums import ActivityKind, Stage, Status
+
+
+class CardUpdates:
+    """One import's updates of existing cards, on its connection and in its transaction.
+
+    ``columns`` are the card columns the import writes; ids from ``first_new_id`` on are
+    cards this import created (their rows are their creation: nothing is logged). The
+    timeline entries get explicit ids from :attr:`first_activity` on, so the undo entry
+    can list them (nothing else writes meanwhile).
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        now: datetime,
+        note: str,
+        table: Sequence[str],
+        columns: Collection[str],
+        first_new_id: int,
+        dry: bool,
+    ) -> None:
+        self.conn = conn
+        self.now = now
+        self.note = note
+        self.columns = frozenset(columns)
+        self.first_new_id = first_new_id
+        self.dry = dry
+        self.json_sql = "json_object(" + ", ".join(f"'{c}', {c}" for c in table) + ")"
+        self.first_activity = self.next_activity = int(
+            conn.execute("SELECT coalesce(max(id), 0) FROM activity").fetchone()[0]
+        ) + 1
+        self.activities: list[tuple[Any, ...]] = []
+        # Before-images: the card as JSON, and the columns the import changed on it.
+        conn.execute(
+            "CREATE TEMP TABLE sd_import_before (id INTEGER PRIMARY KEY, before TEXT NOT NULL,"
+            " fields TEXT NOT NULL)"
+        )
+
+    @property
+    def logged(self) -> bool:
+        """Whether the import added timeline entries to existing cards."""
+        return self.next_activity > self.first_activity
+
+    def flush(self) -> None:
+        """Write the timeline entries gathered so far (once a chunk is enough: they are on
+        cards that existed before, so nothing waits for them)."""
+        if self.activities:
+            self.conn.executemany(
+                "INSERT INTO activity (id, prospect_id, kind, at, note, outcome, from_grade, "
+                "to_grade) VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+                self.activities,
+            )
+            self.activities.clear()
+
+    def update(self, pid: int, values: dict[str, Any]) -> bool:
+        """File values win over the card's (notes are appended); the first before-image is kept
+        so undo and undo-import can put the card back.
+
+        A new grade or status has the side effects of ``regrade`` / ``set_status``
+        (graded and reviewed now; closed now or reopened; a win sets the customer stage and
+        clears the next step) unless the file gives those columns itself, and is logged on
+        the timeline of a card that existed before the import. Returns False when the card
+        already holds every value (nothing is written or logged)."""
+        conn = self.conn
+        changes = {k: sql_value(v) for k, v in values.items() if k in self.columns and k != "kind"}
+        if "source" not in values:
+            changes.pop("source", None)
+        columns = sorted({"grade", "status", "stage", "notes", *changes})
+        found = conn.execute(
+            f"SELECT {', '.join(columns)} FROM prospect WHERE id = ?", (pid,)
+        ).fetchone()
+        if found is None:  # a dry run: the earlier row was never written
+            return True
+        current = dict(zip(columns, found, strict=True))
+        grade, status, stage, notes = (current[c] for c in ("grade", "status", "stage", "notes"))
+        changes = {k: v for k, v in changes.items() if current[k] != v}
+        new_notes = values.get("notes")
+        if new_notes and notes:
+            if new_notes in notes:
+                changes.pop("notes", None)
+            else:
+                changes["notes"] = f"{notes}\n{new_notes}"
+        new_grade = changes.get("grade", grade)
+        new_status = changes.get("status", status)
+        if new_grade != grade and "graded_at" not in values:
+            changes["graded_at"] = changes["reviewed_at"] = sql_timestamp(self.now)
+        if new_status != status:
+            if "closed_at" not in values:
+                closed = None if new_status == Status.LIVE else sql_timestamp(self.now)
+                changes["closed_at"] = closed
+            if new_status == Status.CUSTOMER:
+                changes.setdefault("stage", Stage.CUSTOMER.value)
+                if "next_date" not in values:
+                    changes["next_date"] = None
+                if "next_action" not in values:
+                    changes["next_action"] = ""
+        if not changes:
+            return False
+        if self.dry:
+            return True
+        if pid < self.first_new_id:
+            self._keep_before(pid, list(changes))
+            after = (new_grade, new_status, changes.get("stage", stage))
+            self._log_changes(pid, (grade, status, stage), after, values.get("value"))
+        sets = ", ".join(f"{c} = ?" for c in changes)
+        conn.execute(f"UPDATE prospect SET {sets} WHERE id = ?", (*changes.values(), pid))
+        return True
+
+    def _log_changes(
+        self,
+        pid: int,
+        before: tuple[str, str, str],
+        after: tuple[str, str, str],
+        value: float | None,
+    ) -> None:
+        """The timeline entries the same change by hand writes (card detail, ``grade``,
+        ``won``), in the same order, noted as imported. ``before`` and ``after`` are
+        (grade, status, stage). Cards created by this import get none: their rows are
+        their creation."""
+        (old_grade, old_status, old_stage), (new_grade, new_status, new_stage) = before, after
+        entries: list[tuple[str, str, str | None, str | None]] = []
+        # Notes start "old → new" (a win: "live → customer (12,000)"): the weekly review
+        # and the visit plan read them.
+        if new_stage != old_stage:
+            note = f"{old_stage} → {new_stage} · {self.note}"
+            entries.append((ActivityKind.STAGE.value, note, None, None))
+        if new_grade != old_grade:
+            entries.append((ActivityKind.GRADE.value, self.note, old_grade, new_grade))
+        if new_status != old_status:
+            note = f"{old_status} → {new_status}"
+            if new_status == Status.CUSTOMER and value is not None:
+                note += f" ({value:,.0f})"
+            entries.append((ActivityKind.STATUS.value, f"{note} · {self.note}", None, None))
+        at = sql_timestamp(self.now)
+        for kind, note, from_grade, to_grade in entries:
+            self.activities.append((self.next_activity, pid, kind, at, note, from_grade, to_grade))
+            self.next_activity += 1
+
+    def _keep_before(self, pid: int, columns: list[str]) -> None:
+        """Keep the card as it was before this import touched it (once), and which of its
+        columns the import changed (for undo-import)."""
+        conn = self.conn
+        known = conn.execute(
+            "SELECT fields FROM temp.sd_import_before WHERE id = ?", (pid,)
+        ).fetchone()
+        if known is None:
+            conn.execute(
+                f"INSERT INTO temp.sd_import_before SELECT id, {self.json_sql}, ? "
+                "FROM prospect WHERE id = ?",
+                (json.dumps(columns), pid),
+            )
+        else:
+            merged = list(dict.fromkeys([*json.loads(known[0]), *columns]))
+            conn.execute(
+                "UPDATE temp.sd_import_before SET fields = ? WHERE id = ?",
+                (json.dumps(merged), pid),
+            )

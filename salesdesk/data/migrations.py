@@ -1,0 +1,65 @@
+"""The schema's history: each step upgrades a database by one version, in the transaction
+:func:`salesdesk.data.db.open_database` runs them in, after a backup. A new database is
+created from :mod:`salesdesk.models` at :data:`SCHEMA_VERSION` and runs none."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+
+#: Bump when the schema changes, and add the step to MIGRATIONS.
+SCHEMA_VERSION = 2
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """MAN decider and priority, visit planning, import batches."""
+    for column in (
+        "decider VARCHAR NOT NULL DEFAULT ''",
+        "priority INTEGER",
+        "inquiries INTEGER NOT NULL DEFAULT 0",
+        "follow_up VARCHAR NOT NULL DEFAULT 'keep'",
+        "revisit_days INTEGER",
+        "visit_days VARCHAR NOT NULL DEFAULT ''",
+        "visit_time VARCHAR NOT NULL DEFAULT ''",
+        "import_batch VARCHAR",
+    ):
+        conn.execute(f"ALTER TABLE prospect ADD COLUMN {column}")
+    conn.execute("CREATE INDEX ix_prospect_import_batch ON prospect (import_batch)")
+    conn.execute(
+        """CREATE TABLE visit (
+            id INTEGER NOT NULL, prospect_id INTEGER NOT NULL, day DATE NOT NULL,
+            start VARCHAR, minutes INTEGER, purpose VARCHAR NOT NULL, status VARCHAR NOT NULL,
+            outcome VARCHAR NOT NULL, uid VARCHAR NOT NULL, created_at DATETIME NOT NULL,
+            PRIMARY KEY (id), FOREIGN KEY(prospect_id) REFERENCES prospect (id))"""
+    )
+    for column in ("prospect_id", "day", "status", "uid"):
+        conn.execute(f"CREATE INDEX ix_visit_{column} ON visit ({column})")
+    conn.execute(
+        """CREATE TABLE importbatch (
+            id VARCHAR NOT NULL, at DATETIME NOT NULL, source VARCHAR NOT NULL,
+            created INTEGER NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (id))"""
+    )
+    conn.execute("ALTER TABLE activity ADD COLUMN visit_id INTEGER REFERENCES visit (id)")
+    # Undo entries of schema 1 listed prospects and added activities; schema 2 lists rows
+    # per table, so convert them and `salesdesk undo` keeps working after the upgrade.
+    for journal_id, data in conn.execute("SELECT id, data FROM journal").fetchall():
+        old = json.loads(data)
+        if "rows" in old:
+            continue
+        rows = {
+            "prospect": old.get("prospects", {}),
+            "activity": {str(a): None for a in old.get("activities", [])},
+        }
+        conn.execute(
+            "UPDATE journal SET data = ? WHERE id = ?", (json.dumps({"rows": rows}), journal_id)
+        )
+    # Foreign keys need an index on the child side, or every delete scans the table.
+    conn.execute("CREATE INDEX ix_activity_visit_id ON activity (visit_id)")
+    conn.execute("CREATE INDEX ix_prospect_previous_id ON prospect (previous_id)")
+
+
+#: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}

@@ -1,0 +1,204 @@
+"""The plan's inputs and views: the settings it follows, every card as the plain facts the
+pure rules in :mod:`salesdesk.rules.planning` need, the planned visits, the suggestions,
+and a week or a month of days with their loads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from salesdesk.data.db import Database
+from salesdesk.data.settings import get_settings
+from salesdesk.data.sql import sql_timestamp
+from salesdesk.data.visits.rows import VisitRow, list_visits
+from salesdesk.rules import planning
+
+
+def plan_settings(db: Database) -> planning.PlanSettings:
+    """The settings the plan follows (capacity, new-customer day, cadences...)."""
+    return planning.PlanSettings.from_strings(get_settings(db))
+
+
+_BOUGHT = re.compile(r"→ customer(?: \(([\d,.]+)\))?")
+
+
+_FACTS_SQL = """
+    SELECT p.id, p.name, p.company, p.area, p.grade, p.status, p.key_account, p.follow_up,
+           p.revisit_days, p.visit_days, p.visit_time, substr(p.next_date, 1, 10),
+           p.next_action, substr(p.graded_at, 1, 10), substr(p.created_at, 1, 10),
+           substr(p.touched_at, 1, 10), lv.last, substr(p.closed_at, 1, 10), p.value,
+           substr(p.birthday, 1, 10)
+    FROM prospect p
+    LEFT JOIN (
+        SELECT prospect_id, max(substr(at, 1, 10)) AS last FROM activity
+        WHERE kind = 'visit' GROUP BY prospect_id
+    ) lv ON lv.prospect_id = p.id
+    WHERE p.status IN ('live', 'customer') AND p.follow_up != 'give_up'
+"""
+_SALES_SQL = (
+    "SELECT prospect_id, at, note FROM activity WHERE kind = 'status' AND at >= ? "
+    "AND note LIKE '%→ customer%' ORDER BY at"
+)
+
+
+def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
+    """Every card the plan may suggest (live and customers not given up), as plain facts."""
+    start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
+    with db.connect() as conn:
+        # Straight to the DB-API cursor: this reads every live card and customer.
+        cursor = conn.cursor()  # type: ignore[union-attr]
+        try:
+            rows = cursor.execute(_FACTS_SQL).fetchall()
+            sales = cursor.execute(_SALES_SQL, (sql_timestamp(start),)).fetchall()
+        finally:
+            cursor.close()
+    bought = _purchases(sales)
+    return [_facts(row, bought) for row in rows]
+
+
+def _purchases(sales: Iterable[Sequence[Any]]) -> dict[int, tuple[date, float | None]]:
+    """The last win of each card among ``sales`` (prospect id, at, status note): its day,
+    and the amount the note gives (None: none given)."""
+    bought: dict[int, tuple[date, float | None]] = {}
+    for pid, at, note in sales:
+        match = _BOUGHT.search(note or "")
+        if match:
+            amount = float(match.group(1).replace(",", "")) if match.group(1) else None
+            bought[int(pid)] = (date.fromisoformat(at[:10]), amount)
+    return bought
+
+
+def _facts(
+    row: Sequence[Any], bought: Mapping[int, tuple[date, float | None]]
+) -> planning.ProspectFacts:
+    """One row of ``_FACTS_SQL`` as the facts the rules read (a win without an amount
+    counts the card's value)."""
+    (
+        pid,
+        name,
+        company,
+        area,
+        grade,
+        status,
+        key,
+        follow,
+        revisit,
+        vdays,
+        vtime,
+        nxt,
+        action,
+        graded,
+        created,
+        touched,
+        visited,
+        closed,
+        value,
+        birthday,
+    ) = row
+    day = date.fromisoformat
+    purchase = None
+    if pid in bought:
+        on, amount = bought[pid]
+        purchase = (on, amount if amount is not None else float(value or 0))
+    return planning.ProspectFacts(
+        pid,
+        name,
+        company or "",
+        area or "",
+        grade,
+        status,
+        bool(key),
+        follow or "keep",
+        revisit,
+        vdays or "",
+        vtime or "",
+        day(nxt) if nxt else None,
+        action or "",
+        day(graded) if graded else None,
+        day(created) if created else None,
+        day(touched) if touched else None,
+        day(visited) if visited else None,
+        day(closed) if closed else None,
+        float(value or 0),
+        day(birthday) if birthday else None,
+        purchase,
+    )
+
+
+def plan_visits(db: Database, period: planning.Period, today: date) -> list[planning.PlannedVisit]:
+    """The period's visits and every planned visit from today on (as the rules see them)."""
+    with db.connect() as conn:
+        rows = conn.execute(
+            "SELECT v.id, v.prospect_id, v.day, v.start, v.status, p.area FROM visit v "
+            "JOIN prospect p ON p.id = v.prospect_id "
+            "WHERE v.day BETWEEN ? AND ? OR (v.status = 'planned' AND v.day >= ?)",
+            (period.start.isoformat(), period.end.isoformat(), today.isoformat()),
+        ).fetchall()
+    return [
+        planning.PlannedVisit(
+            int(r[0]), int(r[1]), date.fromisoformat(r[2][:10]), r[3], r[4], r[5] or ""
+        )
+        for r in rows
+    ]
+
+
+def span_suggestions(db: Database, span: planning.Period, today: date) -> planning.Suggestions:
+    """Suggested visits for every day of ``span`` from the database's cards, visits and
+    settings (one computation: the shells show slices of it)."""
+    return planning.suggest(
+        plan_facts(db, today), plan_visits(db, span, today), span, today, plan_settings(db)
+    )
+
+
+def suggestions(
+    db: Database, period: planning.Period, today: date, day: date | None = None
+) -> planning.Suggestions:
+    """What the week or month ``period`` shows of the suggestions worked out for the month
+    of the selected ``day`` (default: :func:`planning.selected_day`), so the week and the
+    month views of the same day never contradict each other."""
+    span = planning.suggestion_period(day or planning.selected_day(period, today))
+    return span_suggestions(db, span, today).within(period)
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One day of the plan: its load and marks, and its visits (every status)."""
+
+    info: planning.DayInfo
+    visits: tuple[VisitRow, ...]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """What both shells show for a week or a month."""
+
+    period: planning.Period
+    settings: planning.PlanSettings
+    days: dict[date, DayPlan]
+
+    def flags(self, visit: VisitRow) -> planning.VisitFlags:
+        """Why a visit deserves a second look (closed card, given up, reserved day)."""
+        plan = self.days.get(visit.day)
+        reserved = plan is not None and plan.info.new_customer_day
+        return planning.visit_flags(
+            visit.prospect_status, visit.follow_up, reserved, visit.new_prospect
+        )
+
+    @property
+    def visits(self) -> list[VisitRow]:
+        return [v for plan in self.days.values() for v in plan.visits]
+
+
+def plan_view(db: Database, period: planning.Period) -> PlanView:
+    """The period's days with their visits, loads and new-customer-day marks."""
+    settings = plan_settings(db)
+    rows = list_visits(db, period.start, period.end)
+    infos = planning.day_infos((v.as_planned() for v in rows), period, settings)
+    grouped: dict[date, list[VisitRow]] = {d: [] for d in infos}
+    for row in rows:
+        grouped[row.day].append(row)
+    days = {d: DayPlan(info, tuple(grouped[d])) for d, info in infos.items()}
+    return PlanView(period, settings, days)
