@@ -7,17 +7,16 @@ dates. The shells show :class:`Suggestion` rows; each one says why it is there.
 The package re-exports the public names, so callers import from ``salesdesk.rules.planning``:
 ``periods`` (weeks and months), ``rows`` (the plain rows in and out), ``preferences``
 (preferred days and times, typed times and lengths), ``words`` (how a day is said),
-``needs`` (the reasons to see a card), ``placing`` (which day each suggestion goes on) and
-``days`` (each day's load and a visit's flags).
+``needs`` (the reasons to see a card: one small function each, in the table ``REASONS``),
+``suggestions`` (a card's needs made into one suggestion), ``placing`` (which day each
+suggestion goes on) and ``days`` (each day's load and a visit's flags).
 """
 
 from salesdesk.rules.planning.days import DayInfo, VisitFlags, day_infos, visit_flags
 from salesdesk.rules.planning.needs import (
     A_WINDOW_DAYS,
     CADENCE_DAYS,
-    FIRM_KINDS,
-    NO_ROOM,
-    NO_ROOM_BY_KIND,
+    REASONS,
     SEASON_LEAD_DAYS,
     THANK_YOU_DAYS,
     W_A_PAST,
@@ -60,6 +59,7 @@ from salesdesk.rules.planning.rows import (
     Suggestion,
     Suggestions,
 )
+from salesdesk.rules.planning.suggestions import FIRM_KINDS, NO_ROOM, NO_ROOM_BY_KIND
 from salesdesk.rules.planning.words import due_words, when
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "FIRM_KINDS",
     "NO_ROOM",
     "NO_ROOM_BY_KIND",
+    "REASONS",
     "SEASON_LEAD_DAYS",
     "SUNDAY",
     "THANK_YOU_DAYS",

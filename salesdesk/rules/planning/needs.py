@@ -1,14 +1,19 @@
-"""The reasons to see a card in a period, and one suggestion made of them."""
+"""The reasons to see a card in a period: one small function per reason, over a table.
+
+Each reason looks at one card and the days being planned and gives the needs it finds (none,
+one, or a season call per season). :func:`needs_of` runs the table in its order; the order
+matters only for ties between equal weights, where the earlier reason leads.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from salesdesk.rules.planning.periods import SUNDAY
-from salesdesk.rules.planning.rows import PlanSettings, ProspectFacts, Suggestion
-from salesdesk.rules.planning.words import _ago, _amount, when
+from salesdesk.rules.planning.rows import PlanSettings, ProspectFacts
+from salesdesk.rules.planning.words import ago, amount, when
 
 #: Days between contacts by grade: an A inside its 7-day window, B twice and C three times
 #: inside theirs (B 30 days, C 90).
@@ -34,7 +39,9 @@ W_BIRTHDAY = 15.0
 
 
 @dataclass
-class _Need:
+class Need:
+    """One reason to see a card: when it is due, why, and how pressing it is."""
+
     kind: str
     due: date
     reason: str
@@ -46,38 +53,38 @@ class _Need:
     late: bool = False  # its day has passed (overdue, window ended): as soon as possible
 
 
-#: What a suggestion with a firm last day says when no day up to it has room: it waits in
-#: the list, unplaced, instead of going on a later day.
-NO_ROOM_BY_KIND: dict[str, str] = {
-    "a_window": "no room before its window ends: regrade or make room",
-    "next_step": "no room by its next-step date: move the step or make room",
-    "thank_you": "no room within a week of the purchase: send a card or make room",
-    "season": "no room before the season: call or make room",
-    "birthday": "no room by the birthday: send a greeting or make room",
-}
-NO_ROOM = "no room left"  # the others: no free day in the period
+@dataclass(frozen=True, slots=True)
+class Days:
+    """The days being planned: ``first`` (not before today) to ``last``, and the settings."""
 
-#: Reasons with a firm last day (their ``due``), never placed after it; the others ("every
-#: N days") fit any day of the period, which leaves room to group visits by area. A firm
-#: reason whose day has already passed (``late``) has no last day left: as soon as possible.
-FIRM_KINDS = frozenset(NO_ROOM_BY_KIND)
+    first: date
+    last: date
+    today: date
+    settings: PlanSettings
 
 
-def _firm(needs: Iterable[_Need]) -> _Need | None:
-    """The reason whose firm last day comes first (None: no firm last day)."""
-    firm = [n for n in needs if n.kind in FIRM_KINDS and not n.late]
-    return min(firm, key=lambda n: n.due) if firm else None
+Reason = Callable[[ProspectFacts, Days], Sequence[Need]]
+NONE: tuple[Need, ...] = ()
 
 
-def _no_room_note(needs: Iterable[_Need]) -> str:
-    firm = _firm(needs)
-    return NO_ROOM_BY_KIND[firm.kind] if firm else NO_ROOM
+def _open(p: ProspectFacts) -> bool:
+    """Live or customer: the cards any reason applies to."""
+    return p.status in ("live", "customer")
 
 
-def _cadence_purpose(p: ProspectFacts) -> str:
+def _revisits(p: ProspectFacts) -> bool:
+    """A live card followed up "every N days": that rhythm replaces the grade's."""
+    return p.status == "live" and p.follow_up == "revisit" and bool(p.revisit_days)
+
+
+def cadence_purpose(p: ProspectFacts) -> str:
     if p.next_action:
         return p.next_action
     return "first visit" if p.last_visit is None else "follow-up visit"
+
+
+def _since_visit(p: ProspectFacts, today: date, never: str) -> str:
+    return f"last visit {ago((today - p.last_visit).days)}" if p.last_visit else never
 
 
 def _birthday_in(birthday: date, first: date, last: date) -> date | None:
@@ -91,242 +98,175 @@ def _birthday_in(birthday: date, first: date, last: date) -> date | None:
     return None
 
 
-def _needs(
-    p: ProspectFacts, first: date, last: date, today: date, settings: PlanSettings
-) -> list[_Need]:
-    """Every reason to see ``p`` between ``first`` (not before today) and ``last``."""
-    needs: list[_Need] = []
-    live = p.status == "live"
-    customer = p.status == "customer"
-    created = p.created_on or today
-    # Next step dates in the period (or overdue).
-    if p.next_date is not None and p.next_date <= last and (live or customer):
-        action = p.next_action or "next step"
-        if p.next_date < today:
-            late = (today - p.next_date).days
-            needs.append(
-                _Need(
-                    "next_step",
-                    today,
-                    f"next step overdue {late}d: {action}",
-                    W_NEXT_OVERDUE + min(5.0, late / 2),
-                    action,
-                    late=True,
-                )
-            )
-        else:
-            needs.append(
-                _Need(
-                    "next_step",
-                    p.next_date,
-                    f"next step {when(p.next_date, today)}: {action}",
-                    W_NEXT_STEP,
-                    action,
-                    fixed=p.next_date,
-                )
-            )
-    if live and p.follow_up == "revisit" and p.revisit_days:
-        base = p.last_visit or p.last_contact or created
-        due = base + timedelta(days=p.revisit_days)
-        if due <= last:
-            since = (
-                f"last visit {_ago((today - p.last_visit).days)}"
-                if p.last_visit
-                else "not visited yet"
-            )
-            needs.append(
-                _Need(
-                    "revisit",
-                    max(due, today),
-                    f"revisit every {p.revisit_days} days, {since}",
-                    W_REVISIT,
-                    _cadence_purpose(p),
-                    earliest=max(due, today),
-                )
-            )
-    elif live and p.grade == "A":
-        graded = p.graded_on or created
-        contacted = p.last_contact is not None and p.last_contact > graded
-        window_end = graded + timedelta(days=A_WINDOW_DAYS)
-        if not contacted:
-            if window_end < today:
-                needs.append(
-                    _Need(
-                        "a_window",
-                        today,
-                        f"A, window ended {when(window_end, today)}: visit or regrade",
-                        W_A_PAST,
-                        _cadence_purpose(p),
-                        late=True,
-                    )
-                )
-            else:
-                needs.append(
-                    _Need(
-                        "a_window",
-                        window_end,
-                        f"A, window ends {when(window_end, today)}",
-                        W_A_WINDOW,
-                        _cadence_purpose(p),
-                    )
-                )
-    elif live and p.grade in ("B", "C"):
-        base = p.last_contact or created
-        due = base + timedelta(days=CADENCE_DAYS[p.grade])
-        if due <= last:
-            since = (
-                f"last contact {_ago((today - p.last_contact).days)}"
-                if p.last_contact
-                else f"no contact since added {_ago((today - created).days)}"
-            )
-            needs.append(
-                _Need(
-                    "cadence",
-                    max(due, today),
-                    f"{p.grade}, {since}",
-                    W_B if p.grade == "B" else W_C,
-                    _cadence_purpose(p),
-                    earliest=max(due, today),
-                )
-            )
-    # Key accounts: a visit roughly every key_account_days.
-    if p.key_account and (live or customer):
-        base = p.last_visit or p.closed_on or created
-        due = base + timedelta(days=settings.key_account_days)
-        if due <= last:
-            since = (
-                f"last visit {_ago((today - p.last_visit).days)}"
-                if p.last_visit
-                else "no visit yet"
-            )
-            needs.append(
-                _Need(
-                    "key_account",
-                    max(due, today),
-                    f"key account, {since}",
-                    W_KEY_ACCOUNT,
-                    "key-account visit",
-                    earliest=max(due, today),
-                )
-            )
-        for month, day_of_month in settings.season_dates:
-            for year in (first.year, first.year + 1):
-                try:
-                    season = date(year, month, day_of_month)
-                except ValueError:
-                    continue
-                lead = season - timedelta(days=SEASON_LEAD_DAYS)
-                called = p.last_contact is not None and p.last_contact >= lead
-                if lead <= last and season > first and not called:
-                    needs.append(
-                        _Need(
-                            "season",
-                            season - timedelta(days=1),
-                            f"call before the season on {season.day} {season:%b}",
-                            W_SEASON,
-                            "call before the new season",
-                            earliest=lead,
-                        )
-                    )
-    if customer and not p.key_account:
-        base = p.last_visit or p.closed_on or created
-        due = base + timedelta(days=settings.customer_days)
-        if due <= last:
-            since = (
-                f"last visit {_ago((today - p.last_visit).days)}"
-                if p.last_visit
-                else "not visited since the sale"
-            )
-            importance = min(9.0, p.value / max(1.0, settings.thank_you_threshold))
-            needs.append(
-                _Need(
-                    "customer",
-                    max(due, today),
-                    f"customer, {since}",
-                    W_CUSTOMER + importance,
-                    "customer visit",
-                    earliest=max(due, today),
-                )
-            )
-    if customer:
-        silent_since = p.last_contact or p.closed_on or created
-        silent = (today - silent_since).days
-        if silent >= settings.retention_days:
-            needs.append(
-                _Need(
-                    "retention",
-                    today,
-                    f"customer silent {silent} days: keep in touch",
-                    W_RETENTION,
-                    "keep-in-touch call",
-                    warning=f"no contact for {silent} days",
-                )
-            )
-    # A thank-you within a week of a large purchase.
-    if p.purchase is not None and (live or customer):
-        bought_on, amount = p.purchase
-        thanked = p.last_contact is not None and p.last_contact > bought_on
-        due = bought_on + timedelta(days=THANK_YOU_DAYS)
-        if amount >= settings.thank_you_threshold and not thanked and due >= first:
-            needs.append(
-                _Need(
-                    "thank_you",
-                    due,
-                    f"thank-you: bought {_amount(amount)} {when(bought_on, today)}",
-                    W_THANK_YOU,
-                    "thank-you visit or card",
-                    earliest=bought_on,
-                )
-            )
-    if p.birthday is not None and (live or customer):
-        day = _birthday_in(p.birthday, first, last)
-        if day is not None:
-            greet = day - timedelta(days=1) if day.weekday() == SUNDAY else day
-            greet = max(greet, first)
-            needs.append(
-                _Need(
-                    "birthday",
-                    day,
-                    f"birthday {when(day, today)}",
-                    W_BIRTHDAY,
-                    "birthday greeting",
-                    fixed=greet,
-                )
-            )
-    return needs
+def next_step(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """The next-step date in the period, on its day; an overdue one as soon as possible."""
+    if p.next_date is None or p.next_date > d.last or not _open(p):
+        return NONE
+    action = p.next_action or "next step"
+    if p.next_date < d.today:
+        late = (d.today - p.next_date).days
+        reason = f"next step overdue {late}d: {action}"
+        weight = W_NEXT_OVERDUE + min(5.0, late / 2)
+        return (Need("next_step", d.today, reason, weight, action, late=True),)
+    reason = f"next step {when(p.next_date, d.today)}: {action}"
+    return (Need("next_step", p.next_date, reason, W_NEXT_STEP, action, fixed=p.next_date),)
 
 
-def _merge(p: ProspectFacts, needs: list[_Need], first: date) -> Suggestion:
-    needs.sort(key=lambda n: -n.weight)
-    lead = needs[0]
-    due = min(n.due for n in needs)
-    firm = _firm(needs)
-    deadline = firm.due if firm else None
-    fixed = lead.fixed
-    if fixed is None:
-        fixed = next((n.fixed for n in needs if n.fixed and n.fixed <= due), None)
-    if fixed is not None and deadline is not None and fixed > deadline:
-        fixed = None  # a firmer last day comes first (a season call before the next step)
-    reason = lead.reason
-    if len(needs) > 1:
-        reason += " · " + needs[1].reason
-    warning = next((n.warning for n in needs if n.warning), "")
-    purpose = lead.purpose or _cadence_purpose(p)
-    earliest = min((n.earliest or first) for n in needs)
-    return Suggestion(
-        prospect_id=p.id,
-        name=p.name,
-        company=p.company,
-        area=p.area,
-        day=fixed,
-        due=max(due, first),
-        reason=reason,
-        kind=lead.kind,
-        purpose=purpose,
-        priority=lead.weight,
-        warning=warning,
-        new_prospect=p.status == "live" and p.last_visit is None,
-        earliest=max(earliest, first),
-        deadline=deadline,
-        urgent=any(n.late for n in needs),
-    )
+def revisit(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """Follow-up "revisit": every *revisit after days* since the last visit."""
+    if not _revisits(p):
+        return NONE
+    assert p.revisit_days is not None
+    base = p.last_visit or p.last_contact or p.created_on or d.today
+    due = base + timedelta(days=p.revisit_days)
+    if due > d.last:
+        return NONE
+    since = _since_visit(p, d.today, "not visited yet")
+    reason = f"revisit every {p.revisit_days} days, {since}"
+    due = max(due, d.today)
+    return (Need("revisit", due, reason, W_REVISIT, cadence_purpose(p), earliest=due),)
+
+
+def a_window(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """A live A card with no contact since it was graded: before its 7-day window ends."""
+    if p.status != "live" or p.grade != "A" or _revisits(p):
+        return NONE
+    graded = p.graded_on or p.created_on or d.today
+    if p.last_contact is not None and p.last_contact > graded:
+        return NONE
+    end = graded + timedelta(days=A_WINDOW_DAYS)
+    if end < d.today:
+        reason = f"A, window ended {when(end, d.today)}: visit or regrade"
+        return (Need("a_window", d.today, reason, W_A_PAST, cadence_purpose(p), late=True),)
+    reason = f"A, window ends {when(end, d.today)}"
+    return (Need("a_window", end, reason, W_A_WINDOW, cadence_purpose(p)),)
+
+
+def cadence(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """Live B and C cards: a contact every 14 (B) or 30 (C) days."""
+    if p.status != "live" or p.grade not in ("B", "C") or _revisits(p):
+        return NONE
+    created = p.created_on or d.today
+    due = (p.last_contact or created) + timedelta(days=CADENCE_DAYS[p.grade])
+    if due > d.last:
+        return NONE
+    if p.last_contact:
+        since = f"last contact {ago((d.today - p.last_contact).days)}"
+    else:
+        since = f"no contact since added {ago((d.today - created).days)}"
+    weight = W_B if p.grade == "B" else W_C
+    due = max(due, d.today)
+    need = Need("cadence", due, f"{p.grade}, {since}", weight, cadence_purpose(p), earliest=due)
+    return (need,)
+
+
+def key_account(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """Key accounts: a visit roughly every ``key_account_days``."""
+    if not p.key_account or not _open(p):
+        return NONE
+    base = p.last_visit or p.closed_on or p.created_on or d.today
+    due = base + timedelta(days=d.settings.key_account_days)
+    if due > d.last:
+        return NONE
+    reason = f"key account, {_since_visit(p, d.today, 'no visit yet')}"
+    due = max(due, d.today)
+    return (Need("key_account", due, reason, W_KEY_ACCOUNT, "key-account visit", earliest=due),)
+
+
+def seasons(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """Key accounts: a call in the 14 days before each season day, unless already called."""
+    if not p.key_account or not _open(p):
+        return NONE
+    found = []
+    for month, day_of_month in d.settings.season_dates:
+        for year in (d.first.year, d.first.year + 1):
+            try:
+                season = date(year, month, day_of_month)
+            except ValueError:
+                continue
+            lead = season - timedelta(days=SEASON_LEAD_DAYS)
+            called = p.last_contact is not None and p.last_contact >= lead
+            if lead <= d.last and season > d.first and not called:
+                reason = f"call before the season on {season.day} {season:%b}"
+                last_day = season - timedelta(days=1)
+                purpose = "call before the new season"
+                found.append(Need("season", last_day, reason, W_SEASON, purpose, earliest=lead))
+    return found
+
+
+def customer(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """Other customers: a visit every ``customer_days``; bigger customers rank higher."""
+    if p.status != "customer" or p.key_account:
+        return NONE
+    base = p.last_visit or p.closed_on or p.created_on or d.today
+    due = base + timedelta(days=d.settings.customer_days)
+    if due > d.last:
+        return NONE
+    reason = f"customer, {_since_visit(p, d.today, 'not visited since the sale')}"
+    weight = W_CUSTOMER + min(9.0, p.value / max(1.0, d.settings.thank_you_threshold))
+    due = max(due, d.today)
+    return (Need("customer", due, reason, weight, "customer visit", earliest=due),)
+
+
+def retention(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """Customers with no contact for ``retention_days``: a keep-in-touch call, flagged."""
+    if p.status != "customer":
+        return NONE
+    silent = (d.today - (p.last_contact or p.closed_on or p.created_on or d.today)).days
+    if silent < d.settings.retention_days:
+        return NONE
+    reason = f"customer silent {silent} days: keep in touch"
+    warning = f"no contact for {silent} days"
+    return (Need("retention", d.today, reason, W_RETENTION, "keep-in-touch call",
+                 warning=warning),)
+
+
+def thank_you(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """A large purchase: a thank-you visit or card within a week, unless contacted since."""
+    if p.purchase is None or not _open(p):
+        return NONE
+    bought_on, value = p.purchase
+    thanked = p.last_contact is not None and p.last_contact > bought_on
+    due = bought_on + timedelta(days=THANK_YOU_DAYS)
+    if value < d.settings.thank_you_threshold or thanked or due < d.first:
+        return NONE
+    reason = f"thank-you: bought {amount(value)} {when(bought_on, d.today)}"
+    purpose = "thank-you visit or card"
+    return (Need("thank_you", due, reason, W_THANK_YOU, purpose, earliest=bought_on),)
+
+
+def birthday(p: ProspectFacts, d: Days) -> Sequence[Need]:
+    """A birthday in the period: a greeting on the day (a Sunday one: the Saturday before)."""
+    if p.birthday is None or not _open(p):
+        return NONE
+    day = _birthday_in(p.birthday, d.first, d.last)
+    if day is None:
+        return NONE
+    greet = day - timedelta(days=1) if day.weekday() == SUNDAY else day
+    reason = f"birthday {when(day, d.today)}"
+    greeting = "birthday greeting"
+    return (Need("birthday", day, reason, W_BIRTHDAY, greeting, fixed=max(greet, d.first)),)
+
+
+#: Every reason, in the order their needs are listed (ties between equal weights: the
+#: earlier one leads). A card followed up "revisit" gets that rhythm instead of its grade's.
+REASONS: tuple[Reason, ...] = (
+    next_step,
+    revisit,
+    a_window,
+    cadence,
+    key_account,
+    seasons,
+    customer,
+    retention,
+    thank_you,
+    birthday,
+)
+
+
+def needs_of(p: ProspectFacts, days: Days) -> list[Need]:
+    """Every reason to see ``p`` between ``days.first`` (not before today) and ``days.last``."""
+    found: list[Need] = []
+    for reason in REASONS:
+        found += reason(p, days)
+    return found

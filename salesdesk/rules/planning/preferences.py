@@ -168,7 +168,7 @@ def _hhmm(total: int) -> str:
 
 
 
-def _start_time(pref: tuple[str, str | None] | None, taken: set[str]) -> str | None:
+def start_time(pref: tuple[str, str | None] | None, taken: set[str]) -> str | None:
     if pref is None:
         return None
     first, last = pref

@@ -39,9 +39,9 @@ def due_words(s: Suggestion, today: date) -> str:
     return "due now" if s.due <= today else f"due {when(s.due, today)}"
 
 
-def _ago(days: int) -> str:
+def ago(days: int) -> str:
     return "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago"
 
 
-def _amount(value: float) -> str:
+def amount(value: float) -> str:
     return f"{value:,.0f}"
