@@ -26,7 +26,6 @@ class DayInfo:
         return self.count > self.capacity
 
 
-
 def day_infos(
     visits: Iterable[PlannedVisit], period: Period, settings: PlanSettings
 ) -> dict[date, DayInfo]:

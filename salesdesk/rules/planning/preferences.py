@@ -167,7 +167,6 @@ def _hhmm(total: int) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-
 def start_time(pref: tuple[str, str | None] | None, taken: set[str]) -> str | None:
     if pref is None:
         return None

@@ -11,7 +11,7 @@ from salesdesk.enums import CONTACT_KINDS, TOUCH_KINDS
 from salesdesk.rules.review.facts import CUSTOMER, GRADES, LIVE, CardFact, ReviewData, VisitFact
 from salesdesk.rules.review.history import History
 from salesdesk.rules.review.results import ActivityFigures, TimeShare, VisitCounts
-from salesdesk.rules.review.revenue import _RevenueGroups
+from salesdesk.rules.review.revenue import RevenueGroups
 
 LONG_TERM_DAYS = 365
 
@@ -38,7 +38,7 @@ def visit_counts(visits: Iterable[VisitFact]) -> VisitCounts:
 
 
 def _time_class(
-    card: CardFact, day: date, history: History, groups: _RevenueGroups, top: set[int]
+    card: CardFact, day: date, history: History, groups: RevenueGroups, top: set[int]
 ) -> str:
     status = history.status_at(card, day) or card.status
     if status in ("dropped", "lost"):
@@ -66,7 +66,7 @@ def _time_class(
     return "small"
 
 
-def activity(data: ReviewData, history: History, groups: _RevenueGroups) -> ActivityFigures:
+def activity(data: ReviewData, history: History, groups: RevenueGroups) -> ActivityFigures:
     """Visits, touches by kind, by grade, on key accounts, and against the time guidance."""
     by_kind: dict[str, int] = {str(kind): 0 for kind in TOUCH_KINDS}
     by_grade = dict.fromkeys((*GRADES, CUSTOMER, "closed"), 0)

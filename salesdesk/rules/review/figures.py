@@ -26,7 +26,7 @@ from salesdesk.rules.review.results import (
     TrendPoint,
     WeeklyReview,
 )
-from salesdesk.rules.review.revenue import _revenue_groups, pareto
+from salesdesk.rules.review.revenue import pareto, revenue_groups
 from salesdesk.rules.review.weeks import WEEK, selling_weeks_left, week_end
 
 TREND_WEEKS = 12
@@ -148,7 +148,7 @@ def trends(data: ReviewData, history: History) -> list[TrendPoint]:
 def weekly_review(data: ReviewData) -> WeeklyReview:
     """Every figure of the week."""
     history = History(data.cards, data.changes)
-    groups = _revenue_groups(data, history)
+    groups = revenue_groups(data, history)
     day = as_of(data)
     return WeeklyReview(
         week_start=data.week_start,

@@ -19,7 +19,9 @@ REVENUE_DAYS = 365
 
 
 @dataclass(frozen=True)
-class _RevenueGroups:
+class RevenueGroups:
+    """Cards grouped into customers (linked cards are one) with their 12-month revenue."""
+
     revenue: dict[int, float]  # root card id -> 12-month revenue
     root: dict[int, int]  # card id -> root card id
     latest: dict[int, CardFact]  # root -> its latest card
@@ -38,7 +40,7 @@ def _root_of(card_id: int, cards: Mapping[int, CardFact]) -> int:
         card_id = previous
 
 
-def _revenue_groups(data: ReviewData, history: History) -> _RevenueGroups:
+def revenue_groups(data: ReviewData, history: History) -> RevenueGroups:
     end = week_end(data.week_start)
     first = end - timedelta(days=REVENUE_DAYS - 1)
     cards = history.cards
@@ -66,10 +68,10 @@ def _revenue_groups(data: ReviewData, history: History) -> _RevenueGroups:
     ranked = sorted(revenue, key=lambda g: (-revenue[g], g))
     top = ranked[: math.ceil(PARETO_SHARE * len(ranked))]
     threshold = revenue[top[-1]] if top else None
-    return _RevenueGroups(dict(revenue), root, latest, top, threshold)
+    return RevenueGroups(dict(revenue), root, latest, top, threshold)
 
 
-def pareto(data: ReviewData, history: History, groups: _RevenueGroups) -> Pareto:
+def pareto(data: ReviewData, history: History, groups: RevenueGroups) -> Pareto:
     """Share of 12-month revenue from the top 20% of customers, and of this week's touches."""
     total = sum(groups.revenue.values())
     top = set(groups.top)
