@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -40,17 +39,16 @@ from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
 from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render.cards import GRADE_COLOURS
+from salesdesk.render.review_figures import SCREEN_TOP, figures_grid, sentence_text
 from salesdesk.rules.dates import short_date
-from salesdesk.rules.fields import plural
 from salesdesk.rules.man import Tri, assess
 from salesdesk.rules.review import (
+    TRENDS,
     WEEK,
     WeeklyReview,
-    amount,
     compact_amount,
     iso_week,
-    markdown_report,
-    percent,
+    present,
     week_label,
     week_start,
 )
@@ -61,8 +59,6 @@ from salesdesk.text import one_line
 if TYPE_CHECKING:
     from salesdesk.app import SalesDeskApp
 
-#: Names listed per figure (won, top customers, silent customers...); the rest is counted.
-TOP_N = 5
 #: Cards listed under "up next" in the walk-through.
 UPCOMING = 5
 #: Lines of "what changed" per kind before "and N more".
@@ -70,7 +66,6 @@ CHANGES_SHOWN = 5
 DIM = "#8b8d98"
 WALK_ONLY = {"regrade", "reviewed", "log_touch", "next_date", "man_check", "park", "drop", "skip"}
 FIGURES_ONLY = {"week", "export"}
-TRENDS = (("touches", "Touches"), ("live", "Live pool"), ("wins", "Wins"))
 WALK_HINT = (
     "a b c keep or regrade · r seen, no change · t log · d next date · m MAN\n"
     "p park · x drop · s skip · u undo · f the week's figures · esc back"
@@ -598,35 +593,18 @@ class WeeklyReviewScreen(Screen[None]):
         review = self.review
         if review is None or self.mode != "figures":
             return
+        figures = present(review, SCREEN_TOP)
         title = Text.assemble(
             ("Weekly review", "bold"), (f" · figures · {week_label(review)}", DIM)
         )
         self.query_one("#rv-title", Static).update(title)
-        head = Text(f"as of {review.as_of:%a} {review.as_of.day} {review.as_of:%b} · ")
-        head.append(f"{review.selling_weeks_left:g}", style="bold")
-        head.append(f" effective selling weeks left in {review.as_of.year}")
-        trend_head = Text(
-            f"\nTrends, last 12 weeks ({iso_week(review.trends[0].week_start)[5:]}–"
-            f"{review.iso_week[5:]})",
-            style="bold",
-        )
-        self.query_one("#rv-fig-head", Static).update(Text.assemble(head, trend_head))
-        now = review.trends[-1]
-        values = {
-            "touches": [t.touches for t in review.trends],
-            "live": [t.live for t in review.trends],
-            "wins": [t.wins for t in review.trends],
-        }
-        labels = {
-            "touches": f"{now.touches:,} this week · max {max(values['touches']):,}",
-            "live": f"{now.live:,} live · target {review.pool.target:,}",
-            "wins": f"{now.wins:,} this week ({amount(now.won_value)})"
-            f" · max {max(values['wins']):,}",
-        }
-        for key, _label in TRENDS:
-            self.query_one(f"#rv-spark-{key}", Sparkline).data = values[key]
-            self.query_one(f"#rv-trend-{key}", Static).update(Text(labels[key]))
-        self.query_one("#rv-fig-body", Static).update(figures_table(review))
+        head = sentence_text(figures.as_of)
+        head.append(f"\n{figures.trends_title}", style="bold")
+        self.query_one("#rv-fig-head", Static).update(head)
+        for trend in figures.trends:
+            self.query_one(f"#rv-spark-{trend.key}", Sparkline).data = list(trend.values)
+            self.query_one(f"#rv-trend-{trend.key}", Static).update(sentence_text(trend.summary))
+        self.query_one("#rv-fig-body", Static).update(figures_grid(figures))
 
     def action_export(self) -> None:
         review = self.review
@@ -639,6 +617,7 @@ class WeeklyReviewScreen(Screen[None]):
                 return
             existed = path.exists()
             from salesdesk.files import write_private
+            from salesdesk.render.markdown import markdown_report
 
             try:
                 write_private(path, markdown_report(review).encode("utf-8"))
@@ -659,117 +638,3 @@ class WeeklyReviewScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-
-def figures_table(review: WeeklyReview) -> Table:
-    """Every figure but the trend charts, as one Rich grid (bounded lists, top N)."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True, width=9)
-    grid.add_column(ratio=1)
-
-    def line(*parts: str | Text | tuple[str, str]) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for part in parts:
-            if isinstance(part, tuple):
-                text.append(*part)
-            else:
-                text.append(part)
-        return text
-
-    def names(refs: list[Any], value: Callable[[Any], str] | None = None, label: str = "") -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(label, style=DIM)
-        for index, ref in enumerate(refs[:TOP_N]):
-            if index:
-                text.append(" · ", style=DIM)
-            text.append_text(_who(ref.name, "", style=""))
-            if value is not None:
-                text.append(f" {value(ref)}", style=DIM)
-        if len(refs) > TOP_N:
-            text.append(f" … +{len(refs) - TOP_N}", style=DIM)
-        return text
-
-    pool, out, act = review.pool, review.outcomes, review.activity
-    grade_text = Text(no_wrap=True, overflow="ellipsis")
-    for grade in "ABC":
-        grade_text.append(f"{grade} ", style=f"bold {GRADE_COLOURS[grade]}")
-        grade_text.append(f"{pool.by_grade[grade]:,}  ")
-    grade_text.append(f"= {pool.live:,} live of {pool.target:,}")
-    if pool.to_add:
-        grade_text.append(f" · add {pool.to_add:,}", style="bold #ff6b6b")
-    grade_text.append(f" · {pool.new:,} new this week", style=DIM)
-    grid.add_row("Pool", grade_text)
-
-    grid.add_row(
-        "Outcomes",
-        line(
-            ("won ", "bold #46a758"), f"{len(out.won):,} ({amount(out.won_value)}) · ",
-            f"lost {len(out.lost):,} · dropped {len(out.dropped):,} · ",
-            f"parked {len(out.parked):,} · up {len(out.promoted):,} · down {len(out.demoted):,}",
-        ),
-    )
-    if out.won:
-        grid.add_row("", names(out.won, lambda r: compact_amount(r.value), "won: "))
-    moves = out.promoted + out.demoted
-    if moves:
-        grid.add_row("", names(moves, lambda m: f"{m.from_grade}→{m.to_grade}", "regraded: "))
-    v = act.visits
-    grid.add_row(
-        "Visits",
-        line(f"{v.planned:,} planned · {v.done:,} done · {v.missed:,} missed · {v.open:,} open",
-             (f" · moved {v.moved:,} · cancelled {v.cancelled:,}", DIM)),
-    )
-    grid.add_row("Logged", line(" · ".join(f"{k} {n:,}" for k, n in act.by_kind.items())))
-    grid.add_row(
-        "Touches",
-        line(
-            f"{act.touches:,}: ",
-            " · ".join(f"{k} {n:,}" for k, n in act.by_grade.items()),
-            f" · key accounts {act.key_accounts:,}",
-        ),
-    )
-    time = Table(box=None, pad_edge=False, show_edge=False, header_style=DIM, padding=(0, 1))
-    time.add_column("where the time went", no_wrap=True, overflow="ellipsis")
-    for name in ("touches", "share", "guide"):
-        time.add_column(name, justify="right", no_wrap=True)
-    for share in act.time:
-        off = share.key == "no_intention" and share.touches
-        time.add_row(
-            share.label,
-            f"{share.touches:,}",
-            Text(percent(share.share), style="bold #ff6b6b" if off else ""),
-            f"{share.guidance}%",
-        )
-    grid.add_row("Time", time)
-    p = review.pareto
-    if p.customers:
-        grid.add_row(
-            "80/20",
-            Text(
-                f"top 20% ({p.top_count:,} of {p.customers:,} customers) bring "
-                f"{percent(p.top_share)} of 12-month revenue and got "
-                f"{percent(p.top_touch_share)} of this week's touches"
-            ),
-        )
-        grid.add_row("", names(p.top, lambda c: compact_amount(c.revenue)))
-    else:
-        grid.add_row("80/20", Text("no revenue recorded in the last 12 months", style=DIM))
-    ret = review.retention
-    if ret.customers:
-        grid.add_row(
-            "Retention",
-            Text(
-                f"{plural(ret.count, 'customer')} silent > {ret.days} days "
-                f"(value {amount(ret.value)})",
-                style="#ff6b6b",
-            ),
-        )
-        grid.add_row("", names(ret.customers, lambda c: f"{c.days}d"))
-    else:
-        grid.add_row("Retention", Text(
-            f"every customer contacted within {ret.days} days" if review.funnel["customer"]
-            else "no customers yet", style=DIM))
-    grid.add_row(
-        "Funnel",
-        Text(" → ".join(f"{stage} {count:,}" for stage, count in review.funnel.items())),
-    )
-    return grid

@@ -27,7 +27,8 @@ The package re-exports the public names, so callers import from ``salesdesk.rule
 ``weeks`` (review weeks, week words), ``facts`` (the rows in), ``results`` (the figures
 out), ``history`` (a card's state on a past day), ``revenue`` (80/20), ``activity``
 (touches and where the time went), ``figures`` (every figure of a week), ``slips``
-(next-step slips) and ``report`` (the figures as text).
+(next-step slips), ``words`` (numbers as words) and ``sections`` (the presenter: the
+figures as sections of sentences, named cards and small tables, which every writer draws).
 """
 
 
@@ -63,15 +64,6 @@ from salesdesk.rules.review.figures import (
 from salesdesk.rules.review.history import (
     History,
 )
-from salesdesk.rules.review.report import (
-    BARS,
-    amount,
-    bars,
-    compact_amount,
-    markdown_report,
-    md,
-    percent,
-)
 from salesdesk.rules.review.results import (
     ActivityFigures,
     CardRef,
@@ -92,6 +84,18 @@ from salesdesk.rules.review.revenue import (
     REVENUE_DAYS,
     pareto,
 )
+from salesdesk.rules.review.sections import (
+    TRENDS,
+    Figures,
+    Grid,
+    Named,
+    Names,
+    Section,
+    Sentence,
+    Span,
+    Trend,
+    present,
+)
 from salesdesk.rules.review.slips import (
     NextStepEdit,
     Slip,
@@ -107,9 +111,18 @@ from salesdesk.rules.review.weeks import (
     week_label,
     week_start,
 )
+from salesdesk.rules.review.words import BARS, amount, bars, compact_amount, percent
 
 __all__ = [
     "ActivityFigures",
+    "Figures",
+    "Grid",
+    "Named",
+    "Names",
+    "Section",
+    "Sentence",
+    "Span",
+    "Trend",
     "BARS",
     "CUSTOMER",
     "CardFact",
@@ -135,6 +148,7 @@ __all__ = [
     "SilentCustomer",
     "Slip",
     "TIME_CLASSES",
+    "TRENDS",
     "TREND_WEEKS",
     "TimeShare",
     "TouchFact",
@@ -150,14 +164,13 @@ __all__ = [
     "compact_amount",
     "funnel",
     "iso_week",
-    "markdown_report",
-    "md",
     "next_step_slips",
     "outcomes",
     "pareto",
     "parse_status_note",
     "parse_week",
     "percent",
+    "present",
     "pool_health",
     "retention",
     "selling_weeks_left",
