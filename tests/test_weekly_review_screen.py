@@ -20,7 +20,8 @@ from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.render.review_figures import SCREEN_TOP
 from salesdesk.rules.review import present
-from salesdesk.screens.weekly_review import ExportScreen, WeeklyReviewScreen
+from salesdesk.screens.review_export import ExportScreen
+from salesdesk.screens.weekly_review import WeeklyReviewScreen
 from tests.conftest import NOW, TODAY
 
 SIZE = (100, 32)
