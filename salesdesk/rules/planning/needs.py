@@ -177,7 +177,7 @@ def seasons(p: ProspectFacts, d: Days) -> Sequence[Need]:
     """Key accounts: a call in the 14 days before each season day, unless already called."""
     if not p.key_account or not _open(p):
         return NONE
-    found = []
+    found: list[Need] = []
     for month, day_of_month in d.settings.season_dates:
         for year in (d.first.year, d.first.year + 1):
             try:
@@ -191,7 +191,7 @@ def seasons(p: ProspectFacts, d: Days) -> Sequence[Need]:
                 last_day = season - timedelta(days=1)
                 purpose = "call before the new season"
                 found.append(Need("season", last_day, reason, W_SEASON, purpose, earliest=lead))
-    return found
+    return tuple(found)
 
 
 def customer(p: ProspectFacts, d: Days) -> Sequence[Need]:
