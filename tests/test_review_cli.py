@@ -1,9 +1,10 @@
-"""``salesdesk review``: Rich tables, JSON, a Markdown report, and clean failures."""
+"""``salesdesk review``: the sections on the terminal, JSON, a Markdown report, and clean
+failures."""
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,15 @@ from typer.testing import CliRunner, Result
 from salesdesk.cli.main import app
 from salesdesk.data import store
 from salesdesk.data.db import open_database
+from salesdesk.data.review import load_weekly_review
+from salesdesk.render.review_figures import TERMINAL_TOP
+from salesdesk.rules.review import present
 from tests.conftest import NOW, TODAY
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "160", "LINES": "50"}
 DAY = timedelta(days=1)
+MON = date(2026, 11, 16)
 
 
 @pytest.fixture(autouse=True)
@@ -63,17 +68,36 @@ def clean_failure(result: Result) -> str:
     return lines[0]
 
 
-def test_terminal_tables(db_file: Path) -> None:
+def test_terminal_sections(db_file: Path) -> None:
     out = ok(review(db_file))
     assert out.startswith("Weekly review 2026-W47 · Mon 16 Nov – Sun 22 Nov 2026")
     assert "4.1 effective selling weeks left in 2026" in out
-    for section in ("Pool", "Outcomes", "Activity", "Where the time went", "80/20",
-                    "Retention", "Stage funnel", "Trends, last 12 weeks"):
-        assert f"\n{section}" in out, section
-    assert "live prospects  1  0  1     2      50      48    1" in out
+    for section in ("Pool", "Outcomes", "Visits", "Logged", "Touches (notes not counted)",
+                    "Where the time went", "80/20", "Retention", "Stage funnel",
+                    "Trends, last 12 weeks (W36–W47)"):
+        assert f"\n{section}\n" in out, section
+    assert "A 1 · B 0 · C 1 = 2 live, target 50 · add 48 · 1 new this week" in out
     assert "won      Pipe | *Star* [x] `tick`  12,000" in out  # literal, not markup
-    assert "Old Customer" in out and "silent for more than 60 days" in out
+    assert "promoted Ann · Acme  B → A" in out
+    assert "1 customer not contacted for more than 60 days (value 40,000)" in out
+    assert "Old Customer  40,000 (200 days, last contact 2026-05-02)" in out
     assert "\x1b" not in out
+
+
+def test_terminal_says_the_presenters_sentences(db_file: Path) -> None:
+    """The command prints every sentence of the one presenter the screen and the report
+    draw, word for word."""
+    db = open_database(db_file)
+    try:
+        figures = present(load_weekly_review(db, MON, TODAY), TERMINAL_TOP)
+    finally:
+        db.close()
+    out = ok(review(db_file))
+    sentences = [figures.as_of, *(s for sec in figures.sections for s in sec.sentences),
+                 *(t.summary for t in figures.trends)]
+    assert len(sentences) > 12
+    for sentence in sentences:
+        assert str(sentence) in out, sentence
 
 
 def test_json_keys_and_values(db_file: Path) -> None:
@@ -123,9 +147,15 @@ def test_markdown_report(db_file: Path, tmp_path: Path) -> None:
     report = target.read_text(encoding="utf-8")
     assert report.startswith("# Weekly review 2026-W47\n")
     assert r"- Won: Pipe \| \*Star\* \[x\] \`tick\` · 12,000" in report
-    assert "| Old Customer | 40,000 | 0 |" in report  # the top 20% of 2 customers
-    assert "| Old Customer | 40,000 | 2026-05-02 | 200 |" in report
-    assert "## Trends, last 12 weeks" in report
+    assert "- Old Customer · 40,000 (0 touches)" in report  # the top 20% of 2 customers
+    assert "- Old Customer · 40,000 (200 days, last contact 2026-05-02)" in report
+    assert "## Trends, last 12 weeks (W36–W47)" in report
+    assert "| 2026-W47 | 1 | 2 | 1 | 12,000 |" in report
+    terminal = ok(review(db_file))
+    for line in ("A 1 · B 0 · C 1 = 2 live, target 50 · add 48 · 1 new this week",
+                 "won 1 (12,000) · lost 0 · dropped 0 · parked 0 · reopened 0",
+                 "1 customer not contacted for more than 60 days (value 40,000)"):
+        assert line in report and line in terminal, line
 
 
 def test_every_outcome_is_named(db_path: Path, tmp_path: Path) -> None:
@@ -158,8 +188,9 @@ def test_markdown_and_json_together(db_file: Path, tmp_path: Path) -> None:
 @pytest.mark.usefixtures("db")  # a named --db must exist for this command
 def test_empty_database(db_path: Path) -> None:
     out = ok(review(db_path))
-    assert "live prospects  0  0  0     0      50      50    0" in out
-    assert "no revenue recorded in the last 12 months" in out
+    assert "A 0 · B 0 · C 0 = 0 live, target 50 · add 50 · 0 new this week" in out
+    assert "No revenue recorded in the last 12 months" in out
+    assert "No customers yet" in out
 
 
 @pytest.mark.parametrize("week", ["soon", "2026-13-01", ""])

@@ -18,7 +18,10 @@ from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database
-from salesdesk.screens.weekly_review import ExportScreen, WeeklyReviewScreen
+from salesdesk.render.review_figures import SCREEN_TOP
+from salesdesk.rules.review import present
+from salesdesk.screens.review_export import ExportScreen
+from salesdesk.screens.weekly_review import WeeklyReviewScreen
 from tests.conftest import NOW, TODAY
 
 SIZE = (100, 32)
@@ -245,8 +248,8 @@ async def test_figures_previous_and_next_week(
         assert screen.review.week_start == date(2026, 11, 16)
         assert "2026-W47" in text(app, "#rv-title")
         body = text(app, "#rv-fig-body")
-        assert "A 1  B 1  C 1  = 3 live of 50 · add 47" in body
-        assert "won 1 (7,000)" in body and "Fresh Fay 7,000" in body
+        assert "A 1 · B 1 · C 1 = 3 live, target 50 · add 47 · 2 new this week" in body
+        assert "won 1 (7,000)" in body and "won: Fresh Fay 7,000" in body
         spark = app.screen.query_one("#rv-spark-touches", Sparkline)
         assert list(spark.data or []) == [t.touches for t in screen.review.trends]
         assert list(spark.data or [])[-1] == 1  # Bob's call
@@ -255,7 +258,7 @@ async def test_figures_previous_and_next_week(
         await pilot.pause()
         assert screen.review.week_start == date(2026, 11, 9)
         assert "2026-W46" in text(app, "#rv-title")
-        assert "won 0 (0)" in text(app, "#rv-fig-body")
+        assert "won 0 · lost 0" in text(app, "#rv-fig-body")
         await pilot.press("right_square_bracket", "right_square_bracket")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -269,12 +272,33 @@ async def test_figures_previous_and_next_week(
         assert screen.mode == "walk" and screen.card is not None
 
 
+async def test_figures_say_the_presenters_sentences(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """The screen shows every sentence of the presenter that ``salesdesk review`` and the
+    report draw, word for word (the head, each section, each trend)."""
+    store.set_status(db, NOW, ids["fresh"], "customer", value=7000)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await show_figures(pilot)
+        assert screen.review is not None
+        figures = present(screen.review, SCREEN_TOP)
+        head, body = text(app, "#rv-fig-head"), text(app, "#rv-fig-body")
+        assert str(figures.as_of) in head and figures.trends_title in head
+        sentences = [s for section in figures.sections for s in section.sentences]
+        assert len(sentences) >= 10
+        for sentence in sentences:
+            assert str(sentence) in body, sentence
+        for trend in figures.trends:
+            assert text(app, f"#rv-trend-{trend.key}").strip() == str(trend.summary)
+
+
 async def test_empty_database_shows_zeros_and_explains(app: SalesDeskApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await show_figures(pilot)
         body = text(app, "#rv-fig-body")
-        assert "= 0 live of 50 · add 50" in body
-        assert "no revenue recorded" in body
+        assert "= 0 live, target 50 · add 50" in body
+        assert "No revenue recorded in the last 12 months" in body
+        assert "No customers yet" in body
         await pilot.press("f")
         await pilot.pause()
         assert "Nothing to review" in text(app, "#rv-changes")
@@ -331,7 +355,7 @@ async def test_figures_never_mount_a_widget_per_customer(
         assert screen.review is not None and len(screen.review.outcomes.won) == 60
         count = len(list(app.screen.query("*")))
         assert count < 40, count
-        assert "… +55" in text(app, "#rv-fig-body")
+        assert "… and 55 more won" in text(app, "#rv-fig-body")
 
 
 # --------------------------------------------------------------------------- snapshots

@@ -6,6 +6,7 @@ computed by the pure functions in :mod:`salesdesk.rules.review`.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, timedelta
 
 from salesdesk.data.db import Database
@@ -37,77 +38,13 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
     after_end = (end + timedelta(days=1)).isoformat()
     trend_start = (start - (TREND_WEEKS - 1) * WEEK).isoformat()
     with db.connect() as conn:
-        raw = conn
-        cursor = raw.cursor()  # type: ignore[union-attr]
+        cursor = conn.cursor()
         try:
-            last_contact = dict(
-                cursor.execute(
-                    "SELECT prospect_id, max(substr(at, 1, 10)) FROM activity "
-                    f"WHERE kind IN ({_marks(CONTACT_KINDS)}) AND at < ? GROUP BY prospect_id",
-                    (*CONTACT_KINDS, after_end),
-                ).fetchall()
-            )
-            fromiso = date.fromisoformat
-            cards = [
-                CardFact(
-                    pid,
-                    name,
-                    company or "",
-                    grade,
-                    status,
-                    stage or "target",
-                    float(value or 0),
-                    bool(key),
-                    money,
-                    authority,
-                    need,
-                    fromiso(created) if created else start,
-                    fromiso(closed) if closed else None,
-                    previous,
-                    fromiso(touched) if touched else None,
-                    fromiso(last_contact[pid]) if pid in last_contact else None,
-                )
-                for (
-                    pid, name, company, grade, status, stage, value, key, money, authority,
-                    need, created, closed, previous, touched,
-                ) in cursor.execute(
-                    "SELECT id, name, company, grade, status, stage, value, key_account, money, "
-                    "authority, need, substr(created_at, 1, 10), substr(closed_at, 1, 10), "
-                    "previous_id, substr(touched_at, 1, 10) FROM prospect"
-                )
-            ]
-            # Every change, later ones too: the state before a change is that change's "from".
-            changes = [
-                ChangeFact(pid, kind, date.fromisoformat(at[:10]), note or "", old, new)
-                for pid, kind, at, note, old, new in cursor.execute(
-                    "SELECT prospect_id, kind, at, note, from_grade, to_grade FROM activity "
-                    "WHERE kind IN ('grade', 'status', 'stage') ORDER BY at, id"
-                )
-            ]
-            touches = [
-                TouchFact(pid, kind, date.fromisoformat(at[:10]))
-                for pid, kind, at in cursor.execute(
-                    "SELECT prospect_id, kind, at FROM activity "
-                    f"WHERE kind IN ({_marks(TOUCH_KINDS)}) AND at >= ? AND at < ?",
-                    (*TOUCH_KINDS, start.isoformat(), after_end),
-                )
-            ]
-            daily = {
-                date.fromisoformat(day): count
-                for day, count in cursor.execute(
-                    "SELECT substr(at, 1, 10), count(*) FROM activity "
-                    f"WHERE kind IN ({_marks(CONTACT_KINDS)}) AND at >= ? AND at < ? "
-                    "GROUP BY substr(at, 1, 10)",
-                    (*CONTACT_KINDS, trend_start, after_end),
-                )
-            }
-            visits = [
-                VisitFact(pid, date.fromisoformat(day[:10]), status)
-                for pid, day, status in cursor.execute(
-                    "SELECT prospect_id, day, status FROM visit WHERE day >= ? AND day <= ?",
-                    (start.isoformat(), end.isoformat()),
-                )
-            ]
+            cards = _cards(cursor, start, after_end)
+            changes = _changes(cursor)
+            touches = _touches(cursor, start.isoformat(), after_end)
+            daily = _daily_touches(cursor, trend_start, after_end)
+            visits = _visits(cursor, start, end)
         finally:
             cursor.close()
     settings = get_settings(db)
@@ -122,6 +59,94 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
         visits=visits,
         daily_touches=daily,
     )
+
+
+def _cards(cursor: sqlite3.Cursor, start: date, after_end: str) -> list[CardFact]:
+    """Every card, with its latest contact touch before the week's end."""
+    last_contact = dict(
+        cursor.execute(
+            "SELECT prospect_id, max(substr(at, 1, 10)) FROM activity "
+            f"WHERE kind IN ({_marks(CONTACT_KINDS)}) AND at < ? GROUP BY prospect_id",
+            (*CONTACT_KINDS, after_end),
+        ).fetchall()
+    )
+    fromiso = date.fromisoformat
+    return [
+        CardFact(
+            pid,
+            name,
+            company or "",
+            grade,
+            status,
+            stage or "target",
+            float(value or 0),
+            bool(key),
+            money,
+            authority,
+            need,
+            fromiso(created) if created else start,
+            fromiso(closed) if closed else None,
+            previous,
+            fromiso(touched) if touched else None,
+            fromiso(last_contact[pid]) if pid in last_contact else None,
+        )
+        for (
+            pid, name, company, grade, status, stage, value, key, money, authority,
+            need, created, closed, previous, touched,
+        ) in cursor.execute(
+            "SELECT id, name, company, grade, status, stage, value, key_account, money, "
+            "authority, need, substr(created_at, 1, 10), substr(closed_at, 1, 10), "
+            "previous_id, substr(touched_at, 1, 10) FROM prospect"
+        )
+    ]
+
+
+def _changes(cursor: sqlite3.Cursor) -> list[ChangeFact]:
+    """Every grade, status and stage change, later ones too: the state before a change is
+    that change's "from"."""
+    return [
+        ChangeFact(pid, kind, date.fromisoformat(at[:10]), note or "", old, new)
+        for pid, kind, at, note, old, new in cursor.execute(
+            "SELECT prospect_id, kind, at, note, from_grade, to_grade FROM activity "
+            "WHERE kind IN ('grade', 'status', 'stage') ORDER BY at, id"
+        )
+    ]
+
+
+def _touches(cursor: sqlite3.Cursor, start: str, after_end: str) -> list[TouchFact]:
+    """The week's touches of every kind, notes included."""
+    return [
+        TouchFact(pid, kind, date.fromisoformat(at[:10]))
+        for pid, kind, at in cursor.execute(
+            "SELECT prospect_id, kind, at FROM activity "
+            f"WHERE kind IN ({_marks(TOUCH_KINDS)}) AND at >= ? AND at < ?",
+            (*TOUCH_KINDS, start, after_end),
+        )
+    ]
+
+
+def _daily_touches(cursor: sqlite3.Cursor, first: str, after_end: str) -> dict[date, int]:
+    """Contact touches per day over the trend weeks."""
+    return {
+        date.fromisoformat(day): count
+        for day, count in cursor.execute(
+            "SELECT substr(at, 1, 10), count(*) FROM activity "
+            f"WHERE kind IN ({_marks(CONTACT_KINDS)}) AND at >= ? AND at < ? "
+            "GROUP BY substr(at, 1, 10)",
+            (*CONTACT_KINDS, first, after_end),
+        )
+    }
+
+
+def _visits(cursor: sqlite3.Cursor, start: date, end: date) -> list[VisitFact]:
+    """The visits planned for a day of the week (any status)."""
+    return [
+        VisitFact(pid, date.fromisoformat(day[:10]), status)
+        for pid, day, status in cursor.execute(
+            "SELECT prospect_id, day, status FROM visit WHERE day >= ? AND day <= ?",
+            (start.isoformat(), end.isoformat()),
+        )
+    ]
 
 
 def load_weekly_review(db: Database, start: date, today: date) -> WeeklyReview:

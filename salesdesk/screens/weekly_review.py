@@ -5,32 +5,28 @@ The walk-through shows one card at a time with what changed since its last revie
 keys keep or regrade it, log a touch, set the next date, run the MAN check, park or drop
 it, skip it, or undo. A card leaves the queue once it is no longer due (reviewed, parked,
 dropped...). The figures are computed in a thread (a 100,000-card import takes seconds)
-and drawn as a few Statics and three Sparklines: no widget per customer.
+and drawn by :class:`~salesdesk.widgets.review_figures.FiguresView`: a few Statics and
+three Sparklines, no widget per customer. The walk-through's text is built in
+:mod:`salesdesk.render.review_walk`, the figures' in :mod:`salesdesk.render.review_figures`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Sparkline, Static
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from salesdesk import keys
-from salesdesk.config import expand_path
 from salesdesk.data import store
-from salesdesk.data.db import busy_message
 from salesdesk.data.review_queue import (
-    CardChanges,
     changes_since,
     in_queue,
     mark_reviewed,
@@ -39,92 +35,33 @@ from salesdesk.data.review_queue import (
 from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
 from salesdesk.errors import InputError, SalesDeskError
-from salesdesk.render.cards import GRADE_COLOURS
-from salesdesk.rules.dates import short_date
-from salesdesk.rules.fields import plural
-from salesdesk.rules.man import Tri, assess
+from salesdesk.render.review_figures import SCREEN_TOP
+from salesdesk.render.review_walk import (
+    DIM,
+    end_text,
+    walk_title,
+)
 from salesdesk.rules.review import (
     WEEK,
     WeeklyReview,
-    amount,
-    compact_amount,
     iso_week,
-    markdown_report,
-    percent,
+    present,
     week_label,
     week_start,
 )
 from salesdesk.screens.common import attempt, log_touch_result, undo_last
-from salesdesk.screens.form import FieldError, FormField, FormScreen
+from salesdesk.screens.review_export import ExportScreen
 from salesdesk.text import one_line
+from salesdesk.widgets.review_figures import FiguresView
+from salesdesk.widgets.review_walk import WalkView
 
 if TYPE_CHECKING:
     from salesdesk.app import SalesDeskApp
 
-#: Names listed per figure (won, top customers, silent customers...); the rest is counted.
-TOP_N = 5
 #: Cards listed under "up next" in the walk-through.
 UPCOMING = 5
-#: Lines of "what changed" per kind before "and N more".
-CHANGES_SHOWN = 5
-DIM = "#8b8d98"
 WALK_ONLY = {"regrade", "reviewed", "log_touch", "next_date", "man_check", "park", "drop", "skip"}
 FIGURES_ONLY = {"week", "export"}
-TRENDS = (("touches", "Touches"), ("live", "Live pool"), ("wins", "Wins"))
-WALK_HINT = (
-    "a b c keep or regrade · r seen, no change · t log · d next date · m MAN\n"
-    "p park · x drop · s skip · u undo · f the week's figures · esc back"
-)
-
-
-def _who(name: str, company: str, style: str = "bold") -> Text:
-    text = Text(one_line(name), style=style)
-    if company:
-        text.append(" · ", style=DIM)
-        text.append(one_line(company), style="#b0b0b0")
-    return text
-
-
-def _verdict(case: str) -> str:
-    """The MAN verdict of a case string (``MaN`` → ``contact``)."""
-    answers = {"M": "yes", "A": "yes", "N": "yes", "m": "no", "a": "no", "n": "no"}
-    money, authority, need = (Tri(answers.get(char, "unknown")) for char in case)
-    return assess(money, authority, need).verdict.label
-
-
-def _day(moment: datetime | date, today: date) -> str:
-    day = moment.date() if isinstance(moment, datetime) else moment
-    return short_date(day, today)
-
-
-class ExportScreen(FormScreen[Path]):
-    """Ask where to write the Markdown report."""
-
-    def __init__(self, default: Path) -> None:
-        super().__init__()
-        self.default = default
-        self.title_text = "Write the week's Markdown report"
-
-    def form_fields(self) -> list[FormField]:
-        return [FormField("path", "File", str(self.default), "review.md")]
-
-    def hint(self) -> str:
-        return "enter writes the file (replacing one of that name) · escape cancels"
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#f-path").focus()
-
-    def parse(self) -> Path:
-        text = self.value("path").strip()
-        if not text:
-            raise FieldError("path", "give a file name, e.g. review.md")
-        path = self.check("path", expand_path, text)
-        if path.is_dir():
-            raise FieldError("path", "that is a folder: add a file name, e.g. review.md")
-        if not path.parent.exists():
-            raise FieldError("path", f"folder {path.parent} does not exist")
-        return path
 
 
 class WeeklyReviewScreen(Screen[None]):
@@ -139,15 +76,6 @@ class WeeklyReviewScreen(Screen[None]):
     WeeklyReviewScreen #rv-walk, WeeklyReviewScreen #rv-figures {
         height: 1fr; padding: 0 1; scrollbar-size-vertical: 1;
     }
-    WeeklyReviewScreen #rv-card { height: auto; border: round $primary 60%; padding: 0 1; }
-    WeeklyReviewScreen #rv-changes { height: auto; padding: 0 1; }
-    WeeklyReviewScreen #rv-keys { height: auto; padding: 0 1; color: $text-muted; }
-    WeeklyReviewScreen .rv-trend { height: 1; }
-    WeeklyReviewScreen .rv-trend-label { width: 11; color: $text-muted; }
-    WeeklyReviewScreen .rv-trend Sparkline { width: 24; margin: 0 2 0 0; }
-    WeeklyReviewScreen .rv-trend-value { width: 1fr; }
-    WeeklyReviewScreen #rv-fig-head { height: auto; }
-    WeeklyReviewScreen #rv-fig-body { height: auto; margin: 1 0 0 0; }
     """
 
     def __init__(self) -> None:
@@ -169,18 +97,8 @@ class WeeklyReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="rv-title")
         with ContentSwitcher(initial="rv-walk"):
-            with VerticalScroll(id="rv-walk", can_focus=False):
-                yield Static(id="rv-card")
-                yield Static(id="rv-changes")
-                yield Static(id="rv-keys")
-            with VerticalScroll(id="rv-figures", can_focus=False):
-                yield Static(id="rv-fig-head")
-                for key, label in TRENDS:
-                    with Horizontal(classes="rv-trend"):
-                        yield Static(label, classes="rv-trend-label")
-                        yield Sparkline([], id=f"rv-spark-{key}")
-                        yield Static(id=f"rv-trend-{key}", classes="rv-trend-value")
-                yield Static(id="rv-fig-body")
+            yield WalkView(id="rv-walk", can_focus=False)
+            yield FiguresView(id="rv-figures", can_focus=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -216,48 +134,24 @@ class WeeklyReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     def draw_walk(self) -> None:
-        total = len(self.order)
-        title = Text("Weekly review", style="bold")
-        title.append(" · walk-through", style=DIM)
-        if self.card is not None:
-            title.append(f"   {self.pos + 1} of {total}", style="bold")
-            title.append(f" · {len(self.done)} done", style=DIM)
-        elif total:
-            title.append(f"   {total} of {total} · {len(self.done)} done", style=DIM)
+        position = self.pos if self.card is not None else None
         if self.mode == "walk":
+            title = walk_title(position, len(self.order), len(self.done))
             self.query_one("#rv-title", Static).update(title)
-        card_box = self.query_one("#rv-card", Static)
-        changes_box = self.query_one("#rv-changes", Static)
-        keys_box = self.query_one("#rv-keys", Static)
+        view = self.query_one(WalkView)
         if self.card is None:
-            card_box.display = False
-            changes_box.update(self._end_text())
-            keys_box.update("")
+            view.show_end(self._end_text())
             return
-        card_box.display = True
         today = self.sd.today()
         try:
             detail = store.get_prospect(self.sd.db, self.card.id, today)
             changes = changes_since(self.sd.db, self.card.id, today)
         except SalesDeskError as exc:
-            changes_box.update(Text(one_line(exc.message), style="red"))
+            view.show_error(exc.message)
             return
-        card_box.update(self._card_text(self.card, detail.fields, today))
-        changes_box.update(self._changes_text(changes, today))
-        hint = Text(WALK_HINT, style="")
         upcoming = self._upcoming(today)
-        if upcoming:
-            hint.append("\n\nup next  ", style=f"bold {DIM}")
-            for index, card in enumerate(upcoming):
-                if index:
-                    hint.append(" · ", style=DIM)
-                hint.append(card.grade.value, style=f"bold {GRADE_COLOURS[card.grade.value]}")
-                hint.append(" ")
-                hint.append(one_line(card.name))
-            left = len(self.order) - self.pos - 1 - len(upcoming)
-            if left > 0:
-                hint.append(f" … +{left}", style=DIM)
-        keys_box.update(hint)
+        left = len(self.order) - self.pos - 1 - len(upcoming)
+        view.show(self.card, detail.fields, changes, upcoming, left, today)
 
     def _upcoming(self, today: date) -> list[CardRow]:
         """The next few cards of the queue (one query, bounded)."""
@@ -268,126 +162,8 @@ class WeeklyReviewScreen(Screen[None]):
         return [found[i] for i in ids if i in found and in_queue(found[i], today)]
 
     def _end_text(self) -> Text:
-        remaining = [
-            card.id for card in review_queue(self.sd.db, self.sd.today())
-        ] if self.order else []
-        text = Text()
-        if not self.order:
-            text.append("Nothing to review.\n\n", style="bold")
-            text.append(
-                "Every live card has had its look (A daily, B weekly, C monthly), none is past "
-                "its window and no next step is overdue.\n\n"
-                "f: the week's figures and trends · esc: back to the board"
-            )
-            return text
-        text.append("Walk-through done.\n\n", style="bold")
-        text.append(f"{len(self.done)} of {len(self.order)} cards reviewed or closed.")
-        if remaining:
-            text.append(
-                f"\n{len(remaining)} still due (skipped): s goes through them again."
-            )
-        text.append("\n\nf: the week's figures and trends · u: undo · esc: back to the board")
-        return text
-
-    def _card_text(self, card: CardRow, fields: dict[str, Any], today: date) -> Group:
-        colour = GRADE_COLOURS[card.grade.value]
-        top = Text()
-        top.append(f" {card.grade.value} ", style=f"bold #ffffff on {colour}")
-        top.append(" ")
-        top.append_text(_who(card.name, card.company))
-        if card.key_account:
-            top.append("  ★ key account", style="#ffd700")
-        if card.value:
-            top.append(f"  {compact_amount(card.value)}", style="bold")
-        step = Text("next  ", style=DIM)
-        if card.next_date is None:
-            step.append("no next step", style="italic")
-        else:
-            style = "bold #ffffff on #c62828" if card.overdue else "bold"
-            step.append(f"▸{short_date(card.next_date, today)}", style=style)
-            if card.next_action:
-                step.append(" ")
-                step.append(one_line(card.next_action))
-            if card.overdue:
-                days = card.urgency.overdue_days
-                step.append(f"  overdue {days} day{'s' if days != 1 else ''}", style="#ff6b6b")
-        lines: list[RenderableType] = [top, step]
-        if fields.get("next_topic"):
-            topic = Text("topic ", style=DIM)
-            topic.append(one_line(fields["next_topic"]))
-            lines.append(topic)
-        meta = Text("last touch ", style=DIM)
-        touched = card.touched_on
-        if touched is None:
-            meta.append("never")
-        else:
-            days = card.days_since_touch
-            meta.append(f"{days}d ago" if days else "today")
-        meta.append(" · MAN ", style=DIM)
-        meta.append(card.man, style="bold")
-        meta.append(f" {_verdict(card.man)}", style=DIM)
-        meta.append(" · stage ", style=DIM)
-        meta.append(str(fields.get("stage") or ""))
-        if card.area:
-            meta.append(" · ", style=DIM)
-            meta.append(one_line(card.area))
-        lines.append(meta)
-        why = Text()
-        if card.urgency.past_window:
-            past = next((d for code, d, _ in card.urgency.components if code == "past_window"), 0)
-            why.append(f"⟳ past the {card.grade.value} window by {past}d: regrade  ",
-                       style="bold #ff6b6b")
-        elif card.urgency.review_due:
-            why.append("◆ due for a look  ", style="#f5a524")
-        if card.overdue:
-            why.append("▸ next step overdue  ", style="#ff6b6b")
-        why.append(f"urgency {card.urgency.score:g}", style=DIM)
-        lines.append(why)
-        return Group(*lines)
-
-    def _changes_text(self, changes: CardChanges, today: date) -> Text:
-        head = "since the last review" if changes.reviewed else "since graded (never reviewed)"
-        text = Text(f"What changed {head}, {_day(changes.since, today)}:\n", style="bold")
-        if changes.nothing:
-            text.append("  nothing: no touch, no grade move, no next-step change\n", style=DIM)
-        for move in changes.grade_moves:
-            text.append(f"  • grade {move.from_grade} → {move.to_grade}", style="bold")
-            text.append(f"  {_day(move.at, today)}\n", style=DIM)
-        for change in changes.status_changes:
-            text.append(f"  • status {one_line(change.note)}")
-            text.append(f"  {_day(change.at, today)}\n", style=DIM)
-        if changes.touches:
-            count = len(changes.touches)
-            text.append(f"  • {count} logged: ", style="")
-            kinds: dict[str, int] = {}
-            for touch in changes.touches:
-                kinds[touch.kind] = kinds.get(touch.kind, 0) + 1
-            text.append(", ".join(f"{n} {k}" for k, n in kinds.items()) + "\n", style=DIM)
-            for touch in changes.touches[:CHANGES_SHOWN]:
-                text.append(f"      {_day(touch.at, today):>7} {touch.kind:<8}", style=DIM)
-                text.append(one_line(touch.note)[:200] + "\n")
-            if count > CHANGES_SHOWN:
-                text.append(f"      … and {count - CHANGES_SHOWN} more\n", style=DIM)
-        for edit in changes.edits[-CHANGES_SHOWN:]:
-            text.append(f"  • {one_line(edit.note)}")
-            text.append(f"  {_day(edit.at, today)}\n", style=DIM)
-        for slip in changes.slips:
-            text.append("  • next step ", style="#f5a524")
-            if slip.new is None:
-                text.append(f"{_day(slip.old, today)} cleared", style="#f5a524")
-            else:
-                text.append(f"moved {_day(slip.old, today)} → {_day(slip.new, today)}",
-                            style="#f5a524")
-            text.append(f" without a logged touch ({_day(slip.day, today)})\n", style=DIM)
-        if changes.overdue_days and changes.next_date:
-            days = changes.overdue_days
-            text.append(
-                f"  • next step overdue since {_day(changes.next_date, today)}"
-                f" ({days} day{'s' if days != 1 else ''})\n",
-                style="#ff6b6b",
-            )
-        text.rstrip()
-        return text
+        remaining = len(review_queue(self.sd.db, self.sd.today())) if self.order else 0
+        return end_text(len(self.order), len(self.done), remaining)
 
     # ------------------------------------------------------------------ walk actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -568,30 +344,14 @@ class WeeklyReviewScreen(Screen[None]):
             Text.assemble(("Weekly review", "bold"), (f" · {iso_week(self.week)} · loading…", DIM))
         )
         if self.review is None:
-            self.query_one("#rv-fig-head", Static).update(
-                Text("Computing the week's figures…", style=DIM)
-            )
+            self.query_one(FiguresView).computing()
         self.figures_stale = False
-        self._compute(self.week)
+        self.query_one(FiguresView).load(self.sd.db, self.week, self.sd.today())
 
-    @work(thread=True, exclusive=True, group="review-figures")
-    def _compute(self, week: date) -> None:
-        from salesdesk.data.review import load_weekly_review
-
-        try:
-            review = load_weekly_review(self.sd.db, week, self.sd.today())
-        except Exception as exc:
-            message = busy_message(exc)
-            if message is None:
-                raise
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._figures_ready, review)
-
-    def _figures_ready(self, review: WeeklyReview) -> None:
-        if review.week_start != self.week:
+    def on_figures_view_ready(self, message: FiguresView.Ready) -> None:
+        if message.review.week_start != self.week:
             return  # an older request
-        self.review = review
+        self.review = message.review
         self.draw_figures()
 
     def draw_figures(self) -> None:
@@ -602,31 +362,7 @@ class WeeklyReviewScreen(Screen[None]):
             ("Weekly review", "bold"), (f" · figures · {week_label(review)}", DIM)
         )
         self.query_one("#rv-title", Static).update(title)
-        head = Text(f"as of {review.as_of:%a} {review.as_of.day} {review.as_of:%b} · ")
-        head.append(f"{review.selling_weeks_left:g}", style="bold")
-        head.append(f" effective selling weeks left in {review.as_of.year}")
-        trend_head = Text(
-            f"\nTrends, last 12 weeks ({iso_week(review.trends[0].week_start)[5:]}–"
-            f"{review.iso_week[5:]})",
-            style="bold",
-        )
-        self.query_one("#rv-fig-head", Static).update(Text.assemble(head, trend_head))
-        now = review.trends[-1]
-        values = {
-            "touches": [t.touches for t in review.trends],
-            "live": [t.live for t in review.trends],
-            "wins": [t.wins for t in review.trends],
-        }
-        labels = {
-            "touches": f"{now.touches:,} this week · max {max(values['touches']):,}",
-            "live": f"{now.live:,} live · target {review.pool.target:,}",
-            "wins": f"{now.wins:,} this week ({amount(now.won_value)})"
-            f" · max {max(values['wins']):,}",
-        }
-        for key, _label in TRENDS:
-            self.query_one(f"#rv-spark-{key}", Sparkline).data = values[key]
-            self.query_one(f"#rv-trend-{key}", Static).update(Text(labels[key]))
-        self.query_one("#rv-fig-body", Static).update(figures_table(review))
+        self.query_one(FiguresView).show(present(review, SCREEN_TOP))
 
     def action_export(self) -> None:
         review = self.review
@@ -639,6 +375,7 @@ class WeeklyReviewScreen(Screen[None]):
                 return
             existed = path.exists()
             from salesdesk.files import write_private
+            from salesdesk.render.markdown import markdown_report
 
             try:
                 write_private(path, markdown_report(review).encode("utf-8"))
@@ -659,117 +396,3 @@ class WeeklyReviewScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-
-def figures_table(review: WeeklyReview) -> Table:
-    """Every figure but the trend charts, as one Rich grid (bounded lists, top N)."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True, width=9)
-    grid.add_column(ratio=1)
-
-    def line(*parts: str | Text | tuple[str, str]) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for part in parts:
-            if isinstance(part, tuple):
-                text.append(*part)
-            else:
-                text.append(part)
-        return text
-
-    def names(refs: list[Any], value: Callable[[Any], str] | None = None, label: str = "") -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(label, style=DIM)
-        for index, ref in enumerate(refs[:TOP_N]):
-            if index:
-                text.append(" · ", style=DIM)
-            text.append_text(_who(ref.name, "", style=""))
-            if value is not None:
-                text.append(f" {value(ref)}", style=DIM)
-        if len(refs) > TOP_N:
-            text.append(f" … +{len(refs) - TOP_N}", style=DIM)
-        return text
-
-    pool, out, act = review.pool, review.outcomes, review.activity
-    grade_text = Text(no_wrap=True, overflow="ellipsis")
-    for grade in "ABC":
-        grade_text.append(f"{grade} ", style=f"bold {GRADE_COLOURS[grade]}")
-        grade_text.append(f"{pool.by_grade[grade]:,}  ")
-    grade_text.append(f"= {pool.live:,} live of {pool.target:,}")
-    if pool.to_add:
-        grade_text.append(f" · add {pool.to_add:,}", style="bold #ff6b6b")
-    grade_text.append(f" · {pool.new:,} new this week", style=DIM)
-    grid.add_row("Pool", grade_text)
-
-    grid.add_row(
-        "Outcomes",
-        line(
-            ("won ", "bold #46a758"), f"{len(out.won):,} ({amount(out.won_value)}) · ",
-            f"lost {len(out.lost):,} · dropped {len(out.dropped):,} · ",
-            f"parked {len(out.parked):,} · up {len(out.promoted):,} · down {len(out.demoted):,}",
-        ),
-    )
-    if out.won:
-        grid.add_row("", names(out.won, lambda r: compact_amount(r.value), "won: "))
-    moves = out.promoted + out.demoted
-    if moves:
-        grid.add_row("", names(moves, lambda m: f"{m.from_grade}→{m.to_grade}", "regraded: "))
-    v = act.visits
-    grid.add_row(
-        "Visits",
-        line(f"{v.planned:,} planned · {v.done:,} done · {v.missed:,} missed · {v.open:,} open",
-             (f" · moved {v.moved:,} · cancelled {v.cancelled:,}", DIM)),
-    )
-    grid.add_row("Logged", line(" · ".join(f"{k} {n:,}" for k, n in act.by_kind.items())))
-    grid.add_row(
-        "Touches",
-        line(
-            f"{act.touches:,}: ",
-            " · ".join(f"{k} {n:,}" for k, n in act.by_grade.items()),
-            f" · key accounts {act.key_accounts:,}",
-        ),
-    )
-    time = Table(box=None, pad_edge=False, show_edge=False, header_style=DIM, padding=(0, 1))
-    time.add_column("where the time went", no_wrap=True, overflow="ellipsis")
-    for name in ("touches", "share", "guide"):
-        time.add_column(name, justify="right", no_wrap=True)
-    for share in act.time:
-        off = share.key == "no_intention" and share.touches
-        time.add_row(
-            share.label,
-            f"{share.touches:,}",
-            Text(percent(share.share), style="bold #ff6b6b" if off else ""),
-            f"{share.guidance}%",
-        )
-    grid.add_row("Time", time)
-    p = review.pareto
-    if p.customers:
-        grid.add_row(
-            "80/20",
-            Text(
-                f"top 20% ({p.top_count:,} of {p.customers:,} customers) bring "
-                f"{percent(p.top_share)} of 12-month revenue and got "
-                f"{percent(p.top_touch_share)} of this week's touches"
-            ),
-        )
-        grid.add_row("", names(p.top, lambda c: compact_amount(c.revenue)))
-    else:
-        grid.add_row("80/20", Text("no revenue recorded in the last 12 months", style=DIM))
-    ret = review.retention
-    if ret.customers:
-        grid.add_row(
-            "Retention",
-            Text(
-                f"{plural(ret.count, 'customer')} silent > {ret.days} days "
-                f"(value {amount(ret.value)})",
-                style="#ff6b6b",
-            ),
-        )
-        grid.add_row("", names(ret.customers, lambda c: f"{c.days}d"))
-    else:
-        grid.add_row("Retention", Text(
-            f"every customer contacted within {ret.days} days" if review.funnel["customer"]
-            else "no customers yet", style=DIM))
-    grid.add_row(
-        "Funnel",
-        Text(" → ".join(f"{stage} {count:,}" for stage, count in review.funnel.items())),
-    )
-    return grid

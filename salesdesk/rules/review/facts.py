@@ -1,0 +1,97 @@
+"""The plain rows the weekly review is computed from (filled by :mod:`salesdesk.data.review`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+GRADES = ("A", "B", "C")
+GRADE_RANK = {"A": 3, "B": 2, "C": 1}
+STAGES = ("target", "interested", "intentional", "prospective", "customer")
+LIVE, CUSTOMER = "live", "customer"
+_STATUS_NOTE = re.compile(
+    r"^\s*([a-z_]+)\s*→\s*([a-z_]+)\s*(?:\(\s*([0-9][0-9,]*(?:\.\d+)?)\s*\))?"
+)
+
+
+def parse_status_note(note: str) -> tuple[str, str, float | None] | None:
+    """``"live → customer (12,000)"`` → ``("live", "customer", 12000.0)``; None if not one."""
+    match = _STATUS_NOTE.match(note or "")
+    if not match:
+        return None
+    amount = float(match.group(3).replace(",", "")) if match.group(3) else None
+    return match.group(1), match.group(2), amount
+
+
+@dataclass(slots=True)
+class CardFact:
+    """One card as the review needs it (current values)."""
+
+    id: int
+    name: str
+    company: str = ""
+    grade: str = "C"
+    status: str = LIVE
+    stage: str = "target"
+    value: float = 0.0
+    key_account: bool = False
+    money: str = "unknown"
+    authority: str = "unknown"
+    need: str = "unknown"
+    created_on: date = date(2000, 1, 1)
+    closed_on: date | None = None
+    previous_id: int | None = None
+    touched_on: date | None = None
+    #: The latest contact touch on or before the week's end (None: none logged).
+    last_contact: date | None = None
+
+
+@dataclass(slots=True)
+class ChangeFact:
+    """A recorded grade change (``from_grade``/``to_grade``) or status change (``note``)."""
+
+    prospect_id: int
+    kind: str  # "grade" or "status"
+    day: date
+    note: str = ""
+    from_grade: str | None = None
+    to_grade: str | None = None
+
+
+@dataclass(slots=True)
+class TouchFact:
+    """A logged touch (any touch kind, notes included) in the week."""
+
+    prospect_id: int
+    kind: str
+    day: date
+
+
+@dataclass(slots=True)
+class VisitFact:
+    """A visit whose day falls in the week."""
+
+    prospect_id: int
+    day: date
+    status: str
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    """Everything the figures of one week are computed from."""
+
+    week_start: date
+    today: date
+    pool_target: int = 50
+    retention_days: int = 60
+    cards: Sequence[CardFact] = ()
+    changes: Sequence[ChangeFact] = ()  # every grade and status change, oldest first
+    touches: Sequence[TouchFact] = ()  # touches dated in the week
+    visits: Sequence[VisitFact] = ()  # visits planned for a day of the week
+    daily_touches: Mapping[date, int] = field(default_factory=dict)  # contact touches per day
+
+    def __post_init__(self) -> None:
+        if self.week_start.weekday() != 0:
+            raise ValueError(f"a review week starts on a Monday, not {self.week_start:%A}")
