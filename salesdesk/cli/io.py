@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 from rich.text import Text
 
-from salesdesk.cli.main import (
+from salesdesk.cli.common import (
     DbOption,
-    _db_path,
     app,
     cli_now,
     cli_today,
+    db_path,
     err_console,
     fail,
     handles_errors,
@@ -342,7 +342,7 @@ def backup(
     """Back up the database (a consistent copy, even while the app is open)."""
     from salesdesk.data.backup import backup_database, inspect_backup, stamped_backup
 
-    path = expand_path(_db_path(ctx, db))
+    path = expand_path(db_path(ctx, db))
     if not path.is_file():
         raise InputError(f"no database at {path} yet: nothing to back up")
     with open_db(ctx, db):  # checks it is a SalesDesk database (and migrates an old one)
@@ -376,7 +376,7 @@ def restore(
     from salesdesk.data.backup import inspect_backup, restore_database
     from salesdesk.data.db import SCHEMA_VERSION, open_database
 
-    path = expand_path(_db_path(ctx, db))
+    path = expand_path(db_path(ctx, db))
     info = inspect_backup(expand_path(file))
     if not yes:
         if not _interactive():

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from salesdesk.cli.main import (
+from salesdesk.cli.common import (
     DbOption,
     app,
     cli_now,
@@ -22,6 +22,7 @@ from salesdesk.cli.main import (
     err_console,
     handles_errors,
     open_db,
+    out_console,
 )
 from salesdesk.errors import InputError
 from salesdesk.render.literal import literal_line
@@ -111,7 +112,6 @@ def _visit_line(visit: Any, view: Any) -> Text:
 
 
 def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
-    from salesdesk.cli.main import out_console
     from salesdesk.rules.planning import NO_ROOM, due_words
 
     console = out_console()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesdesk.cli.main import DbOption, app, cli_today, handles_errors, open_db, out_console
+from salesdesk.cli.common import DbOption, app, cli_today, handles_errors, open_db, out_console
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import plural
 
