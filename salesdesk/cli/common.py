@@ -133,11 +133,12 @@ def main_callback(
 ) -> None:
     """SalesDesk: triage your prospects every morning. No command opens the board."""
     ctx.obj = {"db": db}
-    if ctx.invoked_subcommand is not None:
-        return
-    from salesdesk.launch import open_board
-
-    open_board(db, demo)
+    if ctx.invoked_subcommand is None:
+        # `salesdesk`, `salesdesk --db PATH` and `salesdesk --demo` open the board in
+        # salesdesk.launch before the command line is even imported; the CLI never opens
+        # the TUI. Called without a command anyway (from Python), it lists the commands.
+        typer.echo(ctx.get_help())
+        typer.echo("\nRun salesdesk with no command (or only --db PATH, --demo) to open the board.")
 
 
 def reader_gone() -> NoReturn:
