@@ -69,6 +69,12 @@ class SalesDeskApp(App[None]):
     def today(self) -> date:
         return self.now().date()
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The palette's colours as CSS variables (``$sd-grade-a`` ...) for app.tcss."""
+        from salesdesk.render.palette import CSS_VARIABLES
+
+        return {**super().get_theme_variable_defaults(), **CSS_VARIABLES}
+
     def on_mount(self) -> None:
         from salesdesk.screens.board import BoardScreen
 

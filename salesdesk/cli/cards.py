@@ -32,6 +32,7 @@ from salesdesk.cli.common import (
 from salesdesk.data import store
 from salesdesk.enums import Status
 from salesdesk.errors import InputError
+from salesdesk.render import palette
 from salesdesk.render.literal import literal, literal_line
 from salesdesk.rules.dates import parse_next_date, short_date
 from salesdesk.rules.fields import parse_money, short_money
@@ -80,7 +81,6 @@ def card_json(card: store.CardRow) -> dict[str, Any]:
     }
 
 
-GRADE_STYLE = {"A": "bold red", "B": "bold yellow", "C": "bold green"}
 
 
 #: list's columns: title, and whether the values are right-aligned.
@@ -104,15 +104,15 @@ def _card_cells(card: store.CardRow, today: date) -> tuple[tuple[str, str], ...]
     overdue = card.overdue
     return (
         (str(card.id), ""),
-        (grade, GRADE_STYLE.get(grade, "dim")),
+        (grade, palette.CLI_GRADE_STYLE.get(grade, "dim")),
         (one_line(card.name), ""),
         (one_line(card.company), ""),
-        (short_date(card.next_date, today), "bold red" if overdue else ""),
+        (short_date(card.next_date, today), palette.CLI_ALERT if overdue else ""),
         (one_line(card.next_action), ""),
         (f"{card.days_since_touch}d" if card.touched_on else "never", ""),
         (card.man, ""),
         (short_money(card.value), ""),
-        (_flags(card), "red" if overdue else "yellow"),
+        (_flags(card), palette.CLI_ERROR if overdue else palette.CLI_WARNING),
     )
 
 

@@ -23,6 +23,7 @@ from rich.text import Text
 from salesdesk.config import DB_ENV, default_db_path, expand_path, system_clock
 from salesdesk.data.db import Database, busy_message, open_database
 from salesdesk.errors import DatabaseError, SalesDeskError
+from salesdesk.render import palette
 from salesdesk.text import one_line
 
 app = typer.Typer(
@@ -59,7 +60,7 @@ def err_console() -> Console:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one clear line to stderr and return the Exit to raise."""
-    err_console().print(Text(f"salesdesk: {one_line(message)}", style="red"))
+    err_console().print(Text(f"salesdesk: {one_line(message)}", style=palette.CLI_ERROR))
     return typer.Exit(code)
 
 

@@ -30,6 +30,7 @@ from salesdesk.config import expand_path
 from salesdesk.data import store
 from salesdesk.enums import Status
 from salesdesk.errors import InputError
+from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
 from salesdesk.text import one_line
 
@@ -90,11 +91,11 @@ def _print_report(console: Console, result: ImportResult) -> None:
             if index:
                 line.append(", ")
             line.append_text(literal_line(column))
-            line.append(f" → {field}", style="cyan")
+            line.append(f" → {field}", style=palette.CLI_NOTE)
         console.print(line)
     if result.unmapped:
         kept = result.options.keep_extra
-        line = Text("Kept in the notes: " if kept else "Not imported: ", style="yellow")
+        line = Text("Kept in the notes: " if kept else "Not imported: ", style=palette.CLI_WARNING)
         line.append_text(literal_line(", ".join(result.unmapped)))
         if not kept:
             line.append("  (keep them in the notes with --keep-extra, or --map COLUMN=FIELD)",
@@ -127,7 +128,8 @@ def _print_report(console: Console, result: ImportResult) -> None:
         _more(console, result.duplicate_count - len(result.duplicates), "duplicates")
     if result.errors:
         plural = "s" if result.error_rows != 1 else ""
-        console.print(Text(f"Errors ({result.error_rows:,} {unit}{plural}):", style="bold red"))
+        heading = f"Errors ({result.error_rows:,} {unit}{plural}):"
+        console.print(Text(heading, style=palette.CLI_ALERT))
         for error in result.errors:
             console.print(
                 _line(f"  {unit} {error.row}, ", literal_line(error.column, style="bold"), ": ",

@@ -22,8 +22,8 @@ from salesdesk import keys
 from salesdesk.data import store
 from salesdesk.data.store import CardRow, urgency_key
 from salesdesk.enums import Status
-from salesdesk.render.cards import GRADE_COLOURS, STATUS_COLOURS
-from salesdesk.render.palette import VERDICT_STYLE
+from salesdesk.render import palette
+from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS, VERDICT_STYLE
 from salesdesk.rules.man import Verdict
 from salesdesk.screens.common import attempt, save_touch, sd_app, undo_last
 from salesdesk.text import one_line
@@ -232,9 +232,9 @@ class BoardScreen(Screen[None]):
             column.set_cards(buckets[key], today, keep_id=keep_id)
             column.set_active(index == self.col)
             colour = (
-                STATUS_COLOURS.get(Status(key), "#8b8d98")
+                STATUS_COLOURS.get(Status(key), palette.GREY)
                 if key in Status._value2member_map_
-                else GRADE_COLOURS.get(key, "#8b8d98")
+                else GRADE_COLOURS.get(key, palette.GREY)
             )
             label = Text(f"{title} ", style=f"bold {colour}")
             label.append(f"({len(buckets[key])})", style="dim")
@@ -259,17 +259,17 @@ class BoardScreen(Screen[None]):
                 line.append(f"{grade} ", style=f"bold {GRADE_COLOURS[grade]}")
                 line.append(f"{pool.by_grade[grade]}  ")
             line.append("│ ", style="dim")
-            line.append(f"due {pool.due}", style="bold #f5a524" if pool.due else "")
+            line.append(f"due {pool.due}", style=palette.WARNING if pool.due else "")
             line.append("  │ ", style="dim")
-            line.append(f"overdue {pool.overdue}", style="bold #ff6b6b" if pool.overdue else "")
+            line.append(f"overdue {pool.overdue}", style=palette.ALERT if pool.overdue else "")
             line.append("  │ ", style="dim")
             short = pool.pool_target - pool.live
             line.append(
                 f"pool {pool.live}/{pool.pool_target}",
-                style="bold #ff6b6b" if short > 0 else "bold #46a758",
+                style=palette.ALERT if short > 0 else palette.GOOD,
             )
             if short > 0:
-                line.append(f" (add {short})", style="#ff6b6b")
+                line.append(f" (add {short})", style=palette.ALERT_TEXT)
         if self.verdict_filter is not None:
             shown = sum(1 for c in self.cards if c.verdict == self.verdict_filter)
             line.append("  │ MAN: ", style="dim")

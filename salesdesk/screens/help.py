@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from salesdesk import keys
+from salesdesk.render import palette
 
 KEY_NAMES = {
     "slash": "/",
@@ -34,7 +35,7 @@ def key_label(binding: Binding) -> str:
 
 def bindings_table(bindings: list[Binding]) -> Table:
     table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column(style="bold #f5a524", no_wrap=True)
+    table.add_column(style=palette.KEY_NAME, no_wrap=True)
     table.add_column()
     seen: set[str] = set()
     for binding in bindings:

@@ -36,6 +36,7 @@ from salesdesk.data.db import busy_message
 from salesdesk.data.io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
 from salesdesk.data.io.mapping import parse_overrides
 from salesdesk.errors import InputError, SalesDeskError
+from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
 from salesdesk.rules.fields import plural
 from salesdesk.text import one_line
@@ -99,11 +100,11 @@ def report_text(result: ImportResult) -> Text:
             if index:
                 text.append(", ")
             text.append_text(literal_line(column))
-            text.append(f" → {field}", style="cyan")
+            text.append(f" → {field}", style=palette.CLI_NOTE)
         text.append("\n")
     if result.unmapped:
         kept = result.options.keep_extra
-        text.append("Kept in the notes: " if kept else "Not imported: ", style="yellow")
+        text.append("Kept in the notes: " if kept else "Not imported: ", style=palette.CLI_WARNING)
         text.append_text(literal_line(", ".join(result.unmapped)))
         if not kept:
             text.append("  (tick 'Keep extra columns in notes' to keep them)", style="dim")
@@ -126,7 +127,7 @@ def report_text(result: ImportResult) -> Text:
         if result.duplicate_count > SHOWN_DUPLICATES:
             text.append(f"  … {result.duplicate_count - SHOWN_DUPLICATES:,} more\n", style="dim")
     if result.errors:
-        text.append(f"\nErrors ({plural(result.error_rows, unit)})\n", style="bold red")
+        text.append(f"\nErrors ({plural(result.error_rows, unit)})\n", style=palette.CLI_ALERT)
         for error in result.errors[:SHOWN_ERRORS]:
             text.append(f"  {unit} {error.row}, ")
             text.append_text(literal_line(error.column, style="bold"))

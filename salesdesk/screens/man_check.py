@@ -19,9 +19,9 @@ from salesdesk import keys
 from salesdesk.data import store
 from salesdesk.enums import Status
 from salesdesk.errors import SalesDeskError
-from salesdesk.render.cards import GRADE_COLOURS
+from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
-from salesdesk.render.palette import VERDICT_STYLE
+from salesdesk.render.palette import ANSWER_STYLE, GRADE_COLOURS, VERDICT_STYLE
 from salesdesk.rules.fields import short_money
 from salesdesk.rules.man import (
     POTENTIAL_CRITERIA,
@@ -34,7 +34,6 @@ from salesdesk.rules.man import (
 from salesdesk.screens.common import attempt, undo_last
 from salesdesk.text import one_line
 
-ANSWER_STYLE = {Tri.YES: "bold #46a758", Tri.NO: "bold #e5484d", Tri.UNKNOWN: "bold #f5a524"}
 ANSWER_WORD = {Tri.YES: "present", Tri.NO: "missing", Tri.UNKNOWN: "not asked"}
 COLUMN = 10  # cells per big letter, label included
 
@@ -175,7 +174,7 @@ class ManCheckScreen(Screen[None]):
             question.append("Ask next: ", style="bold")
             question.append(result.next_question)
         elif result.verdict == Verdict.DROP:
-            question.append("x stops contact (asks first).", style="bold #e5484d")
+            question.append("x stops contact (asks first).", style=palette.STOP)
         self.query_one("#man-question", Static).update(question)
 
         decider = self.query_one("#man-decider", Input)
@@ -189,7 +188,7 @@ class ManCheckScreen(Screen[None]):
         potential.append("   keys 1-7 toggle", style="dim")
         for number, (key, label) in enumerate(POTENTIAL_CRITERIA, start=1):
             mark = "■" if state.potential[key] else "□"
-            style = "#46a758" if state.potential[key] else "dim"
+            style = palette.GREEN if state.potential[key] else "dim"
             potential.append(f"\n {number} {mark} ", style=style)
             potential.append(label, style="" if state.potential[key] else "dim")
         self.query_one("#man-potential", Static).update(potential)

@@ -21,8 +21,8 @@ from salesdesk.data import store
 from salesdesk.data.db import busy_message
 from salesdesk.enums import Status
 from salesdesk.errors import InputError, SalesDeskError
-from salesdesk.render.cards import GRADE_COLOURS, STATUS_COLOURS
 from salesdesk.render.literal import literal_line
+from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_money
 from salesdesk.screens.common import save_touch, undo_last
 from salesdesk.text import clean, one_line

@@ -27,6 +27,7 @@ from salesdesk import keys
 from salesdesk.data import store, visits
 from salesdesk.data.db import busy_message
 from salesdesk.data.visits import PlanView, VisitRow
+from salesdesk.render import palette
 from salesdesk.render.cells import fit, two_sides
 from salesdesk.render.literal import literal_line
 from salesdesk.rules.planning import (
@@ -50,14 +51,14 @@ if TYPE_CHECKING:
 SUNDAY = 6
 MIN_WEEK_CELL = 14  # narrower than this, the week wraps onto two rows of three days
 NARROW_SUNDAY = 3  # the month's Sunday column without visits: just the date
-SELECTED_BG = "on #253247"
-TODAY_STYLE = "bold #0b0d12 on #f5a524"
-OVER_STYLE = "bold #ff6b6b"
-FLAG_STYLE = "bold #f5a524"
-NEW_DAY_STYLE = "bold #c084fc"
+SELECTED_BG = f"on {palette.PLAN_SELECTED_BG}"
+TODAY_STYLE = palette.TODAY_BADGE
+OVER_STYLE = palette.ALERT
+FLAG_STYLE = palette.WARNING
+NEW_DAY_STYLE = palette.NEW_DAY
 STATUS_MARKS = {
-    "done": ("✓", "bold #46a758"),
-    "missed": ("✗", "bold #ff6b6b"),
+    "done": ("✓", palette.DONE_MARK),
+    "missed": ("✗", palette.MISSED_MARK),
     "cancelled": ("⊘", "dim"),
 }
 
@@ -614,7 +615,7 @@ class VisitPlanScreen(Screen[None]):
             return
         period = self.period
         placed = sum(1 for s in found if s.day is not None and s.day in period)
-        title.append(f"  {placed}", style="bold #f5a524" if placed else "dim")
+        title.append(f"  {placed}", style=palette.WARNING if placed else "dim")
         self.waiting = sum(1 for s in found if s.day is None) + found.more
         self._draw_hint()
         self.query_one("#side-title", Static).update(title)
@@ -654,8 +655,8 @@ class VisitPlanScreen(Screen[None]):
             if s.start:
                 text.append(f" {s.start}", style="bold")
         else:
-            text.append("no room", style="bold #f5a524")
-            text.append(f" ({due_words(s, self.today)})", style="#f5a524")
+            text.append("no room", style=palette.WARNING)
+            text.append(f" ({due_words(s, self.today)})", style=palette.WARNING_TEXT)
         text.append(" ")
         text.append_text(literal_line(s.name, style="bold"))
         if s.area:
@@ -668,7 +669,7 @@ class VisitPlanScreen(Screen[None]):
             text.append(f"⚠ {one_line(s.warning)}", style=FLAG_STYLE)
         if s.note and (s.day is not None or s.note != NO_ROOM):
             text.append("\n")
-            text.append(one_line(s.note), style="dim" if s.day else "#f5a524")
+            text.append(one_line(s.note), style="dim" if s.day else palette.WARNING_TEXT)
         return text
 
     @property
