@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Span, Text
+from rich.text import Text
 
 from salesdesk.cli.common import (
     DbOption,
@@ -32,28 +30,14 @@ from salesdesk.cli.common import (
 from salesdesk.data import store
 from salesdesk.enums import Status
 from salesdesk.errors import InputError
-from salesdesk.render import palette
-from salesdesk.render.literal import literal, literal_line
-from salesdesk.rules.dates import parse_next_date, short_date
-from salesdesk.rules.fields import parse_money, short_money
+from salesdesk.render.card_detail import detail_lines
+from salesdesk.render.card_table import FLAGS_LEGEND, card_flags, cards_table, print_lines
+from salesdesk.rules.dates import parse_next_date
+from salesdesk.rules.fields import parse_money
 from salesdesk.rules.grading import parse_grade
 from salesdesk.text import one_line
 
-# --------------------------------------------------------------------------- output
-
-
-def _flags(card: store.CardRow) -> str:
-    """Short marks, as on the board: ! overdue, ⟳ past window (regrade), ◆ review, ★ key."""
-    marks = ""
-    if card.overdue:
-        marks += "!"
-    if card.status == Status.LIVE and card.urgency.past_window:
-        marks += "⟳"
-    elif card.review_due:
-        marks += "◆"
-    if card.key_account:
-        marks += "★"
-    return marks
+# --------------------------------------------------------------------------- commands
 
 
 def card_json(card: store.CardRow) -> dict[str, Any]:
@@ -79,120 +63,6 @@ def card_json(card: store.CardRow) -> dict[str, Any]:
         "key_account": card.key_account,
         "last_touch": card.touched_on.isoformat() if card.touched_on else None,
     }
-
-
-
-
-#: list's columns: title, and whether the values are right-aligned.
-_LIST_COLUMNS: tuple[tuple[str, bool], ...] = (
-    ("ID", True),
-    ("G", False),
-    ("Name", False),
-    ("Company", False),
-    ("Next", False),
-    ("Action", False),
-    ("Touch", True),
-    ("MAN", False),
-    ("Value", True),
-    ("Flags", False),
-)
-
-
-def _card_cells(card: store.CardRow, today: date) -> tuple[tuple[str, str], ...]:
-    """(text, style) per column; user text folded onto one line, control characters gone."""
-    grade = card.grade.value if card.status == Status.LIVE else card.status
-    overdue = card.overdue
-    return (
-        (str(card.id), ""),
-        (grade, palette.CLI_GRADE_STYLE.get(grade, "dim")),
-        (one_line(card.name), ""),
-        (one_line(card.company), ""),
-        (short_date(card.next_date, today), palette.CLI_ALERT if overdue else ""),
-        (one_line(card.next_action), ""),
-        (f"{card.days_since_touch}d" if card.touched_on else "never", ""),
-        (card.man, ""),
-        (short_money(card.value), ""),
-        (_flags(card), palette.CLI_ERROR if overdue else palette.CLI_WARNING),
-    )
-
-
-def _cards_table(cards: list[store.CardRow], today: date, width: int) -> Iterator[StyledLine]:
-    """The ``list`` table, line by line: a header, then a line per card.
-
-    Columns are sized once from the values (names, companies and actions capped, and cut
-    with an ellipsis). Lines are assembled as plain strings with style spans, so 100,000
-    cards print in seconds rather than the minutes a Rich Table takes to lay them out.
-    """
-    from rich.cells import cell_len
-
-    rows = [_card_cells(card, today) for card in cards]
-    # Fixed columns take about 45 cells; name, company and action share the rest.
-    room = max(24, width - 45)
-    name_w, company_w = min(28, room * 3 // 8), min(28, room * 3 // 8)
-    caps = {"Name": name_w, "Company": company_w, "Action": min(24, room - name_w - company_w)}
-    widths = []
-    for index, (title, _right) in enumerate(_LIST_COLUMNS):
-        widest = max([len(title), *(cell_len(row[index][0]) for row in rows)])
-        widths.append(min(widest, caps.get(title, widest)))
-    header = _table_line([(title, "") for title, _ in _LIST_COLUMNS], widths)
-    yield header[0], [Span(0, len(header[0]), "bold")]
-    for row in rows:
-        yield _table_line(row, widths)
-
-
-#: A line of text and the style spans over it.
-StyledLine = tuple[str, list[Span]]
-
-
-def _table_line(cells: Iterable[tuple[str, str]], widths: list[int]) -> StyledLine:
-    """One line of ``list``: each cell cut (with an ellipsis) or padded to its column."""
-    from rich.cells import cell_len
-
-    from salesdesk.render.cells import cut
-
-    parts: list[str] = []
-    spans: list[Span] = []
-    at = 0
-    last = len(widths) - 1
-    columns = zip(cells, _LIST_COLUMNS, strict=True)
-    for index, ((text, style), (_title, right)) in enumerate(columns):
-        width = widths[index]
-        size = cell_len(text)
-        if size > width:
-            text = cut(text, width)
-            size = width
-        pad = " " * (width - size)
-        if right:
-            parts.append(pad)
-            at += len(pad)
-        if style:
-            spans.append(Span(at, at + len(text), style))
-        parts.append(text)
-        at += len(text)
-        if index < last:
-            gap = ("" if right else pad) + "  "
-            parts.append(gap)
-            at += len(gap)
-    return "".join(parts), spans
-
-
-def _print_lines(console: Console, lines: Iterable[StyledLine], batch: int = 500) -> None:
-    """Print styled lines: in colour, in batches, to a terminal; as plain text otherwise
-    (one console call per line is slow for huge lists)."""
-    if console.no_color or console.color_system is None:
-        console.file.writelines(f"{line}\n" for line, _spans in lines)
-        return
-    chunk: list[Text] = []
-    for line, spans in lines:
-        chunk.append(Text(line, spans=spans))
-        if len(chunk) == batch:
-            console.print(Text("\n").join(chunk), no_wrap=True, overflow="ignore", crop=False)
-            chunk = []
-    if chunk:
-        console.print(Text("\n").join(chunk), no_wrap=True, overflow="ignore", crop=False)
-
-
-# --------------------------------------------------------------------------- commands
 
 
 @app.command()
@@ -286,52 +156,9 @@ def list_(
         typer.echo("No prospects match. Add one with: salesdesk add NAME")
         return
     console = out_console()
-    _print_lines(console, _cards_table(cards, today, console.width))
-    if any(_flags(card) for card in cards):
-        console.print(Text("! overdue  ⟳ past window: regrade  ◆ due for review  ★ key account",
-                           style="dim"))
-
-
-def _detail_lines(detail: store.ProspectDetail, today: date) -> Iterator[Any]:
-    from salesdesk.rules.fields import FIELDS, format_field
-
-    fields = detail.fields
-    header = Text()
-    header.append(f"#{detail.id} ", style="dim")
-    header.append_text(literal_line(fields["name"], style="bold"))
-    if fields["company"]:
-        header.append("  ")
-        header.append_text(literal_line(fields["company"]))
-    yield header
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="dim", no_wrap=True)
-    table.add_column(overflow="fold")
-    group = ""
-    for spec in FIELDS:
-        value = format_field(spec.name, fields.get(spec.name))
-        if not value or (spec.kind == "bool" and value == "no"):
-            continue
-        if spec.group != group:
-            group = spec.group
-            table.add_row(Text(group, style="bold"), "")
-        table.add_row(spec.label, literal(value))
-    yield table
-    if fields["status"] == Status.LIVE:
-        yield Text(f"Urgency {detail.urgency.score:g}", style="bold")
-        for label, points in detail.urgency.breakdown():
-            yield Text(f"  {points:+5.1f}  {label}")
-    yield Text("Timeline", style="bold")
-    if not detail.activities:
-        yield Text("  nothing logged yet: salesdesk log ID --kind call --note ...", style="dim")
-    for act in detail.activities:
-        line = Text(f"  {act.at:%Y-%m-%d %H:%M}  {act.kind:<8} ")
-        if act.kind == "grade":
-            line.append(f"{act.from_grade} → {act.to_grade}" + (" · " if act.note else ""))
-        line.append_text(literal_line(act.note))
-        if act.outcome:
-            line.append("  → ")
-            line.append_text(literal_line(act.outcome))
-        yield line
+    print_lines(console, cards_table(cards, today, console.width))
+    if any(card_flags(card) for card in cards):
+        console.print(Text(FLAGS_LEGEND, style="dim"))
 
 
 @app.command()
@@ -346,7 +173,7 @@ def show(
     with open_db(ctx, db) as database:
         detail = store.get_prospect(database, prospect_id, today)
     console = out_console()
-    for part in _detail_lines(detail, today):
+    for part in detail_lines(detail):
         console.print(part)
 
 
