@@ -25,7 +25,7 @@ from salesdesk.enums import Status
 from salesdesk.render import palette
 from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS, VERDICT_STYLE
 from salesdesk.rules.man import Verdict
-from salesdesk.screens.common import attempt, save_touch, sd_app, undo_last
+from salesdesk.screens.common import attempt, sd_app, undo_last
 from salesdesk.text import one_line
 from salesdesk.widgets.card_column import CardColumn
 
@@ -386,7 +386,9 @@ class BoardScreen(Screen[None]):
         app = sd_app(self)
 
         def done(result: TouchResult | None) -> None:
-            if result is not None and save_touch(self, card.id, result):
+            if result is not None and attempt(
+                self, lambda: result.log(app.db, app.now(), card.id)
+            )[0]:
                 self.refresh_cards([card.id], keep_id=card.id)
                 self.notify(
                     f"Logged {result.kind} with {one_line(card.name)}", markup=False, timeout=3

@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from salesdesk.screens.base import SalesDeskModal
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(SalesDeskModal[bool]):
     """Ask a question; ``y`` confirms, ``n`` or escape cancels."""
 
     BINDINGS = [

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import (
     Checkbox,
@@ -39,6 +38,7 @@ from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
 from salesdesk.rules.fields import plural
+from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
 
 SHOWN_ERRORS = 30
@@ -152,7 +152,7 @@ def report_text(result: ImportResult) -> Text:
     return text
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(SalesDeskScreen[None]):
     """Import a CSV or vCard file: preview first, then confirm."""
 
     BINDINGS = keys.IMPORT
@@ -334,8 +334,8 @@ class ImportScreen(Screen[None]):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.add_class("running")
-        now = self.app.now()  # type: ignore[attr-defined]
-        db_path = self.app.db.path  # type: ignore[attr-defined]
+        now = self.sd_app.now()
+        db_path = self.sd_app.db.path
         self._kind = kind
         self._request = request
 

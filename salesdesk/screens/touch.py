@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from rich.text import Text
 from textual import events
@@ -12,6 +12,8 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from salesdesk import keys
+from salesdesk.data import store
+from salesdesk.data.db import Database
 from salesdesk.data.store import CardRow
 from salesdesk.rules.dates import parse_next_date
 from salesdesk.screens.form import FormField, FormScreen
@@ -20,11 +22,27 @@ from salesdesk.text import one_line
 
 @dataclass(frozen=True)
 class TouchResult:
+    """What the form holds when saved: the touch, and the next step it leaves."""
+
     kind: str
     note: str
     next_date: date | None
     next_action: str
     next_topic: str
+
+    def log(self, db: Database, now: datetime, prospect_id: int) -> int:
+        """Store the touch and the next step it holds (an empty date: no next step)."""
+        return store.log_touch(
+            db,
+            now,
+            prospect_id,
+            self.kind,
+            self.note,
+            next_date=self.next_date,
+            next_action=self.next_action,
+            next_topic=self.next_topic or None,
+            clear_next=self.next_date is None,
+        )
 
 
 class KindChooser(Widget, can_focus=True):

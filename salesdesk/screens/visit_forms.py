@@ -7,14 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -25,11 +23,9 @@ from salesdesk.errors import SalesDeskError
 from salesdesk.render.literal import literal_line
 from salesdesk.rules.dates import parse_next_date, short_date
 from salesdesk.rules.planning import parse_minutes, parse_time
+from salesdesk.screens.base import SalesDeskModal
 from salesdesk.screens.form import FieldError, FormField, FormScreen
 from salesdesk.text import one_line
-
-if TYPE_CHECKING:
-    from salesdesk.app import SalesDeskApp
 
 SEARCH_DELAY = 0.15
 
@@ -38,7 +34,7 @@ def _day_label(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-class ProspectPickScreen(ModalScreen[ProspectPick | None]):
+class ProspectPickScreen(SalesDeskModal[ProspectPick | None]):
     """Type to find the prospect to visit; ``enter`` picks the highlighted one."""
 
     BINDINGS = [
@@ -76,7 +72,7 @@ class ProspectPickScreen(ModalScreen[ProspectPick | None]):
 
     def search(self, text: str) -> None:
         self.searched = text
-        db = cast("SalesDeskApp", self.app).db
+        db = self.sd_app.db
         try:
             self.picks = search_prospects(db, text)
         except SalesDeskError as exc:

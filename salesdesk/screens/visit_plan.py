@@ -11,14 +11,12 @@ import math
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -42,11 +40,8 @@ from salesdesk.rules.planning import (
     suggestion_period,
     week_of,
 )
-from salesdesk.screens.common import attempt, undo_last
+from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
-
-if TYPE_CHECKING:
-    from salesdesk.app import SalesDeskApp
 
 SUNDAY = 6
 MIN_WEEK_CELL = 14  # narrower than this, the week wraps onto two rows of three days
@@ -332,10 +327,10 @@ class PlanGrid(Widget, can_focus=True):
                 return
 
 
-class VisitPlanScreen(Screen[None]):
+class VisitPlanScreen(SalesDeskScreen[None]):
     """Plan the week or the month: visits by day, suggestions with their reasons."""
 
-    BINDINGS = keys.VISITS  # type: ignore[assignment]
+    BINDINGS = keys.VISITS
     HELP_TITLE = "visit plan"
     AUTO_FOCUS = "#plan-grid"
     DEFAULT_CSS = """
@@ -379,17 +374,12 @@ class VisitPlanScreen(Screen[None]):
         yield Footer()
 
     @property
-    def sd(self) -> SalesDeskApp:
-        """The app, typed: its database and clock."""
-        return cast("SalesDeskApp", self.app)
-
-    @property
     def grid(self) -> PlanGrid:
         return self.query_one(PlanGrid)
 
     @property
     def today(self) -> date:
-        return self.sd.today()
+        return self.sd_app.today()
 
     @property
     def day(self) -> date:
@@ -426,7 +416,7 @@ class VisitPlanScreen(Screen[None]):
     def load(self, keep_visit: int | None = None, suggest: bool = True) -> None:
         """Read the shown period's visits again; recompute suggestions in a thread (with
         ``suggest=False``, reuse those worked out for the selected day's month, if any)."""
-        db = self.sd.db
+        db = self.sd_app.db
         period = self.period
         try:
             self.view = visits.plan_view(db, period)
@@ -478,7 +468,7 @@ class VisitPlanScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="suggest")
     def compute_suggestions(self, span: Period, today: date) -> None:
-        db = self.sd.db
+        db = self.sd_app.db
         try:
             found = visits.span_suggestions(db, span, today)
             error = ""
@@ -624,7 +614,7 @@ class VisitPlanScreen(Screen[None]):
                 message = self.suggestion_error
             elif self.period.end < self.today:
                 message = "This period is over: ] goes to a later one."
-            elif store.count_prospects(self.sd.db) == 0:
+            elif store.count_prospects(self.sd_app.db) == 0:
                 message = (
                     "No prospects yet: add them on the board (n) or import your contacts "
                     "(i), and visits will be suggested here."
@@ -768,7 +758,7 @@ class VisitPlanScreen(Screen[None]):
     ) -> bool:
         """Run a store command; show a mistake inline instead of raising. ``day``: the day
         to show afterwards (a suggestion accepted onto a day of another week)."""
-        ok, result = attempt(self, change)
+        ok, result = self.run_change(change)
         if not ok:
             return False
         if keep is None and isinstance(result, int) and not isinstance(result, bool):
@@ -797,7 +787,7 @@ class VisitPlanScreen(Screen[None]):
         if day is None:
             self.notify("No room left for it: select a day and press A", severity="warning")
             return
-        app = self.sd
+        app = self.sd_app
         self._do(
             lambda: visits.plan_visit(
                 app.db,
@@ -825,7 +815,7 @@ class VisitPlanScreen(Screen[None]):
         if day < self.today:
             self.notify("That day is past: pick today or a later day", severity="warning")
             return
-        app = self.sd
+        app = self.sd_app
 
         def picked(pick: visits.ProspectPick | None) -> None:
             if pick is None:
@@ -857,7 +847,7 @@ class VisitPlanScreen(Screen[None]):
         visit = self._need_visit()
         if visit is None:
             return
-        app = self.sd
+        app = self.sd_app
         target = visits.step_day(visit.day, step)
         self._do(
             lambda: visits.move_visit(app.db, app.now(), visit.id, target),
@@ -871,7 +861,7 @@ class VisitPlanScreen(Screen[None]):
             return
         from salesdesk.screens.visit_forms import VisitEdit, VisitEditScreen
 
-        app = self.sd
+        app = self.sd_app
 
         def edited(edit: VisitEdit | None) -> None:
             if edit is None:
@@ -903,7 +893,7 @@ class VisitPlanScreen(Screen[None]):
             return
         from salesdesk.screens.visit_forms import Outcome, OutcomeScreen
 
-        app = self.sd
+        app = self.sd_app
 
         def done(outcome: Outcome | None) -> None:
             if outcome is None:
@@ -936,7 +926,7 @@ class VisitPlanScreen(Screen[None]):
         visit = self._need_visit()
         if visit is None:
             return
-        app = self.sd
+        app = self.sd_app
         self._do(
             lambda: func(app.db, app.now(), visit.id),
             f"{visit.name}: {verb} (u undoes)",
@@ -953,14 +943,14 @@ class VisitPlanScreen(Screen[None]):
         visit = self._need_visit()
         if visit is None:
             return
-        app = self.sd
+        app = self.sd_app
         self._do(
             lambda: visits.delete_visit(app.db, app.now(), visit.id),
             f"Deleted the visit to {visit.name} (u undoes)",
         )
 
     def action_undo(self) -> None:
-        if undo_last(self) is not None:
+        if self.undo_last() is not None:
             self.load(keep_visit=self.visit.id if self.visit else None)
 
     def action_export(self) -> None:
@@ -970,7 +960,7 @@ class VisitPlanScreen(Screen[None]):
         if self.view is None:
             return
         rows = self.view.visits
-        app = self.sd
+        app = self.sd_app
         what = "this week" if self.kind == "week" else self.period.title
 
         def write(path: Path) -> int:
@@ -991,10 +981,8 @@ class VisitPlanScreen(Screen[None]):
         visit = self._need_visit()
         if visit is None:
             return
-        from salesdesk.screens.prospect import ProspectScreen
-
         keep = visit.id
-        self.app.push_screen(ProspectScreen(visit.prospect_id), lambda _: self.load(keep))
+        self.sd_app.open_card(visit.prospect_id, on_close=lambda: self.load(keep))
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "suggest")
