@@ -809,7 +809,8 @@ class VisitPlanScreen(SalesDeskScreen[None]):
         self._accept(self.day)
 
     def action_add_visit(self) -> None:
-        from salesdesk.screens.visit_forms import ProspectPickScreen, VisitEdit, VisitEditScreen
+        from salesdesk.screens.visit_edit import VisitEdit, VisitEditScreen
+        from salesdesk.screens.visit_pick import ProspectPickScreen
 
         day = self.day
         if day < self.today:
@@ -859,7 +860,7 @@ class VisitPlanScreen(SalesDeskScreen[None]):
         visit = self._need_visit()
         if visit is None:
             return
-        from salesdesk.screens.visit_forms import VisitEdit, VisitEditScreen
+        from salesdesk.screens.visit_edit import VisitEdit, VisitEditScreen
 
         app = self.sd_app
 
@@ -891,7 +892,7 @@ class VisitPlanScreen(SalesDeskScreen[None]):
         if visit.status == "done":
             self.notify("This visit is already done (u undoes)", severity="warning")
             return
-        from salesdesk.screens.visit_forms import Outcome, OutcomeScreen
+        from salesdesk.screens.visit_outcome import Outcome, OutcomeScreen
 
         app = self.sd_app
 
@@ -955,7 +956,7 @@ class VisitPlanScreen(SalesDeskScreen[None]):
 
     def action_export(self) -> None:
         from salesdesk.data.io.ics import default_ics_path, write_ics
-        from salesdesk.screens.visit_forms import ExportScreen
+        from salesdesk.screens.ics_export import ExportScreen
 
         if self.view is None:
             return
