@@ -15,7 +15,8 @@ from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
 from salesdesk.data import store, visits
 from salesdesk.data.db import Database
-from salesdesk.screens.visit_plan import PlanGrid, VisitPlanScreen
+from salesdesk.screens.visit_plan import VisitPlanScreen
+from salesdesk.widgets.plan_grid import PlanGrid
 from tests.conftest import NOW, TODAY
 
 SIZE = (120, 40)
@@ -409,8 +410,8 @@ async def test_click_selects_a_day_and_a_visit(app: SalesDeskApp, ids: dict[str,
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_plan(pilot)
         grid = screen.query_one(PlanGrid)
-        _day, x, y, _w, _h, _first = next(b for b in grid._boxes if b[0] == THU)
-        await pilot.click(PlanGrid, offset=(x + 1 + 2, y + 3))  # +1: the grid's padding
+        box = next(b for b in grid.boxes if b.day == THU)
+        await pilot.click(PlanGrid, offset=(box.x + 1 + 2, box.y + 3))  # +1: the grid's padding
         await pilot.pause()
         assert screen.day == THU
         assert screen.visit is not None and screen.visit.id == ids["pete_visit"]
@@ -532,7 +533,7 @@ async def test_month_names_are_readable_and_the_grid_uses_the_width(
                 for name in names:
                     assert name in text, (name, text)
             # The boxes a click finds cover the width too (the last column ends at the edge).
-            right = max(x + w for _day, x, _y, w, _h, _first in grid._boxes)
+            right = max(box.x + box.width for box in grid.boxes)
             assert right == width
 
 
