@@ -83,50 +83,59 @@ def render_card(
 ) -> list[Text]:
     """The card's lines, each exactly ``width`` cells wide."""
     colour = accent(card)
-    flag = "★" if card.key_account else ""
     if selected and active:
-        body = f"on {palette.SELECTED_ACTIVE_BG}"
-        edge = f"bold {colour}"
+        body, edge = f"on {palette.SELECTED_ACTIVE_BG}", f"bold {colour}"
     elif selected:
-        body = f"on {palette.SELECTED_BG}"
-        edge = colour
+        body, edge = f"on {palette.SELECTED_BG}", colour
     else:
-        body = ""
-        edge = colour
-    name = _user(card.name, style="bold")
-    value = Text(short_money(card.value), style=palette.VALUE)
+        body, edge = "", colour
     if compact:
-        inner = max(1, width - 1)
-        bar = Text("▌" if not selected else "█", style=edge)
-        lines = []
-        title = _user(card.name, style="bold")
-        if card.company:
-            title.append(" · ", style=palette.SEPARATOR)
-            title.append_text(_user(card.company, style=palette.SECONDARY))
-        right = Text(flag, style=palette.KEY_ACCOUNT) + value if flag else value
-        for content in (
-            two_sides(title, right, inner),
-            fit(_next_step(card, today), inner),
-            fit(_meta(card), inner),
-        ):
-            line = bar.copy()
-            line.append_text(content)
-            line.stylize_before(body)
-            lines.append(line)
-        lines.append(Text(" " * width))
-        return lines
+        return _compact(card, width, today, body, Text("█" if selected else "▌", style=edge))
+    return _framed(card, width, today, body, edge, colour)
+
+
+def _compact(card: CardRow, width: int, today: date, body: str, bar: Text) -> list[Text]:
+    """Three lines behind a coloured bar (name · company and value, next step, meta), then
+    a blank line: for short terminals."""
+    inner = max(1, width - 1)
+    title = _user(card.name, style="bold")
+    if card.company:
+        title.append(" · ", style=palette.SEPARATOR)
+        title.append_text(_user(card.company, style=palette.SECONDARY))
+    value = Text(short_money(card.value), style=palette.VALUE)
+    right = Text("★", style=palette.KEY_ACCOUNT) + value if card.key_account else value
+    lines = []
+    for content in (
+        two_sides(title, right, inner),
+        fit(_next_step(card, today), inner),
+        fit(_meta(card), inner),
+    ):
+        line = bar.copy()
+        line.append_text(content)
+        line.stylize_before(body)
+        lines.append(line)
+    lines.append(Text(" " * width))
+    return lines
+
+
+def _framed(
+    card: CardRow, width: int, today: date, body: str, edge: str, colour: str
+) -> list[Text]:
+    """A rounded frame with the grade (or status) and the key-account star in its top edge,
+    around four lines: name and value, company, next step, meta."""
     inner = max(1, width - 4)
     label = card.grade.value if card.status == Status.LIVE else card.status
     top = Text("╭─", style=edge)
     top.append(f" {label} ", style=f"bold {colour}")
-    tail = f" {flag} " if flag else ""
+    tail = " ★ " if card.key_account else ""
     fill = max(0, width - cell_len(top.plain) - cell_len(tail) - 2)
     top.append("─" * fill, style=edge)
     if tail:
         top.append(tail, style=palette.KEY_ACCOUNT)
     top.append("─╮", style=edge)
+    value = Text(short_money(card.value), style=palette.VALUE)
     rows = [
-        two_sides(name, value, inner),
+        two_sides(_user(card.name, style="bold"), value, inner),
         fit(_user(card.company, style=palette.SECONDARY), inner),
         fit(_next_step(card, today), inner),
         fit(_meta(card), inner),

@@ -23,7 +23,8 @@ from salesdesk.enums import Status
 from salesdesk.errors import SalesDeskError
 from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
-from salesdesk.render.palette import ANSWER_STYLE, GRADE_COLOURS, VERDICT_STYLE
+from salesdesk.render.man_letters import big_case
+from salesdesk.render.palette import GRADE_COLOURS, VERDICT_STYLE
 from salesdesk.rules.fields import short_money
 from salesdesk.rules.man import (
     POTENTIAL_CRITERIA,
@@ -35,36 +36,6 @@ from salesdesk.rules.man import (
 )
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
-
-ANSWER_WORD = {Tri.YES: "present", Tri.NO: "missing", Tri.UNKNOWN: "not asked"}
-COLUMN = 10  # cells per big letter, label included
-
-# Three-line glyphs: capitals fill all three lines, lower case the bottom two.
-GLYPHS: dict[str, tuple[str, str, str]] = {
-    "M": ("█▄ ▄█", "█ ▀ █", "█   █"),
-    "A": ("▄▀▀▀▄", "█▄▄▄█", "█   █"),
-    "N": ("█▄  █", "█ ▀▄█", "█   █"),
-    "m": ("     ", "█▀█▀▄", "█ █ █"),
-    "a": ("     ", "▄▀▀█ ", "▀▄▄█▄"),
-    "n": ("     ", "█▀▀▄ ", "█  █ "),
-    "?": ("▄▀▀▄ ", "  ▄▀ ", "  ▄  "),
-}
-
-
-def big_case(case: str, answers: tuple[str, str, str]) -> Text:
-    """The case in big three-line letters, each coloured by its answer."""
-    text = Text()
-    for row in range(3):
-        for letter, answer in zip(case, answers, strict=True):
-            text.append(GLYPHS[letter][row], style=ANSWER_STYLE[Tri(answer)])
-            text.append(" " * (COLUMN - 5))
-        text.append("\n")
-    for name in ("Money", "Authority", "Need"):
-        text.append(f"{name:<{COLUMN}}", style="dim")
-    text.append("\n")
-    for answer in answers:
-        text.append(f"{ANSWER_WORD[Tri(answer)]:<{COLUMN}}", style=ANSWER_STYLE[Tri(answer)])
-    return text
 
 
 class ManCheckScreen(SalesDeskScreen[None]):
