@@ -38,7 +38,7 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
     trend_start = (start - (TREND_WEEKS - 1) * WEEK).isoformat()
     with db.connect() as conn:
         raw = conn
-        cursor = raw.cursor()  # type: ignore[union-attr]
+        cursor = raw.cursor()
         try:
             last_contact = dict(
                 cursor.execute(

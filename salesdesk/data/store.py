@@ -296,8 +296,8 @@ def list_cards(
         # The board's hot path: straight to the DB-API cursor, no result-processing layer.
         raw = conn
         if fold:
-            raw.create_function("sd_fold", 1, _fold, deterministic=True)  # type: ignore[union-attr]
-        cursor = raw.cursor()  # type: ignore[union-attr]
+            raw.create_function("sd_fold", 1, _fold, deterministic=True)
+        cursor = raw.cursor()
         try:
             rows = cursor.execute(sql, tuple(params)).fetchall()
         finally:
@@ -414,7 +414,7 @@ def get_settings(db: Database) -> dict[str, str]:
     """Every setting, stored or default."""
     with db.connect() as conn:
         stored: dict[str, str] = dict(
-            conn.execute("SELECT key, value FROM setting").fetchall()  # type: ignore[arg-type]
+            conn.execute("SELECT key, value FROM setting").fetchall()
         )
     return {key: str(stored.get(key, spec.default)) for key, spec in SETTINGS.items()}
 

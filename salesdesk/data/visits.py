@@ -220,7 +220,7 @@ def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
     since = _ts(datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time()))
     with db.connect() as conn:
         # Straight to the DB-API cursor: this reads every live card and customer.
-        cursor = conn.cursor()  # type: ignore[union-attr]
+        cursor = conn.cursor()
         try:
             rows = cursor.execute(sql).fetchall()
             sales = cursor.execute(
