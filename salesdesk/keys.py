@@ -71,6 +71,22 @@ FORM: list[BindingType] = [
     Binding("ctrl+s", "submit", "Save"),
 ]
 
+#: A yes/no question (drop, stop contact).
+CONFIRM: list[BindingType] = [
+    Binding("y", "answer(True)", "Yes"),
+    Binding("n,escape", "answer(False)", "No"),
+]
+
+#: The ``?`` screen itself.
+HELP: list[BindingType] = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+#: Finding the prospect to visit (the plan's ``n``).
+PICK: list[BindingType] = [
+    Binding("escape", "cancel", "Cancel"),
+    Binding("down", "cursor(1)", "Next", show=False),
+    Binding("up", "cursor(-1)", "Previous", show=False),
+]
+
 TOUCH_KINDS: dict[str, str] = {
     "c": "call", "v": "visit", "m": "message", "e": "email", "g": "meeting", "o": "note",
 }

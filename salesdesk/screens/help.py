@@ -52,7 +52,7 @@ def bindings_table(bindings: list[Binding]) -> Table:
 class HelpScreen(SalesDeskModal[None]):
     """Every key of the screen underneath, and the app's own."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = keys.HELP
 
     def __init__(self, under: Screen[Any]) -> None:
         super().__init__()

@@ -7,12 +7,12 @@ from datetime import date
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from salesdesk import keys
 from salesdesk.data.visits import ProspectPick, search_prospects
 from salesdesk.errors import SalesDeskError
 from salesdesk.render.literal import literal_line
@@ -30,11 +30,7 @@ def _day_label(day: date) -> str:
 class ProspectPickScreen(SalesDeskModal[ProspectPick | None]):
     """Type to find the prospect to visit; ``enter`` picks the highlighted one."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "cursor(1)", "Next", show=False),
-        Binding("up", "cursor(-1)", "Previous", show=False),
-    ]
+    BINDINGS = keys.PICK
     DEFAULT_CSS = """
     ProspectPickScreen #pick-list { height: auto; max-height: 12; border: none; }
     """
