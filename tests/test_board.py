@@ -15,7 +15,7 @@ from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.prospect import ProspectScreen
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, notes
 
 SIZE = (120, 40)
 
@@ -518,7 +518,7 @@ async def test_a_change_by_another_program_is_seen_before_a_key_acts(
     change, reloads, says so, and the key does nothing until pressed again."""
     import sqlite3
 
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert board(app).current is not None and board(app).current.id == ids["ann"]
         other = sqlite3.connect(settings.db_path)  # another program: the card is replaced
@@ -530,7 +530,7 @@ async def test_a_change_by_another_program_is_seen_before_a_key_acts(
         await pilot.press("c")
         await pilot.pause()
         assert fields(db, ids["ann"])["grade"] == "B"  # untouched
-        said = " ".join(n.message for n in app._notifications)
+        said = " ".join(notes(app))
         assert "changed by another program" in said
         names = [c.name for c in board(app).cards]
         assert "Real Person" in names and "Overdue Ann" not in names

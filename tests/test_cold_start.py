@@ -46,14 +46,14 @@ def test_opening_the_board_does_not_load_the_command_line() -> None:
 
 
 def test_board_arguments_are_recognised() -> None:
-    from salesdesk.launch import _board_args
+    from salesdesk.launch import board_args
 
-    assert _board_args([]) == (None, False)
-    assert _board_args(["--demo"]) == (None, True)
-    assert _board_args(["--db", "x.db"]) == (Path("x.db"), False)
-    assert _board_args(["--db=x.db", "--demo"]) == (Path("x.db"), True)
+    assert board_args([]) == (None, False)
+    assert board_args(["--demo"]) == (None, True)
+    assert board_args(["--db", "x.db"]) == (Path("x.db"), False)
+    assert board_args(["--db=x.db", "--demo"]) == (Path("x.db"), True)
     for other in (["list"], ["--help"], ["--db"], ["--db", "x.db", "show", "1"]):
-        assert _board_args(other) is None
+        assert board_args(other) is None
 
 
 def test_a_bad_database_is_one_line_from_the_board_path(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from salesdesk.data import store, visits
 from salesdesk.data.db import Database
 from salesdesk.screens.visit_plan import VisitPlanScreen
 from salesdesk.widgets.plan_grid import PlanGrid
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, notes, ready
 
 SIZE = (120, 40)
 THU = TODAY + timedelta(days=1)
@@ -160,7 +160,7 @@ async def test_move_a_visit_a_day_later_and_earlier(
 async def test_done_with_outcome_creates_activity_and_next_step_then_undo(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_plan(pilot)
         await pilot.press("l", "d")
         await pilot.pause()
@@ -177,7 +177,7 @@ async def test_done_with_outcome_creates_activity_and_next_step_then_undo(
         assert (visit.status, visit.outcome) == ("done", "Wants a trial")
         # Thursday's visit, done on Wednesday: it is dated today, and the message says so.
         assert visit.day == TODAY
-        said = [n.message for n in app._notifications]
+        said = notes(app)
         assert any("dated today, Wed 18 Nov" in m for m in said), said
         detail = store.get_prospect(db, ids["bob"], TODAY)
         act = detail.activities[0]
@@ -339,14 +339,15 @@ async def test_empty_plan_says_what_to_do(app: SalesDeskApp) -> None:
 
 
 async def _open(pilot: Pilot) -> None:
+    await ready(pilot)
     await pilot.press("v")
-    await settle(pilot)
+    await ready(pilot)
 
 
 async def _open_month(pilot: Pilot) -> None:
     await _open(pilot)
     await pilot.press("v")
-    await settle(pilot)
+    await ready(pilot)
 
 
 def _snapshot_data(db: Database) -> None:
