@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from textual.widgets import Static
+from textual import events
+from textual.widgets import Input, Static
 
 from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
@@ -172,6 +173,24 @@ async def test_filter_as_you_type_matches_chinese_notes(
         await pilot.pause()
         assert screen.filter_text == ""
         assert len(screen.cards) == 3
+
+
+async def test_letters_typed_right_after_slash_go_into_the_filter(
+    app: SalesDeskApp, ids: dict[str, int]
+) -> None:
+    """A burst (a fast typist, a paste): ``/bob`` arrives before the filter field is up.
+    The letters filter; they never act as the board's keys (b would regrade, o would switch
+    to the closed view)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, char in (("slash", "/"), ("b", "b"), ("o", "o"), ("b", "b")):
+            app.post_message(events.Key(key, char))  # all queued at once, no waiting
+        await pilot.pause(0.3)
+        assert header(app).endswith("filter: bob 1 match")
+        assert [c.id for c in board(app).cards] == [ids["bob"]]
+        assert fields(app.db, ids["bob"])["grade"] == "A"  # not regraded by the b
+        await pilot.press("slash")  # a / in the field is a character like any other
+        assert board(app).query_one("#filter-input", Input).value == "bob/"
 
 
 async def test_undo_reverses_changes_repeatedly(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from salesdesk import keys
 from salesdesk.data import store
@@ -213,6 +213,8 @@ class BoardScreen(BoardForms):
                 return True if self.current is not None else None
             except Exception:
                 return True
+        if action == "filter":  # typing / into the filter field types a /
+            return not isinstance(self.focused, Input)
         if action == "clear_filter":
             return bool(self.filter_text) or self.query_one(FilterBar).shown
         return True

@@ -34,6 +34,7 @@ class FilterBar(Vertical):
         yield Input(
             placeholder="filter: name, company, phone, notes… (enter keeps, escape clears)",
             id="filter-input",
+            select_on_focus=False,  # open() selects the old filter itself, at once
         )
 
     @property
@@ -45,9 +46,12 @@ class FilterBar(Vertical):
         return self.has_class("visible")
 
     def open(self, text: str) -> None:
+        """Show the field with ``text``, focused at once: letters typed right after ``/``
+        (in the same burst) go into the filter, not to the board's keys."""
         self.add_class("visible")
         self.field.value = text
-        self.field.focus()
+        self.field.select_all()  # typing replaces the old filter
+        self.screen.set_focus(self.field)
 
     def close(self) -> None:
         """Hide and empty the field (without filtering: the board clears its filter)."""
