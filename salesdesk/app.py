@@ -17,6 +17,7 @@ from salesdesk.data.db import Database, open_database
 
 if TYPE_CHECKING:
     from salesdesk.data.backup import BackupJob
+    from salesdesk.screens.base import DeskApp, OnClose
 
 #: The board's live cards read before the app started, and the day they were scored for.
 Prefetched = tuple[date, list[store.CardRow]]
@@ -69,6 +70,12 @@ class SalesDeskApp(App[None]):
     def today(self) -> date:
         return self.now().date()
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The palette's colours as CSS variables (``$sd-grade-a`` ...) for app.tcss."""
+        from salesdesk.render.palette import CSS_VARIABLES
+
+        return {**super().get_theme_variable_defaults(), **CSS_VARIABLES}
+
     def on_mount(self) -> None:
         from salesdesk.screens.board import BoardScreen
 
@@ -94,13 +101,48 @@ class SalesDeskApp(App[None]):
     def on_unmount(self) -> None:
         self.db.close()
 
+    # ------------------------------------------------------------------ navigation
+    # Screens open each other through these (see screens.base.DeskApp), so no screen
+    # module imports another; each screen's module is imported when it is first opened.
+    def _open(self, screen: Screen[Any], on_close: OnClose | None) -> None:
+        self.push_screen(screen, None if on_close is None else lambda _result: on_close())
+
+    def open_card(self, prospect_id: int, on_close: OnClose | None = None) -> None:
+        """The card detail of ``prospect_id``."""
+        from salesdesk.screens.prospect import ProspectScreen
+
+        self._open(ProspectScreen(prospect_id), on_close)
+
+    def open_man_check(
+        self, prospect_id: int | None = None, on_close: OnClose | None = None
+    ) -> None:
+        """The MAN check: of one card, or (no id) the queue of live prospects."""
+        from salesdesk.screens.man_check import ManCheckScreen
+
+        self._open(ManCheckScreen(prospect_id), on_close)
+
+    def open_visit_plan(self, on_close: OnClose | None = None) -> None:
+        from salesdesk.screens.visit_plan import VisitPlanScreen
+
+        self._open(VisitPlanScreen(), on_close)
+
+    def open_weekly_review(self, on_close: OnClose | None = None) -> None:
+        from salesdesk.screens.weekly_review import WeeklyReviewScreen
+
+        self._open(WeeklyReviewScreen(), on_close)
+
+    def open_import(self, on_close: OnClose | None = None) -> None:
+        from salesdesk.screens.import_file import ImportScreen
+
+        self._open(ImportScreen(), on_close)
+
     def action_help(self) -> None:
         from salesdesk.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette lists every described binding of the current screen, then the app's."""
         seen: set[str] = set()
         for binding in [*getattr(screen, "BINDINGS", []), *keys.APP]:
@@ -120,6 +162,10 @@ class SalesDeskApp(App[None]):
                 ),
             )
         yield from super().get_system_commands(screen)
+
+
+if TYPE_CHECKING:  # mypy checks that the app gives the screens all they may ask for
+    _implements: type[DeskApp] = SalesDeskApp
 
 
 def make_app(

@@ -29,7 +29,9 @@ BOARD: list[BindingType] = [
     Binding("t", "log_touch", "Log", tooltip="Log a touch (call, visit...) and the next step"),
     Binding("d", "next_date", "Date", tooltip="Set the next-step date and action"),
     Binding("n", "new_prospect", "New", tooltip="New prospect"),
-    Binding("slash", "filter", "Filter", tooltip="Filter as you type"),
+    # priority: taken as soon as it arrives, so letters typed right after it (in the same
+    # burst) go into the filter field instead of acting as the board's keys.
+    Binding("slash", "filter", "Filter", tooltip="Filter as you type", priority=True),
     Binding("u", "undo", "Undo", tooltip="Undo the last change, repeatedly"),
     Binding("m", "man_check", "MAN", tooltip="MAN check: qualify prospects one by one"),
     Binding("v", "visit_plan", "Visits", tooltip="Visit plan: week and month"),
@@ -69,6 +71,22 @@ DETAIL: list[BindingType] = [
 FORM: list[BindingType] = [
     Binding("escape", "cancel", "Cancel"),
     Binding("ctrl+s", "submit", "Save"),
+]
+
+#: A yes/no question (drop, stop contact).
+CONFIRM: list[BindingType] = [
+    Binding("y", "answer(True)", "Yes"),
+    Binding("n,escape", "answer(False)", "No"),
+]
+
+#: The ``?`` screen itself.
+HELP: list[BindingType] = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+#: Finding the prospect to visit (the plan's ``n``).
+PICK: list[BindingType] = [
+    Binding("escape", "cancel", "Cancel"),
+    Binding("down", "cursor(1)", "Next", show=False),
+    Binding("up", "cursor(-1)", "Previous", show=False),
 ]
 
 TOUCH_KINDS: dict[str, str] = {

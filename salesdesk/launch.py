@@ -50,7 +50,7 @@ def open_board(db: Path | None, demo: bool) -> None:
         database.close()
 
 
-def _board_args(argv: list[str]) -> tuple[Path | None, bool] | None:
+def board_args(argv: list[str]) -> tuple[Path | None, bool] | None:
     """(db, demo) when ``argv`` only asks for the board, else None."""
     db: Path | None = None
     demo = False
@@ -70,7 +70,7 @@ def _board_args(argv: list[str]) -> tuple[Path | None, bool] | None:
 
 def main() -> None:
     """Console-script entry point."""
-    board = _board_args(sys.argv[1:])
+    board = board_args(sys.argv[1:])
     if board is None:
         from salesdesk.cli.main import main as cli_main
 

@@ -3,11 +3,16 @@ directory is never touched, and the clock is fixed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from salesdesk.config import Settings
 from salesdesk.data.db import Database, open_database
@@ -45,3 +50,48 @@ def db(db_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
     return Settings(db_path=db_path, clock=lambda: NOW)
+
+
+# --------------------------------------------------------------------------- what is on screen
+
+
+async def ready(pilot: Pilot[Any], timeout: float = 10.0) -> None:
+    """Wait until the screen shows what it will keep showing: background workers done,
+    their results drawn, the screen's own ``ready`` (see ``screens.base``) true, animations
+    over; then text cursors stop blinking (shown steadily), so a snapshot never catches one
+    mid-blink. Snapshot tests call this before they compare."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        if getattr(app.screen, "ready", True):
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{app.screen!r} never became ready")
+    for field in app.screen.query("Input, TextArea"):
+        if isinstance(field, Input | TextArea):
+            field.cursor_blink = False
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+
+
+def snapshot_after(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A snapshot's ``run_before``: press ``keys`` (as fast as a person types), then wait
+    until the screen is :func:`ready`."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        for key in keys:
+            await pilot.press(key)
+        await ready(pilot)
+
+    return run
+
+
+def notes(app: App[Any]) -> list[str]:
+    """The notifications on screen now (the toasts), as the rep reads them. The app must
+    run with ``run_test(notifications=True)``, as a real terminal shows them."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]

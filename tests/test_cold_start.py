@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 RARELY_USED = ("icalendar", "vobject", "salesdesk.data.demo", "rich.progress", "sqlite_utils")
 
@@ -42,22 +46,18 @@ def test_opening_the_board_does_not_load_the_command_line() -> None:
 
 
 def test_board_arguments_are_recognised() -> None:
-    from pathlib import Path
+    from salesdesk.launch import board_args
 
-    from salesdesk.launch import _board_args
-
-    assert _board_args([]) == (None, False)
-    assert _board_args(["--demo"]) == (None, True)
-    assert _board_args(["--db", "x.db"]) == (Path("x.db"), False)
-    assert _board_args(["--db=x.db", "--demo"]) == (Path("x.db"), True)
+    assert board_args([]) == (None, False)
+    assert board_args(["--demo"]) == (None, True)
+    assert board_args(["--db", "x.db"]) == (Path("x.db"), False)
+    assert board_args(["--db=x.db", "--demo"]) == (Path("x.db"), True)
     for other in (["list"], ["--help"], ["--db"], ["--db", "x.db", "show", "1"]):
-        assert _board_args(other) is None
+        assert board_args(other) is None
 
 
-def test_a_bad_database_is_one_line_from_the_board_path(tmp_path: object) -> None:
-    from pathlib import Path
-
-    bad = Path(str(tmp_path)) / "notes.txt"
+def test_a_bad_database_is_one_line_from_the_board_path(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.txt"
     bad.write_text("not a database\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "salesdesk", "--db", str(bad)],
                             capture_output=True, text=True)
@@ -65,3 +65,48 @@ def test_a_bad_database_is_one_line_from_the_board_path(tmp_path: object) -> Non
     assert result.stderr.strip().splitlines() == [
         f"salesdesk: {bad} is not a SalesDesk database (not an SQLite file)"]
     assert bad.read_text(encoding="utf-8") == "not a database\n"
+
+
+def test_every_documented_way_of_opening_the_board_opens_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`salesdesk`, `salesdesk --db PATH`, `salesdesk --demo`: launch opens the board itself
+    (the command line, which never imports the TUI, is not involved)."""
+    import salesdesk.launch as launch
+
+    opened: list[tuple[Path | None, bool]] = []
+    monkeypatch.setattr(launch, "open_board", lambda db, demo: opened.append((db, demo)))
+    for argv in ([], ["--db", "sales.db"], ["--demo"], ["--db=~/sales.db", "--demo"]):
+        monkeypatch.setattr(sys, "argv", ["salesdesk", *argv])
+        launch.main()
+    assert opened == [
+        (None, False),
+        (Path("sales.db"), False),
+        (None, True),
+        (Path("~/sales.db").expanduser(), True),
+    ]
+
+
+def test_salesdesk_db_names_the_boards_database(tmp_path: Path) -> None:
+    """`SALESDESK_DB=... salesdesk` opens that file (here not a database: one line, exit 2)."""
+    bad = tmp_path / "from-env.txt"
+    bad.write_text("not a database\n", encoding="utf-8")
+    env = {**os.environ, "SALESDESK_DB": str(bad)}
+    result = subprocess.run([sys.executable, "-m", "salesdesk"], capture_output=True,
+                            text=True, env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"salesdesk: {bad} is not a SalesDesk database (not an SQLite file)"]
+
+
+def test_the_command_line_without_a_command_lists_the_commands() -> None:
+    """Called without a command from Python, the CLI does not open the TUI: it lists the
+    commands and says how the board opens."""
+    from typer.testing import CliRunner
+
+    from salesdesk.cli.main import app
+
+    result = CliRunner().invoke(app, [])
+    assert result.exit_code == 0
+    assert "list" in result.stdout and "import" in result.stdout
+    assert "Run salesdesk with no command" in result.stdout

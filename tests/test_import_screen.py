@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -17,7 +18,7 @@ from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.import_file import ImportScreen
 
-from .conftest import NOW, TODAY
+from .conftest import NOW, TODAY, notes, ready
 
 SIZE = (120, 40)
 CONTACTS = (
@@ -175,16 +176,21 @@ async def test_escape_stops_a_running_import(
     monkeypatch.chdir(tmp_path)
     lines = "".join(f"Person {i}\n" for i in range(9_000))
     (tmp_path / "many.csv").write_text("Name\n" + lines, encoding="utf-8")
-    real = importer._Run.chunk
+    real = importer.run_import
     gate = threading.Event()
 
-    def slow(self: importer._Run, records: list) -> None:
-        real(self, records)
-        if not self.dry:
-            gate.wait(5)  # hold the import mid-file until escape was pressed
+    def slow(*args: Any, progress: Any = None, **kwargs: Any) -> importer.ImportResult:
+        options = args[3]
 
-    monkeypatch.setattr(importer._Run, "chunk", slow)
-    async with app.run_test(size=SIZE) as pilot:
+        def held(done: int, total: int) -> None:
+            progress(done, total)
+            if not options.dry_run:
+                gate.wait(5)  # hold the import mid-file until escape was pressed
+
+        return real(*args, progress=held, **kwargs)
+
+    monkeypatch.setattr(importer, "run_import", slow)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_import(app, pilot, "many.csv")
         assert "Would create 9,000" in report(app)
         await pilot.press("ctrl+s")
@@ -196,7 +202,7 @@ async def test_escape_stops_a_running_import(
         gate.set()
         await settle(app, pilot)
         assert isinstance(app.screen, BoardScreen)
-        said = [n.message for n in app._notifications]
+        said = notes(app)
         assert "Import stopped: nothing was written." in said  # said on the board
     assert store.count_prospects(db) == 0
 
@@ -205,13 +211,11 @@ async def test_escape_stops_a_running_import(
 
 
 async def _previewed(pilot: Pilot) -> None:
-    await pilot.pause()
+    await ready(pilot)
     await pilot.press("i")
-    await pilot.pause()
+    await ready(pilot)
     await pilot.press(*"contacts.csv", "enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    await ready(pilot)
 
 
 def test_import_screen_80x24(  # type: ignore[no-untyped-def]

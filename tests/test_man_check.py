@@ -18,7 +18,7 @@ from salesdesk.data.db import Database
 from salesdesk.rules.man import Verdict
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.man_check import ManCheckScreen
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, notes, snapshot_after
 
 SIZE = (100, 36)
 
@@ -187,7 +187,7 @@ async def test_stop_contact_asks_first_and_undo(
 async def test_stop_contact_only_for_man(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("m")
         await pilot.pause()
@@ -195,7 +195,7 @@ async def test_stop_contact_only_for_man(
         await pilot.pause()
         assert isinstance(app.screen, ManCheckScreen)
         assert fields(db, ids["unknown"])["status"] == "live"
-        said = [n.message for n in app._notifications]
+        said = notes(app)
         assert any("only for m a n" in message for message in said), said
 
 
@@ -261,7 +261,8 @@ def test_man_screen_snapshot(
     db: Database,  # type: ignore[no-untyped-def]
     ids: dict[str, int],
 ) -> None:
-    assert snap_compare(make_app(settings, db), terminal_size=(80, 24), press=["m"])
+    app = make_app(settings, db)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=snapshot_after("m"))
 
 
 # --------------------------------------------------------------------------- CLI

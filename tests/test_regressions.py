@@ -20,7 +20,7 @@ from salesdesk.data.io.importer import ImportOptions, run_import
 from salesdesk.errors import InputError
 from salesdesk.rules.dates import parse_date
 from salesdesk.screens.board import BoardScreen
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, notes
 from tests.test_db import make_v1_database
 
 
@@ -209,7 +209,7 @@ async def test_detail_undo_only_undoes_edits_of_this_card(
 
     card = store.add_prospect(db, NOW, "Alice", phone="123", grade="A")
     app = make_app(settings, db)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
@@ -222,7 +222,7 @@ async def test_detail_undo_only_undoes_edits_of_this_card(
         await pilot.press(*"456", "ctrl+z")  # the last change is the card's creation
         await pilot.pause()
         assert store.count_prospects(db) == 1
-        assert "added this card" in str([n.message for n in app._notifications])
+        assert "added this card" in str(notes(app))
         detail.query_one("#field-company").focus()  # leaving Phone saves it
         await pilot.pause()
         assert store.get_prospect(db, card, TODAY)["phone"] == "456"
@@ -234,7 +234,7 @@ async def test_detail_undo_only_undoes_edits_of_this_card(
         await pilot.press("ctrl+z")  # another card's change is not undone from here
         await pilot.pause()
         assert store.get_card(db, other, TODAY).name == "Bob"
-        assert "not to this card" in str([n.message for n in app._notifications])
+        assert "not to this card" in str(notes(app))
 
 
 def test_never_touched_cards_say_so(db: Database) -> None:

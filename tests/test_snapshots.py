@@ -1,6 +1,7 @@
 """Snapshot tests pin the look of the board at 80x24 and 140x45.
 
-Update after an intended change with ``pytest tests/test_snapshots.py --snapshot-update``.
+Each waits until the screen is ready (tests.conftest.ready) before it compares. Update
+after an intended change with ``pytest tests/test_snapshots.py --snapshot-update``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from salesdesk.app import make_app
 from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, snapshot_after
 
 
 def _seed(db: Database) -> None:
@@ -63,18 +64,21 @@ def _seed(db: Database) -> None:
 
 def test_board_80x24(snap_compare, settings: Settings, db: Database) -> None:  # type: ignore[no-untyped-def]
     _seed(db)
-    assert snap_compare(make_app(settings, db), terminal_size=(80, 24))
+    assert snap_compare(make_app(settings, db), terminal_size=(80, 24), run_before=snapshot_after())
 
 
 def test_board_140x45(snap_compare, settings: Settings, db: Database) -> None:  # type: ignore[no-untyped-def]
     _seed(db)
-    assert snap_compare(make_app(settings, db), terminal_size=(140, 45))
+    app = make_app(settings, db)
+    assert snap_compare(app, terminal_size=(140, 45), run_before=snapshot_after())
 
 
 def test_empty_board_80x24(snap_compare, settings: Settings, db: Database) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(settings, db), terminal_size=(80, 24))
+    assert snap_compare(make_app(settings, db), terminal_size=(80, 24), run_before=snapshot_after())
 
 
 def test_card_detail_140x45(snap_compare, settings: Settings, db: Database) -> None:  # type: ignore[no-untyped-def]
     _seed(db)
-    assert snap_compare(make_app(settings, db), terminal_size=(140, 45), press=["enter"])
+    assert snap_compare(
+        make_app(settings, db), terminal_size=(140, 45), run_before=snapshot_after("enter")
+    )

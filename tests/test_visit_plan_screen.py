@@ -15,8 +15,9 @@ from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
 from salesdesk.data import store, visits
 from salesdesk.data.db import Database
-from salesdesk.screens.visit_plan import PlanGrid, VisitPlanScreen
-from tests.conftest import NOW, TODAY
+from salesdesk.screens.visit_plan import VisitPlanScreen
+from salesdesk.widgets.plan_grid import PlanGrid
+from tests.conftest import NOW, TODAY, notes, ready
 
 SIZE = (120, 40)
 THU = TODAY + timedelta(days=1)
@@ -159,7 +160,7 @@ async def test_move_a_visit_a_day_later_and_earlier(
 async def test_done_with_outcome_creates_activity_and_next_step_then_undo(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_plan(pilot)
         await pilot.press("l", "d")
         await pilot.pause()
@@ -176,7 +177,7 @@ async def test_done_with_outcome_creates_activity_and_next_step_then_undo(
         assert (visit.status, visit.outcome) == ("done", "Wants a trial")
         # Thursday's visit, done on Wednesday: it is dated today, and the message says so.
         assert visit.day == TODAY
-        said = [n.message for n in app._notifications]
+        said = notes(app)
         assert any("dated today, Wed 18 Nov" in m for m in said), said
         detail = store.get_prospect(db, ids["bob"], TODAY)
         act = detail.activities[0]
@@ -338,14 +339,15 @@ async def test_empty_plan_says_what_to_do(app: SalesDeskApp) -> None:
 
 
 async def _open(pilot: Pilot) -> None:
+    await ready(pilot)
     await pilot.press("v")
-    await settle(pilot)
+    await ready(pilot)
 
 
 async def _open_month(pilot: Pilot) -> None:
     await _open(pilot)
     await pilot.press("v")
-    await settle(pilot)
+    await ready(pilot)
 
 
 def _snapshot_data(db: Database) -> None:
@@ -409,8 +411,8 @@ async def test_click_selects_a_day_and_a_visit(app: SalesDeskApp, ids: dict[str,
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_plan(pilot)
         grid = screen.query_one(PlanGrid)
-        _day, x, y, _w, _h, _first = next(b for b in grid._boxes if b[0] == THU)
-        await pilot.click(PlanGrid, offset=(x + 1 + 2, y + 3))  # +1: the grid's padding
+        box = next(b for b in grid.boxes if b.day == THU)
+        await pilot.click(PlanGrid, offset=(box.x + 1 + 2, box.y + 3))  # +1: the grid's padding
         await pilot.pause()
         assert screen.day == THU
         assert screen.visit is not None and screen.visit.id == ids["pete_visit"]
@@ -532,7 +534,7 @@ async def test_month_names_are_readable_and_the_grid_uses_the_width(
                 for name in names:
                     assert name in text, (name, text)
             # The boxes a click finds cover the width too (the last column ends at the edge).
-            right = max(x + w for _day, x, _y, w, _h, _first in grid._boxes)
+            right = max(box.x + box.width for box in grid.boxes)
             assert right == width
 
 

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 from rich.text import Text
 
-from salesdesk.cli.main import (
+from salesdesk.cli.common import (
     DbOption,
-    _db_path,
     app,
     cli_now,
     cli_today,
+    db_path,
     err_console,
     fail,
     handles_errors,
@@ -30,6 +30,7 @@ from salesdesk.config import expand_path
 from salesdesk.data import store
 from salesdesk.enums import Status
 from salesdesk.errors import InputError
+from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
 from salesdesk.text import one_line
 
@@ -90,11 +91,11 @@ def _print_report(console: Console, result: ImportResult) -> None:
             if index:
                 line.append(", ")
             line.append_text(literal_line(column))
-            line.append(f" → {field}", style="cyan")
+            line.append(f" → {field}", style=palette.CLI_NOTE)
         console.print(line)
     if result.unmapped:
         kept = result.options.keep_extra
-        line = Text("Kept in the notes: " if kept else "Not imported: ", style="yellow")
+        line = Text("Kept in the notes: " if kept else "Not imported: ", style=palette.CLI_WARNING)
         line.append_text(literal_line(", ".join(result.unmapped)))
         if not kept:
             line.append("  (keep them in the notes with --keep-extra, or --map COLUMN=FIELD)",
@@ -127,7 +128,8 @@ def _print_report(console: Console, result: ImportResult) -> None:
         _more(console, result.duplicate_count - len(result.duplicates), "duplicates")
     if result.errors:
         plural = "s" if result.error_rows != 1 else ""
-        console.print(Text(f"Errors ({result.error_rows:,} {unit}{plural}):", style="bold red"))
+        heading = f"Errors ({result.error_rows:,} {unit}{plural}):"
+        console.print(Text(heading, style=palette.CLI_ALERT))
         for error in result.errors:
             console.print(
                 _line(f"  {unit} {error.row}, ", literal_line(error.column, style="bold"), ": ",
@@ -342,7 +344,7 @@ def backup(
     """Back up the database (a consistent copy, even while the app is open)."""
     from salesdesk.data.backup import backup_database, inspect_backup, stamped_backup
 
-    path = expand_path(_db_path(ctx, db))
+    path = expand_path(db_path(ctx, db))
     if not path.is_file():
         raise InputError(f"no database at {path} yet: nothing to back up")
     with open_db(ctx, db):  # checks it is a SalesDesk database (and migrates an old one)
@@ -376,7 +378,7 @@ def restore(
     from salesdesk.data.backup import inspect_backup, restore_database
     from salesdesk.data.db import SCHEMA_VERSION, open_database
 
-    path = expand_path(_db_path(ctx, db))
+    path = expand_path(db_path(ctx, db))
     info = inspect_backup(expand_path(file))
     if not yes:
         if not _interactive():

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from salesdesk.cli.main import (
+from salesdesk.cli.common import (
     DbOption,
     app,
     cli_now,

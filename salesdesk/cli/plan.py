@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from salesdesk.cli.main import (
+from salesdesk.cli.common import (
     DbOption,
     app,
     cli_now,
@@ -22,8 +22,10 @@ from salesdesk.cli.main import (
     err_console,
     handles_errors,
     open_db,
+    out_console,
 )
 from salesdesk.errors import InputError
+from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
 from salesdesk.rules.dates import parse_date, parse_next_date
 from salesdesk.text import one_line
@@ -80,8 +82,8 @@ def _suggestion_json(s: Any) -> dict[str, Any]:
 
 
 _STATUS_MARK = {
-    "done": ("✓ done", "green"),
-    "missed": ("✗ missed", "red"),
+    "done": ("✓ done", palette.CLI_GOOD),
+    "missed": ("✗ missed", palette.CLI_ERROR),
     "cancelled": ("cancelled", "dim"),
     "moved": ("moved", "dim"),
 }
@@ -106,12 +108,11 @@ def _visit_line(visit: Any, view: Any) -> Text:
         mark, style = _STATUS_MARK[visit.status]
         line.append(f"  {mark}", style=style)
     for message in view.flags(visit).messages:
-        line.append(f"  ⚠ {message}", style="bold yellow")
+        line.append(f"  ⚠ {message}", style=palette.CLI_FLAG)
     return line
 
 
 def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
-    from salesdesk.cli.main import out_console
     from salesdesk.rules.planning import NO_ROOM, due_words
 
     console = out_console()
@@ -124,13 +125,12 @@ def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
         head = Text(
             f"{day:%a} {day.day} {day:%b}", style="bold reverse" if day == today else "bold"
         )
-        head.append(
-            f"  {info.count}/{info.capacity}", style="bold red" if info.over_capacity else "dim"
-        )
+        load = palette.CLI_ALERT if info.over_capacity else "dim"
+        head.append(f"  {info.count}/{info.capacity}", style=load)
         if info.over_capacity:
-            head.append(" over capacity", style="bold red")
+            head.append(" over capacity", style=palette.CLI_ALERT)
         if info.new_customer_day:
-            head.append("  ★ new-customer day: new prospects only", style="magenta")
+            head.append("  ★ new-customer day: new prospects only", style=palette.CLI_NEW_DAY)
         console.print(head)
         for visit in plan.visits:
             console.print(_visit_line(visit, view))
@@ -148,7 +148,7 @@ def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
             line.append(f"{s.day:%a} {s.day.isoformat()} ", style="bold")
             line.append(f"{s.start or '':5} ")
         else:
-            line.append(f"{'no room':15}", style="yellow")
+            line.append(f"{'no room':15}", style=palette.CLI_WARNING)
             line.append("      ")
         line.append(f"#{s.prospect_id} ", style="dim")
         line.append_text(literal_line(s.name, style="bold"))
@@ -162,9 +162,9 @@ def _print_plan(view: Any, today: date, suggestions: Any | None) -> None:
         if s.day is None:
             line.append(f" ({due_words(s, today)})", style="dim")
         if s.warning:
-            line.append(f"  ⚠ {s.warning}", style="bold yellow")
+            line.append(f"  ⚠ {s.warning}", style=palette.CLI_FLAG)
         if s.note and (s.day or s.note != NO_ROOM):
-            line.append(f"  ({one_line(s.note)})", style="dim" if s.day else "yellow")
+            line.append(f"  ({one_line(s.note)})", style="dim" if s.day else palette.CLI_WARNING)
         console.print(line)
     if suggestions.more:
         console.print(Text(f"  … and {suggestions.more} more without room", style="dim"))
@@ -249,7 +249,7 @@ def _warn_day(database: Any, visit_id: int) -> None:
             f"over the capacity of {info.capacity}"
         )
     for message in messages:
-        err_console().print(Text(f"warning: {one_line(message)}", style="yellow"))
+        err_console().print(Text(f"warning: {one_line(message)}", style=palette.CLI_WARNING))
 
 
 def _minutes(text: str | None) -> int | None:

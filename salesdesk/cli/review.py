@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesdesk.cli.main import DbOption, app, cli_today, handles_errors, open_db, out_console
+from salesdesk.cli.common import DbOption, app, cli_today, handles_errors, open_db, out_console
 from salesdesk.errors import InputError
 
 if TYPE_CHECKING:

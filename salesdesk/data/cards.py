@@ -269,8 +269,8 @@ def list_cards(
         # The board's hot path: straight to the DB-API cursor, no result-processing layer.
         raw = conn
         if fold:
-            raw.create_function("sd_fold", 1, _fold, deterministic=True)  # type: ignore[union-attr]
-        cursor = raw.cursor()  # type: ignore[union-attr]
+            raw.create_function("sd_fold", 1, _fold, deterministic=True)
+        cursor = raw.cursor()
         try:
             rows = cursor.execute(sql, tuple(params)).fetchall()
         finally:

@@ -24,7 +24,7 @@ def get_settings(db: Database) -> dict[str, str]:
     """Every setting, stored or default."""
     with db.connect() as conn:
         stored: dict[str, str] = dict(
-            conn.execute("SELECT key, value FROM setting").fetchall()  # type: ignore[arg-type]
+            conn.execute("SELECT key, value FROM setting").fetchall()
         )
     return {key: str(stored.get(key, spec.default)) for key, spec in SETTINGS.items()}
 

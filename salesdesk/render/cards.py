@@ -14,18 +14,13 @@ from rich.text import Text
 
 from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
+from salesdesk.render import palette
 from salesdesk.render.cells import fit, two_sides
+from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS
 from salesdesk.rules.dates import short_date
 from salesdesk.rules.fields import short_money
 from salesdesk.text import one_line
 
-GRADE_COLOURS = {"A": "#e5484d", "B": "#f5a524", "C": "#46a758"}
-STATUS_COLOURS = {
-    Status.CUSTOMER: "#3e9ee0",
-    Status.PARKED: "#8b8d98",
-    Status.DROPPED: "#6b6e76",
-    Status.LOST: "#6b6e76",
-}
 FULL_HEIGHT = 6
 COMPACT_HEIGHT = 4
 
@@ -38,7 +33,7 @@ def accent(card: CardRow) -> str:
     """The card's colour: grade for live cards, a quiet style for closed ones."""
     if card.status == Status.LIVE:
         return GRADE_COLOURS[card.grade.value]
-    return STATUS_COLOURS.get(Status(card.status), "#6b6e76")
+    return STATUS_COLOURS.get(Status(card.status), palette.QUIET)
 
 
 def _user(value: str, style: str = "") -> Text:
@@ -51,13 +46,13 @@ def _next_step(card: CardRow, today: date) -> Text:
         line.append(card.status, style="italic")
         return line
     if card.next_date is None:
-        line.append("no next step", style="italic #b0b0b0")
+        line.append("no next step", style=f"italic {palette.SECONDARY}")
         return line
     when = short_date(card.next_date, today)
     if card.overdue:
-        line.append(f"▸{when}", style="bold #ffffff on #c62828")
+        line.append(f"▸{when}", style=palette.OVERDUE_DATE)
     elif card.next_date == today:
-        line.append(f"▸{when}", style="bold #f5a524")
+        line.append(f"▸{when}", style=palette.TODAY_DATE)
     else:
         line.append(f"▸{when}", style="bold")
     if card.next_action:
@@ -70,16 +65,16 @@ def _meta(card: CardRow) -> Text:
     line = Text()
     days = card.days_since_touch
     if card.touched_on is None:
-        line.append("never touched", style="italic #b0b0b0")
+        line.append("never touched", style=f"italic {palette.SECONDARY}")
     else:
-        line.append(f"{days}d" if days else "today", style="#b0b0b0")
-    line.append(" · ", style="#707070")
+        line.append(f"{days}d" if days else "today", style=palette.SECONDARY)
+    line.append(" · ", style=palette.SEPARATOR)
     line.append(card.man, style="bold")
     if card.status == Status.LIVE:
         if card.urgency.past_window:
-            line.append(" ⟳ regrade", style="bold #ff6b6b")
+            line.append(" ⟳ regrade", style=palette.ALERT)
         elif card.urgency.review_due:
-            line.append(" ◆ review", style="#f5a524")
+            line.append(" ◆ review", style=palette.WARNING_TEXT)
     return line
 
 
@@ -88,51 +83,60 @@ def render_card(
 ) -> list[Text]:
     """The card's lines, each exactly ``width`` cells wide."""
     colour = accent(card)
-    flag = "★" if card.key_account else ""
     if selected and active:
-        body = "on #2b3040"
-        edge = f"bold {colour}"
+        body, edge = f"on {palette.SELECTED_ACTIVE_BG}", f"bold {colour}"
     elif selected:
-        body = "on #23262e"
-        edge = colour
+        body, edge = f"on {palette.SELECTED_BG}", colour
     else:
-        body = ""
-        edge = colour
-    name = _user(card.name, style="bold")
-    value = Text(short_money(card.value), style="#d0d0d0")
+        body, edge = "", colour
     if compact:
-        inner = max(1, width - 1)
-        bar = Text("▌" if not selected else "█", style=edge)
-        lines = []
-        title = _user(card.name, style="bold")
-        if card.company:
-            title.append(" · ", style="#707070")
-            title.append_text(_user(card.company, style="#b0b0b0"))
-        right = Text(flag, style="#ffd700") + value if flag else value
-        for content in (
-            two_sides(title, right, inner),
-            fit(_next_step(card, today), inner),
-            fit(_meta(card), inner),
-        ):
-            line = bar.copy()
-            line.append_text(content)
-            line.stylize_before(body)
-            lines.append(line)
-        lines.append(Text(" " * width))
-        return lines
+        return _compact(card, width, today, body, Text("█" if selected else "▌", style=edge))
+    return _framed(card, width, today, body, edge, colour)
+
+
+def _compact(card: CardRow, width: int, today: date, body: str, bar: Text) -> list[Text]:
+    """Three lines behind a coloured bar (name · company and value, next step, meta), then
+    a blank line: for short terminals."""
+    inner = max(1, width - 1)
+    title = _user(card.name, style="bold")
+    if card.company:
+        title.append(" · ", style=palette.SEPARATOR)
+        title.append_text(_user(card.company, style=palette.SECONDARY))
+    value = Text(short_money(card.value), style=palette.VALUE)
+    right = Text("★", style=palette.KEY_ACCOUNT) + value if card.key_account else value
+    lines = []
+    for content in (
+        two_sides(title, right, inner),
+        fit(_next_step(card, today), inner),
+        fit(_meta(card), inner),
+    ):
+        line = bar.copy()
+        line.append_text(content)
+        line.stylize_before(body)
+        lines.append(line)
+    lines.append(Text(" " * width))
+    return lines
+
+
+def _framed(
+    card: CardRow, width: int, today: date, body: str, edge: str, colour: str
+) -> list[Text]:
+    """A rounded frame with the grade (or status) and the key-account star in its top edge,
+    around four lines: name and value, company, next step, meta."""
     inner = max(1, width - 4)
     label = card.grade.value if card.status == Status.LIVE else card.status
     top = Text("╭─", style=edge)
     top.append(f" {label} ", style=f"bold {colour}")
-    tail = f" {flag} " if flag else ""
+    tail = " ★ " if card.key_account else ""
     fill = max(0, width - cell_len(top.plain) - cell_len(tail) - 2)
     top.append("─" * fill, style=edge)
     if tail:
-        top.append(tail, style="#ffd700")
+        top.append(tail, style=palette.KEY_ACCOUNT)
     top.append("─╮", style=edge)
+    value = Text(short_money(card.value), style=palette.VALUE)
     rows = [
-        two_sides(name, value, inner),
-        fit(_user(card.company, style="#b0b0b0"), inner),
+        two_sides(_user(card.name, style="bold"), value, inner),
+        fit(_user(card.company, style=palette.SECONDARY), inner),
         fit(_next_step(card, today), inner),
         fit(_meta(card), inner),
     ]

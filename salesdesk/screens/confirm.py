@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from salesdesk import keys
+from salesdesk.screens.base import SalesDeskModal
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(SalesDeskModal[bool]):
     """Ask a question; ``y`` confirms, ``n`` or escape cancels."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
+    BINDINGS = keys.CONFIRM
 
     def __init__(self, question: Text | str) -> None:
         super().__init__()

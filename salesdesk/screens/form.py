@@ -16,11 +16,11 @@ from typing import Any, Generic, TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from salesdesk import keys
 from salesdesk.errors import InputError
+from salesdesk.screens.base import SalesDeskModal
 from salesdesk.text import one_line
 
 R = TypeVar("R")
@@ -42,7 +42,7 @@ class FieldError(Exception):
         self.message = message
 
 
-class FormScreen(ModalScreen[R], Generic[R]):
+class FormScreen(SalesDeskModal[R], Generic[R]):
     """Base for the small forms (new prospect, log touch, next step, won value)."""
 
     BINDINGS = keys.FORM
@@ -92,8 +92,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
         return type(self).__name__, self.title_text
 
     def _drafts(self) -> dict[tuple[str, str], dict[str, str]]:
-        drafts = getattr(self.app, "form_drafts", None)
-        return drafts if isinstance(drafts, dict) else {}
+        return self.sd_app.form_drafts
 
     def _keep_draft(self) -> bool:
         """Remember what was typed, if anything differs from how the form opened."""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from salesdesk import keys
+from salesdesk.render import palette
+from salesdesk.screens.base import SalesDeskModal
 
 KEY_NAMES = {
     "slash": "/",
@@ -34,7 +38,7 @@ def key_label(binding: Binding) -> str:
 
 def bindings_table(bindings: list[Binding]) -> Table:
     table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column(style="bold #f5a524", no_wrap=True)
+    table.add_column(style=palette.KEY_NAME, no_wrap=True)
     table.add_column()
     seen: set[str] = set()
     for binding in bindings:
@@ -45,12 +49,12 @@ def bindings_table(bindings: list[Binding]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SalesDeskModal[None]):
     """Every key of the screen underneath, and the app's own."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = keys.HELP
 
-    def __init__(self, under: Screen) -> None:
+    def __init__(self, under: Screen[Any]) -> None:
         super().__init__()
         self.under = under
 

@@ -7,7 +7,6 @@ written until the user confirms a preview with ``ctrl+s``.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +15,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.suggester import Suggester
 from textual.widgets import (
     Checkbox,
     Footer,
@@ -36,13 +33,11 @@ from salesdesk.data.db import busy_message
 from salesdesk.data.io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
 from salesdesk.data.io.mapping import parse_overrides
 from salesdesk.errors import InputError, SalesDeskError
-from salesdesk.render.literal import literal_line
+from salesdesk.render.import_report import report_text
 from salesdesk.rules.fields import plural
+from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
-
-SHOWN_ERRORS = 30
-SHOWN_DUPLICATES = 15
-SHOWN_NEW = 8
+from salesdesk.widgets.path_suggester import PathSuggester
 
 EMPTY_TEXT = (
     "Type the path of a CSV file (Excel: Save As → CSV UTF-8; GBK files are fine too) or a "
@@ -55,103 +50,13 @@ EMPTY_TEXT = (
 )
 
 
-class PathSuggester(Suggester):
-    """Completes file and folder names as you type (→ accepts)."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-
-    async def get_suggestion(self, value: str) -> str | None:
-        if not value or "\n" in value:
-            return None
-        folder, prefix = os.path.split(os.path.expanduser(value))
-        try:
-            names = sorted(os.listdir(folder or "."))
-        except OSError:
-            return None
-        for name in names:
-            if name.startswith(prefix) and name != prefix:
-                if name.startswith(".") and not prefix.startswith("."):
-                    continue
-                rest = name[len(prefix) :]
-                is_dir = os.path.isdir(os.path.join(folder or ".", name))
-                return value + rest + ("/" if is_dir else "")
-        return None
-
-
 @dataclass(frozen=True)
 class _Request:
     path: Path
     options: ImportOptions
 
 
-def report_text(result: ImportResult) -> Text:
-    """The preview (or result) of an import as Rich text; user text is shown literally."""
-    unit = result.unit
-    text = Text()
-    text.append_text(literal_line(result.file, style="bold"))
-    text.append(
-        f" — {result.description}, {plural(result.records + result.error_rows, unit)}\n"
-    )
-    if result.mapping and unit == "row":
-        text.append("Columns: ", style="dim")
-        for index, (column, field) in enumerate(result.mapping):
-            if index:
-                text.append(", ")
-            text.append_text(literal_line(column))
-            text.append(f" → {field}", style="cyan")
-        text.append("\n")
-    if result.unmapped:
-        kept = result.options.keep_extra
-        text.append("Kept in the notes: " if kept else "Not imported: ", style="yellow")
-        text.append_text(literal_line(", ".join(result.unmapped)))
-        if not kept:
-            text.append("  (tick 'Keep extra columns in notes' to keep them)", style="dim")
-        text.append("\n")
-    text.append("\n")
-    text.append(result.summary()[:1].upper() + result.summary()[1:] + "\n", style="bold")
-    if result.duplicates:
-        text.append(f"\nDuplicates ({result.duplicate_count:,})\n", style="bold")
-        for dup in result.duplicates[:SHOWN_DUPLICATES]:
-            where = (
-                f"{unit} {dup.existing_row}"
-                if dup.existing_row is not None
-                else f"#{dup.existing_id} {dup.existing_name}"
-            )
-            text.append(f"  {unit} {dup.row:<5} ")
-            text.append_text(literal_line(dup.name))
-            text.append(f": {dup.reason} as ")
-            text.append_text(literal_line(where))
-            text.append(f" → {dup.action}\n", style="dim")
-        if result.duplicate_count > SHOWN_DUPLICATES:
-            text.append(f"  … {result.duplicate_count - SHOWN_DUPLICATES:,} more\n", style="dim")
-    if result.errors:
-        text.append(f"\nErrors ({plural(result.error_rows, unit)})\n", style="bold red")
-        for error in result.errors[:SHOWN_ERRORS]:
-            text.append(f"  {unit} {error.row}, ")
-            text.append_text(literal_line(error.column, style="bold"))
-            text.append(": ")
-            text.append_text(literal_line(error.reason))
-            text.append("\n")
-        if len(result.errors) > SHOWN_ERRORS:
-            text.append("  … more: see every one with salesdesk import FILE --dry-run\n",
-                        style="dim")
-    if result.options.dry_run and result.new_rows:
-        text.append("\nNew prospects\n", style="bold")
-        for new in result.new_rows[:SHOWN_NEW]:
-            text.append(f"  {unit} {new.row:<5} ")
-            text.append_text(literal_line(new.name, style="bold"))
-            details = " · ".join(x for x in (new.company, new.phone, new.email) if x)
-            if details:
-                text.append("  ")
-                text.append_text(literal_line(details))
-            text.append("\n")
-        if result.created > SHOWN_NEW:
-            text.append(f"  … {result.created - SHOWN_NEW:,} more\n", style="dim")
-    return text
-
-
-class ImportScreen(Screen[None]):
+class ImportScreen(SalesDeskScreen[None]):
     """Import a CSV or vCard file: preview first, then confirm."""
 
     BINDINGS = keys.IMPORT
@@ -260,6 +165,11 @@ class ImportScreen(Screen[None]):
         self.query_one("#import-report-text", Static).update(text)
 
     @property
+    def ready(self) -> bool:
+        """Mounted, with no preview or import running."""
+        return self.is_mounted and not self.busy
+
+    @property
     def busy(self) -> bool:
         return self._worker is not None and self._worker.state in (
             WorkerState.PENDING,
@@ -333,8 +243,8 @@ class ImportScreen(Screen[None]):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.add_class("running")
-        now = self.app.now()  # type: ignore[attr-defined]
-        db_path = self.app.db.path  # type: ignore[attr-defined]
+        now = self.sd_app.now()
+        db_path = self.sd_app.db.path
         self._kind = kind
         self._request = request
 

@@ -7,21 +7,24 @@ with the verdict, the advice and the next question from :mod:`salesdesk.rules.ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Group
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from salesdesk import keys
 from salesdesk.data import store
+from salesdesk.data.db import Database
 from salesdesk.enums import Status
 from salesdesk.errors import SalesDeskError
-from salesdesk.render.cards import GRADE_COLOURS
+from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
-from salesdesk.render.palette import VERDICT_STYLE
+from salesdesk.render.man_letters import big_case
+from salesdesk.render.palette import GRADE_COLOURS, VERDICT_STYLE
 from salesdesk.rules.fields import short_money
 from salesdesk.rules.man import (
     POTENTIAL_CRITERIA,
@@ -31,42 +34,11 @@ from salesdesk.rules.man import (
     Verdict,
     cycle_tri,
 )
-from salesdesk.screens.common import attempt, undo_last
+from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
 
-ANSWER_STYLE = {Tri.YES: "bold #46a758", Tri.NO: "bold #e5484d", Tri.UNKNOWN: "bold #f5a524"}
-ANSWER_WORD = {Tri.YES: "present", Tri.NO: "missing", Tri.UNKNOWN: "not asked"}
-COLUMN = 10  # cells per big letter, label included
 
-# Three-line glyphs: capitals fill all three lines, lower case the bottom two.
-GLYPHS: dict[str, tuple[str, str, str]] = {
-    "M": ("█▄ ▄█", "█ ▀ █", "█   █"),
-    "A": ("▄▀▀▀▄", "█▄▄▄█", "█   █"),
-    "N": ("█▄  █", "█ ▀▄█", "█   █"),
-    "m": ("     ", "█▀█▀▄", "█ █ █"),
-    "a": ("     ", "▄▀▀█ ", "▀▄▄█▄"),
-    "n": ("     ", "█▀▀▄ ", "█  █ "),
-    "?": ("▄▀▀▄ ", "  ▄▀ ", "  ▄  "),
-}
-
-
-def big_case(case: str, answers: tuple[str, str, str]) -> Text:
-    """The case in big three-line letters, each coloured by its answer."""
-    text = Text()
-    for row in range(3):
-        for letter, answer in zip(case, answers, strict=True):
-            text.append(GLYPHS[letter][row], style=ANSWER_STYLE[Tri(answer)])
-            text.append(" " * (COLUMN - 5))
-        text.append("\n")
-    for name in ("Money", "Authority", "Need"):
-        text.append(f"{name:<{COLUMN}}", style="dim")
-    text.append("\n")
-    for answer in answers:
-        text.append(f"{ANSWER_WORD[Tri(answer)]:<{COLUMN}}", style=ANSWER_STYLE[Tri(answer)])
-    return text
-
-
-class ManCheckScreen(Screen[None]):
+class ManCheckScreen(SalesDeskScreen[None]):
     """Qualify prospects one by one. Every change is saved at once and can be undone."""
 
     BINDINGS = keys.MAN_CHECK
@@ -100,12 +72,12 @@ class ManCheckScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.single is None:
-            self.queue = store.man_queue(self.db, self.app.today())  # type: ignore[attr-defined]
+            self.queue = store.man_queue(self.db, self.sd_app.today())
         self.show()
 
     @property
-    def db(self) -> store.Database:
-        return self.app.db  # type: ignore[attr-defined,no-any-return]
+    def db(self) -> Database:
+        return self.sd_app.db
 
     # ------------------------------------------------------------------ drawing
     def show(self) -> None:
@@ -130,7 +102,7 @@ class ManCheckScreen(Screen[None]):
             self.refresh_bindings()
             return
         try:
-            self.state = store.get_man(self.db, self.queue[self.index], self.app.today())  # type: ignore[attr-defined]
+            self.state = store.get_man(self.db, self.queue[self.index], self.sd_app.today())
         except SalesDeskError:
             del self.queue[self.index]  # removed meanwhile (undo of an add)
             self.show()
@@ -149,7 +121,7 @@ class ManCheckScreen(Screen[None]):
         progress.append(f"· {self.index + 1} of {len(self.queue)} · {scope}", style="dim")
         self.query_one("#man-progress", Static).update(progress)
 
-        card = store.get_card(self.db, state.id, self.app.today())  # type: ignore[attr-defined]
+        card = store.get_card(self.db, state.id, self.sd_app.today())
         title = Text()
         if card.status == Status.LIVE:
             title.append(f" {card.grade} ", style=f"bold reverse {GRADE_COLOURS[card.grade]}")
@@ -175,7 +147,7 @@ class ManCheckScreen(Screen[None]):
             question.append("Ask next: ", style="bold")
             question.append(result.next_question)
         elif result.verdict == Verdict.DROP:
-            question.append("x stops contact (asks first).", style="bold #e5484d")
+            question.append("x stops contact (asks first).", style=palette.STOP)
         self.query_one("#man-question", Static).update(question)
 
         decider = self.query_one("#man-decider", Input)
@@ -189,7 +161,7 @@ class ManCheckScreen(Screen[None]):
         potential.append("   keys 1-7 toggle", style="dim")
         for number, (key, label) in enumerate(POTENTIAL_CRITERIA, start=1):
             mark = "■" if state.potential[key] else "□"
-            style = "#46a758" if state.potential[key] else "dim"
+            style = palette.GREEN if state.potential[key] else "dim"
             potential.append(f"\n {number} {mark} ", style=style)
             potential.append(label, style="" if state.potential[key] else "dim")
         self.query_one("#man-potential", Static).update(potential)
@@ -201,9 +173,9 @@ class ManCheckScreen(Screen[None]):
         self.query_one("#man-priority", Static).update(priority)
 
     # ------------------------------------------------------------------ changes
-    def _apply(self, change: object) -> None:
-        """Run a store change (a callable); show errors inline, never raise."""
-        attempt(self, change)  # type: ignore[arg-type]
+    def _apply(self, change: Callable[[], object]) -> None:
+        """Run a store change (errors become notifications, never raised), then redraw."""
+        self.run_change(change)
         self.show()
 
     def action_cycle(self, element: str) -> None:
@@ -211,8 +183,7 @@ class ManCheckScreen(Screen[None]):
         if state is None:
             return
         new = cycle_tri(Tri(getattr(state, element))).value
-        self._apply(lambda: store.set_man(self.db, self.app.now(), state.id,  # type: ignore[attr-defined]
-                                          **{element: new}))
+        self._apply(lambda: store.set_man(self.db, self.sd_app.now(), state.id, **{element: new}))
 
     def on_key(self, event: events.Key) -> None:
         # Keys 1-7 each toggle one potential criterion.
@@ -229,7 +200,7 @@ class ManCheckScreen(Screen[None]):
             return
         key = POTENTIAL_CRITERIA[number - 1][0]
         value = not state.potential[key]
-        self._apply(lambda: store.set_potential(self.db, self.app.now(), state.id, key, value))  # type: ignore[attr-defined]
+        self._apply(lambda: store.set_potential(self.db, self.sd_app.now(), state.id, key, value))
 
     def action_priority(self) -> None:
         state = self.state
@@ -238,7 +209,7 @@ class ManCheckScreen(Screen[None]):
         order: list[int | None] = [None, 1, 2, 3, 4]
         current = state.priority if state.priority_set else None
         new = order[(order.index(current) + 1) % len(order)]
-        self._apply(lambda: store.set_priority(self.db, self.app.now(), state.id, new))  # type: ignore[attr-defined]
+        self._apply(lambda: store.set_priority(self.db, self.sd_app.now(), state.id, new))
 
     def action_decider(self) -> None:
         if self.state is not None:
@@ -251,7 +222,7 @@ class ManCheckScreen(Screen[None]):
         if state is None:
             return
         value = event.value
-        self._apply(lambda: store.set_man(self.db, self.app.now(), state.id, decider=value))  # type: ignore[attr-defined]
+        self._apply(lambda: store.set_man(self.db, self.sd_app.now(), state.id, decider=value))
 
     def action_step(self, delta: int) -> None:
         if self.focused is not None:
@@ -277,8 +248,9 @@ class ManCheckScreen(Screen[None]):
 
         def answer(ok: bool | None) -> None:
             if ok:
-                self._apply(lambda: store.set_status(self.db, self.app.now(), state.id,  # type: ignore[attr-defined]
-                                                     Status.DROPPED))
+                self._apply(
+                    lambda: store.set_status(self.db, self.sd_app.now(), state.id, Status.DROPPED)
+                )
                 self.notify(f"Dropped {one_line(state.name)} (u undoes)", markup=False)
 
         self.app.push_screen(ConfirmScreen(question), answer)
@@ -291,12 +263,10 @@ class ManCheckScreen(Screen[None]):
     def action_open_card(self) -> None:
         if self.state is None:
             return
-        from salesdesk.screens.prospect import ProspectScreen
-
-        self.app.push_screen(ProspectScreen(self.state.id), lambda _: self.show())
+        self.sd_app.open_card(self.state.id, on_close=self.show)
 
     def action_undo(self) -> None:
-        if undo_last(self) is not None:
+        if self.undo_last() is not None:
             self.show()
 
     def action_back(self) -> None:

@@ -11,7 +11,6 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static, TextArea
@@ -21,10 +20,10 @@ from salesdesk.data import store
 from salesdesk.data.db import busy_message
 from salesdesk.enums import Status
 from salesdesk.errors import InputError, SalesDeskError
-from salesdesk.render.cards import GRADE_COLOURS, STATUS_COLOURS
 from salesdesk.render.literal import literal_line
+from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_money
-from salesdesk.screens.common import save_touch, undo_last
+from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import clean, one_line
 
 TIMELINE_LIMIT = 300
@@ -42,7 +41,7 @@ def _field_id(name: str) -> str:
     return f"field-{name}"
 
 
-class ProspectScreen(Screen[None]):
+class ProspectScreen(SalesDeskScreen[None]):
     """Open with ``enter`` on a card. Fields save when you leave them (tab, enter, click)."""
 
     BINDINGS = keys.DETAIL
@@ -57,7 +56,7 @@ class ProspectScreen(Screen[None]):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        self.detail = store.get_prospect(self.app.db, self.prospect_id, self.app.today())  # type: ignore[attr-defined]
+        self.detail = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.today())
         yield Static(id="detail-title")
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="detail-form", can_focus=False):
@@ -174,7 +173,7 @@ class ProspectScreen(Screen[None]):
 
     def _reload(self, *, refill: bool = False) -> None:
         try:
-            self.detail = store.get_prospect(self.app.db, self.prospect_id, self.app.today())  # type: ignore[attr-defined]
+            self.detail = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.today())
         except SalesDeskError:
             self.dismiss(None)
             return
@@ -227,7 +226,7 @@ class ProspectScreen(Screen[None]):
             self._set_error(name, None)
             return True  # untouched (an overdue next step stays as it is until changed)
         try:
-            value = parse_field(name, text, self.app.today(), typed=True)  # type: ignore[attr-defined]
+            value = parse_field(name, text, self.sd_app.today(), typed=True)
         except InputError as exc:
             self._set_error(name, exc.message)
             return False
@@ -241,7 +240,9 @@ class ProspectScreen(Screen[None]):
         ):
             return True  # only invisible control characters differ: keep the stored text
         try:
-            store.update_fields(self.app.db, self.app.now(), self.prospect_id, {name: value})  # type: ignore[attr-defined]
+            store.update_fields(
+                self.sd_app.db, self.sd_app.now(), self.prospect_id, {name: value}
+            )
         except SalesDeskError as exc:
             self._set_error(name, exc.message)
             return False
@@ -309,27 +310,27 @@ class ProspectScreen(Screen[None]):
     def action_log_touch(self) -> None:
         from salesdesk.screens.touch import TouchResult, TouchScreen
 
-        card = store.get_card(self.app.db, self.prospect_id, self.app.today())  # type: ignore[attr-defined]
-        app = self.app
+        app = self.sd_app
+        card = store.get_card(app.db, self.prospect_id, app.today())
 
         def done(result: TouchResult | None) -> None:
-            if result is not None and save_touch(self, self.prospect_id, result):
+            if result is None:
+                return
+            ok, _ = self.run_change(lambda: result.log(app.db, app.now(), self.prospect_id))
+            if ok:
                 self._reload(refill=True)
                 self.notify(f"Logged {result.kind}", timeout=2)
 
-        self.app.push_screen(TouchScreen(card, app.today()), done)  # type: ignore[attr-defined]
+        self.app.push_screen(TouchScreen(card, app.today()), done)
 
     def action_man_check(self) -> None:
         if not self.save_all():
             self.notify("Fix the red fields first", severity="warning")
             return
-        from salesdesk.screens.man_check import ManCheckScreen
-
-        self.app.push_screen(ManCheckScreen(self.prospect_id),
-                             lambda _: self._reload(refill=True))
+        self.sd_app.open_man_check(self.prospect_id, on_close=lambda: self._reload(refill=True))
 
     def action_undo(self) -> None:
         """Undo the last change, if it was an edit of this card (never another card's
         change, nor the card's own creation, from here)."""
-        if undo_last(self, only_prospect=self.prospect_id) is not None:
+        if self.undo_last(only_prospect=self.prospect_id) is not None:
             self._reload(refill=True)

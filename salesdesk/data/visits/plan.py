@@ -49,7 +49,7 @@ def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
     start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
     with db.connect() as conn:
         # Straight to the DB-API cursor: this reads every live card and customer.
-        cursor = conn.cursor()  # type: ignore[union-attr]
+        cursor = conn.cursor()
         try:
             rows = cursor.execute(_FACTS_SQL).fetchall()
             sales = cursor.execute(_SALES_SQL, (sql_timestamp(start),)).fetchall()

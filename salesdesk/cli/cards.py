@@ -1,0 +1,357 @@
+"""Card commands: add, list, show, grade, log, next, won / drop / park / lost / reopen, undo,
+demo and config.
+
+Every command shares the store with the TUI, so what ``list`` prints and what the board
+shows are the same cards in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from salesdesk.cli.common import (
+    DbOption,
+    app,
+    cli_now,
+    cli_today,
+    err_console,
+    fail,
+    handles_errors,
+    open_db,
+    out_console,
+)
+from salesdesk.data import store
+from salesdesk.enums import Status
+from salesdesk.errors import InputError
+from salesdesk.render.card_detail import detail_lines
+from salesdesk.render.card_table import FLAGS_LEGEND, card_flags, cards_table, print_lines
+from salesdesk.rules.dates import parse_next_date
+from salesdesk.rules.fields import parse_money
+from salesdesk.rules.grading import parse_grade
+from salesdesk.text import one_line
+
+# --------------------------------------------------------------------------- commands
+
+
+def card_json(card: store.CardRow) -> dict[str, Any]:
+    """The JSON form of a card, as ``list --json`` prints it."""
+    return {
+        "id": card.id,
+        "name": card.name,
+        "company": card.company,
+        "grade": card.grade.value,
+        "status": card.status,
+        "next_date": card.next_date.isoformat() if card.next_date else None,
+        "next_action": card.next_action,
+        "review_due": card.review_due,
+        "past_window": card.status == Status.LIVE and card.urgency.past_window,
+        "overdue": card.overdue,
+        "urgency": card.urgency.score,
+        "man": card.man,
+        "verdict": card.verdict.value,
+        "score": card.potential,
+        "priority": card.priority,
+        "value": card.value,
+        "area": card.area,
+        "key_account": card.key_account,
+        "last_touch": card.touched_on.isoformat() if card.touched_on else None,
+    }
+
+
+@app.command()
+@handles_errors
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Person or company name.")],
+    company: Annotated[str, typer.Option(help="Company.")] = "",
+    phone: Annotated[str, typer.Option(help="Phone.")] = "",
+    email: Annotated[str, typer.Option(help="Email.")] = "",
+    area: Annotated[str, typer.Option(help="Area or district (groups visits).")] = "",
+    grade: Annotated[str, typer.Option(help="A, B or C.")] = "C",
+    value: Annotated[str, typer.Option(help="Estimated deal value, e.g. 12000 or 12k.")] = "",
+    next: Annotated[
+        str, typer.Option("--next", help="Next-step date (fri, +3d, 2026-12-01).")
+    ] = "",
+    action: Annotated[str, typer.Option(help="Next action.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Add a prospect and print its id."""
+    today = cli_today()
+    values: dict[str, Any] = {
+        "company": company.strip(),
+        "phone": phone.strip(),
+        "email": email.strip(),
+        "area": area.strip(),
+        "grade": parse_grade(grade).value,
+        "value": parse_money(value),
+        "next_date": parse_next_date(next, today),
+        "next_action": action.strip(),
+    }
+    if not name.strip():
+        raise InputError("a prospect needs a name")
+    with open_db(ctx, db, create=True) as database:
+        prospect_id = store.add_prospect(database, cli_now(), name, **values)
+    typer.echo(prospect_id)
+
+
+@app.command("list")
+@handles_errors
+def list_(
+    ctx: typer.Context,
+    grade: Annotated[str | None, typer.Option(help="Only this grade (A, B or C).")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="live (default), customer, parked, dropped, lost or all.")
+    ] = None,
+    due: Annotated[
+        bool, typer.Option("--due", help="Only cards due for review or overdue.")
+    ] = False,
+    search: Annotated[str | None, typer.Option(help="Text in name, company, notes...")] = None,
+    man: Annotated[
+        str | None,
+        typer.Option("--man", help="MAN verdict: qualified, contact, nurture, drop, incomplete."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List prospects in urgency order (the board's order)."""
+    statuses: tuple[str, ...] = (Status.LIVE,)
+    if status:
+        wanted = status.strip().lower()
+        if wanted == "all":
+            statuses = tuple(s.value for s in Status)
+        elif wanted in {s.value for s in Status}:
+            statuses = (wanted,)
+        else:
+            raise InputError(
+                f"invalid status {status!r}: use live, customer, parked, dropped, lost or all"
+            )
+    grade_value = parse_grade(grade).value if grade else None
+    verdict = None
+    if man is not None:
+        from salesdesk.rules.man import parse_verdict
+
+        try:
+            verdict = parse_verdict(man)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    today = cli_today()
+    with open_db(ctx, db) as database:
+        cards = store.list_cards(
+            database, today, statuses=statuses, grade=grade_value, search=search, due_only=due
+        )
+    if verdict is not None:
+        cards = [c for c in cards if c.verdict == verdict]
+    if as_json:
+        sys.stdout.write(json.dumps([card_json(c) for c in cards], ensure_ascii=False, indent=1))
+        sys.stdout.write("\n")
+        return
+    if not cards:
+        typer.echo("No prospects match. Add one with: salesdesk add NAME")
+        return
+    console = out_console()
+    print_lines(console, cards_table(cards, today, console.width))
+    if any(card_flags(card) for card in cards):
+        console.print(Text(FLAGS_LEGEND, style="dim"))
+
+
+@app.command()
+@handles_errors
+def show(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID", help="Prospect id.")],
+    db: DbOption = None,
+) -> None:
+    """Show one card: every field, the urgency breakdown and the timeline."""
+    today = cli_today()
+    with open_db(ctx, db) as database:
+        detail = store.get_prospect(database, prospect_id, today)
+    console = out_console()
+    for part in detail_lines(detail):
+        console.print(part)
+
+
+@app.command()
+@handles_errors
+def grade(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    new_grade: Annotated[str, typer.Argument(metavar="GRADE", help="A, B or C.")],
+    db: DbOption = None,
+) -> None:
+    """Regrade a card (the same grade marks it reviewed)."""
+    value = parse_grade(new_grade)
+    with open_db(ctx, db) as database:
+        old = store.regrade(database, cli_now(), prospect_id, value)
+    typer.echo(
+        f"{prospect_id}: {old} → {value}" if old != value else f"{prospect_id}: kept {value}"
+    )
+
+
+@app.command()
+@handles_errors
+def log(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    kind: Annotated[
+        str, typer.Option(help="call, visit, message, email, meeting or note.")
+    ] = "call",
+    note: Annotated[str, typer.Option(help="What happened.")] = "",
+    outcome: Annotated[str, typer.Option(help="Outcome.")] = "",
+    next: Annotated[str | None, typer.Option("--next", help="Next-step date.")] = None,
+    action: Annotated[str | None, typer.Option(help="Next action.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Topic left for next time.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Log a touch (call, visit, ...) and optionally set the next step."""
+    next_date = parse_next_date(next, cli_today()) if next else None
+    with open_db(ctx, db) as database:
+        store.log_touch(
+            database,
+            cli_now(),
+            prospect_id,
+            kind,
+            note,
+            outcome=outcome,
+            next_date=next_date,
+            next_action=action,
+            next_topic=topic,
+        )
+    typer.echo(f"{prospect_id}: logged {kind.strip().lower()}")
+
+
+@app.command("next")
+@handles_errors
+def next_(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    when: Annotated[str, typer.Argument(metavar="DATE", help="Date, or 'none' to clear.")],
+    action: Annotated[str | None, typer.Option(help="Next action.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set the next-step date (and action)."""
+    day = parse_next_date(when, cli_today())
+    with open_db(ctx, db) as database:
+        store.set_next_step(database, cli_now(), prospect_id, day, action)
+    typer.echo(f"{prospect_id}: next step {day.isoformat() if day else 'cleared'}")
+
+
+def _status_command(status: Status, verb: str) -> Callable[..., None]:
+    def command(
+        ctx: typer.Context,
+        prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+        db: DbOption = None,
+    ) -> None:
+        with open_db(ctx, db) as database:
+            store.set_status(database, cli_now(), prospect_id, status)
+        typer.echo(f"{prospect_id}: {verb}")
+
+    command.__doc__ = f"Mark a card {verb}."
+    return handles_errors(command)
+
+
+@app.command()
+@handles_errors
+def won(
+    ctx: typer.Context,
+    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    value: Annotated[str | None, typer.Option(help="Deal value, e.g. 12000 or 12k.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Mark a card won: it becomes a customer."""
+    amount = parse_money(value) if value is not None else None
+    with open_db(ctx, db) as database:
+        store.set_status(database, cli_now(), prospect_id, Status.CUSTOMER, value=amount)
+    typer.echo(f"{prospect_id}: won" + (f" ({amount:,.0f})" if amount else ""))
+
+
+app.command("drop")(_status_command(Status.DROPPED, "dropped (stop contact)"))
+app.command("park")(_status_command(Status.PARKED, "parked"))
+app.command("lost")(_status_command(Status.LOST, "lost"))
+app.command("reopen")(_status_command(Status.LIVE, "live again"))
+
+
+@app.command()
+@handles_errors
+def undo(ctx: typer.Context, db: DbOption = None) -> None:
+    """Undo the last change (regrade, log, edit, drop...), from the CLI or the board."""
+    with open_db(ctx, db) as database:
+        result = store.undo(database)
+    if result is None:
+        raise fail("nothing to undo", 1)
+    typer.echo(f"undone: {one_line(result.label)}")
+
+
+@app.command()
+@handles_errors
+def demo(
+    ctx: typer.Context,
+    prospects: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many cards.")] = 120,
+    force: Annotated[bool, typer.Option(help="Replace existing data (a backup is kept).")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    db: DbOption = None,
+) -> None:
+    """Fill the database with realistic demo data (refuses a non-empty one unless --force)."""
+    from salesdesk.data.db import backup_database
+    from salesdesk.data.demo import fill_demo
+
+    with open_db(ctx, db, create=True) as database:
+        existing = store.count_prospects(database)
+        if existing and not force:
+            raise InputError(
+                f"the database already has {existing} prospects: use --force to replace them"
+            )
+        if existing:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            kept = backup_database(
+                database.path,
+                database.path.with_name(f"{database.path.name}.before-demo-{stamp}.bak"),
+            )
+            typer.echo(f"backup of the old data: {kept}")
+        if prospects >= 5_000 and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            with Progress(console=err_console(), transient=True) as bar:
+                task = bar.add_task("demo data", total=prospects)
+                fill_demo(
+                    database,
+                    cli_today(),
+                    prospects,
+                    seed=seed,
+                    replace=bool(existing),
+                    progress=lambda n: bar.advance(task, n),
+                )
+        else:
+            fill_demo(database, cli_today(), prospects, seed=seed, replace=bool(existing))
+    typer.echo(f"added {prospects} demo prospects")
+
+
+@app.command()
+@handles_errors
+def config(
+    ctx: typer.Context,
+    key: Annotated[str | None, typer.Argument(help="Setting name, e.g. pool_target.")] = None,
+    value: Annotated[str | None, typer.Argument(help="New value.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Show or change settings (pool_target: live prospects to keep, default 50)."""
+    from salesdesk.rules.settings import SETTINGS
+
+    # Only setting a value may create the database; showing settings needs one already.
+    with open_db(ctx, db, create=value is not None) as database:
+        if key is None:
+            for name, current in store.get_settings(database).items():
+                typer.echo(f"{name} = {current}".ljust(32) + f"  # {SETTINGS[name].help}")
+            typer.echo(f"database = {database.path}")
+            return
+        if key not in SETTINGS:
+            raise InputError(f"unknown setting {key!r}: known are {', '.join(SETTINGS)}")
+        if value is not None:
+            store.set_setting(database, key, value)
+        typer.echo(f"{key} = {store.get_setting(database, key)}")

@@ -1,0 +1,150 @@
+"""What every command shares: the Typer app and its global options, opening the database,
+the consoles, and turning a user's mistake into one line and an exit code.
+
+Command modules import from here (never from :mod:`salesdesk.cli.main`, which imports
+them), so registration has no cycle.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from salesdesk.config import DB_ENV, default_db_path, expand_path, system_clock
+from salesdesk.data.db import Database, busy_message, open_database
+from salesdesk.errors import DatabaseError, SalesDeskError
+from salesdesk.render import palette
+from salesdesk.text import one_line
+
+app = typer.Typer(
+    name="salesdesk",
+    help="SalesDesk: triage your prospects every morning. No command opens the board.",
+    add_completion=False,
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Database file (default: your data folder, or $SALESDESK_DB).",
+        show_default=False,
+    ),
+]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def out_console() -> Console:
+    """Standard output; when piped, wide enough that tables are not cut."""
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 140)
+    return console
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one clear line to stderr and return the Exit to raise."""
+    err_console().print(Text(f"salesdesk: {one_line(message)}", style=palette.CLI_ERROR))
+    return typer.Exit(code)
+
+
+def handles_errors(func: F) -> F:
+    """Turn a user's mistake (SalesDeskError) into one line on stderr and a non-zero exit."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SalesDeskError as exc:
+            raise fail(exc.message, exc.exit_code) from None
+        except BrokenPipeError:
+            reader_gone()
+        except Exception as exc:
+            busy = busy_message(exc)
+            if busy is None:
+                raise
+            raise fail(busy, 2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_path(ctx: typer.Context, db: Path | None) -> Path:
+    if db is not None:
+        return db
+    parent = ctx.find_root().obj
+    if isinstance(parent, dict) and parent.get("db") is not None:
+        return Path(parent["db"])
+    return default_db_path()
+
+
+@contextmanager
+def open_db(ctx: typer.Context, db: Path | None, *, create: bool = False) -> Iterator[Database]:
+    """Open the database for a command.
+
+    A path the rep named (``--db`` or ``$SALESDESK_DB``) must already exist unless the
+    command adds data (``create``: add, demo, import, config), so a mistyped path is an
+    error rather than a new, empty database. The default location is created as needed.
+    """
+    path = db_path(ctx, db)
+    named = path != default_db_path() or bool(os.environ.get(DB_ENV))
+    if not create and named and not expand_path(path).exists():
+        raise DatabaseError(
+            f"no database at {path}: check the path (add, demo or import creates one there)"
+        )
+    database = open_database(path)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def cli_now() -> datetime:
+    """Now, from the clock ($SALESDESK_NOW fixes it)."""
+    return system_clock()
+
+
+def cli_today() -> date:
+    return cli_now().date()
+
+
+@app.callback(invoke_without_command=True)
+@handles_errors
+def main_callback(
+    ctx: typer.Context,
+    db: DbOption = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Open a separate demo database, filled if empty.")
+    ] = False,
+) -> None:
+    """SalesDesk: triage your prospects every morning. No command opens the board."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is None:
+        # `salesdesk`, `salesdesk --db PATH` and `salesdesk --demo` open the board in
+        # salesdesk.launch before the command line is even imported; the CLI never opens
+        # the TUI. Called without a command anyway (from Python), it lists the commands.
+        typer.echo(ctx.get_help())
+        typer.echo("\nRun salesdesk with no command (or only --db PATH, --demo) to open the board.")
+
+
+def reader_gone() -> NoReturn:
+    """The reader stopped early (`salesdesk list | head`): end quietly, with the code a
+    program ended by SIGPIPE gets (as `yes | head` does); nothing more is written."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(128 + 13)

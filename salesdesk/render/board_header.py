@@ -1,0 +1,74 @@
+"""The board's header line (counts, pool, filters) and its column titles, as Rich text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from salesdesk.data.store import BoardSummary
+from salesdesk.enums import Status
+from salesdesk.render import palette
+from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS, VERDICT_STYLE
+from salesdesk.rules.man import Verdict
+from salesdesk.text import one_line
+
+
+def column_title(key: str, title: str, count: int, selected: bool) -> Text:
+    """``A · this week (12) ◀``: the title in its grade's or status's colour."""
+    if key in Status._value2member_map_:
+        colour = STATUS_COLOURS.get(Status(key), palette.GREY)
+    else:
+        colour = GRADE_COLOURS.get(key, palette.GREY)
+    label = Text(f"{title} ", style=f"bold {colour}")
+    label.append(f"({count})", style="dim")
+    if selected:
+        label.append(" ◀", style="bold")
+    return label
+
+
+def pool_counts(pool: BoardSummary) -> Text:
+    """``A 3  B 5  C 9  │ due 2  │ overdue 1  │ pool 17/50 (add 33)``."""
+    line = Text()
+    for grade in "ABC":
+        line.append(f"{grade} ", style=f"bold {GRADE_COLOURS[grade]}")
+        line.append(f"{pool.by_grade[grade]}  ")
+    line.append("│ ", style="dim")
+    line.append(f"due {pool.due}", style=palette.WARNING if pool.due else "")
+    line.append("  │ ", style="dim")
+    line.append(f"overdue {pool.overdue}", style=palette.ALERT if pool.overdue else "")
+    line.append("  │ ", style="dim")
+    short = pool.pool_target - pool.live
+    line.append(
+        f"pool {pool.live}/{pool.pool_target}",
+        style=palette.ALERT if short > 0 else palette.GOOD,
+    )
+    if short > 0:
+        line.append(f" (add {short})", style=palette.ALERT_TEXT)
+    return line
+
+
+def summary_line(
+    pool: BoardSummary | None,
+    *,
+    closed_view: bool,
+    verdict: Verdict | None = None,
+    verdict_count: int = 0,
+    filter_text: str = "",
+    matches: int = 0,
+) -> Text:
+    """The header: the live pool's counts (or the closed view's title), then the MAN
+    verdict filter and the text filter when they are on."""
+    line = Text()
+    if closed_view:
+        line.append("Customers and closed cards", style="bold")
+        line.append("  · o: back to the live board", style="dim")
+    elif pool is not None:
+        line.append_text(pool_counts(pool))
+    if verdict is not None:
+        line.append("  │ MAN: ", style="dim")
+        line.append(verdict.label, style=VERDICT_STYLE[verdict])
+        line.append(f" {verdict_count} (f: next)", style="dim")
+    if filter_text:
+        line.append("  │ filter: ", style="dim")
+        line.append(one_line(filter_text), style="bold reverse")
+        line.append(f" {matches} match{'es' if matches != 1 else ''}", style="dim")
+    return line

@@ -1,0 +1,138 @@
+"""The base of every SalesDesk screen: typed access to the app, and one way to run a change.
+
+Screens never import each other's modules to move around: they ask the app
+(``self.sd_app.open_card(id)``, ``open_man_check``, ...), which alone knows the screen
+classes. The app is reached through :class:`DeskApp`, the small interface screens may use,
+so no screen imports :mod:`salesdesk.app` either (``SalesDeskApp`` implements it; mypy
+checks that it does).
+
+Every change a key makes runs through :func:`run_change` (``self.run_change``): a user's mistake
+or a busy database becomes a notification, never a traceback, and success can say what
+was done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+
+from salesdesk.data.db import busy_message
+from salesdesk.errors import SalesDeskError
+from salesdesk.text import one_line
+
+if TYPE_CHECKING:
+    from salesdesk.data import store
+    from salesdesk.data.db import Database
+
+T = TypeVar("T")
+R = TypeVar("R")
+#: Called when a screen the app opened closes (it may have changed cards: redraw).
+OnClose = Callable[[], None]
+
+
+class DeskApp(Protocol):
+    """What a screen may ask of the app: the database, the clock, form drafts, and the
+    screens it opens."""
+
+    db: Database
+    form_drafts: dict[tuple[str, str], dict[str, str]]
+
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+    def take_prefetched(self) -> list[store.CardRow] | None: ...
+
+    def open_card(self, prospect_id: int, on_close: OnClose | None = None) -> None: ...
+
+    def open_man_check(
+        self, prospect_id: int | None = None, on_close: OnClose | None = None
+    ) -> None: ...
+
+    def open_visit_plan(self, on_close: OnClose | None = None) -> None: ...
+
+    def open_weekly_review(self, on_close: OnClose | None = None) -> None: ...
+
+    def open_import(self, on_close: OnClose | None = None) -> None: ...
+
+
+def run_change(
+    screen: Screen[Any], change: Callable[[], T], done: str = ""
+) -> tuple[bool, T | None]:
+    """Run a store command for ``screen``. A user's mistake or a busy database becomes an
+    error notification and (False, None); on success, ``done`` (if any) is said and the
+    result comes back as (True, result). Anything else is a bug and is raised."""
+    try:
+        result = change()
+    except SalesDeskError as exc:
+        screen.notify(one_line(exc.message), severity="error", markup=False)
+        return False, None
+    except Exception as exc:
+        busy = busy_message(exc)
+        if busy is None:
+            raise
+        screen.notify(busy, severity="error", markup=False)
+        return False, None
+    if done:
+        screen.notify(one_line(done), markup=False, timeout=3)
+    return True, result
+
+
+def undo_last(screen: Screen[Any], only_prospect: int | None = None) -> store.UndoResult | None:
+    """Undo the most recent change (made on any screen, or by the CLI) and say what was
+    undone; with ``only_prospect``, only if it was an edit of that card (else say why not).
+    Returns what was undone, so the caller can redraw, or None."""
+    from salesdesk.data import store
+
+    db = cast("DeskApp", screen.app).db
+    ok, result = run_change(screen, lambda: store.undo(db, only_prospect=only_prospect))
+    if not ok:
+        return None
+    if result is None:
+        screen.notify("Nothing to undo", severity="warning")
+        return None
+    screen.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
+    return result
+
+
+class DeskScreenMixin:
+    """The API both screen bases share (see :class:`SalesDeskScreen`)."""
+
+    def _as_screen(self) -> Screen[Any]:
+        return cast("Screen[Any]", self)
+
+    @property
+    def sd_app(self) -> DeskApp:
+        """The running app, typed: ``db``, ``now()``, ``today()``, ``open_...()``."""
+        return cast("DeskApp", self._as_screen().app)
+
+    def run_change(self, change: Callable[[], T], done: str = "") -> tuple[bool, T | None]:
+        """Run a store command; see :func:`run_change`."""
+        return run_change(self._as_screen(), change, done)
+
+    def undo_last(self, only_prospect: int | None = None) -> store.UndoResult | None:
+        """Undo the last change and say what was undone; see :func:`undo_last`."""
+        return undo_last(self._as_screen(), only_prospect)
+
+
+class SalesDeskScreen(DeskScreenMixin, Screen[R]):
+    """A full screen (the board, the card detail, the MAN check, the plan, the review...).
+
+    ``ready`` is False while the screen still works something out in the background (the
+    plan's suggestions, an import's preview): the tests' snapshots wait for it.
+    """
+
+    @property
+    def ready(self) -> bool:
+        return self.is_mounted
+
+
+class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
+    """A dialog over another screen (the small forms, confirmations, help)."""
+
+    @property
+    def ready(self) -> bool:
+        return self.is_mounted

@@ -1,0 +1,165 @@
+"""The board's keys that ask something first (t, d, n, W, p, x): each opens a small form
+or a question, then changes the selected card.
+
+:class:`BoardScreen` builds on this; the hooks below are what it provides (the selected
+card, redrawing changed cards, the live view).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from rich.text import Text
+
+from salesdesk.data import store
+from salesdesk.data.store import CardRow
+from salesdesk.enums import Status
+from salesdesk.screens.base import SalesDeskScreen
+from salesdesk.text import one_line
+
+
+class BoardForms(SalesDeskScreen[None]):
+    """The board's form-driven changes of the selected card."""
+
+    # ------------------------------------------------------------------ hooks
+    @property
+    def closed_view(self) -> bool:
+        """Whether the customers and closed cards are shown instead of the live ones."""
+        raise NotImplementedError
+
+    def _card_to_change(self) -> CardRow | None:
+        """The selected card, if the board is up to date (else None, and a message)."""
+        raise NotImplementedError
+
+    def refresh_cards(self, ids: Iterable[int], keep_id: int | None = None) -> None:
+        """Read these cards again and redraw."""
+        raise NotImplementedError
+
+    def show_live_board(self, keep_id: int | None = None) -> None:
+        """Leave the closed view for the live cards."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ changes
+    def _do(
+        self,
+        change: Callable[[], object],
+        ids: Iterable[int],
+        message: str,
+        keep_id: int | None = None,
+    ) -> None:
+        """Run a store command (a mistake becomes a notification), then redraw those cards
+        and say what was done."""
+        ok, _ = self.run_change(change)
+        if ok:
+            self.refresh_cards(ids, keep_id)
+            if message:
+                self.notify(one_line(message), markup=False, timeout=3)
+
+    def action_log_touch(self) -> None:
+        card = self._card_to_change()
+        if card is None:
+            return
+        from salesdesk.screens.touch import TouchResult, TouchScreen
+
+        app = self.sd_app
+
+        def done(result: TouchResult | None) -> None:
+            if result is not None:
+                self._do(lambda: result.log(app.db, app.now(), card.id), [card.id],
+                         f"Logged {result.kind} with {card.name}", keep_id=card.id)
+
+        self.app.push_screen(TouchScreen(card, app.today()), done)
+
+    def action_next_date(self) -> None:
+        card = self._card_to_change()
+        if card is None:
+            return
+        from salesdesk.screens.next_step import NextStep, NextStepScreen
+
+        app = self.sd_app
+
+        def done(result: NextStep | None) -> None:
+            if result is None:
+                return
+            when = result.next_date.isoformat() if result.next_date else "none"
+            self._do(
+                lambda: store.set_next_step(
+                    app.db, app.now(), card.id, result.next_date, result.action
+                ),
+                [card.id],
+                f"{card.name}: next step {when}",
+                keep_id=card.id,
+            )
+
+        self.app.push_screen(NextStepScreen(card, app.today()), done)
+
+    def action_new_prospect(self) -> None:
+        from salesdesk.screens.new_prospect import NewProspectScreen
+
+        app = self.sd_app
+
+        def done(values: dict[str, object] | None) -> None:
+            if values is None:
+                return
+            fields = dict(values)
+            name = str(fields.pop("name"))
+            ok, new_id = self.run_change(
+                lambda: store.add_prospect(app.db, app.now(), name, **fields)
+            )
+            if not ok or new_id is None:
+                return
+            if self.closed_view:
+                self.show_live_board(keep_id=new_id)
+            else:
+                self.refresh_cards([new_id], keep_id=new_id)
+            self.notify(f"Added {one_line(name)}", markup=False, timeout=3)
+
+        self.app.push_screen(NewProspectScreen(app.today()), done)
+
+    def _close(self, status: Status, verb: str, confirm: bool) -> None:
+        card = self._card_to_change()
+        if card is None:
+            return
+        app = self.sd_app
+
+        def apply(ok: bool | None = True) -> None:
+            if ok:
+                self._do(lambda: store.set_status(app.db, app.now(), card.id, status),
+                         [card.id], f"{card.name}: {verb} (u undoes)")
+
+        if not confirm:
+            apply()
+            return
+        from salesdesk.screens.confirm import ConfirmScreen
+
+        question = Text("Drop ")
+        question.append(one_line(card.name), style="bold")
+        question.append(" and stop contact?")
+        self.app.push_screen(ConfirmScreen(question), apply)
+
+    def action_park(self) -> None:
+        self._close(Status.PARKED, "parked", confirm=False)
+
+    def action_drop(self) -> None:
+        self._close(Status.DROPPED, "dropped", confirm=True)
+
+    def action_won(self) -> None:
+        card = self._card_to_change()
+        if card is None:
+            return
+        from salesdesk.screens.won import Won, WonScreen
+
+        app = self.sd_app
+
+        def done(result: Won | None) -> None:
+            if result is not None:
+                self._do(
+                    lambda: store.set_status(
+                        app.db, app.now(), card.id, Status.CUSTOMER, value=result.value
+                    ),
+                    [card.id],
+                    f"Won {card.name}!",
+                )
+
+        self.app.push_screen(WonScreen(card), done)
+

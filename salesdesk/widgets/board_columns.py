@@ -1,0 +1,55 @@
+"""The board's three columns side by side, each a title over a :class:`CardColumn`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from salesdesk.data.store import CardRow
+from salesdesk.render.board_header import column_title
+from salesdesk.widgets.card_column import CardColumn
+
+COLUMNS = 3
+
+
+class BoardColumns(Horizontal):
+    """Three titled card columns; one of them is active (it has the selected card)."""
+
+    def __init__(self, keys: tuple[str, ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._keys = keys
+
+    def compose(self) -> ComposeResult:
+        for index, key in enumerate(self._keys):
+            with Vertical(classes="board-column"):
+                yield Static(id=f"title-{index}", classes="column-title")
+                yield CardColumn(key, id=f"col-{index}")
+
+    @property
+    def columns(self) -> list[CardColumn]:
+        return [self.query_one(f"#col-{i}", CardColumn) for i in range(COLUMNS)]
+
+    def column(self, index: int) -> CardColumn:
+        return self.query_one(f"#col-{index}", CardColumn)
+
+    def set_compact(self, compact: bool) -> None:
+        for column in self.columns:
+            column.set_compact(compact)
+
+    def show(
+        self,
+        spec: tuple[tuple[str, str], ...],
+        buckets: dict[str, list[CardRow]],
+        active: int,
+        today: date,
+        keep_id: int | None,
+    ) -> None:
+        """Give each column its cards and title; ``active`` is the selected column."""
+        for index, ((key, title), column) in enumerate(zip(spec, self.columns, strict=True)):
+            column.set_cards(buckets[key], today, keep_id=keep_id)
+            column.set_active(index == active)
+            label = column_title(key, title, len(buckets[key]), index == active)
+            self.query_one(f"#title-{index}", Static).update(label)
