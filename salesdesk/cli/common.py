@@ -19,14 +19,59 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
-from salesdesk.config import DB_ENV, default_db_path, expand_path, system_clock
+from salesdesk.config import DB_ENV, default_db_path, demo_db_path, expand_path, system_clock
 from salesdesk.data.db import Database, busy_message, open_database
 from salesdesk.errors import DatabaseError, SalesDeskError
 from salesdesk.render import palette
 from salesdesk.text import one_line
 
+DEMO_FLAG = "--demo"
+
+
+def demo_first(args: list[str], group: TyperGroup) -> list[str]:
+    """``args`` with a ``--demo`` given after the command's name moved before it, where the
+    root option takes it: ``salesdesk list --demo`` is ``salesdesk --demo list``. A
+    ``--demo`` that is the value of one of the command's options (``--note --demo``) or
+    comes after ``--`` stays where it is."""
+    at = 0
+    while at < len(args) and args[at].startswith("-"):  # the root's own options
+        at += 2 if args[at] == "--db" else 1
+    if at >= len(args) or DEMO_FLAG not in args[at + 1:]:
+        return args
+    command = group.commands.get(args[at])
+    takes_value: set[str] = set()
+    for param in command.params if command is not None else ():
+        if not getattr(param, "is_flag", True) and not getattr(param, "count", False):
+            takes_value.update(getattr(param, "opts", ()))
+    rest, demo, index = [], False, at + 1
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if arg == DEMO_FLAG:
+            demo = True
+        else:
+            rest.append(arg)
+            if arg in takes_value and index + 1 < len(args):
+                index += 1
+                rest.append(args[index])
+        index += 1
+    head = args[: at + 1]
+    return [DEMO_FLAG, *head, *rest] if demo else args
+
+
+class DemoAnywhere(TyperGroup):
+    """The root command: ``--demo`` works before or after the command's name."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, demo_first(list(args), self))
+
+
 app = typer.Typer(
+    cls=DemoAnywhere,
     name="salesdesk",
     help="SalesDesk: triage your prospects every morning. No command opens the board.",
     add_completion=False,
@@ -84,12 +129,26 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _root_options(ctx: typer.Context) -> dict[str, Any]:
+    parent = ctx.find_root().obj
+    return parent if isinstance(parent, dict) else {}
+
+
+def wants_demo(ctx: typer.Context) -> bool:
+    """``--demo`` was given (before or after the command)."""
+    return bool(_root_options(ctx).get("demo"))
+
+
 def db_path(ctx: typer.Context, db: Path | None) -> Path:
+    """The database a command works on: ``--db`` (after or before the command), else the
+    demo database with ``--demo``, else ``$SALESDESK_DB`` or the default location."""
     if db is not None:
         return db
-    parent = ctx.find_root().obj
-    if isinstance(parent, dict) and parent.get("db") is not None:
-        return Path(parent["db"])
+    root = _root_options(ctx)
+    if root.get("db") is not None:
+        return Path(root["db"])
+    if root.get("demo"):
+        return demo_db_path()
     return default_db_path()
 
 
@@ -102,16 +161,29 @@ def open_db(ctx: typer.Context, db: Path | None, *, create: bool = False) -> Ite
     error rather than a new, empty database. The default location is created as needed.
     """
     path = db_path(ctx, db)
+    demo = wants_demo(ctx)
     named = path != default_db_path() or bool(os.environ.get(DB_ENV))
-    if not create and named and not expand_path(path).exists():
+    if not create and named and not demo and not expand_path(path).exists():
         raise DatabaseError(
             f"no database at {path}: check the path (add, demo or import creates one there)"
         )
     database = open_database(path)
     try:
+        if demo and ctx.info_name != "demo":
+            _fill_if_empty(database)
         yield database
     finally:
         database.close()
+
+
+def _fill_if_empty(database: Database) -> None:
+    """``--demo`` on an empty database fills it first, as the board does."""
+    from salesdesk.data import store
+
+    if store.count_prospects(database) == 0:
+        from salesdesk.data.demo import fill_demo
+
+        fill_demo(database, cli_today())
 
 
 def cli_now() -> datetime:
@@ -129,11 +201,16 @@ def main_callback(
     ctx: typer.Context,
     db: DbOption = None,
     demo: Annotated[
-        bool, typer.Option("--demo", help="Open a separate demo database, filled if empty.")
+        bool,
+        typer.Option(
+            DEMO_FLAG,
+            help="Use the separate demo database (filled if empty); before or after the "
+            "command. With --db: that file, filled with demo data if empty.",
+        ),
     ] = False,
 ) -> None:
     """SalesDesk: triage your prospects every morning. No command opens the board."""
-    ctx.obj = {"db": db}
+    ctx.obj = {"db": db, "demo": demo}
     if ctx.invoked_subcommand is None:
         # `salesdesk`, `salesdesk --db PATH` and `salesdesk --demo` open the board in
         # salesdesk.launch before the command line is even imported; the CLI never opens
