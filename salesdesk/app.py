@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.message import Message
 from textual.screen import Screen
 
@@ -14,6 +14,7 @@ from salesdesk import keys
 from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database, open_database
+from salesdesk.widgets.key_order import KeysInOrder
 
 if TYPE_CHECKING:
     from salesdesk.data.backup import BackupJob
@@ -23,8 +24,11 @@ if TYPE_CHECKING:
 Prefetched = tuple[date, list[store.CardRow]]
 
 
-class SalesDeskApp(App[None]):
-    """SalesDesk's TUI. Holds the open database and the clock; screens do the rest."""
+class SalesDeskApp(KeysInOrder):
+    """SalesDesk's TUI. Holds the open database and the clock; screens do the rest.
+
+    Typed keys reach the focused widget one at a time, in order, however fast they come
+    (:class:`~salesdesk.widgets.key_order.KeysInOrder`)."""
 
     class BackupFinished(Message):
         """The daily backup beside the board has finished."""

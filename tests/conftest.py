@@ -4,13 +4,16 @@ directory is never touched, and the clock is fixed."""
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.app import App
+from textual.keys import KEY_NAME_REPLACEMENTS
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -95,3 +98,43 @@ def notes(app: App[Any]) -> list[str]:
     """The notifications on screen now (the toasts), as the rep reads them. The app must
     run with ``run_test(notifications=True)``, as a real terminal shows them."""
     return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+# --------------------------------------------------------------------------- typing fast
+
+#: Named keys a burst may hold, with the character the terminal sends for them.
+NAMED_KEYS = {"tab": "\t", "enter": "\r", "escape": "\x1b", "backspace": "\x7f",
+              "space": " ", "shift+tab": None, "delete": None, "left": None, "right": None,
+              "up": None, "down": None, "ctrl+u": "\x15", "ctrl+s": "\x13"}
+
+
+def _key_event(key: str) -> events.Key:
+    """The event a terminal gives for ``key``: a named key, or a typed character (named
+    as Textual names it: ``+`` is ``plus``, ``/`` is ``slash``)."""
+    if key in NAMED_KEYS:
+        return events.Key(key, NAMED_KEYS[key])
+    if key == "slash":
+        return events.Key("slash", "/")
+    if len(key) != 1:
+        raise ValueError(f"not a key: {key!r} (spread typed text: *'text')")
+    if key.isalnum():
+        return events.Key(key, key)
+    name = unicodedata.name(key, key).lower().replace("-", "_").replace(" ", "_")
+    return events.Key(KEY_NAME_REPLACEMENTS.get(name, name), key)
+
+
+async def burst(pilot: Pilot[Any], *keys: str, timeout: float = 10.0) -> None:
+    """Type ``keys`` as one burst, as a fast typist or a paste does: every key is queued at
+    once, none waits for the one before it (``pilot.press`` waits between keys, which
+    hides the races a real terminal has). Then wait until every key has been handled."""
+    app = pilot.app
+    for key in keys:
+        app.post_message(_key_event(key))
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.pause()
+        if not getattr(app, "keys_waiting", 0) and getattr(app, "keys_settled", lambda: True)():
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError("the keys were never all handled")
+    await pilot.pause()

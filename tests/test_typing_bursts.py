@@ -1,0 +1,136 @@
+"""Keys typed in one burst (a fast typist, a paste) go where the focus is when their turn
+comes, in order: never into the field that was left, never lost while a screen opens.
+
+Every test here queues all its keys at once (:func:`tests.conftest.burst`), as a terminal
+delivers a fast typist's keys; ``pilot.press`` would wait between keys and hide the race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from textual import events
+from textual.widgets import Input
+
+from salesdesk.app import SalesDeskApp, make_app
+from salesdesk.config import Settings
+from salesdesk.data import store
+from salesdesk.data.db import Database
+from salesdesk.screens.man_check import ManCheckScreen
+from tests.conftest import NOW, TODAY, burst
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def ids(db: Database) -> dict[str, int]:
+    return {
+        "ann": store.add_prospect(db, NOW, "Overdue Ann", grade="A",
+                                  next_date=TODAY - timedelta(days=2), next_action="call"),
+        "bob": store.add_prospect(db, NOW, "Bob Fresh", grade="B"),
+    }
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database) -> Iterator[SalesDeskApp]:
+    yield make_app(settings, db)
+
+
+def last_touch(db: Database, prospect_id: int) -> Any:
+    """The latest logged touch (call, visit...) of the card, not a grade change."""
+    activities = store.get_prospect(db, prospect_id, TODAY).activities
+    return next(a for a in activities if a.kind not in ("grade", "edit", "status", "stage"))
+
+
+def card(db: Database, prospect_id: int) -> store.CardRow:
+    return store.get_card(db, prospect_id, TODAY)
+
+
+async def test_keys_after_tab_land_in_the_next_field(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """``abc`` Tab ``+3d`` Enter saved the note "abc+3d" and no next step."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "t", "c", *"abc", "tab", *"+3d", "enter")
+        touch = last_touch(db, ids["ann"])
+        assert (touch.kind, touch.note) == ("call", "abc")
+        assert card(db, ids["ann"]).next_date == TODAY + timedelta(days=3)
+
+
+async def test_shift_tab_and_tab_again_keep_the_order(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "t", "c", *"rang", "tab", *"fri", "tab", *"send quote",
+                    "shift+tab", "shift+tab", *" back", "enter")
+        touch = last_touch(db, ids["ann"])
+        assert touch.note == "rang back"
+        row = card(db, ids["ann"])
+        assert row.next_action == "send quote"
+        assert row.next_date is not None and row.next_date.weekday() == 4
+
+
+async def test_a_paste_after_tab_goes_to_the_next_field(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "t", "c", *"hi", "tab")
+        app.post_message(events.Paste("2w"))
+        app.post_message(events.Key("enter", "\r"))
+        await burst(pilot)
+        assert last_touch(db, ids["ann"]).note == "hi"
+        assert card(db, ids["ann"]).next_date == TODAY + timedelta(weeks=2)
+
+
+async def test_keys_typed_while_a_screen_opens_reach_it(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """``m`` then ``d Mr Wang`` in one burst: the letters reach the MAN check once it is
+    up (they were lost while it mounted), then the decider field."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "m", "d", *"Mr Wang", "enter")
+        screen = app.screen
+        assert isinstance(screen, ManCheckScreen)
+        assert screen.state is not None
+        assert store.get_man(db, screen.state.id, TODAY).decider == "Mr Wang"
+        assert screen.focused is None  # enter saved and left the field
+
+
+async def test_keys_after_a_form_closes_go_back_to_the_board(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """Enter saves the touch; the ``c`` right after it regrades on the board (it does
+    not go into the closed form's note)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "t", "c", *"ok", "enter", "c")
+        assert last_touch(db, ids["ann"]).note == "ok"
+        assert card(db, ids["ann"]).grade == "C"
+
+
+async def test_new_prospect_typed_in_one_go(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "n", *"王海燕", "tab", *"华信", "enter")
+        found = store.list_cards(db, TODAY, search="王海燕")
+        assert [c.company for c in found] == ["华信"]
+
+
+async def test_the_filter_field_gets_every_letter(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "slash", *"bob", "enter", "c")
+        assert app.screen.query_one("#filter-input", Input).value == "bob"
+        assert card(db, ids["bob"]).grade == "C"  # c after enter: back on the board
+
