@@ -134,3 +134,51 @@ async def test_the_filter_field_gets_every_letter(
         assert app.screen.query_one("#filter-input", Input).value == "bob"
         assert card(db, ids["bob"]).grade == "C"  # c after enter: back on the board
 
+
+# --------------------------------------------------------------------------- the touch kind
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "note"),
+    [
+        ("crang back", "call", "rang back"),  # t c ...: a kind letter, then the note
+        ("vshowed the samples", "visit", "showed the samples"),
+        ("Spoke to them", "call", "Spoke to them"),  # not a kind: every letter kept
+        ("Met them", "call", "Met them"),  # a capital starts the note
+        ("mmet them", "message", "met them"),
+        ("2nd call, no answer", "call", "2nd call, no answer"),
+        ("gmet the board", "meeting", "met the board"),
+        ("o", "note", ""),
+    ],
+)
+async def test_the_first_key_after_t_is_a_kind_or_the_notes_first_letter(
+    app: SalesDeskApp, db: Database, ids: dict[str, int], typed: str, kind: str, note: str
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "t", *typed, "enter")
+        touch = last_touch(db, ids["ann"])
+        assert (touch.kind, touch.note) == (kind, note)
+
+
+async def test_arrows_change_the_kind_and_enter_goes_to_the_note(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "t", "right", "right", "enter", *"quote sent", "enter")
+        touch = last_touch(db, ids["ann"])
+        assert (touch.kind, touch.note) == ("message", "quote sent")
+
+
+async def test_a_paste_on_the_kind_line_is_the_note(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "t")
+        app.post_message(events.Paste("met them at the fair"))
+        app.post_message(events.Key("enter", "\r"))
+        await burst(pilot)
+        touch = last_touch(db, ids["ann"])
+        assert (touch.kind, touch.note) == ("call", "met them at the fair")

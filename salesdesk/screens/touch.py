@@ -1,4 +1,5 @@
-"""Log a touch: kind, note, next step. A call is ``t`` ``c`` (type the note) ``enter``."""
+"""Log a touch: kind, note, next step. A call is ``t`` ``c`` (type the note) ``enter``; a
+key that is not a kind letter starts the note (see :mod:`salesdesk.widgets.kind_chooser`)."""
 
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ class TouchScreen(FormScreen[TouchResult]):
         ]
 
     def hint(self) -> str:
-        return "letter picks the kind (c v m e g o) · enter saves · tab next field · escape cancels"
+        return ("c v m e g o picks the kind, any other key starts the note · enter saves · "
+                "tab next field · escape cancels")
 
     def on_mount(self) -> None:
         super().on_mount()
