@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -18,15 +16,12 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from salesdesk import keys
 from salesdesk.data import store
 from salesdesk.data.db import busy_message
-from salesdesk.enums import Status
 from salesdesk.errors import InputError, SalesDeskError
-from salesdesk.render.literal import literal_line
-from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS
-from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field, short_money
+from salesdesk.render.card_side import detail_title, timeline, urgency_panel
+from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import clean, one_line
 
-TIMELINE_LIMIT = 300
 NARROW_BELOW = 100
 
 
@@ -119,57 +114,9 @@ class ProspectScreen(SalesDeskScreen[None]):
     def _render_side(self) -> None:
         detail = self.detail
         assert detail is not None
-        fields = detail.fields
-        status = fields["status"]
-        colour = (
-            GRADE_COLOURS.get(fields["grade"], "white")
-            if status == Status.LIVE
-            else STATUS_COLOURS.get(Status(status), "white")
-        )
-        title = Text()
-        title.append(
-            f" {fields['grade'] if status == Status.LIVE else status} ",
-            style=f"bold reverse {colour}",
-        )
-        title.append(" ")
-        title.append_text(literal_line(fields["name"], style="bold"))
-        if fields["company"]:
-            title.append(" · ", style="dim")
-            title.append_text(literal_line(fields["company"]))
-        if fields["value"]:
-            title.append(f"   {short_money(fields['value'])}", style="dim")
-        title.append(f"   #{detail.id}", style="dim")
-        self.query_one("#detail-title", Static).update(title)
-
-        urgency = Table.grid(padding=(0, 1))
-        urgency.add_column(justify="right", style="bold")
-        urgency.add_column()
-        if status == Status.LIVE:
-            for label, points in detail.urgency.breakdown():
-                urgency.add_row(f"{points:+.1f}", label)
-            heading = Text(f"Urgency {detail.urgency.score:g}", style="bold")
-        else:
-            heading = Text(f"Closed: {status}", style="bold")
-        self.query_one("#detail-urgency", Static).update(Group(heading, urgency, Text("")))
-
-        lines: list[Text] = [Text("Timeline", style="bold")]
-        if not detail.activities:
-            lines.append(Text("Nothing logged yet: ctrl+t logs a touch.", style="dim"))
-        for act in detail.activities[:TIMELINE_LIMIT]:
-            line = Text()
-            line.append(f"{act.at:%Y-%m-%d %H:%M} ", style="dim")
-            line.append(f"{act.kind:<7} ", style="bold")
-            if act.kind == "grade":
-                line.append(f"{act.from_grade} → {act.to_grade}" + (" · " if act.note else ""))
-            line.append_text(literal_line(act.note))
-            if act.outcome:
-                line.append(" → ", style="dim")
-                line.append_text(literal_line(act.outcome))
-            lines.append(line)
-        if len(detail.activities) > TIMELINE_LIMIT:
-            more = len(detail.activities) - TIMELINE_LIMIT
-            lines.append(Text(f"… {more} older entries (salesdesk show {detail.id})", style="dim"))
-        self.query_one("#detail-timeline", Static).update(Group(*lines))
+        self.query_one("#detail-title", Static).update(detail_title(detail))
+        self.query_one("#detail-urgency", Static).update(urgency_panel(detail))
+        self.query_one("#detail-timeline", Static).update(timeline(detail))
 
     def _reload(self, *, refill: bool = False) -> None:
         try:
