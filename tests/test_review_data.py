@@ -92,7 +92,7 @@ def test_stage_changes_are_recorded_and_rebuild_the_funnel(db: Database) -> None
     store.update_fields(db, _at(D(2026, 11, 3)), pid, {"stage": "interested", "notes": "keen"})
     acts = store.get_prospect(db, pid, TODAY).activities
     assert sorted((a.kind, a.note) for a in acts) == [
-        ("edit", "edited notes"), ("stage", "target → interested")]
+        ("edit", "notes: (empty) → keen"), ("stage", "target → interested")]
     store.update_fields(db, _at(D(2026, 11, 10)), pid, {"stage": "prospective"})
     store.set_status(db, _at(D(2026, 11, 17)), pid, "customer", value=500)
     acts = store.get_prospect(db, pid, TODAY).activities

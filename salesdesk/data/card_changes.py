@@ -14,7 +14,7 @@ from salesdesk.data.journal import Change
 from salesdesk.data.sql import sql_value
 from salesdesk.enums import TOUCH_KINDS, ActivityKind, CardKind, FollowUp, Stage, Status
 from salesdesk.errors import InputError
-from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, MAX_TEXT
+from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, MAX_TEXT, edit_note
 from salesdesk.rules.grading import Grade
 from salesdesk.rules.man import Tri
 from salesdesk.text import has_visible
@@ -193,6 +193,10 @@ def set_next_step(
         values: dict[str, Any] = {"next_date": next_date}
         if action is not None:
             values["next_action"] = action
+        typed = typed_fields(raw)
+        moved = {k: (typed.get(k), v) for k, v in values.items() if typed.get(k) != v}
+        if moved:  # on the timeline, as the same edit in the card detail is
+            change.activity(prospect_id, ActivityKind.EDIT, now, note=edit_note(moved))
         change.update(prospect_id, values)
         when = next_date.isoformat() if next_date else "none"
         change.label = f"next step of {_name(raw)} → {when}"
@@ -220,10 +224,9 @@ def update_fields(
         if not changed:
             return []
         others = {k: v for k, v in changed.items() if k not in ("grade", "status")}
-        edited = [k for k in others if k != "stage"]
+        edited = {k: (typed.get(k), v) for k, v in others.items() if k != "stage"}
         if edited:
-            labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in edited)
-            change.activity(prospect_id, ActivityKind.EDIT, now, note=f"edited {labels}")
+            change.activity(prospect_id, ActivityKind.EDIT, now, note=edit_note(edited))
         if "stage" in others:
             _stage_moved(change, prospect_id, str(raw["stage"]), str(others["stage"]), now)
         if others:

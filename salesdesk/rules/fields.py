@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,7 @@ from salesdesk.errors import InputError
 from salesdesk.rules.dates import parse_next_date, parse_optional_date
 from salesdesk.rules.grading import Grade
 from salesdesk.rules.man import Tri
+from salesdesk.text import one_line
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("authority", "Authority (A)", "Status", "choice", _choices(Tri)),
     FieldSpec("need", "Need (N)", "Status", "choice", _choices(Tri)),
     FieldSpec("decider", "Decision-maker", "Status"),
-    FieldSpec("priority", "Priority 1-4 (empty: suggested)", "Status", "int"),
+    FieldSpec("priority", "Priority 1-4", "Status", "int"),
     FieldSpec("inquiries", "Times they asked", "Status", "int"),
     FieldSpec("next_date", "Next step date", "Next step", "date"),
     FieldSpec("next_action", "Next action", "Next step"),
@@ -213,3 +215,24 @@ def format_field(name: str, value: object) -> str:
     if spec.kind == "date":
         return value.isoformat() if isinstance(value, date) else str(value)
     return str(value)
+
+
+#: How much of a long value (notes, work situation) an edit's timeline entry shows.
+EDIT_NOTE_CUT = 40
+
+
+def _brief(name: str, value: object) -> str:
+    text = one_line(format_field(name, value))
+    if not text:
+        return "(empty)"
+    return text if len(text) <= EDIT_NOTE_CUT else text[: EDIT_NOTE_CUT - 1] + "…"
+
+
+def edit_note(changes: Mapping[str, tuple[object, object]]) -> str:
+    """What the timeline says about edited fields, old → new: ``next step date:
+    2026-11-20 → 2026-11-27; phone: (empty) → 13800138000``. For the rep only: the facts
+    are the card's columns (and the undo journal's before-images)."""
+    return "; ".join(
+        f"{FIELD_BY_NAME[name].label.lower()}: {_brief(name, old)} → {_brief(name, new)}"
+        for name, (old, new) in changes.items()
+    )
