@@ -409,7 +409,8 @@ def test_log_sets_the_next_step(db_path: Path) -> None:
             "call again",
         )
     )
-    assert out.strip() == f"{pid}: logged call"
+    # the confirmation names the day +3d turned out to be
+    assert out.strip() == f"{pid}: logged call · next step Sat 21 Nov (2026-11-21)"
     data = card(db_path, pid)
     assert data["next_date"] == "2026-11-21"
     assert data["next_action"] == "call again"

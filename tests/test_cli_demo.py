@@ -142,3 +142,20 @@ def test_demo_first_moves_only_the_flag() -> None:
         "log", "3", "--note", "--demo",
     ]
     assert demo_first(["add", "--", "--demo"], group) == ["add", "--", "--demo"]  # type: ignore[arg-type]
+
+
+def test_chinese_and_english_dates_on_the_command_line(db_path: Path) -> None:
+    """Every date the CLI takes accepts the friendly forms, and the confirmation names the
+    day it turned out to be (today is Wednesday 18 November 2026)."""
+    pid = ok(run("--db", str(db_path), "add", "王伟", "--next", "下周五")).strip()
+    shown = json.loads(ok(run("--db", str(db_path), "list", "--json")))
+    assert shown[0]["next_date"] == "2026-11-27"
+    out = ok(run("--db", str(db_path), "next", pid, "12月5日"))
+    assert out.strip() == f"{pid}: next step Sat 5 Dec (2026-12-05)"
+    out = ok(run("--db", str(db_path), "next", pid, "next fri"))
+    assert out.strip() == f"{pid}: next step Fri 27 Nov (2026-11-27)"
+    out = ok(run("--db", str(db_path), "log", pid, "--note", "rang", "--next", "dec 5"))
+    assert out.strip().endswith("next step Sat 5 Dec (2026-12-05)")
+    visit = ok(run("--db", str(db_path), "visit", pid, "周五")).strip()
+    out = ok(run("--db", str(db_path), "reschedule", visit, "5 dec"))
+    assert out.strip() == f"{visit}: Sat 5 Dec (2026-12-05)"

@@ -7,7 +7,13 @@ from datetime import date, timedelta
 import pytest
 
 from salesdesk.errors import InputError
-from salesdesk.rules.dates import parse_date, parse_optional_date, short_date
+from salesdesk.rules.dates import (
+    day_name,
+    parse_date,
+    parse_next_date,
+    parse_optional_date,
+    short_date,
+)
 
 from .conftest import TODAY
 
@@ -182,3 +188,90 @@ def test_short_date_near_year_end() -> None:
     assert short_date(date(2026, 12, 31), today) == "tmrw"
     assert short_date(date(2027, 1, 2), today) == "Sat 2"
     assert short_date(date(2027, 1, 10), today) == "2027-01-10"
+
+
+# --------------------------------------------------------------------------- more forms (issue 12)
+
+WED = date(2026, 11, 18)  # a Wednesday
+SAT = date(2026, 11, 21)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        # fri: the next Friday after today; next fri: the Friday of next week
+        ("fri", WED, date(2026, 11, 20)),
+        ("next fri", WED, date(2026, 11, 27)),
+        ("Next  Friday", WED, date(2026, 11, 27)),
+        ("this fri", WED, date(2026, 11, 20)),
+        ("this mon", WED, date(2026, 11, 16)),  # this week's, even when passed
+        ("last fri", WED, date(2026, 11, 13)),
+        ("fri", SAT, date(2026, 11, 27)),
+        ("next fri", SAT, date(2026, 11, 27)),
+        ("next mon", SAT, date(2026, 11, 23)),
+        ("fri", date(2026, 11, 20), date(2026, 11, 27)),  # on a Friday: a week on
+        ("next fri", date(2026, 11, 20), date(2026, 11, 27)),
+        # Chinese
+        ("今天", WED, WED),
+        ("明天", WED, date(2026, 11, 19)),
+        ("后天", WED, date(2026, 11, 20)),
+        ("大后天", WED, date(2026, 11, 21)),
+        ("昨天", WED, date(2026, 11, 17)),
+        ("周五", WED, date(2026, 11, 20)),
+        ("星期五", WED, date(2026, 11, 20)),
+        ("礼拜五", WED, date(2026, 11, 20)),
+        ("下周五", WED, date(2026, 11, 27)),
+        ("下星期一", WED, date(2026, 11, 23)),
+        ("下周一", WED, date(2026, 11, 23)),
+        ("本周五", WED, date(2026, 11, 20)),
+        ("这周一", WED, date(2026, 11, 16)),
+        ("上周五", WED, date(2026, 11, 13)),
+        ("周日", WED, date(2026, 11, 22)),
+        ("周天", WED, date(2026, 11, 22)),
+        ("12月5日", WED, date(2026, 12, 5)),
+        ("12月5号", WED, date(2026, 12, 5)),
+        ("11月18日", WED, WED),  # today counts
+        ("11月17日", WED, date(2027, 11, 17)),  # passed: next year's
+        ("2026年12月5日", WED, date(2026, 12, 5)),
+        ("2025年12月5日", WED, date(2025, 12, 5)),
+        # English days of a month
+        ("dec 5", WED, date(2026, 12, 5)),
+        ("Dec 5", WED, date(2026, 12, 5)),
+        ("5 dec", WED, date(2026, 12, 5)),
+        ("december 5th", WED, date(2026, 12, 5)),
+        ("5th december", WED, date(2026, 12, 5)),
+        ("jan 3", WED, date(2027, 1, 3)),
+        ("dec 5 2027", WED, date(2027, 12, 5)),
+        ("dec 5, 2027", WED, date(2027, 12, 5)),
+        ("5 dec 2025", WED, date(2025, 12, 5)),
+        ("may 1", WED, date(2027, 5, 1)),
+        ("feb 29", WED, date(2028, 2, 29)),  # the next leap year
+        # looser ISO
+        ("2026-12-5", WED, date(2026, 12, 5)),
+        ("2026/12/05", WED, date(2026, 12, 5)),
+    ],
+)
+def test_more_date_forms(text: str, today: date, expected: date) -> None:
+    assert parse_date(text, today) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["13月5日", "2月30日", "dec 32", "32 dec", "next", "next week", "周八", "smarch 5",
+             "2026年13月1日", "下周"],
+)
+def test_bad_new_forms_say_what_works(text: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_date(text, WED)
+    assert "下周五" in str(info.value) and "dec 5" in str(info.value)
+
+
+def test_chinese_none_clears_and_a_past_next_step_names_its_day() -> None:
+    assert parse_optional_date("无", WED) is None
+    with pytest.raises(InputError) as info:
+        parse_next_date("上周五", WED)
+    assert "Fri 13 Nov" in str(info.value)
+
+
+def test_day_name_says_the_weekday_and_the_year_when_not_this_one() -> None:
+    assert day_name(date(2026, 12, 4), WED) == "Fri 4 Dec"
+    assert day_name(date(2027, 1, 3), WED) == "Sun 3 Jan 2027"

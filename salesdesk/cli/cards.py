@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -32,7 +32,7 @@ from salesdesk.enums import Status
 from salesdesk.errors import InputError
 from salesdesk.render.card_detail import detail_lines
 from salesdesk.render.card_table import FLAGS_LEGEND, card_flags, cards_table, print_lines
-from salesdesk.rules.dates import parse_next_date
+from salesdesk.rules.dates import day_name, parse_next_date
 from salesdesk.rules.fields import parse_money
 from salesdesk.rules.grading import parse_grade
 from salesdesk.text import one_line
@@ -223,7 +223,13 @@ def log(
             next_action=action,
             next_topic=topic,
         )
-    typer.echo(f"{prospect_id}: logged {kind.strip().lower()}")
+    step = f" · next step {said(next_date)}" if next_date else ""
+    typer.echo(f"{prospect_id}: logged {kind.strip().lower()}{step}")
+
+
+def said(day: date) -> str:
+    """A date as a confirmation names it: ``Fri 27 Nov (2026-11-27)``."""
+    return f"{day_name(day, cli_today())} ({day.isoformat()})"
 
 
 @app.command("next")
@@ -239,7 +245,7 @@ def next_(
     day = parse_next_date(when, cli_today())
     with open_db(ctx, db) as database:
         store.set_next_step(database, cli_now(), prospect_id, day, action)
-    typer.echo(f"{prospect_id}: next step {day.isoformat() if day else 'cleared'}")
+    typer.echo(f"{prospect_id}: next step {said(day) if day else 'cleared'}")
 
 
 def _status_command(status: Status, verb: str) -> Callable[..., None]:

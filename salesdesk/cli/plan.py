@@ -27,7 +27,7 @@ from salesdesk.cli.common import (
 from salesdesk.errors import InputError
 from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
-from salesdesk.rules.dates import parse_date, parse_next_date
+from salesdesk.rules.dates import day_name, parse_date, parse_next_date
 from salesdesk.text import one_line
 
 
@@ -352,7 +352,8 @@ def reschedule(
     with open_db(ctx, db) as database:
         visits.move_visit(database, cli_now(), visit_id, day, start=start)
         _warn_day(database, visit_id)
-    typer.echo(f"{visit_id}: {day.isoformat()}" + (f" {start}" if start else ""))
+    when_said = f"{day_name(day, cli_today())} ({day.isoformat()})"
+    typer.echo(f"{visit_id}: {when_said}" + (f" {start}" if start else ""))
 
 
 @app.command()

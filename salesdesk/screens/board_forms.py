@@ -14,6 +14,7 @@ from rich.text import Text
 from salesdesk.data import store
 from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
+from salesdesk.rules.dates import next_step_said
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
 
@@ -65,8 +66,9 @@ class BoardForms(SalesDeskScreen[None]):
 
         def done(result: TouchResult | None) -> None:
             if result is not None:
+                step = next_step_said(result.next_date, app.today())
                 self._do(lambda: result.log(app.db, app.now(), card.id), [card.id],
-                         f"Logged {result.kind} with {card.name}", keep_id=card.id)
+                         f"Logged {result.kind} with {card.name} · {step}", keep_id=card.id)
 
         self.app.push_screen(TouchScreen(card, app.today()), done)
 
@@ -81,13 +83,13 @@ class BoardForms(SalesDeskScreen[None]):
         def done(result: NextStep | None) -> None:
             if result is None:
                 return
-            when = result.next_date.isoformat() if result.next_date else "none"
+            when = next_step_said(result.next_date, app.today())
             self._do(
                 lambda: store.set_next_step(
                     app.db, app.now(), card.id, result.next_date, result.action
                 ),
                 [card.id],
-                f"{card.name}: next step {when}",
+                f"{card.name}: {when}",
                 keep_id=card.id,
             )
 
@@ -112,7 +114,8 @@ class BoardForms(SalesDeskScreen[None]):
                 self.show_live_board(keep_id=new_id)
             else:
                 self.refresh_cards([new_id], keep_id=new_id)
-            self.notify(f"Added {one_line(name)}", markup=False, timeout=3)
+            step = next_step_said(fields.get("next_date"), app.today())  # type: ignore[arg-type]
+            self.notify(f"Added {one_line(name)} · {step}", markup=False, timeout=3)
 
         self.app.push_screen(NewProspectScreen(app.today()), done)
 

@@ -22,6 +22,7 @@ from salesdesk import keys
 from salesdesk.errors import InputError
 from salesdesk.screens.base import SalesDeskModal
 from salesdesk.text import one_line
+from salesdesk.widgets.date_hint import DateHint
 
 R = TypeVar("R")
 _RAISE = object()  # check() without a fallback raises
@@ -29,10 +30,14 @@ _RAISE = object()  # check() without a fallback raises
 
 @dataclass(frozen=True)
 class FormField:
+    """One field. A ``date`` field (a next step: never in the past) shows the day it
+    resolves to beside it as you type, and typing replaces the date it starts with."""
+
     name: str
     label: str
     value: str = ""
     placeholder: str = ""
+    date: bool = False
 
 
 class FieldError(Exception):
@@ -71,8 +76,11 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
                         value=spec.value,
                         placeholder=spec.placeholder,
                         id=f"f-{spec.name}",
-                        select_on_focus=False,
+                        # a date is replaced more often than edited: typing replaces it
+                        select_on_focus=spec.date,
                     )
+                    if spec.date:
+                        yield DateHint(id=f"h-{spec.name}")
                 yield Static("", id=f"e-{spec.name}", classes="field-error")
             yield Static(self.hint(), classes="hint")
 
@@ -84,6 +92,15 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
                 for field in self.query(f"#f-{name}").results(Input):
                     field.value = text
             self.notify("Back to what you typed before (escape keeps it again)", timeout=3)
+        for hint in self.query(DateHint):
+            name = (hint.id or "").removeprefix("h-")
+            hint.show(self.value(name), self.sd_app.today())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A date field's hint follows what is typed."""
+        name = (event.input.id or "").removeprefix("f-")
+        for hint in self.query(f"#h-{name}").results(DateHint):
+            hint.show(event.value, self.sd_app.today())
 
     # ------------------------------------------------------------------ drafts
     def draft_key(self) -> tuple[str, str]:

@@ -27,7 +27,7 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
             FormField("phone", "Phone"),
             FormField("grade", "Grade A/B/C", "", "C (if left empty)"),
             FormField("value", "Estimated value", placeholder="12000 or 12k"),
-            FormField("next_date", "Next step date", "", "tomorrow, fri, +3d"),
+            FormField("next_date", "Next step date", "", "tomorrow, fri, +3d", date=True),
             FormField("next_action", "Next action", "", "call, send quote..."),
             FormField("area", "Area / district"),
         ]

@@ -29,7 +29,8 @@ class NextStepScreen(FormScreen[NextStep]):
     def form_fields(self) -> list[FormField]:
         current = self.card.next_date.isoformat() if self.card.next_date else ""
         return [
-            FormField("next_date", "Date (empty clears it)", current, "tomorrow, fri, +3d, 2w"),
+            FormField("next_date", "Date (empty clears it)", current, "tomorrow, fri, +3d, 2w",
+                      date=True),
             FormField("next_action", "Action", self.card.next_action, "call back, send quote..."),
         ]
 

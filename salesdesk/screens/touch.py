@@ -63,6 +63,7 @@ class TouchScreen(FormScreen[TouchResult]):
                 "Next step date",
                 self.card.next_date.isoformat() if keep and self.card.next_date else "",
                 "fri, +3d, 2w, 2026-12-01 (empty: none)",
+                date=True,
             ),
             FormField(
                 "next_action",

@@ -37,6 +37,7 @@ class OutcomeScreen(FormScreen[Outcome]):
                 "Next step date",
                 self.visit.next_date.isoformat() if keep and self.visit.next_date else "",
                 "fri, +3d, 2026-12-01 (empty: none)",
+                date=True,
             ),
             FormField(
                 "next_action",

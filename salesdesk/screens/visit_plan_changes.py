@@ -13,6 +13,7 @@ from pathlib import Path
 from salesdesk.data import visits
 from salesdesk.data.visits import PlanView, VisitRow
 from salesdesk.render.plan_lines import day_name
+from salesdesk.rules.dates import next_step_said
 from salesdesk.rules.planning import Period, Suggestion, Suggestions, month_of, week_of
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
@@ -231,7 +232,7 @@ class VisitPlanChanges(SalesDeskScreen[None]):
                     next_topic=outcome.next_topic or None,
                     clear_next=outcome.next_date is None,
                 ),
-                message,
+                f"{message} · {next_step_said(outcome.next_date, self.today)}",
                 keep=visit.id,
             )
 
