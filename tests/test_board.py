@@ -383,7 +383,10 @@ async def test_winning_in_the_card_detail_clears_the_next_step_on_screen_too(
         status = detail.query_one("#field-status")
         status.focus()
         status.value = "customer"  # type: ignore[attr-defined]
-        next_date.focus()  # leaving Status saves it
+        next_date.focus()  # leaving Status saves it: a win asks the deal value first
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WonScreen"
+        await pilot.press("enter")  # the card's value
         await pilot.pause()
         assert fields(db, ids["ann"])["status"] == "customer"
         assert fields(db, ids["ann"])["stage"] == "customer"

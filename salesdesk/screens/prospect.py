@@ -3,6 +3,7 @@ and the activity timeline."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -16,13 +17,17 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from salesdesk import keys
 from salesdesk.data import store
 from salesdesk.data.db import busy_message
+from salesdesk.enums import Status
 from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render.card_side import detail_title, timeline, urgency_panel
+from salesdesk.rules.dates import day_name
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import clean, one_line
+from salesdesk.widgets.date_hint import DateHint
 
 NARROW_BELOW = 100
+STACKED_BELOW = 64  # labels go above their fields
 
 
 def _shown(name: str, value: object) -> str:
@@ -48,6 +53,7 @@ class ProspectScreen(SalesDeskScreen[None]):
         self.detail: store.ProspectDetail | None = None
         self.errors: dict[str, str] = {}
         self._warned = False
+        self._asking_win = False  # the won-value dialog is open for the Status field
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -77,18 +83,22 @@ class ProspectScreen(SalesDeskScreen[None]):
                                 "money": "12000 or 12k",
                                 "bool": "yes / no",
                                 "choice": " / ".join(spec.choices),
-                            }.get(spec.kind, "")
+                            }.get(spec.kind, "empty: suggested" if spec.name == "priority" else "")
                             choices = spec.choices or (("yes", "no") if spec.kind == "bool" else ())
                             yield Input(
                                 value,
                                 id=_field_id(spec.name),
                                 placeholder=hint,
-                                select_on_focus=False,
+                                # typing replaces a date (the usual edit), not a name
+                                select_on_focus=spec.kind == "date",
                                 # Typing the start of a choice shows the rest; → takes it.
                                 suggester=SuggestFromList(choices, case_sensitive=False)
                                 if choices
                                 else None,
                             )
+                            if spec.kind == "date":
+                                yield DateHint(future=spec.name == "next_date",
+                                               id=f"hint-{spec.name}")
                     yield Static("", id=f"err-{spec.name}", classes="field-error")
             with VerticalScroll(id="detail-side"):
                 yield Static(id="detail-urgency")
@@ -96,6 +106,9 @@ class ProspectScreen(SalesDeskScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        for hint in self.query(DateHint):
+            name = (hint.id or "").removeprefix("hint-")
+            hint.show(self._text_of(self.query_one(f"#{_field_id(name)}")), self.sd_app.today())
         self._render_side()
         self.query_one(f"#{_field_id('name')}").focus()
         self._apply_width()
@@ -106,6 +119,7 @@ class ProspectScreen(SalesDeskScreen[None]):
     def _apply_width(self) -> None:
         """Below 100 columns the side panel (urgency, timeline) is shown on demand."""
         self.set_class(self.app.size.width < NARROW_BELOW, "narrow")
+        self.set_class(self.app.size.width < STACKED_BELOW, "stacked")
 
     def action_toggle_side(self) -> None:
         self.toggle_class("show-side")
@@ -178,6 +192,9 @@ class ProspectScreen(SalesDeskScreen[None]):
             self._set_error(name, exc.message)
             return False
         self._set_error(name, None)
+        if name == "status" and value == Status.CUSTOMER != self.detail.fields["status"]:
+            self._ask_win()  # a win asks the deal value, as W on the board does
+            return True
         if value == self.detail.fields.get(name):
             if FIELD_BY_NAME[name].kind not in ("text", "long"):
                 self._put_text(name, value)  # "c" for the customer it already is
@@ -204,8 +221,40 @@ class ProspectScreen(SalesDeskScreen[None]):
         self._show_side_effects(before, skip=name)
         if FIELD_BY_NAME[name].kind not in ("text", "long"):
             self._put_text(name, value)  # what was stored: "c" shows as customer, fri as a date
-        self.notify(f"Saved {FIELD_BY_NAME[name].label.lower()}", timeout=2)
+        said = f": {day_name(value, self.sd_app.today())}" if isinstance(value, date) else ""
+        self.notify(f"Saved {FIELD_BY_NAME[name].label.lower()}{said}", timeout=2)
         return True
+
+    def _ask_win(self) -> None:
+        """Status set to customer: ask the deal value (the same dialog as W). Cancelled, the
+        status stays what it was."""
+        if self._asking_win:
+            return
+        self._asking_win = True
+        from salesdesk.screens.won import Won, WonScreen
+
+        app = self.sd_app
+        card = store.get_card(app.db, self.prospect_id, app.today())
+
+        def done(result: Won | None) -> None:
+            self._asking_win = False
+            assert self.detail is not None
+            if result is None:
+                self._put_text("status", self.detail.fields["status"])
+                self.notify(f"Not won: the status stays {self.detail.fields['status']}",
+                            timeout=3)
+                return
+            ok, _ = self.run_change(lambda: store.set_status(
+                app.db, app.now(), self.prospect_id, Status.CUSTOMER, value=result.value))
+            if not ok:
+                return
+            before = self.detail.fields
+            self._reload()
+            self._show_side_effects(before, skip="status")
+            self._put_text("status", Status.CUSTOMER)
+            self.notify(f"Won {one_line(card.name)}!", markup=False, timeout=3)
+
+        self.app.push_screen(WonScreen(card), done)
 
     def _show_side_effects(self, before: dict[str, Any], skip: str) -> None:
         """Show fields the save changed too (winning clears the next step, sets the stage),
@@ -235,6 +284,12 @@ class ProspectScreen(SalesDeskScreen[None]):
         event.stop()
         self.focus_next()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A date field's hint follows what is typed: ``fri`` → ``Fri 4 Dec``."""
+        name = (event.input.id or "").removeprefix("field-")
+        for hint in self.query(f"#hint-{name}").results(DateHint):
+            hint.show(event.value, self.sd_app.today())
+
     # ------------------------------------------------------------------ actions
     def action_save(self) -> None:
         if self.save_all():
@@ -243,7 +298,10 @@ class ProspectScreen(SalesDeskScreen[None]):
             self.notify("Some fields are not valid: see the red messages", severity="error")
 
     def action_back(self) -> None:
-        if self.save_all() or self._warned:
+        ok = self.save_all()
+        if self._asking_win:  # the won dialog is up: answer it first
+            return
+        if ok or self._warned:
             self.dismiss(None)
             return
         self._warned = True
