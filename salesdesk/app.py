@@ -15,6 +15,7 @@ from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database, open_database
 from salesdesk.widgets.key_order import KeysInOrder
+from salesdesk.widgets.wide_cuts import keep_wide_characters_whole
 
 if TYPE_CHECKING:
     from salesdesk.data.backup import BackupJob
@@ -46,6 +47,7 @@ class SalesDeskApp(KeysInOrder):
         backup: BackupJob | None = None,
     ) -> None:
         super().__init__()
+        keep_wide_characters_whole()  # toasts over column edges (see widgets.wide_cuts)
         self.settings = settings
         self.db = database if database is not None else open_database(settings.db_path)
         self._prefetched = prefetched

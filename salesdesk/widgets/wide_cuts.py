@@ -1,0 +1,72 @@
+"""Wide characters (Chinese) in a toast stay whole over the board's column edges.
+
+Where the cut happens: Textual's compositor splits every line of every widget at the
+x of *each* widget edge on that line ("cuts"), also the edges of the widgets beneath an
+overlay, and keeps, per piece, the topmost widget's. A double-width character that
+straddles such an edge is split by ``Strip.divide``, and Rich turns both halves into
+spaces: a toast over the board showed ``Undone: add   伟`` for 王伟, where 王 sat on the
+edge between two columns (Textual issue #6357, open in 8.2).
+
+The fix divides a widget's line only where it stops or starts being the one on top, so
+inside a stretch it covers, a character is never cut; the pieces it covers beyond the
+first of a stretch get an empty strip, so no widget beneath claims them. Applied once,
+to the Textual this was written against (8.2.x; the pin in pyproject is <9); a test
+(tests/test_wide_cuts.py) draws a toast over column edges and fails if a character goes
+missing, with this fix or without.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
+
+import textual
+from textual.strip import Strip
+
+FIXED_FOR = "8.2."
+_EMPTY = Strip([], 0)
+
+
+def _render_chops(
+    self: Any, crop: Any, is_rendered_line: Callable[[int], bool]
+) -> Sequence[Mapping[int, Strip]]:
+    """Textual's ``Compositor._render_chops``, dividing each line only at the edges of
+    the stretches where this widget is on top."""
+    cuts: list[list[int]] = self.cuts
+    chops: list[dict[int, Strip | None]] = [dict.fromkeys(line[:-1]) for line in cuts]
+    for region, clip, strips in self._get_renders(crop):
+        render_region = region.intersection(clip)
+        render_x = render_region.x
+        first_cut, last_cut = render_region.column_span
+        for y, strip in zip(render_region.line_range, strips, strict=False):
+            if not is_rendered_line(y):
+                continue
+            line = chops[y]
+            edges = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+            if len(edges) < 2:
+                continue
+            free = [line.get(cut) is None for cut in edges[:-1]]
+            starts = [edges[0]] + [
+                edges[i] for i in range(1, len(free)) if free[i] != free[i - 1]
+            ]
+            ends = [*starts[1:], edges[-1]]
+            pieces = strip.divide([end - render_x for end in ends])
+            for start, end, piece in zip(starts, ends, pieces, strict=False):
+                if line.get(start) is not None:
+                    continue  # a widget above has this stretch
+                line[start] = piece
+                for cut in edges:
+                    if start < cut < end:
+                        line[cut] = _EMPTY
+    return cast("Sequence[Mapping[int, Strip]]", chops)  # every piece is filled by now
+
+
+def keep_wide_characters_whole() -> bool:
+    """Install the fix (once); False when this Textual is not the one it was written for."""
+    if not textual.__version__.startswith(FIXED_FOR):
+        return False
+    from textual._compositor import Compositor
+
+    if Compositor._render_chops is not _render_chops:
+        Compositor._render_chops = _render_chops  # type: ignore[method-assign]
+    return True

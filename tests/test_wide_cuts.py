@@ -1,0 +1,65 @@
+"""Toasts keep every Chinese character, also where one falls on a column edge of the
+board beneath (``Undone: add   伟`` for 王伟: Textual split 王 at the edge into spaces)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from salesdesk.app import make_app
+from salesdesk.config import Settings
+from salesdesk.data import store
+from salesdesk.data.db import Database
+from salesdesk.widgets.wide_cuts import keep_wide_characters_whole
+from tests.conftest import NOW, burst
+
+NAME = "王伟华信科技有限公司上海分公司"
+
+
+def screen_text(app: App[Any]) -> str:
+    """What the terminal shows, line by line (the compositor's full frame)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+class Columns(App[None]):
+    """Seven bordered columns under a toast: an edge every 11 or 12 cells."""
+
+    CSS = "Static.c { width: 1fr; height: 1fr; border: solid green; }"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            for _ in range(7):
+                yield Static("col", classes="c")
+
+
+@pytest.mark.parametrize("shift", range(6))
+async def test_a_toast_over_column_edges_keeps_every_character(shift: int) -> None:
+    assert keep_wide_characters_whole()
+    app = Columns()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        message = "Undone: add " + "x" * shift + " " + NAME * 2
+        app.notify(message, timeout=30)
+        await pilot.pause(0.5)
+        shown = "".join(line.split("▌ ", 1)[-1].strip() for line in screen_text(app).splitlines()
+                        if "▌" in line)
+        assert NAME * 2 in shown.replace(" ", "").replace("│", ""), shown
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 140])
+async def test_undo_toast_on_the_board_names_the_card_whole(
+    settings: Settings, db: Database, width: int
+) -> None:
+    store.add_prospect(db, NOW, "Ann", grade="A")
+    for size in range(1, 12):  # names of every length: one of them falls on an edge
+        store.add_prospect(db, NOW, "王" + "伟" * size, grade="B")
+    app = make_app(settings, db)
+    async with app.run_test(size=(width, 30), notifications=True) as pilot:
+        await pilot.pause()
+        await burst(pilot, "u")
+        await pilot.pause(0.5)
+        text = screen_text(app)
+        assert "王" + "伟" * 11 in text.replace(" ", "").replace("│", "").replace("▌", "")
