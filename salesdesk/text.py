@@ -25,6 +25,22 @@ def one_line(value: object) -> str:
     return _NEWLINES.sub(" ", clean(value)).strip()
 
 
+# What terminals draw at widths of their own: joiners and variation selectors (👩‍👩‍👧 is
+# one cell pair in one terminal and three in another), skin tones, tag sequences
+# (subdivision flags), the keycap mark; regional indicators make flags (🇨🇳).
+_JOINERS = re.compile("[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\u20e3]")
+_FLAG_LETTERS = re.compile("[\U0001f1e6-\U0001f1ff]")
+
+
+def for_cells(text: str) -> str:
+    """``text`` with emoji sequences folded to characters every terminal draws at the same
+    width Rich measures, so a card or a grid cell never loses its border: 👩‍👩‍👧 → 👩👩👧,
+    👍🏽 → 👍, 🏳️‍🌈 → 🏳🌈, the flag 🇨🇳 → ``CN``. For display only: the stored text keeps every
+    character."""
+    folded = _JOINERS.sub("", text)
+    return _FLAG_LETTERS.sub(lambda m: chr(ord(m.group()) - 0x1F1E6 + ord("A")), folded)
+
+
 def has_visible(text: str) -> bool:
     """True when ``text`` shows something: not only spaces, control characters and
     invisible format characters (zero-width spaces, joiners, direction marks)."""

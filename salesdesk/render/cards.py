@@ -19,7 +19,7 @@ from salesdesk.render.cells import fit, two_sides
 from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS
 from salesdesk.rules.dates import short_date
 from salesdesk.rules.fields import short_money
-from salesdesk.text import one_line
+from salesdesk.text import for_cells, one_line
 
 FULL_HEIGHT = 6
 COMPACT_HEIGHT = 4
@@ -37,7 +37,7 @@ def accent(card: CardRow) -> str:
 
 
 def _user(value: str, style: str = "") -> Text:
-    return Text(one_line(value), style=style)
+    return Text(for_cells(one_line(value)), style=style)
 
 
 def _next_step(card: CardRow, today: date) -> Text:
