@@ -25,10 +25,27 @@ from salesdesk.render.plan_lines import (
     TODAY_STYLE,
     day_name,
 )
-from salesdesk.rules.planning import WEEKDAY_NAMES
+from salesdesk.rules.planning import WEEKDAY_NAMES, DayInfo
 
 MIN_WEEK_CELL = 14  # narrower than this, the week wraps onto two rows of three days
 NARROW_SUNDAY = 3  # the month's Sunday column without visits: just the date
+
+
+def day_count(info: DayInfo, flagged: bool, room: int) -> Text:
+    """A month day's count in at most ``room`` cells, on the date's line (never on a line
+    of its own, where it would read as a name): ``3/4⚠``, else ``3⚠``, else ``3``."""
+    over = "!" if info.over_capacity else ""
+    flag = "⚠" if flagged else ""
+    if not info.count:
+        forms = [flag]
+    else:
+        forms = [f"{info.count}/{info.capacity}{over}{flag}", f"{info.count}{over}{flag}",
+                 f"{info.count}{flag}", f"{info.count}"]
+    text = next((form for form in forms if len(form) <= room), "")
+    count = Text(text, style=OVER_STYLE if info.over_capacity else "")
+    if flag and flag in text:
+        count.stylize(FLAG_STYLE, len(text) - 1)
+    return count
 
 
 class DayBox(NamedTuple):
@@ -253,19 +270,8 @@ class PlanGrid(Widget, can_focus=True):
             head.stylize("dim")
         if info.new_customer_day:
             head.append("★", style=NEW_DAY_STYLE)
-        count = Text()
-        if info.count:
-            count = Text(
-                f"{info.count}/{info.capacity}" + ("!" if info.over_capacity else ""),
-                style=OVER_STYLE if info.over_capacity else "",
-            )
         flagged = any(self.view.flags(v).messages for v in plan.visits)
-        if flagged:
-            count.append("⚠", style=FLAG_STYLE)
-        if height == 1 or head.cell_len + 1 + count.cell_len <= width:
-            lines = [two_sides(head, count, width)]
-        else:
-            lines = [fit(head, width), fit(count, width)]
+        lines = [two_sides(head, day_count(info, flagged, width - head.cell_len - 1), width)]
         room = height - len(lines)
         if len(plan.visits) > room:
             room -= 1  # the last line says how many more (the count says it on one line)
