@@ -25,20 +25,22 @@ BOARD: list[BindingType] = [
     Binding("a", "regrade('A')", "Grade A", tooltip="Grade A (same grade: reviewed)", group=GRADE),
     Binding("b", "regrade('B')", "Grade B", tooltip="Grade B (same grade: reviewed)", group=GRADE),
     Binding("c", "regrade('C')", "Grade C", tooltip="Grade C (same grade: reviewed)", group=GRADE),
-    Binding("enter", "open_card", "Open", tooltip="Open the card detail"),
+    # The Footer shows keys in this order, as many as fit: at 80 columns up to Import (and
+    # the Today screen's key, which goes right after Import); the rest are on ? and ctrl+p.
     Binding("t", "log_touch", "Log", tooltip="Log a touch (call, visit...) and the next step"),
     Binding("d", "next_date", "Date", tooltip="Set the next-step date and action"),
-    Binding("n", "new_prospect", "New", tooltip="New prospect"),
-    # priority: taken as soon as it arrives, so letters typed right after it (in the same
-    # burst) go into the filter field instead of acting as the board's keys.
-    Binding("slash", "filter", "Filter", tooltip="Filter as you type", priority=True),
     Binding("u", "undo", "Undo", tooltip="Undo the last change, repeatedly"),
     Binding("m", "man_check", "MAN", tooltip="MAN check: qualify prospects one by one"),
     Binding("v", "visit_plan", "Visits", tooltip="Visit plan: week and month"),
     Binding("w", "weekly_review", "Review", tooltip="Weekly review: due cards and figures"),
+    Binding("i", "import_file", "Import", tooltip="Import contacts (CSV, vCard)"),
+    Binding("n", "new_prospect", "New", tooltip="New prospect"),
+    # priority: taken as soon as it arrives, so letters typed right after it (in the same
+    # burst) go into the filter field instead of acting as the board's keys.
+    Binding("slash", "filter", "Filter", tooltip="Filter as you type", priority=True),
+    Binding("enter", "open_card", "Open", tooltip="Open the card detail"),
     Binding("f", "verdict_filter", "Verdict", show=False,
             tooltip="Filter by MAN verdict (cycles qualified, contact, nurture, drop, incomplete)"),
-    Binding("i", "import_file", "Import", tooltip="Import contacts (CSV, vCard)"),
     Binding("o", "toggle_closed", "Closed", tooltip="Customers and closed cards / live board"),
     Binding("W", "won", "Won", tooltip="Won: a customer now (asks the deal value)"),
     Binding("p", "park", "Park", tooltip="Park the card (not now; it keeps its grade)"),

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from salesdesk import keys
 from salesdesk.data import store
@@ -24,6 +24,7 @@ from salesdesk.screens.board_forms import BoardForms
 from salesdesk.widgets.board_columns import BoardColumns
 from salesdesk.widgets.card_column import CardColumn
 from salesdesk.widgets.filter_bar import FilterBar
+from salesdesk.widgets.fitting_footer import FittingFooter
 
 COMPACT_BELOW_HEIGHT = 32
 WATCH_EVERY = 2.0  # seconds between checks for changes by other programs
@@ -58,7 +59,7 @@ class BoardScreen(BoardForms):
         yield BoardColumns(tuple(key for key, _title in LIVE_COLUMNS), id="columns")
         yield Static(Text(EMPTY_TEXT), id="empty")
         yield FilterBar(id="filter-bar")
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def view(self) -> BoardCards:

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from salesdesk import keys
 from salesdesk.render import palette
 from salesdesk.screens.base import SalesDeskModal
+from salesdesk.widgets.fitting_footer import FittingFooter
 
 KEY_NAMES = {
     "slash": "/",
@@ -72,7 +73,7 @@ class HelpScreen(SalesDeskModal[None]):
             yield Static(Text("\nEverywhere", style="bold"))
             yield Static(self.tables[1])
             yield Static(Text("\nesc / q / ? closes this help", style="dim"))
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.add_class("modal")

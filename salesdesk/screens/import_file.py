@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import (
     Checkbox,
-    Footer,
     Input,
     Label,
     ProgressBar,
@@ -37,6 +36,7 @@ from salesdesk.render.import_report import report_text
 from salesdesk.rules.fields import plural
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
+from salesdesk.widgets.fitting_footer import FittingFooter
 from salesdesk.widgets.path_suggester import PathSuggester
 
 EMPTY_TEXT = (
@@ -123,7 +123,7 @@ class ImportScreen(SalesDeskScreen[None]):
         yield ProgressBar(id="import-progress", show_eta=True)
         with VerticalScroll(id="import-report"):
             yield Static(Text(EMPTY_TEXT, style="dim"), id="import-report-text")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from salesdesk import keys
 from salesdesk.data import store
@@ -36,6 +36,7 @@ from salesdesk.rules.man import (
 )
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
+from salesdesk.widgets.fitting_footer import FittingFooter
 
 
 class ManCheckScreen(SalesDeskScreen[None]):
@@ -68,7 +69,7 @@ class ManCheckScreen(SalesDeskScreen[None]):
             yield Static(id="man-potential")
             yield Static(id="man-priority")
         yield Static(id="man-empty")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         if self.single is None:

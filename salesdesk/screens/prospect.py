@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from salesdesk import keys
 from salesdesk.data import store
@@ -25,6 +25,7 @@ from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_fi
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import clean, one_line
 from salesdesk.widgets.date_hint import DateHint
+from salesdesk.widgets.fitting_footer import FittingFooter
 
 NARROW_BELOW = 100
 STACKED_BELOW = 64  # labels go above their fields
@@ -103,7 +104,7 @@ class ProspectScreen(SalesDeskScreen[None]):
             with VerticalScroll(id="detail-side"):
                 yield Static(id="detail-urgency")
                 yield Static(id="detail-timeline")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         for hint in self.query(DateHint):

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from salesdesk import keys
 from salesdesk.data import store, visits
@@ -21,6 +21,7 @@ from salesdesk.data.db import busy_message
 from salesdesk.render.plan_lines import SUNDAY, day_detail, plan_title, visit_detail
 from salesdesk.rules.planning import Period, Suggestions, planning_day, suggestion_period
 from salesdesk.screens.visit_plan_changes import VisitPlanChanges
+from salesdesk.widgets.fitting_footer import FittingFooter
 from salesdesk.widgets.plan_grid import PlanGrid
 from salesdesk.widgets.suggestion_panel import SuggestionPanel
 
@@ -61,7 +62,7 @@ class VisitPlanScreen(VisitPlanChanges):
             yield PlanGrid()
             yield SuggestionPanel()
         yield Static(id="plan-detail")
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def ready(self) -> bool:

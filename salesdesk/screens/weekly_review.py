@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from salesdesk import keys
 from salesdesk.data import store
@@ -52,6 +52,7 @@ from salesdesk.rules.review import (
 from salesdesk.screens.common import attempt, log_touch_result, undo_last
 from salesdesk.screens.review_export import ExportScreen
 from salesdesk.text import one_line
+from salesdesk.widgets.fitting_footer import FittingFooter
 from salesdesk.widgets.review_figures import FiguresView
 from salesdesk.widgets.review_walk import WalkView
 
@@ -99,7 +100,7 @@ class WeeklyReviewScreen(Screen[None]):
         with ContentSwitcher(initial="rv-walk"):
             yield WalkView(id="rv-walk", can_focus=False)
             yield FiguresView(id="rv-figures", can_focus=False)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.week = week_start(self.sd.today())

@@ -1,0 +1,89 @@
+"""Small terminals: the Footer never cuts a key in half, 80x24 reaches the daily keys, and
+at 50x15 every screen is usable or says plainly that it needs more room."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from textual.app import App
+
+from salesdesk.app import make_app
+from salesdesk.config import Settings
+from salesdesk.data import store, visits
+from salesdesk.data.db import Database
+from salesdesk.widgets.fitting_footer import FittingFooter
+from tests.conftest import NOW, TODAY, burst
+
+
+@pytest.fixture
+def filled(db: Database) -> Database:
+    for index in range(12):
+        pid = store.add_prospect(db, NOW, f"Card {index} 王伟", company="华信科技",
+                                 grade="ABC"[index % 3], next_date=TODAY + timedelta(days=index))
+        if index < 6:
+            visits.plan_visit(db, NOW, pid, TODAY + timedelta(days=index % 3))
+    return db
+
+
+def footer_keys(app: App[Any]) -> list[tuple[str, int, int]]:
+    """(text, x, right edge) of every key the Footer shows."""
+    footer = app.screen.query_one(FittingFooter)
+    shown = []
+    for key in footer.query("FooterKey"):
+        if key.display and key.region.width:
+            shown.append((str(key.render()), key.region.x, key.region.right))
+    return shown
+
+
+@pytest.mark.parametrize("width", [50, 64, 80, 90, 100, 111, 120, 133, 140])
+async def test_the_footer_shows_whole_keys_only(
+    settings: Settings, filled: Database, width: int
+) -> None:
+    app = make_app(settings, filled)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause(0.3)
+        keys = footer_keys(app)
+        assert keys and keys[0][0].strip().startswith("?")
+        for text, _x, right in keys:
+            assert right <= width, (text, right)
+        ordered = sorted(keys, key=lambda k: k[1])
+        for (_, _, end), (_, start, _) in zip(ordered, ordered[1:], strict=False):
+            assert end <= start  # none overlaps the next (none cut by it)
+
+
+async def test_80x24_reaches_the_daily_keys_from_the_footer(
+    settings: Settings, filled: Database
+) -> None:
+    app = make_app(settings, filled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        words = " ".join(text for text, _, _ in footer_keys(app))
+        for key in ("m MAN", "v Visits", "w Review", "i Import", "t Log", "u Undo"):
+            assert key in words, words
+
+
+@pytest.mark.parametrize("size", [(80, 24), (72, 30), (100, 30), (140, 45)])
+async def test_the_month_keeps_each_count_on_its_date_line(
+    settings: Settings, db: Database, size: tuple[int, int]
+) -> None:
+    """At 80x24 the new-customer day's ``13★`` left no room for ``3/4⚠``, which went on
+    the next line, among the names."""
+    import re
+
+    from salesdesk.data.demo import fill_demo
+
+    fill_demo(db, TODAY)
+    app = make_app(settings, db)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await burst(pilot, "v", "v")
+        await pilot.pause(0.3)
+        grid = app.screen.query_one("PlanGrid")
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        cells = [piece for line in lines[grid.region.y + 1: grid.region.bottom]
+                 for piece in line[grid.region.x: grid.region.right].split("│")]
+        assert any(re.match(r"\s*13★", cell) for cell in cells)  # the new-customer day
+        for cell in cells:
+            assert not re.match(r"^\s*\d+(/\d+)?!?⚠?\s*$", cell) or re.match(r"^\s*\d+\s*$", cell)
