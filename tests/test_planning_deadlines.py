@@ -194,3 +194,29 @@ def test_within_counts_the_left_out_ones_due_by_the_end() -> None:
     week, month = result.within(WEEK), result.within(month_of(TODAY))
     assert (len(week), week.more) == (2, 3)  # the ones due Thu 26 are next week's
     assert (len(month), month.more) == (2, 6)
+
+
+def test_every_deadline_names_its_reason() -> None:
+    """An overdue step and a key-account visit lead, but the deadline is the birthday's
+    (Thursday): the suggestion lists the birthday too, so its ``due by`` has a reason."""
+    card = facts(
+        grade="B",
+        key_account=True,
+        last_contact=MONDAY - timedelta(days=20),
+        last_visit=MONDAY - timedelta(days=40),
+        next_date=MONDAY - timedelta(days=3),
+        next_action="call back",
+        birthday=date(1980, 11, 19),
+    )
+    found = only(run(card, today=MONDAY))
+    assert found.deadline == THURSDAY
+    parts = found.reason.split(" · ")
+    assert len(parts) == 3 and "birthday" in parts[-1], found.reason
+    assert found.kind != "birthday"  # not the lead: listed for its deadline
+
+
+def test_the_firm_reason_is_not_listed_twice() -> None:
+    card = facts(grade="A", graded_on=date(2026, 11, 12), last_contact=None,
+                 birthday=date(1980, 11, 19))
+    found = only(run(card, today=MONDAY))
+    assert found.reason.count("birthday") <= 1 and found.reason.count("window") == 1

@@ -39,7 +39,8 @@ def no_room_note(needs: Iterable[Need]) -> str:
 
 def merge(p: ProspectFacts, needs: list[Need], first: date) -> Suggestion:
     """One suggestion from a card's needs (sorted in place, most pressing first): the lead
-    reason and the next one, the earliest due day, the firm last day and its own day."""
+    reason and the next one (and the reason of the firm last day, when it is neither),
+    the earliest due day, the firm last day and its own day."""
     needs.sort(key=lambda n: -n.weight)
     lead = needs[0]
     due = min(n.due for n in needs)
@@ -50,9 +51,10 @@ def merge(p: ProspectFacts, needs: list[Need], first: date) -> Suggestion:
         fixed = next((n.fixed for n in needs if n.fixed and n.fixed <= due), None)
     if fixed is not None and deadline is not None and fixed > deadline:
         fixed = None  # a firmer last day comes first (a season call before the next step)
-    reason = lead.reason
-    if len(needs) > 1:
-        reason += " · " + needs[1].reason
+    listed = needs[:2]
+    if firmest is not None and firmest not in listed:
+        listed.append(firmest)  # a deadline always names its reason (a birthday's, say)
+    reason = " · ".join(n.reason for n in listed)
     warning = next((n.warning for n in needs if n.warning), "")
     purpose = lead.purpose or cadence_purpose(p)
     earliest = min((n.earliest or first) for n in needs)
