@@ -90,6 +90,8 @@ async def test_opens_with_top_card_of_column_a_selected(
 async def test_regrade_persists_moves_column_and_keeps_selection(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:
+    """With ``after_regrade = follow`` (the default, stay, is in test_triage.py)."""
+    store.set_setting(db, "after_regrade", "follow")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "c")  # Bob Fresh: A -> C
@@ -519,17 +521,25 @@ async def test_a_card_moved_down_a_column_is_shown_whole(
     for index in range(12):  # more urgent B cards than fit on the screen
         store.add_prospect(db, NOW, f"Busy {index}", grade="B",
                            next_date=TODAY - timedelta(days=3))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("j", "b")  # Bob Fresh: A -> B, below the busy ones
-        await pilot.pause()
-        await pilot.pause()
-        column = board(app).column
-        assert column.current is not None and column.current.name == "Bob Fresh"
-        lines, top = column.card_lines, column.scroll_offset.y
-        assert top > 0 and top % lines == 0
-        start = column.selected * lines
-        assert top <= start and start + lines <= top + column.scrollable_content_region.height
+    for follow in ("follow", "stay"):  # selected there, or lit there
+        store.set_setting(db, "after_regrade", follow)
+        async with make_app(app.settings, db).run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("j", "b")  # Bob Fresh: A -> B, below the busy ones
+            await pilot.pause()
+            await pilot.pause()
+            screen = pilot.app.screen
+            assert isinstance(screen, BoardScreen)
+            column = screen.columns[1]
+            index = column.index_of(ids["bob"])
+            assert index is not None
+            lines, top = column.card_lines, column.scroll_offset.y
+            assert top > 0 and top % lines == 0
+            start = index * lines
+            assert top <= start <= start + lines <= top + column.scrollable_content_region.height
+            if follow == "follow":
+                assert column.current is not None and column.current.name == "Bob Fresh"
+            store.undo(db)
 
 
 async def test_a_change_by_another_program_is_seen_before_a_key_acts(

@@ -79,11 +79,21 @@ def _meta(card: CardRow) -> Text:
 
 
 def render_card(
-    card: CardRow, width: int, today: date, *, compact: bool, selected: bool, active: bool
+    card: CardRow,
+    width: int,
+    today: date,
+    *,
+    compact: bool,
+    selected: bool,
+    active: bool,
+    flashing: bool = False,
 ) -> list[Text]:
-    """The card's lines, each exactly ``width`` cells wide."""
+    """The card's lines, each exactly ``width`` cells wide (``flashing``: it just moved
+    here, shown lit for a moment)."""
     colour = accent(card)
-    if selected and active:
+    if flashing:
+        body, edge = f"on {palette.FLASH_BG}", f"bold {colour}"
+    elif selected and active:
         body, edge = f"on {palette.SELECTED_ACTIVE_BG}", f"bold {colour}"
     elif selected:
         body, edge = f"on {palette.SELECTED_BG}", colour

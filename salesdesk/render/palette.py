@@ -31,6 +31,7 @@ VALUE = "#d0d0d0"  # a card's amount
 SELECTED_ACTIVE_BG = "#2b3040"  # the selected card in the active column
 SELECTED_BG = "#23262e"  # the selected card in another column
 PLAN_SELECTED_BG = "#253247"  # the selected day of the visit plan
+FLASH_BG = "#4a3f1a"  # a card that just moved column (regraded), for a moment
 
 # ---------------------------------------------------------------- what they mean
 GRADE_COLOURS: dict[str, str] = {"A": RED, "B": AMBER, "C": GREEN}

@@ -50,6 +50,16 @@ def _month_days(text: str) -> str:
     return ",".join(days)
 
 
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in choices:
+            raise InputError(f"invalid value {text.strip()!r}: use {' or '.join(choices)}")
+        return value
+
+    return parse
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     default: str
@@ -75,6 +85,13 @@ SETTINGS: dict[str, SettingSpec] = {
         "60", _whole(1, 3650), "a customer silent this long is a retention warning"
     ),
     "backups_keep": SettingSpec("14", _whole(1, 365), "daily automatic backups to keep"),
+    "after_regrade": SettingSpec(
+        "stay", _one_of("stay", "follow"),
+        "after a b c on the board: stay in the column (stay) or follow the card (follow)",
+    ),
+    "board_legend": SettingSpec(
+        "off", _one_of("on", "off"), "the board's line explaining the marks (L toggles it)"
+    ),
 }
 
 

@@ -18,6 +18,7 @@ from salesdesk.data import store
 from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
 from salesdesk.render.board_header import summary_line
+from salesdesk.render.marks import legend_line
 from salesdesk.rules.man import Verdict
 from salesdesk.screens.board_cards import LIVE_COLUMNS, BoardCards
 from salesdesk.screens.board_forms import BoardForms
@@ -45,6 +46,7 @@ class BoardScreen(BoardForms):
 
     BINDINGS = keys.BOARD
     HELP_TITLE = "the board"
+    SHOWS_MARKS = True  # the ? screen explains the cards' marks too
     AUTO_FOCUS = ""  # keys go to the board, not the (hidden) filter field
 
     def __init__(self) -> None:
@@ -58,6 +60,7 @@ class BoardScreen(BoardForms):
         yield Static(id="summary")
         yield BoardColumns(tuple(key for key, _title in LIVE_COLUMNS), id="columns")
         yield Static(Text(EMPTY_TEXT), id="empty")
+        yield Static(legend_line(), id="legend")
         yield FilterBar(id="filter-bar")
         yield FittingFooter()
 
@@ -96,6 +99,8 @@ class BoardScreen(BoardForms):
         return self.current.id if self.current else None
 
     def on_mount(self) -> None:
+        legend = store.get_setting(self.sd_app.db, "board_legend")
+        self.query_one("#legend").display = legend == "on"
         self._apply_compact()
         self.load()
         self.set_interval(WATCH_EVERY, self.follow_changes)
@@ -234,12 +239,17 @@ class BoardScreen(BoardForms):
         )
         if self.closed_view and card.status != Status.LIVE:
             message = f"{card.name}: back on the board as {grade}"
+        # stay (the default): the selection stays where you work, on the next card, and the
+        # card flashes in its new column; follow: the selection goes with the card.
+        follow = same or store.get_setting(app.db, "after_regrade") == "follow"
         self._do(
             lambda: store.regrade(app.db, app.now(), card.id, grade),
             [card.id],
             message,
-            keep_id=card.id,
+            keep_id=card.id if follow else None,
         )
+        if not follow and not self.closed_view:
+            self.query_one(BoardColumns).flash(card.id)
 
     def action_open_card(self) -> None:
         card = self._card_to_change()
@@ -293,6 +303,14 @@ class BoardScreen(BoardForms):
         for column in self.columns:
             column.selected = 0
         self.load()
+
+    def action_legend(self) -> None:
+        """Show or hide the line that explains the marks (kept for the next start)."""
+        legend = self.query_one("#legend")
+        legend.display = not legend.display
+        self.run_change(lambda: store.set_setting(
+            self.sd_app.db, "board_legend", "on" if legend.display else "off"))
+        self.view.seen_own_write()
 
     def action_reload(self) -> None:
         self.load(keep_id=self._current_id())

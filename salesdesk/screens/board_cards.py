@@ -114,6 +114,12 @@ class BoardCards:
         restore, another screen), so the cards on screen may be out of date."""
         return self._seen_version is not None and self.db.data_version() != self._seen_version
 
+    def seen_own_write(self) -> None:
+        """The board itself just wrote something that changes no card (a setting): not a
+        change by another program."""
+        if self._seen_version is not None:
+            self._seen_version = self.db.data_version()
+
     def buckets(self, verdict: Verdict | None) -> dict[str, list[CardRow]]:
         """The view's cards by column (only those of ``verdict``, when given)."""
         found: dict[str, list[CardRow]] = {key: [] for key, _ in self.columns}

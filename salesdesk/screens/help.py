@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from salesdesk import keys
 from salesdesk.render import palette
+from salesdesk.render.marks import marks_table
 from salesdesk.screens.base import SalesDeskModal
 from salesdesk.widgets.fitting_footer import FittingFooter
 
@@ -70,6 +71,9 @@ class HelpScreen(SalesDeskModal[None]):
                 classes="dialog-title",
             )
             yield Static(self.tables[0])
+            if getattr(self.under, "SHOWS_MARKS", False):
+                yield Static(Text("\nMarks on a card", style="bold"))
+                yield Static(marks_table())
             yield Static(Text("\nEverywhere", style="bold"))
             yield Static(self.tables[1])
             yield Static(Text("\nesc / q / ? closes this help", style="dim"))

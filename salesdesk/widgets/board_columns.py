@@ -53,3 +53,11 @@ class BoardColumns(Horizontal):
             column.set_active(index == active)
             label = column_title(key, title, len(buckets[key]), index == active)
             self.query_one(f"#title-{index}", Static).update(label)
+
+    def flash(self, prospect_id: int) -> int | None:
+        """Light up the card in whichever column holds it; returns that column's index."""
+        for index, column in enumerate(self.columns):
+            if column.index_of(prospect_id) is not None:
+                column.flash(prospect_id)
+                return index
+        return None

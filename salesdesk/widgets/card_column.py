@@ -20,6 +20,8 @@ from textual.strip import Strip
 from salesdesk.data.store import CardRow
 from salesdesk.render.cards import card_height, render_card
 
+FLASH_SECONDS = 1.2  # how long a card that just moved column stays lit
+
 
 class CardColumn(ScrollView, can_focus=False):
     """One board column: a virtual, scrollable stack of cards with one selected card."""
@@ -44,7 +46,8 @@ class CardColumn(ScrollView, can_focus=False):
         self.active = False
         self.compact = False
         self.today = date.today()
-        self._cache: dict[tuple[int, int, bool, bool, bool], list[Strip]] = {}
+        self._cache: dict[tuple[int, int, bool, bool, bool, bool], list[Strip]] = {}
+        self.flashing: int | None = None  # the id of a card that just moved here
 
     # ------------------------------------------------------------------ data
     def set_cards(self, cards: list[CardRow], today: date, *, keep_id: int | None = None) -> None:
@@ -126,11 +129,13 @@ class CardColumn(ScrollView, can_focus=False):
     def scroll_to_selected(self) -> None:
         """Bring the selected card into view, moving as little as possible but always by
         whole cards, so the column never starts with the tail of a card cut in half."""
-        if not self.cards:
-            return
+        if self.cards:
+            self._bring_into_view(self.selected)
+
+    def _bring_into_view(self, index: int) -> None:
         height = self.card_lines
         top, view = self.scroll_offset.y, self.scrollable_content_region.height
-        start = self.selected * height
+        start = index * height
         if view <= 0:
             return
         if start < top:
@@ -142,14 +147,37 @@ class CardColumn(ScrollView, can_focus=False):
         self.scroll_to(y=target, animate=False, force=True)
 
     # ------------------------------------------------------------------ drawing
+    def flash(self, prospect_id: int, seconds: float = FLASH_SECONDS) -> None:
+        """Light up a card that just moved here (a regrade) and bring it into view; the
+        selection stays where it is."""
+        index = self.index_of(prospect_id)
+        if index is None:
+            return
+        self.flashing = prospect_id
+        self._cache.clear()
+        self.refresh()
+        self.call_after_refresh(self._show_index, index)
+        self.set_timer(seconds, self._flash_over)
+
+    def _flash_over(self) -> None:
+        self.flashing = None
+        self._cache.clear()
+        self.refresh()
+
+    def _show_index(self, index: int) -> None:
+        if 0 <= index < len(self.cards):
+            self._bring_into_view(index)
+
     def _strips_for(self, index: int, width: int) -> list[Strip]:
         selected = index == self.selected
-        key = (index, width, selected, self.active, self.compact)
+        card = self.cards[index]
+        flashing = card.id == self.flashing
+        key = (index, width, selected, self.active, self.compact, flashing)
         strips = self._cache.get(key)
         if strips is None:
-            card = self.cards[index]
             lines = render_card(
-                card, width, self.today, compact=self.compact, selected=selected, active=self.active
+                card, width, self.today, compact=self.compact, selected=selected,
+                active=self.active, flashing=flashing,
             )
             console = self.app.console
             strips = [
