@@ -113,7 +113,8 @@ MAN_CHECK: list[BindingType] = [
     Binding("x", "stop_contact", "Stop contact",
             tooltip="Stop contact: drop the prospect (m a n only; asks to confirm)"),
     Binding("e", "open_card", "Open", show=False, tooltip="Open the card detail"),
-    Binding("u", "undo", "Undo", tooltip="Undo the last change"),
+    Binding("u", "undo", "Undo",
+            tooltip="Undo the last change to the card on screen (others: u on the board)"),
     Binding("escape", "back", "Back", tooltip="Back to the board"),
 ]
 
@@ -179,8 +180,9 @@ VISITS: list[BindingType] = [
     Binding("x", "missed", "Missed", show=False, tooltip="Mark the visit missed"),
     Binding("c", "cancel_visit", "Cancel visit", show=False,
             tooltip="Cancel the visit (kept: the calendar export removes it)"),
-    Binding("delete,backspace", "delete_visit", "Delete", show=False,
-            tooltip="Delete the visit (u undoes)"),
+    # Not backspace: a reflex key must not delete (and delete asks first).
+    Binding("delete", "delete_visit", "Delete", show=False,
+            tooltip="Delete the visit (asks first; u undoes)"),
     Binding("u", "undo", "Undo", tooltip="Undo the last change, repeatedly"),
     Binding("e", "export", "Export", show=False, tooltip="Export the shown period to an .ics file"),
     Binding("enter", "open", "Open", show=False,

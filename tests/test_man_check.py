@@ -319,3 +319,25 @@ def test_regrading_a_closed_card_records_the_reopening(db: Database) -> None:
     kinds = [(a.kind, a.note) for a in store.get_prospect(db, card, TODAY).activities[:2]]
     assert ("status", "parked → live") in kinds and ("grade", "") in kinds
     assert fields(db, card)["status"] == "live"
+
+
+async def test_u_undoes_only_the_card_on_screen(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """A change to the previous card is not undone from the next one (unseen); back on
+    that card, u undoes it."""
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        screen = man_screen(app)
+        assert screen.state is not None
+        first = screen.state.id
+        before = fields(db, first)["need"]
+        await pilot.press("n", "space", "u")
+        await pilot.pause()
+        assert fields(db, first)["need"] != before  # not undone from another card
+        assert any("not to this card" in message for message in notes(app))
+        await pilot.press("backspace", "u")
+        await pilot.pause()
+        assert fields(db, first)["need"] == before

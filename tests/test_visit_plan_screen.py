@@ -247,7 +247,13 @@ async def test_change_time_missed_cancel_delete_and_undo(
         await pilot.press("c")
         await settle(pilot)
         assert visits.get_visit(db, vid).status == "cancelled"
-        await pilot.press("delete")
+        await pilot.press("backspace")  # a reflex key never deletes
+        await settle(pilot)
+        assert len(all_visits(db)) == 2
+        await pilot.press("delete", "n")  # it asks first: no
+        await settle(pilot)
+        assert len(all_visits(db)) == 2
+        await pilot.press("delete", "y")
         await settle(pilot)
         assert [v.id for v in all_visits(db)] == [ids["pete_visit"]]
         for _ in range(2):

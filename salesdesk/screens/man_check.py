@@ -267,7 +267,12 @@ class ManCheckScreen(SalesDeskScreen[None]):
         self.sd_app.open_card(self.state.id, on_close=self.show)
 
     def action_undo(self) -> None:
-        if self.undo_last() is not None:
+        """Undo the last change if it was to the card on screen (a MAN answer, the decider,
+        potential, priority): never a change to another card, unseen from here."""
+        if self.state is None:
+            self.notify("No card on screen: u on the board undoes", severity="warning")
+            return
+        if self.undo_last(only_prospect=self.state.id) is not None:
             self.show()
 
     def action_back(self) -> None:

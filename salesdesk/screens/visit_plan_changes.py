@@ -267,10 +267,22 @@ class VisitPlanChanges(SalesDeskScreen[None]):
         if visit is None:
             return
         app = self.sd_app
-        self._do(
-            lambda: visits.delete_visit(app.db, app.now(), visit.id),
-            f"Deleted the visit to {visit.name} (u undoes)",
-        )
+        from rich.text import Text
+
+        from salesdesk.screens.confirm import ConfirmScreen
+
+        def answer(ok: bool | None) -> None:
+            if ok:
+                self._do(
+                    lambda: visits.delete_visit(app.db, app.now(), visit.id),
+                    f"Deleted the visit to {visit.name} on {day_name(visit.day)} (u undoes)",
+                )
+
+        question = Text("Delete the visit to ")
+        question.append(one_line(visit.name), style="bold")
+        question.append(f" on {day_name(visit.day)}? (c cancels it instead, kept for the "
+                        "calendar)")
+        self.app.push_screen(ConfirmScreen(question), answer)
 
     def action_undo(self) -> None:
         if self.undo_last() is not None:
