@@ -149,7 +149,9 @@ class SalesDeskApp(KeysInOrder):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette lists every described binding of the current screen, then the app's."""
+        """The palette lists every described binding of the current screen, then the app's,
+        each action once, with its keys as the ? screen names them. Textual's own commands
+        (theme, screenshot, a second Quit...) are left out: they are not SalesDesk's."""
         seen: set[str] = set()
         for binding in [*getattr(screen, "BINDINGS", []), *keys.APP]:
             if not isinstance(binding, keys.Binding) or not binding.description:
@@ -158,16 +160,14 @@ class SalesDeskApp(KeysInOrder):
             if action in seen:
                 continue
             seen.add(action)
-            key = binding.key_display or binding.key.split(",")[0]
             target = self if binding in keys.APP else screen
             yield SystemCommand(
                 binding.tooltip or binding.description,
-                f"key: {key}",
+                f"key: {keys.key_label(binding)}",
                 lambda action=binding.action, node=target: self.call_later(
                     self.run_action, action, node
                 ),
             )
-        yield from super().get_system_commands(screen)
 
 
 if TYPE_CHECKING:  # mypy checks that the app gives the screens all they may ask for

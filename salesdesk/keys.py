@@ -5,6 +5,23 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+#: How a key is named to the rep (the ? screen, the command palette).
+KEY_NAMES = {
+    "slash": "/", "question_mark": "?", "enter": "enter", "escape": "esc",
+    "pageup": "pgup", "pagedown": "pgdn", "left": "←", "right": "→", "up": "↑", "down": "↓",
+    "left_square_bracket": "[", "right_square_bracket": "]", "full_stop": ".",
+    "less_than_sign": "<", "greater_than_sign": ">", "space": "space",
+    "backspace": "backspace", "delete": "delete", "tab": "tab",
+}
+
+
+def key_label(binding: Binding) -> str:
+    """``m / M``, ``/``, ``ctrl+s``: the binding's keys as the rep reads them."""
+    if binding.key_display:
+        return binding.key_display
+    return " / ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in binding.key.split(","))
+
+
 GRADE = Binding.Group("Grade", compact=True)
 
 #: "? Help" first in the Footer of the full screens, so it shows on a narrow terminal too

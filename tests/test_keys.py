@@ -12,6 +12,8 @@ from textual.binding import Binding
 
 from salesdesk import keys
 from salesdesk.app import SalesDeskApp
+from salesdesk.config import Settings
+from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.confirm import ConfirmScreen
 from salesdesk.screens.form import FormScreen
@@ -77,3 +79,24 @@ def test_a_missing_action_would_be_found() -> None:
     _namespace, action, _params = parse("no_such_thing(1)")
     assert getattr(BoardScreen, f"action_{action}", None) is None
     assert getattr(App, "action_quit", None) is not None  # what app.quit resolves to
+
+
+async def test_the_palette_lists_each_action_once_with_readable_keys(
+    settings: Settings, db: Database
+) -> None:
+    """No second Quit, no Textual commands that are not SalesDesk's, keys as ? names them."""
+    from salesdesk.app import make_app
+
+    app = make_app(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title for c in commands]
+        assert len(titles) == len(set(titles))
+        assert sum("quit" in t.lower() for t in titles) == 1
+        for textual_own in ("Theme", "Screenshot", "Maximize", "Keys", "Quit the application"):
+            assert not any(t.startswith(textual_own) for t in titles), titles
+        helps = {c.title: c.help for c in commands}
+        assert helps["Filter as you type"] == "key: /"
+        assert helps["Every key of this screen"] == "key: ?"
+        assert all("_" not in help for help in helps.values()), helps

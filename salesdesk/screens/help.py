@@ -13,29 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from salesdesk import keys
+from salesdesk.keys import key_label
 from salesdesk.render import palette
 from salesdesk.render.marks import marks_table
 from salesdesk.screens.base import SalesDeskModal
 from salesdesk.widgets.fitting_footer import FittingFooter
-
-KEY_NAMES = {
-    "slash": "/",
-    "question_mark": "?",
-    "enter": "enter",
-    "escape": "esc",
-    "pageup": "pgup",
-    "pagedown": "pgdn",
-    "left": "←",
-    "right": "→",
-    "up": "↑",
-    "down": "↓",
-}
-
-
-def key_label(binding: Binding) -> str:
-    if binding.key_display:
-        return binding.key_display
-    return " / ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in binding.key.split(","))
 
 
 def bindings_table(bindings: list[Binding]) -> Table:
