@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from salesdesk.data.backup import BackupJob
     from salesdesk.screens.base import DeskApp, OnClose
 
+#: The smallest terminal every screen is laid out for (columns, lines).
+MIN_SIZE = (50, 15)
 #: The board's live cards read before the app started, and the day they were scored for.
 Prefetched = tuple[date, list[store.CardRow]]
 
@@ -103,6 +105,14 @@ class SalesDeskApp(KeysInOrder):
             self.notify(line.removeprefix("salesdesk: warning: "), title="Backup",
                         severity="warning", timeout=10, markup=False)
         job.shown = True
+
+    def on_resize(self) -> None:
+        """Below 50x15 the screens cannot show what they need: say so, plainly."""
+        width, height = self.size
+        if width < MIN_SIZE[0] or height < MIN_SIZE[1]:
+            self.notify(f"SalesDesk needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}: this "
+                        f"terminal is {width}x{height}. Make the window larger.",
+                        severity="warning", timeout=5)
 
     def on_unmount(self) -> None:
         self.db.close()

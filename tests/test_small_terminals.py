@@ -14,7 +14,7 @@ from salesdesk.config import Settings
 from salesdesk.data import store, visits
 from salesdesk.data.db import Database
 from salesdesk.widgets.fitting_footer import FittingFooter
-from tests.conftest import NOW, TODAY, burst
+from tests.conftest import NOW, TODAY, burst, ready
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ async def test_the_footer_shows_whole_keys_only(
 ) -> None:
     app = make_app(settings, filled)
     async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.pause(0.3)
+        await ready(pilot)
         keys = footer_keys(app)
         assert keys and keys[0][0].strip().startswith("?")
         for text, _x, right in keys:
@@ -87,3 +87,46 @@ async def test_the_month_keeps_each_count_on_its_date_line(
         assert any(re.match(r"\s*13★", cell) for cell in cells)  # the new-customer day
         for cell in cells:
             assert not re.match(r"^\s*\d+(/\d+)?!?⚠?\s*$", cell) or re.match(r"^\s*\d+\s*$", cell)
+
+
+#: How to open each screen from the board, and what must then be on screen.
+SCREENS: dict[str, tuple[list[str], list[str]]] = {
+    "board": ([], ["Card 0", "? Help"]),
+    "detail": (["enter"], ["Name", "Card kind"]),
+    "touch": (["t"], ["Kind:", "note", "Note"]),
+    "next step": (["d"], ["Date", "Action"]),
+    "new": (["n"], ["Name", "Company"]),
+    "won": (["W"], ["Deal value"]),
+    "MAN check": (["m"], ["MAN check", "Money"]),
+    "week": (["v"], ["Visits", "Wed 18"]),
+    "month": (["v", "v"], ["Visits", "Mon", "Sun"]),
+    "suggestions": (["v", "tab"], ["Suggestions"]),
+    "review": (["w"], ["Weekly review"]),
+    "import": (["i"], ["Import contacts"]),
+    "help": (["?"], ["Keys", "Column left"]),
+}
+
+
+@pytest.mark.parametrize("size", [(50, 15), (80, 24)])
+@pytest.mark.parametrize("name", sorted(SCREENS))
+async def test_every_screen_is_usable_at_50x15_and_80x24(
+    settings: Settings, filled: Database, name: str, size: tuple[int, int]
+) -> None:
+    keys, words = SCREENS[name]
+    app = make_app(settings, filled)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        await burst(pilot, *keys)
+        await pilot.pause(0.3)
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        text = "\n".join(lines)
+        for word in words:
+            assert word in text, (name, word, text)
+        assert all(len(line) <= size[0] * 2 for line in lines)
+
+
+async def test_a_terminal_too_small_is_told_so(settings: Settings, filled: Database) -> None:
+    app = make_app(settings, filled)
+    async with app.run_test(size=(40, 12), notifications=True) as pilot:
+        await pilot.pause(0.3)
+        assert any("needs at least 50x15" in str(t.render()) for t in app.screen.query("Toast"))

@@ -25,6 +25,7 @@ from salesdesk.text import one_line
 from salesdesk.widgets.date_hint import DateHint
 
 R = TypeVar("R")
+NARROW_BELOW = 64  # columns: shorter labels
 _RAISE = object()  # check() without a fallback raises
 
 
@@ -86,6 +87,7 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
 
     def on_mount(self) -> None:
         self.add_class("modal")
+        self.on_resize()
         draft = self._drafts().pop(self.draft_key(), None)
         if draft:
             for name, text in draft.items():
@@ -95,6 +97,9 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
         for hint in self.query(DateHint):
             name = (hint.id or "").removeprefix("h-")
             hint.show(self.value(name), self.sd_app.today())
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < NARROW_BELOW, "narrow")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """A date field's hint follows what is typed."""

@@ -111,7 +111,10 @@ class ProspectScreen(SalesDeskScreen[None]):
             name = (hint.id or "").removeprefix("hint-")
             hint.show(self._text_of(self.query_one(f"#{_field_id(name)}")), self.sd_app.today())
         self._render_side()
-        self.query_one(f"#{_field_id('name')}").focus()
+        # (not scrolled to: the title and the Name label above it stay in view)
+        self.query_one(f"#{_field_id('name')}").focus(scroll_visible=False)
+        form = self.query_one("#detail-form")
+        self.call_after_refresh(form.scroll_home, animate=False)
         self._apply_width()
 
     def on_resize(self) -> None:

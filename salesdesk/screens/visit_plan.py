@@ -28,6 +28,9 @@ from salesdesk.widgets.suggestion_panel import SuggestionPanel
 __all__ = ["PlanGrid", "VisitPlanScreen"]
 
 
+NARROW_BELOW = 80  # columns: the days take the whole width, the suggestions are on tab
+
+
 class VisitPlanScreen(VisitPlanChanges):
     """Plan the week or the month: visits by day, suggestions with their reasons."""
 
@@ -46,6 +49,9 @@ class VisitPlanScreen(VisitPlanChanges):
     VisitPlanScreen #suggestions:focus { border: none; }
     VisitPlanScreen #side-empty { height: auto; padding: 0 1; color: $text-muted; }
     VisitPlanScreen #plan-detail { height: 2; padding: 0 1; background: $panel; }
+    VisitPlanScreen.narrow #plan-side { display: none; }
+    VisitPlanScreen.narrow.show-side #plan-side { display: block; width: 1fr; border-left: none; }
+    VisitPlanScreen.narrow.show-side PlanGrid { display: none; }
     """
 
     def __init__(self) -> None:
@@ -92,9 +98,12 @@ class VisitPlanScreen(VisitPlanChanges):
         self._apply_width()
 
     def _apply_width(self) -> None:
-        # Narrow: the days need the width more than the suggestions (which wrap).
-        side = 28 if self.app.size.width < 100 else 30
-        self.query_one(SuggestionPanel).styles.width = side
+        # Narrow: the days need the width more than the suggestions (which wrap); below
+        # NARROW_BELOW columns the suggestions take the whole width, on tab.
+        width = self.app.size.width
+        self.set_class(width < NARROW_BELOW, "narrow")
+        if width >= NARROW_BELOW:
+            self.query_one(SuggestionPanel).styles.width = 28 if width < 100 else 30
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "suggest")
@@ -240,7 +249,10 @@ class VisitPlanScreen(VisitPlanChanges):
 
     def action_switch_focus(self) -> None:
         options = self.query_one(SuggestionPanel).options
-        if self.focused is options or not options.display:
+        to_grid = self.focused is options or not options.display
+        if self.has_class("narrow"):  # one of the two at a time
+            self.set_class(not to_grid, "show-side")
+        if to_grid:
             self.grid.focus()
         else:
             options.focus()

@@ -16,7 +16,7 @@ from salesdesk.render import palette
 from salesdesk.rules.dates import NO_DATE, day_name, parse_date
 
 #: The cells a hint takes: an arrow, a day name with a year ("→ Wed 30 Dec 2027").
-HINT_WIDTH = 18
+HINT_WIDTH = 17
 
 
 def resolved(text: str, today: date, *, future: bool = True) -> Text:

@@ -37,7 +37,12 @@ class FittingFooter(Footer):
             child.display = True  # measure everything again at the new width
         self.call_after_refresh(self._leave_out_what_does_not_fit)
 
-    def _leave_out_what_does_not_fit(self) -> None:
+    def _leave_out_what_does_not_fit(self, tries: int = 20) -> None:
+        shown = [c for c in self.children if c.display]
+        if not self.region.width or any(not c.region.width for c in shown):
+            if tries:  # not laid out yet: measure after the next refresh
+                self.call_after_refresh(self._leave_out_what_does_not_fit, tries - 1)
+            return
         palette = [c for c in self.children if c.has_class("-command-palette")]
         right = self.region.right - sum(c.outer_size.width for c in palette)
         cut = False

@@ -24,7 +24,7 @@ from salesdesk import keys
 class KindChooser(Widget, can_focus=True):
     """One line of touch kinds; a letter picks one and moves on to the note."""
 
-    DEFAULT_CSS = "KindChooser { height: 1; }"
+    DEFAULT_CSS = "KindChooser { height: auto; }"  # wraps on a narrow terminal
 
     def __init__(self, kind: str = "call", *, note_id: str = "f-note") -> None:
         super().__init__(classes="kind-choice", id="kind")
