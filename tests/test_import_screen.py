@@ -197,7 +197,10 @@ async def test_escape_stops_a_running_import(
         await pilot.pause()
         assert isinstance(app.screen, ImportScreen) and app.screen.busy
         await pilot.press("escape")
-        await pilot.pause()
+        for _ in range(40):  # keys go one at a time: on a loaded machine, a moment later
+            await pilot.pause(0.05)
+            if "Stopping" in message(app):
+                break
         assert "Stopping" in message(app)
         gate.set()
         await settle(app, pilot)
