@@ -8,8 +8,10 @@ import json
 import sqlite3
 from collections.abc import Callable
 
+from salesdesk.data.migrate_v3 import v2_to_v3
+
 #: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -62,4 +64,4 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
 
 
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: v2_to_v3}

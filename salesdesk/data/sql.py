@@ -45,3 +45,26 @@ def fetch_row(conn: Connection, table: str, row_id: int) -> dict[str, Any] | Non
     result = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
     row = result.fetchone()
     return dict(zip([c[0] for c in result.description], row, strict=True)) if row else None
+
+
+def next_id(conn: Connection, table: str) -> int:
+    """The id SQLite gives the next row of ``table`` (an AUTOINCREMENT table): past the
+    largest id ever used, so a bulk insert with explicit ids never reuses a freed one."""
+    return int(
+        conn.execute(
+            f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), "
+            "coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) + 1",
+            (table,),
+        ).fetchone()[0]
+    )
+
+
+#: SQL that makes a random (version 4) UUID as text: a column default, so every insert,
+#: bulk ones included, gives its row a UUID without Python making 100,000 of them.
+UUID_DEFAULT = (
+    "(lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+    "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || "
+    "substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))))"
+)
+#: SQL for the local time now, stored like :func:`sql_timestamp` writes it.
+NOW_DEFAULT = "(strftime('%Y-%m-%d %H:%M:%f000', 'now', 'localtime'))"
