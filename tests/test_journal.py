@@ -1,18 +1,22 @@
 """The undo journal of schema 3: one row per changed row, indexed by card, before-images of
-only the columns written; ``updated_at`` on every write; ids never handed out twice; the
-typed columns every writer of a status change fills."""
+only the columns written; pruning by ``journal_keep_days``; ``updated_at`` on every write;
+ids never handed out twice; the typed columns every writer of a status change fills."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from salesdesk.data import store, visits
 from salesdesk.data.db import Database
 from salesdesk.data.io.importer import ImportOptions, run_import
+from salesdesk.data.journal import prune
 from salesdesk.data.sql import sql_timestamp
+from salesdesk.errors import InputError
 
 from .conftest import NOW, TODAY
 
@@ -105,6 +109,50 @@ def test_an_updating_import_journals_only_what_it_changed(db: Database, tmp_path
     assert store.undo(db) is not None
     assert one(db, "SELECT count(*) FROM prospect WHERE title = 'Buyer' AND grade = 'C'") \
         == (200,)
+
+
+# --------------------------------------------------------------------------- pruning
+
+
+def _change_at(db: Database, at: datetime, name: str) -> int:
+    return store.add_prospect(db, at, name)
+
+
+def test_changes_older_than_the_setting_are_pruned_after_a_write(db: Database) -> None:
+    old = _change_at(db, NOW - timedelta(days=91), "Old")  # (prunes nothing: it is new)
+    _change_at(db, NOW - timedelta(days=89), "Recent")
+    store.log_touch(db, NOW, old, "call")  # a write today prunes the 91-day-old change
+    assert labels(db) == ["add Recent", "log call with Old"]
+    assert one(db, "SELECT count(*) FROM journal_row WHERE prospect_id = ?", (old,)) == (2,)
+    assert store.count_prospects(db) == 2  # pruning forgets undo, never data
+    store.set_setting(db, "journal_keep_days", "30")
+    store.log_touch(db, NOW + timedelta(hours=1), old, "note")
+    assert labels(db) == ["log call with Old", "log note with Old"]
+
+
+def test_pruning_is_by_whole_days_so_at_most_once_a_day(db: Database) -> None:
+    _change_at(db, datetime.combine(TODAY - timedelta(days=90), datetime.min.time())
+               + timedelta(hours=15), "Edge")
+    with db.begin() as conn:
+        assert prune(conn, NOW) == 0  # 90 days ago, 15:00: kept all of today
+        assert prune(conn, NOW + timedelta(hours=14)) == 0
+        assert prune(conn, NOW + timedelta(days=1)) == 1  # tomorrow's first write
+        assert prune(conn, NOW + timedelta(days=1, hours=2)) == 0
+
+
+def test_an_import_prunes_too(db: Database, tmp_path: Path) -> None:
+    _change_at(db, NOW - timedelta(days=200), "Ancient")
+    path = tmp_path / "one.csv"
+    path.write_text("name\nNew\n", encoding="utf-8")
+    run_import(db, path, NOW, ImportOptions())
+    assert labels(db) == ["import one.csv (batch 20261118-090000)"]
+
+
+def test_the_keep_setting_is_checked(db: Database) -> None:
+    assert store.get_setting(db, "journal_keep_days") == "90"
+    for bad in ("0", "-3", "many", "4000"):
+        with pytest.raises(InputError, match="journal keep days"):
+            store.set_setting(db, "journal_keep_days", bad)
 
 
 # --------------------------------------------------------------------------- updated_at

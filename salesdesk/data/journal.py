@@ -7,6 +7,8 @@ the columns the change wrote; all of them for a deleted row; NULL for a row it a
 rows are indexed by change and by card, so undo reads only its own change and the review's
 "what changed" only the card's rows. A command uses one :class:`Change` inside its
 transaction; :func:`undo` reverses the most recent change, whichever shell wrote it.
+Changes older than the ``journal_keep_days`` setting are pruned after a write, at most once
+a day (:func:`prune`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from sqlite3 import Connection
 from typing import Any
 
@@ -22,6 +24,7 @@ from salesdesk.config import system_clock
 from salesdesk.data.db import Database
 from salesdesk.data.sql import fetch_row, sql_timestamp, sql_value
 from salesdesk.errors import InputError, NotFound
+from salesdesk.rules.settings import SETTINGS
 
 #: Tables the undo journal may touch, children first (deletion order).
 JOURNAL_TABLES = ("activity", "visit", "prospect")
@@ -146,7 +149,7 @@ class Change:
         return self.insert("activity", values)
 
     def record(self) -> None:
-        """Write the journal entry (last, once the rows are changed)."""
+        """Write the journal entry (last, once the rows are changed), then prune."""
         cursor = self.conn.execute(
             "INSERT INTO journal (at, label) VALUES (?, ?)",
             (sql_timestamp(self.now), self.label),
@@ -161,6 +164,27 @@ class Change:
                 for (table, row_id), (owner, before) in self.rows.items()
             ],
         )
+        prune(self.conn, self.now)
+
+
+def prune(conn: Connection, now: datetime) -> int:
+    """Forget changes made before the start of the day ``journal_keep_days`` ago (they can
+    no longer be undone); returns how many. Called after every write: one indexed look at
+    the oldest change, and real work at most once a day (the limit moves by whole days)."""
+    oldest, stored = conn.execute(
+        "SELECT (SELECT min(at) FROM journal), "
+        "(SELECT value FROM setting WHERE key = 'journal_keep_days')"
+    ).fetchone()
+    try:
+        days = int(stored)
+    except (TypeError, ValueError):  # not set (or not a number: written by hand)
+        days = int(SETTINGS["journal_keep_days"].default)
+    cutoff = sql_timestamp(datetime.combine(now.date() - timedelta(days=days), time()))
+    if oldest is None or oldest >= cutoff:
+        return 0
+    old = "SELECT id FROM journal WHERE at < ?"
+    conn.execute(f"DELETE FROM journal_row WHERE journal_id IN ({old})", (cutoff,))
+    return int(conn.execute("DELETE FROM journal WHERE at < ?", (cutoff,)).rowcount)
 
 
 @dataclass(frozen=True)

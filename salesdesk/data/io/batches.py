@@ -68,7 +68,7 @@ def undo_import(db: Database, batch: str, now: datetime | None = None) -> UndoIm
     """Remove the cards an import created (with their activities and visits), put back the
     fields it changed on existing cards and remove the grade, status and stage changes it
     logged on them. ``batch`` may be ``last``. Fields are put back while the import's
-    undo-journal change is kept.
+    undo-journal change is kept (the ``journal_keep_days`` setting).
 
     Children are deleted explicitly, so foreign-key checks are off for this connection:
     with them, each deleted card would scan the whole table for ``previous_id`` links."""

@@ -38,6 +38,7 @@ from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.sources import Source, open_source
 from salesdesk.data.io.values import KEY_REASONS, add_extra, card_values, duplicate_keys
+from salesdesk.data.journal import prune
 from salesdesk.data.sql import next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError
@@ -270,6 +271,7 @@ class _Run:
                 " SELECT ?, 'activity', id, prospect_id, NULL FROM activity WHERE id >= ?",
                 (journal, self.updates.first_activity),
             )
+        prune(conn, self.now)
         result.batch = self.batch
 
 
