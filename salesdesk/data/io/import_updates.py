@@ -82,7 +82,12 @@ class CardUpdates:
         the timeline of a card that existed before the import. Returns False when the card
         already holds every value (nothing is written or logged)."""
         conn = self.conn
-        changes = {k: sql_value(v) for k, v in values.items() if k in self.columns and k != "kind"}
+        # (A card keeps its kind and its UUID: the file's names the row it came from.)
+        changes = {
+            k: sql_value(v)
+            for k, v in values.items()
+            if k in self.columns and k not in ("kind", "uuid")
+        }
         if "source" not in values:
             changes.pop("source", None)
         columns = sorted({"grade", "status", "stage", "notes", *changes})

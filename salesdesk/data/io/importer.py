@@ -39,7 +39,7 @@ from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.sources import Source, open_source
 from salesdesk.data.io.values import KEY_REASONS, add_extra, card_values, duplicate_keys
 from salesdesk.data.journal import prune
-from salesdesk.data.sql import next_id, sql_timestamp, sql_value
+from salesdesk.data.sql import UUID_DEFAULT, next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import MAX_TEXT
@@ -89,8 +89,13 @@ class _Run:
         self.index = {c: i + 1 for i, c in enumerate(self.columns)}
         self.template = [None, *(defaults.get(c) for c in self.columns)]
         cols = ", ".join(("id", *self.columns))
-        marks = ", ".join("?" * (len(self.columns) + 1))
+        # A card without a UUID from the file gets a new one from SQLite (the column's
+        # default: an explicit NULL would not get it).
+        marks = ", ".join(
+            f"coalesce(?, {UUID_DEFAULT})" if c == "uuid" else "?" for c in ("id", *self.columns)
+        )
         self.insert_sql = f"INSERT INTO prospect ({cols}) VALUES ({marks})"
+        self.pending_uuids: set[str] = set()
         self.first_id = self.next_id = next_id(conn, "prospect")
         self.pending: list[list[Any]] = []
         self.keys = DuplicateKeys(conn)
@@ -198,7 +203,22 @@ class _Run:
             )
         )
 
+    def _free_uuid(self, values: dict[str, Any]) -> None:
+        """Keep the file's UUID (a SalesDesk export's) unless a card holds it already, or an
+        earlier row of the file: then the new card gets a UUID of its own."""
+        wanted = values.get("uuid")
+        if wanted is None:
+            return
+        taken = wanted in self.pending_uuids or self.conn.execute(
+            "SELECT 1 FROM prospect WHERE uuid = ?", (wanted,)
+        ).fetchone()
+        if taken:
+            del values["uuid"]
+        else:
+            self.pending_uuids.add(wanted)
+
     def create(self, pid: int, record: Record, values: dict[str, Any]) -> None:
+        self._free_uuid(values)
         row = self.template.copy()
         row[0] = pid
         index = self.index
@@ -231,6 +251,8 @@ class _Run:
             self.conn.executemany(self.insert_sql, self.pending)
         self.keys.flush()
         self.pending.clear()
+        if not self.dry:  # (a dry run forgets nothing: its rows never reach the table)
+            self.pending_uuids.clear()
 
     # ---------------------------------------------------------------- the end
     def finish(self) -> None:
