@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from salesdesk.data.sql import NOW_DEFAULT, UUID_DEFAULT
@@ -223,12 +223,15 @@ class JournalRow(SQLModel, table=True):
     """One row a change touched: what undo needs to put it back, indexed by card."""
 
     __tablename__ = "journal_row"
+    # By card, then change: a card's rows, and its rows in one change, without a scan of
+    # a large change (an import lists every card it touched).
+    __table_args__ = (Index("ix_journal_row_prospect_id", "prospect_id", "journal_id"),)
     id: int | None = Field(default=None, primary_key=True)
     journal_id: int = Field(foreign_key="journal.id", index=True)
     table_name: str  # prospect, activity or visit
     row_id: int
     # The card the row belongs to (the row itself for a prospect; None: no longer known).
-    prospect_id: int | None = Field(default=None, index=True)
+    prospect_id: int | None = None
     # JSON: the columns the change wrote, as they were before (a deleted row: all of
     # them); NULL: the change added the row, undo deletes it.
     before: str | None = None

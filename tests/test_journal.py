@@ -15,6 +15,7 @@ from salesdesk.data import store, visits
 from salesdesk.data.db import Database
 from salesdesk.data.io.importer import ImportOptions, run_import
 from salesdesk.data.journal import prune
+from salesdesk.data.review_queue import _NEXT_DATE_EDITS
 from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import InputError
 
@@ -74,6 +75,12 @@ def test_undo_and_what_changed_read_indexed_rows(db: Database) -> None:
     by_card = plan(db, "SELECT * FROM journal_row WHERE prospect_id = ?", (1,))
     assert "ix_journal_row_journal_id" in by_change
     assert "ix_journal_row_prospect_id" in by_card
+    # "What changed" reads the card's rows, and in each change only the card's rows: an
+    # import that touched 100,000 cards is not scanned for each of them.
+    slips = plan(db, _NEXT_DATE_EDITS, (1, "2026-01-01"))
+    assert "ix_journal_row_prospect_id (prospect_id=?)" in slips
+    assert "ix_journal_row_prospect_id (prospect_id=? AND journal_id=?)" in slips
+    assert "SCAN" not in slips
 
 
 def test_a_deleted_visit_comes_back_whole(db: Database) -> None:
@@ -256,3 +263,4 @@ def test_every_status_change_is_written_as_columns(db: Database) -> None:
     # The note says the same to the rep; nothing reads it back.
     notes = fetch(db, "SELECT note FROM activity WHERE prospect_id = ? AND kind = 'status'", (a,))
     assert notes == [("live → customer (12,000)",)]
+

@@ -88,7 +88,7 @@ _JOURNAL = (
     "CREATE INDEX ix_journal_at ON journal (at)",
     "CREATE INDEX ix_journal_import_batch ON journal (import_batch)",
     "CREATE INDEX ix_journal_row_journal_id ON journal_row (journal_id)",
-    "CREATE INDEX ix_journal_row_prospect_id ON journal_row (prospect_id)",
+    "CREATE INDEX ix_journal_row_prospect_id ON journal_row (prospect_id, journal_id)",
 )
 #: The indexes of the rebuilt tables: (table, column, unique).
 _INDEXES = (

@@ -139,8 +139,8 @@ def changes_since(db: Database, prospect_id: int, today: date) -> CardChanges:
 _NEXT_DATE_EDITS = f"""
     SELECT j.at, json_extract(r."before", '$.next_date'), EXISTS (
         SELECT 1 FROM journal_row a JOIN activity t ON t.id = a.row_id
-        WHERE a.journal_id = r.journal_id AND a.table_name = 'activity'
-          AND a."before" IS NULL AND t.prospect_id = r.prospect_id
+        WHERE a.prospect_id = r.prospect_id AND a.journal_id = r.journal_id
+          AND a.table_name = 'activity' AND a."before" IS NULL
           AND t.kind IN ({", ".join(f"'{k.value}'" for k in CONTACT_KINDS)}))
     FROM journal_row r JOIN journal j ON j.id = r.journal_id
     WHERE r.prospect_id = ? AND r.table_name = 'prospect' AND r."before" IS NOT NULL
