@@ -48,8 +48,9 @@ __all__ = [
 
 
 def _uuid() -> Any:
-    """A stable UUID (text, version 4), made by SQLite when a row is inserted without one,
-    so every writer (bulk ones included) gives every row its UUID; unique in its table."""
+    """A stable UUID (text; version 7 for new rows, 4 for rows from before schema 3), made
+    by SQLite when a row is inserted without one, so every writer (bulk ones included)
+    gives every row its UUID; unique in its table."""
     return Field(unique=True, index=True, sa_column_kwargs={"server_default": text(UUID_DEFAULT)})
 
 

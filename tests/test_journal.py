@@ -264,3 +264,24 @@ def test_every_status_change_is_written_as_columns(db: Database) -> None:
     notes = fetch(db, "SELECT note FROM activity WHERE prospect_id = ? AND kind = 'status'", (a,))
     assert notes == [("live → customer (12,000)",)]
 
+
+def test_new_uuids_are_time_ordered_version_7() -> None:
+    """Made by SQLite (the column default) or by Python (a visit, with its calendar UID),
+    a new row's UUID starts with the time, so it sorts after the rows made before it."""
+    import sqlite3
+    import time
+    import uuid
+
+    from salesdesk.data.sql import UUID_DEFAULT, new_uuid
+
+    conn = sqlite3.connect(":memory:")
+    first = conn.execute(f"SELECT {UUID_DEFAULT}").fetchone()[0]
+    time.sleep(0.002)
+    second = new_uuid()
+    time.sleep(0.002)
+    third = conn.execute(f"SELECT {UUID_DEFAULT}").fetchone()[0]
+    conn.close()
+    for made in (first, second, third):
+        assert uuid.UUID(made).version == 7 and str(uuid.UUID(made)) == made
+    assert first < second < third
+    assert abs((uuid.UUID(first).int >> 80) - time.time() * 1000) < 60_000  # its time, in ms

@@ -37,7 +37,8 @@ def test_every_new_row_gets_its_own_uuid(db: Database) -> None:
     ids = seed(db)
     found = uuids(db)
     assert len(set(found.values())) == 2
-    assert all(uuid.UUID(u).version == 4 for u in found.values())
+    # Version 7: time-ordered, so new rows land at the end of the unique index.
+    assert all(uuid.UUID(u).version == 7 for u in found.values())
     detail = store.get_prospect(db, ids["wang"], TODAY)
     assert detail["uuid"] == found["王伟"]
 
@@ -143,4 +144,4 @@ def test_a_vcard_uid_of_another_app_is_not_taken_as_ours(db: Database, tmp_path:
     assert run_import(db, path, NOW, ImportOptions()).created == 2
     found = uuids(db)
     assert found["Bob"] == "0b0b5c33-7a9e-4b2c-9a51-1f3f6c1d2e4a"
-    assert uuid.UUID(found["Ann"]).version == 4 and not found["Ann"].startswith("4f2a9b1c")
+    assert uuid.UUID(found["Ann"]).version == 7 and not found["Ann"].startswith("4f2a9b1c")

@@ -4,12 +4,11 @@ follow-up categories and preferred visit days and times. Used by the demo data o
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from salesdesk.data.db import Database, raw_transaction
-from salesdesk.data.sql import sql_timestamp
+from salesdesk.data.sql import new_uuid, sql_timestamp
 from salesdesk.rules import planning
 
 _DEMO_PURPOSES = (
@@ -135,7 +134,7 @@ def _insert_visits(conn: Any, rng: Any, plan: list[_Visit], today: date) -> None
     created = sql_timestamp(datetime.combine(today - timedelta(days=20), time(8, 0)))
     for (pid, _status, _area, touched), day, status in plan:
         start = rng.choice((None, "09:00", "09:30", "10:30", "14:00", "15:30", "16:00"))
-        visit_uuid = str(uuid.uuid4())
+        visit_uuid = new_uuid()
         cursor = conn.execute(
             "INSERT INTO visit (prospect_id, day, start, minutes, purpose, status, outcome, "
             "uid, created_at, uuid, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

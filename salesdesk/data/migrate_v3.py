@@ -21,13 +21,22 @@ import re
 import sqlite3
 import uuid
 
-_UUID = (
+#: New rows' UUIDs (version 7: time-ordered), the columns' default.
+_UUID7 = (
+    "printf('%08x-%04x-7%03x-%x%03x-%012x', "
+    "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) >> 16, "
+    "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) & 65535, "
+    "random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)"
+)
+#: The UUIDs of the rows that exist (version 4, random: a version 7 would claim they were
+#: made at the upgrade).
+_UUID4 = (
     "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
     "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || "
     "substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
 )
 _NOW = "strftime('%Y-%m-%d %H:%M:%f000', 'now', 'localtime')"
-_STAMPS = f"""uuid VARCHAR DEFAULT ({_UUID}) NOT NULL,
+_STAMPS = f"""uuid VARCHAR DEFAULT ({_UUID7}) NOT NULL,
     updated_at DATETIME DEFAULT ({_NOW}) NOT NULL"""
 
 _PROSPECT = f"""CREATE TABLE prospect__v3 (
@@ -205,15 +214,15 @@ def _prospect_stamp() -> str:
 
 
 def _rebuild(conn: sqlite3.Connection, table: str, create: str, updated_at: str) -> None:
-    """Copy ``table`` into its schema-3 shape (same ids; a new UUID per row from the
-    column's default; ``updated_at`` from the best timestamp) and put it in its place."""
+    """Copy ``table`` into its schema-3 shape (same ids; a random UUID per row;
+    ``updated_at`` from the best timestamp) and put it in its place."""
     old = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
     conn.execute(create)
     cols = ", ".join(old)
     picked = ", ".join(f"t.{c}" for c in old)
     conn.execute(
-        f"INSERT INTO {table}__v3 ({cols}, updated_at) SELECT {picked}, {updated_at} "
-        f"FROM {table} t LEFT JOIN temp.sd_last_write w "
+        f"INSERT INTO {table}__v3 ({cols}, uuid, updated_at) SELECT {picked}, {_UUID4}, "
+        f"{updated_at} FROM {table} t LEFT JOIN temp.sd_last_write w "
         f"ON w.table_name = '{table}' AND w.row_id = t.id ORDER BY t.id"
     )
     conn.execute(f"DROP TABLE {table}")

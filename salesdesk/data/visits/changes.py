@@ -4,14 +4,13 @@ delete. Every command is one short transaction and one undo-journal entry, so th
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from salesdesk.data.card_changes import next_step_values
 from salesdesk.data.db import Database
 from salesdesk.data.journal import Change
-from salesdesk.data.sql import MAX_ID
+from salesdesk.data.sql import MAX_ID, new_uuid
 from salesdesk.data.visits.rows import get_visit
 from salesdesk.enums import ActivityKind, VisitStatus
 from salesdesk.errors import InputError, NotFound
@@ -71,7 +70,7 @@ def plan_visit(
     that carries it (``<uuid>@salesdesk``), are made here, once."""
     _not_past(day, now.date(), "plan")
     start = planning.parse_time(start) if start else None
-    visit_uuid = str(uuid.uuid4())
+    visit_uuid = new_uuid()
     values = {
         "prospect_id": prospect_id,
         "day": day,
