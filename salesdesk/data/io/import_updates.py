@@ -45,6 +45,8 @@ class CardUpdates:
         self.now = now
         self.note = note
         self.columns = frozenset(columns)
+        # A card keeps its kind, and its UUID: a file's names the row it came from.
+        self.writable = self.columns - {"kind", "uuid"}
         self.first_new_id = first_new_id
         self.dry = dry
         self.stamp = sql_timestamp(now)
@@ -82,12 +84,7 @@ class CardUpdates:
         the timeline of a card that existed before the import. Returns False when the card
         already holds every value (nothing is written or logged)."""
         conn = self.conn
-        # (A card keeps its kind and its UUID: the file's names the row it came from.)
-        changes = {
-            k: sql_value(v)
-            for k, v in values.items()
-            if k in self.columns and k not in ("kind", "uuid")
-        }
+        changes = {k: sql_value(v) for k, v in values.items() if k in self.writable}
         if "source" not in values:
             changes.pop("source", None)
         columns = sorted({"grade", "status", "stage", "notes", *changes})

@@ -63,6 +63,12 @@ def _address(value: Any) -> tuple[str, str]:
     return ", ".join(p.strip() for p in flat if p.strip()), flat[3].strip()
 
 
+def _own_uuid(value: Any) -> str:
+    """The card UUID a SalesDesk export writes as UID ("" for other apps' ids)."""
+    uid = _plain(value).strip().lower().removeprefix("urn:uuid:")
+    return uid if _UUID.match(uid) else ""
+
+
 def card_texts(card: Any, keep_extra: bool) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """One parsed vCard -> (field texts, extra (property, value) pairs)."""
     texts: dict[str, str] = {}
@@ -105,10 +111,8 @@ def card_texts(card: Any, keep_extra: bool) -> tuple[dict[str, str], list[tuple[
             texts["birthday"] = _plain(value)
         elif name == "CATEGORIES":
             texts["tags"] = _plain(value)
-        elif name == "UID":  # a SalesDesk export's card UUID; other apps' ids are not ours
-            uid = _plain(value).strip().lower().removeprefix("urn:uuid:")
-            if _UUID.match(uid):
-                texts["uuid"] = uid
+        elif name == "UID" and _own_uuid(value):
+            texts["uuid"] = _own_uuid(value)
         elif keep_extra and name not in _SKIP:
             text = _plain(value)
             if text.strip() and len(text) <= 1000:
