@@ -34,12 +34,9 @@ from salesdesk.data.review_queue import (
 from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
 from salesdesk.errors import InputError, SalesDeskError
+from salesdesk.render.palette import GREY
 from salesdesk.render.review_figures import SCREEN_TOP
-from salesdesk.render.review_walk import (
-    DIM,
-    end_text,
-    walk_title,
-)
+from salesdesk.render.review_walk import end_text, walk_title
 from salesdesk.rules.review import (
     WEEK,
     WeeklyReview,
@@ -337,7 +334,7 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
     def load_figures(self) -> None:
         assert self.week is not None
         self.query_one("#rv-title", Static).update(
-            Text.assemble(("Weekly review", "bold"), (f" · {iso_week(self.week)} · loading…", DIM))
+            Text.assemble(("Weekly review", "bold"), (f" · {iso_week(self.week)} · loading…", GREY))
         )
         if self.review is None:
             self.query_one(FiguresView).computing()
@@ -356,7 +353,7 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
         if review is None or self.mode != "figures":
             return
         title = Text.assemble(
-            ("Weekly review", "bold"), (f" · figures · {week_label(review)}", DIM)
+            ("Weekly review", "bold"), (f" · figures · {week_label(review)}", GREY)
         )
         self.query_one("#rv-title", Static).update(title)
         self.query_one(FiguresView).show(present(review, SCREEN_TOP))
