@@ -20,6 +20,7 @@ from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database
+from salesdesk.errors import DatabaseError
 from tests.conftest import NOW, TODAY, notes, ready, snapshot_after
 
 SIZE = (100, 32)
@@ -253,6 +254,30 @@ async def test_m_opens_the_man_check_of_this_card_and_the_card_shows_the_answers
         await ready(pilot)
         assert "Overdue Ann" in shown(app)
         assert "MAN M??" in text(app, "#rv-card")  # redrawn on the way back
+
+
+async def test_a_card_that_cannot_be_read_says_why_inline(
+    app: SalesDeskApp, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk-through stays usable: one line where the changes go, no stale card box."""
+    from salesdesk.screens import weekly_review
+
+    def busy(*args: object) -> None:
+        raise DatabaseError("the database is busy: try again")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        with monkeypatch.context() as patch:
+            patch.setattr(weekly_review, "changes_since", busy)
+            await pilot.press("s")
+            await pilot.pause()
+            assert "2 of 3" in title(app)
+            assert text(app, "#rv-changes").strip() == "the database is busy: try again"
+            assert shown(app) == ""  # not Ann's box, left over
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Bob Due" in shown(app)
+        assert "asked for the price list" in text(app, "#rv-changes")
 
 
 async def test_escape_goes_back_to_the_board_and_it_reloads(
