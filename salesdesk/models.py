@@ -7,9 +7,12 @@ shell, stable across renames); the store validates them on the way in.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
+from salesdesk.data.sql import NOW_DEFAULT, UUID_DEFAULT
 from salesdesk.enums import (
     CLOSED_STATUSES,
     LIVE_STATUSES,
@@ -31,6 +34,7 @@ __all__ = [
     "Grade",
     "ImportBatch",
     "Journal",
+    "JournalRow",
     "Prospect",
     "Setting",
     "Stage",
@@ -43,9 +47,28 @@ __all__ = [
 ]
 
 
+def _uuid() -> Any:
+    """A stable UUID (text; version 7 for new rows, 4 for rows from before schema 3), made
+    by SQLite when a row is inserted without one, so every writer (bulk ones included)
+    gives every row its UUID; unique in its table."""
+    return Field(unique=True, index=True, sa_column_kwargs={"server_default": text(UUID_DEFAULT)})
+
+
+def _updated_at() -> Any:
+    """When the row was last written (local time, as the other timestamps). The commands
+    set it; the default only covers rows written by hand with the sqlite3 shell."""
+    return Field(sa_column_kwargs={"server_default": text(NOW_DEFAULT)})
+
+
+#: Ids are never reused: a card removed by undo and a new one never share an id, so an id
+#: printed in a plan or a calendar always names the same row.
+_NO_REUSE = {"sqlite_autoincrement": True}
+
+
 class Prospect(SQLModel, table=True):
     """One prospect card: one opportunity with a person or a company."""
 
+    __table_args__ = _NO_REUSE
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(default=CardKind.PERSON)
     # Identity
@@ -117,11 +140,20 @@ class Prospect(SQLModel, table=True):
     reviewed_at: datetime | None = None
     touched_at: datetime | None = None
     closed_at: datetime | None = None
+    # Identity across databases (exports, a later sync) and the last write
+    uuid: str = _uuid()
+    updated_at: datetime = _updated_at()
 
 
 class Activity(SQLModel, table=True):
-    """The touch log: calls, visits, messages, notes, and recorded changes."""
+    """The touch log: calls, visits, messages, notes, and recorded changes.
 
+    A change is recorded as facts in typed columns: a grade change in ``from_grade`` /
+    ``to_grade``, a status change in ``from_status`` / ``to_status`` (a win's amount, when
+    given, in ``amount``), a stage change in ``from_stage`` / ``to_stage``. ``note`` is what
+    the timeline says to the rep; nothing reads facts back out of it."""
+
+    __table_args__ = _NO_REUSE
     id: int | None = Field(default=None, primary_key=True)
     prospect_id: int = Field(foreign_key="prospect.id", index=True)
     kind: str = Field(index=True)
@@ -131,11 +163,22 @@ class Activity(SQLModel, table=True):
     from_grade: str | None = None
     to_grade: str | None = None
     visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
+    from_status: str | None = None
+    to_status: str | None = None
+    amount: float | None = None  # a win's amount, when one was given
+    from_stage: str | None = None
+    to_stage: str | None = None
+    uuid: str = _uuid()
+    updated_at: datetime = _updated_at()
 
 
 class Visit(SQLModel, table=True):
-    """A planned (or done, missed, moved) visit to a prospect."""
+    """A planned (or done, missed, moved) visit to a prospect.
 
+    Its ``uuid`` is the one inside its calendar ``uid`` (``<uuid>@salesdesk``): one
+    identity, written the way each reader wants it."""
+
+    __table_args__ = _NO_REUSE
     id: int | None = Field(default=None, primary_key=True)
     prospect_id: int = Field(foreign_key="prospect.id", index=True)
     day: date = Field(index=True)
@@ -146,6 +189,8 @@ class Visit(SQLModel, table=True):
     outcome: str = ""
     uid: str = Field(index=True)  # stable iCalendar UID
     created_at: datetime
+    uuid: str = _uuid()
+    updated_at: datetime = _updated_at()
 
 
 class ImportBatch(SQLModel, table=True):
@@ -166,9 +211,28 @@ class Setting(SQLModel, table=True):
 
 
 class Journal(SQLModel, table=True):
-    """The undo journal: one row per change, holding what is needed to reverse it."""
+    """The undo journal: one row per change (a command, an import); what it changed is in
+    :class:`JournalRow`."""
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime
+    at: datetime = Field(index=True)
     label: str
-    data: str  # JSON: {"prospects": {id: before-image or null}, "activities": [ids added]}
+    import_batch: str | None = Field(default=None, index=True)  # a whole import: its batch
+
+
+class JournalRow(SQLModel, table=True):
+    """One row a change touched: what undo needs to put it back, indexed by card."""
+
+    __tablename__ = "journal_row"
+    # By card, then change: a card's rows, and its rows in one change, without a scan of
+    # a large change (an import lists every card it touched).
+    __table_args__ = (Index("ix_journal_row_prospect_id", "prospect_id", "journal_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    journal_id: int = Field(foreign_key="journal.id", index=True)
+    table_name: str  # prospect, activity or visit
+    row_id: int
+    # The card the row belongs to (the row itself for a prospect; None: no longer known).
+    prospect_id: int | None = None
+    # JSON: the columns the change wrote, as they were before (a deleted row: all of
+    # them); NULL: the change added the row, undo deletes it.
+    before: str | None = None

@@ -25,7 +25,8 @@ from .conftest import NOW, TODAY
 runner = CliRunner()
 DAY = timedelta(days=1)
 #: Columns that are not the prospect itself: a new database gives new ids and a new batch.
-NOT_COMPARED = {"id", "import_batch", "previous_id"}
+#: What a copy cannot share: this database's numbers, and the moment of the last write.
+NOT_COMPARED = {"id", "import_batch", "previous_id", "updated_at"}
 
 
 def seed(db: Database) -> dict[str, int]:
@@ -53,12 +54,17 @@ def seed(db: Database) -> dict[str, int]:
     return ids
 
 
+VISIT_UUID = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
+
+
 def add_visit(db: Database, prospect_id: int) -> None:
     with db.begin() as conn:
         conn.execute(
             "INSERT INTO visit (prospect_id, day, start, minutes, purpose, status, outcome, uid, "
-            "created_at) VALUES (?, ?, '10:00', 45, 'demo', 'planned', '', 'uid-1@salesdesk', ?)",
-            (prospect_id, (TODAY + DAY).isoformat(), "2026-11-18 09:00:00.000000"),
+            "created_at, uuid, updated_at) VALUES (?, ?, '10:00', 45, 'demo', 'planned', '', "
+            "?, ?, ?, ?)",
+            (prospect_id, (TODAY + DAY).isoformat(), f"{VISIT_UUID}@salesdesk",
+             "2026-11-18 09:00:00.000000", VISIT_UUID, "2026-11-18 09:05:00.000000"),
         )
 
 
@@ -123,7 +129,7 @@ def test_csv_file_has_a_bom_and_mode_0600(db: Database, tmp_path: Path) -> None:
     seed(db)
     path = tmp_path / "out.csv"
     export_to_file(db.path, "csv", path)
-    assert path.read_bytes().startswith(b"\xef\xbb\xbfid,name,")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfid,uuid,name,")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv", "data"] or sorted(
         p.name for p in tmp_path.iterdir()
@@ -145,9 +151,10 @@ def test_json_includes_activities_and_visits(db: Database) -> None:
     assert [a["note"] for a in wang["activities"] if a["kind"] == "call"] == ["asked for a quote"]
     assert wang["activities"][0]["at"] == "2026-11-18T09:00:00"
     assert wang["visits"] == [
-        {"id": 1, "day": (TODAY + DAY).isoformat(), "start": "10:00", "minutes": 45,
-         "purpose": "demo", "status": "planned", "outcome": "", "uid": "uid-1@salesdesk",
-         "created_at": "2026-11-18T09:00:00"}
+        {"id": 1, "uuid": VISIT_UUID, "day": (TODAY + DAY).isoformat(), "start": "10:00",
+         "minutes": 45, "purpose": "demo", "status": "planned", "outcome": "",
+         "uid": f"{VISIT_UUID}@salesdesk", "created_at": "2026-11-18T09:00:00",
+         "updated_at": "2026-11-18T09:05:00"}
     ]
     plain = data[ids["plain"]]
     assert plain["status"] == "customer" and plain["visits"] == []

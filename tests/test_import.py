@@ -83,7 +83,7 @@ def test_an_imported_card_starts_like_one_added_by_hand(db: Database, tmp_path: 
     cards = by_name(db)
     imported, typed = cards["Alice"], cards["Bob"]
     assert {k for k in imported if imported[k] != typed[k]} == {
-        "id", "name", "source", "import_batch"}
+        "id", "uuid", "name", "source", "import_batch"}
     assert (imported["source"], typed["source"]) == ("import", "")
     assert (typed["grade"], typed["status"], typed["follow_up"], typed["inquiries"]) == (
         "C", "live", "keep", 0)
@@ -445,9 +445,10 @@ def test_bad_duplicate_mode(db: Database, tmp_path: Path) -> None:
 
 
 def snapshot(db: Database) -> dict[str, Any]:
-    return {t: count(db, t) for t in ("prospect", "activity", "journal", "importbatch")} | {
-        "rows": rows(db)
-    }
+    """Counts and every card (``updated_at`` aside: undoing is a write, stamped anew)."""
+    cards = [{k: v for k, v in r.items() if k != "updated_at"} for r in rows(db)]
+    tables = ("prospect", "activity", "journal", "journal_row", "importbatch")
+    return {t: count(db, t) for t in tables} | {"rows": cards}
 
 
 def test_dry_run_writes_nothing(db: Database, tmp_path: Path, existing: dict[str, int]) -> None:
@@ -514,10 +515,14 @@ def test_import_records_source_batch_and_journal(db: Database, tmp_path: Path) -
     assert result.batch == NOW.strftime("%Y%m%d-%H%M%S")
     with db.connect() as conn:
         batch = conn.execute("SELECT id, source, created FROM importbatch").fetchone()
-        data = json.loads(conn.execute("SELECT data FROM journal").fetchone()[0])
+        journal = conn.execute("SELECT id, import_batch FROM journal").fetchall()
+        changed = conn.execute(
+            'SELECT table_name, row_id, prospect_id, "before" FROM journal_row ORDER BY row_id'
+        ).fetchall()
     assert batch[0] == result.batch and batch[1].endswith("s.csv") and batch[2] == 2
-    assert data["import_batch"] == result.batch
-    assert sorted(data["rows"]["prospect"].values(), key=str) == [None, None]
+    ids = sorted(c["id"] for c in cards.values())
+    assert [b for _id, b in journal] == [result.batch]  # one change, one row per new card
+    assert changed == [("prospect", i, i, None) for i in ids]
     second = imp(db, write(tmp_path, "t.csv", "Name\nCara\n"), source="exhibition")
     assert second.batch == f"{result.batch}-2" and by_name(db)["Cara"]["source"] == "exhibition"
 
@@ -702,6 +707,16 @@ def timeline(db: Database, prospect_id: int) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
+def facts(db: Database, prospect_id: int) -> list[tuple[Any, ...]]:
+    """The typed columns of the card's status and stage changes, oldest first."""
+    with db.connect() as conn:
+        return conn.execute(
+            "SELECT kind, from_status, to_status, amount, from_stage, to_stage FROM activity "
+            "WHERE prospect_id = ? AND kind IN ('status', 'stage') ORDER BY at, id",
+            (prospect_id,),
+        ).fetchall()
+
+
 def week_outcomes(db: Database, day: date) -> dict[str, list[str]]:
     """The weekly review's outcomes for the week of ``day``, as names per list."""
     out = load_weekly_review(db, week_start(day), TODAY).outcomes
@@ -788,6 +803,7 @@ def test_updating_import_matches_the_manual_commands(
     for imported, manual in ((pool["ann"], ann2), (pool["bob"], bob2), (pool["cara"], cara2)):
         by_import, by_hand = timeline(db, imported), timeline(db, manual)
         assert [a[:4] for a in by_import] == [a[:4] for a in by_hand]
+        assert facts(db, imported) == facts(db, manual)
         assert [a[4] for a in by_import] == [
             f"{a[4]} · import: update.csv" if a[4] else "import: update.csv" for a in by_hand
         ]
@@ -796,6 +812,7 @@ def test_updating_import_matches_the_manual_commands(
         card = store.get_prospect(db, imported, TODAY).fields
         twin = store.get_prospect(db, manual, TODAY).fields
         assert {f: card[f] for f in fields} == {f: twin[f] for f in fields}
+    assert ("status", "live", "customer", 12000.0, None, None) in facts(db, pool["bob"])
 
 
 def test_undo_removes_the_activities_of_an_updating_import(

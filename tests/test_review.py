@@ -54,15 +54,15 @@ def _fixture() -> ReviewData:
                  closed_on=D(2025, 1, 10), last_contact=D(2026, 11, 17)),
     ]
     changes = [
-        ChangeFact(13, "status", D(2025, 1, 10), "live → customer (5,000)"),
-        ChangeFact(7, "status", D(2025, 6, 1), "live → customer (50,000)"),
-        ChangeFact(8, "status", D(2026, 3, 10), "live → customer (30,000)"),
-        ChangeFact(11, "status", D(2026, 10, 1), "live → parked"),
-        ChangeFact(10, "grade", D(2026, 11, 16), from_grade="A", to_grade="C"),
-        ChangeFact(5, "status", D(2026, 11, 16), "live → dropped"),
-        ChangeFact(2, "grade", D(2026, 11, 17), from_grade="B", to_grade="A"),
-        ChangeFact(4, "status", D(2026, 11, 17), "live → lost"),
-        ChangeFact(3, "status", D(2026, 11, 18), "live → customer (12,000)"),
+        ChangeFact(13, "status", D(2025, 1, 10), "live", "customer", 5_000.0),
+        ChangeFact(7, "status", D(2025, 6, 1), "live", "customer", 50_000.0),
+        ChangeFact(8, "status", D(2026, 3, 10), "live", "customer", 30_000.0),
+        ChangeFact(11, "status", D(2026, 10, 1), "live", "parked"),
+        ChangeFact(10, "grade", D(2026, 11, 16), old="A", new="C"),
+        ChangeFact(5, "status", D(2026, 11, 16), "live", "dropped"),
+        ChangeFact(2, "grade", D(2026, 11, 17), old="B", new="A"),
+        ChangeFact(4, "status", D(2026, 11, 17), "live", "lost"),
+        ChangeFact(3, "status", D(2026, 11, 18), "live", "customer", 12_000.0),
     ]
     touches = [
         TouchFact(1, "call", D(2026, 11, 16)),
@@ -236,8 +236,8 @@ def test_year_end_week() -> None:
             CardFact(2, "Otto", created_on=D(2026, 6, 1), grade="B"),
         ],
         changes=[
-            ChangeFact(1, "status", D(2027, 1, 2), "live → customer (1,000)"),
-            ChangeFact(2, "grade", D(2026, 12, 31), from_grade="C", to_grade="B"),
+            ChangeFact(1, "status", D(2027, 1, 2), "live", "customer", 1_000.0),
+            ChangeFact(2, "grade", D(2026, 12, 31), old="C", new="B"),
         ],
         touches=[TouchFact(2, "call", D(2026, 12, 31)), TouchFact(1, "visit", D(2027, 1, 2))],
         daily_touches={D(2026, 12, 31): 1, D(2027, 1, 2): 1, D(2027, 1, 4): 5},
@@ -263,8 +263,8 @@ def test_won_and_reopened_in_the_same_week_is_no_win() -> None:
         TODAY,
         cards=[CardFact(1, "Pat", created_on=D(2026, 1, 1), value=500)],
         changes=[
-            ChangeFact(1, "status", D(2026, 11, 16), "live → customer (500)"),
-            ChangeFact(1, "status", D(2026, 11, 17), "customer → live"),
+            ChangeFact(1, "status", D(2026, 11, 16), "live", "customer", 500.0),
+            ChangeFact(1, "status", D(2026, 11, 17), "customer", "live"),
         ],
     )
     review = weekly_review(data)
@@ -277,7 +277,7 @@ def test_win_without_value_in_note_uses_card_value() -> None:
         MON,
         TODAY,
         cards=[CardFact(1, "Quy", status="customer", value=700, created_on=D(2026, 1, 1))],
-        changes=[ChangeFact(1, "status", D(2026, 11, 17), "live → customer")],
+        changes=[ChangeFact(1, "status", D(2026, 11, 17), "live", "customer")],
     )
     assert weekly_review(data).outcomes.won_value == 700
 
@@ -289,8 +289,8 @@ def test_a_past_week_is_rebuilt_from_the_changes() -> None:
         TODAY,
         cards=[CardFact(1, "Rae", grade="A", status="customer", created_on=D(2026, 1, 1))],
         changes=[
-            ChangeFact(1, "grade", D(2026, 11, 12), from_grade="C", to_grade="A"),
-            ChangeFact(1, "status", D(2026, 11, 17), "live → customer"),
+            ChangeFact(1, "grade", D(2026, 11, 12), old="C", new="A"),
+            ChangeFact(1, "status", D(2026, 11, 17), "live", "customer"),
         ],
     )
     review = weekly_review(data)
@@ -301,8 +301,8 @@ def test_a_past_week_is_rebuilt_from_the_changes() -> None:
 def test_the_funnel_of_a_past_week_uses_the_stages_of_that_week() -> None:
     card = CardFact(1, "Sam", grade="A", stage="prospective", created_on=D(2026, 10, 1))
     changes = [
-        ChangeFact(1, "stage", D(2026, 11, 4), "target → interested"),
-        ChangeFact(1, "stage", D(2026, 11, 17), "interested → prospective"),
+        ChangeFact(1, "stage", D(2026, 11, 4), "target", "interested"),
+        ChangeFact(1, "stage", D(2026, 11, 17), "interested", "prospective"),
     ]
 
     def funnel_of(monday: date) -> dict[str, int]:

@@ -179,12 +179,12 @@ def test_changes_since_copes_with_a_huge_change_on_the_card(db: Database) -> Non
     pid = store.add_prospect(db, NOW - timedelta(days=10), "Wang", grade="C")
     other = store.add_prospect(db, NOW - timedelta(days=10), "Li", grade="C")
     with db.begin() as conn:  # one change that touched both cards and logged many rows
-        change = store.Change(conn, "import big.csv")
+        change = store.Change(conn, _at(D(2026, 11, 12)), "import big.csv")
         change.update(pid, {"notes": "from the file"})
         for _ in range(60):
             change.activity(other, "edit", _at(D(2026, 11, 12)), note="imported")
         change.activity(pid, "call", _at(D(2026, 11, 12)), note="imported call")
-        change.record(_at(D(2026, 11, 12)))
+        change.record()
     with db.connect() as conn:  # this build allows far more; make it the strictest
         conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 20)
     changes = changes_since(db, pid, TODAY)

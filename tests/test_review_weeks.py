@@ -1,5 +1,5 @@
-"""The weekly review's small rules: review weeks from text, selling weeks left, status
-notes, next-step slips, text bars."""
+"""The weekly review's small rules: review weeks from text, selling weeks left,
+next-step slips, text bars."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from salesdesk.rules.review import (
     Slip,
     bars,
     next_step_slips,
-    parse_status_note,
     parse_week,
     selling_weeks_left,
     week_start,
@@ -25,13 +24,6 @@ D = date
 
 
 # --------------------------------------------------------------------------- small rules
-
-
-def test_parse_status_note() -> None:
-    assert parse_status_note("live → customer (12,000)") == ("live", "customer", 12000.0)
-    assert parse_status_note("live → customer (1,234.5)") == ("live", "customer", 1234.5)
-    assert parse_status_note("customer → live") == ("customer", "live", None)
-    assert parse_status_note("edited name") is None
 
 
 def test_selling_weeks_left() -> None:

@@ -51,12 +51,12 @@ def _review() -> WeeklyReview:
                  created_on=D(2025, 1, 1), closed_on=D(2025, 3, 1), last_contact=D(2026, 5, 2)),
     ]
     changes = [
-        ChangeFact(11, "status", D(2025, 3, 1), "live → customer (40,000)"),
-        ChangeFact(8, "status", D(2026, 11, 16), "live → lost"),
-        ChangeFact(9, "grade", D(2026, 11, 16), from_grade="C", to_grade="A"),
-        *(ChangeFact(n, "status", D(2026, 11, 17), f"live → customer ({1000 * n:,})")
+        ChangeFact(11, "status", D(2025, 3, 1), "live", "customer", 40_000.0),
+        ChangeFact(8, "status", D(2026, 11, 16), "live", "lost"),
+        ChangeFact(9, "grade", D(2026, 11, 16), old="C", new="A"),
+        *(ChangeFact(n, "status", D(2026, 11, 17), "live", "customer", 1000.0 * n)
           for n in range(2, 8)),
-        ChangeFact(1, "status", D(2026, 11, 17), "live → customer (12,000)"),
+        ChangeFact(1, "status", D(2026, 11, 17), "live", "customer", 12_000.0),
     ]
     touches = [
         TouchFact(9, "call", D(2026, 11, 16)),

@@ -11,7 +11,6 @@ from typing import Any
 from salesdesk.data.cards import typed_fields
 from salesdesk.data.db import Database
 from salesdesk.data.journal import Change
-from salesdesk.data.sql import sql_value
 from salesdesk.enums import TOUCH_KINDS, ActivityKind, CardKind, FollowUp, Stage, Status
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, MAX_TEXT, edit_note
@@ -57,6 +56,7 @@ def new_card_values(now: datetime) -> dict[str, Any]:
         inquiries=0,
         created_at=now,
         graded_at=now,
+        updated_at=now,
     )
     return row
 
@@ -74,17 +74,10 @@ def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
     _check_lengths(row)
     if row["grade"] not in Grade.__members__:
         raise InputError(f"invalid grade {row['grade']!r}: use A, B or C")
-    cols = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
     with db.begin() as conn:
-        cursor = conn.execute(
-            f"INSERT INTO prospect ({cols}) VALUES ({marks})",
-            tuple(sql_value(v) for v in row.values()),
-        )
-        prospect_id = int(cursor.lastrowid or 0)
-        change = Change(conn, f"add {row['name']}")
-        change.created(prospect_id)
-        change.record(now)
+        change = Change(conn, now, f"add {row['name']}")
+        prospect_id = change.insert("prospect", row)
+        change.record()
     return prospect_id
 
 
@@ -94,10 +87,10 @@ def regrade(db: Database, now: datetime, prospect_id: int, grade: str) -> str:
     A closed card (customer, parked...) that is graded becomes live again.
     """
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         change.label = _apply_grade(change, raw, prospect_id, Grade(grade), now)
-        change.record(now)
+        change.record()
     return str(raw["grade"])
 
 
@@ -112,10 +105,7 @@ def _apply_grade(
         values.update(status=Status.LIVE.value, closed_at=None)
     change.update(prospect_id, values)
     if reopened:
-        change.activity(
-            prospect_id, ActivityKind.STATUS, now, note=f"{raw['status']} → {Status.LIVE.value}"
-        )
-    if reopened:
+        _status_changed(change, prospect_id, str(raw["status"]), Status.LIVE.value, now)
         change.activity(prospect_id, ActivityKind.GRADE, now, from_grade=old, to_grade=new)
         return f"reopen {_name(raw)} ({raw['status']}) as {new}"
     if old != new:
@@ -168,14 +158,14 @@ def log_touch(
             f"invalid kind {kind!r}: use call, visit, message, email, meeting or note"
         ) from None
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         activity_id = change.activity(prospect_id, kind_, now, note=note, outcome=outcome)
         values: dict[str, Any] = {"touched_at": now}
         values.update(next_step_values(next_date, next_action, next_topic, clear_next=clear_next))
         change.update(prospect_id, values)
         change.label = f"log {kind_} with {_name(raw)}"
-        change.record(now)
+        change.record()
     return activity_id
 
 
@@ -188,7 +178,7 @@ def set_next_step(
 ) -> None:
     """Set (or clear, with None) the next-step date, and optionally the action."""
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         values: dict[str, Any] = {"next_date": next_date}
         if action is not None:
@@ -200,7 +190,7 @@ def set_next_step(
         change.update(prospect_id, values)
         when = next_date.isoformat() if next_date else "none"
         change.label = f"next step of {_name(raw)} → {when}"
-        change.record(now)
+        change.record()
 
 
 def update_fields(
@@ -217,7 +207,7 @@ def update_fields(
         raise InputError("Name cannot be empty (or only invisible characters)")
     _check_lengths(values)
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         typed = typed_fields(raw)
         changed = {k: v for k, v in values.items() if typed.get(k) != v}
@@ -241,7 +231,7 @@ def update_fields(
             _apply_status(change, raw, prospect_id, Status(changed["status"]), now)
         labels = ", ".join(FIELD_BY_NAME[k].label.lower() for k in changed)
         change.label = f"edit {_name(raw)}: {labels}"
-        change.record(now)
+        change.record()
     return list(changed)
 
 
@@ -250,13 +240,13 @@ def set_status(
 ) -> str:
     """Mark a card won (customer), parked, dropped, lost, or live again. Returns the old status."""
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         if raw["status"] == Status(status):  # nothing to record (and no second "win")
             already = "a customer" if status == Status.CUSTOMER else status
             raise InputError(f"{_name(raw)} is already {already}")
         change.label = _apply_status(change, raw, prospect_id, Status(status), now, value)
-        change.record(now)
+        change.record()
     return str(raw["status"])
 
 
@@ -284,18 +274,53 @@ def _apply_status(
     if value is not None:
         values["value"] = value
     change.update(prospect_id, values)
-    note = f"{old} → {new}"
-    if new == Status.CUSTOMER and value is not None:
-        note += f" ({value:,.0f})"
     if new == Status.CUSTOMER:  # (recorded first: the timeline shows the win on top)
         _stage_moved(change, prospect_id, str(raw["stage"]), Stage.CUSTOMER.value, now)
-    change.activity(prospect_id, ActivityKind.STATUS, now, note=note)
+    amount = value if new == Status.CUSTOMER else None
+    _status_changed(change, prospect_id, old, new.value, now, amount)
     verb = {Status.CUSTOMER: "won", Status.LIVE: "reopen"}.get(new, new.value)
     return f"{verb} {_name(raw)}"
+
+
+def change_note(old: str, new: str, amount: float | None = None, extra: str = "") -> str:
+    """What the timeline says about a status or stage change (``live → customer
+    (12,000)``, then `` · extra``). For the rep only: the facts are the entry's columns."""
+    note = f"{old} → {new}"
+    if amount is not None:
+        note += f" ({amount:,.0f})"
+    return f"{note} · {extra}" if extra else note
+
+
+def _status_changed(
+    change: Change,
+    prospect_id: int,
+    old: str,
+    new: str,
+    now: datetime,
+    amount: float | None = None,
+) -> None:
+    """Record a status change on the timeline (a win with its amount, when given), so the
+    weekly review and the visit plan can tell a card's status and sales on any past day."""
+    change.activity(
+        prospect_id,
+        ActivityKind.STATUS,
+        now,
+        note=change_note(old, new, amount),
+        from_status=old,
+        to_status=new,
+        amount=amount,
+    )
 
 
 def _stage_moved(change: Change, prospect_id: int, old: str, new: str, now: datetime) -> None:
     """Record a stage change on the timeline, so the weekly review's funnel can tell a
     card's stage at the end of any past week."""
     if old != new:
-        change.activity(prospect_id, ActivityKind.STAGE, now, note=f"{old} → {new}")
+        change.activity(
+            prospect_id,
+            ActivityKind.STAGE,
+            now,
+            note=change_note(old, new),
+            from_stage=old,
+            to_stage=new,
+        )

@@ -76,6 +76,9 @@ class CardRow:
 
 @dataclass(frozen=True)
 class ActivityRow:
+    """One timeline entry; a recorded change carries its facts (grade, status, stage
+    from and to, a win's amount) in typed fields, the note is what the rep reads."""
+
     id: int
     kind: str
     at: datetime
@@ -83,6 +86,11 @@ class ActivityRow:
     outcome: str
     from_grade: str | None
     to_grade: str | None
+    from_status: str | None = None
+    to_status: str | None = None
+    amount: float | None = None
+    from_stage: str | None = None
+    to_stage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -322,13 +330,14 @@ def get_prospect(db: Database, prospect_id: int, today: date) -> ProspectDetail:
         if raw is None:
             raise NotFound(f"no prospect with id {prospect_id}")
         acts = conn.execute(
-            "SELECT id, kind, at, note, outcome, from_grade, to_grade FROM activity "
+            "SELECT id, kind, at, note, outcome, from_grade, to_grade, from_status, "
+            "to_status, amount, from_stage, to_stage FROM activity "
             "WHERE prospect_id = ? ORDER BY at DESC, id DESC",
             (prospect_id,),
         ).fetchall()
     card = get_card(db, prospect_id, today)
     activities = tuple(
-        ActivityRow(a[0], a[1], datetime.fromisoformat(a[2]), a[3], a[4], a[5], a[6]) for a in acts
+        ActivityRow(a[0], a[1], datetime.fromisoformat(a[2]), *a[3:]) for a in acts
     )
     return ProspectDetail(prospect_id, typed_fields(raw), card.urgency, activities)
 

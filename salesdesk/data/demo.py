@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from salesdesk.data.db import Database, raw_transaction
-from salesdesk.data.sql import sql_timestamp
+from salesdesk.data.sql import next_id, sql_timestamp
 
 EN_FIRST = (
     "Alice",
@@ -182,54 +182,13 @@ TOUCH_NOTES = (
 HIGH_CHINESE_SHARE = 0.45
 
 _PROSPECT_COLS = (
-    "kind",
-    "name",
-    "company",
-    "title",
-    "phone",
-    "email",
-    "address",
-    "area",
-    "source",
-    "tags",
-    "product_interest",
-    "value",
-    "purchase_history",
-    "size",
-    "work",
-    "family",
-    "personality",
-    "habits",
-    "hobbies",
-    "contact_style",
-    "contact_times",
-    "promotions",
-    "values_note",
-    "birthday",
-    "notes",
-    "grade",
-    "status",
-    "stage",
-    "money",
-    "authority",
-    "need",
-    "next_date",
-    "next_action",
-    "next_topic",
-    "key_account",
-    "pot_growth",
-    "pot_plan",
-    "pot_revenue",
-    "pot_opportunity",
-    "pot_fit",
-    "pot_competitive",
-    "pot_relationship",
-    "previous_id",
-    "created_at",
-    "graded_at",
-    "reviewed_at",
-    "touched_at",
-    "closed_at",
+    "kind", "name", "company", "title", "phone", "email", "address", "area", "source", "tags",
+    "product_interest", "value", "purchase_history", "size", "work", "family", "personality",
+    "habits", "hobbies", "contact_style", "contact_times", "promotions", "values_note",
+    "birthday", "notes", "grade", "status", "stage", "money", "authority", "need", "next_date",
+    "next_action", "next_topic", "key_account", "pot_growth", "pot_plan", "pot_revenue",
+    "pot_opportunity", "pot_fit", "pot_competitive", "pot_relationship", "previous_id",
+    "created_at", "graded_at", "reviewed_at", "touched_at", "closed_at", "updated_at",
 )
 
 
@@ -296,8 +255,8 @@ def _prospect(rng: random.Random, today: date) -> tuple[tuple[object, ...], list
         at = _when(day, rng)
         last_touch = max(last_touch or at, at)
         kind = rng.choice(DEMO_TOUCH_MIX)
-        activities.append((kind, sql_timestamp(at), rng.choice(TOUCH_NOTES), "", None, None))
-    row = (
+        activities.append(_entry(kind, sql_timestamp(at), rng.choice(TOUCH_NOTES)))
+    row: tuple[object, ...] = (
         "company" if company and rng.random() < 0.3 else "person",
         name,
         company,
@@ -341,12 +300,37 @@ def _prospect(rng: random.Random, today: date) -> tuple[tuple[object, ...], list
         sql_timestamp(last_touch) if last_touch else None,
         closed_at,
     )
+    row = (*row, max(str(t) for t in row[-5:] if t))  # updated_at: its latest moment
     if rng.random() < 0.35 and (today - graded).days < 70:
         old = rng.choice([g for g in "ABC" if g != grade])
-        activities.append(("grade", sql_timestamp(_when(graded, rng)), "", "", old, grade))
+        graded_stamp = sql_timestamp(_when(graded, rng))
+        activities.append(_entry("grade", graded_stamp, from_grade=old, to_grade=grade))
     if status != "live":
-        activities.append(("status", closed_at, f"live → {status}", "", None, None))
+        assert closed_at is not None
+        note = f"live → {status}"
+        activities.append(_entry("status", closed_at, note, from_status="live", to_status=status))
     return row, activities
+
+
+_ACTIVITY_COLS = (
+    "prospect_id", "kind", "at", "note", "outcome", "from_grade", "to_grade", "from_status",
+    "to_status", "updated_at",
+)
+
+
+def _entry(
+    kind: str,
+    at: str,
+    note: str = "",
+    *,
+    from_grade: str | None = None,
+    to_grade: str | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+) -> tuple[object, ...]:
+    """One timeline entry (all of :data:`_ACTIVITY_COLS` but the card's id), written at
+    its own moment."""
+    return (kind, at, note, "", from_grade, to_grade, from_status, to_status, at)
 
 
 def fill_demo(
@@ -364,9 +348,10 @@ def fill_demo(
     rng = random.Random(seed)
     with raw_transaction(db.path) as conn:
         if replace:
-            for table in ("activity", "visit", "journal", "importbatch", "prospect"):
+            for table in ("activity", "visit", "journal_row", "journal", "importbatch",
+                          "prospect"):
                 conn.execute(f"DELETE FROM {table}")
-        start = conn.execute("SELECT coalesce(max(id), 0) FROM prospect").fetchone()[0]
+        start = next_id(conn, "prospect") - 1
         cols = ", ".join(("id",) + _PROSPECT_COLS)
         marks = ", ".join("?" for _ in range(len(_PROSPECT_COLS) + 1))
         batch = 5_000
@@ -382,8 +367,8 @@ def fill_demo(
                 acts.extend((pid, *a) for a in activities)
             conn.executemany(f"INSERT INTO prospect ({cols}) VALUES ({marks})", rows)
             conn.executemany(
-                "INSERT INTO activity (prospect_id, kind, at, note, outcome, from_grade, "
-                "to_grade) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO activity ({', '.join(_ACTIVITY_COLS)}) "
+                f"VALUES ({', '.join('?' for _ in _ACTIVITY_COLS)})",
                 acts,
             )
             done += size

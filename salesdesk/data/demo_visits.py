@@ -4,12 +4,11 @@ follow-up categories and preferred visit days and times. Used by the demo data o
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from salesdesk.data.db import Database, raw_transaction
-from salesdesk.data.sql import sql_timestamp
+from salesdesk.data.sql import new_uuid, sql_timestamp
 from salesdesk.rules import planning
 
 _DEMO_PURPOSES = (
@@ -135,9 +134,10 @@ def _insert_visits(conn: Any, rng: Any, plan: list[_Visit], today: date) -> None
     created = sql_timestamp(datetime.combine(today - timedelta(days=20), time(8, 0)))
     for (pid, _status, _area, touched), day, status in plan:
         start = rng.choice((None, "09:00", "09:30", "10:30", "14:00", "15:30", "16:00"))
+        visit_uuid = new_uuid()
         cursor = conn.execute(
             "INSERT INTO visit (prospect_id, day, start, minutes, purpose, status, outcome, "
-            "uid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "uid, created_at, uuid, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 pid,
                 day.isoformat(),
@@ -146,7 +146,9 @@ def _insert_visits(conn: Any, rng: Any, plan: list[_Visit], today: date) -> None
                 rng.choice(_DEMO_PURPOSES),
                 status,
                 rng.choice(_DEMO_OUTCOMES) if status == "done" else "",
-                f"{uuid.uuid4()}@salesdesk",
+                f"{visit_uuid}@salesdesk",
+                created,
+                visit_uuid,
                 created,
             ),
         )
@@ -158,9 +160,13 @@ def _insert_visits(conn: Any, rng: Any, plan: list[_Visit], today: date) -> None
         ).fetchone()
         stamp = sql_timestamp(at)
         conn.execute(
-            "INSERT INTO activity (prospect_id, kind, at, note, outcome, visit_id) "
-            "VALUES (?, 'visit', ?, ?, ?, ?)",
-            (pid, stamp, outcome[0], outcome[1], cursor.lastrowid),
+            "INSERT INTO activity (prospect_id, kind, at, note, outcome, visit_id, updated_at) "
+            "VALUES (?, 'visit', ?, ?, ?, ?, ?)",
+            (pid, stamp, outcome[0], outcome[1], cursor.lastrowid, stamp),
         )
         if touched is None or touched < stamp:
-            conn.execute("UPDATE prospect SET touched_at = ? WHERE id = ?", (stamp, pid))
+            conn.execute(
+                "UPDATE prospect SET touched_at = ?, updated_at = max(updated_at, ?) "
+                "WHERE id = ?",
+                (stamp, stamp, pid),
+            )

@@ -1,88 +1,127 @@
-"""The undo journal (table ``journal``): every command stores the before-image of the rows
-it changes and the ids of the rows it adds, so ``u`` on the board and ``salesdesk undo``
-share one history that survives restarts.
+"""The undo journal: every command stores what it changed, so ``u`` on the board and
+``salesdesk undo`` share one history that survives restarts.
 
-A command uses one :class:`Change` inside its transaction; :func:`undo` reverses the most
-recent entry, whichever shell wrote it.
+One ``journal`` row per change (a command, an import) and one ``journal_row`` per row it
+touched: the table, the row's id, the card it belongs to, and the row's before-image (only
+the columns the change wrote; all of them for a deleted row; NULL for a row it added). The
+rows are indexed by change and by card, so undo reads only its own change and the review's
+"what changed" only the card's rows. A command uses one :class:`Change` inside its
+transaction; :func:`undo` reverses the most recent change, whichever shell wrote it.
+Changes older than the ``journal_keep_days`` setting are pruned after a write, at most once
+a day (:func:`prune`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from sqlite3 import Connection
 from typing import Any
 
+from salesdesk.config import system_clock
 from salesdesk.data.db import Database
 from salesdesk.data.sql import fetch_row, sql_timestamp, sql_value
 from salesdesk.errors import InputError, NotFound
+from salesdesk.rules.settings import SETTINGS
 
 #: Tables the undo journal may touch, children first (deletion order).
 JOURNAL_TABLES = ("activity", "visit", "prospect")
+#: Columns a change never puts in a before-image: undo writes them anew.
+_STAMP = "updated_at"
+_ADDED = object()  # a row the change added (its before-image is NULL)
 
 
 class Change:
-    """One undoable command: collects before-images of the rows it touches.
+    """One undoable command at ``now``: collects the before-images of the rows it touches.
 
-    Use it inside one transaction: ``snapshot``/``update`` rows, ``insert`` new ones, then
-    ``record``. Undo restores every before-image and deletes every row the change added.
+    Use it inside one transaction: read rows with ``snapshot``, write them with ``update``
+    / ``update_row`` / ``insert`` / ``delete_row`` (each stamps ``updated_at`` with
+    ``now``), then ``record``. Undo restores every before-image and deletes every row the
+    change added.
     """
 
-    def __init__(self, conn: Connection, label: str = "") -> None:
+    def __init__(self, conn: Connection, now: datetime, label: str = "") -> None:
         self.conn = conn
+        self.now = now
         self.label = label
-        self.rows: dict[str, dict[str, dict[str, Any] | None]] = {}
+        # (table, id) -> (the card it belongs to, before-image or _ADDED)
+        self.rows: dict[tuple[str, int], tuple[int | None, Any]] = {}
+        self._current: dict[tuple[str, int], dict[str, Any]] = {}
 
     # generic rows ----------------------------------------------------------------
     def raw(self, table: str, row_id: int) -> dict[str, Any] | None:
-        """The row as it is now, without remembering it (None if missing)."""
+        """The row as it is now (None if missing)."""
         assert table in JOURNAL_TABLES
-        return fetch_row(self.conn, table, row_id)
-
-    def snapshot_row(self, table: str, row_id: int) -> dict[str, Any] | None:
-        """Remember the row as it is now (once per change); return it (None if missing)."""
-        raw = self.raw(table, row_id)
-        if raw is not None:
-            self.rows.setdefault(table, {}).setdefault(str(row_id), dict(raw))
-        return raw
+        key = (table, row_id)
+        if key not in self._current:
+            found = fetch_row(self.conn, table, row_id)
+            if found is None:
+                return None
+            self._current[key] = found
+        return dict(self._current[key])
 
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
         """Insert a row that undo will delete; returns its id."""
         assert table in JOURNAL_TABLES
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
+        row = {**values, _STAMP: self.now}
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
         cursor = self.conn.execute(
             f"INSERT INTO {table} ({cols}) VALUES ({marks})",
-            tuple(sql_value(v) for v in values.values()),
+            tuple(sql_value(v) for v in row.values()),
         )
         row_id = int(cursor.lastrowid or 0)
-        self.rows.setdefault(table, {})[str(row_id)] = None
+        owner = row_id if table == "prospect" else values.get("prospect_id")
+        self.rows[(table, row_id)] = (owner, _ADDED)
         return row_id
 
     def update_row(self, table: str, row_id: int, values: Mapping[str, Any]) -> None:
-        assert table in JOURNAL_TABLES
+        """Write ``values`` to the row, remembering what those columns held before."""
         if not values:
             return
-        self.snapshot_row(table, row_id)
-        cols = ", ".join(f"{name} = ?" for name in values)
-        params = tuple(sql_value(v) for v in values.values()) + (row_id,)
-        self.conn.execute(f"UPDATE {table} SET {cols} WHERE id = ?", params)
+        current = self.raw(table, row_id)
+        if current is None:
+            raise NotFound(f"no {table} with id {row_id}")
+        self._remember(table, row_id, current, [c for c in values if c != _STAMP])
+        stored = {k: sql_value(v) for k, v in values.items()}
+        stored[_STAMP] = sql_value(self.now)
+        cols = ", ".join(f"{name} = ?" for name in stored)
+        self.conn.execute(
+            f"UPDATE {table} SET {cols} WHERE id = ?", (*stored.values(), row_id)
+        )
+        self._current[(table, row_id)] = {**current, **stored}
 
     def delete_row(self, table: str, row_id: int) -> None:
-        self.snapshot_row(table, row_id)
+        """Delete the row; undo puts all of it back (same id, same UUID)."""
+        current = self.raw(table, row_id)
+        if current is None:
+            return
+        self._remember(table, row_id, current, [c for c in current if c not in ("id", _STAMP)])
         self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        self._current.pop((table, row_id), None)
+
+    def _remember(
+        self, table: str, row_id: int, current: Mapping[str, Any], columns: Iterable[str]
+    ) -> None:
+        """Keep the first value this change saw of each column (a row it added needs none)."""
+        owner, before = self.rows.get((table, row_id), (None, None))
+        if before is _ADDED:
+            return
+        before = dict(before or {})
+        for column in columns:
+            before.setdefault(column, current[column])
+        owner = row_id if table == "prospect" else current.get("prospect_id")
+        self.rows[(table, row_id)] = (owner, before)
 
     # prospects and activities ------------------------------------------------------
     def snapshot(self, prospect_id: int) -> dict[str, Any]:
-        raw = self.snapshot_row("prospect", prospect_id)
+        """The card as it is now (NotFound if there is none)."""
+        raw = self.raw("prospect", prospect_id)
         if raw is None:
             raise NotFound(f"no prospect with id {prospect_id}")
         return raw
-
-    def created(self, prospect_id: int) -> None:
-        self.rows.setdefault("prospect", {})[str(prospect_id)] = None
 
     def update(self, prospect_id: int, values: Mapping[str, Any]) -> None:
         self.update_row("prospect", prospect_id, values)
@@ -94,57 +133,89 @@ class Change:
         at: datetime,
         note: str = "",
         outcome: str = "",
-        from_grade: str | None = None,
-        to_grade: str | None = None,
-        visit_id: int | None = None,
+        **facts: Any,
     ) -> int:
-        return self.insert(
-            "activity",
-            {
-                "prospect_id": prospect_id,
-                "kind": str(kind),
-                "at": at,
-                "note": note,
-                "outcome": outcome,
-                "from_grade": from_grade,
-                "to_grade": to_grade,
-                "visit_id": visit_id,
-            },
+        """Add a timeline entry; ``facts`` are its typed columns (``from_grade``,
+        ``to_grade``, ``from_status``, ``to_status``, ``amount``, ``from_stage``,
+        ``to_stage``, ``visit_id``)."""
+        values = {
+            "prospect_id": prospect_id,
+            "kind": str(kind),
+            "at": at,
+            "note": note,
+            "outcome": outcome,
+            **facts,
+        }
+        return self.insert("activity", values)
+
+    def record(self) -> None:
+        """Write the journal entry (last, once the rows are changed), then prune."""
+        cursor = self.conn.execute(
+            "INSERT INTO journal (at, label) VALUES (?, ?)",
+            (sql_timestamp(self.now), self.label),
         )
-
-    def record(self, now: datetime) -> None:
-        """Write the journal entry (last, once the rows are changed)."""
-        data = json.dumps({"rows": self.rows})
-        self.conn.execute(
-            "INSERT INTO journal (at, label, data) VALUES (?, ?, ?)",
-            (sql_timestamp(now), self.label, data),
+        journal_id = int(cursor.lastrowid or 0)
+        self.conn.executemany(
+            'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before") '
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (journal_id, table, row_id, owner,
+                 None if before is _ADDED else json.dumps(before, ensure_ascii=False))
+                for (table, row_id), (owner, before) in self.rows.items()
+            ],
         )
+        prune(self.conn, self.now)
 
 
-def _check_only(
-    conn: Connection,
-    rows: Mapping[str, Mapping[str, Mapping[str, Any] | None]],
-    prospect_id: int,
-    label: str,
-) -> None:
+def prune(conn: Connection, now: datetime) -> int:
+    """Forget changes made before the start of the day ``journal_keep_days`` ago (they can
+    no longer be undone); returns how many. Called after every write: one indexed look at
+    the oldest change, and real work at most once a day (the limit moves by whole days)."""
+    oldest, stored = conn.execute(
+        "SELECT (SELECT min(at) FROM journal), "
+        "(SELECT value FROM setting WHERE key = 'journal_keep_days')"
+    ).fetchone()
+    try:
+        days = int(stored)
+    except (TypeError, ValueError):  # not set (or not a number: written by hand)
+        days = int(SETTINGS["journal_keep_days"].default)
+    cutoff = sql_timestamp(datetime.combine(now.date() - timedelta(days=days), time()))
+    if oldest is None or oldest >= cutoff:
+        return 0
+    old = "SELECT id FROM journal WHERE at < ?"
+    conn.execute(f"DELETE FROM journal_row WHERE journal_id IN ({old})", (cutoff,))
+    return int(conn.execute("DELETE FROM journal WHERE at < ?", (cutoff,)).rowcount)
+
+
+@dataclass(frozen=True)
+class _Row:
+    table: str
+    row_id: int
+    prospect_id: int | None
+    before: dict[str, Any] | None  # None: the change added the row
+
+
+def _rows_of(conn: Connection, journal_id: int) -> list[_Row]:
+    return [
+        _Row(table, int(row_id), owner, json.loads(before) if before is not None else None)
+        for table, row_id, owner, before in conn.execute(
+            'SELECT table_name, row_id, prospect_id, "before" FROM journal_row '
+            "WHERE journal_id = ? ORDER BY id",
+            (journal_id,),
+        )
+    ]
+
+
+def _check_only(rows: Iterable[_Row], prospect_id: int, label: str) -> None:
     """Refuse (InputError) unless the change only edited the card ``prospect_id``."""
-    if rows.get("prospect", {}).get(str(prospect_id), {}) is None:
+    rows = list(rows)
+    if any(r.table == "prospect" and r.row_id == prospect_id and r.before is None
+           for r in rows):
         raise InputError(
             f"the last change added this card ({label}): undo it on the board if you mean "
             "to remove the card"
         )
-    cards = {int(key) for key in rows.get("prospect", {})}
-    for table in ("activity", "visit"):
-        for key, before in rows.get(table, {}).items():
-            if before is not None:
-                cards.add(int(before["prospect_id"]))
-            else:
-                found = conn.execute(
-                    f"SELECT prospect_id FROM {table} WHERE id = ?", (int(key),)
-                ).fetchone()
-                if found is not None:
-                    cards.add(int(found[0]))
-    if cards - {prospect_id}:
+    if any(r.prospect_id != prospect_id for r in rows):
         raise InputError(
             f"the last change was not to this card ({label}): undo it on the board"
         )
@@ -165,61 +236,87 @@ def last_change(db: Database) -> str | None:
     return str(row[0]) if row is not None else None
 
 
-def undo(db: Database, *, only_prospect: int | None = None) -> UndoResult | None:
+def undo(
+    db: Database, *, only_prospect: int | None = None, now: datetime | None = None
+) -> UndoResult | None:
     """Reverse the most recent change (from the TUI or the CLI). None if nothing to undo.
 
     With ``only_prospect`` (undo inside a card's detail), the change must be an edit of that
     card alone: one that concerns other cards, or that created this card, is refused with
-    an InputError saying so, and nothing changes.
+    an InputError saying so, and nothing changes. Rows put back get ``updated_at`` = ``now``
+    (undo is a write too).
     """
+    stamp = sql_timestamp(now or system_clock())
     with db.begin() as conn:
-        row = conn.execute(
-            "SELECT id, label, data FROM journal ORDER BY id DESC LIMIT 1"
+        entry = conn.execute(
+            "SELECT id, label, import_batch FROM journal ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        if row is None:
+        if entry is None:
             return None
-        journal_id, label, data = row
-        payload = json.loads(data)
-        if "rows" not in payload:
-            raise InputError(f"cannot undo {label!r}: its record is in an unknown format")
-        rows: dict[str, dict[str, dict[str, Any] | None]] = payload["rows"]
+        journal_id, label, batch = entry
+        rows = _rows_of(conn, journal_id)
         if only_prospect is not None:
-            _check_only(conn, rows, only_prospect, label)
-        if payload.get("import_batch"):  # undoing a whole import: forget the batch too
-            conn.execute("DELETE FROM importbatch WHERE id = ?", (payload["import_batch"],))
-        prospect_ids: list[int] = [int(k) for k in rows.get("prospect", {})]
-        # Delete what the change added, children first.
-        for table in JOURNAL_TABLES:
-            for key, before in rows.get(table, {}).items():
-                if before is not None:
-                    continue
-                if table == "prospect":
-                    for child in ("activity", "visit"):
-                        conn.execute(
-                            f"DELETE FROM {child} WHERE prospect_id = ?", (int(key),)
-                        )
-                conn.execute(f"DELETE FROM {table} WHERE id = ?", (int(key),))
-        # Put back what it changed or deleted, parents first.
-        for table in reversed(JOURNAL_TABLES):
-            for key, before in rows.get(table, {}).items():
-                if before is None:
-                    continue
-                if "prospect_id" in before and before["prospect_id"] not in prospect_ids:
-                    prospect_ids.append(int(before["prospect_id"]))
-                cols = [c for c in before if c != "id"]
-                exists = conn.execute(
-                    f"SELECT 1 FROM {table} WHERE id = ?", (int(key),)
-                ).fetchone()
-                if exists:
-                    conn.execute(
-                        f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-                        tuple(before[c] for c in cols) + (int(key),),
-                    )
-                else:
-                    conn.execute(
-                        f"INSERT INTO {table} (id, {', '.join(cols)}) "
-                        f"VALUES (?, {', '.join('?' for _ in cols)})",
-                        (int(key), *(before[c] for c in cols)),
-                    )
+            _check_only(rows, only_prospect, label)
+        if batch:  # undoing a whole import: forget the batch too
+            conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
+        _delete_added(conn, journal_id)
+        for table in reversed(JOURNAL_TABLES):  # parents first
+            for row in rows:
+                if row.table == table and row.before is not None:
+                    _put_back(conn, row, stamp)
+        conn.execute("DELETE FROM journal_row WHERE journal_id = ?", (journal_id,))
         conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
-    return UndoResult(label, tuple(prospect_ids))
+    cards = dict.fromkeys(r.prospect_id for r in rows if r.prospect_id is not None)
+    return UndoResult(label, tuple(cards))
+
+
+def _delete_added(conn: Connection, journal_id: int) -> None:
+    """Delete the rows the change added, children first (a removed card's own activities
+    and visits with it), in a few set-wide statements."""
+
+    def added(table: str) -> str:
+        return (
+            "SELECT row_id FROM journal_row WHERE journal_id = ? "
+            f"AND table_name = '{table}' AND \"before\" IS NULL"
+        )
+
+    cards = added("prospect")
+    for statement in (
+        f"DELETE FROM activity WHERE id IN ({added('activity')})",
+        f"DELETE FROM activity WHERE prospect_id IN ({cards})",
+        f"DELETE FROM visit WHERE id IN ({added('visit')})",
+        f"DELETE FROM visit WHERE prospect_id IN ({cards})",
+        f"DELETE FROM prospect WHERE id IN ({cards})",
+    ):
+        conn.execute(statement, (journal_id,))
+
+
+def _put_back(conn: Connection, row: _Row, stamp: str) -> None:
+    """Restore a before-image: the columns it holds on the row, or the whole row again
+    (same id) when it was deleted."""
+    assert row.before is not None and row.table in JOURNAL_TABLES
+    values = {c: v for c, v in row.before.items() if c not in ("id", _STAMP)}
+    values[_STAMP] = stamp
+    exists = conn.execute(f"SELECT 1 FROM {row.table} WHERE id = ?", (row.row_id,)).fetchone()
+    if exists:
+        sets = ", ".join(f"{c} = ?" for c in values)
+        conn.execute(
+            f"UPDATE {row.table} SET {sets} WHERE id = ?", (*values.values(), row.row_id)
+        )
+    elif _required(conn, row.table) <= set(values):  # a whole row: it was deleted
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        conn.execute(
+            f"INSERT INTO {row.table} (id, {cols}) VALUES (?, {marks})",
+            (row.row_id, *values.values()),
+        )
+    # else: an edited row removed since outside the journal: nothing to put it back into
+
+
+def _required(conn: Connection, table: str) -> set[str]:
+    """The columns a new row of ``table`` must be given (NOT NULL without a default)."""
+    return {
+        name
+        for _cid, name, _type, notnull, default, pk in conn.execute(f"PRAGMA table_info({table})")
+        if notnull and default is None and not pk
+    }

@@ -92,7 +92,7 @@ def set_man(
             raise InputError("the decision-maker's name is too long (200 characters at most)")
         values["decider"] = decider.strip()
     with db.begin() as conn:
-        change = Change(conn)
+        change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         changed = {k: v for k, v in values.items() if raw[k] != v}
         old_case = man_case(raw["money"], raw["authority"], raw["need"])
@@ -107,7 +107,7 @@ def set_man(
         note = f"MAN {old_case} → {result.case} ({result.verdict.label}): {', '.join(parts)}"
         change.activity(prospect_id, ActivityKind.MAN, now, note=note)
         change.label = f"MAN of {raw['name']}: {', '.join(parts)}"
-        change.record(now)
+        change.record()
     return result
 
 
@@ -119,7 +119,7 @@ def set_potential(
     if criterion not in labels:
         raise InputError(f"unknown criterion {criterion!r}: use one of {', '.join(labels)}")
     with db.begin() as conn:
-        change = Change(conn)
+        change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         score_now = sum(bool(raw[key]) for key in labels) - bool(raw[criterion]) + value
         if bool(raw[criterion]) == value:
@@ -133,7 +133,7 @@ def set_potential(
             note=f"potential: {labels[criterion].lower()} {word} (score {score_now}/7)",
         )
         change.label = f"potential of {raw['name']}: {labels[criterion].lower()} {word}"
-        change.record(now)
+        change.record()
     return score_now
 
 
@@ -142,7 +142,7 @@ def set_priority(db: Database, now: datetime, prospect_id: int, level: int | Non
     if level is not None and level not in (1, 2, 3, 4):
         raise InputError(f"invalid priority {level!r}: use 1, 2, 3 or 4")
     with db.begin() as conn:
-        change = Change(conn)
+        change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         if raw["priority"] == level:
             return
@@ -150,7 +150,7 @@ def set_priority(db: Database, now: datetime, prospect_id: int, level: int | Non
         text = f"priority set to {level}" if level else "priority back to suggested"
         change.activity(prospect_id, ActivityKind.MAN, now, note=text)
         change.label = f"{text} for {raw['name']}"
-        change.record(now)
+        change.record()
 
 
 def man_queue(db: Database, today: date) -> list[int]:

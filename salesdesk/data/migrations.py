@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -61,5 +61,13 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_prospect_previous_id ON prospect (previous_id)")
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Facts as columns, a journal of rows, UUIDs and updated_at, ids never reused: see
+    :mod:`salesdesk.data.migrate_v3` (loaded only when a schema-2 file is upgraded)."""
+    from salesdesk.data.migrate_v3 import v2_to_v3
+
+    v2_to_v3(conn)
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}

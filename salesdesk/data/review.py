@@ -102,12 +102,17 @@ def _cards(cursor: sqlite3.Cursor, start: date, after_end: str) -> list[CardFact
 
 
 def _changes(cursor: sqlite3.Cursor) -> list[ChangeFact]:
-    """Every grade, status and stage change, later ones too: the state before a change is
-    that change's "from"."""
+    """Every grade, status and stage change, later ones too (the state before a change is
+    that change's "from"), from the entries' typed columns."""
     return [
-        ChangeFact(pid, kind, date.fromisoformat(at[:10]), note or "", old, new)
-        for pid, kind, at, note, old, new in cursor.execute(
-            "SELECT prospect_id, kind, at, note, from_grade, to_grade FROM activity "
+        ChangeFact(pid, kind, date.fromisoformat(at[:10]), old, new, amount)
+        for pid, kind, at, old, new, amount in cursor.execute(
+            "SELECT prospect_id, kind, at, "
+            "CASE kind WHEN 'grade' THEN from_grade WHEN 'status' THEN from_status "
+            "ELSE from_stage END, "
+            "CASE kind WHEN 'grade' THEN to_grade WHEN 'status' THEN to_status "
+            "ELSE to_stage END, "
+            "amount FROM activity "
             "WHERE kind IN ('grade', 'status', 'stage') ORDER BY at, id"
         )
     ]

@@ -14,8 +14,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -45,11 +43,11 @@ def review_queue(db: Database, today: date) -> list[CardRow]:
 def mark_reviewed(db: Database, now: datetime, prospect_id: int) -> None:
     """Record a look at the card without regrading it (undoable)."""
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         change.update(prospect_id, {"reviewed_at": now})
         change.label = f"reviewed {raw['name']}"
-        change.record(now)
+        change.record()
 
 
 @dataclass(frozen=True)
@@ -109,11 +107,7 @@ def changes_since(db: Database, prospect_id: int, today: date) -> CardChanges:
             "WHERE prospect_id = ? AND at >= ? ORDER BY at, id",
             (prospect_id, since_text),
         ).fetchall()
-        entries = conn.execute(
-            "SELECT at, data FROM journal WHERE at > ? AND instr(data, ?) > 0 ORDER BY id",
-            (since_text, f'"{prospect_id}"'),
-        ).fetchall()
-        edits = _journal_edits(conn, prospect_id, entries)
+        edits = _journal_edits(conn, prospect_id, since_text)
     next_date = date.fromisoformat(next_text) if next_text else None
     changes = CardChanges(
         since=_moment(since_text),
@@ -140,37 +134,27 @@ def changes_since(db: Database, prospect_id: int, today: date) -> CardChanges:
     return changes
 
 
-def _journal_edits(
-    conn: Any, prospect_id: int, entries: Sequence[Any]
-) -> list[NextStepEdit]:
-    """The card's next date before each recorded change, and whether that change logged a
-    contact touch with the card."""
-    key = str(prospect_id)
-    parsed: list[tuple[datetime, dict[str, Any], list[int]]] = []
-    for at, data in entries:
-        rows = json.loads(data).get("rows", {})
-        before = rows.get("prospect", {}).get(key)
-        if before is None:
-            continue
-        added = [int(k) for k, v in rows.get("activity", {}).items() if v is None]
-        parsed.append((_moment(at), before, added))
-    touches: set[int] = set()
-    if any(ids for _, _, ids in parsed):
-        # The card's own contact touches: a handful, whereas an import's entry can list
-        # more added rows than SQLite allows in one IN (...).
-        kinds = ", ".join("?" for _ in CONTACT_KINDS)
-        touches = {
-            r[0]
-            for r in conn.execute(
-                f"SELECT id FROM activity WHERE prospect_id = ? AND kind IN ({kinds})",
-                (prospect_id, *CONTACT_KINDS),
-            )
-        }
+#: The card's changes that wrote its next date: the date before, and whether the same
+#: change logged a contact touch with the card. Reads only the card's journal rows.
+_NEXT_DATE_EDITS = f"""
+    SELECT j.at, json_extract(r."before", '$.next_date'), EXISTS (
+        SELECT 1 FROM journal_row a JOIN activity t ON t.id = a.row_id
+        WHERE a.prospect_id = r.prospect_id AND a.journal_id = r.journal_id
+          AND a.table_name = 'activity' AND a."before" IS NULL
+          AND t.kind IN ({", ".join(f"'{k.value}'" for k in CONTACT_KINDS)}))
+    FROM journal_row r JOIN journal j ON j.id = r.journal_id
+    WHERE r.prospect_id = ? AND r.table_name = 'prospect' AND r."before" IS NOT NULL
+      AND json_type(r."before", '$.next_date') IS NOT NULL AND j.at > ?
+    ORDER BY r.journal_id
+"""
+
+
+def _journal_edits(conn: Any, prospect_id: int, since: str) -> list[NextStepEdit]:
+    """The card's next date before each recorded change of it since ``since``, and
+    whether that change logged a contact touch with the card."""
     return [
         NextStepEdit(
-            at.date(),
-            date.fromisoformat(before["next_date"]) if before.get("next_date") else None,
-            any(i in touches for i in ids),
+            _moment(at).date(), date.fromisoformat(before) if before else None, bool(touched)
         )
-        for at, before, ids in parsed
+        for at, before, touched in conn.execute(_NEXT_DATE_EDITS, (prospect_id, since))
     ]

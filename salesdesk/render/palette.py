@@ -84,6 +84,7 @@ CLI_WARNING = "yellow"  # no room; columns left out; a warning line
 CLI_FLAG = "bold yellow"  # a visit's or a suggestion's ⚠
 CLI_NOTE = "cyan"  # what a column was taken for
 CLI_NEW_DAY = "magenta"  # the new-customer day
+CLI_TREND = "cyan"  # the weekly review's trend bars
 
 
 #: The colours as Textual CSS variables, for app.tcss (``$sd-grade-a`` ...).

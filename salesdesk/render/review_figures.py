@@ -12,18 +12,18 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from salesdesk.render.cards import GRADE_COLOURS
+from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
+from salesdesk.render.palette import GRADE_COLOURS, GREY
 from salesdesk.rules.review.sections import Figures, Grid, Named, Names, Section, Sentence
 from salesdesk.rules.review.words import bars
 
-DIM = "#8b8d98"
 #: How each role of a sentence looks (see :class:`~salesdesk.rules.review.sections.Span`).
 ROLE_STYLES: dict[str, str] = {
     "strong": "bold",
-    "dim": DIM,
-    "good": "bold #46a758",
-    "warn": "bold #ff6b6b",
+    "dim": GREY,
+    "good": palette.GOOD,
+    "warn": palette.ALERT,
     **{f"grade-{grade}": f"bold {colour}" for grade, colour in GRADE_COLOURS.items()},
 }
 #: Cards named per list by each shell (the rest are counted).
@@ -45,8 +45,8 @@ def who(card: Named, *, company: bool = True) -> Text:
     """The card's name (and company, dimmed), literally."""
     text = literal_line(card.name)
     if company and card.company:
-        text.append(" · ", style=DIM)
-        text.append_text(literal_line(card.company, style=DIM))
+        text.append(" · ", style=GREY)
+        text.append_text(literal_line(card.company, style=GREY))
     return text
 
 
@@ -54,15 +54,15 @@ def names_line(names: Names) -> Text:
     """One line for the screen: ``won: Ann 12,000 · Bob 9,000 … and 3 more won``."""
     text = Text(no_wrap=True, overflow="ellipsis")
     if names.label:
-        text.append(f"{names.label}: ", style=DIM)
+        text.append(f"{names.label}: ", style=GREY)
     for index, card in enumerate(names.cards):
         if index:
-            text.append(" · ", style=DIM)
+            text.append(" · ", style=GREY)
         text.append_text(who(card, company=False))
         if card.detail:
-            text.append(f" {card.detail}", style=DIM)
+            text.append(f" {card.detail}", style=GREY)
     if names.more:
-        text.append(f" {names.more_text}", style=DIM)
+        text.append(f" {names.more_text}", style=GREY)
     return text
 
 
@@ -70,19 +70,19 @@ def names_lines(names: Names) -> list[Text]:
     """One line per card for the terminal: ``  won      Ann · Acme  12,000``."""
     lines = []
     for card in names.cards:
-        line = Text(f"  {names.label:<8} " if names.label else "  ", style=DIM)
+        line = Text(f"  {names.label:<8} " if names.label else "  ", style=GREY)
         line.append_text(who(card))
         if card.detail:
             line.append(f"  {card.detail}")
         lines.append(line)
     if names.more:
-        lines.append(Text(f"  {names.more_text}", style=DIM))
+        lines.append(Text(f"  {names.more_text}", style=GREY))
     return lines
 
 
 def grid_table(grid: Grid) -> Table:
     """A small table: the first column left, the figures right-aligned."""
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style=DIM, padding=(0, 1))
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style=GREY, padding=(0, 1))
     for index, name in enumerate(grid.header):
         if index:
             table.add_column(name, justify="right", no_wrap=True)
@@ -122,7 +122,7 @@ def trends_table(figures: Figures) -> Table:
     """Each trend as text bars and what it says about this week (the terminal's charts)."""
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
-    table.add_column(style="cyan", no_wrap=True)
+    table.add_column(style=palette.CLI_TREND, no_wrap=True)
     table.add_column()
     for trend in figures.trends:
         table.add_row(trend.label, bars(trend.values), sentence_text(trend.summary))
@@ -135,7 +135,7 @@ def figures_report(figures: Figures) -> Group:
     head = Text(f"{figures.title} · {figures.period}", style="bold")
     head.append("   ")
     head.append_text(sentence_text(figures.as_of))
-    head.stylize(DIM, len(figures.title) + len(figures.period) + 3)
+    head.stylize(GREY, len(figures.title) + len(figures.period) + 3)
     parts: list[RenderableType] = [head, Text()]
     for section in figures.sections:
         parts.append(Text(section.title, style="bold"))

@@ -85,6 +85,9 @@ SETTINGS: dict[str, SettingSpec] = {
         "60", _whole(1, 3650), "a customer silent this long is a retention warning"
     ),
     "backups_keep": SettingSpec("14", _whole(1, 365), "daily automatic backups to keep"),
+    "journal_keep_days": SettingSpec(
+        "90", _whole(1, 3650), "days of changes the undo journal keeps (older ones: no undo)"
+    ),
     "after_regrade": SettingSpec(
         "stay", _one_of("stay", "follow"),
         "after a b c on the board: stay in the column (stay) or follow the card (follow)",

@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from salesdesk import keys
@@ -35,12 +34,9 @@ from salesdesk.data.review_queue import (
 from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
 from salesdesk.errors import InputError, SalesDeskError
+from salesdesk.render.palette import GREY
 from salesdesk.render.review_figures import SCREEN_TOP
-from salesdesk.render.review_walk import (
-    DIM,
-    end_text,
-    walk_title,
-)
+from salesdesk.render.review_walk import end_text, walk_title
 from salesdesk.rules.review import (
     WEEK,
     WeeklyReview,
@@ -49,15 +45,12 @@ from salesdesk.rules.review import (
     week_label,
     week_start,
 )
-from salesdesk.screens.common import attempt, log_touch_result, undo_last
+from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.screens.review_export import ExportScreen
 from salesdesk.text import one_line
 from salesdesk.widgets.fitting_footer import FittingFooter
 from salesdesk.widgets.review_figures import FiguresView
 from salesdesk.widgets.review_walk import WalkView
-
-if TYPE_CHECKING:
-    from salesdesk.app import SalesDeskApp
 
 #: Cards listed under "up next" in the walk-through.
 UPCOMING = 5
@@ -65,7 +58,7 @@ WALK_ONLY = {"regrade", "reviewed", "log_touch", "next_date", "man_check", "park
 FIGURES_ONLY = {"week", "export"}
 
 
-class WeeklyReviewScreen(Screen[None]):
+class WeeklyReviewScreen(SalesDeskScreen[None]):
     """Walk-through of due cards (first), the week's figures (``f``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*keys.REVIEW]
@@ -89,10 +82,14 @@ class WeeklyReviewScreen(Screen[None]):
         self.week: date | None = None
         self.review: WeeklyReview | None = None
         self.figures_stale = True
+        self.figures_shown: date | None = None  # the week whose figures are drawn
 
     @property
-    def sd(self) -> SalesDeskApp:
-        return self.app  # type: ignore[return-value]
+    def ready(self) -> bool:
+        """Mounted, and (on the figures) the chosen week's figures worked out and drawn."""
+        if not self.is_mounted:
+            return False
+        return self.mode != "figures" or self.figures_shown == self.week
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -103,25 +100,25 @@ class WeeklyReviewScreen(Screen[None]):
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        self.week = week_start(self.sd.today())
+        self.week = week_start(self.sd_app.today())
         self.start_walk()
 
     # ------------------------------------------------------------------ walk-through
     def start_walk(self) -> None:
         """(Re)build the queue from the database and show its first card."""
-        self.order = [card.id for card in review_queue(self.sd.db, self.sd.today())]
+        self.order = [card.id for card in review_queue(self.sd_app.db, self.sd_app.today())]
         self.pos = 0
         self.settle()
 
     def _read(self, prospect_id: int) -> CardRow | None:
-        cards = store.list_cards(
-            self.sd.db, self.sd.today(), statuses=[s.value for s in Status], ids=[prospect_id]
-        )
+        app = self.sd_app
+        statuses = [s.value for s in Status]
+        cards = store.list_cards(app.db, app.today(), statuses=statuses, ids=[prospect_id])
         return cards[0] if cards else None
 
     def settle(self) -> None:
         """Show the card at ``pos``, moving on past cards that are no longer due."""
-        today = self.sd.today()
+        today = self.sd_app.today()
         self.card = None
         while self.pos < len(self.order):
             card = self._read(self.order[self.pos])
@@ -143,10 +140,10 @@ class WeeklyReviewScreen(Screen[None]):
         if self.card is None:
             view.show_end(self._end_text())
             return
-        today = self.sd.today()
+        today = self.sd_app.today()
         try:
-            detail = store.get_prospect(self.sd.db, self.card.id, today)
-            changes = changes_since(self.sd.db, self.card.id, today)
+            detail = store.get_prospect(self.sd_app.db, self.card.id, today)
+            changes = changes_since(self.sd_app.db, self.card.id, today)
         except SalesDeskError as exc:
             view.show_error(exc.message)
             return
@@ -159,11 +156,11 @@ class WeeklyReviewScreen(Screen[None]):
         ids = self.order[self.pos + 1 : self.pos + 1 + UPCOMING]
         if not ids:
             return []
-        found = {c.id: c for c in store.list_cards(self.sd.db, today, ids=ids)}
+        found = {c.id: c for c in store.list_cards(self.sd_app.db, today, ids=ids)}
         return [found[i] for i in ids if i in found and in_queue(found[i], today)]
 
     def _end_text(self) -> Text:
-        remaining = len(review_queue(self.sd.db, self.sd.today())) if self.order else 0
+        remaining = len(review_queue(self.sd_app.db, self.sd_app.today())) if self.order else 0
         return end_text(len(self.order), len(self.done), remaining)
 
     # ------------------------------------------------------------------ walk actions
@@ -182,13 +179,11 @@ class WeeklyReviewScreen(Screen[None]):
 
     def _run(self, change: Callable[[], object], message: str) -> None:
         """Run a store command; errors show inline; then move on if the card left the queue."""
-        ok, _ = attempt(self, change)
+        ok, _ = self.run_change(change, message)
         if not ok:
             return
         self.figures_stale = True
         self.settle()
-        if message:
-            self.notify(one_line(message), markup=False, timeout=3)
 
     def action_regrade(self, grade: str) -> None:
         card = self.card
@@ -196,7 +191,8 @@ class WeeklyReviewScreen(Screen[None]):
             return
         same = card.grade.value == grade
         message = f"{card.name}: kept {grade}" if same else f"{card.name}: {card.grade} → {grade}"
-        self._run(lambda: store.regrade(self.sd.db, self.sd.now(), card.id, grade), message)
+        app = self.sd_app
+        self._run(lambda: store.regrade(app.db, app.now(), card.id, grade), message)
 
     def action_reviewed(self) -> None:
         card = self.card
@@ -211,7 +207,7 @@ class WeeklyReviewScreen(Screen[None]):
             )
             return
         self._run(
-            lambda: mark_reviewed(self.sd.db, self.sd.now(), card.id),
+            lambda: mark_reviewed(self.sd_app.db, self.sd_app.now(), card.id),
             f"{card.name}: reviewed",
         )
 
@@ -225,11 +221,11 @@ class WeeklyReviewScreen(Screen[None]):
             if result is None:
                 return
             self._run(
-                lambda: log_touch_result(self.sd, card.id, result),
+                lambda: result.log(self.sd_app.db, self.sd_app.now(), card.id),
                 f"Logged {result.kind} with {card.name}",
             )
 
-        self.app.push_screen(TouchScreen(card, self.sd.today()), done)
+        self.app.push_screen(TouchScreen(card, self.sd_app.today()), done)
 
     def action_next_date(self) -> None:
         card = self.card
@@ -243,22 +239,18 @@ class WeeklyReviewScreen(Screen[None]):
             when = result.next_date.isoformat() if result.next_date else "none"
             self._run(
                 lambda: store.set_next_step(
-                    self.sd.db, self.sd.now(), card.id, result.next_date, result.action
+                    self.sd_app.db, self.sd_app.now(), card.id, result.next_date, result.action
                 ),
                 f"{card.name}: next step {when}",
             )
 
-        self.app.push_screen(NextStepScreen(card, self.sd.today()), done)
+        self.app.push_screen(NextStepScreen(card, self.sd_app.today()), done)
 
     def action_man_check(self) -> None:
         card = self.card
         if card is None:
             return
-        from salesdesk.screens.man_check import (
-            ManCheckScreen,  # written alongside; imported only when used
-        )
-
-        self.app.push_screen(ManCheckScreen(prospect_id=card.id), lambda _: self._after_away())
+        self.sd_app.open_man_check(card.id, on_close=self._after_away)
 
     def _after_away(self) -> None:
         self.figures_stale = True
@@ -269,7 +261,7 @@ class WeeklyReviewScreen(Screen[None]):
         if card is None:
             return
         self._run(
-            lambda: store.set_status(self.sd.db, self.sd.now(), card.id, Status.PARKED),
+            lambda: store.set_status(self.sd_app.db, self.sd_app.now(), card.id, Status.PARKED),
             f"{card.name}: parked (u undoes)",
         )
 
@@ -279,10 +271,12 @@ class WeeklyReviewScreen(Screen[None]):
             return
         from salesdesk.screens.confirm import ConfirmScreen
 
+        app = self.sd_app
+
         def apply(ok: bool | None) -> None:
             if ok:
                 self._run(
-                    lambda: store.set_status(self.sd.db, self.sd.now(), card.id, Status.DROPPED),
+                    lambda: store.set_status(app.db, app.now(), card.id, Status.DROPPED),
                     f"{card.name}: dropped (u undoes)",
                 )
 
@@ -300,7 +294,7 @@ class WeeklyReviewScreen(Screen[None]):
         self.settle()
 
     def action_undo(self) -> None:
-        result = undo_last(self)
+        result = self.undo_last()  # says what was undone
         if result is None:
             return
         self.figures_stale = True
@@ -308,13 +302,12 @@ class WeeklyReviewScreen(Screen[None]):
         for prospect_id in result.prospect_ids:
             if prospect_id in self.order and self.order.index(prospect_id) < self.pos:
                 card = self._read(prospect_id)
-                if card is not None and in_queue(card, self.sd.today()):
+                if card is not None and in_queue(card, self.sd_app.today()):
                     self.pos = self.order.index(prospect_id)
                     break
         self.settle()
         if self.mode == "figures":
             self.load_figures()
-        self.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
 
     # ------------------------------------------------------------------ figures
     def action_show(self, mode: str) -> None:
@@ -332,7 +325,7 @@ class WeeklyReviewScreen(Screen[None]):
     def action_week(self, delta: int) -> None:
         assert self.week is not None
         target = self.week + delta * WEEK
-        if target > week_start(self.sd.today()):
+        if target > week_start(self.sd_app.today()):
             self.notify("This is the current week: no figures ahead of it yet",
                         severity="warning")
             return
@@ -342,12 +335,13 @@ class WeeklyReviewScreen(Screen[None]):
     def load_figures(self) -> None:
         assert self.week is not None
         self.query_one("#rv-title", Static).update(
-            Text.assemble(("Weekly review", "bold"), (f" · {iso_week(self.week)} · loading…", DIM))
+            Text.assemble(("Weekly review", "bold"), (f" · {iso_week(self.week)} · loading…", GREY))
         )
         if self.review is None:
             self.query_one(FiguresView).computing()
         self.figures_stale = False
-        self.query_one(FiguresView).load(self.sd.db, self.week, self.sd.today())
+        self.figures_shown = None
+        self.query_one(FiguresView).load(self.sd_app.db, self.week, self.sd_app.today())
 
     def on_figures_view_ready(self, message: FiguresView.Ready) -> None:
         if message.review.week_start != self.week:
@@ -360,10 +354,11 @@ class WeeklyReviewScreen(Screen[None]):
         if review is None or self.mode != "figures":
             return
         title = Text.assemble(
-            ("Weekly review", "bold"), (f" · figures · {week_label(review)}", DIM)
+            ("Weekly review", "bold"), (f" · figures · {week_label(review)}", GREY)
         )
         self.query_one("#rv-title", Static).update(title)
         self.query_one(FiguresView).show(present(review, SCREEN_TOP))
+        self.figures_shown = review.week_start
 
     def action_export(self) -> None:
         review = self.review

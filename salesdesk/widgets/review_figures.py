@@ -15,7 +15,8 @@ from textual.message import Message
 from textual.widgets import Sparkline, Static
 
 from salesdesk.data.db import Database, busy_message
-from salesdesk.render.review_figures import DIM, figures_grid, sentence_text
+from salesdesk.render.palette import GREY
+from salesdesk.render.review_figures import figures_grid, sentence_text
 from salesdesk.rules.review import TRENDS, Figures, WeeklyReview
 
 
@@ -68,7 +69,7 @@ class FiguresView(VerticalScroll):
     def computing(self) -> None:
         """Before the first figures arrive."""
         self.query_one("#rv-fig-head", Static).update(
-            Text("Computing the week's figures…", style=DIM)
+            Text("Computing the week's figures…", style=GREY)
         )
 
     def show(self, figures: Figures) -> None:

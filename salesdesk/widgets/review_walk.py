@@ -24,6 +24,7 @@ class WalkView(VerticalScroll):
     DEFAULT_CSS = """
     WalkView #rv-card { height: auto; border: round $primary 60%; padding: 0 1; }
     WalkView #rv-changes { height: auto; padding: 0 1; }
+    WalkView #rv-changes.error { color: $error; }
     WalkView #rv-keys { height: auto; padding: 0 1; color: $text-muted; }
     """
 
@@ -45,16 +46,22 @@ class WalkView(VerticalScroll):
         box = self.query_one("#rv-card", Static)
         box.display = True
         box.update(card_text(card, fields, today))
-        self.query_one("#rv-changes", Static).update(changes_text(changes, today))
+        self._changes(changes_text(changes, today))
         self.query_one("#rv-keys", Static).update(keys_text(upcoming, left))
 
     def show_end(self, text: Text) -> None:
         """No card left: only what the walk-through says at its end."""
         self.query_one("#rv-card", Static).display = False
-        self.query_one("#rv-changes", Static).update(text)
+        self._changes(text)
         self.query_one("#rv-keys", Static).update("")
 
     def show_error(self, message: str) -> None:
-        """The card could not be read (the database is busy...): one line, inline."""
-        self.query_one("#rv-card", Static).display = True
-        self.query_one("#rv-changes", Static).update(Text(one_line(message), style="red"))
+        """The card could not be read (the database is busy...): one line, inline, in the
+        colour of every inline error; the box of the card shown before is hidden."""
+        self.query_one("#rv-card", Static).display = False
+        self._changes(Text(one_line(message)), error=True)
+
+    def _changes(self, text: Text, *, error: bool = False) -> None:
+        changes = self.query_one("#rv-changes", Static)
+        changes.update(text)
+        changes.set_class(error, "error")

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from salesdesk.config import system_clock
 from salesdesk.data.cards import prospect_row
 from salesdesk.data.db import Database, open_connection
+from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import NotFound
 from salesdesk.rules.fields import FIELD_BY_NAME
 
@@ -46,57 +48,43 @@ def list_batches(db: Database) -> list[BatchInfo]:
 
 
 def _forget_changes_to(conn: sqlite3.Connection, ids_query: str, batch: str) -> None:
-    """Drop undo-journal entries about the cards being removed (logged touches, visits
+    """Drop undo-journal changes about the cards being removed (logged touches, visits
     planned or changed...): undoing them later would bring a removed card back, fail on a
-    missing parent, or undo nothing. Runs before the cards' rows are deleted."""
+    missing parent, or undo nothing. Every journal row names its card, so this is one
+    indexed look per card. Runs before the cards' rows are deleted."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone (id INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM gone")
-    conn.execute(f"INSERT INTO gone {ids_query}", (batch,))
     conn.execute(
-        """DELETE FROM journal WHERE id IN (
-            SELECT j.id FROM journal j, json_each(j.data, '$.rows.prospect') e
-            WHERE json_valid(j.data) AND CAST(e.key AS INTEGER) IN (SELECT id FROM gone)
-            UNION
-            SELECT j.id FROM journal j, json_each(j.data, '$.rows.activity') e
-            WHERE json_valid(j.data)
-              AND json_extract(e.value, '$.prospect_id') IN (SELECT id FROM gone)
-            UNION
-            SELECT j.id FROM journal j, json_each(j.data, '$.rows.visit') e
-            WHERE json_valid(j.data)
-              AND json_extract(e.value, '$.prospect_id') IN (SELECT id FROM gone)
-            UNION
-            SELECT j.id FROM journal j, json_each(j.data, '$.rows.activity') e
-            WHERE json_valid(j.data) AND e.type = 'null' AND CAST(e.key AS INTEGER) IN (
-                SELECT id FROM activity WHERE prospect_id IN (SELECT id FROM gone))
-            UNION
-            SELECT j.id FROM journal j, json_each(j.data, '$.rows.visit') e
-            WHERE json_valid(j.data) AND e.type = 'null' AND CAST(e.key AS INTEGER) IN (
-                SELECT id FROM visit WHERE prospect_id IN (SELECT id FROM gone)))"""
+        "INSERT INTO gone SELECT DISTINCT journal_id FROM journal_row "
+        f"WHERE prospect_id IN ({ids_query})",
+        (batch,),
     )
+    conn.execute("DELETE FROM journal_row WHERE journal_id IN (SELECT id FROM gone)")
+    conn.execute("DELETE FROM journal WHERE id IN (SELECT id FROM gone)")
     conn.execute("DELETE FROM gone")
 
 
-def undo_import(db: Database, batch: str) -> UndoImportResult:
+def undo_import(db: Database, batch: str, now: datetime | None = None) -> UndoImportResult:
     """Remove the cards an import created (with their activities and visits), put back the
     fields it changed on existing cards and remove the grade, status and stage changes it
-    logged on them. ``batch`` may be ``last``.
+    logged on them. ``batch`` may be ``last``. Fields are put back while the import's
+    undo-journal change is kept (the ``journal_keep_days`` setting).
 
     Children are deleted explicitly, so foreign-key checks are off for this connection:
     with them, each deleted card would scan the whole table for ``previous_id`` links."""
+    stamp = sql_timestamp(now or system_clock())
     conn = open_connection(db.path, foreign_keys=False, shared=True)
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
             batch = _find_batch(conn, batch)
             journal = conn.execute(
-                "SELECT id, data FROM journal WHERE json_valid(data) "
-                "AND json_extract(data, '$.import_batch') = ?",
-                (batch,),
+                "SELECT id FROM journal WHERE import_batch = ?", (batch,)
             ).fetchone()
             restored = kept = 0
             if journal is not None:
-                restored, kept = _put_back_updates(conn, int(journal[0]), journal[1])
-            removed = _remove_created(conn, batch)
+                restored, kept = _put_back_updates(conn, int(journal[0]), stamp)
+            removed = _remove_created(conn, batch, stamp)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -121,70 +109,75 @@ def _find_batch(conn: sqlite3.Connection, batch: str) -> str:
     return batch
 
 
-def _put_back_updates(conn: sqlite3.Connection, journal_id: int, data_text: str) -> tuple[int, int]:
+def _put_back_updates(conn: sqlite3.Connection, journal_id: int, stamp: str) -> tuple[int, int]:
     """Put back the fields the import changed on existing cards, except those edited again
-    since, and drop the timeline entries it logged and its undo entry. Returns (fields
-    restored, fields kept as edited later)."""
-    data = json.loads(data_text)
-    befores = data.get("rows", {}).get("prospect", {})
-    fields = data.get("import_fields", {})
-    after = _states_after(conn, journal_id, set(fields))
+    since, and drop the timeline entries it logged and its undo-journal change. Returns
+    (cards restored, fields kept as edited later)."""
+    later = _values_after(conn, journal_id)
     restored = kept = 0
-    for key, columns in fields.items():
-        before = befores.get(key)
-        columns = [c for c in columns if before and c in before]
-        if key in after:  # edited again since: those later edits stay
-            current = prospect_row(conn, int(key)) or {}
-            later = [c for c in columns if current.get(c) != after[key].get(c)]
-            kept += sum(1 for c in later if c in FIELD_BY_NAME)  # (not stamps)
-            columns = [c for c in columns if c not in later]
-        if not columns:
+    for card, before_text in conn.execute(
+        'SELECT row_id, "before" FROM journal_row WHERE journal_id = ? '
+        "AND table_name = 'prospect' AND \"before\" IS NOT NULL",
+        (journal_id,),
+    ).fetchall():
+        before = {k: v for k, v in json.loads(before_text).items() if k != "updated_at"}
+        edited = later.get(card, {})
+        if edited:  # edited again since: those later edits stay
+            current = prospect_row(conn, card) or {}
+            again = [c for c in before if c in edited and current.get(c) != edited[c]]
+            kept += sum(1 for c in again if c in FIELD_BY_NAME)  # (not stamps)
+            before = {c: v for c, v in before.items() if c not in again}
+        if not before:
             continue
-        sets = ", ".join(f"{c} = ?" for c in columns)
+        sets = ", ".join(f"{c} = ?" for c in before)
         cursor = conn.execute(
-            f"UPDATE prospect SET {sets} WHERE id = ?",
-            (*(before[c] for c in columns), int(key)),
+            f"UPDATE prospect SET {sets}, updated_at = ? WHERE id = ?",
+            (*before.values(), stamp, card),
         )
         restored += cursor.rowcount
     # The grade, status and stage changes it logged on existing cards go too.
     conn.execute(
-        "DELETE FROM activity WHERE id IN (SELECT CAST(key AS INTEGER) "
-        "FROM json_each(?, '$.rows.activity'))",
-        (data_text,),
+        "DELETE FROM activity WHERE id IN (SELECT row_id FROM journal_row "
+        "WHERE journal_id = ? AND table_name = 'activity' AND \"before\" IS NULL)",
+        (journal_id,),
     )
+    conn.execute("DELETE FROM journal_row WHERE journal_id = ?", (journal_id,))
     conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     return restored, kept
 
 
-def _remove_created(conn: sqlite3.Connection, batch: str) -> int:
+def _remove_created(conn: sqlite3.Connection, batch: str, stamp: str) -> int:
     """Delete the cards the import created, their children and links, and the batch."""
     ids = "SELECT id FROM prospect WHERE import_batch = ?"
     _forget_changes_to(conn, ids, batch)
     conn.execute(f"DELETE FROM activity WHERE prospect_id IN ({ids})", (batch,))
     conn.execute(
-        f"UPDATE activity SET visit_id = NULL WHERE visit_id IN "
+        f"UPDATE activity SET visit_id = NULL, updated_at = ? WHERE visit_id IN "
         f"(SELECT id FROM visit WHERE prospect_id IN ({ids}))",
-        (batch,),
+        (stamp, batch),
     )
     conn.execute(f"DELETE FROM visit WHERE prospect_id IN ({ids})", (batch,))
     conn.execute(
-        f"UPDATE prospect SET previous_id = NULL WHERE previous_id IN ({ids})", (batch,)
+        f"UPDATE prospect SET previous_id = NULL, updated_at = ? WHERE previous_id IN ({ids})",
+        (stamp, batch),
     )
     removed = int(conn.execute("DELETE FROM prospect WHERE import_batch = ?", (batch,)).rowcount)
     conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
     return removed
 
 
-def _states_after(
-    conn: sqlite3.Connection, journal_id: int, keys: set[str]
-) -> dict[str, dict[str, Any]]:
-    """For each card (by id text) changed again after the import, the card as the import
-    left it: the before-image of the first later change to it."""
-    found: dict[str, dict[str, Any]] = {}
-    later = conn.execute("SELECT data FROM journal WHERE id > ? ORDER BY id", (journal_id,))
-    for (data,) in later:
-        for key, before in json.loads(data).get("rows", {}).get("prospect", {}).items():
-            if before is not None and key in keys and key not in found:
-                found[key] = before
+def _values_after(conn: sqlite3.Connection, journal_id: int) -> dict[int, dict[str, Any]]:
+    """For each card the import changed and a later change changed again: the value each
+    column had as the import left it (the first later before-image holding the column)."""
+    found: dict[int, dict[str, Any]] = {}
+    for card, before in conn.execute(
+        'SELECT r.row_id, r."before" FROM journal_row r WHERE r.journal_id > ? '
+        "AND r.table_name = 'prospect' AND r.\"before\" IS NOT NULL AND r.row_id IN ("
+        "SELECT row_id FROM journal_row WHERE journal_id = ? AND table_name = 'prospect' "
+        "AND \"before\" IS NOT NULL) ORDER BY r.journal_id",
+        (journal_id, journal_id),
+    ):
+        values = found.setdefault(int(card), {})
+        for column, value in json.loads(before).items():
+            values.setdefault(column, value)
     return found
-

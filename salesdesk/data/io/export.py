@@ -19,9 +19,16 @@ from salesdesk.errors import InputError
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS
 
 FORMATS = ("csv", "json", "vcf")
-CSV_COLUMNS: tuple[str, ...] = ("id", *(spec.name for spec in FIELDS), *TIMESTAMPS)
-_ACTIVITY = ("id", "kind", "at", "note", "outcome", "from_grade", "to_grade", "visit_id")
-_VISIT = ("id", "day", "start", "minutes", "purpose", "status", "outcome", "uid", "created_at")
+#: ``uuid`` is the card's stable identity (``id`` is this database's number for it).
+CSV_COLUMNS: tuple[str, ...] = ("id", "uuid", *(spec.name for spec in FIELDS), *TIMESTAMPS)
+_ACTIVITY = (
+    "id", "uuid", "kind", "at", "note", "outcome", "from_grade", "to_grade", "from_status",
+    "to_status", "amount", "from_stage", "to_stage", "visit_id", "updated_at",
+)
+_VISIT = (
+    "id", "uuid", "day", "start", "minutes", "purpose", "status", "outcome", "uid",
+    "created_at", "updated_at",
+)
 
 
 def _stamp(value: str | None) -> str:
@@ -54,9 +61,13 @@ def _json_value(name: str, value: Any) -> Any:
     spec = FIELD_BY_NAME.get(name)
     if spec is not None and spec.kind == "bool":
         return bool(value)
-    if name in TIMESTAMPS or name == "created_at":
+    if name in TIMESTAMPS or name == "at" or name.endswith("_at"):
         return _stamp(value).replace(" ", "T") or None
     return value
+
+
+def _json_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: _json_value(name, value) for name, value in row.items()}
 
 
 class _Reader:
@@ -141,14 +152,10 @@ def write_json(reader: _Reader, out: IO[str]) -> int:
     count = 0
     for row in reader.prospects():
         item = {name: _json_value(name, row.get(name)) for name in CSV_COLUMNS}
+        item["updated_at"] = _json_value("updated_at", row.get("updated_at"))
         item["import_batch"] = row.get("import_batch")
-        item["activities"] = [
-            {**a, "at": _stamp(a["at"]).replace(" ", "T")} for a in activities.take(row["id"])
-        ]
-        item["visits"] = [
-            {**v, "created_at": _stamp(v["created_at"]).replace(" ", "T")}
-            for v in visits.take(row["id"])
-        ]
+        item["activities"] = [_json_row(a) for a in activities.take(row["id"])]
+        item["visits"] = [_json_row(v) for v in visits.take(row["id"])]
         out.write(",\n " if count else "\n ")
         out.write(json.dumps(item, ensure_ascii=False))
         count += 1

@@ -1,7 +1,8 @@
 """The import's changes to cards that were there before it (``--on-duplicate update``):
 the file's values win (notes are appended), a new grade or status has the side effects it
-has by hand, and is logged on the card's timeline. The before-image of each card is kept in
-a temporary table, so ``undo`` and ``undo-import`` can put it back.
+has by hand, and is logged on the card's timeline. The before-image of each card (the
+columns the import changed, as they were) is kept in a temporary table, so ``undo`` and
+``undo-import`` can put it back.
 
 An update that changes an existing card's grade, status or stage is recorded on its
 timeline as ``grade`` / ``status`` / ``stage`` activities, with the side effects of
@@ -11,13 +12,13 @@ card detail see it like a change made by hand.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from salesdesk.data.sql import sql_timestamp, sql_value
+from salesdesk.data.card_changes import change_note
+from salesdesk.data.sql import next_id, sql_timestamp, sql_value
 from salesdesk.enums import ActivityKind, Stage, Status
 
 
@@ -44,17 +45,16 @@ class CardUpdates:
         self.now = now
         self.note = note
         self.columns = frozenset(columns)
+        # A card keeps its kind, and its UUID: a file's names the row it came from.
+        self.writable = self.columns - {"kind", "uuid"}
         self.first_new_id = first_new_id
         self.dry = dry
-        self.json_sql = "json_object(" + ", ".join(f"'{c}', {c}" for c in table) + ")"
-        self.first_activity = self.next_activity = int(
-            conn.execute("SELECT coalesce(max(id), 0) FROM activity").fetchone()[0]
-        ) + 1
+        self.stamp = sql_timestamp(now)
+        self.first_activity = self.next_activity = next_id(conn, "activity")
         self.activities: list[tuple[Any, ...]] = []
-        # Before-images: the card as JSON, and the columns the import changed on it.
+        # Before-images: the columns the import changed on each card, as they were (JSON).
         conn.execute(
-            "CREATE TEMP TABLE sd_import_before (id INTEGER PRIMARY KEY, before TEXT NOT NULL,"
-            " fields TEXT NOT NULL)"
+            "CREATE TEMP TABLE sd_import_before (id INTEGER PRIMARY KEY, before TEXT NOT NULL)"
         )
 
     @property
@@ -68,7 +68,8 @@ class CardUpdates:
         if self.activities:
             self.conn.executemany(
                 "INSERT INTO activity (id, prospect_id, kind, at, note, outcome, from_grade, "
-                "to_grade) VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+                "to_grade, from_status, to_status, amount, from_stage, to_stage, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
                 self.activities,
             )
             self.activities.clear()
@@ -83,7 +84,7 @@ class CardUpdates:
         the timeline of a card that existed before the import. Returns False when the card
         already holds every value (nothing is written or logged)."""
         conn = self.conn
-        changes = {k: sql_value(v) for k, v in values.items() if k in self.columns and k != "kind"}
+        changes = {k: sql_value(v) for k, v in values.items() if k in self.writable}
         if "source" not in values:
             changes.pop("source", None)
         columns = sorted({"grade", "status", "stage", "notes", *changes})
@@ -124,7 +125,10 @@ class CardUpdates:
             after = (new_grade, new_status, changes.get("stage", stage))
             self._log_changes(pid, (grade, status, stage), after, values.get("value"))
         sets = ", ".join(f"{c} = ?" for c in changes)
-        conn.execute(f"UPDATE prospect SET {sets} WHERE id = ?", (*changes.values(), pid))
+        conn.execute(
+            f"UPDATE prospect SET {sets}, updated_at = ? WHERE id = ?",
+            (*changes.values(), self.stamp, pid),
+        )
         return True
 
     def _log_changes(
@@ -139,40 +143,40 @@ class CardUpdates:
         (grade, status, stage). Cards created by this import get none: their rows are
         their creation."""
         (old_grade, old_status, old_stage), (new_grade, new_status, new_stage) = before, after
-        entries: list[tuple[str, str, str | None, str | None]] = []
-        # Notes start "old → new" (a win: "live → customer (12,000)"): the weekly review
-        # and the visit plan read them.
+        # (kind, note, from_grade, to_grade, from_status, to_status, amount, from_stage,
+        # to_stage): the typed columns the weekly review and the visit plan read.
+        entries: list[tuple[Any, ...]] = []
         if new_stage != old_stage:
-            note = f"{old_stage} → {new_stage} · {self.note}"
-            entries.append((ActivityKind.STAGE.value, note, None, None))
+            note = change_note(old_stage, new_stage, extra=self.note)
+            entries.append((ActivityKind.STAGE.value, note, None, None, None, None, None,
+                            old_stage, new_stage))
         if new_grade != old_grade:
-            entries.append((ActivityKind.GRADE.value, self.note, old_grade, new_grade))
+            entries.append((ActivityKind.GRADE.value, self.note, old_grade, new_grade, None,
+                            None, None, None, None))
         if new_status != old_status:
-            note = f"{old_status} → {new_status}"
-            if new_status == Status.CUSTOMER and value is not None:
-                note += f" ({value:,.0f})"
-            entries.append((ActivityKind.STATUS.value, f"{note} · {self.note}", None, None))
-        at = sql_timestamp(self.now)
-        for kind, note, from_grade, to_grade in entries:
-            self.activities.append((self.next_activity, pid, kind, at, note, from_grade, to_grade))
+            amount = value if new_status == Status.CUSTOMER else None
+            note = change_note(old_status, new_status, amount, self.note)
+            entries.append((ActivityKind.STATUS.value, note, None, None, old_status,
+                            new_status, amount, None, None))
+        for kind, note, *facts in entries:
+            self.activities.append(
+                (self.next_activity, pid, kind, self.stamp, note, *facts, self.stamp)
+            )
             self.next_activity += 1
 
     def _keep_before(self, pid: int, columns: list[str]) -> None:
-        """Keep the card as it was before this import touched it (once), and which of its
-        columns the import changed (for undo-import)."""
+        """Keep what the columns the import changes on the card held before it touched
+        them (the first value seen of each: a card updated twice by one file keeps the
+        value from before the import)."""
         conn = self.conn
-        known = conn.execute(
-            "SELECT fields FROM temp.sd_import_before WHERE id = ?", (pid,)
-        ).fetchone()
-        if known is None:
-            conn.execute(
-                f"INSERT INTO temp.sd_import_before SELECT id, {self.json_sql}, ? "
-                "FROM prospect WHERE id = ?",
-                (json.dumps(columns), pid),
-            )
-        else:
-            merged = list(dict.fromkeys([*json.loads(known[0]), *columns]))
-            conn.execute(
-                "UPDATE temp.sd_import_before SET fields = ? WHERE id = ?",
-                (json.dumps(merged), pid),
-            )
+        conn.execute(
+            "INSERT OR IGNORE INTO temp.sd_import_before (id, before) VALUES (?, '{}')", (pid,)
+        )
+        # json_insert adds a column only if it is not there yet; ``columns`` are our own
+        # column names, never text from the file.
+        pairs = ", ".join(f"'$.{c}', p.{c}" for c in columns)
+        conn.execute(
+            f"UPDATE temp.sd_import_before SET before = (SELECT json_insert(before, {pairs}) "
+            "FROM prospect p WHERE p.id = ?) WHERE id = ?",
+            (pid, pid),
+        )

@@ -3,11 +3,11 @@
 Rows are read one by one, validated, checked for duplicates against a temporary key table
 (:mod:`~salesdesk.data.io.import_keys`, so memory does not grow with the file) and
 inserted with ``executemany`` in chunks. A file with errors imports nothing unless
-``skip_errors``; Ctrl+C or a crash rolls back. The whole import is one undo-journal entry
-(``salesdesk undo`` reverses it) and one import batch (``salesdesk undo-import BATCH``
-removes it later). Updates of cards that were there before are
-:mod:`~salesdesk.data.io.import_updates`; what an import is asked and reports is
-:mod:`~salesdesk.data.io.import_result`, re-exported here.
+``skip_errors``; Ctrl+C or a crash rolls back. The whole import is one undo-journal change
+(``salesdesk undo`` reverses it; one journal row per card it touched) and one import
+batch (``salesdesk undo-import BATCH`` removes it later). Updates of cards that were
+there before are :mod:`~salesdesk.data.io.import_updates`; what an import is asked and
+reports is :mod:`~salesdesk.data.io.import_result`, re-exported here.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.sources import Source, open_source
 from salesdesk.data.io.values import KEY_REASONS, add_extra, card_values, duplicate_keys
-from salesdesk.data.sql import sql_timestamp, sql_value
+from salesdesk.data.journal import prune
+from salesdesk.data.sql import UUID_DEFAULT, next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import MAX_TEXT
@@ -88,11 +89,14 @@ class _Run:
         self.index = {c: i + 1 for i, c in enumerate(self.columns)}
         self.template = [None, *(defaults.get(c) for c in self.columns)]
         cols = ", ".join(("id", *self.columns))
-        marks = ", ".join("?" * (len(self.columns) + 1))
+        # A card without a UUID from the file gets a new one from SQLite (the column's
+        # default: an explicit NULL would not get it).
+        marks = ", ".join(
+            f"coalesce(?, {UUID_DEFAULT})" if c == "uuid" else "?" for c in ("id", *self.columns)
+        )
         self.insert_sql = f"INSERT INTO prospect ({cols}) VALUES ({marks})"
-        self.first_id = self.next_id = int(
-            conn.execute("SELECT coalesce(max(id), 0) FROM prospect").fetchone()[0]
-        ) + 1
+        self.pending_uuids: set[str] = set()
+        self.first_id = self.next_id = next_id(conn, "prospect")
         self.pending: list[list[Any]] = []
         self.keys = DuplicateKeys(conn)
         self.updates = CardUpdates(
@@ -199,7 +203,22 @@ class _Run:
             )
         )
 
+    def _free_uuid(self, values: dict[str, Any]) -> None:
+        """Keep the file's UUID (a SalesDesk export's) unless a card holds it already, or an
+        earlier row of the file: then the new card gets a UUID of its own."""
+        wanted = values.get("uuid")
+        if wanted is None:
+            return
+        taken = wanted in self.pending_uuids or self.conn.execute(
+            "SELECT 1 FROM prospect WHERE uuid = ?", (wanted,)
+        ).fetchone()
+        if taken:
+            del values["uuid"]
+        else:
+            self.pending_uuids.add(wanted)
+
     def create(self, pid: int, record: Record, values: dict[str, Any]) -> None:
+        self._free_uuid(values)
         row = self.template.copy()
         row[0] = pid
         index = self.index
@@ -232,6 +251,8 @@ class _Run:
             self.conn.executemany(self.insert_sql, self.pending)
         self.keys.flush()
         self.pending.clear()
+        if not self.dry:  # (a dry run forgets nothing: its rows never reach the table)
+            self.pending_uuids.clear()
 
     # ---------------------------------------------------------------- the end
     def finish(self) -> None:
@@ -251,25 +272,28 @@ class _Run:
             ),
         )
         label = f"import {self.source.path.name} (batch {self.batch})"
-        # The timeline entries the import added: undo deletes them (null: added).
-        activities = ""
-        if self.updates.logged:
-            activities = f""", 'activity', json((
-                    SELECT json_group_object(id, NULL) FROM activity
-                    WHERE id >= {self.updates.first_activity:d}))"""
-        conn.execute(
-            f"""INSERT INTO journal (at, label, data)
-            SELECT ?, ?, json_object(
-                'rows', json_object('prospect', json((
-                    SELECT coalesce(json_group_object(id, json(b)), '{{}}') FROM (
-                        SELECT id, 'null' AS b FROM prospect WHERE import_batch = ?
-                        UNION ALL SELECT id, before FROM temp.sd_import_before))){activities}),
-                'import_batch', ?,
-                'import_fields', json((
-                    SELECT coalesce(json_group_object(id, json(fields)), '{{}}')
-                    FROM temp.sd_import_before)))""",
-            (sql_timestamp(self.now), label, self.batch, self.batch),
+        now = sql_timestamp(self.now)
+        cursor = conn.execute(
+            "INSERT INTO journal (at, label, import_batch) VALUES (?, ?, ?)",
+            (now, label, self.batch),
         )
+        journal = int(cursor.lastrowid or 0)
+        # One row per card it created (undo deletes them) or updated (undo puts back the
+        # columns it changed), and per timeline entry it logged: built by SQLite from the
+        # rows themselves, so no list of ids is ever held in Python.
+        conn.execute(
+            """INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")
+            SELECT ?, 'prospect', id, id, NULL FROM prospect WHERE import_batch = ?
+            UNION ALL SELECT ?, 'prospect', id, id, before FROM temp.sd_import_before""",
+            (journal, self.batch, journal),
+        )
+        if self.updates.logged:
+            conn.execute(
+                'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")'
+                " SELECT ?, 'activity', id, prospect_id, NULL FROM activity WHERE id >= ?",
+                (journal, self.updates.first_activity),
+            )
+        prune(conn, self.now)
         result.batch = self.batch
 
 

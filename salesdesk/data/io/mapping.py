@@ -23,10 +23,14 @@ TRIM = " \u3000"
 NAME_PARTS = ("first_name", "middle_name", "last_name")
 #: Timestamps a SalesDesk export carries, so export then import gives the same cards.
 TIMESTAMPS = ("created_at", "graded_at", "reviewed_at", "touched_at", "closed_at")
+#: The card's stable identity: a SalesDesk export's ``uuid`` is kept on the way back in
+#: when no other card holds it.
+IDENTITY = ("uuid",)
 IMPORT_FIELDS: tuple[str, ...] = (
     *(spec.name for spec in FIELDS),
     *NAME_PARTS,
     *TIMESTAMPS,
+    *IDENTITY,
 )
 #: Fields whose values from several columns are joined rather than first-non-empty.
 JOINED = {"notes": "\n", "tags": ", "}

@@ -7,6 +7,7 @@ and the reason without raising.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -102,6 +103,19 @@ def _tags(text: str) -> str:
     return ", ".join(dict.fromkeys(p for p in parts if p and p.lower() != "mycontacts"))
 
 
+def parse_uuid(text: str) -> str:
+    """A card's UUID as SalesDesk stores it (lower case, with hyphens); ``urn:uuid:`` and
+    braces are accepted. InputError if it is not one."""
+    value = text.strip().lower().removeprefix("urn:uuid:")
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise InputError(
+            "not a UUID (like 1b4e28ba-2fa1-4d8c-9c3b-5f4a0d2e7c91): leave it empty for a new "
+            "card"
+        ) from None
+
+
 def _timestamp(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text.strip())
@@ -149,6 +163,7 @@ def _parser(name: str) -> Parser:
         "email": _email,
         "phone": _phone,
         "tags": _tags,
+        "uuid": parse_uuid,
     }
     if name in simple:
         return _ignore_today(simple[name])

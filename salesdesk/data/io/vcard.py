@@ -9,6 +9,7 @@ export read back gives the same cards.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ _SKIP = {
     "SOURCE", "KIND", "CLIENTPIDMAP", "X-ABUID", "X-ABLABEL", "LABEL", "NAME",
 }
 _MOBILE = {"cell", "mobile", "iphone", "text"}
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 #: Values a new card has anyway: not written as X-SALESDESK- properties.
 _DEFAULTS = {
     "kind": "person", "status": "live", "stage": "target", "money": "unknown",
@@ -59,6 +61,12 @@ def _address(value: Any) -> tuple[str, str]:
     ]
     flat = [", ".join(p) if isinstance(p, list) else str(p) for p in parts]
     return ", ".join(p.strip() for p in flat if p.strip()), flat[3].strip()
+
+
+def _own_uuid(value: Any) -> str:
+    """The card UUID a SalesDesk export writes as UID ("" for other apps' ids)."""
+    uid = _plain(value).strip().lower().removeprefix("urn:uuid:")
+    return uid if _UUID.match(uid) else ""
 
 
 def card_texts(card: Any, keep_extra: bool) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -103,6 +111,8 @@ def card_texts(card: Any, keep_extra: bool) -> tuple[dict[str, str], list[tuple[
             texts["birthday"] = _plain(value)
         elif name == "CATEGORIES":
             texts["tags"] = _plain(value)
+        elif name == "UID" and _own_uuid(value):
+            texts["uuid"] = _own_uuid(value)
         elif keep_extra and name not in _SKIP:
             text = _plain(value)
             if text.strip() and len(text) <= 1000:
@@ -193,6 +203,8 @@ def card_to_vcard(fields: Mapping[str, Any]) -> str:
     import vobject
 
     card = vobject.vCard()
+    if fields.get("uuid"):  # the card's stable identity: apps update it instead of adding
+        card.add("uid").value = str(fields["uuid"])
     card.add("fn").value = str(fields["name"])
     card.add("n").value = vobject.vcard.Name(given=str(fields["name"]))
     if fields.get("company"):
@@ -215,6 +227,8 @@ def card_to_vcard(fields: Mapping[str, Any]) -> str:
         card.add("categories").value = [t.strip() for t in str(fields["tags"]).split(",")]
     for name, value in fields.items():
         if name in STANDARD or value in (None, "") or name not in IMPORT_FIELDS:
+            continue
+        if name == "uuid":  # (written as UID above)
             continue
         if name in FIELD_BY_NAME and FIELD_BY_NAME[name].kind == "bool" and not value:
             continue

@@ -4,14 +4,13 @@ delete. Every command is one short transaction and one undo-journal entry, so th
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from salesdesk.data.card_changes import next_step_values
 from salesdesk.data.db import Database
 from salesdesk.data.journal import Change
-from salesdesk.data.sql import MAX_ID
+from salesdesk.data.sql import MAX_ID, new_uuid
 from salesdesk.data.visits.rows import get_visit
 from salesdesk.enums import ActivityKind, VisitStatus
 from salesdesk.errors import InputError, NotFound
@@ -33,7 +32,7 @@ def _check_minutes(minutes: int | None) -> int | None:
 
 
 def _visit(change: Change, visit_id: int) -> dict[str, Any]:
-    raw = change.snapshot_row("visit", visit_id)
+    raw = change.raw("visit", visit_id)
     if raw is None:
         raise NotFound(f"no visit with id {visit_id}")
     return raw
@@ -67,9 +66,11 @@ def plan_visit(
     minutes: int | None = None,
     purpose: str = "",
 ) -> int:
-    """Plan a visit (today or later) and return its id. Its calendar UID is made here, once."""
+    """Plan a visit (today or later) and return its id. Its UUID, and the calendar UID
+    that carries it (``<uuid>@salesdesk``), are made here, once."""
     _not_past(day, now.date(), "plan")
     start = planning.parse_time(start) if start else None
+    visit_uuid = new_uuid()
     values = {
         "prospect_id": prospect_id,
         "day": day,
@@ -78,16 +79,17 @@ def plan_visit(
         "purpose": _clean_purpose(purpose),
         "status": VisitStatus.PLANNED.value,
         "outcome": "",
-        "uid": f"{uuid.uuid4()}@salesdesk",
+        "uid": f"{visit_uuid}@salesdesk",
         "created_at": now,
+        "uuid": visit_uuid,
     }
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         if not 0 < prospect_id <= MAX_ID or change.raw("prospect", prospect_id) is None:
             raise NotFound(f"no prospect with id {prospect_id}")
         visit_id = change.insert("visit", values)
         change.label = f"plan visit to {_prospect_name(change, prospect_id)} on {_label_day(day)}"
-        change.record(now)
+        change.record()
     return visit_id
 
 
@@ -102,14 +104,14 @@ def move_visit(
     if start:
         values["start"] = planning.parse_time(start)
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = _visit(change, visit_id)
         if raw["status"] == VisitStatus.DONE:
             raise InputError(f"visit {visit_id} is done: it cannot be moved")
         change.update_row("visit", visit_id, values)
         name = _prospect_name(change, int(raw["prospect_id"]))
         change.label = f"move visit to {name} to {_label_day(day)}"
-        change.record(now)
+        change.record()
     return day
 
 
@@ -147,12 +149,12 @@ def set_time(
     if purpose is not None:
         values["purpose"] = _clean_purpose(purpose)
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = _visit(change, visit_id)
         change.update_row("visit", visit_id, values)
         name = _prospect_name(change, int(raw["prospect_id"]))
         change.label = f"visit to {name}: {values['start'] or 'no time'}"
-        change.record(now)
+        change.record()
 
 
 def mark_done(
@@ -174,7 +176,7 @@ def mark_done(
     """
     today = now.date()
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = _visit(change, visit_id)
         if raw["status"] == VisitStatus.DONE:
             raise InputError(f"visit {visit_id} is already done")
@@ -205,20 +207,20 @@ def mark_done(
         values.update(next_step_values(next_date, next_action, next_topic, clear_next=clear_next))
         change.update(prospect_id, values)
         change.label = f"visit to {prospect['name']} done"
-        change.record(now)
+        change.record()
     return activity_id
 
 
 def _set_status(db: Database, now: datetime, visit_id: int, status: VisitStatus) -> None:
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = _visit(change, visit_id)
         if raw["status"] == VisitStatus.DONE:
             raise InputError(f"visit {visit_id} is done: undo it first to change it")
         change.update_row("visit", visit_id, {"status": status.value})
         name = _prospect_name(change, int(raw["prospect_id"]))
         change.label = f"visit to {name} {status.value}"
-        change.record(now)
+        change.record()
 
 
 def mark_missed(db: Database, now: datetime, visit_id: int) -> None:
@@ -240,7 +242,7 @@ def cancel_visit(db: Database, now: datetime, visit_id: int) -> None:
 def delete_visit(db: Database, now: datetime, visit_id: int) -> None:
     """Remove a visit from the plan (undo puts it back; a done visit's timeline entry stays)."""
     with db.begin() as conn:
-        change = Change(conn, "")
+        change = Change(conn, now)
         raw = _visit(change, visit_id)
         for (activity_id,) in conn.execute(
             "SELECT id FROM activity WHERE visit_id = ?", (visit_id,)
@@ -250,4 +252,4 @@ def delete_visit(db: Database, now: datetime, visit_id: int) -> None:
         name = _prospect_name(change, int(raw["prospect_id"]))
         day = date.fromisoformat(str(raw["day"])[:10])
         change.label = f"delete visit to {name} on {_label_day(day)}"
-        change.record(now)
+        change.record()

@@ -4,7 +4,6 @@ and a week or a month of days with their loads."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -22,9 +21,6 @@ def plan_settings(db: Database) -> planning.PlanSettings:
     return planning.PlanSettings.from_strings(get_settings(db))
 
 
-_BOUGHT = re.compile(r"→ customer(?: \(([\d,.]+)\))?")
-
-
 _FACTS_SQL = """
     SELECT p.id, p.name, p.company, p.area, p.grade, p.status, p.key_account, p.follow_up,
            p.revisit_days, p.visit_days, p.visit_time, substr(p.next_date, 1, 10),
@@ -39,8 +35,8 @@ _FACTS_SQL = """
     WHERE p.status IN ('live', 'customer') AND p.follow_up != 'give_up'
 """
 _SALES_SQL = (
-    "SELECT prospect_id, at, note FROM activity WHERE kind = 'status' AND at >= ? "
-    "AND note LIKE '%→ customer%' ORDER BY at"
+    "SELECT prospect_id, at, amount FROM activity WHERE kind = 'status' AND at >= ? "
+    "AND to_status = 'customer' ORDER BY at"
 )
 
 
@@ -60,15 +56,12 @@ def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
 
 
 def _purchases(sales: Iterable[Sequence[Any]]) -> dict[int, tuple[date, float | None]]:
-    """The last win of each card among ``sales`` (prospect id, at, status note): its day,
-    and the amount the note gives (None: none given)."""
-    bought: dict[int, tuple[date, float | None]] = {}
-    for pid, at, note in sales:
-        match = _BOUGHT.search(note or "")
-        if match:
-            amount = float(match.group(1).replace(",", "")) if match.group(1) else None
-            bought[int(pid)] = (date.fromisoformat(at[:10]), amount)
-    return bought
+    """The last win of each card among ``sales`` (prospect id, at, amount): its day, and
+    the amount recorded with it (None: none given)."""
+    return {
+        int(pid): (date.fromisoformat(at[:10]), None if amount is None else float(amount))
+        for pid, at, amount in sales
+    }
 
 
 def _facts(

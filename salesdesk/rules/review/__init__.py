@@ -18,8 +18,8 @@ Definitions (the README repeats them for the rep):
   revenue with money not "no"); long-term (a customer won a year or more before, or a card
   linked to an earlier one: a returning customer); small (everything else: other
   customers and live prospects).
-- Revenue (80/20) comes from recorded wins: the value written in the win's note
-  ("live → customer (12,000)"), else the card's value; a customer card without a recorded
+- Revenue (80/20) comes from recorded wins: the amount recorded with the win (the status
+  change's ``amount`` column), else the card's value; a customer card without a recorded
   win (imported) counts its value on its closed date. One win per card, cards linked by
   "previous card" are one customer.
 
@@ -49,7 +49,6 @@ from salesdesk.rules.review.facts import (
     ReviewData,
     TouchFact,
     VisitFact,
-    parse_status_note,
 )
 from salesdesk.rules.review.figures import (
     TREND_WEEKS,
@@ -167,7 +166,6 @@ __all__ = [
     "next_step_slips",
     "outcomes",
     "pareto",
-    "parse_status_note",
     "parse_week",
     "percent",
     "present",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,19 +10,6 @@ GRADES = ("A", "B", "C")
 GRADE_RANK = {"A": 3, "B": 2, "C": 1}
 STAGES = ("target", "interested", "intentional", "prospective", "customer")
 LIVE, CUSTOMER = "live", "customer"
-_STATUS_NOTE = re.compile(
-    r"^\s*([a-z_]+)\s*→\s*([a-z_]+)\s*(?:\(\s*([0-9][0-9,]*(?:\.\d+)?)\s*\))?"
-)
-
-
-def parse_status_note(note: str) -> tuple[str, str, float | None] | None:
-    """``"live → customer (12,000)"`` → ``("live", "customer", 12000.0)``; None if not one."""
-    match = _STATUS_NOTE.match(note or "")
-    if not match:
-        return None
-    amount = float(match.group(3).replace(",", "")) if match.group(3) else None
-    return match.group(1), match.group(2), amount
-
 
 @dataclass(slots=True)
 class CardFact:
@@ -50,14 +36,15 @@ class CardFact:
 
 @dataclass(slots=True)
 class ChangeFact:
-    """A recorded grade change (``from_grade``/``to_grade``) or status change (``note``)."""
+    """A recorded grade, status or stage change: from ``old`` to ``new`` (the activity's
+    typed columns), and a win's ``amount`` when one was given."""
 
     prospect_id: int
-    kind: str  # "grade" or "status"
+    kind: str  # "grade", "status" or "stage"
     day: date
-    note: str = ""
-    from_grade: str | None = None
-    to_grade: str | None = None
+    old: str | None = None
+    new: str | None = None
+    amount: float | None = None
 
 
 @dataclass(slots=True)

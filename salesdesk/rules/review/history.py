@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from salesdesk.rules.review.facts import CUSTOMER, LIVE, CardFact, ChangeFact, parse_status_note
+from salesdesk.rules.review.facts import CUSTOMER, LIVE, CardFact, ChangeFact
 
 
 @dataclass(slots=True)
@@ -35,27 +35,20 @@ class History:
         self.grade: dict[int, _Track] = {}
         self.stage: dict[int, _Track] = {}
         # Stable sort: same-day changes keep their recorded order.
+        tables = {"status": self.status, "grade": self.grade, "stage": self.stage}
         for change in sorted(changes, key=lambda c: c.day):
-            if change.prospect_id not in self.cards:
+            table = tables.get(change.kind)
+            if table is None or change.prospect_id not in self.cards:
                 continue
-            if change.kind in ("status", "stage"):
-                parsed = parse_status_note(change.note)
-                if parsed is None:
-                    continue
-                old, new, amount = parsed
-                table = self.status if change.kind == "status" else self.stage
-            elif change.kind == "grade" and change.from_grade and change.to_grade:
-                old, new, amount = change.from_grade, change.to_grade, None
-                table = self.grade
-            else:
+            if not (change.old and change.new):  # (a change recorded without its facts)
                 continue
             track = table.get(change.prospect_id)
             if track is None:
                 track = table[change.prospect_id] = _Track([], [], [], [])
             track.days.append(change.day)
-            track.before.append(old)
-            track.after.append(new)
-            track.values.append(amount)
+            track.before.append(change.old)
+            track.after.append(change.new)
+            track.values.append(change.amount if change.kind == "status" else None)
         self._reconcile()
         self._status_days = _change_index(self.status)
         self._grade_days = _change_index(self.grade)

@@ -1,0 +1,336 @@
+"""Schema 3 from schema 1 and 2 databases: the migrated schema is a fresh one's, nothing is
+lost, the notes' facts become columns, undo and undo-import work on the converted
+journal, and the weekly review, the visit plan and the slips read the same figures as
+the schema-2 code did (``tests/fixtures/schema_v2_expected.json``, made by that code)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from salesdesk.cli.main import app
+from salesdesk.data import store
+from salesdesk.data.db import SCHEMA_VERSION, Database, open_database
+from salesdesk.data.demo import fill_demo
+from salesdesk.data.io.batches import undo_import
+from salesdesk.data.migrate_v3 import _CHANGE_NOTE
+from salesdesk.data.review import load_weekly_review
+from salesdesk.data.review_queue import changes_since
+from salesdesk.data.visits import plan_facts, plan_visit
+
+from .conftest import NOW
+from .test_db import make_v1_database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+V2_SQL = FIXTURES / "schema_v2.sql"
+EXPECTED = json.loads((FIXTURES / "schema_v2_expected.json").read_text(encoding="utf-8"))
+V2_TODAY = date.fromisoformat(EXPECTED["today"])
+TABLES = ("prospect", "activity", "visit", "importbatch", "setting")
+
+
+def make_v2_database(path: Path) -> None:
+    """The schema-2 fixture as a database file (user_version 2), as that code left it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    conn = sqlite3.connect(path)
+    conn.executescript(V2_SQL.read_text(encoding="utf-8"))
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+
+
+def query(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [tuple(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def rows_by_id(path: Path, table: str) -> dict[Any, dict[str, Any]]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        key = "key" if table == "setting" else "id"
+        return {r[key]: dict(r) for r in conn.execute(f"SELECT * FROM {table}")}
+    finally:
+        conn.close()
+
+
+def schema(path: Path) -> dict[str, Any]:
+    """Every table and index as SQLite describes it: the stored SQL with quotes and spaces
+    taken out, and the pragmas' columns, indexes and foreign keys."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        master = sorted(
+            (kind, name, table, re.sub(r"\s+", "", sql or "").replace('"', ""))
+            for kind, name, table, sql in conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                "WHERE name NOT LIKE 'sqlite_autoindex%'"
+            )
+        )
+        tables = [m[1] for m in master if m[0] == "table" and m[1] != "sqlite_sequence"]
+        pragmas = {
+            table: (
+                [tuple(r) for r in conn.execute(f"PRAGMA table_xinfo({table})")],
+                sorted(tuple(r)[2:] for r in conn.execute(f"PRAGMA foreign_key_list({table})")),
+                sorted(
+                    (r[1], r[2], r[3], tuple(i[2] for i in conn.execute(
+                        f"PRAGMA index_info({r[1]})")))
+                    for r in conn.execute(f"PRAGMA index_list({table})")
+                ),
+            )
+            for table in tables
+        }
+    finally:
+        conn.close()
+    return {"master": master, "pragmas": pragmas}
+
+
+@pytest.fixture
+def v2_path(tmp_path: Path) -> Path:
+    path = tmp_path / "data" / "salesdesk.db"
+    make_v2_database(path)
+    return path
+
+
+@pytest.fixture
+def migrated(v2_path: Path) -> Any:
+    """(the untouched schema-2 copy, the migrated database)."""
+    original = v2_path.with_name("original-v2.db")
+    shutil.copy(v2_path, original)
+    database = open_database(v2_path)
+    yield original, database
+    database.close()
+
+
+# --------------------------------------------------------------------------- the schema
+
+
+@pytest.mark.parametrize("make", [make_v1_database, make_v2_database], ids=["v1", "v2"])
+def test_a_migrated_schema_is_a_fresh_one(tmp_path: Path, make: Any) -> None:
+    old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
+    make(old)
+    open_database(old).close()
+    open_database(new).close()
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(3,)]
+    assert schema(old) == schema(new)
+    for table in ("prospect", "activity", "visit"):  # ids never reused
+        (sql,) = query(new, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]
+        assert "AUTOINCREMENT" in sql
+    assert query(old, "PRAGMA foreign_key_check") == []
+    assert query(old, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_the_upgrade_keeps_a_backup_of_schema_2(migrated: Any) -> None:
+    original, database = migrated
+    (backup,) = database.path.parent.glob(f"{database.path.name}.v2-*.bak")
+    assert query(backup, "PRAGMA user_version") == [(2,)]
+    assert query(backup, "SELECT count(*) FROM prospect") == query(
+        original, "SELECT count(*) FROM prospect")
+
+
+# --------------------------------------------------------------------------- nothing lost
+
+
+def test_every_row_and_field_is_kept(migrated: Any) -> None:
+    original, database = migrated
+    for table in TABLES:
+        before, after = rows_by_id(original, table), rows_by_id(database.path, table)
+        assert before.keys() == after.keys(), table
+        for key, row in before.items():
+            assert {c: after[key][c] for c in row} == row, (table, key)
+    assert query(original, "SELECT id, at, label FROM journal") == query(
+        database.path, "SELECT id, at, label FROM journal")
+    listed = sum(
+        len(rows) for (data,) in query(original, "SELECT data FROM journal")
+        for rows in json.loads(data)["rows"].values()
+    )
+    assert query(database.path, "SELECT count(*) FROM journal_row") == [(listed,)]
+
+
+def test_every_row_gets_a_uuid_and_an_updated_at(migrated: Any) -> None:
+    _original, database = migrated
+    for table in ("prospect", "activity", "visit"):
+        found = query(database.path, f"SELECT uuid, updated_at FROM {table}")
+        uuids = [u for u, _ in found]
+        assert len(set(uuids)) == len(uuids) > 0, table
+        assert all(uuid.UUID(u).version == 4 and str(uuid.UUID(u)) == u for u in uuids)
+        assert all(stamp for _, stamp in found), table
+    # A visit's UUID is the one its calendar UID carries; the UID itself is unchanged.
+    assert query(database.path, "SELECT count(*) FROM visit WHERE uid != uuid || '@salesdesk'") \
+        == [(0,)]
+    # updated_at: the latest moment known; for Dora, the touch logged last (journal 36).
+    dora = rows_by_id(database.path, "prospect")[85]
+    assert (dora["name"], dora["updated_at"]) == ("Dora Quinn", "2026-11-18 08:00:00.000000")
+    for row in rows_by_id(database.path, "prospect").values():
+        assert row["updated_at"] >= max(row["created_at"], row["graded_at"])
+
+
+def test_the_notes_facts_become_columns(migrated: Any) -> None:
+    _original, database = migrated
+    changes = query(
+        database.path,
+        "SELECT prospect_id, kind, coalesce(from_status, from_stage), "
+        "coalesce(to_status, to_stage), amount FROM activity "
+        "WHERE kind IN ('status', 'stage') AND prospect_id > 80 ORDER BY id",
+    )
+    assert changes == [
+        (84, "stage", "target", "interested", None),
+        (84, "stage", "interested", "intentional", None),
+        (81, "stage", "target", "customer", None),
+        (81, "status", "live", "customer", 12000.0),  # "live → customer (12,000)"
+        (85, "status", "live", "dropped", None),
+        (83, "status", "live", "parked", None),
+        (83, "status", "parked", "live", None),  # reopened by a grade
+        (85, "status", "dropped", "live", None),
+        (82, "stage", "target", "customer", None),
+        (82, "status", "live", "customer", None),  # won without an amount
+        (84, "stage", "intentional", "customer", None),
+        (84, "status", "live", "customer", None),
+        (85, "status", "live", "lost", None),
+        (84, "status", "customer", "live", None),
+        (84, "status", "live", "customer", 1250000.0),
+        (85, "stage", "target", "interested", None),  # "... · import: crm-update.csv"
+        (85, "status", "lost", "live", None),
+        (83, "stage", "target", "customer", None),
+        (83, "status", "live", "customer", 12000.0),
+    ]
+    assert query(
+        database.path,
+        "SELECT count(*) FROM activity WHERE (kind = 'status' AND to_status IS NULL) "
+        "OR (kind = 'stage' AND to_stage IS NULL)",
+    ) == [(0,)]
+
+
+def test_the_migration_reads_every_form_of_note_schema_2_wrote() -> None:
+    def parsed(note: str) -> tuple[str | None, ...] | None:
+        match = _CHANGE_NOTE.match(note)
+        return match.groups() if match else None
+
+    assert parsed("live → customer (12,000)") == ("live", "customer", "12,000")
+    assert parsed("live → customer (1,234.5) · import: a.csv") == ("live", "customer", "1,234.5")
+    assert parsed("customer → live") == ("customer", "live", None)
+    assert parsed("target → interested · import: crm.csv") == ("target", "interested", None)
+    assert parsed("edited name") is None
+
+
+# --------------------------------------------------------------------------- same figures
+
+
+def test_the_weekly_review_reads_the_same_figures_after_the_upgrade(migrated: Any) -> None:
+    _original, database = migrated
+    for week, figures in EXPECTED["weeks"].items():
+        monday = date.fromisoformat(week)
+        assert load_weekly_review(database, monday, V2_TODAY).to_json() == figures, week
+
+
+def test_the_plan_and_the_slips_read_the_same_facts_after_the_upgrade(migrated: Any) -> None:
+    _original, database = migrated
+    purchases = {
+        str(f.id): [f.purchase[0].isoformat(), f.purchase[1]]
+        for f in plan_facts(database, V2_TODAY) if f.purchase is not None
+    }
+    assert purchases == EXPECTED["purchases"]
+    slips = {}
+    for (pid,) in query(database.path, "SELECT id FROM prospect ORDER BY id"):
+        found = changes_since(database, pid, V2_TODAY).slips
+        if found:
+            slips[str(pid)] = [[s.day.isoformat(), s.old.isoformat(),
+                                s.new.isoformat() if s.new else None] for s in found]
+    assert slips == EXPECTED["slips"]
+
+
+def test_figures_come_from_the_columns_not_the_notes(migrated: Any) -> None:
+    _original, database = migrated
+    week = date(2026, 11, 16)
+    before = load_weekly_review(database, week, V2_TODAY).to_json()
+    with database.begin() as conn:
+        conn.execute("UPDATE activity SET note = 'rewritten by hand' WHERE kind IN "
+                     "('status', 'stage')")
+    assert load_weekly_review(database, week, V2_TODAY).to_json() == before
+    assert {str(f.id) for f in plan_facts(database, V2_TODAY) if f.purchase} == set(
+        EXPECTED["purchases"])
+
+
+# --------------------------------------------------------------------------- undo after it
+
+
+def _content(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the cards, timeline and visits, except what differs between any two
+    databases (UUIDs, calendar UIDs, the moment of the last write)."""
+    out = {}
+    with database.connect() as conn:
+        for table in ("prospect", "activity", "visit"):
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
+                    if r[1] not in ("uuid", "uid", "updated_at")]
+            out[table] = conn.execute(
+                f"SELECT {', '.join(cols)} FROM {table} ORDER BY id").fetchall()
+    return out
+
+
+def test_undo_reverses_six_weeks_of_schema_2_changes(migrated: Any, tmp_path: Path) -> None:
+    """Undoing every converted change, newest first, leaves exactly the demo cards the
+    fixture started from (the same demo, made afresh by this code)."""
+    _original, database = migrated
+    labels = [label for (label,) in query(
+        database.path, "SELECT label FROM journal ORDER BY id DESC")]
+    result = CliRunner().invoke(app, ["--db", str(database.path), "undo"])
+    assert result.exit_code == 0 and "log call with Dora Quinn" in result.stdout
+    undone = [labels[0]]
+    while (step := store.undo(database)) is not None:
+        undone.append(step.label)
+    assert undone == labels and len(undone) == 36
+    fresh = open_database(tmp_path / "fresh" / "salesdesk.db")
+    try:
+        fill_demo(fresh, V2_TODAY, prospects=80, seed=11)
+        assert _content(database) == _content(fresh)
+    finally:
+        fresh.close()
+    assert query(database.path, "SELECT count(*) FROM journal_row") == [(0,)]
+
+
+def test_undo_import_puts_back_a_schema_2_import(migrated: Any) -> None:
+    _original, database = migrated
+    result = undo_import(database, "20261116-100000")
+    assert (result.removed, result.restored, result.kept) == (0, 2, 0)
+    cards = rows_by_id(database.path, "prospect")
+    assert (cards[85]["status"], cards[85]["grade"], cards[85]["stage"]) == ("lost", "C", "target")
+    assert (cards[83]["status"], cards[83]["stage"]) == ("live", "target")
+    assert query(database.path, "SELECT count(*) FROM activity WHERE note LIKE '%crm-update%'") \
+        == [(0,)]
+    # The touch logged on Dora after the import stays, and is still the last change.
+    assert store.last_change(database) == "log call with Dora Quinn"
+
+
+def test_an_id_the_journal_still_names_is_not_handed_out_again(v2_path: Path) -> None:
+    """Schema 2 deleted the newest visit (undoable) and would have given its id to the next
+    one; after the upgrade the next visit gets a new id, and both undos work."""
+    conn = sqlite3.connect(v2_path)
+    conn.row_factory = sqlite3.Row
+    newest = dict(conn.execute("SELECT * FROM visit ORDER BY id DESC LIMIT 1").fetchone())
+    conn.execute("DELETE FROM visit WHERE id = ?", (newest["id"],))
+    conn.execute(
+        "INSERT INTO journal (at, label, data) VALUES ('2026-11-18 08:30:00.000000', "
+        "'delete visit', ?)",
+        (json.dumps({"rows": {"visit": {str(newest["id"]): newest}}}),),
+    )
+    conn.commit()
+    conn.close()
+    database = open_database(v2_path)
+    try:
+        again = plan_visit(database, NOW, newest["prospect_id"], V2_TODAY)
+        assert again == newest["id"] + 1
+        assert store.undo(database) is not None  # the new visit goes
+        assert store.undo(database) is not None  # the deleted one comes back, same id
+        assert rows_by_id(database.path, "visit")[newest["id"]]["uid"] == newest["uid"]
+    finally:
+        database.close()
