@@ -249,9 +249,12 @@ class VisitPlanScreen(VisitPlanChanges):
 
     def action_switch_focus(self) -> None:
         options = self.query_one(SuggestionPanel).options
-        to_grid = self.focused is options or not options.display
-        if self.has_class("narrow"):  # one of the two at a time
+        if self.has_class("narrow"):  # one of the two at a time, whether or not the
+            # suggestions are worked out yet (the panel says so while they are)
+            to_grid = self.has_class("show-side")
             self.set_class(not to_grid, "show-side")
+        else:
+            to_grid = self.focused is options or not options.display
         if to_grid:
             self.grid.focus()
         else:
