@@ -198,7 +198,11 @@ def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
     )
 
 
-_SEARCH_COLUMNS = ("name", "company", "phone", "email", "area", "tags", "notes")
+#: What the board's filter and ``list --search`` look in; ``pinyin_key`` lets ``wang`` and
+#: ``wh`` find 王海燕 (it holds only ASCII, so a Chinese term never matches it by accident).
+_SEARCH_COLUMNS = (
+    "name", "company", "phone", "email", "wechat", "area", "tags", "notes", "pinyin_key",
+)
 
 
 def _fold(value: str | None) -> str:
@@ -243,8 +247,9 @@ def list_cards(
     due_only: bool = False,
     ids: Iterable[int] | None = None,
 ) -> list[CardRow]:
-    """Cards in urgency order, filtered. Search matches name, company, phone, email, area,
-    tags and notes (substring; case-insensitive for Latin letters, Chinese as typed)."""
+    """Cards in urgency order, filtered. Search matches name, company, phone, email, WeChat,
+    area, tags and notes (substring; case-insensitive for Latin letters, Chinese as typed),
+    and the pinyin of a Chinese name or company (full syllables or initials)."""
     statuses = [str(s) for s in statuses]
     where = [f"status IN ({', '.join('?' for _ in statuses)})"]
     params: list[Any] = list(statuses)
