@@ -70,7 +70,8 @@ _NO_REUSE = {"sqlite_autoincrement": True}
 class Prospect(SQLModel, table=True):
     """One prospect card: one opportunity with a person or a company."""
 
-    __table_args__ = _NO_REUSE
+    # The pipeline's sums by grade read this index, never the cards.
+    __table_args__ = (Index("ix_prospect_pipeline", "status", "grade", "value"), _NO_REUSE)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(default=CardKind.PERSON)
     # Identity

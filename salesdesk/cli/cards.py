@@ -73,6 +73,7 @@ def add(
     company: Annotated[str, typer.Option(help="Company.")] = "",
     phone: Annotated[str, typer.Option(help="Phone.")] = "",
     email: Annotated[str, typer.Option(help="Email.")] = "",
+    wechat: Annotated[str, typer.Option("--wechat", help="WeChat ID (微信).")] = "",
     area: Annotated[str, typer.Option(help="Area or district (groups visits).")] = "",
     grade: Annotated[str, typer.Option(help="A, B or C.")] = "C",
     value: Annotated[str, typer.Option(help="Estimated deal value, e.g. 12000 or 12k.")] = "",
@@ -80,6 +81,8 @@ def add(
         str, typer.Option("--next", help="Next-step date (fri, +3d, 2026-12-01).")
     ] = "",
     action: Annotated[str, typer.Option(help="Next action.")] = "",
+    notes: Annotated[str, typer.Option(help="Notes (anything worth remembering).")] = "",
+    tags: Annotated[str, typer.Option(help="Tags, comma separated.")] = "",
     db: DbOption = None,
 ) -> None:
     """Add a prospect and print its id."""
@@ -88,7 +91,10 @@ def add(
         "company": company.strip(),
         "phone": phone.strip(),
         "email": email.strip(),
+        "wechat": wechat.strip(),
         "area": area.strip(),
+        "notes": notes,
+        "tags": ", ".join(t.strip() for t in tags.split(",") if t.strip()),
         "grade": parse_grade(grade).value,
         "value": parse_money(value),
         "next_date": parse_next_date(next, today),

@@ -10,13 +10,14 @@ from sqlite3 import Connection
 from typing import Any
 
 from salesdesk.data.db import Database
-from salesdesk.data.settings import pool_target
+from salesdesk.data.settings import get_setting, pool_target
 from salesdesk.data.sql import MAX_ID, fetch_row, like_pattern
 from salesdesk.enums import Stage, Status
-from salesdesk.errors import NotFound
+from salesdesk.errors import InputError, NotFound
 from salesdesk.rules.fields import FIELD_BY_NAME
 from salesdesk.rules.grading import Grade, Urgency, score
 from salesdesk.rules.man import Tri, Verdict, man_case, suggest_priority, verdict_of_case
+from salesdesk.rules.pipeline import DEFAULT_PROBABILITIES, Pipeline, parse_probabilities
 
 # Columns the board shows; the board never loads more than these.
 _CARD_COLUMNS = (
@@ -116,6 +117,7 @@ class BoardSummary:
     live: int
     pool_target: int
     closed: dict[str, int] = field(default_factory=dict)
+    pipeline: Pipeline | None = None  # the live cards' value by grade and the forecast
 
 
 # --------------------------------------------------------------------------- reading
@@ -350,10 +352,31 @@ def get_prospect(db: Database, prospect_id: int, today: date) -> ProspectDetail:
 def summary(db: Database, today: date) -> BoardSummary:
     """Counts for the header strip: by grade, due for review, overdue, pool vs target."""
     cards = list_cards(db, today)
-    return summarise(cards, pool_target(db), closed_counts(db))
+    return summarise(cards, pool_target(db), closed_counts(db), pipeline(db))
 
 
-def summarise(cards: Sequence[CardRow], target: int, closed: dict[str, int]) -> BoardSummary:
+def pipeline(db: Database) -> Pipeline:
+    """The live cards' estimated value by grade, summed by SQLite (one pass of the index on
+    status, grade and value, not of the cards), with the forecast's chances."""
+    with db.connect() as conn:
+        rows = conn.execute(
+            "SELECT grade, total(value) FROM prospect WHERE status = 'live' GROUP BY grade"
+        ).fetchall()
+    values = dict.fromkeys(("A", "B", "C"), 0.0)
+    values.update({grade: float(total) for grade, total in rows if grade in values})
+    try:
+        chances = parse_probabilities(get_setting(db, "forecast_probability"))
+    except InputError:  # written by hand with the sqlite3 shell: the defaults
+        chances = parse_probabilities(DEFAULT_PROBABILITIES)
+    return Pipeline(values, chances)
+
+
+def summarise(
+    cards: Sequence[CardRow],
+    target: int,
+    closed: dict[str, int],
+    pipe: Pipeline | None = None,
+) -> BoardSummary:
     """The header's counts from cards already read (the board keeps its list in memory)."""
     by_grade = {g.value: 0 for g in Grade}
     for card in cards:
@@ -365,6 +388,7 @@ def summarise(cards: Sequence[CardRow], target: int, closed: dict[str, int]) -> 
         live=len(cards),
         pool_target=target,
         closed=closed,
+        pipeline=pipe,
     )
 
 

@@ -7,6 +7,7 @@ a backup).
   for the cards that exist, so ``wang`` finds 王海燕 at once after the upgrade.
 - ``activity.reason`` and ``activity.reason_note``: why a card was dropped or lost.
 - ``redo`` and ``redo_row``: what the undos since the last change reversed.
+- An index on (status, grade, value): the board header's pipeline sums read only it.
 
 prospect and activity are rebuilt (same ids, UUIDs, indexes, sequences) rather than
 altered, so an upgraded file has exactly a new file's schema (a column added with ALTER
@@ -97,6 +98,7 @@ def v3_to_v4(conn: sqlite3.Connection) -> None:
     for table, column, unique in _INDEXES:
         kind = "UNIQUE INDEX" if unique else "INDEX"
         conn.execute(f"CREATE {kind} ix_{table}_{column} ON {table} ({column})")
+    conn.execute("CREATE INDEX ix_prospect_pipeline ON prospect (status, grade, value)")
     for statement in _REDO:
         conn.execute(statement)
     for table in ("prospect", "activity"):  # ids handed out before stay used

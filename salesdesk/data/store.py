@@ -27,6 +27,7 @@ from salesdesk.data.cards import (
     get_card,
     get_prospect,
     list_cards,
+    pipeline,
     summarise,
     summary,
     urgency_key,
@@ -41,6 +42,7 @@ from salesdesk.data.man import (
     set_potential,
     set_priority,
 )
+from salesdesk.data.redo import HistoryEntry, next_redo, redo, undo_history
 from salesdesk.data.settings import (
     DEFAULT_POOL_TARGET,
     SETTINGS_DEFAULTS,
@@ -63,6 +65,7 @@ __all__ = [
     "get_card",
     "get_prospect",
     "list_cards",
+    "pipeline",
     "summarise",
     "summary",
     "urgency_key",
@@ -80,6 +83,10 @@ __all__ = [
     "UndoResult",
     "last_change",
     "undo",
+    "HistoryEntry",
+    "next_redo",
+    "redo",
+    "undo_history",
     # man: the MAN check
     "ManState",
     "get_man",

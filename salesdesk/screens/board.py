@@ -107,6 +107,8 @@ class BoardScreen(BoardForms):
 
     def on_resize(self) -> None:
         self._apply_compact()
+        if self.view.pool is not None:  # the header shows as much as the width holds
+            self._update_summary()
 
     def _apply_compact(self) -> None:
         self.query_one(BoardColumns).set_compact(self.app.size.height < COMPACT_BELOW_HEIGHT)
@@ -184,6 +186,7 @@ class BoardScreen(BoardForms):
             verdict_count=sum(1 for c in view.cards if c.verdict == verdict) if verdict else 0,
             filter_text=view.filter_text,
             matches=len(view.cards),
+            width=max(0, self.app.size.width - 2),
         )
         self.query_one("#summary", Static).update(line)
 
