@@ -297,6 +297,49 @@ def list_cards(
     return cards
 
 
+@dataclass(frozen=True)
+class NameMatch:
+    """A card a typed name may mean (``salesdesk grade wang A``)."""
+
+    id: int
+    name: str
+    company: str
+    status: str
+
+
+def find_by_name(db: Database, text: str, limit: int = 10) -> list[NameMatch]:
+    """The cards ``text`` names: the one whose whole name it is (any case), else every
+    card with it in its name or its name's pinyin (``wang``, ``wh``), live cards first;
+    at most ``limit`` + 1, so a caller can say there are more."""
+    term = text.strip()
+    if not term:
+        return []
+    with db.connect() as conn:
+        rows = conn.execute(
+            "SELECT id, name, company, status FROM prospect WHERE name = ? COLLATE NOCASE "
+            "ORDER BY status != 'live', id LIMIT 2",
+            (term,),
+        ).fetchall()
+        if len(rows) != 1:
+            pattern = like_pattern(term)
+            rows = conn.execute(
+                "SELECT id, name, company, status FROM prospect "
+                "WHERE name LIKE ? ESCAPE '\\' OR pinyin_key LIKE ? ESCAPE '\\' "
+                "ORDER BY status != 'live', id LIMIT ?",
+                (pattern, pattern, limit + 1),
+            ).fetchall()
+    return [NameMatch(*row) for row in rows]
+
+
+def card_exists(db: Database, prospect_id: int) -> bool:
+    """Whether a card has this id (an indexed look)."""
+    if not 0 < prospect_id <= MAX_ID:
+        return False
+    with db.connect() as conn:
+        found = conn.execute("SELECT 1 FROM prospect WHERE id = ?", (prospect_id,))
+        return found.fetchone() is not None
+
+
 def get_card(db: Database, prospect_id: int, today: date) -> CardRow:
     """One card as the board shows it; NotFound if the id is unknown."""
     if not 0 < prospect_id <= MAX_ID:
