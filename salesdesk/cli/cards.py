@@ -37,6 +37,8 @@ from salesdesk.rules.dates import day_name, parse_next_date
 from salesdesk.rules.fields import parse_money
 from salesdesk.rules.grading import parse_grade
 from salesdesk.rules.pipeline import Pipeline
+from salesdesk.rules.reasons import parse_reason, reason_menu, reason_said
+from salesdesk.text import one_line
 
 # --------------------------------------------------------------------------- commands
 
@@ -325,9 +327,34 @@ def won(
     typer.echo(f"{prospect_id}: won" + (f" ({amount:,.0f})" if amount else ""))
 
 
-app.command("drop")(_status_command(Status.DROPPED, "dropped (stop contact)"))
+def _closing_command(status: Status, verb: str) -> Callable[..., None]:
+    """drop and lost: the status change with why (a reason of the list and/or words)."""
+
+    def command(
+        ctx: typer.Context,
+        card: CardArg,
+        reason: Annotated[
+            str | None, typer.Option("--reason", help=f"Why: {reason_menu()} (or a word).")
+        ] = None,
+        why: Annotated[str, typer.Option("--why", help="Why, in your own words.")] = "",
+        db: DbOption = None,
+    ) -> None:
+        key = parse_reason(reason)
+        with open_db(ctx, db) as database:
+            prospect_id = card_id(database, card)
+            store.set_status(
+                database, cli_now(), prospect_id, status, reason=key, reason_note=why
+            )
+        said = reason_said(key, why)
+        typer.echo(f"{prospect_id}: {verb}" + (f" · {one_line(said)}" if said else ""))
+
+    command.__doc__ = f"Mark a card {verb}, with why (--reason, --why)."
+    return handles_errors(command)
+
+
+app.command("drop")(_closing_command(Status.DROPPED, "dropped (stop contact)"))
 app.command("park")(_status_command(Status.PARKED, "parked"))
-app.command("lost")(_status_command(Status.LOST, "lost"))
+app.command("lost")(_closing_command(Status.LOST, "lost"))
 app.command("reopen")(_status_command(Status.LIVE, "live again"))
 
 
