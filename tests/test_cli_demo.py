@@ -78,6 +78,8 @@ COMMANDS: list[tuple[list[str], bool]] = [
     (["drop", "{other}"], True),
     (["lost", "{card}"], True),
     (["undo"], True),
+    (["redo"], True),
+    (["undo", "--list"], False),
     (["config"], False),
     (["config", "pool_target", "61"], True),
     (["export", "--out", "{out}"], False),
