@@ -51,6 +51,43 @@ def system_clock() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+#: The config file's location can be moved (tests, a second profile).
+CONFIG_ENV = "SALESDESK_CONFIG"
+
+
+def config_file() -> Path:
+    """``$SALESDESK_CONFIG``, else ``config.toml`` in the platform's user config folder."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return expand_path(env)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def file_setting(section: str, key: str) -> str | None:
+    """``[section] key`` from the config file, or None if the file or the key is absent.
+
+    Settings that must be known before a database is open (which database, the web
+    password) live here; the rest live in the database (``salesdesk config``). A file that
+    is not valid TOML is an InputError naming it."""
+    path = config_file()
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8", errors="replace"))
+    except tomllib.TOMLDecodeError as exc:
+        from salesdesk.errors import InputError
+
+        raise InputError(f"{path} is not valid TOML: {exc}") from None
+    value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
+    return str(value) if value not in (None, "") else None
+
+
 def demo_db_path() -> Path:
     """The separate database ``salesdesk --demo`` opens, so demo data never mixes with real."""
     from platformdirs import user_data_path

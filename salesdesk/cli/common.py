@@ -152,6 +152,14 @@ def db_path(ctx: typer.Context, db: Path | None) -> Path:
     return default_db_path()
 
 
+def root_db(ctx: typer.Context, db: Path | str | None) -> str | None:
+    """What ``--db`` named (after or before the command), as typed; None if not given."""
+    if db is not None:
+        return str(db)
+    named = _root_options(ctx).get("db")
+    return str(named) if named is not None else None
+
+
 @contextmanager
 def open_db(ctx: typer.Context, db: Path | None, *, create: bool = False) -> Iterator[Database]:
     """Open the database for a command.
