@@ -64,6 +64,11 @@ def start(folder: Path | None = None) -> tuple[Path, str]:
                          "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]), **quiet)
     if run.returncode:
         raise RuntimeError(f"initdb failed: {run.stderr.strip()}")
+    # The test superuser logs in on the socket without a password; every other role (the
+    # team's reps) needs its password, so wrong-password and role tests are real.
+    (data / "pg_hba.conf").write_text(
+        f"local all {SUPERUSER} trust\nlocal all all scram-sha-256\n", encoding="utf-8"
+    )
     options = (f"-c listen_addresses='' -c unix_socket_directories='{folder / 'sock'}' "
                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                "-c max_connections=200")

@@ -51,7 +51,16 @@ def fetch_row(conn: Connection, table: str, row_id: int) -> dict[str, Any] | Non
 
 def next_id(conn: Connection, table: str) -> int:
     """The id SQLite gives the next row of ``table`` (an AUTOINCREMENT table): past the
-    largest id ever used, so a bulk insert with explicit ids never reuses a freed one."""
+    largest id ever used, so a bulk insert with explicit ids never reuses a freed one.
+    On PostgreSQL the table's identity sequence keeps that number."""
+    if getattr(conn, "is_postgres", False):
+        return int(
+            conn.execute(
+                f"SELECT greatest(coalesce((SELECT max(id) FROM {table}), 0), "
+                f"(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {table}_id_seq)"
+                ") + 1"
+            ).fetchone()[0]
+        )
     return int(
         conn.execute(
             f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), "
