@@ -31,6 +31,8 @@ WRITE_LOCK_KEY = 0x5A1E5DE5C
 _EXPRESSIONS = {UUID_DEFAULT: "sd_uuid7()", NOW_DEFAULT: "sd_now()"}
 
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%|[^'\"?%]+", re.S)
+#: SQLite's named parameters (``:name``), never a ``::type`` cast.
+_NAMED = re.compile(r"(?<![:\w]):(?!:)([A-Za-z_]\w*)")
 _INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.I)
 _TEMP = re.compile(r"\btemp\.(?=\w)", re.I)
 _LIKE = re.compile(r"(?<![\w'])LIKE\b", re.I)
@@ -119,6 +121,25 @@ def _json_insert(sql: str) -> str:
     return sql
 
 
+def _json_object(sql: str) -> str:
+    """``json_object(k, v, ...)`` (SQLite's, text) as PostgreSQL's ``json_build_object``."""
+    start = sql.lower().find("json_object(")
+    while start >= 0:
+        depth, end = 0, start + len("json_object")
+        for end in range(start + len("json_object"), len(sql)):
+            depth += sql[end] == "("
+            depth -= sql[end] == ")"
+            if depth == 0:
+                break
+        args = _split_args(sql[start + len("json_object("):end])
+        # PostgreSQL takes at most 100 arguments: a whole card (60 columns) in parts.
+        parts = [", ".join(args[i:i + 98]) for i in range(0, len(args), 98)]
+        built = " || ".join(f"jsonb_build_object({part})" for part in parts)
+        sql = sql[:start] + f"({built})::text" + sql[end + 1:]
+        start = sql.lower().find("json_object(", start + len("(jsonb_build_object("))
+    return sql
+
+
 @lru_cache(maxsize=2048)
 def to_postgres(sql: str) -> str:
     """SQLite's SQL as PostgreSQL (psycopg's ``%s`` placeholders) runs it."""
@@ -130,6 +151,8 @@ def to_postgres(sql: str) -> str:
             sql = sql.replace(sqlite_expr, pg_expr)
     if "json_insert(" in sql:
         sql = _json_insert(sql)
+    if "json_object(" in sql:
+        sql = _json_object(sql)
     if _DDL.match(sql):
         for pattern, pg_type in _DDL_TYPES:
             sql = _code_only(sql, pattern, pg_type)
@@ -148,7 +171,7 @@ def to_postgres(sql: str) -> str:
         elif token[:1] in "'\"":
             out.append(token.replace("%", "%%"))
         else:
-            out.append(token)
+            out.append(_NAMED.sub(r"%(\1)s", token))
     sql = "".join(out)
     if ignore:
         sql = sql.rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"

@@ -17,7 +17,7 @@ reconnects.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -77,9 +77,11 @@ def _param(value: Any) -> Any:
     return value
 
 
-def _params(values: Sequence[Any] | None) -> tuple[Any, ...]:
+def _params(values: Sequence[Any] | Mapping[str, Any] | None) -> Any:
     if not values:
         return ()
+    if isinstance(values, Mapping):  # named parameters (``:name``)
+        return {k: _param(v) for k, v in values.items()}
     return tuple(_param(v) for v in values)
 
 

@@ -49,6 +49,8 @@ CREATE OR REPLACE FUNCTION min(text, text) RETURNS text LANGUAGE sql IMMUTABLE A
   SELECT least($1, $2) $$;
 CREATE TABLE sd_changes (n bigint NOT NULL);
 INSERT INTO sd_changes VALUES (0);
+CREATE AGGREGATE total(double precision) (sfunc = float8pl, stype = double precision,
+  initcond = '0');
 CREATE OR REPLACE FUNCTION sd_notify() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path FROM CURRENT AS $$
   BEGIN
