@@ -99,8 +99,9 @@ COMMANDS: list[tuple[list[str], bool]] = [
 
 #: Commands this file cannot run to the end: ``serve`` runs until stopped (that it passes
 #: --demo on to the board is tests/test_serve.py's test_served_command_keeps_the_database);
-#: ``team`` needs a PostgreSQL server (tests/test_team.py).
-NOT_RUN_HERE = {"serve", "team"}
+#: ``team``, ``db``, ``checkout``, ``checkin`` and ``conflicts`` need a PostgreSQL server
+#: (tests/test_team.py, tests/test_sync.py).
+NOT_RUN_HERE = {"serve", "team", "db", "checkout", "checkin", "conflicts"}
 
 
 def test_every_command_is_covered() -> None:
