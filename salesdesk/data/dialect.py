@@ -188,3 +188,20 @@ def explicit_id_table(sql: str) -> str | None:
     do, past :func:`~salesdesk.data.sql.next_id`), else None."""
     match = _EXPLICIT_ID.match(sql)
     return match.group(1) if match else None
+
+
+#: Tables whose ids the database hands out (a single-row INSERT returns it).
+_ID_TABLES = ("prospect", "activity", "visit", "journal", "journal_row", "redo", "redo_row")
+_SINGLE_INSERT = re.compile(
+    r"^\s*INSERT\s+INTO\s+(" + "|".join(_ID_TABLES) + r")\s*\([^)]*\)\s*VALUES\s*\(", re.I)
+
+
+@lru_cache(maxsize=2048)
+def to_postgres_returning(sql: str) -> tuple[str, bool]:
+    """:func:`to_postgres`, with ``RETURNING id`` added to a single-row INSERT into a table
+    with handed-out ids (True then), so its ``lastrowid`` needs no second round trip."""
+    translated = to_postgres(sql)
+    if (_SINGLE_INSERT.match(sql) and "RETURNING" not in sql.upper()
+            and "ON CONFLICT" not in translated.upper() and "),(" not in sql.replace(" ", "")):
+        return translated.rstrip().rstrip(";") + " RETURNING id", True
+    return translated, False

@@ -91,9 +91,10 @@ class PgCursor:
     def __init__(self, conn: PgConnection) -> None:
         self._conn = conn
         self._cursor = conn.raw.cursor()
+        self._inserted: int | None = None
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
-        self._conn.run(self._cursor, sql, params)
+        self._inserted = self._conn.run(self._cursor, sql, params)
         return self
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
@@ -122,7 +123,9 @@ class PgCursor:
 
     @property
     def lastrowid(self) -> int | None:
-        """The id the last INSERT got (``lastval()``: this connection's last sequence)."""
+        """The id the last INSERT got (its RETURNING id, else ``lastval()``)."""
+        if self._inserted is not None:
+            return self._inserted
         try:
             row = self._conn.raw.execute("SELECT lastval()").fetchone()
         except psycopg.errors.ObjectNotInPrerequisiteState:
@@ -142,13 +145,23 @@ class PgConnection:
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
         self.raw = raw
 
-    def run(self, cursor: psycopg.Cursor[Any], sql: str, params: Sequence[Any] | None) -> None:
+    def run(self, cursor: psycopg.Cursor[Any], sql: str,
+            params: Sequence[Any] | None) -> int | None:
+        """Run one statement; the new row's id for a single-row INSERT (RETURNING id: no
+        second round trip for ``lastrowid``)."""
         if dialect.is_begin(sql):
-            cursor.execute("BEGIN")
-            if not sql.strip().upper().startswith("BEGIN DEFERRED"):
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (dialect.WRITE_LOCK_KEY,))
-            return
-        cursor.execute(dialect.to_postgres(sql), _params(params))
+            if sql.strip().upper().startswith("BEGIN DEFERRED"):
+                cursor.execute("BEGIN")
+            else:  # one round trip: the transaction and the write lock
+                cursor.execute(
+                    f"BEGIN; SELECT pg_advisory_xact_lock({dialect.WRITE_LOCK_KEY})")
+            return None
+        translated, returning = dialect.to_postgres_returning(sql)
+        cursor.execute(translated, _params(params))
+        if returning:
+            row = cursor.fetchone()
+            return int(row[0]) if row else None
+        return None
 
     def run_many(self, cursor: psycopg.Cursor[Any], sql: str,
                  rows: Iterable[Sequence[Any]]) -> None:
