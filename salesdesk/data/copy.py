@@ -67,4 +67,8 @@ def copy_book(src: Database, dst: Database, progress: Progress | None = None) ->
                 if progress is not None:
                     progress(done, total)
         read.rollback()
+    if dst.is_postgres:  # fresh statistics and visibility for the copied tables
+        with dst.connect() as conn:
+            for table in TABLES:
+                conn.execute(f"VACUUM (ANALYZE) {table}")
     return done

@@ -54,8 +54,13 @@ CREATE AGGREGATE total(double precision) (sfunc = float8pl, stype = double preci
 CREATE OR REPLACE FUNCTION sd_notify() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path FROM CURRENT AS $$
   BEGIN
-    UPDATE sd_changes SET n = n + 1;
-    PERFORM pg_notify('salesdesk_changed', TG_TABLE_NAME);
+    -- Once per transaction: a bulk write (an import, a copy) is one change, and the
+    -- counter's row is not updated a hundred thousand times in one transaction.
+    IF current_setting('salesdesk.counted', true) IS DISTINCT FROM txid_current()::text THEN
+      UPDATE sd_changes SET n = n + 1;
+      PERFORM pg_notify('salesdesk_changed', TG_TABLE_NAME);
+      PERFORM set_config('salesdesk.counted', txid_current()::text, true);
+    END IF;
     RETURN NULL;
   END $$;
 """
