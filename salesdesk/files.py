@@ -34,3 +34,21 @@ def write_private(path: Path | str, data: bytes) -> Path:
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
+
+
+def make_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing parents with mode 0700 whatever the umask
+    (``mkdir(parents=True)`` gives the parents the umask's mode: 0777 under umask 000)."""
+    missing: list[Path] = []
+    at = Path(folder)
+    while not at.exists():
+        missing.append(at)
+        if at.parent == at:
+            break
+        at = at.parent
+    for part in reversed(missing):
+        try:
+            part.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(part, 0o700)

@@ -170,7 +170,9 @@ def test_commands_that_add_data_create_a_named_database(tmp_path: Path) -> None:
 
 def test_the_message_says_how_to_start(tmp_path: Path) -> None:
     line = assert_clean_failure(sd(tmp_path / "typo.db", "list"), 2)
-    assert line.endswith("check the path (add, demo or import creates one there)")
+    assert line.endswith(
+        "check the path (add, demo or import creates one there, or add --create)"
+    )
 
 
 def test_the_default_database_needs_no_setup(isolated_home: Path) -> None:

@@ -202,11 +202,22 @@ def test_wal_and_shm_files_are_private_too(db: Database, db_path: Path) -> None:
             assert mode_of(sibling) == 0o600, sibling.name
 
 
+def test_existing_empty_file_is_refused_untouched(db_path: Path) -> None:
+    """A 0-byte file is a failed copy or a sync conflict, not a new database."""
+    db_path.parent.mkdir(parents=True)
+    db_path.touch()
+    with pytest.raises(DatabaseError, match="empty file .0 bytes.*--create") as info:
+        open_database(db_path)
+    assert "\n" not in info.value.message
+    assert db_path.stat().st_size == 0
+    assert not db_path.with_name(db_path.name + "-wal").exists()
+
+
 def test_existing_empty_file_is_initialised_and_made_private(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.touch()
     os.chmod(db_path, 0o644)
-    database = open_database(db_path)
+    database = open_database(db_path, create_empty=True)
     try:
         assert store.count_prospects(database) == 0
     finally:

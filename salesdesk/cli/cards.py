@@ -142,7 +142,7 @@ def list_(
         except ValueError as exc:
             raise InputError(str(exc)) from None
     today = cli_today()
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, read_only=True) as database:
         cards = store.list_cards(
             database, today, statuses=statuses, grade=grade_value, search=search, due_only=due
         )
@@ -170,7 +170,7 @@ def show(
 ) -> None:
     """Show one card: every field, the urgency breakdown and the timeline."""
     today = cli_today()
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, read_only=True) as database:
         detail = store.get_prospect(database, prospect_id, today)
     console = out_console()
     for part in detail_lines(detail):

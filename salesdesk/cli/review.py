@@ -50,7 +50,7 @@ def review_command(
     start = parse_week(week, today, past=True)
     if markdown is not None:
         _check_target(markdown)
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, read_only=True) as database:
         review = load_weekly_review(database, start, today)
     if markdown is not None:
         from salesdesk.files import write_private

@@ -26,6 +26,7 @@ from salesdesk.data.db import (
     open_connection,
 )
 from salesdesk.data.db import backup_database as backup_database  # re-exported: the one copy
+from salesdesk.data.journal import mark_restore
 from salesdesk.errors import DatabaseError, InputError
 
 if TYPE_CHECKING:
@@ -247,4 +248,14 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
         where = f" (your database was kept in {kept})" if kept else ""
         raise DatabaseError(f"could not restore from {source}: {exc}{where}") from None
     os.chmod(db_path, 0o600)
+    try:  # the first undo after this says the restore cannot be undone (kept is the way)
+        conn = open_connection(db_path, wal=False, busy_ms=COPY_BUSY_MS)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            mark_restore(conn, str(kept) if kept else "")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # restored all the same; only the undo notice is missing
     return RestoreResult(info, kept)

@@ -155,6 +155,9 @@ class Change:
             (sql_timestamp(self.now), self.label),
         )
         journal_id = int(cursor.lastrowid or 0)
+        recorded = getattr(self.conn, "recorded", None)
+        if recorded is not None:  # this program's pool: its undo knows the change is its own
+            recorded.add(journal_id)
         self.conn.executemany(
             'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before") '
             "VALUES (?, ?, ?, ?, ?)",
@@ -229,6 +232,83 @@ class UndoResult:
     prospect_ids: tuple[int, ...]
 
 
+#: Set by a restore (``setting`` rows, so a backup of the restored book carries none): the
+#: newest journal entry the restored book came with, and where the book before it is kept.
+RESTORE_MARK = "restored_journal"
+RESTORE_KEPT = "restored_kept"
+
+
+@dataclass(frozen=True)
+class NextUndo:
+    """What ``undo`` would reverse next, for the board to say before it does."""
+
+    journal_id: int
+    label: str
+    import_batch: str | None
+    cards: int  # how many cards it touches
+    ours: bool  # made by this program (this Database's pool)
+    restore: bool  # the newest change is the restore itself: undo says so, and stops
+
+    @property
+    def large(self) -> bool:
+        """An import or a change of more than one card: the board asks first."""
+        return bool(self.import_batch) or self.cards > 1
+
+
+def next_undo(db: Database) -> NextUndo | None:
+    """The change ``undo`` would reverse next (None: nothing to undo)."""
+    with db.connect() as conn:
+        row = conn.execute(
+            "SELECT id, label, import_batch FROM journal ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        mark = _restore_mark(conn)
+        if row is None:
+            if mark is not None:
+                return NextUndo(0, "restore", None, 0, False, True)
+            return None
+        journal_id, label, batch = int(row[0]), str(row[1]), row[2]
+        cards = int(conn.execute(
+            "SELECT count(DISTINCT prospect_id) FROM journal_row WHERE journal_id = ?",
+            (journal_id,),
+        ).fetchone()[0])
+    restore = mark is not None and journal_id <= mark[0]
+    return NextUndo(journal_id, label, batch, cards, journal_id in db.recorded, restore)
+
+
+def _restore_mark(conn: Connection) -> tuple[int, str] | None:
+    rows = dict(conn.execute(
+        "SELECT key, value FROM setting WHERE key IN (?, ?)", (RESTORE_MARK, RESTORE_KEPT)
+    ).fetchall())
+    if RESTORE_MARK not in rows:
+        return None
+    try:
+        return int(rows[RESTORE_MARK]), str(rows.get(RESTORE_KEPT) or "")
+    except ValueError:
+        return None
+
+
+def mark_restore(conn: Connection, kept: str) -> None:
+    """After a restore: the first undo says a restore cannot be undone (the book kept
+    before it is the way back) instead of reversing a change inside the restored book."""
+    newest = conn.execute("SELECT coalesce(max(id), 0) FROM journal").fetchone()[0]
+    conn.executemany(
+        "INSERT INTO setting (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [(RESTORE_MARK, str(int(newest))), (RESTORE_KEPT, kept)],
+    )
+
+
+def restore_line(kept: str) -> str:
+    back = (
+        f": to go back, restore the copy kept before it (salesdesk restore {kept})"
+        if kept else ""
+    )
+    return (
+        f"the last change was a restore, which undo cannot reverse{back}. Press undo again "
+        "to undo changes inside the restored book"
+    )
+
+
 def last_change(db: Database) -> str | None:
     """The label of the change ``undo`` would reverse next (None: nothing to undo)."""
     with db.connect() as conn:
@@ -237,37 +317,72 @@ def last_change(db: Database) -> str | None:
 
 
 def undo(
-    db: Database, *, only_prospect: int | None = None, now: datetime | None = None
+    db: Database,
+    *,
+    only_prospect: int | None = None,
+    now: datetime | None = None,
+    expect: int | None = None,
 ) -> UndoResult | None:
     """Reverse the most recent change (from the TUI or the CLI). None if nothing to undo.
 
     With ``only_prospect`` (undo inside a card's detail), the change must be an edit of that
     card alone: one that concerns other cards, or that created this card, is refused with
-    an InputError saying so, and nothing changes. Rows put back get ``updated_at`` = ``now``
-    (undo is a write too).
+    an InputError saying so, and nothing changes. With ``expect`` (a journal id the board
+    named when it asked), a newer change that came in meanwhile is refused, not undone.
+    Rows put back get ``updated_at`` = ``now`` (undo is a write too). The first undo after
+    a restore reverses nothing and says so (InputError): the restore is the newest change.
     """
     stamp = sql_timestamp(now or system_clock())
+    restored: tuple[int, str] | None = None
     with db.begin() as conn:
         entry = conn.execute(
             "SELECT id, label, import_batch FROM journal ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        if entry is None:
+        mark = _restore_mark(conn)
+        if mark is not None and (entry is None or entry[0] <= mark[0]):
+            if only_prospect is None:  # said once: the next undo goes into the book
+                conn.execute("DELETE FROM setting WHERE key IN (?, ?)",
+                             (RESTORE_MARK, RESTORE_KEPT))
+            restored = mark
+            entry = None
+        if entry is None and restored is None:
             return None
-        journal_id, label, batch = entry
-        rows = _rows_of(conn, journal_id)
-        if only_prospect is not None:
-            _check_only(rows, only_prospect, label)
-        if batch:  # undoing a whole import: forget the batch too
-            conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
-        _delete_added(conn, journal_id)
-        for table in reversed(JOURNAL_TABLES):  # parents first
-            for row in rows:
-                if row.table == table and row.before is not None:
-                    _put_back(conn, row, stamp)
-        conn.execute("DELETE FROM journal_row WHERE journal_id = ?", (journal_id,))
-        conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
+        if entry is not None:
+            journal_id, label, batch = entry
+            if expect is not None and journal_id != expect:
+                raise InputError(
+                    "another change came in meanwhile: nothing was undone; press undo again "
+                    "to see what it would undo"
+                )
+            rows = _reverse(conn, journal_id, str(label), batch, only_prospect, stamp)
+    if restored is not None:
+        raise InputError(restore_line(restored[1]))
     cards = dict.fromkeys(r.prospect_id for r in rows if r.prospect_id is not None)
-    return UndoResult(label, tuple(cards))
+    return UndoResult(str(label), tuple(cards))
+
+
+def _reverse(
+    conn: Connection,
+    journal_id: int,
+    label: str,
+    batch: str | None,
+    only_prospect: int | None,
+    stamp: str,
+) -> list[_Row]:
+    """Put back one change's rows (inside the caller's transaction); returns them."""
+    rows = _rows_of(conn, journal_id)
+    if only_prospect is not None:
+        _check_only(rows, only_prospect, label)
+    if batch:  # undoing a whole import: forget the batch too
+        conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
+    _delete_added(conn, journal_id)
+    for table in reversed(JOURNAL_TABLES):  # parents first
+        for row in rows:
+            if row.table == table and row.before is not None:
+                _put_back(conn, row, stamp)
+    conn.execute("DELETE FROM journal_row WHERE journal_id = ?", (journal_id,))
+    conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
+    return rows
 
 
 def _delete_added(conn: Connection, journal_id: int) -> None:

@@ -32,7 +32,15 @@ from salesdesk.data.cards import (
     urgency_key,
 )
 from salesdesk.data.db import Database
-from salesdesk.data.journal import JOURNAL_TABLES, Change, UndoResult, last_change, undo
+from salesdesk.data.journal import (
+    JOURNAL_TABLES,
+    Change,
+    NextUndo,
+    UndoResult,
+    last_change,
+    next_undo,
+    undo,
+)
 from salesdesk.data.man import (
     ManState,
     get_man,
@@ -77,8 +85,10 @@ __all__ = [
     # journal: undo
     "JOURNAL_TABLES",
     "Change",
+    "NextUndo",
     "UndoResult",
     "last_change",
+    "next_undo",
     "undo",
     # man: the MAN check
     "ManState",
