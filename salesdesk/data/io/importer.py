@@ -278,6 +278,9 @@ class _Run:
             (now, label, self.batch),
         )
         journal = int(cursor.lastrowid or 0)
+        recorded = getattr(conn, "recorded", None)
+        if recorded is not None:  # the board's own import: its undo knows it
+            recorded.add(journal)
         # One row per card it created (undo deletes them) or updated (undo puts back the
         # columns it changed), and per timeline entry it logged: built by SQLite from the
         # rows themselves, so no list of ids is ever held in Python.
@@ -335,7 +338,11 @@ def run_import(
         )
     db_path = db.path if isinstance(db, Database) else Path(db)
     source = open_source(path, options)
+    if isinstance(db, Database) and not options.dry_run:
+        db.refuse_writes()  # (a damaged or read-only database)
     conn = open_connection(db_path, shared=True)  # (the import screen runs in a worker)
+    if isinstance(db, Database):
+        conn.recorded = db.recorded  # type: ignore[attr-defined]
     try:
         conn.execute("BEGIN" if options.dry_run else "BEGIN IMMEDIATE")
         try:
