@@ -333,3 +333,25 @@ def test_bidi_controls_are_neutralised_for_display_and_stored_unchanged(
     assert conn.execute("SELECT name FROM prospect").fetchone()[0] == BIDI
     conn.close()
     assert "\u202e" not in clean(BIDI) and "\u2069" not in one_line(BIDI)
+
+
+def test_a_damaged_file_is_restored_from_the_daily_backup(tmp_path: Path) -> None:
+    """The way back the message names: restore the daily backup over the damaged file,
+    which is kept aside whole."""
+    from salesdesk.data.backup import backup_database
+
+    path = filled(tmp_path / "sales.db", cards=30)
+    (tmp_path / "backups").mkdir()
+    daily = backup_database(path, tmp_path / "backups" / "sales-2026-11-18.db")
+    damage_page(path, "prospect")
+    damaged_bytes = path.read_bytes()
+    line = refused(sd(path, "add", "X"), "damaged")
+    assert str(tmp_path / "backups") in line
+    restored = sd(path, "restore", str(daily), "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert "sales.db.damaged-" in restored.stdout
+    aside = [p for p in tmp_path.iterdir()
+             if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    assert any(p.read_bytes() == damaged_bytes for p in aside)
+    assert _cards(path) == 30
+    assert sd(path, "add", "After").exit_code == 0

@@ -257,3 +257,24 @@ async def test_a_full_disk_on_the_board_is_an_inline_message(
         assert app.is_running and isinstance(app.screen, BoardScreen)
         monkeypatch.undo()
         assert grade(db, ids["ann"]) == "A"  # nothing half-written
+
+
+async def test_a_filter_over_the_limit_is_an_inline_message(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        screen.view.filter_text = "x" * 20_001  # a paste
+        screen.load()
+        await pilot.pause()
+        assert any("too long" in n for n in notes(app))
+        assert app.is_running and isinstance(app.screen, BoardScreen)
+
+
+def test_bidi_controls_never_reach_the_board() -> None:
+    from salesdesk.render.literal import literal, literal_line
+
+    for text in (literal("Invoice \u202egnp.exe"), literal_line("a\u2066b\u2069c\u202a")):
+        assert not any(ch in text.plain for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2069")

@@ -203,17 +203,19 @@ def _usable(db_path: Path) -> bool:
         conn = open_connection(db_path, read_only=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            # A damaged page cannot be copied into a backup: moved aside whole instead.
+            return str(conn.execute("PRAGMA quick_check(1)").fetchone()[0]) == "ok"
         finally:
             conn.close()
     except (OSError, sqlite3.Error):
         return False
-    return True
 
 
 def restore_database(db_path: Path, source: Path, now: datetime | None = None) -> RestoreResult:
     """Replace the database at ``db_path`` with the SalesDesk database ``source``.
 
-    The current database is backed up first (or, if it is not even readable, moved aside).
+    The current database is backed up first (or, if it is damaged or not even readable,
+    moved aside whole as ``NAME.damaged-STAMP``).
     The copy goes through SQLite's backup API into the live file, so an open app sees the
     restored data rather than a swapped-out file. An older schema is migrated on next open.
     """
@@ -227,7 +229,7 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
         if _usable(db_path):
             kept = stamped_backup(db_path, "before-restore", now)
         else:
-            kept = db_path.with_name(f"{db_path.name}.unreadable-{stamp}")
+            kept = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
             os.replace(db_path, kept)
             for suffix in ("-wal", "-shm"):
                 side = db_path.with_name(db_path.name + suffix)
