@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from salesdesk.cli.main import app
 from salesdesk.data import store
 from salesdesk.data.backup import backup_database, stamped_backup
-from salesdesk.data.db import clean_stale_temp_files, open_database
+from salesdesk.data.db import open_database
+from salesdesk.data.location import clean_stale_temp_files
 from salesdesk.errors import DatabaseError
 from salesdesk.files import make_folders
 from tests.conftest import NOW

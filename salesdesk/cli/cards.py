@@ -304,7 +304,7 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Fill the database with realistic demo data (refuses a non-empty one unless --force)."""
-    from salesdesk.data.db import backup_database
+    from salesdesk.data.copy import backup_database
     from salesdesk.data.demo import fill_demo
 
     with open_db(ctx, db, create=True) as database:

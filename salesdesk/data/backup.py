@@ -1,6 +1,6 @@
 """Backups: a consistent copy while the app is open, a daily automatic one, and restore.
 
-Every copy is made by :func:`salesdesk.data.db.backup_database` (``VACUUM INTO`` from one
+Every copy is made by :func:`salesdesk.data.copy.backup_database` (``VACUUM INTO`` from one
 read transaction, ``PRAGMA integrity_check``, mode 0600, fsync, atomic rename), the routine
 migrations use too. Daily backups live in a ``backups`` folder beside the database and the
 last ``backups_keep`` (default 14) are kept.
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesdesk.config import expand_path
+from salesdesk.data.copy import backup_database as backup_database  # re-exported
 from salesdesk.data.db import (
     COPY_BUSY_MS,
     SCHEMA_VERSION,
@@ -25,8 +26,7 @@ from salesdesk.data.db import (
     Database,
     open_connection,
 )
-from salesdesk.data.db import backup_database as backup_database  # re-exported: the one copy
-from salesdesk.data.journal import mark_restore
+from salesdesk.data.restore_mark import mark_restore
 from salesdesk.errors import DatabaseError, InputError
 
 if TYPE_CHECKING:

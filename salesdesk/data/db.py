@@ -1,7 +1,8 @@
-"""The SQLite file: safe creation, one connection setup, the schema version and running the
-migrations (steps in :mod:`salesdesk.data.migrations`), and the one backup routine (here so
-migrations and :mod:`salesdesk.data.backup` share it). ``SCHEMA_VERSION`` and ``MIGRATIONS``
-are re-exported: callers read ``db.SCHEMA_VERSION``, and the migrations run from here."""
+"""The SQLite file: one connection setup, the pool, opening (the location checks are in
+:mod:`salesdesk.data.location`, the page check and the read-only fallback here), the
+schema version and running the migrations (steps in :mod:`salesdesk.data.migrations`,
+after a copy by :mod:`salesdesk.data.copy`). ``SCHEMA_VERSION`` and ``MIGRATIONS`` are
+re-exported: callers read ``db.SCHEMA_VERSION``, and the migrations run from here."""
 
 from __future__ import annotations
 
@@ -14,11 +15,16 @@ from datetime import datetime
 from pathlib import Path
 
 from salesdesk.config import expand_path
-from salesdesk.data.faults import damaged, disk_full, fault_error
+from salesdesk.data.faults import damaged, fault_error
+from salesdesk.data.location import CREATE_FLAG as CREATE_FLAG
+from salesdesk.data.location import (
+    clean_stale_temp_files,
+    prepare_location,
+    tighten_permissions,
+)
 from salesdesk.data.migrations import MIGRATIONS as MIGRATIONS
 from salesdesk.data.migrations import SCHEMA_VERSION as SCHEMA_VERSION
-from salesdesk.errors import DamagedDatabase, DatabaseError, InputError
-from salesdesk.files import make_folders
+from salesdesk.errors import DamagedDatabase, DatabaseError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a write waits for another program's write lock before giving up.
@@ -221,113 +227,6 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-#: What a database file may be called when it is not one yet: ``salesdesk --db PATH
-#: --create`` (or the board's question) makes a new database at a missing or empty path.
-CREATE_FLAG = "--create"
-_SIDE_FILES = ("-wal", "-shm")
-
-
-def _prepare_location(path: Path, *, create: bool, create_empty: bool) -> bool:
-    """Create the folders (0700) and an empty file (0600) if allowed. True if new.
-
-    An existing empty (0-byte) file is a failed copy or a sync conflict, not a new
-    database: refused unless ``create_empty`` (the user asked to create one there)."""
-    folder = path.parent
-    try:
-        if path.exists():
-            if path.is_dir():
-                raise DatabaseError(f"{path} is a folder, not a database file")
-            if not os.access(path, os.R_OK | os.W_OK):
-                raise DatabaseError(f"cannot read and write {path}: check its permissions")
-            if not os.access(folder, os.W_OK):
-                raise DatabaseError(f"cannot write in {folder}: SQLite needs it for its journal")
-            if path.stat().st_size == 0:
-                if not create_empty:
-                    raise DatabaseError(
-                        f"{path} is an empty file (0 bytes), not a database: a failed copy "
-                        f"or a sync conflict? Restore a backup, or add {CREATE_FLAG} to make "
-                        "a new database there"
-                    )
-                return True
-            return False
-        if not create:
-            raise DatabaseError(
-                f"no database at {path}: check the path, or add {CREATE_FLAG} to make one there"
-            )
-        make_folders(folder)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
-        return True
-    except DatabaseError:
-        raise
-    except OSError as exc:
-        error = fault_error(exc, path)
-        if error is not None and error.__class__ is not DatabaseError:
-            raise error from None
-        raise DatabaseError(f"cannot create the database at {path}: {exc.strerror}") from None
-
-
-def tighten_permissions(path: Path) -> str | None:
-    """Make the database and its ``-wal``/``-shm`` files private (0600) if they are not:
-    they hold customer names and revenue. Returns the line saying so (None if nothing to
-    do), so it is said once: the next open finds them 0600."""
-    loose = []
-    for file in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
-        try:
-            mode = file.stat().st_mode & 0o777
-            if mode & 0o077:
-                os.chmod(file, 0o600)
-                loose.append(f"{file.name} {mode:o}")
-        except OSError:
-            continue
-    if not loose:
-        return None
-    return f"made {', '.join(loose)} private (0600): others could read your prospects"
-
-
-def clean_stale_temp_files(path: Path) -> list[Path]:
-    """Remove what an interrupted backup, restore or migration left beside the database or
-    in its backups folder: hidden ``.<name>.<pid>.tmp`` copies whose program is gone, and
-    empty ``.bak`` files that would look like real backups. Returns what was removed."""
-    removed = []
-    for folder in (path.parent, path.parent / "backups"):
-        try:
-            entries = list(folder.iterdir())
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            stale = False
-            if name.startswith((f".{path.name}.", f".{path.stem}-")) and name.endswith(".tmp"):
-                pid = name[:-4].rsplit(".", 1)[-1]
-                stale = pid.isdigit() and not _alive(int(pid))
-            elif name.startswith(path.name) and name.endswith(".bak"):
-                try:
-                    stale = entry.stat().st_size == 0
-                except OSError:
-                    stale = False
-            if stale:
-                try:
-                    entry.unlink()
-                    removed.append(entry)
-                except OSError:
-                    pass
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
-
-
 def read_schema_version(path: Path, *, immutable: bool = False) -> int:
     """The file's ``user_version``; DatabaseError if it is not a SQLite database."""
     with path.open("rb") as handle:
@@ -364,74 +263,6 @@ def check_pages(path: Path) -> None:
         raise damaged(path, verdict)
 
 
-# --------------------------------------------------------------------------- backup
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def backup_database(db_path: Path, target: Path) -> Path:
-    """Copy the database at ``db_path`` to ``target`` safely; returns ``target``.
-
-    The one backup routine (migrations, the daily backup, ``salesdesk backup``, ``demo
-    --force``, restore): ``VACUUM INTO`` a temporary file beside the target from one read
-    transaction (consistent even while another connection writes), ``PRAGMA
-    integrity_check`` on the copy, mode 0600, fsync, an atomic rename over ``target``,
-    fsync of the folder. DatabaseError (one line) if the copy cannot be made or does not
-    pass the check; a failed copy never replaces an existing file.
-    """
-    db_path, target = Path(db_path), Path(target)
-    if target.resolve() == db_path.resolve():
-        raise InputError("the backup cannot overwrite the database itself")
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except OSError as exc:
-        if fault_error(exc, target).__class__ is not DatabaseError and exc.errno == 28:
-            raise disk_full(target) from None
-        raise DatabaseError(f"cannot write a backup in {target.parent}: {exc.strerror}") from None
-    try:
-        src = open_connection(db_path, read_only=True, busy_ms=COPY_BUSY_MS)
-        try:
-            src.execute("VACUUM INTO ?", (str(temp),))
-        finally:
-            src.close()
-        check = open_connection(temp, read_only=True)
-        try:
-            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            check.close()
-        if verdict != "ok":
-            raise DatabaseError(f"the backup of {db_path} failed its check: {verdict}")
-        os.chmod(temp, 0o600)
-        with temp.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-        _fsync_dir(target.parent)
-    except (sqlite3.Error, OSError) as exc:
-        temp.unlink(missing_ok=True)
-        error = fault_error(exc, target)
-        if error is not None and error.__class__ is not DatabaseError:
-            raise error from None  # a full disk: say so
-        raise DatabaseError(f"could not back up {db_path}: {exc}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return target
-
-
 @contextmanager
 def raw_transaction(path: Path, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
     """A plain sqlite3 connection in one write transaction (BEGIN IMMEDIATE), for bulk work
@@ -447,6 +278,14 @@ def raw_transaction(path: Path, *, foreign_keys: bool = True) -> Iterator[sqlite
             raise
     finally:
         conn.close()
+
+
+def backup_database(db_path: Path, target: Path) -> Path:
+    """The one backup routine, :func:`salesdesk.data.copy.backup_database` (named here too:
+    migrations copy first, and the copy opens its connections from this module)."""
+    from salesdesk.data.copy import backup_database as copy
+
+    return copy(db_path, target)
 
 
 def _migrate(path: Path, from_version: int) -> None:
@@ -482,7 +321,7 @@ def open_database(
     path = expand_path(path)
     if read_only and path.is_file() and path.stat().st_size > 0 and not _writable(path):
         return _open_reader(path)
-    is_new = _prepare_location(path, create=create, create_empty=create_empty)
+    is_new = prepare_location(path, create=create, create_empty=create_empty)
     version = 0 if is_new else read_schema_version(path)
     if version > SCHEMA_VERSION:
         raise DatabaseError(

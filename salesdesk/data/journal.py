@@ -22,6 +22,7 @@ from typing import Any
 
 from salesdesk.config import system_clock
 from salesdesk.data.db import Database
+from salesdesk.data.restore_mark import RESTORE_KEPT, RESTORE_MARK, restore_line, restore_mark
 from salesdesk.data.sql import fetch_row, sql_timestamp, sql_value
 from salesdesk.errors import InputError, NotFound
 from salesdesk.rules.settings import SETTINGS
@@ -232,12 +233,6 @@ class UndoResult:
     prospect_ids: tuple[int, ...]
 
 
-#: Set by a restore (``setting`` rows, so a backup of the restored book carries none): the
-#: newest journal entry the restored book came with, and where the book before it is kept.
-RESTORE_MARK = "restored_journal"
-RESTORE_KEPT = "restored_kept"
-
-
 @dataclass(frozen=True)
 class NextUndo:
     """What ``undo`` would reverse next, for the board to say before it does."""
@@ -261,7 +256,7 @@ def next_undo(db: Database) -> NextUndo | None:
         row = conn.execute(
             "SELECT id, label, import_batch FROM journal ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        mark = _restore_mark(conn)
+        mark = restore_mark(conn)
         if row is None:
             if mark is not None:
                 return NextUndo(0, "restore", None, 0, False, True)
@@ -273,40 +268,6 @@ def next_undo(db: Database) -> NextUndo | None:
         ).fetchone()[0])
     restore = mark is not None and journal_id <= mark[0]
     return NextUndo(journal_id, label, batch, cards, journal_id in db.recorded, restore)
-
-
-def _restore_mark(conn: Connection) -> tuple[int, str] | None:
-    rows = dict(conn.execute(
-        "SELECT key, value FROM setting WHERE key IN (?, ?)", (RESTORE_MARK, RESTORE_KEPT)
-    ).fetchall())
-    if RESTORE_MARK not in rows:
-        return None
-    try:
-        return int(rows[RESTORE_MARK]), str(rows.get(RESTORE_KEPT) or "")
-    except ValueError:
-        return None
-
-
-def mark_restore(conn: Connection, kept: str) -> None:
-    """After a restore: the first undo says a restore cannot be undone (the book kept
-    before it is the way back) instead of reversing a change inside the restored book."""
-    newest = conn.execute("SELECT coalesce(max(id), 0) FROM journal").fetchone()[0]
-    conn.executemany(
-        "INSERT INTO setting (key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [(RESTORE_MARK, str(int(newest))), (RESTORE_KEPT, kept)],
-    )
-
-
-def restore_line(kept: str) -> str:
-    back = (
-        f": to go back, restore the copy kept before it (salesdesk restore {kept})"
-        if kept else ""
-    )
-    return (
-        f"the last change was a restore, which undo cannot reverse{back}. Press undo again "
-        "to undo changes inside the restored book"
-    )
 
 
 def last_change(db: Database) -> str | None:
@@ -338,7 +299,7 @@ def undo(
         entry = conn.execute(
             "SELECT id, label, import_batch FROM journal ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        mark = _restore_mark(conn)
+        mark = restore_mark(conn)
         if mark is not None and (entry is None or entry[0] <= mark[0]):
             if only_prospect is None:  # said once: the next undo goes into the book
                 conn.execute("DELETE FROM setting WHERE key IN (?, ?)",
