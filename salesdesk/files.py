@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -32,8 +33,16 @@ def write_private(path: Path | str, data: bytes) -> Path:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise write_error(path, exc) from None
     return path
+
+
+def write_error(path: Path, exc: OSError) -> InputError:
+    """The one line for a file that could not be written; a full disk names disk space."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return InputError(f"not enough disk space to write {path}: free some space and try "
+                          "again")
+    return InputError(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def make_folders(folder: Path) -> None:

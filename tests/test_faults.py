@@ -133,6 +133,10 @@ DISK_WRITERS = [
     ("config", "pool_target", "40"),
     ("next", "1", "fri"),
     ("undo",),
+    ("won", "2", "--value", "9000"),
+    ("drop", "3"),
+    ("man", "1", "--money", "yes"),
+    ("visit", "1", "fri", "--purpose", "p" * 3000),
 ]
 
 
@@ -162,7 +166,7 @@ def test_full_disk_is_one_line_naming_disk_space(full_disk: Path, args: tuple[st
     before = _cards(full_disk)
     result = sd(full_disk, *args)
     if result.exit_code == 0:  # fitted in a page already there (tmpfs): nothing lost
-        assert args[0] in ("grade", "config", "next", "undo")
+        assert args[0] in ("grade", "config", "next", "undo", "won", "drop", "man")
         return
     refused(result, "disk space")
     assert _cards(full_disk) == before  # nothing half-written
@@ -174,6 +178,23 @@ def test_full_disk_import_is_one_line(full_disk: Path, tmp_path: Path) -> None:
     before = _cards(full_disk)
     refused(sd(full_disk, "import", str(source)), "disk space")
     assert _cards(full_disk) == before  # no partial import
+
+
+def test_full_disk_export_and_backup_are_one_line(full_disk: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import salesdesk.files
+
+    def no_room(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(salesdesk.files.os, "fsync", no_room)
+    refused(sd(full_disk, "export", "--out", str(tmp_path / "out.csv")), "disk space")
+    assert not (tmp_path / "out.csv").exists()
+    target = full_disk.parent / "copy.db"
+    result = sd(full_disk, "backup", "--out", str(target))
+    if result.exit_code != 0:  # (where the copy still fits, it is made whole)
+        refused(result, "disk space")
+        assert not target.exists()
 
 
 def test_no_room_for_the_shm_file_is_disk_space(tmp_path: Path) -> None:
