@@ -48,8 +48,6 @@ def open_board(db: Path | None, demo: bool, create: bool = False) -> None:
         )
     database = open_database(path, create_empty=create)
     try:
-        for notice in database.notices:
-            print(f"salesdesk: note: {notice}", file=sys.stderr)
         if demo and store.count_prospects(database) == 0:
             from salesdesk.data.demo import fill_demo
 

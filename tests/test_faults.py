@@ -376,3 +376,22 @@ def test_a_damaged_file_is_restored_from_the_daily_backup(tmp_path: Path) -> Non
     assert any(p.read_bytes() == damaged_bytes for p in aside)
     assert _cards(path) == 30
     assert sd(path, "add", "After").exit_code == 0
+
+
+def test_the_board_refuses_a_damaged_file_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    import salesdesk.launch as launch
+
+    path = filled(tmp_path / "sales.db", cards=30)
+    damage_page(path, "prospect")
+    before = path.read_bytes()
+    monkeypatch.setattr(sys, "argv", ["salesdesk", "--db", str(path)])
+    with pytest.raises(SystemExit) as info:
+        launch.main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "damaged" in err and "salesdesk restore" in err
+    assert path.read_bytes() == before

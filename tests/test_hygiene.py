@@ -217,3 +217,21 @@ def test_a_read_only_wal_book_with_its_side_files(tmp_path: Path) -> None:
         assert listed.returncode == 0 and "Card 1" in listed.stdout, listed.stderr
         added = cli_as_user("--db", str(path), "add", "X")
         assert added.returncode == 2 and "permissions" in added.stderr, added.stderr
+
+
+async def test_the_board_says_once_that_it_tightened_permissions(tmp_path: Path) -> None:
+    from salesdesk.app import make_app
+    from salesdesk.config import Settings
+    from tests.conftest import notes
+
+    path = made(tmp_path / "sales.db")
+    os.chmod(path, 0o644)
+    database = open_database(path)
+    try:
+        app = make_app(Settings(db_path=path, clock=lambda: NOW), database)
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause()
+            assert any("0600" in line for line in notes(app))
+    finally:
+        database.close()
+    assert mode(path) == 0o600
