@@ -278,3 +278,16 @@ def test_bidi_controls_never_reach_the_board() -> None:
 
     for text in (literal("Invoice \u202egnp.exe"), literal_line("a\u2066b\u2069c\u202a")):
         assert not any(ch in text.plain for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2069")
+
+
+async def test_u_in_the_visit_plan_leaves_another_programs_import_to_the_board(
+    app: SalesDeskApp, db: Database, other: Database, tmp_path: Path
+) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await burst(pilot, "v")
+        assert not isinstance(app.screen, BoardScreen)
+        imported(other, tmp_path)
+        await burst(pilot, "u")
+        assert store.count_prospects(db) == 5  # not undone from here
+        assert any("undo it on the board" in n for n in notes(app))

@@ -6,35 +6,22 @@ named first and asked about; the first undo after a restore says what it is inst
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
 from textual.screen import Screen
 
 from salesdesk.data import store
-from salesdesk.screens.base import DeskApp, run_change
+from salesdesk.screens.base import DeskApp, run_change, why_ask
 from salesdesk.screens.confirm import ConfirmScreen
 from salesdesk.text import one_line
-
-
-def why_ask(pending: store.NextUndo) -> str:
-    """What makes this undo worth a question (empty: undo at once)."""
-    reasons = []
-    if not pending.ours:
-        reasons.append("it was made by another program, not this board")
-    if pending.import_batch:
-        reasons.append(f"it is an import of {pending.cards:,} cards")
-    elif pending.cards > 1:
-        reasons.append(f"it changes {pending.cards:,} cards")
-    return "; ".join(reasons)
 
 
 def careful_undo(screen: Screen[Any], done: Callable[[store.UndoResult], None]) -> None:
     """Undo the newest change for the board (asking first when :func:`why_ask` says so);
     ``done`` gets what was undone, to redraw those cards."""
-    db = screen.app.db if hasattr(screen.app, "db") else None
-    assert db is not None
-    app: DeskApp = screen.app  # type: ignore[assignment]
+    app = cast("DeskApp", screen.app)
+    db = app.db
     ok, pending = run_change(screen, lambda: store.next_undo(db))
     if not ok:
         return
