@@ -104,7 +104,8 @@ class SalesDeskApp(KeysInOrder):
         if job is None:
             return
         for line in job.warnings:
-            self.notify(line.removeprefix("salesdesk: warning: "), title="Backup",
+            title = "Damaged file" if self.db.damaged else "Backup"
+            self.notify(line.removeprefix("salesdesk: warning: "), title=title,
                         severity="warning", timeout=10, markup=False)
         job.shown = True
 

@@ -36,7 +36,7 @@ def open_board(db: Path | None, demo: bool, create: bool = False) -> None:
 
     from salesdesk.config import DB_ENV
     from salesdesk.data import store
-    from salesdesk.data.backup import BackupJob, daily_backup
+    from salesdesk.data.backup import BackupJob, check_then_back_up
     from salesdesk.data.db import CREATE_FLAG, open_database
     from salesdesk.errors import DatabaseError
 
@@ -46,7 +46,8 @@ def open_board(db: Path | None, demo: bool, create: bool = False) -> None:
         raise DatabaseError(
             f"no database at {path}: check the path, or add {CREATE_FLAG} to make one there"
         )
-    database = open_database(path, create_empty=create)
+    # The page check runs beside the start (check_then_back_up), not before the first frame.
+    database = open_database(path, create_empty=create, check=False)
     try:
         if demo and store.count_prospects(database) == 0:
             from salesdesk.data.demo import fill_demo
@@ -57,7 +58,7 @@ def open_board(db: Path | None, demo: bool, create: bool = False) -> None:
         # the pool waits for it before the app's process ends.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="daily-backup") as pool:
             job = BackupJob()
-            job.future = pool.submit(daily_backup, database, warn=job.warnings.append)
+            job.future = pool.submit(check_then_back_up, database, warn=job.warnings.append)
             # The cards are read before Textual is imported, so the board's first frame has
             # them. (Reading them in a thread during the import measured slower: both
             # halves are Python work that takes turns on the GIL.)

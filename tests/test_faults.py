@@ -395,3 +395,29 @@ def test_the_board_refuses_a_damaged_file_with_one_line(
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "damaged" in err and "salesdesk restore" in err
     assert path.read_bytes() == before
+
+
+def test_beside_the_boards_start_a_damaged_file_is_found_and_writes_stop(
+    tmp_path: Path,
+) -> None:
+    """The board opens without the page check on its first frame's path; the check runs
+    beside the start (with the daily backup), marks the file damaged and warns with the
+    way back; from then on nothing is written."""
+    from salesdesk.data.backup import check_then_back_up
+
+    path = filled(tmp_path / "sales.db", cards=30)
+    damage_page(path, "journal_row")
+    before = path.read_bytes()
+    database = open_database(path, check=False)
+    warnings: list[str] = []
+    try:
+        assert check_then_back_up(database, warn=warnings.append) is None
+        assert database.damaged
+        assert len(warnings) == 1 and "damaged" in warnings[0] and "restore" in warnings[0]
+        with pytest.raises(DamagedDatabase):
+            store.regrade(database, NOW, 1, "A")
+        assert len(store.list_cards(database, NOW.date())) == 30  # still readable
+    finally:
+        database.close()
+    assert path.read_bytes() == before
+    assert not (tmp_path / "backups").exists()

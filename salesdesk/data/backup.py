@@ -24,10 +24,11 @@ from salesdesk.data.db import (
     SCHEMA_VERSION,
     SQLITE_HEADER,
     Database,
+    check_pages,
     open_connection,
 )
 from salesdesk.data.restore_mark import mark_restore
-from salesdesk.errors import DatabaseError, InputError
+from salesdesk.errors import DamagedDatabase, DatabaseError, InputError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -139,6 +140,27 @@ def daily_backup(
         else:
             print(line, file=sys.stderr)
         return None
+
+
+def check_then_back_up(
+    database: Database, today: date | None = None, warn: Callable[[str], None] | None = None
+) -> Path | None:
+    """What runs beside the board's start: the page check (``quick_check``, kept off the
+    first frame's path), then :func:`daily_backup`. A damaged file is marked (writes are
+    refused from then on) and said as a warning with the way back; it is not backed up."""
+    try:
+        check_pages(Path(database.path))
+    except DatabaseError as exc:
+        database.damaged = database.damaged or isinstance(exc, DamagedDatabase)
+        line = f"salesdesk: warning: {exc.message}"
+        if warn is not None:
+            warn(line)
+        else:
+            import sys
+
+            print(line, file=sys.stderr)
+        return None
+    return daily_backup(database, today, warn)
 
 
 # --------------------------------------------------------------------------- restore
