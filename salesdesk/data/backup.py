@@ -29,6 +29,7 @@ from salesdesk.data.db import (
 )
 from salesdesk.data.restore_mark import mark_restore
 from salesdesk.errors import DamagedDatabase, DatabaseError, InputError
+from salesdesk.files import make_folders
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -56,7 +57,7 @@ def backups_folder(db_path: Path) -> Path:
 
 def _ensure_folder(folder: Path) -> None:
     if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
+        make_folders(folder)  # 0700, parents too, whatever the umask
 
 
 def stamped_backup(db_path: Path, label: str, now: datetime | None = None) -> Path:
