@@ -16,7 +16,7 @@ from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.prospect import ProspectScreen
-from tests.conftest import NOW, TODAY, notes, until
+from tests.conftest import NOW, TODAY, burst, notes, until
 
 SIZE = (120, 40)
 
@@ -469,15 +469,26 @@ async def test_a_past_next_step_is_refused_in_the_detail_and_the_new_card_form(
         assert store.list_cards(db, TODAY, search="Past") == []
 
 
-async def test_drop_asks_to_confirm(app: SalesDeskApp, db: Database, ids: dict[str, int]) -> None:
+def last_status_change(db: Database, pid: int) -> tuple[str, str | None, str]:
+    with db.connect() as conn:
+        row = conn.execute(
+            "SELECT to_status, reason, reason_note FROM activity WHERE prospect_id = ? "
+            "AND kind = 'status' ORDER BY id DESC LIMIT 1", (pid,)
+        ).fetchone()
+    return tuple(row)  # type: ignore[return-value]
+
+
+async def test_drop_asks_why_and_escape_changes_nothing(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("x", "n")
-        await pilot.pause()
+        await burst(pilot, "x", "3", "escape")
         assert fields(db, ids["ann"])["status"] == "live"
-        await pilot.press("x", "y")
-        await pilot.pause()
+        # What was typed comes back (the reason "3"); the words follow it.
+        await burst(pilot, "x", "tab", *"went with Acme", "enter")
         assert fields(db, ids["ann"])["status"] == "dropped"
+        assert last_status_change(db, ids["ann"]) == ("dropped", "competitor", "went with Acme")
         assert all(c.id != ids["ann"] for c in board(app).cards)
         await pilot.press("u")
         await pilot.pause()

@@ -27,7 +27,7 @@ from salesdesk.data.db import (
     check_pages,
     open_connection,
 )
-from salesdesk.data.restore_mark import mark_restore
+from salesdesk.data.undo_next import mark_restore
 from salesdesk.errors import DamagedDatabase, DatabaseError, InputError
 from salesdesk.files import make_folders
 

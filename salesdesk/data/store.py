@@ -21,26 +21,22 @@ from salesdesk.data.cards import (
     ActivityRow,
     BoardSummary,
     CardRow,
+    NameMatch,
     ProspectDetail,
+    card_exists,
     closed_counts,
     count_prospects,
+    find_by_name,
     get_card,
     get_prospect,
     list_cards,
+    pipeline,
     summarise,
     summary,
     urgency_key,
 )
 from salesdesk.data.db import Database
-from salesdesk.data.journal import (
-    JOURNAL_TABLES,
-    Change,
-    NextUndo,
-    UndoResult,
-    last_change,
-    next_undo,
-    undo,
-)
+from salesdesk.data.journal import JOURNAL_TABLES, Change, UndoResult, last_change, undo
 from salesdesk.data.man import (
     ManState,
     get_man,
@@ -49,6 +45,7 @@ from salesdesk.data.man import (
     set_potential,
     set_priority,
 )
+from salesdesk.data.redo import HistoryEntry, next_redo, redo, undo_history
 from salesdesk.data.settings import (
     DEFAULT_POOL_TARGET,
     SETTINGS_DEFAULTS,
@@ -58,6 +55,7 @@ from salesdesk.data.settings import (
     set_setting,
 )
 from salesdesk.data.sql import MAX_ID, sql_value
+from salesdesk.data.undo_next import NextUndo, next_undo
 from salesdesk.errors import InputError, NotFound
 
 __all__ = [
@@ -67,10 +65,14 @@ __all__ = [
     "CardRow",
     "ProspectDetail",
     "closed_counts",
+    "NameMatch",
+    "card_exists",
     "count_prospects",
+    "find_by_name",
     "get_card",
     "get_prospect",
     "list_cards",
+    "pipeline",
     "summarise",
     "summary",
     "urgency_key",
@@ -90,6 +92,10 @@ __all__ = [
     "last_change",
     "next_undo",
     "undo",
+    "HistoryEntry",
+    "next_redo",
+    "redo",
+    "undo_history",
     # man: the MAN check
     "ManState",
     "get_man",
