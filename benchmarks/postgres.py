@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from salesdesk.data import store  # noqa: E402
-from salesdesk.data.copy import copy_book  # noqa: E402
+from salesdesk.data.book_copy import copy_book  # noqa: E402
 from salesdesk.data.db import Database, open_database  # noqa: E402
 from salesdesk.data.demo import fill_demo  # noqa: E402
 from tests import pg_cluster  # noqa: E402

@@ -90,6 +90,8 @@ class SalesDeskApp(KeysInOrder):
         from salesdesk.screens.board import BoardScreen
 
         self.push_screen(BoardScreen())
+        for notice in self.db.notices:  # what opening did (permissions tightened), once
+            self.notify(notice, title="Your database", timeout=8, markup=False)
         job = self._backup
         if job is not None and job.future is not None:
             job.future.add_done_callback(self._backup_done)
@@ -104,7 +106,8 @@ class SalesDeskApp(KeysInOrder):
         if job is None:
             return
         for line in job.warnings:
-            self.notify(line.removeprefix("salesdesk: warning: "), title="Backup",
+            title = "Damaged file" if self.db.damaged else "Backup"
+            self.notify(line.removeprefix("salesdesk: warning: "), title=title,
                         severity="warning", timeout=10, markup=False)
         job.shown = True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -32,5 +33,31 @@ def write_private(path: Path | str, data: bytes) -> Path:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise write_error(path, exc) from None
     return path
+
+
+def write_error(path: Path, exc: OSError) -> InputError:
+    """The one line for a file that could not be written; a full disk names disk space."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return InputError(f"not enough disk space to write {path}: free some space and try "
+                          "again")
+    return InputError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def make_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing parents with mode 0700 whatever the umask
+    (``mkdir(parents=True)`` gives the parents the umask's mode: 0777 under umask 000)."""
+    missing: list[Path] = []
+    at = Path(folder)
+    while not at.exists():
+        missing.append(at)
+        if at.parent == at:
+            break
+        at = at.parent
+    for part in reversed(missing):
+        try:
+            part.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(part, 0o700)

@@ -7,7 +7,9 @@ command modules); anything else goes to :mod:`salesdesk.cli.main`.
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from salesdesk.config import (
     DbTarget,
@@ -19,16 +21,40 @@ from salesdesk.config import (
 )
 
 
-def open_board(db: DbTarget | None, demo: bool) -> None:
+def may_create(path: DbTarget, named: bool, create: bool) -> bool:
+    """Whether the board may make a new database at ``path``. The default location: yes.
+    A path the rep named (``--db``, ``$SALESDESK_DB``) that does not exist is likely
+    mistyped: the board asks first (in a terminal), and refuses without a terminal unless
+    ``--create`` was given, so no stray database or folders appear."""
+    if create or not named or not isinstance(path, Path) or path.exists():
+        return True
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return False
+    try:
+        answer = input(f"No database at {path}. Create a new one there? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
     """Open the database (migrating, daily backup, demo data if asked) and run the board."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from salesdesk.config import DB_ENV
     from salesdesk.data import store
-    from salesdesk.data.backup import BackupJob, daily_backup
-    from salesdesk.data.db import open_database
+    from salesdesk.data.backup import BackupJob, check_then_back_up
+    from salesdesk.data.db import CREATE_FLAG, open_database
+    from salesdesk.errors import DatabaseError
 
     path = db if db is not None else (demo_db_path() if demo else default_db_path())
-    database = open_database(path)
+    named = db is not None or (not demo and bool(os.environ.get(DB_ENV)))
+    if not may_create(path, named and not demo, create):
+        raise DatabaseError(
+            f"no database at {path}: check the path, or add {CREATE_FLAG} to make one there"
+        )
+    # The page check runs beside the start (check_then_back_up), not before the first frame.
+    database = open_database(path, create_empty=create, check=False)
     try:
         if demo and store.count_prospects(database) == 0:
             from salesdesk.data.demo import fill_demo
@@ -39,7 +65,7 @@ def open_board(db: DbTarget | None, demo: bool) -> None:
         # the pool waits for it before the app's process ends.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="daily-backup") as pool:
             job = BackupJob()
-            job.future = pool.submit(daily_backup, database, warn=job.warnings.append)
+            job.future = pool.submit(check_then_back_up, database, warn=job.warnings.append)
             # The cards are read before Textual is imported, so the board's first frame has
             # them. (Reading them in a thread during the import measured slower: both
             # halves are Python work that takes turns on the GIL.)
@@ -56,22 +82,24 @@ def open_board(db: DbTarget | None, demo: bool) -> None:
         database.close()
 
 
-def board_args(argv: list[str]) -> tuple[str | None, bool] | None:
-    """(db, demo) when ``argv`` only asks for the board, else None."""
+def board_args(argv: list[str]) -> tuple[str | None, bool, bool] | None:
+    """(db, demo, create) when ``argv`` only asks for the board, else None."""
     db: str | None = None
-    demo = False
+    demo = create = False
     args = list(argv)
     while args:
         arg = args.pop(0)
         if arg == "--demo":
             demo = True
+        elif arg == "--create":
+            create = True
         elif arg == "--db" and args:
             db = args.pop(0)
         elif arg.startswith("--db="):
             db = arg.removeprefix("--db=")
         else:
             return None
-    return db, demo
+    return db, demo, create
 
 
 def main() -> None:
@@ -85,8 +113,8 @@ def main() -> None:
     from salesdesk.errors import SalesDeskError
 
     try:
-        db, demo = board
-        open_board(db_target(db) if db is not None else None, demo)
+        db, demo, create = board
+        open_board(db_target(db) if db is not None else None, demo, create)
     except SalesDeskError as exc:
         from salesdesk.text import one_line
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, and C1 controls (ESC, CSI, OSC...).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, and C1 controls (ESC, CSI, OSC...); and the
+# bidirectional overrides and isolates (U+202A-202E, U+2066-2069), which make a terminal
+# draw text in another order than it is stored ("Invoice \u202egnp.exe" shows as exe.png).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _NEWLINES = re.compile(r"[\t\n]+")
 
 

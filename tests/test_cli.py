@@ -168,7 +168,9 @@ def test_commands_that_add_data_create_a_named_database(tmp_path: Path) -> None:
 
 def test_the_message_says_how_to_start(tmp_path: Path) -> None:
     line = assert_clean_failure(sd(tmp_path / "typo.db", "list"), 2)
-    assert line.endswith("check the path (add, demo or import creates one there)")
+    assert line.endswith(
+        "check the path (add, demo or import creates one there, or add --create)"
+    )
 
 
 def test_the_default_database_needs_no_setup(isolated_home: Path) -> None:
@@ -748,18 +750,21 @@ def test_db_path_is_a_folder(tmp_path: Path) -> None:
     assert "folder" in assert_clean_failure(sd(folder, "list"), 2)
 
 
-def test_db_path_under_a_read_only_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    os.chmod(folder, 0o500)
-    try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("running as a user (root?) that can write into read-only folders")
-        assert_clean_failure(sd(folder / "s.db", "add", "X"), 2)
-        assert_clean_failure(sd(folder / "sub" / "s.db", "list"), 2)
+def test_db_path_under_a_read_only_folder() -> None:
+    """Run as an unprivileged user (root, as in CI, can write into read-only folders)."""
+    from tests.faults import cli_as_user, shared_folder
+
+    with shared_folder() as shared:
+        folder = shared / "ro"
+        folder.mkdir()
+        os.chmod(folder, 0o555)
+        for args in ((str(folder / "s.db"), "add", "X"), (str(folder / "sub" / "s.db"), "list"),
+                     (str(folder / "s.db"), "--create", "list")):
+            done = cli_as_user("--db", *args)
+            assert done.returncode == 2, (args, done.stdout, done.stderr)
+            assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+            assert "Traceback" not in done.stderr and done.stdout == ""
         assert not list(folder.iterdir())
-    finally:
-        os.chmod(folder, 0o700)
 
 
 # --------------------------------------------------------------------------- literal text

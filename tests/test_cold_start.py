@@ -51,10 +51,11 @@ def test_opening_the_board_does_not_load_the_command_line() -> None:
 def test_board_arguments_are_recognised() -> None:
     from salesdesk.launch import board_args
 
-    assert board_args([]) == (None, False)
-    assert board_args(["--demo"]) == (None, True)
-    assert board_args(["--db", "x.db"]) == ("x.db", False)
-    assert board_args(["--db=x.db", "--demo"]) == ("x.db", True)
+    assert board_args([]) == (None, False, False)
+    assert board_args(["--demo"]) == (None, True, False)
+    assert board_args(["--db", "x.db"]) == ("x.db", False, False)
+    assert board_args(["--db", "x.db", "--create"]) == ("x.db", False, True)
+    assert board_args(["--db=x.db", "--demo"]) == ("x.db", True, False)
     for other in (["list"], ["--help"], ["--db"], ["--db", "x.db", "show", "1"]):
         assert board_args(other) is None
 
@@ -78,7 +79,7 @@ def test_every_documented_way_of_opening_the_board_opens_it(
     import salesdesk.launch as launch
 
     opened: list[tuple[Path | None, bool]] = []
-    monkeypatch.setattr(launch, "open_board", lambda db, demo: opened.append((db, demo)))
+    monkeypatch.setattr(launch, "open_board", lambda db, demo, create: opened.append((db, demo)))
     for argv in ([], ["--db", "sales.db"], ["--demo"], ["--db=~/sales.db", "--demo"]):
         monkeypatch.setattr(sys, "argv", ["salesdesk", *argv])
         launch.main()

@@ -202,11 +202,22 @@ def test_wal_and_shm_files_are_private_too(db: Database, db_path: Path) -> None:
             assert mode_of(sibling) == 0o600, sibling.name
 
 
+def test_existing_empty_file_is_refused_untouched(db_path: Path) -> None:
+    """A 0-byte file is a failed copy or a sync conflict, not a new database."""
+    db_path.parent.mkdir(parents=True)
+    db_path.touch()
+    with pytest.raises(DatabaseError, match="empty file .0 bytes.*--create") as info:
+        open_database(db_path)
+    assert "\n" not in info.value.message
+    assert db_path.stat().st_size == 0
+    assert not db_path.with_name(db_path.name + "-wal").exists()
+
+
 def test_existing_empty_file_is_initialised_and_made_private(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.touch()
     os.chmod(db_path, 0o644)
-    database = open_database(db_path)
+    database = open_database(db_path, create_empty=True)
     try:
         assert store.count_prospects(database) == 0
     finally:
@@ -414,52 +425,66 @@ def test_parent_is_a_regular_file(tmp_path: Path) -> None:
     assert snapshot(afile) == before
 
 
-def _make_read_only(folder: Path) -> None:
-    os.chmod(folder, 0o500)
-    if os.access(folder, os.W_OK):
-        os.chmod(folder, 0o700)
-        pytest.skip("running as a user (root?) that can write into read-only folders")
+# Root (CI runs as root) can write into read-only folders and files, so these cases run
+# in a subprocess as the unprivileged user nobody (tests/faults.py): never skipped.
+_OPEN = """
+import sys
+from pathlib import Path
+from salesdesk.data.db import open_database
+from salesdesk.errors import DatabaseError
+try:
+    open_database(Path(sys.argv[1])).close()
+except DatabaseError as exc:
+    assert "\\n" not in exc.message
+    print(exc.message)
+    raise SystemExit(2)
+print("opened")
+"""
 
 
-def test_new_file_in_read_only_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    _make_read_only(folder)
-    try:
-        with pytest.raises(DatabaseError):
-            open_database(folder / "s.db")
+def _open_as_user(path: Path) -> str:
+    from tests.faults import as_user
+
+    done = as_user(_OPEN, str(path))
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    return done.stdout.strip()
+
+
+def test_new_file_in_read_only_folder() -> None:
+    from tests.faults import shared_folder
+
+    with shared_folder() as shared:
+        folder = shared / "ro"
+        folder.mkdir()
+        os.chmod(folder, 0o555)
+        assert _open_as_user(folder / "s.db")
         assert not list(folder.iterdir())
-    finally:
-        os.chmod(folder, 0o700)
 
 
-def test_existing_file_in_read_only_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    make_v1_database(folder / "s.db")
-    before = snapshot(folder / "s.db")
-    _make_read_only(folder)
-    try:
-        with pytest.raises(DatabaseError, match="cannot write"):
-            open_database(folder / "s.db")
-    finally:
-        os.chmod(folder, 0o700)
-    assert snapshot(folder / "s.db") == before
+def test_existing_file_in_read_only_folder() -> None:
+    from tests.faults import shared_folder
+
+    with shared_folder() as shared:
+        folder = shared / "ro"
+        make_v1_database(folder / "s.db")
+        os.chmod(folder / "s.db", 0o666)
+        before = snapshot(folder / "s.db")
+        os.chmod(folder, 0o555)
+        assert "cannot write" in _open_as_user(folder / "s.db")
+        assert snapshot(folder / "s.db") == before
 
 
-def test_read_only_file(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
-    make_v1_database(path)
-    os.chmod(path, 0o400)
-    if os.access(path, os.W_OK):
-        os.chmod(path, 0o600)
-        pytest.skip("running as a user (root?) that can write read-only files")
-    before = snapshot(path)
-    try:
-        with pytest.raises(DatabaseError, match="permissions"):
-            open_database(path)
-    finally:
-        os.chmod(path, 0o600)
-    assert snapshot(path)[:2] == before[:2]
+def test_read_only_file() -> None:
+    from tests.faults import shared_folder
+
+    with shared_folder() as shared:
+        path = shared / "s.db"
+        make_v1_database(path)
+        os.chmod(path, 0o444)
+        before = snapshot(path)
+        assert "permissions" in _open_as_user(path)
+        assert snapshot(path)[:2] == before[:2]
 
 
 # --------------------------------------------------------------------------- migrations

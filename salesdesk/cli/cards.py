@@ -164,7 +164,7 @@ def list_(
         except ValueError as exc:
             raise InputError(str(exc)) from None
     today = cli_today()
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, read_only=True) as database:
         cards = store.list_cards(
             database, today, statuses=statuses, grade=grade_value, search=search, due_only=due
         )
@@ -215,7 +215,7 @@ def show(
 ) -> None:
     """Show one card: every field, the urgency breakdown and the timeline."""
     today = cli_today()
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, read_only=True) as database:
         detail = store.get_prospect(database, card_id(database, card), today)
     console = out_console()
     for part in detail_lines(detail):
@@ -368,7 +368,7 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Fill the database with realistic demo data (refuses a non-empty one unless --force)."""
-    from salesdesk.data.db import backup_database
+    from salesdesk.data.copy import backup_database
     from salesdesk.data.demo import fill_demo
 
     with open_db(ctx, db, create=True) as database:

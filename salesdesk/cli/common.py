@@ -30,7 +30,8 @@ from salesdesk.config import (
     expand_path,
     system_clock,
 )
-from salesdesk.data.db import Database, busy_message, open_database
+from salesdesk.data.db import CREATE_FLAG, Database, busy_message, open_database
+from salesdesk.data.faults import fault_error
 from salesdesk.errors import DatabaseError, InputError, SalesDeskError
 from salesdesk.render import palette
 from salesdesk.text import one_line
@@ -71,10 +72,49 @@ def demo_first(args: list[str], group: TyperGroup) -> list[str]:
     return [DEMO_FLAG, *head, *rest] if demo else args
 
 
+#: Options whose value is a file name: any bytes the system allows are fine there.
+PATH_OPTIONS = frozenset({"--db", "--out", "--ics", "--markdown"})
+#: Commands whose arguments (not options) are file names.
+PATH_COMMANDS = frozenset({"import", "restore"})
+
+
+def undecodable(args: list[str]) -> str | None:
+    """The line refusing the first argument that is not valid UTF-8 text (a byte such as
+    0xE9 from a Latin-1 terminal arrives as a lone surrogate), or None. File names are
+    let through: the system stores them as bytes."""
+    command = None
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        name = arg.split("=", 1)[0]
+        if name in PATH_OPTIONS:
+            index += 1 if "=" in arg else 2
+            continue
+        if command is None and not arg.startswith("-"):
+            command = arg
+        elif command in PATH_COMMANDS and not arg.startswith("-"):
+            index += 1
+            continue
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return (
+                f"'{shown}' is not valid UTF-8 text (your terminal sends another encoding?): "
+                "set the terminal to UTF-8 and type it again; nothing was changed"
+            )
+        index += 1
+    return None
+
+
 class DemoAnywhere(TyperGroup):
-    """The root command: ``--demo`` works before or after the command's name."""
+    """The root command: ``--demo`` works before or after the command's name; an argument
+    that is not valid UTF-8 text is refused before any command runs."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        problem = undecodable(list(args))
+        if problem is not None:
+            raise fail(problem, 2)
         return super().parse_args(ctx, demo_first(list(args), self))
 
 
@@ -141,10 +181,13 @@ def handles_errors(func: F) -> F:
         except BrokenPipeError:
             reader_gone()
         except Exception as exc:
-            busy = busy_message(exc)
-            if busy is None:
+            error = fault_error(exc)  # a full disk, a damaged file, a busy database
+            if error is not None:
+                raise fail(error.message, error.exit_code) from None
+            problem = busy_message(exc)  # a server unreachable or gone mid-session
+            if problem is None:
                 raise
-            raise fail(busy, 2) from None
+            raise fail(problem, 2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -182,25 +225,34 @@ def root_db(ctx: typer.Context, db: Path | str | None) -> str | None:
 
 @contextmanager
 def open_db(
-    ctx: typer.Context, db: str | Path | None, *, create: bool = False
+    ctx: typer.Context, db: str | Path | None, *, create: bool = False, read_only: bool = False
 ) -> Iterator[Database]:
     """Open the database for a command.
 
     A path the rep named (``--db`` or ``$SALESDESK_DB``) must already exist unless the
-    command adds data (``create``: add, demo, import, config), so a mistyped path is an
-    error rather than a new, empty database. The default location is created as needed.
+    command adds data (``create``: add, demo, import, config) or ``--create`` was given,
+    so a mistyped path is an error rather than a new, empty database. The default location
+    is created as needed. An empty (0-byte) file is refused unless ``--create``. A reader
+    (``read_only``: list, show, export, backup, plan, review) works on a read-only medium
+    and on a damaged file, as far as SQLite can read it.
     """
     path = db_path(ctx, db)
     demo = wants_demo(ctx)
+    asked = bool(_root_options(ctx).get("create"))
     named = path != default_db_path() or bool(os.environ.get(DB_ENV))
     is_file = isinstance(path, Path)
-    if is_file and not create and named and not demo and not expand_path(path).exists():
+    if is_file and not (create or asked) and named and not demo and not expand_path(path).exists():
         raise DatabaseError(
-            f"no database at {path}: check the path (add, demo or import creates one there)"
+            f"no database at {path}: check the path (add, demo or import creates one "
+            f"there, or add {CREATE_FLAG})"
         )
-    database = open_database(path)
+    database = open_database(
+        path, create=True, create_empty=asked, read_only=read_only, check=not read_only
+    )
+    for notice in database.notices:
+        err_console().print(Text(f"salesdesk: note: {one_line(notice)}", style="dim"))
     try:
-        if demo and ctx.info_name != "demo":
+        if demo and ctx.info_name != "demo" and not database.read_only:
             _fill_if_empty(database)
         yield database
     finally:
@@ -290,9 +342,17 @@ def main_callback(
             "command. With --db: that file, filled with demo data if empty.",
         ),
     ] = False,
+    create: Annotated[
+        bool,
+        typer.Option(
+            CREATE_FLAG,
+            help="Make a new database at --db even if the file is missing or empty "
+            "(0 bytes); without it an empty file is refused.",
+        ),
+    ] = False,
 ) -> None:
     """SalesDesk: triage your prospects every morning. No command opens the board."""
-    ctx.obj = {"db": db, "demo": demo}
+    ctx.obj = {"db": db, "demo": demo, "create": create}
     if ctx.invoked_subcommand is None:
         # `salesdesk`, `salesdesk --db PATH` and `salesdesk --demo` open the board in
         # salesdesk.launch before the command line is even imported; the CLI never opens

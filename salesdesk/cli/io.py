@@ -294,7 +294,7 @@ def export(
         statuses = (wanted,)
     grade_value = parse_grade(grade).value if grade else None
     filtered = bool(grade_value or due or (search and search.strip()) or len(statuses) == 1)
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, read_only=True) as database:
         ids = None
         if filtered:
             cards = store.list_cards(
@@ -348,7 +348,8 @@ def backup(
     path = _file_only(db_path(ctx, db), "backup")
     if not path.is_file():
         raise InputError(f"no database at {path} yet: nothing to back up")
-    with open_db(ctx, db):  # checks it is a SalesDesk database (and migrates an old one)
+    # checks it is a SalesDesk database (and migrates an old one where it can be written)
+    with open_db(ctx, db, read_only=True):
         pass
     now = cli_now()
     if out is None:

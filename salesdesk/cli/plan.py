@@ -198,7 +198,7 @@ def plan(
 
     today = cli_today()
     period = _period(week, month, today)
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, read_only=True) as database:
         view = visits.plan_view(database, period)
         # The slice of the suggestions for the month of the shown period's planning day:
         # the same computation for --week and --month (and the plan screen).

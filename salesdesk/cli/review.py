@@ -57,7 +57,7 @@ def review_command(
     start = parse_week(week, today, past=True)
     if markdown is not None:
         _check_target(markdown)
-    with open_db(ctx, db) as database:
+    with open_db(ctx, db, read_only=not team) as database:
         if team:
             _team_review(database, start, today, as_json)
             return

@@ -56,7 +56,7 @@ def copy_command(
     dst: Annotated[str, typer.Argument(metavar="DST", help="An empty (or new) one.")],
 ) -> None:
     """Copy a whole book, ids and history included, into an empty database."""
-    from salesdesk.data.copy import copy_book
+    from salesdesk.data.book_copy import copy_book
 
     if db_target(src) == db_target(dst):
         raise InputError("SRC and DST are the same database")

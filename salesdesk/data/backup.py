@@ -1,6 +1,6 @@
 """Backups: a consistent copy while the app is open, a daily automatic one, and restore.
 
-Every copy is made by :func:`salesdesk.data.db.backup_database` (``VACUUM INTO`` from one
+Every copy is made by :func:`salesdesk.data.copy.backup_database` (``VACUUM INTO`` from one
 read transaction, ``PRAGMA integrity_check``, mode 0600, fsync, atomic rename), the routine
 migrations use too. Daily backups live in a ``backups`` folder beside the database and the
 last ``backups_keep`` (default 14) are kept.
@@ -18,15 +18,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesdesk.config import expand_path
+from salesdesk.data.copy import backup_database as backup_database  # re-exported
 from salesdesk.data.db import (
     COPY_BUSY_MS,
     SCHEMA_VERSION,
     SQLITE_HEADER,
     Database,
+    check_pages,
     open_connection,
 )
-from salesdesk.data.db import backup_database as backup_database  # re-exported: the one copy
-from salesdesk.errors import DatabaseError, InputError
+from salesdesk.data.undo_next import mark_restore
+from salesdesk.errors import DamagedDatabase, DatabaseError, InputError
+from salesdesk.files import make_folders
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -54,7 +57,7 @@ def backups_folder(db_path: Path) -> Path:
 
 def _ensure_folder(folder: Path) -> None:
     if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
+        make_folders(folder)  # 0700, parents too, whatever the umask
 
 
 def stamped_backup(db_path: Path, label: str, now: datetime | None = None) -> Path:
@@ -142,6 +145,29 @@ def daily_backup(
         return None
 
 
+def check_then_back_up(
+    database: Database, today: date | None = None, warn: Callable[[str], None] | None = None
+) -> Path | None:
+    """What runs beside the board's start: the page check (``quick_check``, kept off the
+    first frame's path), then :func:`daily_backup`. A damaged file is marked (writes are
+    refused from then on) and said as a warning with the way back; it is not backed up."""
+    if database.is_postgres:  # a server checks and backs up its own pages
+        return None
+    try:
+        check_pages(Path(database.path))
+    except DatabaseError as exc:
+        database.damaged = database.damaged or isinstance(exc, DamagedDatabase)
+        line = f"salesdesk: warning: {exc.message}"
+        if warn is not None:
+            warn(line)
+        else:
+            import sys
+
+            print(line, file=sys.stderr)
+        return None
+    return daily_backup(database, today, warn)
+
+
 # --------------------------------------------------------------------------- restore
 
 
@@ -204,17 +230,19 @@ def _usable(db_path: Path) -> bool:
         conn = open_connection(db_path, read_only=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            # A damaged page cannot be copied into a backup: moved aside whole instead.
+            return str(conn.execute("PRAGMA quick_check(1)").fetchone()[0]) == "ok"
         finally:
             conn.close()
     except (OSError, sqlite3.Error):
         return False
-    return True
 
 
 def restore_database(db_path: Path, source: Path, now: datetime | None = None) -> RestoreResult:
     """Replace the database at ``db_path`` with the SalesDesk database ``source``.
 
-    The current database is backed up first (or, if it is not even readable, moved aside).
+    The current database is backed up first (or, if it is damaged or not even readable,
+    moved aside whole as ``NAME.damaged-STAMP``).
     The copy goes through SQLite's backup API into the live file, so an open app sees the
     restored data rather than a swapped-out file. An older schema is migrated on next open.
     """
@@ -228,7 +256,7 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
         if _usable(db_path):
             kept = stamped_backup(db_path, "before-restore", now)
         else:
-            kept = db_path.with_name(f"{db_path.name}.unreadable-{stamp}")
+            kept = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
             os.replace(db_path, kept)
             for suffix in ("-wal", "-shm"):
                 side = db_path.with_name(db_path.name + suffix)
@@ -249,4 +277,14 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
         where = f" (your database was kept in {kept})" if kept else ""
         raise DatabaseError(f"could not restore from {source}: {exc}{where}") from None
     os.chmod(db_path, 0o600)
+    try:  # the first undo after this says the restore cannot be undone (kept is the way)
+        conn = open_connection(db_path, wal=False, busy_ms=COPY_BUSY_MS)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            mark_restore(conn, str(kept) if kept else "")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # restored all the same; only the undo notice is missing
     return RestoreResult(info, kept)

@@ -12,7 +12,7 @@ from salesdesk.data.cards import typed_fields
 from salesdesk.data.db import Database
 from salesdesk.data.journal import Change
 from salesdesk.enums import TOUCH_KINDS, ActivityKind, CardKind, FollowUp, Stage, Status
-from salesdesk.errors import InputError
+from salesdesk.errors import InputError, StaleEdit
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, MAX_TEXT, edit_note
 from salesdesk.rules.grading import Grade
 from salesdesk.rules.man import Tri
@@ -32,6 +32,13 @@ def _check_lengths(values: Mapping[str, Any]) -> None:
             raise InputError(
                 f"{label} is too long ({len(value):,} characters, at most {MAX_TEXT:,})"
             )
+
+
+def check_text(label: str, value: str | None) -> None:
+    """The one limit (MAX_TEXT characters) for text that is not a card field: a touch's
+    note and outcome, a next step's action and topic."""
+    if value is not None and len(value) > MAX_TEXT:
+        raise InputError(f"{label} is too long ({len(value):,} characters, at most {MAX_TEXT:,})")
 
 
 def new_card_values(now: datetime) -> dict[str, Any]:
@@ -158,6 +165,9 @@ def log_touch(
         raise InputError(
             f"invalid kind {kind!r}: use call, visit, message, email, meeting or note"
         ) from None
+    for label, text in (("the note", note), ("the outcome", outcome),
+                        ("the next action", next_action), ("the topic", next_topic)):
+        check_text(label, text)
     with db.begin() as conn:
         change = Change(conn, now)
         raw = change.snapshot(prospect_id)
@@ -178,6 +188,7 @@ def set_next_step(
     action: str | None = None,
 ) -> None:
     """Set (or clear, with None) the next-step date, and optionally the action."""
+    check_text("the next action", action)
     with db.begin() as conn:
         change = Change(conn, now)
         raw = change.snapshot(prospect_id)
@@ -195,11 +206,18 @@ def set_next_step(
 
 
 def update_fields(
-    db: Database, now: datetime, prospect_id: int, values: Mapping[str, Any]
+    db: Database,
+    now: datetime,
+    prospect_id: int,
+    values: Mapping[str, Any],
+    *,
+    expected: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Edit fields (already parsed with :func:`fields.parse_field`). Returns the changed names.
 
     Grade and status changes go through the same bookkeeping as regrade and won/drop.
+    ``expected``: what the editing screen read; a field stored differently now (another
+    program wrote it meanwhile) is refused with :class:`StaleEdit`, nothing written.
     """
     for key in values:
         if key not in FIELD_BY_NAME:
@@ -211,6 +229,14 @@ def update_fields(
         change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         typed = typed_fields(raw)
+        for key, seen in (expected or {}).items():
+            if typed.get(key) != seen and typed.get(key) != values.get(key, seen):
+                label = FIELD_BY_NAME[key].label
+                raise StaleEdit(
+                    f"{label} was changed by another program meanwhile: your text is kept, "
+                    "the stored one is shown below; save again to replace it",
+                    key, typed.get(key),
+                )
         changed = {k: v for k, v in values.items() if typed.get(k) != v}
         if not changed:
             return []

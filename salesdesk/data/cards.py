@@ -14,7 +14,7 @@ from salesdesk.data.settings import get_setting, pool_target
 from salesdesk.data.sql import MAX_ID, fetch_row, like_pattern
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError, NotFound
-from salesdesk.rules.fields import FIELD_BY_NAME
+from salesdesk.rules.fields import FIELD_BY_NAME, MAX_TEXT
 from salesdesk.rules.grading import Grade, Urgency, score
 from salesdesk.rules.man import Tri, Verdict, man_case, suggest_priority, verdict_of_case
 from salesdesk.rules.pipeline import DEFAULT_PROBABILITIES, Pipeline, parse_probabilities
@@ -239,6 +239,10 @@ def urgency_key(card: CardRow) -> tuple[float, int]:
     return (-card.urgency.score, card.id)
 
 
+#: SQLite refuses a LIKE pattern over 50,000 bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH).
+LIKE_LIMIT = 49_000
+
+
 def list_cards(
     db: Database,
     today: date,
@@ -265,6 +269,10 @@ def list_cards(
         where.append("grade = ?")
         params.append(str(grade))
     fold = False
+    if search and len(search) > MAX_TEXT:  # (SQLite's LIKE stops at 50,000 bytes)
+        raise InputError(
+            f"the search is too long ({len(search):,} characters, at most {MAX_TEXT:,})"
+        )
     if search and search.strip():
         for term in search.split():
             # SQLite's LIKE folds only ASCII case; for other cased letters (É, Ö, Я) compare
@@ -273,6 +281,11 @@ def list_cards(
             fold = fold or needs_fold
             col = "sd_fold({})" if needs_fold else "{}"
             pattern = like_pattern(term.casefold() if needs_fold else term)
+            if len(pattern.encode("utf-8")) > LIKE_LIMIT:
+                raise InputError(
+                    f"a search word is too long ({len(term):,} characters): search for "
+                    "a shorter part of it"
+                )
             where.append(
                 "("
                 + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in _SEARCH_COLUMNS)

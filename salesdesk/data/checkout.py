@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from salesdesk.data.copy import columns, copy_book
+from salesdesk.data.book_copy import columns, copy_book
 from salesdesk.data.db import Database, open_database
 from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import InputError, NotFound

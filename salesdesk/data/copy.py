@@ -1,74 +1,79 @@
-"""Moving a whole book between databases (SQLite file <-> PostgreSQL, either way), and the
-columns both sides share. ``salesdesk db copy`` is :func:`copy_book`.
-
-Rows keep their ids, UUIDs and ``updated_at``, so a copy is the same book (the undo
-journal included); only the columns both databases have are copied (a team database's
-``owner`` stays behind in a file, and a file's rows going to a team database belong to
-the user who copies them).
-"""
+"""The one backup routine: migrations, the daily backup, ``salesdesk backup``, ``demo
+--force`` and restore all copy the database through :func:`backup_database`, so every copy
+is whole, checked and private, or not made at all."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+import errno
+import os
+import sqlite3
+from pathlib import Path
 
-from salesdesk.data.db import Database
-from salesdesk.errors import InputError
-
-#: Parents before children (foreign keys), as the models declare them.
-TABLES = ("importbatch", "setting", "journal", "prospect", "visit", "activity", "journal_row",
-          "redo", "redo_row")
-#: Rows per INSERT batch (and per progress report).
-CHUNK = 2000
-Progress = Callable[[int, int], None]
+from salesdesk.data.db import COPY_BUSY_MS, open_connection
+from salesdesk.data.faults import disk_full, fault_error
+from salesdesk.errors import DatabaseError, InputError
 
 
-def columns(conn: Any, table: str) -> list[str]:
-    """``table``'s columns, in order (SQLite's PRAGMA; the dialect answers it on a server)."""
-    return [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})").fetchall()]
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
-def count_rows(db: Database) -> int:
-    with db.connect() as conn:
-        return sum(int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-                   for t in TABLES)
+def backup_database(db_path: Path, target: Path) -> Path:
+    """Copy the database at ``db_path`` to ``target`` safely; returns ``target``.
 
-
-def _chunks(conn: Any, table: str, cols: list[str]) -> Iterator[list[tuple[Any, ...]]]:
-    order = "key" if table == "setting" else "id"
-    cursor = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {order}")
-    while True:
-        rows = cursor.fetchmany(CHUNK)
-        if not rows:
-            return
-        yield [tuple(r) for r in rows]
-
-
-def copy_book(src: Database, dst: Database, progress: Progress | None = None) -> int:
-    """Copy every row of ``src`` into ``dst``, which must hold no cards yet; returns how
-    many rows were copied. One transaction on ``dst``: a failed copy leaves it empty."""
-    with dst.connect() as conn:
-        there = int(conn.execute("SELECT count(*) FROM prospect").fetchone()[0])
-    if there:
-        raise InputError(f"{dst.describe()} already holds {there:,} cards: copy into an "
-                         "empty database (nothing was changed)")
-    total = count_rows(src)
-    done = 0
-    with src.connect() as read, dst.bulk(foreign_keys=False) as write:
-        read.execute("BEGIN DEFERRED")  # one consistent picture of the source
-        write.execute("DELETE FROM setting")
-        for table in TABLES:
-            shared = [c for c in columns(read, table) if c in set(columns(write, table))]
-            marks = ", ".join("?" for _ in shared)
-            names = ", ".join(f'"{c}"' for c in shared)
-            for rows in _chunks(read, table, shared):
-                write.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-                done += len(rows)
-                if progress is not None:
-                    progress(done, total)
-        read.rollback()
-    if dst.is_postgres:  # fresh statistics and visibility for the copied tables
-        with dst.connect() as conn:
-            for table in TABLES:
-                conn.execute(f"VACUUM (ANALYZE) {table}")
-    return done
+    The one backup routine (migrations, the daily backup, ``salesdesk backup``, ``demo
+    --force``, restore): ``VACUUM INTO`` a temporary file beside the target from one read
+    transaction (consistent even while another connection writes), ``PRAGMA
+    integrity_check`` on the copy, mode 0600, fsync, an atomic rename over ``target``,
+    fsync of the folder. DatabaseError (one line) if the copy cannot be made or does not
+    pass the check; a failed copy never replaces an existing file.
+    """
+    db_path, target = Path(db_path), Path(target)
+    if target.resolve() == db_path.resolve():
+        raise InputError("the backup cannot overwrite the database itself")
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise disk_full(target) from None
+        raise DatabaseError(f"cannot write a backup in {target.parent}: {exc.strerror}") from None
+    try:
+        src = open_connection(db_path, read_only=True, busy_ms=COPY_BUSY_MS)
+        try:
+            src.execute("VACUUM INTO ?", (str(temp),))
+        finally:
+            src.close()
+        check = open_connection(temp, read_only=True)
+        try:
+            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            check.close()
+        if verdict != "ok":
+            raise DatabaseError(f"the backup of {db_path} failed its check: {verdict}")
+        os.chmod(temp, 0o600)
+        with temp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+    except (sqlite3.Error, OSError) as exc:
+        temp.unlink(missing_ok=True)
+        error = fault_error(exc, target)
+        if error is not None and error.__class__ is not DatabaseError:
+            raise error from None  # a full disk: say so
+        raise DatabaseError(f"could not back up {db_path}: {exc}") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target

@@ -1,7 +1,8 @@
-"""The SQLite file: safe creation, one connection setup, the schema version and running the
-migrations (steps in :mod:`salesdesk.data.migrations`), and the one backup routine (here so
-migrations and :mod:`salesdesk.data.backup` share it). ``SCHEMA_VERSION`` and ``MIGRATIONS``
-are re-exported: callers read ``db.SCHEMA_VERSION``, and the migrations run from here."""
+"""The SQLite file: one connection setup, the pool, opening (the location checks are in
+:mod:`salesdesk.data.location`, the page check and the read-only fallback here), the
+schema version and running the migrations (steps in :mod:`salesdesk.data.migrations`,
+after a copy by :mod:`salesdesk.data.copy`). ``SCHEMA_VERSION`` and ``MIGRATIONS`` are
+re-exported: callers read ``db.SCHEMA_VERSION``, and the migrations run from here."""
 
 from __future__ import annotations
 
@@ -14,9 +15,16 @@ from datetime import datetime
 from pathlib import Path
 
 from salesdesk.config import expand_path, is_server_url
+from salesdesk.data.faults import damaged, fault_error
+from salesdesk.data.location import CREATE_FLAG as CREATE_FLAG
+from salesdesk.data.location import (
+    clean_stale_temp_files,
+    prepare_location,
+    tighten_permissions,
+)
 from salesdesk.data.migrations import MIGRATIONS as MIGRATIONS
 from salesdesk.data.migrations import SCHEMA_VERSION as SCHEMA_VERSION
-from salesdesk.errors import DatabaseError, InputError
+from salesdesk.errors import DamagedDatabase, DatabaseError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a write waits for another program's write lock before giving up.
@@ -25,9 +33,19 @@ BUSY_TIMEOUT_MS = 5000
 COPY_BUSY_MS = 10_000
 
 
-def read_only_uri(path: Path | str) -> str:
-    """An SQLite URI that opens ``path`` read-only, whatever characters it holds (#, ?, %)."""
-    return Path(path).resolve().as_uri() + "?mode=ro"
+def read_only_uri(path: Path | str, *, immutable: bool = False) -> str:
+    """An SQLite URI that opens ``path`` read-only, whatever characters it holds (#, ?, %).
+    ``immutable`` is for a file on a read-only medium: SQLite can then read a WAL database
+    without creating its ``-shm`` file."""
+    return Path(path).resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+class JournalConnection(sqlite3.Connection):
+    """A connection that notes the undo-journal entries it records (``recorded``): the
+    board's pool shares one set, so its undo can tell its own changes from another
+    program's."""
+
+    recorded: set[int] | None = None
 
 
 def open_connection(
@@ -38,6 +56,7 @@ def open_connection(
     wal: bool = True,
     busy_ms: int = BUSY_TIMEOUT_MS,
     shared: bool = False,
+    immutable: bool = False,
 ) -> sqlite3.Connection:
     """Open a connection to ``path`` set up the one way SalesDesk uses every connection.
 
@@ -47,15 +66,21 @@ def open_connection(
     ``synchronous=FULL``. ``read_only`` opens the file with ``mode=ro`` (checks, exports,
     the source of a backup). ``wal=False`` leaves the journal mode alone: restore copies
     a file's pages into the target and must not turn it into WAL first. ``shared`` lets
-    the connection move between threads (one at a time: a pool or a worker).
+    the connection move between threads (one at a time: a pool or a worker). ``immutable``
+    (read-only only) reads a file on a read-only medium.
     """
-    target = read_only_uri(path) if read_only else path
+    if read_only and not immutable:
+        # A read-only medium: SQLite could not create the -shm of a WAL file there, and
+        # no one can write the file meanwhile, so it is read as immutable.
+        immutable = not os.access(Path(path).resolve().parent, os.W_OK)
+    target = read_only_uri(path, immutable=immutable) if read_only else path
     conn = sqlite3.connect(
         target,
         uri=read_only,
         isolation_level=None,
         timeout=busy_ms / 1000,
         check_same_thread=not shared,
+        factory=JournalConnection,
     )
     try:
         conn.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
@@ -77,13 +102,23 @@ class Database:
     no ORM; the SQLModel tables in :mod:`salesdesk.models` are only imported to create
     a new file. Connections are in autocommit mode: :meth:`connect` is for reads,
     :meth:`begin` wraps writes in one ``BEGIN IMMEDIATE`` transaction.
+
+    ``read_only`` (a read-only medium or file) opens every connection ``mode=ro``.
+    ``damaged`` is set by the first "malformed" error any connection meets (or by the
+    check at open): from then on :meth:`begin` refuses, so nothing more is written into
+    a damaged file. ``recorded`` holds the undo-journal ids this program wrote;
+    ``notices`` what the opening did that the user should hear once (permissions).
     """
 
     #: True for :class:`~salesdesk.data.pg.PgDatabase` (file-only work: backups, import).
     is_postgres = False
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
+        self.damaged = False
+        self.recorded: set[int] = set()
+        self.notices: list[str] = []
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._watcher: sqlite3.Connection | None = None
@@ -94,26 +129,64 @@ class Database:
     def _open_connection(self) -> sqlite3.Connection:
         # A connection may serve another thread later (the board reads its first cards in
         # one), but only ever one thread at a time: the pool hands it out exclusively.
-        return open_connection(self.path, shared=True)
+        if self.read_only:
+            conn = _open_read_only(self.path, shared=True)
+        else:
+            conn = open_connection(self.path, shared=True)
+        if isinstance(conn, JournalConnection):
+            conn.recorded = self.recorded
+        return conn
+
+    def _fault(self, exc: BaseException) -> BaseException:
+        """The one-line error for ``exc`` (noting a damaged file), or ``exc`` itself."""
+        error = fault_error(exc, self.path)
+        if error is None:
+            return exc
+        if isinstance(error, DamagedDatabase):
+            self.damaged = True
+        return error
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection from the pool (autocommit), returned to it when the block ends."""
+        """A connection from the pool (autocommit), returned to it when the block ends.
+        A fault of the disk or the file leaves as its one-line SalesDeskError."""
         with self._lock:
             conn = self._idle.pop() if self._idle else None
-        if conn is None:
-            conn = self._open_connection()
         try:
+            if conn is None:
+                conn = self._open_connection()
             yield conn
+        except (sqlite3.Error, OSError) as exc:
+            error = self._fault(exc)
+            if error is exc:
+                raise
+            raise error from None
         finally:
-            if conn.in_transaction:  # never hand on a half-finished transaction
-                conn.rollback()
-            with self._lock:
-                self._idle.append(conn)
+            if conn is not None:
+                try:
+                    if conn.in_transaction:  # never hand on a half-finished transaction
+                        conn.rollback()
+                except sqlite3.Error:
+                    conn.close()
+                    conn = None
+            if conn is not None:
+                with self._lock:
+                    self._idle.append(conn)
+
+    def refuse_writes(self) -> None:
+        """Raise the one line saying why nothing may be written (damaged, read-only)."""
+        if self.damaged:
+            raise damaged(self.path)
+        if self.read_only:
+            raise DatabaseError(
+                f"{self.path} is read-only here: list, show, export and backup work, "
+                "changes do not"
+            )
 
     @contextmanager
     def begin(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed on success, rolled back on any error."""
+        self.refuse_writes()
         with self.connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -137,9 +210,15 @@ class Database:
         """A number that changes whenever the database is committed to by any connection
         but the watching one: another program (a command, a restore) or this program's
         own pool. The board compares it with the value after its own last refresh."""
-        if self._watcher is None:
-            self._watcher = open_connection(self.path, shared=True)
-        return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+        try:
+            if self._watcher is None:
+                self._watcher = self._open_connection()
+            return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error as exc:
+            error = self._fault(exc)
+            if error is exc:
+                raise
+            raise error from None
 
     def close(self) -> None:
         """Close the idle connections (a later :meth:`connect` opens new ones)."""
@@ -171,109 +250,49 @@ def own_connection(
         conn.close()
 
 
-def _prepare_location(path: Path) -> bool:
-    """Create the folder (0700) and an empty file (0600) if needed. Return True if new."""
-    folder = path.parent
-    try:
-        if not folder.exists():
-            folder.mkdir(parents=True, mode=0o700)
-        if path.exists():
-            if path.is_dir():
-                raise DatabaseError(f"{path} is a folder, not a database file")
-            if not os.access(path, os.R_OK | os.W_OK):
-                raise DatabaseError(f"cannot read and write {path}: check its permissions")
-            if not os.access(folder, os.W_OK):
-                raise DatabaseError(f"cannot write in {folder}: SQLite needs it for its journal")
-            return path.stat().st_size == 0
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
-        return True
-    except DatabaseError:
-        raise
-    except OSError as exc:
-        raise DatabaseError(f"cannot create the database at {path}: {exc.strerror}") from None
+def _open_read_only(path: Path, *, shared: bool = False) -> sqlite3.Connection:
+    """A read-only connection (immutable on a read-only medium: see open_connection)."""
+    return open_connection(path, read_only=True, shared=shared)
 
 
-def read_schema_version(path: Path) -> int:
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def read_schema_version(path: Path, *, immutable: bool = False) -> int:
     """The file's ``user_version``; DatabaseError if it is not a SQLite database."""
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header and header != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not a SalesDesk database (not an SQLite file)")
     try:
-        conn = open_connection(path, read_only=True)
+        conn = open_connection(path, read_only=True, immutable=immutable)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        error = fault_error(exc, path)
+        if error is not None and error.__class__ is not DatabaseError:
+            raise error from None  # a full disk, a damaged file: say that
         raise DatabaseError(f"{path} is not a usable SQLite database: {exc}") from None
     return int(version)
 
 
-# --------------------------------------------------------------------------- backup
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
+def check_pages(path: Path) -> None:
+    """``PRAGMA quick_check`` (a few ms for a few MB): DamagedDatabase if a page is bad."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def backup_database(db_path: Path, target: Path) -> Path:
-    """Copy the database at ``db_path`` to ``target`` safely; returns ``target``.
-
-    The one backup routine (migrations, the daily backup, ``salesdesk backup``, ``demo
-    --force``, restore): ``VACUUM INTO`` a temporary file beside the target from one read
-    transaction (consistent even while another connection writes), ``PRAGMA
-    integrity_check`` on the copy, mode 0600, fsync, an atomic rename over ``target``,
-    fsync of the folder. DatabaseError (one line) if the copy cannot be made or does not
-    pass the check; a failed copy never replaces an existing file.
-    """
-    db_path, target = Path(db_path), Path(target)
-    if target.resolve() == db_path.resolve():
-        raise InputError("the backup cannot overwrite the database itself")
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except OSError as exc:
-        raise DatabaseError(f"cannot write a backup in {target.parent}: {exc.strerror}") from None
-    try:
-        src = open_connection(db_path, read_only=True, busy_ms=COPY_BUSY_MS)
+        conn = open_connection(path, read_only=True)
         try:
-            src.execute("VACUUM INTO ?", (str(temp),))
+            verdict = str(conn.execute("PRAGMA quick_check(1)").fetchone()[0])
         finally:
-            src.close()
-        check = open_connection(temp, read_only=True)
-        try:
-            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            check.close()
-        if verdict != "ok":
-            raise DatabaseError(f"the backup of {db_path} failed its check: {verdict}")
-        os.chmod(temp, 0o600)
-        with temp.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-        _fsync_dir(target.parent)
-    except sqlite3.Error as exc:
-        temp.unlink(missing_ok=True)
-        raise DatabaseError(f"could not back up {db_path}: {exc}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return target
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        error = fault_error(exc, path)
+        raise (error or damaged(path, str(exc))) from None
+    if verdict != "ok":
+        raise damaged(path, verdict)
 
 
 @contextmanager
@@ -293,6 +312,14 @@ def raw_transaction(path: Path, *, foreign_keys: bool = True) -> Iterator[sqlite
         conn.close()
 
 
+def backup_database(db_path: Path, target: Path) -> Path:
+    """The one backup routine, :func:`salesdesk.data.copy.backup_database` (named here too:
+    migrations copy first, and the copy opens its connections from this module)."""
+    from salesdesk.data.copy import backup_database as copy
+
+    return copy(db_path, target)
+
+
 def _migrate(path: Path, from_version: int) -> None:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     backup_database(path, path.with_name(f"{path.name}.v{from_version}-{stamp}.bak"))
@@ -302,9 +329,24 @@ def _migrate(path: Path, from_version: int) -> None:
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
-def open_database(path: Path | str) -> Database:
+def open_database(
+    path: Path | str,
+    *,
+    create: bool = True,
+    create_empty: bool = False,
+    read_only: bool = False,
+    check: bool = True,
+) -> Database:
     """Open (creating or migrating as needed) the database at ``path``: an SQLite file, or
     a ``postgresql://`` URL (then psycopg is imported, and only then).
+
+    ``create``: a missing file may be made (else DatabaseError: a mistyped path).
+    ``create_empty``: an existing empty file may become a new database (the user asked).
+    ``read_only``: a reader (list, show, export, backup): a file or folder that cannot be
+    written (a read-only medium) is opened read-only instead of refused, and a damaged
+    file is opened to read what can be read. ``check``: a writer checks the pages
+    (``quick_check``) and refuses a damaged file. The database and its side files are
+    made 0600 (said once, in ``notices``); stale temp files are removed.
 
     Raises :class:`DatabaseError` with one clear line when the file cannot be used; in
     that case the file is left untouched.
@@ -312,7 +354,9 @@ def open_database(path: Path | str) -> Database:
     if is_server_url(path):
         return _open_server(str(path))
     path = expand_path(path)
-    is_new = _prepare_location(path)
+    if read_only and path.is_file() and path.stat().st_size > 0 and not _writable(path):
+        return _open_reader(path)
+    is_new = prepare_location(path, create=create, create_empty=create_empty)
     version = 0 if is_new else read_schema_version(path)
     if version > SCHEMA_VERSION:
         raise DatabaseError(
@@ -328,15 +372,57 @@ def open_database(path: Path | str) -> Database:
         if tables:
             raise DatabaseError(f"{path} is an SQLite file but not a SalesDesk database")
         is_new = True
-    if 0 < version < SCHEMA_VERSION:
+    # The file is ours (or becomes ours): only now is anything beside it touched.
+    clean_stale_temp_files(path)
+    notice = tighten_permissions(path)
+    damaged_file = False
+    if not is_new and (check or version < SCHEMA_VERSION):
+        try:
+            check_pages(path)
+        except DamagedDatabase:
+            if not read_only:
+                raise
+            damaged_file = True
+    if 0 < version < SCHEMA_VERSION and not damaged_file:
         try:
             _migrate(path, version)
         except sqlite3.Error as exc:
+            error = fault_error(exc, path)
+            if error is not None and error.__class__ is not DatabaseError:
+                raise error from None
             raise DatabaseError(f"could not upgrade {path}: {exc} (a backup was kept)") from None
     if is_new:
-        _create_schema(path)
+        try:
+            _create_schema(path)
+        except Exception as exc:
+            error = fault_error(exc, path)
+            if error is None:
+                raise
+            raise error from None
         os.chmod(path, 0o600)
-    return Database(path)
+    database = Database(path)
+    database.damaged = damaged_file
+    if notice:
+        database.notices.append(notice)
+    return database
+
+
+def _open_reader(path: Path) -> Database:
+    """A database on a read-only medium (or a file this user may not write): read-only."""
+    if not os.access(path, os.R_OK):
+        raise DatabaseError(f"cannot read {path}: check its permissions")
+    version = read_schema_version(path)
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer SalesDesk (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}): upgrade SalesDesk"
+        )
+    if version < SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} is read-only here and needs an upgrade (schema {version} to "
+            f"{SCHEMA_VERSION}): copy it somewhere writable first"
+        )
+    return Database(path, read_only=True)
 
 
 def _open_server(url: str) -> Database:
@@ -367,16 +453,12 @@ def _create_schema(path: Path) -> None:
 
 
 def busy_message(exc: BaseException) -> str | None:
-    """One line for a locked or busy database (another program is writing), or a server
-    connection lost mid-session, else None: the screens show it inline, the CLI as its
-    one line, and what was typed stays."""
+    """One line for a fault of the disk or the file (busy, full, damaged, read-only), or a
+    server connection lost mid-session, else None: the shells show it instead of a
+    traceback, and what was typed stays."""
     if type(exc).__module__.startswith("psycopg"):
         from salesdesk.data.pg import problem_message
 
         return problem_message(exc)
-    inner = getattr(exc, "orig", None) or exc
-    if isinstance(inner, sqlite3.OperationalError) and (
-        "locked" in str(inner) or "busy" in str(inner)
-    ):
-        return "the database is busy: another program is writing to it; try again in a moment"
-    return None
+    error = fault_error(exc)
+    return error.message if error is not None else None

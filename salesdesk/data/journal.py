@@ -23,6 +23,7 @@ from typing import Any
 from salesdesk.config import system_clock
 from salesdesk.data.db import Database
 from salesdesk.data.sql import fetch_row, refresh_pinyin, sql_timestamp, sql_value
+from salesdesk.data.undo_next import RESTORE_KEPT, RESTORE_MARK, restore_line, restore_mark
 from salesdesk.errors import InputError, NotFound
 from salesdesk.rules.pinyin import PINYIN_SOURCES, pinyin_key
 from salesdesk.rules.settings import SETTINGS
@@ -163,6 +164,9 @@ class Change:
             (sql_timestamp(self.now), self.label),
         )
         journal_id = int(cursor.lastrowid or 0)
+        recorded = getattr(self.conn, "recorded", None)
+        if recorded is not None:  # this program's pool: its undo knows the change is its own
+            recorded.add(journal_id)
         self.conn.executemany(
             'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before") '
             "VALUES (?, ?, ?, ?, ?)",
@@ -255,43 +259,79 @@ def last_change(db: Database) -> str | None:
 
 
 def undo(
-    db: Database, *, only_prospect: int | None = None, now: datetime | None = None
+    db: Database,
+    *,
+    only_prospect: int | None = None,
+    now: datetime | None = None,
+    expect: int | None = None,
 ) -> UndoResult | None:
     """Reverse the most recent change (from the TUI or the CLI). None if nothing to undo.
 
     With ``only_prospect`` (undo inside a card's detail), the change must be an edit of that
     card alone: one that concerns other cards, or that created this card, is refused with
-    an InputError saying so, and nothing changes. Rows put back get ``updated_at`` = ``now``
-    (undo is a write too).
+    an InputError saying so, and nothing changes. With ``expect`` (a journal id the board
+    named when it asked), a newer change that came in meanwhile is refused, not undone.
+    Rows put back get ``updated_at`` = ``now`` (undo is a write too). The first undo after
+    a restore reverses nothing and says so (InputError): the restore is the newest change.
     """
     stamp = sql_timestamp(now or system_clock())
+    restored: tuple[int, str] | None = None
     with db.begin() as conn:
         entry = conn.execute(
             "SELECT id, label, import_batch FROM journal ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        if entry is None:
+        mark = restore_mark(conn)
+        if mark is not None and (entry is None or entry[0] <= mark[0]):
+            if only_prospect is None:  # said once: the next undo goes into the book
+                conn.execute("DELETE FROM setting WHERE key IN (?, ?)",
+                             (RESTORE_MARK, RESTORE_KEPT))
+            restored = mark
+            entry = None
+        if entry is None and restored is None:
             return None
-        journal_id, label, batch = entry
-        rows = _rows_of(conn, journal_id)
-        if only_prospect is not None:
-            _check_only(rows, only_prospect, label)
-        _keep_for_redo(conn, journal_id, label, batch, rows, stamp)
-        if batch:  # undoing a whole import: forget the batch too
-            conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
-        _delete_added(conn, journal_id)
-        for table in reversed(JOURNAL_TABLES):  # parents first
-            for row in rows:
-                if row.table == table and row.before is not None:
-                    _put_back(conn, row, stamp)
-        renamed = [r.row_id for r in rows if r.table == "prospect" and r.before is not None
-                   and any(c in r.before for c in PINYIN_SOURCES)]
-        for start in range(0, len(renamed), 500):  # the search key follows the name back
-            part = renamed[start:start + 500]
-            refresh_pinyin(conn, f"id IN ({', '.join('?' for _ in part)})", tuple(part))
-        conn.execute("DELETE FROM journal_row WHERE journal_id = ?", (journal_id,))
-        conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
+        if entry is not None:
+            journal_id, label, batch = entry
+            if expect is not None and journal_id != expect:
+                raise InputError(
+                    "another change came in meanwhile: nothing was undone; press undo again "
+                    "to see what it would undo"
+                )
+            rows = _reverse(conn, journal_id, str(label), batch, only_prospect, stamp)
+    if restored is not None:
+        raise InputError(restore_line(restored[1]))
     cards = dict.fromkeys(r.prospect_id for r in rows if r.prospect_id is not None)
-    return UndoResult(label, tuple(cards))
+    return UndoResult(str(label), tuple(cards))
+
+
+def _reverse(
+    conn: Connection,
+    journal_id: int,
+    label: str,
+    batch: str | None,
+    only_prospect: int | None,
+    stamp: str,
+) -> list[_Row]:
+    """Put back one change's rows (inside the caller's transaction), keeping them for
+    redo; returns them."""
+    rows = _rows_of(conn, journal_id)
+    if only_prospect is not None:
+        _check_only(rows, only_prospect, label)
+    _keep_for_redo(conn, journal_id, label, batch, rows, stamp)
+    if batch:  # undoing a whole import: forget the batch too
+        conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
+    _delete_added(conn, journal_id)
+    for table in reversed(JOURNAL_TABLES):  # parents first
+        for row in rows:
+            if row.table == table and row.before is not None:
+                _put_back(conn, row, stamp)
+    renamed = [r.row_id for r in rows if r.table == "prospect" and r.before is not None
+               and any(c in r.before for c in PINYIN_SOURCES)]
+    for start in range(0, len(renamed), 500):  # the search key follows the name back
+        part = renamed[start:start + 500]
+        refresh_pinyin(conn, f"id IN ({', '.join('?' for _ in part)})", tuple(part))
+    conn.execute("DELETE FROM journal_row WHERE journal_id = ?", (journal_id,))
+    conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
+    return rows
 
 
 def _whole_row_json(conn: Connection, table: str) -> str:

@@ -55,6 +55,7 @@ from salesdesk.data.settings import (
     set_setting,
 )
 from salesdesk.data.sql import MAX_ID, sql_value
+from salesdesk.data.undo_next import NextUndo, next_undo
 from salesdesk.errors import InputError, NotFound
 
 __all__ = [
@@ -86,8 +87,10 @@ __all__ = [
     # journal: undo
     "JOURNAL_TABLES",
     "Change",
+    "NextUndo",
     "UndoResult",
     "last_change",
+    "next_undo",
     "undo",
     "HistoryEntry",
     "next_redo",

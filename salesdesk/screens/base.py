@@ -91,14 +91,44 @@ def run_change(
     return True, result
 
 
+def why_ask(pending: store.NextUndo) -> str:
+    """What makes an undo worth a question (empty: undo at once): another program's
+    change, an import, or a change of more than one card."""
+    reasons = []
+    if not pending.ours:
+        reasons.append("it was made by another program, not this board")
+    if pending.import_batch:
+        reasons.append(f"it is an import of {pending.cards:,} cards")
+    elif pending.cards > 1:
+        reasons.append(f"it changes {pending.cards:,} cards")
+    return "; ".join(reasons)
+
+
 def undo_last(screen: Screen[Any], only_prospect: int | None = None) -> store.UndoResult | None:
     """Undo the most recent change (made on any screen, or by the CLI) and say what was
     undone; with ``only_prospect``, only if it was an edit of that card (else say why not).
+    Without it (the plan, the review), a change the board would ask about first (see
+    :func:`why_ask`) is not undone here: the line says so and sends the rep to the board.
     Returns what was undone, so the caller can redraw, or None."""
     from salesdesk.data import store
 
-    db = cast("DeskApp", screen.app).db
-    ok, result = run_change(screen, lambda: store.undo(db, only_prospect=only_prospect))
+    app = cast("DeskApp", screen.app)
+    db = app.db
+    expect: int | None = None
+    if only_prospect is None:
+        ok, pending = run_change(screen, lambda: store.next_undo(db))
+        if not ok:
+            return None
+        reasons = why_ask(pending) if pending is not None and not pending.restore else ""
+        if pending is not None and reasons:
+            screen.notify(
+                f"The newest change is {one_line(pending.label)} ({reasons}): undo it on "
+                "the board, which asks first", severity="warning", markup=False, timeout=6,
+            )
+            return None
+        expect = pending.journal_id if pending is not None and pending.journal_id else None
+    ok, result = run_change(screen, lambda: store.undo(
+        db, only_prospect=only_prospect, now=app.now(), expect=expect))
     if not ok:
         return None
     if result is None:

@@ -22,6 +22,7 @@ from salesdesk.render.marks import legend_line
 from salesdesk.rules.man import Verdict
 from salesdesk.screens.board_cards import LIVE_COLUMNS, BoardCards
 from salesdesk.screens.board_forms import BoardForms
+from salesdesk.screens.undo import careful_undo
 from salesdesk.widgets.board_columns import BoardColumns
 from salesdesk.widgets.card_column import CardColumn
 from salesdesk.widgets.filter_bar import FilterBar
@@ -122,7 +123,10 @@ class BoardScreen(BoardForms):
     def follow_changes(self) -> None:
         """What the timer runs every few seconds: follow changes made by other programs
         (a `salesdesk` command, a restore) while the board shows."""
-        if self.is_current and self.view.changed_elsewhere():
+        if not self.is_current:
+            return
+        ok, changed = self.run_change(self.view.changed_elsewhere)
+        if ok and changed:
             self._reload_everything()
 
     def _reload_everything(self) -> None:
@@ -146,14 +150,19 @@ class BoardScreen(BoardForms):
 
     # ------------------------------------------------------------------ data
     def load(self, keep_id: int | None = None) -> None:
-        """Read every card of the view from the database, then redraw."""
-        self.view.load(self.sd_app.today(), self.sd_app.take_prefetched())
-        self._distribute(keep_id)
+        """Read every card of the view from the database, then redraw. A fault (a damaged
+        file, a full disk, a search too long) is said on screen; the board stays up."""
+        ok, _ = self.run_change(
+            lambda: self.view.load(self.sd_app.today(), self.sd_app.take_prefetched())
+        )
+        if ok:
+            self._distribute(keep_id)
 
     def refresh_cards(self, ids: Iterable[int], keep_id: int | None = None) -> None:
         """Read only the given cards again (fast on a huge board), then redraw."""
-        self.view.refresh(self.sd_app.today(), ids)
-        self._distribute(keep_id)
+        ok, _ = self.run_change(lambda: self.view.refresh(self.sd_app.today(), ids))
+        if ok:
+            self._distribute(keep_id)
 
     def _distribute(self, keep_id: int | None) -> None:
         """Put the cards in their columns; keep ``keep_id`` selected, or stay in a column
@@ -283,10 +292,13 @@ class BoardScreen(BoardForms):
         self._open_elsewhere(self.sd_app.open_import)
 
     def action_undo(self) -> None:
-        result = self.undo_last()
-        if result is not None:
+        """Undo this board's last change; another program's, an import or a change of
+        several cards is named and asked about first (see screens/undo.py)."""
+        def done(result: store.UndoResult) -> None:
             keep = result.prospect_ids[0] if result.prospect_ids else None
             self.refresh_cards(result.prospect_ids, keep_id=keep)
+
+        careful_undo(self, done)
 
     def action_redo(self) -> None:
         result = self.redo_last()

@@ -18,7 +18,7 @@ from salesdesk import keys
 from salesdesk.data import store
 from salesdesk.data.db import busy_message
 from salesdesk.enums import Status
-from salesdesk.errors import InputError, SalesDeskError
+from salesdesk.errors import InputError, SalesDeskError, StaleEdit
 from salesdesk.render.card_side import detail_title, timeline, urgency_panel
 from salesdesk.rules.dates import day_name
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field
@@ -28,6 +28,7 @@ from salesdesk.text import clean, one_line
 from salesdesk.widgets.date_hint import DateHint
 from salesdesk.widgets.fitting_footer import FittingFooter
 
+WATCH_EVERY = 2.0  # seconds between checks for changes by other programs (as the board)
 NARROW_BELOW = 100
 CLOSING = (Status.DROPPED, Status.LOST)  # a status the detail asks why for
 STACKED_BELOW = 64  # labels go above their fields
@@ -57,10 +58,15 @@ class ProspectScreen(SalesDeskScreen[None]):
         self.errors: dict[str, str] = {}
         self._warned = False
         self._asking_win = False  # the won-value (or why) dialog is open for the Status field
+        # The stored value each field's text started from: a save whose field was changed
+        # by another program since (the stored value is no longer this) is refused.
+        self.base: dict[str, Any] = {}
+        self._seen_version = 0
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         self.detail = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.today())
+        self.base = dict(self.detail.fields)
         yield Static(id="detail-title")
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="detail-form", can_focus=False):
@@ -118,6 +124,40 @@ class ProspectScreen(SalesDeskScreen[None]):
         form = self.query_one("#detail-form")
         self.call_after_refresh(form.scroll_home, animate=False)
         self._apply_width()
+        self._seen_version = self.sd_app.db.data_version()
+        self.set_interval(WATCH_EVERY, self.follow_changes)
+
+    # ------------------------------------------------------------------ other programs
+    def follow_changes(self) -> None:
+        """Follow changes made by other programs while the card shows (a command, an
+        update import): untouched fields show the new value; a field the rep has typed
+        into keeps the typing and says what is stored now (saving it is then refused
+        once, so nothing is overwritten unseen)."""
+        if not self.is_current or self.detail is None:
+            return
+        ok, version = self.run_change(self.sd_app.db.data_version)
+        if not ok or version is None or version == self._seen_version:
+            return
+        self._seen_version = version
+        before = self.detail.fields
+        try:
+            fresh = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.today())
+        except SalesDeskError as exc:
+            self.notify(f"This card: {one_line(exc.message)}", severity="warning",
+                        markup=False)
+            self.dismiss(None)
+            return
+        self.detail = fresh
+        for spec in FIELDS:
+            old, new = before.get(spec.name), fresh.fields.get(spec.name)
+            if old == new:
+                continue
+            widget = self.query_one(f"#{_field_id(spec.name)}")
+            if self._text_of(widget) == _shown(spec.name, old):
+                self._put_text(spec.name, new)
+            else:
+                self._stale(spec.name, new)
+        self._render_side()
 
     def on_resize(self) -> None:
         self._apply_width()
@@ -151,8 +191,20 @@ class ProspectScreen(SalesDeskScreen[None]):
         self._render_side()
 
     # ------------------------------------------------------------------ saving
+    def _stale(self, name: str, current: Any) -> None:
+        """Say under the field that another program stored ``current`` meanwhile."""
+        shown = one_line(_shown(name, current)) or "(empty)"
+        if len(shown) > 60:
+            shown = shown[:59] + "…"
+        self._set_error(
+            name,
+            f"Changed by another program meanwhile; stored now: {shown}. Your text is kept: "
+            "save it again to replace that, or retype it.",
+        )
+
     def _put_text(self, name: str, value: Any) -> None:
         """Show a stored value in its field."""
+        self.base[name] = value
         widget = self.query_one(f"#{_field_id(name)}")
         text = _shown(name, value)
         if isinstance(widget, TextArea):
@@ -214,8 +266,14 @@ class ProspectScreen(SalesDeskScreen[None]):
             return True  # only invisible control characters differ: keep the stored text
         try:
             store.update_fields(
-                self.sd_app.db, self.sd_app.now(), self.prospect_id, {name: value}
+                self.sd_app.db, self.sd_app.now(), self.prospect_id, {name: value},
+                expected={name: self.base.get(name)},
             )
+        except StaleEdit as exc:
+            # Refused once: the next save of this text replaces what is stored now.
+            self.base[name] = exc.current
+            self._stale(name, exc.current)
+            return False
         except SalesDeskError as exc:
             self._set_error(name, exc.message)
             return False
@@ -226,6 +284,7 @@ class ProspectScreen(SalesDeskScreen[None]):
             self._set_error(name, busy)
             return False
         before = self.detail.fields
+        self.base[name] = value
         self._reload()
         self._show_side_effects(before, skip=name)
         if FIELD_BY_NAME[name].kind not in ("text", "long"):

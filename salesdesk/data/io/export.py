@@ -17,6 +17,7 @@ from salesdesk.data.db import Database, own_connection
 from salesdesk.data.io.mapping import TIMESTAMPS
 from salesdesk.data.io.values import neutralise
 from salesdesk.errors import InputError
+from salesdesk.files import write_error
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS
 
 FORMATS = ("csv", "json", "vcf")
@@ -206,7 +207,7 @@ def export_to_file(
     try:
         fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except OSError as exc:
-        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+        raise write_error(target, exc) from None
     encoding = "utf-8-sig" if fmt.lower() == "csv" else "utf-8"
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
@@ -216,7 +217,7 @@ def export_to_file(
         os.replace(temp, target)
     except OSError as exc:
         temp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+        raise write_error(target, exc) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

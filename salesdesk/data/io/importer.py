@@ -284,6 +284,9 @@ class _Run:
             (now, label, self.batch),
         )
         journal = int(cursor.lastrowid or 0)
+        recorded = getattr(conn, "recorded", None)
+        if recorded is not None:  # the board's own import: its undo knows it
+            recorded.add(journal)
         # One row per card it created (undo deletes them) or updated (undo puts back the
         # columns it changed), and per timeline entry it logged: built by SQLite from the
         # rows themselves, so no list of ids is ever held in Python.
@@ -341,9 +344,13 @@ def run_import(
             f"invalid --on-duplicate {options.on_duplicate!r}: use skip, update or new"
         )
     source = open_source(path, options)
+    if isinstance(db, Database) and not options.dry_run:
+        db.refuse_writes()  # (a damaged or read-only database)
     # (the import screen runs in a worker: the connection may move between threads)
     stack = ExitStack()
     conn = stack.enter_context(own_connection(db))
+    if isinstance(db, Database):
+        conn.recorded = db.recorded  # type: ignore[attr-defined]
     try:
         conn.execute("BEGIN" if options.dry_run else "BEGIN IMMEDIATE")
         try:
