@@ -110,8 +110,12 @@ PICK: list[BindingType] = [
     Binding("up", "cursor(-1)", "Previous", show=False),
 ]
 
+#: The kind lines of the ``t`` and ``d`` forms: the letter that picks each kind there.
 TOUCH_KINDS: dict[str, str] = {
     "c": "call", "v": "visit", "m": "message", "e": "email", "g": "meeting", "o": "note",
+}
+STEP_KINDS: dict[str, str] = {
+    "c": "call", "v": "visit", "g": "meeting", "m": "message", "e": "email", "o": "other",
 }
 
 MAN_CHECK: list[BindingType] = [

@@ -58,7 +58,7 @@ async def test_80x24_reaches_the_daily_keys_from_the_footer(
 ) -> None:
     app = make_app(settings, filled)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await ready(pilot)
         words = " ".join(text for text, _, _ in footer_keys(app))
         for key in ("m MAN", "v Visits", "w Review", "i Import", "t Log", "u Undo"):
             assert key in words, words
