@@ -50,6 +50,7 @@ def summary_line(
     pool: BoardSummary | None,
     *,
     closed_view: bool,
+    today_left: int | None = None,
     verdict: Verdict | None = None,
     verdict_count: int = 0,
     filter_text: str = "",
@@ -63,6 +64,10 @@ def summary_line(
         line.append("  · o: back to the live board", style="dim")
     elif pool is not None:
         line.append_text(pool_counts(pool))
+        if today_left is not None:  # (None: still being worked out)
+            line.append("  │ ", style="dim")
+            line.append(f"today {today_left}", style=palette.WARNING if today_left else "")
+            line.append(" (T)", style="dim")
     if verdict is not None:
         line.append("  │ MAN: ", style="dim")
         line.append(verdict.label, style=VERDICT_STYLE[verdict])

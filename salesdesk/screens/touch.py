@@ -58,14 +58,21 @@ def touch_default(card: CardRow, today: date, last: str | None) -> tuple[str, st
 class TouchScreen(FormScreen[TouchResult]):
     """The small form behind ``t``."""
 
-    def __init__(self, card: CardRow, today: date, last_touch: str | None = None) -> None:
+    def __init__(
+        self, card: CardRow, today: date, last_touch: str | None = None,
+        *, kind: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.card = card
         self.today = today
         self.last_touch = last_touch
+        self.kind = kind  # (kind, why) to start with, when the caller knows better
         self.title_text = f"Log a touch with {one_line(card.name)}"
 
     def compose_extra_top(self) -> ComposeResult:
+        if self.kind is not None:  # given (Today's item): the words do not change it
+            yield KindChooser(keys.TOUCH_KINDS, *self.kind, follows_words=False)
+            return
         last = self.last_touch or store.last_touch(self.sd_app.db, self.card.id)
         kind, why = touch_default(self.card, self.today, last)
         yield KindChooser(keys.TOUCH_KINDS, kind, why)

@@ -38,6 +38,7 @@ class KindChooser(Widget, can_focus=True):
         why: str = "",
         *,
         note_id: str = "f-note",
+        follows_words: bool = True,
     ) -> None:
         super().__init__(classes="kind-choice", id="kind")
         self.kinds = dict(kinds)  # letter -> kind
@@ -46,6 +47,7 @@ class KindChooser(Widget, can_focus=True):
         self.why = why
         self.default_why = why
         self.chosen = False  # chosen by hand: the words no longer change it
+        self.follows_words = follows_words  # False: the kind was given (Today's item)
         self._note_id = note_id
 
     def render(self) -> Text:
@@ -79,7 +81,7 @@ class KindChooser(Widget, can_focus=True):
     def follow_words(self, text: str) -> None:
         """The kind the typed words name (``met them``: meeting), unless chosen by hand;
         back to the default when they name none."""
-        if self.chosen:
+        if self.chosen or not self.follows_words:
             return
         found = kind_from_words(text)
         kind = found if found and found in self.kinds.values() else self.default

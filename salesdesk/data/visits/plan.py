@@ -38,22 +38,26 @@ _FACTS_SQL = """
         SELECT prospect_id, max(substr(at, 1, 10)) AS last FROM activity
         WHERE kind = 'visit' GROUP BY prospect_id
     ) lv ON lv.prospect_id = p.id
-    WHERE p.status IN ('live', 'customer') AND p.follow_up != 'give_up'
+    WHERE p.status IN ('live', 'customer')
 """
+_NOT_GIVEN_UP = " AND p.follow_up != 'give_up'"
 _SALES_SQL = (
     "SELECT prospect_id, at, amount FROM activity WHERE kind = 'status' AND at >= ? "
     "AND to_status = 'customer' ORDER BY at"
 )
 
 
-def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
-    """Every card the plan may suggest (live and customers not given up), as plain facts."""
+def plan_facts(
+    db: Database, today: date, *, given_up: bool = False
+) -> list[planning.ProspectFacts]:
+    """Every card the plan may suggest (live and customers not given up; with
+    ``given_up``, those too: their due steps are still on today's list), as plain facts."""
     start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
     with db.connect() as conn:
         # Straight to the DB-API cursor: this reads every live card and customer.
         cursor = conn.cursor()
         try:
-            rows = cursor.execute(_FACTS_SQL).fetchall()
+            rows = cursor.execute(_FACTS_SQL + ("" if given_up else _NOT_GIVEN_UP)).fetchall()
             sales = cursor.execute(_SALES_SQL, (sql_timestamp(start),)).fetchall()
         finally:
             cursor.close()
