@@ -94,6 +94,7 @@ COMMANDS: list[tuple[list[str], bool]] = [
     (["review"], False),
     (["restore", "{backup}", "--yes"], True),
     (["demo", "--force", "--prospects", "30"], True),
+    (["today"], False),
 ]
 
 

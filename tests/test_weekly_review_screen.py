@@ -34,13 +34,12 @@ def seed_queue(db: Database) -> dict[str, int]:
             db, NOW - 2 * DAY, "Overdue Ann", company="Acme", grade="A",
             next_date=TODAY - DAY, next_action="send quote", value=48000,
         ),
-        "bob": store.add_prospect(db, NOW - 8 * DAY, "Bob Due", company="Bluebird", grade="B"),
+        # (past his 30-day window by two days: still due after yesterday's call, a look)
+        "bob": store.add_prospect(db, NOW - 32 * DAY, "Bob Due", company="Bluebird", grade="B"),
         "cat": store.add_prospect(db, NOW - 100 * DAY, "Cat Past Window", grade="C"),
         "fresh": store.add_prospect(db, NOW, "Fresh Fay", grade="C"),
     }
-    # (a logged touch is a look at the card: Bob's call was his last look, a week ago)
-    store.log_touch(db, NOW - 8 * DAY + timedelta(hours=1), found["bob"], "call",
-                    "asked for the price list")
+    store.log_touch(db, NOW - DAY, found["bob"], "call", "asked for the price list")
     return found
 
 

@@ -1,4 +1,4 @@
-"""Schema 4 (a next step's kind) from schema 2 and schema 3 files: the schema is a fresh
+"""Schema 5 (a next step's kind) from schema 2, 3 and 4 files: the schema is a fresh
 one's, and every card with a next step gets the kind the rule gives, once."""
 
 from __future__ import annotations
@@ -44,19 +44,32 @@ def make_v3_database(path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("make", [make_v2_database, make_v3_database], ids=["v2", "v3"])
-def test_schema_4_is_a_fresh_schema(tmp_path: Path, make: object) -> None:
+def make_v4_database(path: Path) -> None:
+    """A schema-4 file: the schema-3 one above taken through the 3 -> 4 step only."""
+    make_v3_database(path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    MIGRATIONS[3](conn)
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("make", [make_v2_database, make_v3_database, make_v4_database],
+                         ids=["v2", "v3", "v4"])
+def test_schema_5_is_a_fresh_schema(tmp_path: Path, make: object) -> None:
     old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
     make(old)  # type: ignore[operator]
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(5,)]
     assert schema(old) == schema(new)
 
 
-def test_the_upgrade_gives_each_next_step_its_kind(tmp_path: Path) -> None:
+@pytest.mark.parametrize("make", [make_v3_database, make_v4_database], ids=["v3", "v4"])
+def test_the_upgrade_gives_each_next_step_its_kind(tmp_path: Path, make: object) -> None:
     path = tmp_path / "data" / "s.db"
-    make_v3_database(path)
+    make(path)  # type: ignore[operator]
     open_database(path).close()
     kinds = dict(query(path, "SELECT name, next_kind FROM prospect"))
     assert kinds["Words"] == "visit"  # 拜访
@@ -66,7 +79,7 @@ def test_the_upgrade_gives_each_next_step_its_kind(tmp_path: Path) -> None:
     with_step = query(path, "SELECT count(*) FROM prospect WHERE next_kind = '' AND "
                             "(next_date IS NOT NULL OR next_action != '')")
     assert with_step == [(0,)]
-    assert list(path.parent.glob("s.db.v3-*.bak"))  # backed up first
+    assert list(path.parent.glob("s.db.v*-*.bak"))  # backed up first
 
 
 def test_a_schema_2_file_gets_kinds_too(tmp_path: Path) -> None:
