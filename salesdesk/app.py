@@ -152,6 +152,11 @@ class SalesDeskApp(KeysInOrder):
 
         self._open(WeeklyReviewScreen(), on_close)
 
+    def open_today(self, on_close: OnClose | None = None) -> None:
+        from salesdesk.screens.today import TodayScreen
+
+        self._open(TodayScreen(), on_close)
+
     def open_import(self, on_close: OnClose | None = None) -> None:
         from salesdesk.screens.import_file import ImportScreen
 

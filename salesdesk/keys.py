@@ -53,6 +53,7 @@ BOARD: list[BindingType] = [
     Binding("v", "visit_plan", "Visits", tooltip="Visit plan: week and month"),
     Binding("w", "weekly_review", "Review", tooltip="Weekly review: due cards and figures"),
     Binding("i", "import_file", "Import", tooltip="Import contacts (CSV, vCard)"),
+    Binding("T", "today", "Today", tooltip="Today: what is due today and overdue, one by one"),
     Binding("n", "new_prospect", "New", tooltip="New prospect"),
     # priority: taken as soon as it arrives, so letters typed right after it (in the same
     # burst) go into the filter field instead of acting as the board's keys.
@@ -113,8 +114,12 @@ PICK: list[BindingType] = [
     Binding("up", "cursor(-1)", "Previous", show=False),
 ]
 
+#: The kind lines of the ``t`` and ``d`` forms: the letter that picks each kind there.
 TOUCH_KINDS: dict[str, str] = {
     "c": "call", "v": "visit", "m": "message", "e": "email", "g": "meeting", "o": "note",
+}
+STEP_KINDS: dict[str, str] = {
+    "c": "call", "v": "visit", "g": "meeting", "m": "message", "e": "email", "o": "other",
 }
 
 MAN_CHECK: list[BindingType] = [
@@ -166,6 +171,19 @@ REVIEW: list[BindingType] = [
     Binding("up,k", "scroll(-1)", "Scroll up", show=False),
     Binding("pagedown", "scroll(10)", "Page down", show=False),
     Binding("pageup", "scroll(-10)", "Page up", show=False),
+    Binding("escape,q", "back", "Back", tooltip="Back to the board"),
+]
+
+TODAY: list[BindingType] = [
+    HELP_FIRST,
+    Binding("l,t", "log", "Log it", tooltip="Log it done (the kind comes from the item)"),
+    Binding("m", "move", "Move it", tooltip="Move it to another day (a step or a visit)"),
+    Binding("s,space", "skip", "Skip", tooltip="Skip it: on to the next (it stays due)"),
+    Binding("a", "regrade('A')", "A", tooltip="Regrade A (marks reviewed)", group=GRADE),
+    Binding("b", "regrade('B')", "B", tooltip="Regrade B (marks reviewed)", group=GRADE),
+    Binding("c", "regrade('C')", "C", tooltip="Regrade C (marks reviewed)", group=GRADE),
+    Binding("u", "undo", "Undo", tooltip="Undo the last change, repeatedly"),
+    Binding("enter", "open_card", "Open", tooltip="Open the card detail"),
     Binding("escape,q", "back", "Back", tooltip="Back to the board"),
 ]
 

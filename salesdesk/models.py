@@ -150,6 +150,9 @@ class Prospect(SQLModel, table=True):
     # Identity across databases (exports, a later sync) and the last write
     uuid: str = _uuid()
     updated_at: datetime = _updated_at()
+    # The next step's kind (call, visit, meeting, message, email, other; '' with no next
+    # step): schema 4, last so an upgraded table matches a fresh one column for column.
+    next_kind: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class Activity(SQLModel, table=True):

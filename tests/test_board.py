@@ -125,7 +125,7 @@ async def test_log_a_call_in_three_keystrokes(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("t", "c")
+        await pilot.press("t")
         await pilot.press(*"Talked price")
         await pilot.press("enter")
         await pilot.pause()
@@ -142,7 +142,7 @@ async def test_log_touch_with_next_step_and_bad_date_keeps_text(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("t", "v")
+        await pilot.press("t")
         await pilot.press(*"Visited")
         await pilot.press("tab", *"nonsense", "enter")
         await pilot.pause()
@@ -202,7 +202,7 @@ async def test_undo_reverses_changes_repeatedly(
         await pilot.pause()
         await pilot.press("b")  # Ann A -> B
         await pilot.pause()
-        await pilot.press("t", "c", *"hi", "enter")
+        await pilot.press("t", *"hi", "enter")
         await pilot.pause()
         assert fields(db, ids["ann"])["grade"] == "B"
         await pilot.press("u")
@@ -314,7 +314,7 @@ async def test_escape_keeps_what_was_typed_for_next_time(
         assert app.screen.query_one("#f-name").value == ""  # type: ignore[attr-defined]
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("t", "c", *"long note I typed", "escape")  # the touch log too
+        await pilot.press("t", *"long note I typed", "escape")  # the touch log too
         await pilot.pause()
         await pilot.press("t")
         await pilot.pause()
@@ -509,13 +509,16 @@ async def test_tab_in_the_small_forms_only_visits_their_fields(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:
     """Exploratory test: a hidden focus stop after the last field swallowed what was typed
-    next. Typing and tabbing round the `d` form fills its two fields, in order."""
+    next. Typing and tabbing round the `d` form fills its two fields, in order; tab from
+    the last field reaches the kind line, a visible stop where letters pick a kind."""
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("d")
         form = app.screen
         await pilot.press("ctrl+u", "f", "r", "i", "tab", "ctrl+u", "c", "a", "l", "l", "tab")
-        assert form.focused is form.query_one("#f-next_date")  # wrapped round, no stop
+        assert form.focused is form.query_one("#kind")  # the kind line, shown and said
+        await pilot.press("tab")
+        assert form.focused is form.query_one("#f-next_date")  # wrapped round
         assert form.query_one("#f-next_date").value == "fri"  # type: ignore[attr-defined]
         assert form.query_one("#f-next_action").value == "call"  # type: ignore[attr-defined]
         await pilot.press("enter")

@@ -96,6 +96,7 @@ COMMANDS: list[tuple[list[str], bool]] = [
     (["review"], False),
     (["restore", "{backup}", "--yes"], True),
     (["demo", "--force", "--prospects", "30"], True),
+    (["today"], False),
 ]
 
 
@@ -160,9 +161,9 @@ def test_chinese_and_english_dates_on_the_command_line(db_path: Path) -> None:
     shown = json.loads(ok(run("--db", str(db_path), "list", "--json")))
     assert shown[0]["next_date"] == "2026-11-27"
     out = ok(run("--db", str(db_path), "next", pid, "12月5日"))
-    assert out.strip() == f"{pid}: next step Sat 5 Dec (2026-12-05)"
+    assert out.strip() == f"{pid}: next step Sat 5 Dec (2026-12-05) · call"
     out = ok(run("--db", str(db_path), "next", pid, "next fri"))
-    assert out.strip() == f"{pid}: next step Fri 27 Nov (2026-11-27)"
+    assert out.strip() == f"{pid}: next step Fri 27 Nov (2026-11-27) · call"
     out = ok(run("--db", str(db_path), "log", pid, "--note", "rang", "--next", "dec 5"))
     assert out.strip().endswith("next step Sat 5 Dec (2026-12-05)")
     visit = ok(run("--db", str(db_path), "visit", pid, "周五")).strip()

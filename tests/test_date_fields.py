@@ -66,7 +66,7 @@ async def test_touch_form_takes_chinese_and_english_dates(
 ) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        await burst(pilot, "t", "c", *"rang", "tab", *typed)
+        await burst(pilot, "t", *"rang", "tab", *typed)
         assert hint(app) == shown
         await burst(pilot, "enter")
         assert store.get_card(db, ids["ann"], TODAY).next_date == stored

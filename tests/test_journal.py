@@ -66,7 +66,8 @@ def test_a_change_is_one_journal_row_per_row_it_touched(db: Database) -> None:
     assert rows[second, "activity", activity] == (pid, None)
     owner, before = rows[second, "prospect", pid]
     # Only what the touch wrote, as it was (updated_at is written anew by undo).
-    assert owner == pid and json.loads(before) == {"touched_at": None, "next_date": "2026-11-20"}
+    assert owner == pid and json.loads(before) == {
+        "touched_at": None, "reviewed_at": None, "next_date": "2026-11-20"}
 
 
 @pytest.mark.sqlite_only

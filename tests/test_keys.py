@@ -21,6 +21,7 @@ from salesdesk.screens.help import HelpScreen
 from salesdesk.screens.import_file import ImportScreen
 from salesdesk.screens.man_check import ManCheckScreen
 from salesdesk.screens.prospect import ProspectScreen
+from salesdesk.screens.today import TodayScreen
 from salesdesk.screens.touch import TouchScreen
 from salesdesk.screens.visit_pick import ProspectPickScreen
 from salesdesk.screens.visit_plan import VisitPlanScreen
@@ -34,6 +35,7 @@ KEY_LISTS: dict[str, tuple[list[Any], type[Any]]] = {
     "FORM": (keys.FORM, FormScreen),
     "MAN_CHECK": (keys.MAN_CHECK, ManCheckScreen),
     "REVIEW": (keys.REVIEW, WeeklyReviewScreen),
+    "TODAY": (keys.TODAY, TodayScreen),
     "VISITS": (keys.VISITS, VisitPlanScreen),
     "IMPORT": (keys.IMPORT, ImportScreen),
     "CONFIRM": (keys.CONFIRM, ConfirmScreen),

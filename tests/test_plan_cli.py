@@ -74,6 +74,7 @@ def test_plan_month_and_new_customer_day(db_path: Path) -> None:
 
 def test_plan_suggest_text_and_json(db_path: Path) -> None:
     pid = add(db_path, "Ann Hot", "--grade", "A", "--next", "fri", "--action", "send quote")
+    ok(sd(db_path, "next", str(pid), "fri", "--kind", "visit"))  # taken there: planned
     out = ok(sd(db_path, "plan", "--suggest", env=WIDE))
     assert "Suggestions" in out and "Ann Hot" in out and "A, window ends" in out
     data = plan_json(db_path, "--suggest")

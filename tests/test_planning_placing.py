@@ -195,12 +195,13 @@ def test_a_season_call_waits_for_the_two_weeks_before_the_season() -> None:
     found = only(span_run(card, settings=settings))
     assert found.kind == "season" and found.day is not None
     assert date(2026, 11, 26) <= found.day <= date(2026, 12, 9)
-    # No room from Thu 26 to the end of the span: it waits (call), not three weeks early.
+    # Every day from Thu 26 full of visits: a call takes no visit place, so it still goes on
+    # its first day (never "no room"), and not three weeks early.
     taken: list[PlannedVisit] = []
     for n in range(10):
         taken += full_day(date(2026, 11, 26) + timedelta(days=n), 4, start_id=3000 + 10 * n)
-    waiting = only(span_run(card, visits=taken, settings=settings))
-    assert waiting.day is None and waiting.note == "no room before the season: call or make room"
+    called = only(span_run(card, visits=taken, settings=settings))
+    assert called.day == date(2026, 11, 26) and called.note == ""
 
 
 def test_the_due_words_say_the_true_due_date() -> None:

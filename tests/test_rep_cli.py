@@ -181,7 +181,7 @@ def test_undo_list_shows_the_next_undos_newest_first(book: Path) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("1. ") and lines[0].endswith("log call with 王伟")
-    assert lines[1].strip() == "changes 王伟 (#2): touched at"
+    assert lines[1].strip() == "changes 王伟 (#2): touched at, reviewed at"  # a touch is a look
     assert lines[2].strip() == "with 1 timeline entry"
     assert lines[3].endswith("regrade Ann Lee B→A")
     assert lines[-2].endswith("add Ann Lee") and lines[-1].strip() == "adds Ann Lee (#3)"

@@ -198,20 +198,25 @@ def test_changes_since_reports_slips_touches_and_overdue(db: Database) -> None:
     start = _at(D(2026, 11, 2))
     pid = store.add_prospect(db, start, "Wang", grade="C", next_date=D(2026, 11, 10))
     store.set_next_step(db, _at(D(2026, 11, 10)), pid, D(2026, 11, 12))
+    slipped = changes_since(db, pid, TODAY)
+    assert not slipped.reviewed and slipped.since == start
+    assert slipped.slips == [Slip(D(2026, 11, 10), D(2026, 11, 10), D(2026, 11, 12))]
+    assert (slipped.next_date, slipped.overdue_days) == (D(2026, 11, 12), 6)
+    assert not slipped.nothing
+    # A logged touch is a look at the card: what changed starts again from it (the touch
+    # itself is listed), and the slip before it is no longer news.
     store.log_touch(db, _at(D(2026, 11, 12)), pid, "call", "asked for a quote",
                     next_date=D(2026, 11, 16))
     store.log_touch(db, _at(D(2026, 11, 13)), pid, "note", "sent brochure")
     changes = changes_since(db, pid, TODAY)
-    assert not changes.reviewed and changes.since == start
-    assert [(t.kind, t.note) for t in changes.touches] == [
-        ("note", "sent brochure"), ("call", "asked for a quote"),
-    ]
-    assert changes.slips == [Slip(D(2026, 11, 10), D(2026, 11, 10), D(2026, 11, 12))]
+    assert changes.reviewed and changes.since == _at(D(2026, 11, 13))
+    assert [(t.kind, t.note) for t in changes.touches] == [("note", "sent brochure")]
+    assert changes.slips == []
     assert (changes.next_date, changes.overdue_days) == (D(2026, 11, 16), 2)
-    assert not changes.nothing
-    # Undoing the slip removes it from the history too.
+    # Undoing the touches and the slip removes the slip from the history too.
     store.undo(db)
     store.undo(db)
+    assert changes_since(db, pid, TODAY).slips == slipped.slips
     store.undo(db)
     assert changes_since(db, pid, TODAY).slips == []
 

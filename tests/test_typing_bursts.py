@@ -55,7 +55,7 @@ async def test_keys_after_tab_land_in_the_next_field(
     """``abc`` Tab ``+3d`` Enter saved the note "abc+3d" and no next step."""
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await burst(pilot, "t", "c", *"abc", "tab", *"+3d", "enter")
+        await burst(pilot, "t", *"abc", "tab", *"+3d", "enter")
         touch = last_touch(db, ids["ann"])
         assert (touch.kind, touch.note) == ("call", "abc")
         assert card(db, ids["ann"]).next_date == TODAY + timedelta(days=3)
@@ -66,7 +66,7 @@ async def test_shift_tab_and_tab_again_keep_the_order(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await burst(pilot, "t", "c", *"rang", "tab", *"fri", "tab", *"send quote",
+        await burst(pilot, "t", *"rang", "tab", *"fri", "tab", *"send quote",
                     "shift+tab", "shift+tab", *" back", "enter")
         touch = last_touch(db, ids["ann"])
         assert touch.note == "rang back"
@@ -80,7 +80,7 @@ async def test_a_paste_after_tab_goes_to_the_next_field(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await burst(pilot, "t", "c", *"hi", "tab")
+        await burst(pilot, "t", *"hi", "tab")
         app.post_message(events.Paste("2w"))
         app.post_message(events.Key("enter", "\r"))
         await burst(pilot)
@@ -110,7 +110,7 @@ async def test_keys_after_a_form_closes_go_back_to_the_board(
     not go into the closed form's note)."""
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await burst(pilot, "t", "c", *"ok", "enter", "c")
+        await burst(pilot, "t", *"ok", "enter", "c")
         assert last_touch(db, ids["ann"]).note == "ok"
         assert card(db, ids["ann"]).grade == "C"
 
@@ -141,19 +141,25 @@ async def test_the_filter_field_gets_every_letter(
 @pytest.mark.parametrize(
     ("typed", "kind", "note"),
     [
-        ("crang back", "call", "rang back"),  # t c ...: a kind letter, then the note
-        ("vshowed the samples", "visit", "showed the samples"),
-        ("Spoke to them", "call", "Spoke to them"),  # not a kind: every letter kept
-        ("Met them", "call", "Met them"),  # a capital starts the note
-        ("mmet them", "message", "met them"),
-        ("2nd call, no answer", "call", "2nd call, no answer"),
-        ("gmet the board", "meeting", "met the board"),
-        ("o", "note", ""),
+        # Every letter is the note's; the kind is the step's (Ann's overdue "call")...
+        ("Spoke", "call", "Spoke"),
+        ("spoke", "call", "spoke"),
+        ("crang back", "call", "crang back"),  # c is a letter of the note, not a kind
+        ("vshowed the samples", "call", "vshowed the samples"),
+        ("2nd try, no answer", "call", "2nd try, no answer"),
+        # ... or the one the words name, as they are typed
+        ("met them", "meeting", "met them"),
+        ("Met them", "meeting", "Met them"),
+        ("emailed the quote", "email", "emailed the quote"),
+        ("发了微信", "message", "发了微信"),
+        ("去拜访了王总", "visit", "去拜访了王总"),
+        ("o", "call", "o"),
     ],
 )
-async def test_the_first_key_after_t_is_a_kind_or_the_notes_first_letter(
+async def test_letters_after_t_are_the_note_and_the_kind_follows_the_step_or_words(
     app: SalesDeskApp, db: Database, ids: dict[str, int], typed: str, kind: str, note: str
 ) -> None:
+    """``t`` ``Spoke`` logged a note "ke"; ``met them`` a message "et them"."""
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await burst(pilot, "t", *typed, "enter")
@@ -161,14 +167,51 @@ async def test_the_first_key_after_t_is_a_kind_or_the_notes_first_letter(
         assert (touch.kind, touch.note) == (kind, note)
 
 
-async def test_arrows_change_the_kind_and_enter_goes_to_the_note(
+@pytest.mark.parametrize(
+    ("keys", "kind", "note"),
+    [
+        (("shift+tab", "v"), "visit", "showed the samples"),  # a letter on the kind line
+        (("shift+tab", "o"), "note", "showed the samples"),
+        (("shift+tab", "right", "right", "enter"), "message", "showed the samples"),
+        (("shift+tab", "left", "tab"), "note", "showed the samples"),
+    ],
+)
+async def test_the_kind_is_chosen_on_the_kind_line_and_beats_the_words(
+    app: SalesDeskApp, db: Database, ids: dict[str, int], keys: tuple[str, ...], kind: str,
+    note: str,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "t", *"showed", *keys, *" the samples", "enter")
+        touch = last_touch(db, ids["ann"])
+        assert (touch.kind, touch.note) == (kind, note)
+
+
+async def test_the_kind_line_says_where_the_kind_comes_from(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await burst(pilot, "t", "right", "right", "enter", *"quote sent", "enter")
-        touch = last_touch(db, ids["ann"])
-        assert (touch.kind, touch.note) == ("message", "quote sent")
+        await burst(pilot, "t")
+        line = str(app.screen.query_one("#kind").render())
+        assert "from the next step" in line and "shift+tab changes" in line
+        await burst(pilot, *"met")
+        assert "from the words" in str(app.screen.query_one("#kind").render())
+        await burst(pilot, "shift+tab", "e")
+        assert "chosen" in str(app.screen.query_one("#kind").render())
+        await burst(pilot, *" them", "enter")
+        assert (last_touch(db, ids["ann"]).kind, last_touch(db, ids["ann"]).note) == (
+            "email", "met them")
+
+
+async def test_a_touch_without_a_due_step_starts_with_the_last_touchs_kind(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    store.log_touch(db, NOW - timedelta(days=3), ids["bob"], "email", "sent the brochure")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "j", "t", *"no reply yet", "enter")
+        assert last_touch(db, ids["bob"]).kind == "email"
 
 
 async def test_a_paste_on_the_kind_line_is_the_note(
@@ -176,9 +219,9 @@ async def test_a_paste_on_the_kind_line_is_the_note(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await burst(pilot, "t")
+        await burst(pilot, "t", "shift+tab")
         app.post_message(events.Paste("met them at the fair"))
         app.post_message(events.Key("enter", "\r"))
         await burst(pilot)
         touch = last_touch(db, ids["ann"])
-        assert (touch.kind, touch.note) == ("call", "met them at the fair")
+        assert (touch.kind, touch.note) == ("meeting", "met them at the fair")

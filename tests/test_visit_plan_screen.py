@@ -37,6 +37,7 @@ def ids(db: Database) -> dict[str, int]:
         grade="A",
         next_date=FRI,
         next_action="send quote",
+        next_kind="visit",  # taken there: a visit the plan plans
     )
     bob = store.add_prospect(
         db,
@@ -587,3 +588,20 @@ async def test_suggestion_lines_are_all_shown_after_switching_views(
                 for o in options.options
             )
             assert options.virtual_size.height == wanted
+
+
+async def test_the_suggestion_count_is_what_the_panel_lists(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """The title counted only the suggestions placed in the week; the panel also lists
+    those placed later and those without room. Now both say the same number."""
+    for n in range(12):  # more overdue visits than the week holds
+        store.add_prospect(db, NOW, f"Late {n}", grade="B", next_date=TODAY,
+                           next_action="visit them", area="静安")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_plan(pilot)
+        from textual.widgets import OptionList, Static
+
+        listed = screen.query_one("#suggestions", OptionList).option_count
+        title = str(screen.query_one("#side-title", Static).render())
+        assert listed > 1 and title.split()[-1] == str(listed), (title, listed)

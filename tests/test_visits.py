@@ -32,6 +32,7 @@ def ann(db: Database) -> int:
         grade="A",
         next_date=FRI,
         next_action="send quote",
+        next_kind="visit",  # taken there: a visit the plan plans
     )
 
 

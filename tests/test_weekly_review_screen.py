@@ -34,7 +34,8 @@ def seed_queue(db: Database) -> dict[str, int]:
             db, NOW - 2 * DAY, "Overdue Ann", company="Acme", grade="A",
             next_date=TODAY - DAY, next_action="send quote", value=48000,
         ),
-        "bob": store.add_prospect(db, NOW - 8 * DAY, "Bob Due", company="Bluebird", grade="B"),
+        # (past his 30-day window by two days: still due after yesterday's call, a look)
+        "bob": store.add_prospect(db, NOW - 32 * DAY, "Bob Due", company="Bluebird", grade="B"),
         "cat": store.add_prospect(db, NOW - 100 * DAY, "Cat Past Window", grade="C"),
         "fresh": store.add_prospect(db, NOW, "Fresh Fay", grade="C"),
     }
@@ -117,7 +118,7 @@ async def test_regrade_reviews_and_the_card_leaves_the_queue(
         assert fields(db, ids["cat"])["graded_at"] == NOW
         assert "Cat Past Window: kept C" in notes(app)
         assert "Bob Due" in shown(app)
-        # Bob's call yesterday is what changed since his last look.
+        # Bob's call, his last look, is listed with what changed since.
         assert "asked for the price list" in text(app, "#rv-changes")
         await pilot.press("b")
         await pilot.pause()
@@ -203,22 +204,23 @@ async def test_log_a_touch_and_set_the_next_date(
 ) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_review(pilot)
-        await pilot.press("t", "c", *"left a message", "enter")
+        await pilot.press("t", *"rang, no answer", "enter")
         await pilot.pause()
         detail = store.get_prospect(db, ids["ann"], TODAY)
-        assert [(a.kind, a.note) for a in detail.activities][0] == ("call", "left a message")
+        assert [(a.kind, a.note) for a in detail.activities][0] == ("call", "rang, no answer")
         assert "Logged call with Overdue Ann" in notes(app)
-        # The touch cleared the overdue step, but an A is still due for its daily look.
-        assert "Overdue Ann" in shown(app)
-        assert "no next step" in text(app, "#rv-card")
-        assert "left a message" in text(app, "#rv-changes")
+        # A touch is a look at the card: Ann is reviewed and leaves the walk-through.
+        assert detail["reviewed_at"] == NOW
+        assert "Overdue Ann" not in shown(app)
+        assert "Cat Past Window" in shown(app)
         await pilot.press("d")
         await pilot.pause()
         await pilot.press(*"2026-11-20", "tab", *"call back", "enter")
         await pilot.pause()
-        assert fields(db, ids["ann"])["next_date"] == date(2026, 11, 20)
-        assert fields(db, ids["ann"])["next_action"] == "call back"
-        assert "Overdue Ann" in shown(app)
+        assert fields(db, ids["cat"])["next_date"] == date(2026, 11, 20)
+        assert fields(db, ids["cat"])["next_action"] == "call back"
+        assert fields(db, ids["cat"])["next_kind"] == "call"
+        assert "Cat Past Window" in shown(app)  # past its window: still due a regrade
         assert "call back" in text(app, "#rv-card")
 
 
@@ -307,7 +309,7 @@ def seed_snapshot(db: Database) -> None:
         next_topic="their expansion plans", money="yes", authority="yes", need="yes",
     )
     pid = store.add_prospect(db, NOW - 9 * DAY, "[bold]王伟[/]", company="华信科技", grade="B")
-    store.log_touch(db, NOW - 3 * DAY, pid, "call", "聊了交货期 *asap*")
+    store.log_touch(db, NOW - 8 * DAY, pid, "call", "聊了交货期 *asap*")
     store.add_prospect(db, NOW - 100 * DAY, "Past Window Pat", grade="C")
     won = store.add_prospect(db, NOW - 40 * DAY, "Wendy | Won", grade="A", value=12000)
     store.set_status(db, NOW - DAY, won, "customer", value=12000)

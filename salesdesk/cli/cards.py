@@ -38,6 +38,7 @@ from salesdesk.rules.fields import parse_money
 from salesdesk.rules.grading import parse_grade
 from salesdesk.rules.pipeline import Pipeline
 from salesdesk.rules.reasons import parse_reason, reason_menu, reason_said
+from salesdesk.rules.step_kinds import parse_step_kind
 from salesdesk.text import one_line
 
 # --------------------------------------------------------------------------- commands
@@ -56,6 +57,7 @@ def card_json(card: store.CardRow, chances: Pipeline | None = None) -> dict[str,
         "status": card.status,
         "next_date": card.next_date.isoformat() if card.next_date else None,
         "next_action": card.next_action,
+        "next_kind": card.next_kind or None,
         "review_due": card.review_due,
         "past_window": card.status == Status.LIVE and card.urgency.past_window,
         "overdue": card.overdue,
@@ -253,10 +255,14 @@ def log(
     next: Annotated[str | None, typer.Option("--next", help="Next-step date.")] = None,
     action: Annotated[str | None, typer.Option(help="Next action.")] = None,
     topic: Annotated[str | None, typer.Option(help="Topic left for next time.")] = None,
+    next_kind: Annotated[
+        str | None, typer.Option("--next-kind", help="The next step's kind (see 'next').")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Log a touch (call, visit, ...) and optionally set the next step."""
     next_date = parse_next_date(next, cli_today()) if next else None
+    chosen = _step_kind(next_kind)
     with open_db(ctx, db) as database:
         prospect_id = card_id(database, card)
         store.log_touch(
@@ -269,6 +275,7 @@ def log(
             next_date=next_date,
             next_action=action,
             next_topic=topic,
+            next_kind=chosen,
         )
     step = f" · next step {said(next_date)}" if next_date else ""
     typer.echo(f"{prospect_id}: logged {kind.strip().lower()}{step}")
@@ -286,14 +293,31 @@ def next_(
     card: CardArg,
     when: Annotated[str, typer.Argument(metavar="DATE", help="Date, or 'none' to clear.")],
     action: Annotated[str | None, typer.Option(help="Next action.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="call, visit, meeting, message, email or other (default: from "
+                          "the action's words, else the last touch, else call)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Set the next-step date (and action)."""
+    """Set the next-step date (and action and kind)."""
     day = parse_next_date(when, cli_today())
+    chosen = _step_kind(kind)
     with open_db(ctx, db) as database:
         prospect_id = card_id(database, card)
-        store.set_next_step(database, cli_now(), prospect_id, day, action)
-    typer.echo(f"{prospect_id}: next step {said(day) if day else 'cleared'}")
+        store.set_next_step(database, cli_now(), prospect_id, day, action, chosen)
+        step_kind = store.get_card(database, prospect_id, cli_today()).next_kind
+    typer.echo(f"{prospect_id}: next step {f'{said(day)} · {step_kind}' if day else 'cleared'}")
+
+
+def _step_kind(kind: str | None) -> str | None:
+    """A typed step kind, or a refusal (exit 2) naming the kinds."""
+    if kind is None:
+        return None
+    try:
+        return parse_step_kind(kind)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _status_command(status: Status, verb: str) -> Callable[..., None]:

@@ -202,7 +202,8 @@ def plan(
         view = visits.plan_view(database, period)
         # The slice of the suggestions for the month of the shown period's planning day:
         # the same computation for --week and --month (and the plan screen).
-        found = visits.suggestions(database, period, today) if suggest else None
+        late = visits.after_hours(database, cli_now())
+        found = visits.suggestions(database, period, today, after_hours=late) if suggest else None
     written = ""
     if ics is not None:
         from salesdesk.data.io.ics import write_ics

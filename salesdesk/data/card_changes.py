@@ -4,7 +4,7 @@ and status changes write the timeline entries the weekly review reads."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +17,10 @@ from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, MAX_TEXT, edit_note
 from salesdesk.rules.grading import Grade
 from salesdesk.rules.man import Tri
 from salesdesk.rules.reasons import REASON_LABELS, reason_said
+from salesdesk.rules.step_kinds import default_step_kind, parse_step_kind
 from salesdesk.text import has_visible
+
+_CONTACT_SQL = "('call', 'visit', 'message', 'email', 'meeting')"
 
 
 def _name(raw: Mapping[str, Any]) -> str:
@@ -41,6 +44,54 @@ def check_text(label: str, value: str | None) -> None:
         raise InputError(f"{label} is too long ({len(value):,} characters, at most {MAX_TEXT:,})")
 
 
+def last_touch(db: Database, prospect_id: int) -> str | None:
+    """The kind of the card's latest contact (the touch form's default when no step is
+    due)."""
+    with db.connect() as conn:
+        return last_touch_kind(conn, prospect_id)
+
+
+def last_touch_kind(conn: Any, prospect_id: int) -> str | None:
+    """The kind of the card's latest call, visit, message, email or meeting (None: none)."""
+    row = conn.execute(
+        f"SELECT kind FROM activity WHERE prospect_id = ? AND kind IN {_CONTACT_SQL} "
+        "ORDER BY at DESC, id DESC LIMIT 1",
+        (prospect_id,),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def step_kind(
+    before: Mapping[str, Any],
+    values: Mapping[str, Any],
+    last_touch: Callable[[], str | None],
+    kind: str | None = None,
+) -> str:
+    """The next step's kind after writing ``values`` over ``before`` (raw card columns):
+    '' with no next step; the kind chosen (``kind``, or ``values["next_kind"]``); the
+    card's own kind while its action is unchanged; else the rule of
+    :mod:`salesdesk.rules.step_kinds` (the words, the last touch, a call)."""
+    after = {**before, **values}
+    if after.get("next_date") is None and not str(after.get("next_action") or "").strip():
+        return ""
+    chosen = kind or values.get("next_kind")
+    if chosen:
+        try:
+            return parse_step_kind(str(chosen))
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    same_action = str(after.get("next_action") or "") == str(before.get("next_action") or "")
+    if same_action and before.get("next_kind"):
+        return str(before["next_kind"])
+    return default_step_kind(str(after.get("next_action") or ""), last_touch())
+
+
+def _set_kind(values: dict[str, Any], raw: Mapping[str, Any], kind: str) -> None:
+    """Write the step's kind only when it changes (undo keeps only what a change wrote)."""
+    if kind != raw.get("next_kind"):
+        values["next_kind"] = kind
+
+
 def new_card_values(now: datetime) -> dict[str, Any]:
     """What a new card holds before anything is typed or imported (Python values): a
     person, graded C now, live at the target stage, MAN unknown, empty text, every flag
@@ -61,6 +112,7 @@ def new_card_values(now: datetime) -> dict[str, Any]:
         need=Tri.UNKNOWN.value,
         value=0.0,
         follow_up=FollowUp.KEEP.value,
+        next_kind="",
         inquiries=0,
         created_at=now,
         graded_at=now,
@@ -82,6 +134,7 @@ def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
     _check_lengths(row)
     if row["grade"] not in Grade.__members__:
         raise InputError(f"invalid grade {row['grade']!r}: use A, B or C")
+    row["next_kind"] = step_kind({}, row, lambda: None)
     with db.begin() as conn:
         change = Change(conn, now, f"add {row['name']}")
         prospect_id = change.insert("prospect", row)
@@ -155,8 +208,13 @@ def log_touch(
     next_action: str | None = None,
     next_topic: str | None = None,
     clear_next: bool = False,
+    next_kind: str | None = None,
 ) -> int:
-    """Log a call/visit/message/...; optionally set the next step. Returns the activity id."""
+    """Log a call/visit/message/...; optionally set the next step (of ``next_kind``, else
+    the kind its words or this touch give). Returns the activity id.
+
+    A touch is a look at the card too: it counts as a review (the review queue and the
+    board's count drop at once)."""
     try:
         kind_ = ActivityKind(kind.strip().lower())
         if kind_ not in TOUCH_KINDS:
@@ -172,8 +230,9 @@ def log_touch(
         change = Change(conn, now)
         raw = change.snapshot(prospect_id)
         activity_id = change.activity(prospect_id, kind_, now, note=note, outcome=outcome)
-        values: dict[str, Any] = {"touched_at": now}
+        values: dict[str, Any] = {"touched_at": now, "reviewed_at": now}
         values.update(next_step_values(next_date, next_action, next_topic, clear_next=clear_next))
+        _set_kind(values, raw, step_kind(raw, values, lambda: str(kind_), next_kind))
         change.update(prospect_id, values)
         change.label = f"log {kind_} with {_name(raw)}"
         change.record()
@@ -186,8 +245,10 @@ def set_next_step(
     prospect_id: int,
     next_date: date | None,
     action: str | None = None,
+    kind: str | None = None,
 ) -> None:
-    """Set (or clear, with None) the next-step date, and optionally the action."""
+    """Set (or clear, with None) the next-step date, and optionally the action and its
+    kind (None: as :func:`step_kind` works it out)."""
     check_text("the next action", action)
     with db.begin() as conn:
         change = Change(conn, now)
@@ -195,6 +256,8 @@ def set_next_step(
         values: dict[str, Any] = {"next_date": next_date}
         if action is not None:
             values["next_action"] = action
+        _set_kind(values, raw,
+                  step_kind(raw, values, lambda: last_touch_kind(conn, prospect_id), kind))
         typed = typed_fields(raw)
         moved = {k: (typed.get(k), v) for k, v in values.items() if typed.get(k) != v}
         if moved:  # on the timeline, as the same edit in the card detail is
@@ -237,7 +300,12 @@ def update_fields(
                     "the stored one is shown below; save again to replace it",
                     key, typed.get(key),
                 )
-        changed = {k: v for k, v in values.items() if typed.get(k) != v}
+        asked = dict(values)
+        if {"next_date", "next_action", "next_kind"} & set(asked):
+            asked["next_kind"] = step_kind(
+                raw, asked, lambda: last_touch_kind(conn, prospect_id)
+            )
+        changed = {k: v for k, v in asked.items() if typed.get(k) != v}
         if not changed:
             return []
         others = {k: v for k, v in changed.items() if k not in ("grade", "status")}
@@ -320,6 +388,7 @@ def _apply_status(
         values["stage"] = Stage.CUSTOMER.value
         values["next_date"] = None
         values["next_action"] = ""  # no next step: neither a date nor an action left
+        values["next_kind"] = ""
     if value is not None:
         values["value"] = value
     change.update(prospect_id, values)

@@ -26,7 +26,7 @@ _CARD_COLUMNS = (
     "substr(created_at, 1, 10), money, authority, need, value, key_account, area, "
     "pot_growth + pot_plan + pot_revenue + pot_opportunity + pot_fit + pot_competitive"
     " + pot_relationship, priority, inquiries, purchase_history != '', stage, "
-    "phone != '' AND (email != '' OR address != ''), product_interest != ''"
+    "phone != '' AND (email != '' OR address != ''), product_interest != '', next_kind"
 )
 
 
@@ -56,6 +56,7 @@ class CardRow:
     potential: int = 0  # the seven-point potential score, 0-7
     priority: int = 4  # evidence-based priority level 1-4 (set by hand, or suggested)
     priority_set: bool = False  # True when set by hand
+    next_kind: str = ""  # the next step's kind: call, visit, meeting... ('' with none)
 
     @property
     def verdict(self) -> Verdict:
@@ -149,6 +150,7 @@ def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
         stage,
         full_contact,
         has_interest,
+        next_kind,
     ) = row
     grade_ = _GRADES[grade]
     graded_on = _fromiso(graded) if graded else today
@@ -197,6 +199,7 @@ def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
             float(value or 0),
         ),
         bool(priority),
+        next_kind or "",
     )
 
 

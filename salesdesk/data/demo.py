@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from salesdesk.data.db import Database
 from salesdesk.data.sql import next_id, refresh_pinyin, sql_timestamp
+from salesdesk.rules.step_kinds import default_step_kind
 
 EN_FIRST = (
     "Alice",
@@ -189,6 +190,7 @@ _PROSPECT_COLS = (
     "next_action", "next_topic", "key_account", "pot_growth", "pot_plan", "pot_revenue",
     "pot_opportunity", "pot_fit", "pot_competitive", "pot_relationship", "previous_id",
     "created_at", "graded_at", "reviewed_at", "touched_at", "closed_at", "updated_at",
+    "next_kind",
 )
 
 
@@ -301,6 +303,8 @@ def _prospect(rng: random.Random, today: date) -> tuple[tuple[object, ...], list
         closed_at,
     )
     row = (*row, max(str(t) for t in row[-5:] if t))  # updated_at: its latest moment
+    action = str(row[_PROSPECT_COLS.index("next_action")])
+    row = (*row, default_step_kind(action, None) if next_date else "")
     if rng.random() < 0.35 and (today - graded).days < 70:
         old = rng.choice([g for g in "ABC" if g != grade])
         graded_stamp = sql_timestamp(_when(graded, rng))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from salesdesk.data.card_changes import (
     add_prospect,
+    last_touch,
     log_touch,
     next_step_values,
     regrade,
@@ -78,6 +79,7 @@ __all__ = [
     "urgency_key",
     # card_changes: commands
     "add_prospect",
+    "last_touch",
     "log_touch",
     "next_step_values",
     "regrade",

@@ -82,6 +82,7 @@ def summary_line(
     pool: BoardSummary | None,
     *,
     closed_view: bool,
+    today_left: int | None = None,
     verdict: Verdict | None = None,
     verdict_count: int = 0,
     filter_text: str = "",
@@ -105,6 +106,12 @@ def summary_line(
         line.append("  · o: back to the live board", style="dim")
     elif pool is not None:
         line.append_text(pool_counts(pool))
+        if today_left is not None:  # (None: still being worked out) before the pipeline,
+            # which takes the room that is left: what to do today comes first
+            today = Text("  │ ", style="dim")
+            today.append(f"today {today_left}", style=palette.WARNING if today_left else "")
+            today.append(" (T)", style="dim")
+            tail = today + tail
         if pool.pipeline is not None:  # the filters come first: they say what is shown
             room = width - line.cell_len - tail.cell_len
             for part in pipeline_parts(pool.pipeline):

@@ -19,6 +19,7 @@ from salesdesk.render.cells import fit, two_sides
 from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS
 from salesdesk.rules.dates import short_date
 from salesdesk.rules.fields import short_money
+from salesdesk.rules.step_kinds import kind_from_words
 from salesdesk.text import for_cells, one_line
 
 FULL_HEIGHT = 6
@@ -55,10 +56,21 @@ def _next_step(card: CardRow, today: date) -> Text:
         line.append(f"▸{when}", style=palette.TODAY_DATE)
     else:
         line.append(f"▸{when}", style="bold")
+    said = step_kind_said(card.next_kind, card.next_action)
+    if said:
+        line.append(f" {said}{':' if card.next_action else ''}", style=palette.SECONDARY)
     if card.next_action:
         line.append(" ")
         line.append_text(_user(card.next_action))
     return line
+
+
+def step_kind_said(kind: str, action: str) -> str:
+    """The next step's kind as the card shows it: left out when the action's own words
+    already say it (``call back`` is a call), so the card's one line is not wasted."""
+    if not kind or kind_from_words(action) == kind:
+        return ""
+    return kind
 
 
 def _meta(card: CardRow) -> Text:

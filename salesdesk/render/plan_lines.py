@@ -131,7 +131,7 @@ def plan_hint(day: date, waiting: int) -> Text:
 
 
 def suggestions_title(placed: int | None) -> Text:
-    """``Suggestions  4`` (how many have a day in the period); ``…`` while working."""
+    """``Suggestions  4`` (how many the panel lists); ``…`` while working."""
     title = Text("Suggestions", style="bold")
     if placed is None:
         title.append("  …", style="dim")

@@ -11,6 +11,7 @@ from salesdesk.errors import InputError
 from salesdesk.rules.dates import parse_next_date, parse_optional_date
 from salesdesk.rules.grading import Grade
 from salesdesk.rules.man import Tri
+from salesdesk.rules.step_kinds import STEP_KINDS
 from salesdesk.text import one_line
 
 
@@ -54,6 +55,9 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("inquiries", "Times they asked", "Status", "int"),
     FieldSpec("next_date", "Next step date", "Next step", "date"),
     FieldSpec("next_action", "Next action", "Next step"),
+    # '' (last): no kind, for a card without a next step; left empty, the kind is worked
+    # out from the action's words and the last touch (rules.step_kinds).
+    FieldSpec("next_kind", "Next step kind", "Next step", "choice", (*STEP_KINDS, "")),
     FieldSpec("next_topic", "Topic for next time", "Next step"),
     FieldSpec("follow_up", "Follow-up", "Visits", "choice", _choices(FollowUp)),
     FieldSpec("revisit_days", "Revisit after days", "Visits", "int"),
@@ -184,6 +188,8 @@ def parse_field(name: str, text: str, today: date, *, typed: bool = False) -> ob
         raise InputError(f"invalid value {text.strip()!r} for {spec.label}: use yes or no")
     if spec.kind == "choice":
         value = text.strip()
+        if not value and "" in spec.choices:
+            return ""
         matches = [c for c in spec.choices if c.lower() == value.lower()]
         if not matches and typed and value:
             matches = [c for c in spec.choices if c.lower().startswith(value.lower())]
@@ -192,7 +198,7 @@ def parse_field(name: str, text: str, today: date, *, typed: bool = False) -> ob
                     f"{value!r} could be {' or '.join(matches)}: type more of it"
                 )
         if not matches:
-            options = ", ".join(spec.choices)
+            options = ", ".join(c for c in spec.choices if c)
             raise InputError(f"invalid {spec.label.lower()} {value!r}: use one of {options}")
         return matches[0]
     value = text if spec.kind == "long" else text.strip()

@@ -60,6 +60,17 @@ def _one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _hours(text: str) -> str:
+    value = text.strip().replace(" ", "")
+    match = _HOURS.match(value)
+    if not match or value[:5] >= value[6:]:
+        raise InputError("use HH:MM-HH:MM, the start before the end (09:00-18:00)")
+    return value
+
+
 def _chances(text: str) -> str:
     from salesdesk.rules.pipeline import format_probabilities, parse_probabilities
 
@@ -89,6 +100,10 @@ SETTINGS: dict[str, SettingSpec] = {
     ),
     "retention_days": SettingSpec(
         "60", _whole(1, 3650), "a customer silent this long is a retention warning"
+    ),
+    "working_hours": SettingSpec(
+        "09:00-18:00", _hours,
+        "the working day (HH:MM-HH:MM): after its end, visits are suggested from tomorrow",
     ),
     "backups_keep": SettingSpec("14", _whole(1, 365), "daily automatic backups to keep"),
     "journal_keep_days": SettingSpec(

@@ -7,9 +7,10 @@ widget, so opening a board of 100,000 prospects mounts the same dozen widgets as
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
@@ -55,6 +56,7 @@ class BoardScreen(BoardForms):
         self.verdict_filter: Verdict | None = None
         self.col = 0
         self._view: BoardCards | None = None
+        self.today_left: int | None = None  # items on today's list (T), once counted
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -183,6 +185,11 @@ class BoardScreen(BoardForms):
         self._update_summary()
 
     def _update_summary(self) -> None:
+        """Redraw the header, and count today's list again (in the background)."""
+        self._draw_summary()
+        self.count_today(self.sd_app.today())
+
+    def _draw_summary(self) -> None:
         view = self.view
         empty = view.is_empty()
         self.query_one("#empty").display = empty
@@ -195,9 +202,26 @@ class BoardScreen(BoardForms):
             verdict_count=sum(1 for c in view.cards if c.verdict == verdict) if verdict else 0,
             filter_text=view.filter_text,
             matches=len(view.cards),
+            today_left=self.today_left,
             width=max(0, self.app.size.width - 2),
         )
         self.query_one("#summary", Static).update(line)
+
+    @work(thread=True, exclusive=True, group="today-count")
+    def count_today(self, today: date) -> None:
+        """How many items today's list holds (it reads every card: off the UI thread)."""
+        from salesdesk.data.today import today_list
+
+        try:
+            left: int | None = len(today_list(self.sd_app.db, today))
+        except Exception:  # a busy database: the count waits for the next change
+            left = None
+        self.app.call_from_thread(self._counted, left)
+
+    def _counted(self, left: int | None) -> None:
+        if self.is_mounted and left is not None and left != self.today_left:
+            self.today_left = left
+            self._draw_summary()
 
     # ------------------------------------------------------------------ moving
     def action_column(self, delta: int) -> None:
@@ -287,6 +311,9 @@ class BoardScreen(BoardForms):
 
     def action_weekly_review(self) -> None:
         self._open_elsewhere(self.sd_app.open_weekly_review)
+
+    def action_today(self) -> None:
+        self._open_elsewhere(self.sd_app.open_today)
 
     def action_import_file(self) -> None:
         self._open_elsewhere(self.sd_app.open_import)

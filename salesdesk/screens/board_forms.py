@@ -85,9 +85,10 @@ class BoardForms(SalesDeskScreen[None]):
             when = next_step_said(result.next_date, app.today())
             self._do(
                 lambda: store.set_next_step(
-                    app.db, app.now(), card.id, result.next_date, result.action
+                    app.db, app.now(), card.id, result.next_date, result.action, result.kind
                 ),
                 [card.id],
+                f"{card.name}: {when} ({result.kind})" if result.next_date else
                 f"{card.name}: {when}",
                 keep_id=card.id,
             )

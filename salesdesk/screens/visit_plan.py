@@ -149,7 +149,8 @@ class VisitPlanScreen(VisitPlanChanges):
     def compute_suggestions(self, span: Period, today: date) -> None:
         db = self.sd_app.db
         try:
-            found = visits.span_suggestions(db, span, today)
+            late = visits.after_hours(db, self.sd_app.now())
+            found = visits.span_suggestions(db, span, today, after_hours=late)
             error = ""
         except Exception as exc:
             error = busy_message(exc) or f"suggestions failed: {exc}"

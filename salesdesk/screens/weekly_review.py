@@ -240,7 +240,8 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
             when = result.next_date.isoformat() if result.next_date else "none"
             self._run(
                 lambda: store.set_next_step(
-                    self.sd_app.db, self.sd_app.now(), card.id, result.next_date, result.action
+                    self.sd_app.db, self.sd_app.now(), card.id, result.next_date, result.action,
+                    result.kind,
                 ),
                 f"{card.name}: next step {when}",
             )

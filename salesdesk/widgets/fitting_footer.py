@@ -45,6 +45,8 @@ class FittingFooter(Footer):
             return
         palette = [c for c in self.children if c.has_class("-command-palette")]
         right = self.region.right - sum(c.outer_size.width for c in palette)
+        if palette and any(c.region.width for c in palette):  # where it really starts
+            right = min(right, *(c.region.x for c in palette if c.region.width))
         cut = False
         for child in self.children:
             if child in palette:

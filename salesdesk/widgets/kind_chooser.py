@@ -1,52 +1,94 @@
-"""The touch form's kind line: ``call visit message email meeting note``, one letter each.
+"""The kind line of the ``t`` (touch) and ``d`` (next step) forms: ``call visit message
+email meeting note``, one letter each, and why the kind shown is the one shown.
 
-The line has the focus when the form opens. What the first key does:
+Typed letters always go into the text fields: the form opens in the note (``t``) or the
+date (``d``), so ``t`` ``Spoke`` logs "Spoke" and ``t`` ``met them`` "met them", every
+letter kept. The kind is never typed by accident:
 
-- a kind letter (lower case: ``c v m e g o``) picks that kind and moves on to the note:
-  ``t`` ``c`` ``rang back`` logs a call "rang back";
-- any other key that types something starts the note with that very key, under the kind
-  the line already shows (the card's default): ``t`` ``Spoke to them`` is a note "Spoke to
-  them", every letter kept. A capital starts the note too, so ``Met them`` is never read
-  as ``m`` (message) + "et them";
-- ``enter``, ``tab`` or ``↓`` go to the note keeping the kind; ``←`` ``→`` change the kind.
+- it starts as the rule of :mod:`salesdesk.rules.step_kinds` gives it (the next step's
+  kind, the last touch, a call) and follows the words typed (``met them`` is a meeting,
+  ``发了微信`` a message) until it is chosen by hand;
+- it is chosen on this line, which ``shift+tab`` reaches from the first field (``tab``
+  from the last one): there ``c v m e g o`` pick a kind and go back to the text, ``←``
+  ``→`` step through the kinds, ``enter`` / ``tab`` / ``↓`` go back keeping it; any other
+  key goes into the text, so nothing typed here is lost either.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
 from textual.widgets import Input
 
-from salesdesk import keys
+from salesdesk.rules.step_kinds import kind_from_words
 
 
 class KindChooser(Widget, can_focus=True):
-    """One line of touch kinds; a letter picks one and moves on to the note."""
+    """One line of kinds; shows the kind, why it is that one, and how to change it."""
 
     DEFAULT_CSS = "KindChooser { height: auto; }"  # wraps on a narrow terminal
 
-    def __init__(self, kind: str = "call", *, note_id: str = "f-note") -> None:
+    def __init__(
+        self,
+        kinds: Mapping[str, str],
+        kind: str,
+        why: str = "",
+        *,
+        note_id: str = "f-note",
+        follows_words: bool = True,
+    ) -> None:
         super().__init__(classes="kind-choice", id="kind")
+        self.kinds = dict(kinds)  # letter -> kind
+        self.default = kind
         self.kind = kind
+        self.why = why
+        self.default_why = why
+        self.chosen = False  # chosen by hand: the words no longer change it
+        self.follows_words = follows_words  # False: the kind was given (Today's item)
         self._note_id = note_id
 
     def render(self) -> Text:
         text = Text("Kind: ", style="dim")
-        for letter, kind in keys.TOUCH_KINDS.items():
-            chosen = kind == self.kind
-            style = "bold reverse" if chosen else ""
+        for letter, kind in self.kinds.items():
+            style = "bold reverse" if kind == self.kind else ""
             at = kind.index(letter) if letter in kind else -1
             part = Text(f" {kind} ", style=style)
-            if at >= 0:
+            if at >= 0 and self.has_focus:
                 part.stylize("underline bold", at + 1, at + 2)
             text.append_text(part)
-            text.append(" ")
+        why = "chosen" if self.chosen else self.why
+        if self.has_focus:
+            text.append("  letter or ← → picks, enter goes back", style="dim")
+        else:
+            text.append(f"  {why} · shift+tab changes" if why else "  shift+tab changes",
+                        style="dim")
         return text
 
-    def choose(self, kind: str) -> None:
-        self.kind = kind
+    def on_focus(self) -> None:
         self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def choose(self, kind: str, *, by_hand: bool = True) -> None:
+        self.kind = kind
+        self.chosen = self.chosen or by_hand
+        self.refresh()
+
+    def follow_words(self, text: str) -> None:
+        """The kind the typed words name (``met them``: meeting), unless chosen by hand;
+        back to the default when they name none."""
+        if self.chosen or not self.follows_words:
+            return
+        found = kind_from_words(text)
+        kind = found if found and found in self.kinds.values() else self.default
+        if kind != self.kind:
+            self.kind = kind
+            self.why = "from the words" if found else self.default_why
+            self.refresh()
 
     @property
     def note(self) -> Input:
@@ -61,23 +103,23 @@ class KindChooser(Widget, can_focus=True):
             note.insert_text_at_cursor(typed)
 
     def on_key(self, event: events.Key) -> None:
-        kinds = list(keys.TOUCH_KINDS.values())
+        kinds = list(self.kinds.values())
         if event.key in ("left", "right"):
             step = 1 if event.key == "right" else -1
             self.choose(kinds[(kinds.index(self.kind) + step) % len(kinds)])
-        elif event.character and event.character in keys.TOUCH_KINDS:
-            self.choose(keys.TOUCH_KINDS[event.character])
+        elif event.character and event.character in self.kinds:
+            self.choose(self.kinds[event.character])
             self._to_note()
         elif event.key in ("enter", "tab", "down"):
             self._to_note()
         elif event.is_printable and event.character:
-            self._to_note(event.character)  # the note starts with this very key
+            self._to_note(event.character)  # never lost: it goes into the text
         else:
             return
         event.stop()
         event.prevent_default()
 
     def on_paste(self, event: events.Paste) -> None:
-        """A paste on the kind line is the note."""
+        """A paste on the kind line goes into the text."""
         event.stop()
         self._to_note(event.text)

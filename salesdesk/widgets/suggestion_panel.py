@@ -53,10 +53,11 @@ class SuggestionPanel(Vertical):
     ) -> None:
         """The period's suggestions; ``why_empty`` says what to do when there are none."""
         self.found = found
-        placed = sum(1 for s in found if s.day is not None and s.day in period)
         self.waiting = sum(1 for s in found if s.day is None) + found.more
         self.show_hint(day)
-        self.query_one("#side-title", Static).update(suggestions_title(placed))
+        # The count is what the list holds (placed here, later, or without room), so the
+        # title and the panel never disagree.
+        self.query_one("#side-title", Static).update(suggestions_title(len(found.items)))
         if not found.items:
             self._empty(Text(why_empty(), style="dim"))
             return

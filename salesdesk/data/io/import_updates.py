@@ -21,6 +21,7 @@ from salesdesk.data.card_changes import change_note
 from salesdesk.data.sql import next_id, sql_timestamp, sql_value
 from salesdesk.enums import ActivityKind, Stage, Status
 from salesdesk.rules.pinyin import pinyin_key
+from salesdesk.rules.step_kinds import default_step_kind
 
 
 class CardUpdates:
@@ -117,6 +118,10 @@ class CardUpdates:
                     changes["next_date"] = None
                 if "next_action" not in values:
                     changes["next_action"] = ""
+                changes["next_kind"] = ""
+        if "next_action" in changes and "next_kind" not in changes and not values.get("next_kind"):
+            action = str(changes["next_action"] or "")
+            changes["next_kind"] = default_step_kind(action, None) if action else ""
         if not changes:
             return False
         if self.dry:

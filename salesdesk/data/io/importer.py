@@ -45,6 +45,7 @@ from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import MAX_TEXT
 from salesdesk.rules.pinyin import pinyin_key
+from salesdesk.rules.step_kinds import default_step_kind
 
 CHUNK = 2_000
 
@@ -236,6 +237,9 @@ class _Run:
             row[index["stage"]] = Stage.CUSTOMER.value  # a customer is at the customer stage
         if "graded_at" in values and "created_at" not in values:
             row[index["created_at"]] = row[index["graded_at"]]
+        if not values.get("next_kind") and (values.get("next_date") or values.get("next_action")):
+            # the kind its words name, else a call (a new card has no touch yet)
+            row[index["next_kind"]] = default_step_kind(str(values.get("next_action") or ""), None)
         if "pinyin_key" in index:
             row[index["pinyin_key"]] = pinyin_key((values["name"], values.get("company")))
         self.pending.append(row)

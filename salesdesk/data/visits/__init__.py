@@ -23,6 +23,7 @@ from salesdesk.data.visits.changes import (
 from salesdesk.data.visits.plan import (
     DayPlan,
     PlanView,
+    after_hours,
     plan_facts,
     plan_settings,
     plan_view,
@@ -50,6 +51,7 @@ __all__ = [
     # plan
     "DayPlan",
     "PlanView",
+    "after_hours",
     "plan_facts",
     "plan_settings",
     "plan_view",

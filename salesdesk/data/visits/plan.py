@@ -21,33 +21,43 @@ def plan_settings(db: Database) -> planning.PlanSettings:
     return planning.PlanSettings.from_strings(get_settings(db))
 
 
+def after_hours(db: Database, now: datetime) -> bool:
+    """Whether today's working hours (the ``working_hours`` setting) are over at ``now``:
+    suggestions then start tomorrow."""
+    return planning.after_hours(now.time(), plan_settings(db).working_hours)
+
+
 _FACTS_SQL = """
     SELECT p.id, p.name, p.company, p.area, p.grade, p.status, p.key_account, p.follow_up,
            p.revisit_days, p.visit_days, p.visit_time, substr(p.next_date, 1, 10),
            p.next_action, substr(p.graded_at, 1, 10), substr(p.created_at, 1, 10),
            substr(p.touched_at, 1, 10), lv.last, substr(p.closed_at, 1, 10), p.value,
-           substr(p.birthday, 1, 10)
+           substr(p.birthday, 1, 10), p.next_kind
     FROM prospect p
     LEFT JOIN (
         SELECT prospect_id, max(substr(at, 1, 10)) AS last FROM activity
         WHERE kind = 'visit' GROUP BY prospect_id
     ) lv ON lv.prospect_id = p.id
-    WHERE p.status IN ('live', 'customer') AND p.follow_up != 'give_up'
+    WHERE p.status IN ('live', 'customer')
 """
+_NOT_GIVEN_UP = " AND p.follow_up != 'give_up'"
 _SALES_SQL = (
     "SELECT prospect_id, at, amount FROM activity WHERE kind = 'status' AND at >= ? "
     "AND to_status = 'customer' ORDER BY at"
 )
 
 
-def plan_facts(db: Database, today: date) -> list[planning.ProspectFacts]:
-    """Every card the plan may suggest (live and customers not given up), as plain facts."""
+def plan_facts(
+    db: Database, today: date, *, given_up: bool = False
+) -> list[planning.ProspectFacts]:
+    """Every card the plan may suggest (live and customers not given up; with
+    ``given_up``, those too: their due steps are still on today's list), as plain facts."""
     start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
     with db.connect() as conn:
         # Straight to the DB-API cursor: this reads every live card and customer.
         cursor = conn.cursor()
         try:
-            rows = cursor.execute(_FACTS_SQL).fetchall()
+            rows = cursor.execute(_FACTS_SQL + ("" if given_up else _NOT_GIVEN_UP)).fetchall()
             sales = cursor.execute(_SALES_SQL, (sql_timestamp(start),)).fetchall()
         finally:
             cursor.close()
@@ -90,6 +100,7 @@ def _facts(
         closed,
         value,
         birthday,
+        next_kind,
     ) = row
     day = date.fromisoformat
     purchase = None
@@ -118,6 +129,7 @@ def _facts(
         float(value or 0),
         day(birthday) if birthday else None,
         purchase,
+        next_kind or "",
     )
 
 
@@ -138,22 +150,28 @@ def plan_visits(db: Database, period: planning.Period, today: date) -> list[plan
     ]
 
 
-def span_suggestions(db: Database, span: planning.Period, today: date) -> planning.Suggestions:
+def span_suggestions(
+    db: Database, span: planning.Period, today: date, *, after_hours: bool = False
+) -> planning.Suggestions:
     """Suggested visits for every day of ``span`` from the database's cards, visits and
-    settings (one computation: the shells show slices of it)."""
+    settings (one computation: the shells show slices of it). ``after_hours``: today's
+    working hours are over, so suggestions start tomorrow."""
+    settings = plan_settings(db)
     return planning.suggest(
-        plan_facts(db, today), plan_visits(db, span, today), span, today, plan_settings(db)
+        plan_facts(db, today), plan_visits(db, span, today), span, today, settings,
+        after_hours=after_hours,
     )
 
 
 def suggestions(
-    db: Database, period: planning.Period, today: date, day: date | None = None
+    db: Database, period: planning.Period, today: date, day: date | None = None,
+    *, after_hours: bool = False,
 ) -> planning.Suggestions:
     """What the week or month ``period`` shows of the suggestions worked out for the month
     of the selected ``day`` (default: :func:`planning.selected_day`), so the week and the
     month views of the same day never contradict each other."""
     span = planning.suggestion_period(day or planning.selected_day(period, today))
-    return span_suggestions(db, span, today).within(period)
+    return span_suggestions(db, span, today, after_hours=after_hours).within(period)
 
 
 @dataclass(frozen=True)

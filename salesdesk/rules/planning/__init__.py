@@ -36,6 +36,7 @@ from salesdesk.rules.planning.needs import (
 from salesdesk.rules.planning.periods import (
     SUNDAY,
     Period,
+    after_hours,
     month_of,
     planning_day,
     selected_day,
@@ -63,6 +64,7 @@ from salesdesk.rules.planning.suggestions import FIRM_KINDS, NO_ROOM, NO_ROOM_BY
 from salesdesk.rules.planning.words import due_words, when
 
 __all__ = [
+    "after_hours",
     "A_WINDOW_DAYS",
     "CADENCE_DAYS",
     "DEFAULT_MINUTES",

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from salesdesk.rules.planning.periods import SUNDAY
 from salesdesk.rules.planning.rows import PlanSettings, ProspectFacts
 from salesdesk.rules.planning.words import ago, amount, when
+from salesdesk.rules.step_kinds import VISIT_KINDS
 
 #: Days between contacts by grade: an A inside its 7-day window, B twice and C three times
 #: inside theirs (B 30 days, C 90).
@@ -102,6 +103,8 @@ def next_step(p: ProspectFacts, d: Days) -> Sequence[Need]:
     """The next-step date in the period, on its day; an overdue one as soon as possible."""
     if p.next_date is None or p.next_date > d.last or not _open(p):
         return NONE
+    if p.next_kind and p.next_kind not in VISIT_KINDS:
+        return NONE  # a call, message or email is done from the desk (the Today list)
     action = p.next_action or "next step"
     if p.next_date < d.today:
         late = (d.today - p.next_date).days

@@ -4,7 +4,7 @@ worked out for."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 SUNDAY = 6
 
@@ -47,6 +47,16 @@ def planning_day(today: date) -> date:
     """The day a plan opens on: today, or on a Sunday (no working day left in the week)
     the Monday after, so the rep plans the coming week."""
     return today + timedelta(days=1) if today.weekday() == SUNDAY else today
+
+
+def after_hours(now: time, working_hours: str) -> bool:
+    """Whether the working day (``09:00-18:00``) is over at ``now``: suggestions worked out
+    then start tomorrow, since nobody visits anyone at 19:00. A bad value means no limit."""
+    try:
+        end = time.fromisoformat(working_hours.split("-")[1].strip())
+    except (IndexError, ValueError):
+        return False
+    return now >= end
 
 
 def suggestion_period(day: date) -> Period:

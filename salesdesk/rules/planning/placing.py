@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from salesdesk.rules.planning.needs import Days, Need, needs_of
 from salesdesk.rules.planning.periods import SUNDAY, Period, planning_day
@@ -27,9 +27,12 @@ from salesdesk.rules.planning.suggestions import firm, merge, no_room_note
 
 WAITING_LIMIT = 30  # suggestions without room that are still listed
 
-#: (-priority, due, id, needs, card): sorted by the first three; merged into a Suggestion
-#: only when placed or listed, so a huge database costs one cheap pass.
-Wanted = tuple[float, date, int, list[Need], ProspectFacts]
+#: ((tier, -priority), due, id, needs, card): sorted by the first three; merged into a
+#: Suggestion only when placed or listed, so a huge database costs one cheap pass.
+Wanted = tuple[tuple[int, float], date, int, list[Need], ProspectFacts]
+#: Reasons that are calls, not visits (a season call, a keep-in-touch call): made from the
+#: desk, they take no place in a day's visits and are never "without room".
+CALL_KINDS = frozenset({"season", "retention"})
 
 
 @dataclass
@@ -104,6 +107,13 @@ class _Plan:
 
         return min(days, key=cost)
 
+    def call_day(self, s: Suggestion) -> date:
+        """A call's day: its first allowed working day (calls take no visit place)."""
+        day = max(s.earliest or self.first, self.first)
+        if day.weekday() == SUNDAY:
+            day += timedelta(days=1)
+        return day
+
     def take(self, day: date, p: ProspectFacts, area: str) -> str | None:
         """Fill a place on ``day``; the start time its preferred time gives, if any."""
         taken = self.times.setdefault(day, set())
@@ -126,16 +136,20 @@ def suggest(
     settings: PlanSettings,
     *,
     waiting_limit: int = WAITING_LIMIT,
+    after_hours: bool = False,
 ) -> Suggestions:
-    """Suggest visits for ``period`` (only its days from ``today`` on).
+    """Suggest visits for ``period`` (only its days from ``today`` on; from tomorrow when
+    ``after_hours``: the working day is over).
 
     ``visits`` are the visits already in the plan (the period's, and any later planned
     ones: a prospect with a planned visit coming up is not suggested again).
     """
-    first = max(period.start, today)
+    opens = today + timedelta(days=1) if after_hours else today
+    first = max(period.start, opens)
     if first > period.end:
         return Suggestions(())
-    wanted = _wanted(prospects, _upcoming(visits, today), Days(first, period.end, today, settings))
+    days = Days(first, period.end, today, settings)
+    wanted = _wanted(prospects, _upcoming(visits, today), days, planning_day(opens))
     plan = _Plan.of(visits, period, first, settings)
     return _place(wanted, plan, today, waiting_limit)
 
@@ -151,14 +165,16 @@ def _upcoming(visits: Iterable[PlannedVisit], today: date) -> dict[int, date]:
 
 
 def _wanted(
-    prospects: Iterable[ProspectFacts], upcoming: dict[int, date], days: Days
+    prospects: Iterable[ProspectFacts], upcoming: dict[int, date], days: Days, opens: date
 ) -> list[Wanted]:
-    """The cards with a reason to be seen, most pressing first."""
+    """The cards with a reason to be seen, most pressing first; but an A card's own
+    next-step day comes before everything else, so lower grades' overdue items (which
+    take the first free days) never take the day the hot card asked for."""
     first, last = days.first, days.last
     wanted: list[Wanted] = []
     # An overdue step or an ended window is for the days from now: a later period (next
     # month, browsed ahead) does not list it again, "overdue 4d" on a day months away.
-    starts_now = first <= planning_day(days.today)
+    starts_now = first <= opens
     for p in prospects:
         if p.follow_up == "give_up" or p.status not in ("live", "customer"):
             continue
@@ -174,7 +190,10 @@ def _wanted(
             firmest = firm(needs)
             if planned <= (firmest.due if firmest else max(last, due)):
                 continue
-        wanted.append((-max(n.weight for n in needs), due, p.id, needs, p))
+        own_day = p.grade == "A" and p.status == "live" and any(
+            n.kind == "next_step" and n.fixed is not None for n in needs)
+        wanted.append(((0 if own_day else 1, -max(n.weight for n in needs)), due, p.id,
+                       needs, p))
     wanted.sort()  # ids are unique: the comparison never reaches the needs
     return wanted
 
@@ -198,6 +217,10 @@ def _place(wanted: list[Wanted], plan: _Plan, today: date, waiting_limit: int) -
     left_out: list[date] = []
     for _priority, due, _id, needs, p in wanted:
         suggestion = None
+        if all(n.kind in CALL_KINDS for n in needs):
+            suggestion = merge(p, needs, plan.first)
+            placed.append(replace(suggestion, day=plan.call_day(suggestion)))
+            continue
         if plan.free:
             suggestion = merge(p, needs, plan.first)
             days, note = plan.allowed(suggestion, p)

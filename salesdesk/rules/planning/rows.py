@@ -21,6 +21,7 @@ class PlanSettings:
     thank_you_threshold: float = 10_000.0
     season_dates: tuple[tuple[int, int], ...] = ()
     retention_days: int = 60
+    working_hours: str = "09:00-18:00"
 
     @classmethod
     def from_strings(cls, values: Mapping[str, str]) -> PlanSettings:
@@ -39,6 +40,7 @@ class PlanSettings:
             thank_you_threshold=float(values.get("thank_you_threshold", base.thank_you_threshold)),
             season_dates=seasons,
             retention_days=int(values.get("retention_days", base.retention_days)),
+            working_hours=values.get("working_hours", base.working_hours),
         )
 
 
@@ -67,6 +69,7 @@ class ProspectFacts:
     value: float = 0.0
     birthday: date | None = None
     purchase: tuple[date, float] | None = None  # the latest won deal: day and amount
+    next_kind: str = ""  # the next step's kind: only visits and meetings are planned
 
 
 @dataclass(frozen=True)

@@ -43,21 +43,23 @@ def merge(p: ProspectFacts, needs: list[Need], first: date) -> Suggestion:
     the earliest due day, the firm last day and its own day."""
     needs.sort(key=lambda n: -n.weight)
     lead = needs[0]
-    due = min(n.due for n in needs)
     firmest = firm(needs)
-    deadline = firmest.due if firmest else None
-    fixed = lead.fixed
-    if fixed is None:
-        fixed = next((n.fixed for n in needs if n.fixed and n.fixed <= due), None)
-    if fixed is not None and deadline is not None and fixed > deadline:
-        fixed = None  # a firmer last day comes first (a season call before the next step)
     listed = needs[:2]
     if firmest is not None and firmest not in listed:
         listed.append(firmest)  # a deadline always names its reason (a birthday's, say)
+    # Every date the suggestion shows (its day, when it is due, its last day) comes from a
+    # reason it lists: a reason left out of the text never sets a date.
+    due = min(n.due for n in listed)
+    deadline = firmest.due if firmest else None
+    fixed = lead.fixed
+    if fixed is None:
+        fixed = next((n.fixed for n in listed if n.fixed and n.fixed <= due), None)
+    if fixed is not None and deadline is not None and fixed > deadline:
+        fixed = None  # a firmer last day comes first (a season call before the next step)
     reason = " · ".join(n.reason for n in listed)
     warning = next((n.warning for n in needs if n.warning), "")
     purpose = lead.purpose or cadence_purpose(p)
-    earliest = min((n.earliest or first) for n in needs)
+    earliest = min((n.earliest or first) for n in listed)
     return Suggestion(
         prospect_id=p.id,
         name=p.name,
@@ -73,5 +75,5 @@ def merge(p: ProspectFacts, needs: list[Need], first: date) -> Suggestion:
         new_prospect=p.status == "live" and p.last_visit is None,
         earliest=max(earliest, first),
         deadline=deadline,
-        urgent=any(n.late for n in needs),
+        urgent=any(n.late for n in listed),
     )

@@ -1,0 +1,277 @@
+"""The Today screen (``T`` on the board): everything due today and overdue in one ordered
+list (:mod:`salesdesk.rules.today`), worked through one item at a time like tasksh's
+review: ``l`` logs it (the kind comes from the item: a call step is a call, a planned visit
+is marked done), ``m`` moves it to another day, ``s`` skips it, ``a`` ``b`` ``c`` regrade.
+
+The list reads every live card, so it is worked out in a worker thread, again after each
+change; an item that is done (logged, moved) is simply no longer on the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from salesdesk import keys
+from salesdesk.data import store, visits
+from salesdesk.data.db import busy_message
+from salesdesk.data.today import today_list
+from salesdesk.render.today_lines import empty_text, item_line
+from salesdesk.rules.dates import day_name, next_step_said, parse_next_date
+from salesdesk.rules.today import TodayItem
+from salesdesk.screens.base import SalesDeskScreen
+from salesdesk.screens.form import FormField, FormScreen
+from salesdesk.text import one_line
+from salesdesk.widgets.fitting_footer import FittingFooter
+
+UPCOMING = 8  # items listed under "up next"
+Key = tuple[int, str, int | None]  # an item: (card, group, visit)
+
+
+def item_key(item: TodayItem) -> Key:
+    return item.prospect_id, item.group, item.visit_id
+
+
+class MoveVisitScreen(FormScreen[date]):
+    """``m`` on a visit: its new day (today or later; the calendar UID stays)."""
+
+    def __init__(self, item: TodayItem, today: date) -> None:
+        super().__init__()
+        self.today = today
+        self.title_text = f"Move the visit to {one_line(item.name)}"
+
+    def form_fields(self) -> list[FormField]:
+        return [FormField("day", "New day", "", "tomorrow, fri, +3d, 2026-12-01", date=True)]
+
+    def parse(self) -> date:
+        day = self.check("day", parse_next_date, self.value("day"), self.today)
+        if day is None:
+            self.invalid("day", "type the day to move it to")
+        return day
+
+
+class TodayScreen(SalesDeskScreen[None]):
+    """Today's list, one item at a time."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*keys.TODAY]
+    HELP_TITLE = "today"
+    AUTO_FOCUS = ""
+    DEFAULT_CSS = """
+    TodayScreen #td-title { height: 1; padding: 0 1; background: $panel; }
+    TodayScreen #td-body { height: 1fr; padding: 0 1; }
+    TodayScreen #td-item { padding: 1 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[TodayItem] | None = None  # None: being worked out
+        self.skipped: set[Key] = set()
+        self.done = 0
+        self.error = ""
+        self._asked = 0  # which working-out is the latest (an older one's result is dropped)
+
+    @property
+    def ready(self) -> bool:
+        return self.is_mounted and self.items is not None
+
+    @property
+    def item(self) -> TodayItem | None:
+        """The item shown: the first one not skipped."""
+        for item in self.items or ():
+            if item_key(item) not in self.skipped:
+                return item
+        return None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="td-title")
+        with VerticalScroll(id="td-body", can_focus=False):
+            yield Static(id="td-item")
+            yield Static(id="td-next")
+        yield FittingFooter()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    # ------------------------------------------------------------------ the list
+    def reload(self) -> None:
+        self.items = None
+        self._asked += 1
+        self.draw()
+        self.work_out(self.sd_app.today(), self._asked)
+
+    @work(thread=True, exclusive=True, group="today")
+    def work_out(self, today: date, asked: int) -> None:
+        try:
+            found, error = today_list(self.sd_app.db, today), ""
+        except Exception as exc:  # a busy or broken database: said on screen
+            found, error = [], busy_message(exc) or f"today's list failed: {exc}"
+        self.app.call_from_thread(self._loaded, found, error, asked)
+
+    def _loaded(self, found: list[TodayItem], error: str, asked: int) -> None:
+        if not self.is_mounted or asked != self._asked:
+            return
+        self.items, self.error = found, error
+        self.draw()
+        self.refresh_bindings()
+
+    def draw(self) -> None:
+        title = Text("Today", style="bold")
+        title.append(f" · {self.sd_app.today():%a %d %b}", style="dim")
+        items = self.items
+        if items is None:
+            title.append("  working out what is due…", style="dim")
+            self.query_one("#td-title", Static).update(title)
+            return
+        left = len(items)
+        title.append(f"   {left} left · {self.done} done", style="bold")
+        if self.skipped:
+            title.append(f" · {len(self.skipped & {item_key(i) for i in items})} skipped",
+                         style="dim")
+        self.query_one("#td-title", Static).update(title)
+        body = self.query_one("#td-item", Static)
+        item = self.item
+        if self.error:
+            body.update(Text(self.error, style="bold red"))
+        elif not items:
+            body.update(empty_text(self.sd_app.today()))
+        elif item is None:
+            body.update(Text("Everything left was skipped: s goes through it again, "
+                             "esc goes back to the board.", style="bold"))
+        else:
+            body.update(self._item_text(item))
+        self.query_one("#td-next", Static).update(self._upcoming(item))
+
+    def _item_text(self, item: TodayItem) -> Text:
+        text = item_line(item)
+        text.append("\n\n")
+        hint = f"l logs it as a {item.log_kind}"
+        hint += " (marks the visit done)" if item.visit_id else ""
+        hint += " · m moves it" if item.movable else ""
+        hint += " · s skips it · a b c regrade · enter opens the card"
+        text.append(hint, style="dim")
+        return text
+
+    def _upcoming(self, current: TodayItem | None) -> Text:
+        rest = [i for i in self.items or () if i is not current
+                and item_key(i) not in self.skipped][:UPCOMING]
+        if not rest:
+            return Text()
+        text = Text("\nUp next\n", style="bold dim")
+        for item in rest:
+            text.append("  ")
+            text.append_text(item_line(item))
+            text.append("\n")
+        return text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("log", "move", "regrade", "open_card") and self.item is None:
+            return False
+        if action == "move" and self.item is not None and not self.item.movable:
+            return None  # shown dimmed: a birthday or a window has no date to move
+        return True
+
+    # ------------------------------------------------------------------ changes
+    def _changed(self, change: Callable[[], object], message: str) -> None:
+        ok, _ = self.run_change(change)
+        if ok:
+            self.done += 1
+            if message:
+                self.notify(one_line(message), markup=False, timeout=3)
+            self.reload()
+
+    def _card(self, item: TodayItem) -> store.CardRow | None:
+        ok, card = self.run_change(
+            lambda: store.get_card(self.sd_app.db, item.prospect_id, self.sd_app.today()))
+        return card if ok else None
+
+    def action_log(self) -> None:
+        item = self.item
+        card = self._card(item) if item else None
+        if item is None or card is None:
+            return
+        from salesdesk.screens.touch import TouchResult, TouchScreen
+
+        app = self.sd_app
+
+        def done(result: TouchResult | None) -> None:
+            if result is None:
+                return
+            step = next_step_said(result.next_date, app.today())
+            if item.visit_id is not None and result.kind == "visit":
+                self._changed(lambda: visits.mark_done(
+                    app.db, app.now(), item.visit_id or 0, result.note,
+                    next_date=result.next_date, next_action=result.next_action,
+                    next_topic=result.next_topic or None, clear_next=result.next_date is None,
+                ), f"Visit to {card.name} done · {step}")
+                return
+            self._changed(lambda: result.log(app.db, app.now(), card.id),
+                          f"Logged {result.kind} with {card.name} · {step}")
+
+        why = f"from today's {item.label}"
+        self.app.push_screen(TouchScreen(card, app.today(), kind=(item.log_kind, why)), done)
+
+    def action_move(self) -> None:
+        item = self.item
+        if item is None or not item.movable:
+            return
+        app = self.sd_app
+        if item.visit_id is not None:
+            visit_id = item.visit_id
+
+            def moved(day: date | None) -> None:
+                if day is not None:
+                    when = day_name(day, app.today())
+                    self._changed(lambda: visits.move_visit(app.db, app.now(), visit_id, day),
+                                  f"Visit to {item.name} moved to {when}")
+
+            self.app.push_screen(MoveVisitScreen(item, app.today()), moved)
+            return
+        card = self._card(item)
+        if card is None:
+            return
+        from salesdesk.screens.next_step import NextStep, NextStepScreen
+
+        def stepped(result: NextStep | None) -> None:
+            if result is not None:
+                self._changed(lambda: store.set_next_step(
+                    app.db, app.now(), card.id, result.next_date, result.action, result.kind,
+                ), f"{card.name}: {next_step_said(result.next_date, app.today())}")
+
+        self.app.push_screen(NextStepScreen(card, app.today()), stepped)
+
+    def action_skip(self) -> None:
+        item = self.item
+        if item is None:
+            self.skipped.clear()  # at the end: through the skipped ones again
+        else:
+            self.skipped.add(item_key(item))
+        self.draw()
+        self.refresh_bindings()
+
+    def action_regrade(self, grade: str) -> None:
+        item = self.item
+        if item is not None:
+            app = self.sd_app
+            self._changed(lambda: store.regrade(app.db, app.now(), item.prospect_id, grade),
+                          f"{item.name}: grade {grade}")
+
+    def action_undo(self) -> None:
+        if self.undo_last() is not None:
+            self.done = max(0, self.done - 1)
+            self.reload()
+
+    def action_open_card(self) -> None:
+        item = self.item
+        if item is not None:
+            self.sd_app.open_card(item.prospect_id, on_close=self.reload)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
