@@ -141,6 +141,8 @@ class PgConnection:
     SQL, like the ``sqlite3`` connections of :class:`~salesdesk.data.db.Database`."""
 
     is_postgres = True
+    #: The undo-journal ids this program wrote (see JournalConnection): its undo knows them.
+    recorded: set[int] | None = None
 
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
         self.raw = raw
@@ -262,11 +264,16 @@ class PgDatabase(Database):
             conn = self._pg_idle.pop() if self._pg_idle else None
         if conn is None or conn.broken:
             conn = PgConnection(self._raw())
+        conn.recorded = self.recorded
         try:
             yield conn
         finally:
-            if conn.broken:
+            if conn.broken:  # the server went: the idle ones are gone with it
                 conn.raw.close()
+                with self._pg_lock:
+                    stale, self._pg_idle = self._pg_idle, []
+                for other in stale:
+                    other.raw.close()
             else:
                 try:
                     conn.rollback()
