@@ -121,7 +121,7 @@ def test_a_migrated_schema_is_a_fresh_one(tmp_path: Path, make: Any) -> None:
     make(old)
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(3,)]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
     assert schema(old) == schema(new)
     for table in ("prospect", "activity", "visit"):  # ids never reused
         (sql,) = query(new, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]
@@ -334,3 +334,65 @@ def test_an_id_the_journal_still_names_is_not_handed_out_again(v2_path: Path) ->
         assert rows_by_id(database.path, "visit")[newest["id"]]["uid"] == newest["uid"]
     finally:
         database.close()
+
+
+# --------------------------------------------------------------------------- schema 4
+
+
+def make_v3_database(path: Path) -> None:
+    """A schema-3 file: the v2 fixture upgraded by the schema-3 step alone (as the schema-3
+    code left it), with the newest card added and removed again (its id stays used)."""
+    from salesdesk.data.migrations import MIGRATIONS
+
+    make_v2_database(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("BEGIN")
+    MIGRATIONS[2](conn)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("COMMIT")
+    conn.execute("UPDATE sqlite_sequence SET seq = seq + 5 WHERE name = 'prospect'")
+    conn.close()
+
+
+def test_schema_3_upgrades_to_4_keeping_rows_and_the_id_sequence(tmp_path: Path) -> None:
+    path = tmp_path / "v3" / "salesdesk.db"
+    make_v3_database(path)
+    before = rows_by_id(path, "prospect")
+    (seq,) = query(path, "SELECT seq FROM sqlite_sequence WHERE name = 'prospect'")[0]
+    database = open_database(path)
+    try:
+        assert query(path, "PRAGMA user_version") == [(4,)]
+        after = rows_by_id(path, "prospect")
+        assert {k: {c: v for c, v in r.items() if not c.startswith("first_contact")}
+                for k, r in after.items()} == before
+        assert all(r["first_contact_due"] is None for r in after.values())  # not new leads
+        assert query(path, "SELECT count(*) FROM complaint") == [(0,)]
+        (backup,) = path.parent.glob("salesdesk.db.v3-*.bak")
+        assert query(backup, "PRAGMA user_version") == [(3,)]
+        # A new card gets an id after the sequence, never one handed out before.
+        assert store.add_prospect(database, NOW, "After the upgrade") == seq + 1
+        # A complaint on an upgraded card is recorded and undone like any change.
+        cid = store.record_complaint(database, NOW, 1, "Wrong colour delivered")
+        assert store.get_complaint(database, cid).said == "Wrong colour delivered"
+        assert store.undo(database) is not None
+        assert query(path, "SELECT count(*) FROM complaint") == [(0,)]
+    finally:
+        database.close()
+    assert schema(path) == _fresh_schema(tmp_path)
+    assert query(path, "PRAGMA foreign_key_check") == []
+
+
+def _fresh_schema(tmp_path: Path) -> dict[str, Any]:
+    fresh = tmp_path / "fresh4" / "s.db"
+    open_database(fresh).close()
+    return schema(fresh)
+
+
+def test_the_v2_fixture_upgrades_to_4_with_complaints(migrated: Any) -> None:
+    _original, database = migrated
+    assert query(database.path, "PRAGMA user_version") == [(4,)]
+    cid = store.record_complaint(database, NOW, 2, "Late delivery", channel="phone")
+    row = store.get_complaint(database, cid)
+    assert (row.channel, row.answered_at, row.prospect_id) == ("phone", None, 2)
+    assert store.list_complaints(database, open_only=True) == [row]

@@ -74,6 +74,9 @@ def add(
     phone: Annotated[str, typer.Option(help="Phone.")] = "",
     email: Annotated[str, typer.Option(help="Email.")] = "",
     area: Annotated[str, typer.Option(help="Area or district (groups visits).")] = "",
+    source: Annotated[
+        str, typer.Option(help="Where the lead came from (web, phone-in...: first-contact clock).")
+    ] = "",
     grade: Annotated[str, typer.Option(help="A, B or C.")] = "C",
     value: Annotated[str, typer.Option(help="Estimated deal value, e.g. 12000 or 12k.")] = "",
     next: Annotated[
@@ -89,6 +92,7 @@ def add(
         "phone": phone.strip(),
         "email": email.strip(),
         "area": area.strip(),
+        "source": source.strip(),
         "grade": parse_grade(grade).value,
         "value": parse_money(value),
         "next_date": parse_next_date(next, today),

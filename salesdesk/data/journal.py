@@ -27,7 +27,7 @@ from salesdesk.errors import InputError, NotFound
 from salesdesk.rules.settings import SETTINGS
 
 #: Tables the undo journal may touch, children first (deletion order).
-JOURNAL_TABLES = ("activity", "visit", "prospect")
+JOURNAL_TABLES = ("activity", "complaint", "visit", "prospect")
 #: Columns a change never puts in a before-image: undo writes them anew.
 _STAMP = "updated_at"
 _ADDED = object()  # a row the change added (its before-image is NULL)
@@ -271,8 +271,8 @@ def undo(
 
 
 def _delete_added(conn: Connection, journal_id: int) -> None:
-    """Delete the rows the change added, children first (a removed card's own activities
-    and visits with it), in a few set-wide statements."""
+    """Delete the rows the change added, children first (a removed card's own activities,
+    complaints and visits with it), in a few set-wide statements."""
 
     def added(table: str) -> str:
         return (
@@ -284,6 +284,8 @@ def _delete_added(conn: Connection, journal_id: int) -> None:
     for statement in (
         f"DELETE FROM activity WHERE id IN ({added('activity')})",
         f"DELETE FROM activity WHERE prospect_id IN ({cards})",
+        f"DELETE FROM complaint WHERE id IN ({added('complaint')})",
+        f"DELETE FROM complaint WHERE prospect_id IN ({cards})",
         f"DELETE FROM visit WHERE id IN ({added('visit')})",
         f"DELETE FROM visit WHERE prospect_id IN ({cards})",
         f"DELETE FROM prospect WHERE id IN ({cards})",

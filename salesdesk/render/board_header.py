@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 
 from salesdesk.data.store import BoardSummary
@@ -25,7 +27,32 @@ def column_title(key: str, title: str, count: int, selected: bool) -> Text:
     return label
 
 
-def pool_counts(pool: BoardSummary) -> Text:
+def clock_counts(pool: BoardSummary, now: datetime | None) -> Text:
+    """``│ ⚑ 2 answer by 14:00`` (open complaints and the nearest answer deadline; red once
+    it has passed) and ``│ ☎ 1`` (new leads waiting for their first contact; red: missed).
+    Empty when there is neither."""
+    line = Text()
+    complaints = pool.complaints
+    if complaints.open:
+        line.append("  │ ", style="dim")
+        due = complaints.next_due
+        late = due is not None and now is not None and due < now
+        line.append(f"⚑ {complaints.open}", style=palette.ALERT if late else palette.WARNING)
+        if due is not None:
+            when = f"{due:%H:%M}" if now is not None and due.date() == now.date() \
+                else f"{due:%a %H:%M}"
+            line.append(f" answer {'was due' if late else 'by'} {when}",
+                        style=palette.ALERT_TEXT if late else palette.WARNING_TEXT)
+    running, missed = pool.first_contact
+    if running or missed:
+        line.append("  │ ", style="dim")
+        line.append(f"☎ {running + missed}", style=palette.ALERT if missed else palette.WARNING)
+        if missed:
+            line.append(f" ({missed} late)", style=palette.ALERT_TEXT)
+    return line
+
+
+def pool_counts(pool: BoardSummary, now: datetime | None = None) -> Text:
     """``A 3  B 5  C 9  │ due 2  │ overdue 1  │ pool 17/50 (add 33)``."""
     line = Text()
     for grade in "ABC":
@@ -43,6 +70,7 @@ def pool_counts(pool: BoardSummary) -> Text:
     )
     if short > 0:
         line.append(f" (add {short})", style=palette.ALERT_TEXT)
+    line.append_text(clock_counts(pool, now))
     return line
 
 
@@ -54,6 +82,7 @@ def summary_line(
     verdict_count: int = 0,
     filter_text: str = "",
     matches: int = 0,
+    now: datetime | None = None,
 ) -> Text:
     """The header: the live pool's counts (or the closed view's title), then the MAN
     verdict filter and the text filter when they are on."""
@@ -62,7 +91,7 @@ def summary_line(
         line.append("Customers and closed cards", style="bold")
         line.append("  · o: back to the live board", style="dim")
     elif pool is not None:
-        line.append_text(pool_counts(pool))
+        line.append_text(pool_counts(pool, now))
     if verdict is not None:
         line.append("  │ MAN: ", style="dim")
         line.append(verdict.label, style=VERDICT_STYLE[verdict])

@@ -60,6 +60,23 @@ def _one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+def _working_hours(text: str) -> str:
+    from salesdesk.rules.first_contact import parse_working_hours
+
+    start, end = parse_working_hours(text)
+    return f"{start:%H:%M}-{'24:00' if end.hour == end.minute == 0 else f'{end:%H:%M}'}"
+
+
+def _working_days(text: str) -> str:
+    from salesdesk.rules.first_contact import DAY_NAMES, parse_working_days
+
+    return ",".join(DAY_NAMES[d] for d in sorted(parse_working_days(text)))
+
+
+def _sources(text: str) -> str:
+    return ",".join(s.strip() for s in text.split(",") if s.strip())
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     default: str
@@ -94,6 +111,25 @@ SETTINGS: dict[str, SettingSpec] = {
     ),
     "board_legend": SettingSpec(
         "off", _one_of("on", "off"), "the board's line explaining the marks (L toggles it)"
+    ),
+    "complaint_answer_hours": SettingSpec(
+        "24", _whole(1, 168), "hours to answer a complaint (the answer clock)"
+    ),
+    "complaint_follow_up_days": SettingSpec(
+        "3", _whole(1, 60), "days after resolving a complaint the follow-up contact is due"
+    ),
+    "working_hours": SettingSpec(
+        "09:00-18:00", _working_hours, "working hours, HH:MM-HH:MM (the first-contact clock)"
+    ),
+    "working_days": SettingSpec(
+        "mon,tue,wed,thu,fri", _working_days, "working days: mon-fri or mon,tue,..."
+    ),
+    "first_contact_hours": SettingSpec(
+        "1", _whole(1, 40), "working hours to contact a new inbound lead"
+    ),
+    "first_contact_sources": SettingSpec(
+        "web,phone-in,walk-in,exhibition,referral", _sources,
+        "sources that start the first-contact clock (comma separated)",
     ),
 }
 

@@ -58,6 +58,8 @@ class DeskApp(Protocol):
 
     def open_import(self, on_close: OnClose | None = None) -> None: ...
 
+    def open_complaints(self, on_close: OnClose | None = None) -> None: ...
+
 
 def run_change(
     screen: Screen[Any], change: Callable[[], T], done: str = ""

@@ -29,7 +29,9 @@ from salesdesk.widgets.fitting_footer import FittingFooter
 
 COMPACT_BELOW_HEIGHT = 32
 WATCH_EVERY = 2.0  # seconds between checks for changes by other programs
-NEEDS_CARD = {"regrade", "open_card", "log_touch", "next_date", "park", "drop", "won"}
+NEEDS_CARD = {
+    "regrade", "open_card", "log_touch", "next_date", "park", "drop", "won", "complaint",
+}
 
 EMPTY_TEXT = (
     "No prospects yet.\n\n"
@@ -145,12 +147,12 @@ class BoardScreen(BoardForms):
     # ------------------------------------------------------------------ data
     def load(self, keep_id: int | None = None) -> None:
         """Read every card of the view from the database, then redraw."""
-        self.view.load(self.sd_app.today(), self.sd_app.take_prefetched())
+        self.view.load(self.sd_app.now(), self.sd_app.take_prefetched())
         self._distribute(keep_id)
 
     def refresh_cards(self, ids: Iterable[int], keep_id: int | None = None) -> None:
         """Read only the given cards again (fast on a huge board), then redraw."""
-        self.view.refresh(self.sd_app.today(), ids)
+        self.view.refresh(self.sd_app.now(), ids)
         self._distribute(keep_id)
 
     def _distribute(self, keep_id: int | None) -> None:
@@ -168,7 +170,7 @@ class BoardScreen(BoardForms):
             filled = [i for i, key in enumerate(keys_in_order) if buckets[key]]
             if filled:
                 self.col = filled[0]
-        self.query_one(BoardColumns).show(spec, buckets, self.col, self.sd_app.today(), keep_id)
+        self.query_one(BoardColumns).show(spec, buckets, self.col, self.sd_app.now(), keep_id)
         self._update_summary()
 
     def _update_summary(self) -> None:
@@ -184,6 +186,7 @@ class BoardScreen(BoardForms):
             verdict_count=sum(1 for c in view.cards if c.verdict == verdict) if verdict else 0,
             filter_text=view.filter_text,
             matches=len(view.cards),
+            now=self.sd_app.now(),
         )
         self.query_one("#summary", Static).update(line)
 
@@ -275,6 +278,9 @@ class BoardScreen(BoardForms):
 
     def action_weekly_review(self) -> None:
         self._open_elsewhere(self.sd_app.open_weekly_review)
+
+    def action_complaints(self) -> None:
+        self._open_elsewhere(self.sd_app.open_complaints)
 
     def action_import_file(self) -> None:
         self._open_elsewhere(self.sd_app.open_import)
