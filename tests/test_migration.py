@@ -230,7 +230,20 @@ def test_the_weekly_review_reads_the_same_figures_after_the_upgrade(migrated: An
     _original, database = migrated
     for week, figures in EXPECTED["weeks"].items():
         monday = date.fromisoformat(week)
-        assert load_weekly_review(database, monday, V2_TODAY).to_json() == figures, week
+        assert _schema2_figures(load_weekly_review(database, monday, V2_TODAY).to_json()) \
+            == figures, week
+
+
+def _schema2_figures(data: dict[str, Any]) -> dict[str, Any]:
+    """The figures schema 2 had: the complaint and first-contact ones (schema 4) taken out,
+    after checking they are empty (the fixture has no complaints and no new inbound leads)."""
+    assert data.pop("complaints")["received"] == 0
+    assert data.pop("first_contact")["new_leads"] == 0
+    data.pop("answer_hours")
+    assert data["retention"].pop("complained") == []
+    for point in data["trends"]:
+        assert (point.pop("complaints"), point.pop("answered_in_time")) == (0, 0)
+    return data
 
 
 def test_the_plan_and_the_slips_read_the_same_facts_after_the_upgrade(migrated: Any) -> None:

@@ -30,6 +30,7 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
             FormField("next_date", "Next step date", "", "tomorrow, fri, +3d", date=True),
             FormField("next_action", "Next action", "", "call, send quote..."),
             FormField("area", "Area / district"),
+            FormField("source", "Source", placeholder="web, phone-in, referral... (clock)"),
         ]
 
     def on_mount(self) -> None:
@@ -56,4 +57,5 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
             ),
             "next_action": self.value("next_action").strip(),
             "area": self.value("area").strip(),
+            "source": self.value("source").strip(),
         }
