@@ -145,3 +145,22 @@ def test_the_sources_and_hours_are_settings(db: Database) -> None:
                               NOW)["first_contact_due"] is None
     with pytest.raises(InputError, match="working hours"):
         store.set_setting(db, "working_hours", "18:00-09:00")
+
+
+def test_the_json_export_carries_complaints(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from salesdesk.data.io.export import export_to_file
+
+    pid = store.add_prospect(db, NOW, "Lin")
+    cid = store.record_complaint(db, NOW, pid, "送货晚了", channel="微信")
+    store.take_step(db, NOW, cid, Step.CAUSE, "truck broke down", cause_kind="other")
+    path = tmp_path / "all.json"
+    export_to_file(db.path, "json", path)
+    (card,) = json.loads(path.read_text(encoding="utf-8"))
+    (complaint,) = card["complaints"]
+    assert (complaint["said"], complaint["channel"], complaint["cause_kind"]) == (
+        "送货晚了", "微信", "other")
+    assert complaint["received_at"] == "2026-11-18T09:00:00"
+    assert complaint["answered_at"] is None and complaint["uuid"]
+    assert card["first_contact_due"] is None
