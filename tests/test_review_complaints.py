@@ -97,7 +97,7 @@ def test_the_presenter_says_the_figures_and_flags_recent_complainers() -> None:
     assert "⚑ 2 customers complained in the last 90 days: keep in touch" in said["retention"]
     trend = next(t for t in figures.trends if t.key == "complaints")
     assert trend.values[-2:] == (1, 3)  # last week's one, this week's three
-    assert str(trend.summary) == "3 this week · 1 answered within 24h · max 3"
+    assert str(trend.summary) == "3 this week · 1 answered in 24h · max 3"
 
 
 def test_the_same_week_from_the_database_and_in_the_report(db: Database) -> None:
@@ -121,3 +121,11 @@ def test_the_same_week_from_the_database_and_in_the_report(db: Database) -> None
     assert "check stock" in report
     assert "median time to first contact 30 min" in report
     assert "| won value | complaints | in time |" in report
+
+
+def test_a_clock_still_running_at_the_moment_judged_has_not_ended() -> None:
+    # Judged on Wednesday 18 at 12:30, the lead created at 12:00 (due 13:00) still runs.
+    noon = first_contact_figures(CLOCKS, MON, SUN, date(2026, 11, 18), at(18, 12, 30))
+    assert (noon.ended, noon.within) == (2, 1)
+    evening = first_contact_figures(CLOCKS, MON, SUN, date(2026, 11, 18), at(18, 13, 30))
+    assert evening.ended == 3

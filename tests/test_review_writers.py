@@ -111,7 +111,7 @@ def test_the_presenter_words_each_section(figures: Figures) -> None:
     assert figures.trends_title == "Trends, last 12 weeks (W36–W47)"
     assert [str(t.summary) for t in figures.trends] == [
         "2 this week · max 4", "1 live · target 10", "7 this week (39,000) · max 7",
-        "0 this week · 0 answered within 24h · max 0",
+        "0 this week · 0 answered in 24h · max 0",
     ]
 
 

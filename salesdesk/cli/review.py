@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesdesk.cli.common import DbOption, app, cli_today, handles_errors, open_db, out_console
+from salesdesk.cli.common import (
+    DbOption,
+    app,
+    cli_now,
+    cli_today,
+    handles_errors,
+    open_db,
+    out_console,
+)
 from salesdesk.errors import InputError
 
 if TYPE_CHECKING:
@@ -51,7 +59,7 @@ def review_command(
     if markdown is not None:
         _check_target(markdown)
     with open_db(ctx, db) as database:
-        review = load_weekly_review(database, start, today)
+        review = load_weekly_review(database, start, cli_now())
     if markdown is not None:
         from salesdesk.files import write_private
 

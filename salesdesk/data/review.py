@@ -31,8 +31,11 @@ def _marks(values: tuple[str, ...]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def load_review_data(db: Database, start: date, today: date) -> ReviewData:
-    """Read what the figures of the week starting on Monday ``start`` need."""
+def load_review_data(db: Database, start: date, today: date | datetime) -> ReviewData:
+    """Read what the figures of the week starting on Monday ``start`` need (``today`` may
+    be the moment: the first-contact clocks still running then are told apart)."""
+    now = today if isinstance(today, datetime) else None
+    today = today.date() if isinstance(today, datetime) else today
     if start.weekday() != 0:
         raise ValueError(f"a review week starts on a Monday, not {start:%A}")
     end = week_end(start)
@@ -54,6 +57,7 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
     return ReviewData(
         week_start=start,
         today=today,
+        now=now,
         pool_target=int(settings["pool_target"]),
         retention_days=int(settings["retention_days"]),
         cards=cards,
@@ -191,6 +195,6 @@ def _first_contacts(cursor: sqlite3.Cursor) -> list[FirstContactFact]:
     ]
 
 
-def load_weekly_review(db: Database, start: date, today: date) -> WeeklyReview:
+def load_weekly_review(db: Database, start: date, today: date | datetime) -> WeeklyReview:
     """Every figure of the week starting on Monday ``start``."""
     return weekly_review(load_review_data(db, start, today))

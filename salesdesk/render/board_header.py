@@ -28,8 +28,9 @@ def column_title(key: str, title: str, count: int, selected: bool) -> Text:
 
 
 def clock_counts(pool: BoardSummary, now: datetime | None) -> Text:
-    """``│ ⚑ 2 answer by 14:00`` (open complaints and the nearest answer deadline; red once
-    it has passed) and ``│ ☎ 1`` (new leads waiting for their first contact; red: missed).
+    """``│ ⚑ 2 by 14:00`` (open complaints and the nearest answer deadline; ``⚑ 2 late`` in
+    red once it has passed) and ``│ ☎ 1`` (new leads waiting for their first contact; red:
+    one is missed).
     Empty when there is neither."""
     line = Text()
     complaints = pool.complaints
@@ -38,11 +39,12 @@ def clock_counts(pool: BoardSummary, now: datetime | None) -> Text:
         due = complaints.next_due
         late = due is not None and now is not None and due < now
         line.append(f"⚑ {complaints.open}", style=palette.ALERT if late else palette.WARNING)
-        if due is not None:
-            when = f"{due:%H:%M}" if now is not None and due.date() == now.date() \
-                else f"{due:%a %H:%M}"
-            line.append(f" answer {'was due' if late else 'by'} {when}",
-                        style=palette.ALERT_TEXT if late else palette.WARNING_TEXT)
+        if late:
+            line.append(" late", style=palette.ALERT_TEXT)
+        elif due is not None:
+            same_day = now is not None and due.date() == now.date()
+            line.append(f" by {due:%H:%M}" if same_day else f" by {due:%a %H:%M}",
+                        style=palette.WARNING_TEXT)
     running, missed = pool.first_contact
     if running or missed:
         line.append("  │ ", style="dim")

@@ -91,7 +91,7 @@ def _meta(card: CardRow, now: datetime | None = None) -> Text:
     marks = clock_marks(card, now)
     if marks:
         line.append_text(marks)
-        line.append(" ")
+        line.append(" · ", style=palette.SEPARATOR)
     days = card.days_since_touch
     if card.touched_on is None:
         line.append("never touched", style=f"italic {palette.SECONDARY}")

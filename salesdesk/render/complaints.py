@@ -22,12 +22,15 @@ STEP_LETTERS: dict[Step, str] = {
 STEPS_LEGEND = "steps: R received · A answered · C cause · S solved · F followed up · L lesson"
 
 
-def clock_text(row: ComplaintRow, hours: int, now: datetime) -> Text:
+def clock_text(
+    row: ComplaintRow, hours: int, now: datetime, *, resolved: bool = True
+) -> Text:
     """``answer in 5h`` (amber), ``answer late 3h`` (red, like an overdue step), ``answered``
-    (in time, green) or ``answered late``; a resolved one says ``resolved 27 Nov``."""
+    (in time, green) or ``answered late``; a resolved one says ``resolved 27 Nov`` (unless
+    ``resolved`` is False: the answer clock's own state)."""
     state = rules.clock(row.facts, hours, now)
     due = rules.answer_due(row.received_at, hours)
-    if row.resolved_at is not None:
+    if resolved and row.resolved_at is not None:
         return Text(f"resolved {row.resolved_at:%d %b}", style=palette.SECONDARY)
     if state == Clock.RUNNING:
         return Text(f"answer in {rules.left_text(due, now)}", style=palette.WARNING)
@@ -119,7 +122,7 @@ def detail_lines(row: ComplaintRow, hours: int, now: datetime) -> list[Text]:
         lines.append(Text("Expected    ", style="bold") + literal_line(row.expected))
     answer = Text("Answer due  ", style="bold")
     answer.append(f"{due:%Y-%m-%d %H:%M} ")
-    answer.append_text(clock_text(row, hours, now))
+    answer.append_text(clock_text(row, hours, now, resolved=False))
     lines.append(answer)
     add("Answered", row.answered_at)
     cause = rules.CAUSE_LABELS[rules.CauseKind(row.cause_kind)] if row.cause_kind else ""

@@ -81,9 +81,10 @@ W_KEY_ACCOUNT = 1.0
 W_COMPLAINT_RUNNING = 200.0
 W_COMPLAINT_MISSED = 200.0
 W_COMPLAINT_OPEN = 20.0
-# A new inbound lead's first-contact clock (it cools within hours): above the regrades.
-W_FIRST_CONTACT_RUNNING = 50.0
-W_FIRST_CONTACT_MISSED = 45.0
+# A new inbound lead's first-contact clock (it cools within hours): after complaints,
+# before overdue next steps.
+W_FIRST_CONTACT_RUNNING = 150.0
+W_FIRST_CONTACT_MISSED = 110.0
 
 #: The complaint states the urgency knows: the answer clock running or missed, or an
 #: answered complaint still open ("" : none open).

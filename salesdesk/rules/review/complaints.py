@@ -96,11 +96,14 @@ def cause_label(kind: str) -> str:
 
 
 def first_contact_figures(
-    clocks: Sequence[FirstContactFact], start: date, end: date, judged: date
+    clocks: Sequence[FirstContactFact], start: date, end: date, judged: date,
+    now: datetime | None = None,
 ) -> FirstContactFigures:
     """The first-contact figures of the leads created in the week, judged at the end of
-    the day ``judged`` (a clock still running then is not counted as ended)."""
-    moment = datetime.combine(judged, time.max)
+    the day ``judged``, or at ``now`` when that is on the day (a clock still running then
+    is not counted as ended)."""
+    moment = now if now is not None and now.date() == judged else datetime.combine(
+        judged, time.max)
     week = [c for c in clocks if start <= c.created_at.date() <= end]
     contacted = [c for c in week if c.contacted_at is not None]
     minutes = [((c.contacted_at - c.created_at).total_seconds() / 60) for c in contacted

@@ -109,6 +109,7 @@ class ReviewData:
     complaints: Sequence[ComplaintFact] = ()  # every complaint
     answer_hours: int = 24  # the complaint answer clock
     first_contacts: Sequence[FirstContactFact] = ()  # every card with a first-contact clock
+    now: datetime | None = None  # the moment, when known (a clock still running then)
 
     def __post_init__(self) -> None:
         if self.week_start.weekday() != 0:

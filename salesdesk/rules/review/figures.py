@@ -179,6 +179,6 @@ def weekly_review(data: ReviewData) -> WeeklyReview:
         complaints=complaint_figures(
             data.complaints, data.week_start, week_end(data.week_start), data.answer_hours),
         first_contact=first_contact_figures(
-            data.first_contacts, data.week_start, week_end(data.week_start), day),
+            data.first_contacts, data.week_start, week_end(data.week_start), day, data.now),
         answer_hours=data.answer_hours,
     )

@@ -361,6 +361,6 @@ def _trends(r: WeeklyReview) -> tuple[Trend, ...]:
         "wins": f"{_n(now.wins)} this week ({amount(now.won_value)})"
         f" · max {_n(max(series['wins']))}",
         "complaints": f"{_n(now.complaints)} this week · {_n(now.answered_in_time)} answered "
-        f"within {r.answer_hours}h · max {_n(max(series['complaints']))}",
+        f"in {r.answer_hours}h · max {_n(max(series['complaints']))}",
     }
     return tuple(Trend(key, label, series[key], _say(summaries[key])) for key, label in TRENDS)
