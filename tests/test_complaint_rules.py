@@ -73,3 +73,25 @@ def test_causes_and_durations() -> None:
     assert left_text(datetime(2026, 12, 4, 12, 40), now) == "40m"
     assert left_text(datetime(2026, 12, 7, 12, 0), now) == "3d"
     assert left_text(datetime(2026, 12, 4, 9, 0), now) == "3h"
+
+
+def test_the_urgency_rule_puts_the_answer_clock_first() -> None:
+    from datetime import date
+
+    from salesdesk.rules.grading import CardFacts, Grade, urgency
+
+    today = date(2026, 12, 4)
+    overdue = CardFacts(Grade.A, today, today, today, today, date(2026, 11, 20), True)
+    waiting = CardFacts(Grade.C, today, today, today, today, None, complaint="running")
+    missed = CardFacts(Grade.C, today, today, today, today, None, complaint="missed")
+    answered = CardFacts(Grade.C, today, today, today, today, None, complaint="open")
+    lead = CardFacts(Grade.C, today, today, None, today, None, first_contact="running")
+    late_lead = CardFacts(Grade.C, today, today, None, today, None, first_contact="missed")
+    scores = {name: urgency(facts, today).score for name, facts in (
+        ("overdue", overdue), ("waiting", waiting), ("missed", missed),
+        ("answered", answered), ("lead", lead), ("late_lead", late_lead))}
+    assert scores["waiting"] > scores["lead"] > scores["late_lead"] > scores["overdue"]
+    assert scores["missed"] > scores["overdue"] > scores["answered"]
+    assert ("complaint: answer clock missed", 200.0) in urgency(missed, today).breakdown()
+    assert urgency(lead, today).first_contact == "running"
+    assert urgency(answered, today).complaint == "open"

@@ -84,7 +84,7 @@ W_COMPLAINT_OPEN = 20.0
 # A new inbound lead's first-contact clock (it cools within hours): after complaints,
 # before overdue next steps.
 W_FIRST_CONTACT_RUNNING = 150.0
-W_FIRST_CONTACT_MISSED = 110.0
+W_FIRST_CONTACT_MISSED = 130.0
 
 #: The complaint states the urgency knows: the answer clock running or missed, or an
 #: answered complaint still open ("" : none open).
