@@ -164,3 +164,29 @@ def test_the_json_export_carries_complaints(db: Database, tmp_path) -> None:  # 
     assert complaint["received_at"] == "2026-11-18T09:00:00"
     assert complaint["answered_at"] is None and complaint["uuid"]
     assert card["first_contact_due"] is None
+
+
+def test_an_import_starts_the_clock_of_new_inbound_leads_only(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from salesdesk.data.io.importer import ImportOptions, run_import
+
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "name,source,created_at\n"
+        "Web One,web,\n"
+        "Fair Two,Exhibition,\n"
+        "Cold Three,cold list,\n"
+        "Old Four,web,2025-03-01\n",
+        encoding="utf-8",
+    )
+    friday_evening = datetime(2026, 11, 20, 19, 0)
+    result = run_import(db, path, friday_evening, ImportOptions())
+    assert result.created == 4
+    due = {c.name: c.first_contact_due for c in store.list_cards(db, friday_evening)}
+    monday_ten = datetime(2026, 11, 23, 10, 0)
+    assert due == {"Web One": monday_ten, "Fair Two": monday_ten, "Cold Three": None,
+                   "Old Four": None}
+    other = tmp_path / "walkins.csv"
+    other.write_text("name\nWalk In Five\n", encoding="utf-8")
+    run_import(db, other, friday_evening, ImportOptions(source="walk-in"))
+    (five,) = [c for c in store.list_cards(db, friday_evening) if c.name == "Walk In Five"]
+    assert five.first_contact == "running"

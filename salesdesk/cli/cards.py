@@ -62,6 +62,11 @@ def card_json(card: store.CardRow) -> dict[str, Any]:
         "area": card.area,
         "key_account": card.key_account,
         "last_touch": card.touched_on.isoformat() if card.touched_on else None,
+        "complaint": card.complaint or None,
+        "complaint_due": card.complaint_due.isoformat() if card.complaint_due else None,
+        "first_contact": card.first_contact or None,
+        "first_contact_due": card.first_contact_due.isoformat()
+        if card.first_contact_due else None,
     }
 
 
@@ -148,7 +153,8 @@ def list_(
     today = cli_today()
     with open_db(ctx, db) as database:
         cards = store.list_cards(
-            database, today, statuses=statuses, grade=grade_value, search=search, due_only=due
+            database, cli_now(), statuses=statuses, grade=grade_value, search=search,
+            due_only=due,
         )
     if verdict is not None:
         cards = [c for c in cards if c.verdict == verdict]
@@ -173,9 +179,8 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one card: every field, the urgency breakdown and the timeline."""
-    today = cli_today()
     with open_db(ctx, db) as database:
-        detail = store.get_prospect(database, prospect_id, today)
+        detail = store.get_prospect(database, prospect_id, cli_now())
     console = out_console()
     for part in detail_lines(detail):
         console.print(part)
