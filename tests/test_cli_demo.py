@@ -78,6 +78,7 @@ COMMANDS: list[tuple[list[str], bool]] = [
     (["drop", "{other}"], True),
     (["lost", "{card}"], True),
     (["undo"], True),
+    (["redo"], True),
     (["config"], False),
     (["config", "pool_target", "61"], True),
     (["export", "--out", "{out}"], False),

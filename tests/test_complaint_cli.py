@@ -92,7 +92,9 @@ def test_bad_steps_after_a_record(db_path: Path, card: int) -> None:
         result = sd(db_path, "complaint", str(card), *args)
         assert message in assert_clean_failure(result, 2)
     result = sd(db_path, "complaint", "999", "late")
-    assert "no prospect with id 999" in assert_clean_failure(result, 1)
+    assert "no card with id 999" in assert_clean_failure(result, 2)
+    # A card named by its name works as its id does.
+    ok(sd(db_path, "complaint", "Zhou", "--answer"))
 
 
 def test_add_with_an_inbound_source_starts_the_first_contact_clock(db_path: Path) -> None:

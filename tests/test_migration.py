@@ -121,7 +121,7 @@ def test_a_migrated_schema_is_a_fresh_one(tmp_path: Path, make: Any) -> None:
     make(old)
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(5,)]
     assert schema(old) == schema(new)
     for table in ("prospect", "activity", "visit"):  # ids never reused
         (sql,) = query(new, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]
@@ -353,8 +353,8 @@ def test_an_id_the_journal_still_names_is_not_handed_out_again(v2_path: Path) ->
 
 
 def make_v3_database(path: Path) -> None:
-    """A schema-3 file: the v2 fixture upgraded by the schema-3 step alone (as the schema-3
-    code left it), with the newest card added and removed again (its id stays used)."""
+    """The schema-2 fixture upgraded by schema 3's own step, left at user_version 3 (as
+    SalesDesk with schema 3 wrote it), with a Chinese card added by hand."""
     from salesdesk.data.migrations import MIGRATIONS
 
     make_v2_database(path)
@@ -363,26 +363,116 @@ def make_v3_database(path: Path) -> None:
     conn.execute("BEGIN")
     MIGRATIONS[2](conn)
     conn.execute("PRAGMA user_version = 3")
+    conn.execute(
+        "INSERT INTO prospect SELECT * FROM prospect WHERE id = 81"
+        .replace("SELECT *", "SELECT NULL, kind, '王海燕', '北京科技', title, phone, email, "
+                 "address, area, source, tags, product_interest, value, purchase_history, "
+                 "size, work, family, personality, habits, hobbies, contact_style, "
+                 "contact_times, promotions, values_note, birthday, notes, grade, status, "
+                 "stage, money, authority, need, decider, priority, inquiries, next_date, "
+                 "next_action, next_topic, key_account, pot_growth, pot_plan, pot_revenue, "
+                 "pot_opportunity, pot_fit, pot_competitive, pot_relationship, follow_up, "
+                 "revisit_days, visit_days, visit_time, import_batch, previous_id, "
+                 "created_at, graded_at, reviewed_at, touched_at, closed_at, "
+                 "'00000000-0000-4000-8000-000000000001', updated_at")
+    )
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_a_schema_3_file_upgrades_to_a_fresh_schema(tmp_path: Path) -> None:
+    old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
+    make_v3_database(old)
+    before = {t: rows_by_id(old, t) for t in TABLES}
+    sequences = query(old, "SELECT name, seq FROM sqlite_sequence ORDER BY name")
+    open_database(old).close()
+    open_database(new).close()
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert schema(old) == schema(new)
+    assert query(old, "PRAGMA foreign_key_check") == []
+    # Nothing lost or changed; the new columns start empty, the sequences go on.
+    for table in TABLES:
+        after = rows_by_id(old, table)
+        assert {k: {c: after[k][c] for c in row} for k, row in before[table].items()} \
+            == before[table]
+    assert query(old, "SELECT name, seq FROM sqlite_sequence ORDER BY name") == sequences
+    assert query(old, "SELECT count(*) FROM prospect WHERE wechat != ''") == [(0,)]
+    assert query(old, "SELECT count(*) FROM activity WHERE reason IS NOT NULL "
+                      "OR reason_note != ''") == [(0,)]
+    (backup,) = old.parent.glob("s.db.v3-*.bak")
+    assert query(backup, "PRAGMA user_version") == [(3,)]
+
+
+def test_the_upgrade_fills_the_pinyin_key_of_chinese_cards(tmp_path: Path) -> None:
+    path = tmp_path / "d" / "s.db"
+    make_v3_database(path)
+    database = open_database(path)
+    try:
+        keys = dict(query(path, "SELECT name, pinyin_key FROM prospect WHERE pinyin_key != ''"))
+        assert keys["王海燕"] == "wanghaiyan why beijingkeji bjkj"
+        assert "张晓东" in keys  # a demo card of the fixture
+        assert query(path, "SELECT count(*) FROM prospect WHERE name = 'Dora Quinn' "
+                           "AND pinyin_key = ''") == [(1,)]
+        for term in ("wang", "wh", "bjkj"):
+            found = store.list_cards(database, V2_TODAY, search=term,
+                                     statuses=("live", "customer", "parked", "dropped", "lost"))
+            assert "王海燕" in [c.name for c in found], term
+    finally:
+        database.close()
+
+
+def test_undo_and_redo_work_on_a_schema_3_journal(tmp_path: Path) -> None:
+    path = tmp_path / "d" / "s.db"
+    make_v3_database(path)
+    database = open_database(path)
+    try:
+        from salesdesk.data.redo import redo
+
+        first = rows_by_id(path, "prospect")
+        undone = store.undo(database, now=NOW)
+        assert undone is not None and undone.label == "log call with Dora Quinn"
+        redone = redo(database, now=NOW)
+        assert redone is not None and redone.label == undone.label
+        again = rows_by_id(path, "prospect")
+        assert {k: {c: v for c, v in r.items() if c != "updated_at"} for k, r in again.items()} \
+            == {k: {c: v for c, v in r.items() if c != "updated_at"} for k, r in first.items()}
+    finally:
+        database.close()
+
+
+def make_v4_database(path: Path) -> None:
+    """A schema-4 file: the schema-3 file upgraded by schema 4's own step alone, with the
+    newest card added and removed again (its id stays used)."""
+    from salesdesk.data.migrations import MIGRATIONS
+
+    make_v3_database(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("BEGIN")
+    MIGRATIONS[3](conn)
+    conn.execute("PRAGMA user_version = 4")
     conn.execute("COMMIT")
     conn.execute("UPDATE sqlite_sequence SET seq = seq + 5 WHERE name = 'prospect'")
     conn.close()
 
 
-def test_schema_3_upgrades_to_4_keeping_rows_and_the_id_sequence(tmp_path: Path) -> None:
-    path = tmp_path / "v3" / "salesdesk.db"
-    make_v3_database(path)
+def test_schema_4_upgrades_to_5_keeping_rows_and_the_id_sequence(tmp_path: Path) -> None:
+    path = tmp_path / "v4" / "salesdesk.db"
+    make_v4_database(path)
     before = rows_by_id(path, "prospect")
     (seq,) = query(path, "SELECT seq FROM sqlite_sequence WHERE name = 'prospect'")[0]
     database = open_database(path)
     try:
-        assert query(path, "PRAGMA user_version") == [(4,)]
+        assert query(path, "PRAGMA user_version") == [(5,)]
         after = rows_by_id(path, "prospect")
         assert {k: {c: v for c, v in r.items() if not c.startswith("first_contact")}
                 for k, r in after.items()} == before
         assert all(r["first_contact_due"] is None for r in after.values())  # not new leads
         assert query(path, "SELECT count(*) FROM complaint") == [(0,)]
-        (backup,) = path.parent.glob("salesdesk.db.v3-*.bak")
-        assert query(backup, "PRAGMA user_version") == [(3,)]
+        (backup,) = path.parent.glob("salesdesk.db.v4-*.bak")
+        assert query(backup, "PRAGMA user_version") == [(4,)]
+        assert query(path, "SELECT count(*) FROM sqlite_master WHERE name = "
+                           "'ix_prospect_pipeline'") == [(1,)]
         # A new card gets an id after the sequence, never one handed out before.
         assert store.add_prospect(database, NOW, "After the upgrade") == seq + 1
         # A complaint on an upgraded card is recorded and undone like any change.
@@ -397,14 +487,14 @@ def test_schema_3_upgrades_to_4_keeping_rows_and_the_id_sequence(tmp_path: Path)
 
 
 def _fresh_schema(tmp_path: Path) -> dict[str, Any]:
-    fresh = tmp_path / "fresh4" / "s.db"
+    fresh = tmp_path / "fresh5" / "s.db"
     open_database(fresh).close()
     return schema(fresh)
 
 
-def test_the_v2_fixture_upgrades_to_4_with_complaints(migrated: Any) -> None:
+def test_the_v2_fixture_upgrades_to_5_with_complaints(migrated: Any) -> None:
     _original, database = migrated
-    assert query(database.path, "PRAGMA user_version") == [(4,)]
+    assert query(database.path, "PRAGMA user_version") == [(5,)]
     cid = store.record_complaint(database, NOW, 2, "Late delivery", channel="phone")
     row = store.get_complaint(database, cid)
     assert (row.channel, row.answered_at, row.prospect_id) == ("phone", None, 2)

@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from salesdesk.cli.common import DbOption, app, cli_now, handles_errors, open_db, out_console
+from salesdesk.cli.common import (
+    DbOption,
+    app,
+    card_id,
+    cli_now,
+    handles_errors,
+    open_db,
+    out_console,
+)
 from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.errors import InputError
@@ -49,7 +57,7 @@ def _target(database: Database, prospect_id: int, step: Step, chosen: int | None
 @handles_errors
 def complaint(
     ctx: typer.Context,
-    prospect_id: Annotated[int, typer.Argument(metavar="ID", help="The card's id.")],
+    card: Annotated[str, typer.Argument(metavar="CARD", help="The card: its id or name.")],
     said: Annotated[
         str | None, typer.Argument(metavar="SAID", help="What the customer said (records one).")
     ] = None,
@@ -77,8 +85,8 @@ def complaint(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Record a complaint on card ID (SAID), or take a step of it (one of --answer,
-    --cause, --resolve, --follow-up, --lesson)."""
+    """Record a complaint on CARD (SAID), or take a step of it (one of --answer, --cause,
+    --resolve, --follow-up, --lesson). CARD is an id or a name."""
     now = cli_now()
     when = parse_moment(at, now) if at is not None else None
     steps = [
@@ -96,10 +104,11 @@ def complaint(
     if compensation and resolve is None:
         raise InputError("--compensation goes with --resolve")
     with open_db(ctx, db) as database:
+        prospect_id = card_id(database, card)
         if not chosen:
             if said is None:
                 raise InputError(
-                    f"say what the customer said: salesdesk complaint {prospect_id} \"...\" "
+                    f"say what the customer said: salesdesk complaint {card.strip()} \"...\" "
                     "(or take a step: --answer, --cause, --resolve, --follow-up, --lesson)"
                 )
             if note:

@@ -281,9 +281,3 @@ def _keep_sequences(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
         if largest:
             conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, largest))
-
-
-#: The prospect table as schema 3 made it, and the stamp columns (a later step that
-#: rebuilds the table starts from them).
-PROSPECT_V3_SQL = _PROSPECT
-STAMP_COLUMNS_SQL = _STAMPS
