@@ -65,7 +65,6 @@ BOARD: list[BindingType] = [
     Binding("p", "park", "Park", tooltip="Park the card (not now; it keeps its grade)"),
     Binding("x", "drop", "Drop", tooltip="Drop the card: stop contact (asks why first)"),
     Binding("X", "lost", "Lost", show=False, tooltip="Lost the deal (asks why first)"),
-    Binding("x", "drop", "Drop", tooltip="Drop the card (asks first)"),
     Binding("exclamation_mark", "complaint", "Complaint", show=False,
             tooltip="Record a complaint on the card (starts the answer clock)"),
     Binding("K", "complaints", "Complaints", show=False,

@@ -16,7 +16,7 @@ from salesdesk.screens.won import WonScreen
 from tests.conftest import NOW, TODAY, burst
 
 SIZE = (120, 40)
-TO_STATUS = ["tab"] * 11  # name, kind, company, title, phone, email, address, area, source,
+TO_STATUS = ["tab"] * 12  # name, kind, company, title, phone, email, wechat, address, area, source,
 # tags, grade, then status
 
 
