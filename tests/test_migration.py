@@ -230,13 +230,18 @@ def test_the_weekly_review_reads_the_same_figures_after_the_upgrade(migrated: An
     _original, database = migrated
     for week, figures in EXPECTED["weeks"].items():
         monday = date.fromisoformat(week)
-        assert _schema2_figures(load_weekly_review(database, monday, V2_TODAY).to_json()) \
-            == figures, week
+        found = load_weekly_review(database, monday, V2_TODAY).to_json()
+        # Schema 4's figures (the pipeline, why cards went) are not in the schema-2 file.
+        for part, keys in (("pool", ("value_by_grade", "forecast", "chances")),
+                           ("outcomes", ("reasons", "why"))):
+            for key in keys:
+                found[part].pop(key)
+        assert _schema2_figures(found) == figures, week
 
 
 def _schema2_figures(data: dict[str, Any]) -> dict[str, Any]:
-    """The figures schema 2 had: the complaint and first-contact ones (schema 4) taken out,
-    after checking they are empty (the fixture has no complaints and no new inbound leads)."""
+    """The complaint and first-contact figures (schema 5) taken out, after checking they
+    are empty (the fixture has no complaints and no new inbound leads)."""
     assert data.pop("complaints")["received"] == 0
     assert data.pop("first_contact")["new_leads"] == 0
     data.pop("answer_hours")

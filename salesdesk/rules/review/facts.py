@@ -45,6 +45,8 @@ class ChangeFact:
     old: str | None = None
     new: str | None = None
     amount: float | None = None
+    reason: str | None = None  # a drop's or a loss's reason (rules.reasons), when given
+    reason_note: str = ""
 
 
 @dataclass(slots=True)
@@ -110,6 +112,10 @@ class ReviewData:
     answer_hours: int = 24  # the complaint answer clock
     first_contacts: Sequence[FirstContactFact] = ()  # every card with a first-contact clock
     now: datetime | None = None  # the moment, when known (a clock still running then)
+    #: The forecast's chance per grade (the forecast_probability setting).
+    chances: Mapping[str, float] = field(
+        default_factory=lambda: {"A": 0.6, "B": 0.3, "C": 0.1}
+    )
 
     def __post_init__(self) -> None:
         if self.week_start.weekday() != 0:
