@@ -177,24 +177,45 @@ def import_(
     ] = False,
     source: Annotated[str, typer.Option(help="Source of the new cards.")] = "import",
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv or vcf (default: from the file).")
+        str | None,
+        typer.Option("--format", help="csv, vcf, xlsx or json (default: from the file)."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="The file's encoding, e.g. cp1252 (default: detected)."),
+    ] = None,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale", help="Amounts as en (1,234.56) or eu (1.234,56); default: the setting."
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Import prospects from a CSV or vCard file (all or nothing; --dry-run first)."""
+    """Import prospects from a CSV, Excel, vCard or SalesDesk JSON file (all or nothing)."""
+    from salesdesk.data.io.encoding import codec_name
     from salesdesk.data.io.importer import ImportOptions
     from salesdesk.data.io.mapping import parse_overrides
+    from salesdesk.data.settings import get_setting
+    from salesdesk.rules.settings import parse_setting
 
-    options = ImportOptions(
-        dry_run=dry_run,
-        on_duplicate=on_duplicate.strip().lower(),
-        skip_errors=skip_errors,
-        keep_extra=keep_extra,
-        mapping=parse_overrides(mapping or []),
-        source=source,
-        fmt=fmt,
-    )
+    if encoding:
+        encoding = codec_name(encoding)
+    if locale:
+        locale = parse_setting("amount_locale", locale)
     with open_db(ctx, db, create=True) as database:
+        options = ImportOptions(
+            dry_run=dry_run,
+            on_duplicate=on_duplicate.strip().lower(),
+            skip_errors=skip_errors,
+            keep_extra=keep_extra,
+            mapping=parse_overrides(mapping or []),
+            source=source,
+            fmt=fmt,
+            encoding=encoding,
+            locale=locale or get_setting(database, "amount_locale"),
+            region=get_setting(database, "phone_region"),
+        )
         try:
             result = _run(database.path, expand_path(file), options)
         except KeyboardInterrupt:

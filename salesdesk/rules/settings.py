@@ -60,6 +60,13 @@ def _one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+def _region(text: str) -> str:
+    value = text.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise InputError("use a two-letter country code (CN, DE, US, GB ...)")
+    return value
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     default: str
@@ -91,6 +98,16 @@ SETTINGS: dict[str, SettingSpec] = {
     "after_regrade": SettingSpec(
         "stay", _one_of("stay", "follow"),
         "after a b c on the board: stay in the column (stay) or follow the card (follow)",
+    ),
+    "phone_region": SettingSpec(
+        "CN", _region, "country of phone numbers written without +: CN, DE, US ... (import)"
+    ),
+    "amount_locale": SettingSpec(
+        "auto", _one_of("auto", "en", "eu"),
+        "how imported amounts are written: auto, en (1,234.56) or eu (1.234,56)",
+    ),
+    "visit_alarm_minutes": SettingSpec(
+        "0", _whole(0, 1440), "calendar reminder this many minutes before a visit (0: none)"
     ),
     "board_legend": SettingSpec(
         "off", _one_of("on", "off"), "the board's line explaining the marks (L toggles it)"

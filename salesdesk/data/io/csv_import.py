@@ -6,7 +6,6 @@ read one by one, so memory stays flat however long the file is.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
@@ -16,22 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from salesdesk.data.io.encoding import detect_encoding
 from salesdesk.data.io.mapping import map_columns
 from salesdesk.data.io.values import unneutralise
 from salesdesk.errors import InputError
 
-PIECE = 1 << 20
 SAMPLE = 64 * 1024
 #: A single cell larger than this is a broken file (an unclosed quote swallowing the rest).
 MAX_CELL = 1 << 20
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "gb18030": "GBK/GB18030",
-    "utf-16": "UTF-16",
-}
 
 
 @dataclass(slots=True)
@@ -42,39 +35,6 @@ class Record:
     values: dict[str, str]
     extra: list[tuple[str, str]]
     problems: list[tuple[str, str]]  # (column, reason) found while reading
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    try:
-        with path.open("rb") as handle:
-            while piece := handle.read(PIECE):
-                decoder.decode(piece)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (BOM), else GBK/GB18030; InputError if binary."""
-    with path.open("rb") as handle:
-        head = handle.read(SAMPLE)
-    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise InputError(f"{path.name} is empty: nothing to import")
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        raise InputError(f"{path.name} is a binary file, not CSV or vCard text")
-    if head.startswith(codecs.BOM_UTF8):
-        if not _decodes(path, "utf-8-sig"):
-            raise InputError(f"{path.name} starts as UTF-8 but has bytes that are not UTF-8")
-        return "utf-8-sig"
-    if _decodes(path, "utf-8"):
-        return "utf-8"
-    if _decodes(path, "gb18030"):
-        return "gb18030"
-    raise InputError(f"{path.name} is neither UTF-8 nor GBK/GB18030 text: save it as UTF-8 CSV")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -119,11 +79,16 @@ class CsvSource:
     unit = "row"
 
     def __init__(
-        self, path: Path, overrides: Mapping[str, str] | None = None, keep_extra: bool = False
+        self,
+        path: Path,
+        overrides: Mapping[str, str] | None = None,
+        keep_extra: bool = False,
+        encoding: str | None = None,
     ) -> None:
         self.path = path
         self.size = path.stat().st_size
-        self.encoding = detect_encoding(path)
+        self.detected = detect_encoding(path, encoding)
+        self.encoding = self.detected.encoding
         self.delimiter = sniff_delimiter(read_sample(path, self.encoding))
         self.keep_extra = keep_extra
         self._raw: BinaryIO = path.open("rb")
@@ -157,7 +122,7 @@ class CsvSource:
 
     def describe(self) -> str:
         return (
-            f"CSV, {ENCODING_NAMES.get(self.encoding, self.encoding)}, "
+            f"CSV, {self.detected.describe()}, "
             f"{DELIMITER_NAMES[self.delimiter]}-separated"
         )
 

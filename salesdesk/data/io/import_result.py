@@ -31,6 +31,9 @@ class ImportOptions:
     mapping: Mapping[str, str] = field(default_factory=dict)
     source: str = DEFAULT_SOURCE
     fmt: str | None = None  # csv | vcf | None: from the file name and content
+    encoding: str | None = None  # None: detected
+    locale: str = "auto"  # how amounts are written: auto | en (1,234.56) | eu (1.234,56)
+    region: str = "CN"  # the country of phone numbers written without +
 
 
 @dataclass(frozen=True)

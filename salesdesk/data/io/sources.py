@@ -57,7 +57,7 @@ def open_source(path: Path, options: ImportOptions) -> Source:
         if fmt == "vcf":
             if options.mapping:
                 raise InputError("--map applies to CSV files; a vCard's fields are fixed")
-            return VcardSource(path, options.keep_extra)
-        return CsvSource(path, options.mapping, options.keep_extra)
+            return VcardSource(path, options.keep_extra, options.encoding)
+        return CsvSource(path, options.mapping, options.keep_extra, options.encoding)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None

@@ -14,7 +14,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from salesdesk.data.io.csv_import import ENCODING_NAMES, Record, detect_encoding, read_sample
+from salesdesk.data.io.csv_import import Record, read_sample
+from salesdesk.data.io.encoding import detect_encoding
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import FIELD_BY_NAME
@@ -136,10 +137,11 @@ class VcardSource:
     kind = "vcf"
     unit = "card"
 
-    def __init__(self, path: Path, keep_extra: bool = False) -> None:
+    def __init__(self, path: Path, keep_extra: bool = False, encoding: str | None = None) -> None:
         self.path = path
         self.size = path.stat().st_size
-        self.encoding = detect_encoding(path)
+        self.detected = detect_encoding(path, encoding)
+        self.encoding = self.detected.encoding
         sample = read_sample(path, self.encoding)
         if "BEGIN:VCARD" not in sample.upper():
             raise InputError(f"{path.name} is not a vCard file (no BEGIN:VCARD)")
@@ -149,7 +151,7 @@ class VcardSource:
         self.headers: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        return f"vCard, {ENCODING_NAMES.get(self.encoding, self.encoding)}"
+        return f"vCard, {self.detected.describe()}"
 
     def label(self, name: str) -> str:
         return LABELS.get(name, X_PREFIX + name.upper().replace("_", "-"))
