@@ -241,18 +241,18 @@ async def test_columns_the_importer_does_not_know_can_be_mapped_on_the_screen(
     """Exploratory test: a file with German headers could only be mapped with --map on the
     command line. The screen has a Columns field taking the same COLUMN=FIELD pairs."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "de.csv").write_text("Kontakt,Firma,Handy,Fax\nJonas,Acme,0170 1234,0301\n",
+    (tmp_path / "de.csv").write_text("Kontakt,Betrieb,Funk,Fax\nJonas,Acme,0170 1234,0301\n",
                                      encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_import(app, pilot, "de.csv")
         assert "in Columns, as COLUMN=name" in message(app)
         field = screen.query_one("#import-map", Input)
-        field.value = "Kontakt=name, Firma=company, Handy=phone, Fax=nonsense"
+        field.value = "Kontakt=name, Betrieb=company, Funk=phone, Fax=nonsense"
         field.focus()
         await pilot.press("enter")
         await settle(app, pilot)
         assert "unknown field 'nonsense'" in message(app)  # said inline, kept to correct
-        field.value = "Kontakt=name, Firma=company, Handy=phone, Fax=ignore"
+        field.value = "Kontakt=name, Betrieb=company, Funk=phone, Fax=ignore, locale=eu"
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Would create 1" in report(app)

@@ -125,7 +125,7 @@ class _Run:
             if record.problems:
                 self.error(record, record.problems, labelled=True)
                 continue
-            values, problems = card_values(record.values, self.today)
+            values, problems = card_values(record.values, self.today, self.options.locale)
             if problems:
                 self.error(record, problems, labelled=False)
                 continue

@@ -41,16 +41,20 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "name": (
         "name", "full name", "contact name", "contact", "contact person", "display name",
         "customer name", "customer", "client name", "client", "person", "person name",
-        "deal contact person", "姓名", "名字", "联系人", "联系人姓名", "客户姓名", "客户名称",
+        "deal contact person", "nom complet", "姓名", "名字", "联系人", "联系人姓名", "客户姓名",
+        "客户名称",
         "客户", "名称",
     ),
-    "first_name": ("first name", "given name", "firstname", "名"),
+    "first_name": ("first name", "given name", "firstname", "vorname", "prénom", "名"),
     "middle_name": ("middle name", "additional name"),
-    "last_name": ("last name", "family name", "surname", "lastname", "姓"),
+    "last_name": (
+        "last name", "family name", "surname", "lastname", "nachname", "nom de famille", "姓"
+    ),
     "company": (
         "company", "company name", "organization", "organisation", "organization name",
         "organisation name", "org", "account name", "account", "employer", "business name",
-        "deal organization", "公司", "公司名称", "单位", "单位名称", "企业", "企业名称",
+        "deal organization", "firma", "société", "entreprise", "公司", "公司名称", "单位",
+        "单位名称", "企业", "企业名称",
         "工作单位", "所属公司", "机构",
     ),
     "title": (
@@ -61,12 +65,14 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "mobile", "mobile phone", "mobile phone number", "mobile number", "cell", "cell phone",
         "phone mobile", "phone", "phone number", "telephone", "tel", "primary phone",
         "phone work", "business phone", "work phone", "company main phone", "phone home",
-        "home phone", "phone other", "other phone", "手机", "手机号", "手机号码", "移动电话",
+        "home phone", "phone other", "other phone", "mobiltelefon", "handy", "telefon",
+        "telefon geschäftlich", "téléphone", "portable", "手机", "手机号", "手机号码", "移动电话",
         "电话", "联系电话", "电话号码", "联系方式", "办公电话", "座机", "固话",
     ),
     "email": (
         "email", "email address", "primary email", "mail", "email work", "work email",
-        "email home", "email other", "email 2 address", "email 3 address", "邮箱", "电子邮箱",
+        "email home", "email other", "email 2 address", "email 3 address", "emailadresse",
+        "邮箱", "电子邮箱",
         "电子邮件", "邮件", "邮箱地址", "email地址",
     ),
     "address": (
@@ -86,7 +92,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "value": (
         "value", "amount", "deal value", "deal amount", "estimated value", "expected value",
-        "opportunity value", "expected revenue", "budget", "金额", "预计金额", "预算",
+        "opportunity value", "expected revenue", "budget", "betrag", "wert", "montant",
+        "金额", "预计金额", "预算",
         "成交金额", "意向金额", "预计成交金额", "预估金额",
     ),
     "grade": (
@@ -299,6 +306,25 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
             )
         out[column] = IGNORE if target == "-" else target
     return out
+
+
+def split_import_options(typed: str) -> tuple[list[str], str | None, str | None]:
+    """The import screen's Columns field: ``COLUMN=FIELD`` pairs, comma-separated, plus
+    ``encoding=NAME`` and ``locale=en|eu`` (as ``--encoding`` and ``--locale``)."""
+    from salesdesk.data.io.encoding import codec_name
+    from salesdesk.rules.settings import parse_setting
+
+    pairs: list[str] = []
+    encoding = locale = None
+    for item in (p.strip() for p in typed.split(",")):
+        key, _sep, value = item.partition("=")
+        if key.strip().lower() == "encoding" and value.strip():
+            encoding = codec_name(value)
+        elif key.strip().lower() == "locale" and value.strip():
+            locale = parse_setting("amount_locale", value)
+        elif item:
+            pairs.append(item)
+    return pairs, encoding, locale
 
 
 def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = None) -> ColumnMap:

@@ -14,6 +14,7 @@ from typing import Any
 
 from salesdesk.data.io.mapping import NAME_PARTS, TIMESTAMPS, TRIM
 from salesdesk.errors import InputError
+from salesdesk.rules.amounts import parse_amount
 from salesdesk.rules.dates import parse_date
 from salesdesk.rules.fields import FIELD_BY_NAME, MAX_TEXT, parse_field, parse_money
 from salesdesk.rules.grading import parse_grade
@@ -184,9 +185,10 @@ _PARSERS: dict[str, Parser] = {}
 
 
 def card_values(
-    texts: Mapping[str, str], today: date
+    texts: Mapping[str, str], today: date, locale: str = "auto"
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Parse one record's texts into card values; problems as (field, reason)."""
+    """Parse one record's texts into card values; problems as (field, reason). ``locale``
+    says how ambiguous amounts are written (:func:`~salesdesk.rules.amounts.parse_amount`)."""
     values: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
     no_year_birthday = ""
@@ -210,7 +212,7 @@ def card_values(
         if parse is None:
             parse = parsers[name] = _parser(name)
         try:
-            values[name] = parse(text, today)
+            values[name] = parse_amount(text, locale) if name == "value" else parse(text, today)
         except InputError as exc:
             errors.append((name, exc.message))
     if "name" not in values and not any(e[0] == "name" for e in errors):
