@@ -80,9 +80,9 @@ async def test_preview_then_import(app: SalesDeskApp, db: Database, contacts: Pa
         text = report(app)
         assert "Would create 2, update 0, skip 1 duplicate, 1 row with errors" in text
         assert "Errors (1 row)" in text and "row 4, 金额: invalid amount 'abc'" in text
-        assert "same phone as #1 李娜" in text
+        assert "same phone and a similar name as #1 李娜" in text
         assert "[bold]Not bold[/]" in text  # user text shown literally
-        assert "Not imported: 传真" in text
+        assert "传真 → more phones (fax)" in text  # kept as a further phone, never the main
         assert names(db) == ["李娜"]  # the preview wrote nothing
         # Errors block the import until "skip rows with errors" is ticked.
         await pilot.press("ctrl+s")
@@ -113,11 +113,15 @@ async def test_duplicate_mode_update_and_keep_extra(
         await settle(app, pilot)
         await pilot.click("#import-dup-update")
         await settle(app, pilot)
-        assert "update 1" in report(app) and "Kept in the notes: 传真" in report(app)
+        assert "update 1" in report(app) and "传真 → more phones (fax)" in report(app)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
     wang = next(c for c in store.list_cards(db, TODAY) if c.name == "王伟")
-    assert store.get_prospect(db, wang.id, TODAY)["notes"] == "传真: 021-1"
+    assert store.get_prospect(db, wang.id, TODAY)["notes"] == ""
+    with db.connect() as conn:
+        fax = conn.execute("SELECT kind, label, value FROM contact_point WHERE prospect_id = ?",
+                           (wang.id,)).fetchall()
+    assert fax == [("phone", "fax", "021-1")]
     assert store.get_prospect(db, lina, TODAY)["grade"] == "C"
 
 

@@ -121,7 +121,7 @@ def test_a_migrated_schema_is_a_fresh_one(tmp_path: Path, make: Any) -> None:
     make(old)
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(3,)]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
     assert schema(old) == schema(new)
     for table in ("prospect", "activity", "visit"):  # ids never reused
         (sql,) = query(new, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]
@@ -334,3 +334,45 @@ def test_an_id_the_journal_still_names_is_not_handed_out_again(v2_path: Path) ->
         assert rows_by_id(database.path, "visit")[newest["id"]]["uid"] == newest["uid"]
     finally:
         database.close()
+
+
+# --------------------------------------------------------------------------- schema 4
+
+
+def make_v3_database(path: Path) -> None:
+    """A schema-3 database as that code left it: no contact_point table, and the further
+    phones and emails an import kept as lines of the notes."""
+    database = open_database(path)
+    database.close()
+    store.add_prospect(Database(path), NOW, "Ann")
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE contact_point")
+    conn.execute(
+        "UPDATE prospect SET notes = 'likes tea\nOther phones: +1 555 0101, +1 555 0102\n"
+        "Other emails: ann@home.example'"
+    )
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+
+
+def test_schema_3_upgrades_to_a_fresh_schema_4(tmp_path: Path) -> None:
+    old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
+    old.parent.mkdir(mode=0o700)
+    make_v3_database(old)
+    open_database(old).close()
+    open_database(new).close()
+    assert query(old, "PRAGMA user_version") == [(4,)]
+    assert schema(old) == schema(new)
+    assert list(old.parent.glob("s.db.v3-*.bak"))  # backed up first
+    assert query(old, "SELECT notes FROM prospect") == [("likes tea",)]
+    assert query(old, "SELECT kind, value, position FROM contact_point ORDER BY position") == [
+        ("phone", "+1 555 0101", 1), ("phone", "+1 555 0102", 2),
+        ("email", "ann@home.example", 3),
+    ]
+
+
+def test_schema_2_upgrades_through_3_to_4(v2_path: Path) -> None:
+    open_database(v2_path).close()
+    assert query(v2_path, "PRAGMA user_version") == [(4,)]
+    assert query(v2_path, "SELECT count(*) FROM contact_point")[0][0] >= 0

@@ -112,9 +112,15 @@ def _print_report(console: Console, result: ImportResult) -> None:
         more = result.created - len(result.new_rows)
         if more > 0:
             console.print(Text(f"  … and {more:,} more", style="dim"))
-    if result.duplicates:
-        console.print(Text(f"Duplicates ({result.duplicate_count:,}):", style="bold"))
-        for dup in result.duplicates:
+    for title, listed, count in (
+        ("Duplicates", result.duplicates, result.duplicate_count),
+        ("Possible duplicates (imported; see salesdesk duplicates, salesdesk merge)",
+         result.possible, result.possible_count),
+    ):
+        if not listed:
+            continue
+        console.print(Text(f"{title} ({count:,}):", style="bold"))
+        for dup in listed:
             where = (
                 f"{unit} {dup.existing_row}"
                 if dup.existing_row is not None
@@ -125,7 +131,9 @@ def _print_report(console: Console, result: ImportResult) -> None:
                       f": {dup.reason} as ", literal_line(where), Text(f" → {dup.action}",
                                                                        style="dim"))
             )
-        _more(console, result.duplicate_count - len(result.duplicates), "duplicates")
+        _more(console, count - len(listed), "duplicates")
+    for hint in result.hints:
+        console.print(_line(Text("Note: ", style=palette.CLI_WARNING), literal_line(hint)))
     if result.errors:
         plural = "s" if result.error_rows != 1 else ""
         heading = f"Errors ({result.error_rows:,} {unit}{plural}):"

@@ -141,6 +141,11 @@ def _put_back_updates(conn: sqlite3.Connection, journal_id: int, stamp: str) -> 
         "WHERE journal_id = ? AND table_name = 'activity' AND \"before\" IS NULL)",
         (journal_id,),
     )
+    conn.execute(  # the further phones and emails it gave cards that were there before
+        "DELETE FROM contact_point WHERE id IN (SELECT row_id FROM journal_row "
+        "WHERE journal_id = ? AND table_name = 'contact_point' AND \"before\" IS NULL)",
+        (journal_id,),
+    )
     conn.execute("DELETE FROM journal_row WHERE journal_id = ?", (journal_id,))
     conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     return restored, kept
@@ -157,6 +162,7 @@ def _remove_created(conn: sqlite3.Connection, batch: str, stamp: str) -> int:
         (stamp, batch),
     )
     conn.execute(f"DELETE FROM visit WHERE prospect_id IN ({ids})", (batch,))
+    conn.execute(f"DELETE FROM contact_point WHERE prospect_id IN ({ids})", (batch,))
     conn.execute(
         f"UPDATE prospect SET previous_id = NULL, updated_at = ? WHERE previous_id IN ({ids})",
         (stamp, batch),

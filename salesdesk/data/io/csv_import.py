@@ -11,7 +11,7 @@ import io
 import itertools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,6 +35,8 @@ class Record:
     values: dict[str, str]
     extra: list[tuple[str, str]]
     problems: list[tuple[str, str]]  # (column, reason) found while reading
+    #: every phone and email of the record: (phone | email, type, value as written)
+    points: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -179,8 +181,8 @@ class CsvSource:
                         "(a stray delimiter or quote?)",
                     )
                 )
-            values, extra = columns.split(cells, keep_extra)
-            yield Record(row, values, extra, problems)
+            values, extra, points = columns.split(cells, keep_extra)
+            yield Record(row, values, extra, problems, points)
 
     def close(self) -> None:
         self._text.close()

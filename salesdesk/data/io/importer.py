@@ -20,6 +20,7 @@ from typing import Any
 
 from salesdesk.data.card_changes import new_card_values
 from salesdesk.data.db import Database, busy_message, open_connection
+from salesdesk.data.io.contacts import Point, point_key
 from salesdesk.data.io.csv_import import Record
 from salesdesk.data.io.import_keys import DuplicateKeys
 from salesdesk.data.io.import_result import (
@@ -36,8 +37,9 @@ from salesdesk.data.io.import_result import (
 )
 from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
+from salesdesk.data.io.matching import LIKELY, Who, card_keys, judge, name_fold
 from salesdesk.data.io.sources import Source, open_source
-from salesdesk.data.io.values import KEY_REASONS, add_extra, card_values, duplicate_keys
+from salesdesk.data.io.values import add_extra, card_values
 from salesdesk.data.journal import prune
 from salesdesk.data.sql import UUID_DEFAULT, next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
@@ -98,7 +100,9 @@ class _Run:
         self.pending_uuids: set[str] = set()
         self.first_id = self.next_id = next_id(conn, "prospect")
         self.pending: list[list[Any]] = []
-        self.keys = DuplicateKeys(conn)
+        self.keys = DuplicateKeys(conn, options.region)
+        self.first_point = next_id(conn, "contact_point")
+        self.points: list[tuple[Any, ...]] = []
         self.updates = CardUpdates(
             conn,
             now,
@@ -120,12 +124,15 @@ class _Run:
             result.errors.append(RowError(record.row, label, reason))
 
     def chunk(self, records: list[Record]) -> None:
-        prepared: list[tuple[Record, dict[str, Any], list[str]]] = []
+        prepared: list[tuple[Record, dict[str, Any], list[str], Who]] = []
+        region = self.options.region
         for record in records:
             if record.problems:
                 self.error(record, record.problems, labelled=True)
                 continue
-            values, problems = card_values(record.values, self.today, self.options.locale)
+            values, problems = card_values(
+                record.values, self.today, self.options.locale, record.points
+            )
             if problems:
                 self.error(record, problems, labelled=False)
                 continue
@@ -137,65 +144,119 @@ class _Run:
                 if len(values["notes"]) > MAX_TEXT:
                     self.error(record, [("notes", "too long with the extra columns")], False)
                     continue
-            keys = duplicate_keys(
-                values.get("phone"), values.get("email"), values["name"], values.get("company")
-            )
-            prepared.append((record, values, keys))
-        found = self.keys.lookup({k for _r, _v, keys in prepared for k in keys})
+            points = values.get("contact_points", ())
+            phones = [values.get("phone"), *(v for k, _l, v in points if k == "phone")]
+            emails = [values.get("email"), *(v for k, _l, v in points if k == "email")]
+            keys = card_keys(values["name"], values.get("company"), phones, emails, region)
+            who = Who(name_fold(values["name"]), bool(values.get("phone") or values.get("email")))
+            prepared.append((record, values, keys, who))
+        found = self.keys.lookup({k for _r, _v, keys, _w in prepared for k in keys})
         mode = self.options.on_duplicate
-        for record, values, keys in prepared:
+        for record, values, keys, who in prepared:
             self.result.records += 1
-            hit = None
+            likely: tuple[str, str] | None = None
+            possible: tuple[str, str] | None = None
             for key in keys:
                 if key in found:
-                    hit = key
-                    break
-            if hit is not None:
-                pid, row = found[hit]
+                    verdict, reason = judge(key, who, found[key][2])
+                    if verdict == LIKELY:
+                        likely = (key, reason)
+                        break
+                    possible = possible or (key, reason)
+            if likely is not None:
+                key, reason = likely
+                pid, row, _who = found[key]
                 action = {"skip": "skipped", "update": "updated", "new": "created anyway"}[mode]
-                self._report_duplicate(record, values, hit, pid, row, action)
+                self._report_duplicate(record, values, reason, pid, row, action, possible=False)
                 if mode == "skip":
                     self.result.skipped += 1
                     continue
                 if mode == "update":
                     self.flush()
-                    if self.updates.update(pid, values):
+                    points = values.pop("contact_points", [])
+                    changed = self.updates.update(pid, values)
+                    changed = self._add_points(pid, points, values) or changed
+                    if changed:
                         self.result.updated += 1
                     else:
                         self.result.unchanged += 1
                     continue
+            elif possible is not None:
+                key, reason = possible
+                pid, row, _who = found[key]
+                self._report_duplicate(record, values, reason, pid, row, "imported",
+                                       possible=True)
             pid = self.next_id
             self.next_id += 1
             self.create(pid, record, values)
             for key in keys:
                 if key not in found:
-                    found[key] = (pid, record.row)
-                    self.keys.add(key, pid, record.row)
+                    found[key] = (pid, record.row, who)
+                    self.keys.add(key, pid, record.row, who)
         self.flush()
         self.updates.flush()
+
+    def _add_points(self, pid: int, points: list[Point], values: dict[str, Any]) -> bool:
+        """An update keeps every phone and email: the file's further ones, and a main one
+        the file replaced, become contact points of the card (those it has are skipped)."""
+        if self.dry:
+            return bool(points)
+        conn = self.conn
+        have = {
+            point_key(kind, value)
+            for kind, value in conn.execute(
+                "SELECT kind, value FROM contact_point WHERE prospect_id = ?", (pid,)
+            )
+        }
+        card = conn.execute("SELECT phone, email FROM prospect WHERE id = ?", (pid,)).fetchone()
+        have |= {point_key("phone", card[0]), point_key("email", card[1])}
+        rows = []
+        for kind, label, value in points:
+            key = point_key(kind, value)
+            if key not in have:
+                have.add(key)
+                rows.append((pid, kind, value, label, len(have)))
+        for kind in ("phone", "email"):  # (the card's own, replaced just now: still known)
+            old = self.updates.replaced.get((pid, kind))
+            if old and point_key(kind, old) not in have:
+                have.add(point_key(kind, old))
+                rows.append((pid, kind, old, "", len(have)))
+        if rows:
+            conn.executemany(
+                "INSERT INTO contact_point (prospect_id, kind, value, label, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+        return bool(rows)
 
     def _report_duplicate(
         self,
         record: Record,
         values: dict[str, Any],
-        key: str,
+        reason: str,
         pid: int,
         row: int | None,
         action: str,
+        possible: bool,
     ) -> None:
         result = self.result
-        result.duplicate_count += 1
-        if len(result.duplicates) >= MAX_LISTED:
+        if possible:
+            result.possible_count += 1
+            listed = result.possible
+        else:
+            result.duplicate_count += 1
+            listed = result.duplicates
+        if len(listed) >= MAX_LISTED:
             return
         existing = ""
         if row is None:
             found = self.conn.execute("SELECT name FROM prospect WHERE id = ?", (pid,)).fetchone()
             existing = found[0] if found else ""
-        result.duplicates.append(
+        listed.append(
             DuplicateRow(
                 record.row,
                 values["name"],
-                KEY_REASONS[key[0]],
+                reason,
                 pid if row is None else None,
                 row,
                 existing,
@@ -219,6 +280,8 @@ class _Run:
 
     def create(self, pid: int, record: Record, values: dict[str, Any]) -> None:
         self._free_uuid(values)
+        for position, (kind, label, value) in enumerate(values.pop("contact_points", ()), 1):
+            self.points.append((pid, kind, value, label, position))
         row = self.template.copy()
         row[0] = pid
         index = self.index
@@ -249,6 +312,13 @@ class _Run:
         """Write the new cards waiting, then their keys."""
         if self.pending and not self.dry:
             self.conn.executemany(self.insert_sql, self.pending)
+        if self.points and not self.dry:
+            self.conn.executemany(
+                "INSERT INTO contact_point (prospect_id, kind, value, label, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                self.points,
+            )
+        self.points.clear()
         self.keys.flush()
         self.pending.clear()
         if not self.dry:  # (a dry run forgets nothing: its rows never reach the table)
@@ -286,6 +356,12 @@ class _Run:
             SELECT ?, 'prospect', id, id, NULL FROM prospect WHERE import_batch = ?
             UNION ALL SELECT ?, 'prospect', id, id, before FROM temp.sd_import_before""",
             (journal, self.batch, journal),
+        )
+        conn.execute(
+            'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")'
+            " SELECT ?, 'contact_point', id, prospect_id, NULL FROM contact_point"
+            " WHERE id >= ? AND prospect_id < ?",
+            (journal, self.first_point, self.first_id),
         )
         if self.updates.logged:
             conn.execute(

@@ -32,6 +32,8 @@ IMPORT_FIELDS: tuple[str, ...] = (
     *TIMESTAMPS,
     *IDENTITY,
 )
+#: Fields every column of which is kept (the card's main one and contact points).
+POINT_FIELDS = ("phone", "email")
 #: Fields whose values from several columns are joined rather than first-non-empty.
 JOINED = {"notes": "\n", "tags": ", "}
 
@@ -68,6 +70,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "home phone", "phone other", "other phone", "mobiltelefon", "handy", "telefon",
         "telefon geschäftlich", "téléphone", "portable", "手机", "手机号", "手机号码", "移动电话",
         "电话", "联系电话", "电话号码", "联系方式", "办公电话", "座机", "固话",
+        "business phone 2", "home phone 2", "car phone", "assistant's phone", "callback",
+        "radio phone", "other phone 2", "fax", "business fax", "home fax", "other fax",
+        "fax number", "传真",
     ),
     "email": (
         "email", "email address", "primary email", "mail", "email work", "work email",
@@ -228,8 +233,18 @@ class ColumnMap:
         return {name: self.label(name) for name in (*self.sources, "name")}
 
     def pairs(self) -> list[tuple[str, str]]:
-        """(column, field) for every mapped column, in file order."""
+        """(column, where it goes) for every mapped column, in file order: a second phone
+        or email column goes to the card's further phones or emails."""
+        from salesdesk.data.io.contacts import label_of
+
         owner = {i: name for name, cols in self.sources.items() for i in cols}
+        for name in POINT_FIELDS:
+            for i in self.sources.get(name, ())[1:]:
+                label = label_of(self.headers[i])
+                owner[i] = f"more {name}s" + (f" ({label})" if label else "")
+        for i in self.sources.get("phone", ())[:1]:
+            if label_of(self.headers[i]) == "fax":
+                owner[i] = "more phones (fax)"
         return [(self.headers[i], owner[i]) for i in sorted(owner)]
 
     @property
@@ -240,18 +255,38 @@ class ColumnMap:
         return any(name in self.sources for name in ("name", "company", *NAME_PARTS))
 
     def __post_init__(self) -> None:
-        single = [(n, cols[0]) for n, cols in self.sources.items() if len(cols) == 1]
-        multi = [(n, cols) for n, cols in self.sources.items() if len(cols) > 1]
+        from salesdesk.data.io.contacts import label_of
+
+        keys = [normalise(h) for h in self.headers]
+        points = []
+        for name in POINT_FIELDS:
+            for index in self.sources.get(name, ()):
+                numbered = re.match(r"^(email|phone)(\d+)value$", keys[index])
+                typed = -1
+                if numbered:  # Google: "Phone 1 - Type" beside "Phone 1 - Value"
+                    for suffix in ("type", "label"):
+                        wanted = f"{numbered.group(1)}{numbered.group(2)}{suffix}"
+                        if wanted in keys:
+                            typed = keys.index(wanted)
+                points.append((name, index, label_of(self.headers[index]), typed))
+        rest = {n: cols for n, cols in self.sources.items() if n not in POINT_FIELDS}
+        single = [(n, cols[0]) for n, cols in rest.items() if len(cols) == 1]
+        multi = [(n, cols) for n, cols in rest.items() if len(cols) > 1]
         object.__setattr__(self, "_single", tuple(single))
         object.__setattr__(self, "_multi", tuple(multi))
+        object.__setattr__(self, "_points", tuple(points))
 
     def split(
         self, cells: Sequence[str], keep_extra: bool
-    ) -> tuple[dict[str, str], list[tuple[str, str]]]:
-        """One row's cells -> (field texts, extra (column, value) pairs for the notes)."""
+    ) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str, str]]]:
+        """One row's cells -> (field texts, extra (column, value) pairs for the notes, every
+        phone and email as (phone | email, type, value))."""
+        from salesdesk.data.io.contacts import label_of
+
         width = len(cells)
         values: dict[str, str] = {}
         extra: list[tuple[str, str]] = []
+        points: list[tuple[str, str, str]] = []
         for name, index in self._single:  # type: ignore[attr-defined]
             if index < width:
                 text = cells[index].strip(TRIM)
@@ -271,12 +306,18 @@ class ColumnMap:
                     text = cells[i].strip(TRIM) if i < width else ""
                     if text and text != found[0]:
                         extra.append((self.headers[i], text))
+        for name, index, label, typed in self._points:  # type: ignore[attr-defined]
+            text = cells[index].strip(TRIM) if index < width else ""
+            if text:
+                if 0 <= typed < width and cells[typed].strip():
+                    label = label_of(cells[typed]) or label
+                points.append((name, label, text))
         if keep_extra:
             for i in self.unmapped:
                 text = cells[i].strip() if i < width else ""
                 if text:
                     extra.append((self.headers[i], text))
-        return values, extra
+        return values, extra, points
 
 
 def _column_index(headers: Sequence[str], column: str) -> int | None:
