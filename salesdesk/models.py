@@ -208,6 +208,7 @@ class ContactPoint(SQLModel, table=True):
     value: str  # as written
     label: str = ""  # mobile | work | home | fax | other | ""
     position: int = 0  # order on the card
+    updated_at: datetime = _updated_at()
 
 
 class ImportBatch(SQLModel, table=True):

@@ -98,6 +98,10 @@ def add(
         raise InputError("a prospect needs a name")
     with open_db(ctx, db, create=True) as database:
         prospect_id = store.add_prospect(database, cli_now(), name, **values)
+        from salesdesk.cli.merge import warn_duplicates
+
+        warn_duplicates(database, name, values["phone"], values["email"], values["company"],
+                        prospect_id)
     typer.echo(prospect_id)
 
 
