@@ -311,7 +311,7 @@ def test_malformed_rows_are_reported_with_row_column_and_reason(
         "Name,Email,Grade,Value,Next date\n"
         "Good One,good@example.com,A,1000,2026-12-01\n"
         "Bad Mail,not-an-email,A+,,\n"
-        ",nobody@example.com,,,\n"
+        ",nobody@example.com,,,\n"  # only an email: a card named from it
         "Bad Grade,,Z,,\n"
         "Bad Date,,,,31/31/2026\n"
         "Too Many,,,,,surplus\n"
@@ -321,12 +321,13 @@ def test_malformed_rows_are_reported_with_row_column_and_reason(
     assert result.blocked and not result.committed and count(db) == 0
     found = {(e.row, e.column) for e in result.errors}
     assert found == {
-        (3, "Grade"), (4, "Name"), (5, "Grade"), (6, "Next date"), (7, "Column 6"), (8, "Value"),
+        (3, "Grade"), (5, "Grade"), (6, "Next date"), (7, "Column 6"), (8, "Value"),
     }
     reasons = {e.row: e.reason for e in result.errors}
-    assert "invalid grade 'A+'" in reasons[3] and "needs a name" in reasons[4]
+    assert "invalid grade 'A+'" in reasons[3]
     assert "use A, B or C" in reasons[5] and "6 cells but the header has 5" in reasons[7]
-    assert result.error_rows == 6 and result.created == 1
+    assert result.error_rows == 5 and result.created == 2
+    assert [n.name for n in result.new_rows] == ["Good One", "nobody@example.com"]
 
 
 def test_skip_errors_imports_the_good_rows(db: Database, tmp_path: Path) -> None:
@@ -615,7 +616,8 @@ def test_vcard_3(db: Database, tmp_path: Path) -> None:
     assert grace["area"] == "Arlington" and grace["birthday"] == "1906-12-09"
     assert grace["tags"] == "Navy, VIP"
     assert grace["notes"].startswith("met at the expo, wants a demo\n")
-    assert "Url: https://navy.mil" in grace["notes"] and "Phone (voice/work)" in grace["notes"]
+    assert "Url: https://navy.mil" in grace["notes"]
+    assert points(db, grace["id"]) == [("phone", "work", "+1 555 0199")]  # kept, typed
     assert by_name(db)["Ada Lovelace"]["email"] == "ada@engine.io"
 
 
@@ -1118,7 +1120,7 @@ def test_cli_errors_block_with_one_line(db_path: Path, tmp_path: Path) -> None:
     [
         (["--on-duplicate", "merge"], "skip, update or new"),
         (["--map", "nonsense"], "COLUMN=FIELD"),
-        (["--format", "xls"], "use csv or vcf"),
+        (["--format", "xls"], "use csv, vcf, xlsx or json"),
     ],
 )
 def test_cli_bad_options(db_path: Path, tmp_path: Path, args: list[str], message: str) -> None:

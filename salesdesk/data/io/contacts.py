@@ -152,7 +152,12 @@ def contact_values(
     emails: list[tuple[str, str]] = []
     problems: list[tuple[str, str]] = []
     seen: set[str] = set()
+    further: set[tuple[str, str]] = set()  # kind "phone*": a further one, main only if alone
     for kind, label, raw in points:
+        if kind.endswith("*"):
+            kind = kind[:-1]
+            further.update((label, part) for part in
+                           (split_phones(raw) if kind == "phone" else split_emails(raw)))
         if kind == "phone":
             for part in split_phones(raw):
                 try:
@@ -173,8 +178,9 @@ def contact_values(
     main_phone = None
     candidates = [p for p in phones if p[0] != "fax"]
     if candidates:
-        main_phone = min(candidates, key=lambda p: _RANK.get(p[0], 1))
-    main_email = emails[0] if emails else None
+        main_phone = min(candidates, key=lambda p: (p in further, _RANK.get(p[0], 1)))
+    listed = [e for e in emails if e not in further] or emails
+    main_email = listed[0] if listed else None
     others: list[Point] = [("phone", label, value) for label, value in phones
                            if (label, value) != main_phone]
     others += [("email", label, value) for label, value in emails if (label, value) != main_email]

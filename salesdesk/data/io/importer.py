@@ -20,8 +20,9 @@ from typing import Any
 
 from salesdesk.data.card_changes import new_card_values
 from salesdesk.data.db import Database, busy_message, open_connection
-from salesdesk.data.io.contacts import Point, point_key
+from salesdesk.data.io.batches import record_batch
 from salesdesk.data.io.csv_import import Record
+from salesdesk.data.io.import_children import Children
 from salesdesk.data.io.import_keys import DuplicateKeys
 from salesdesk.data.io.import_result import (
     DEFAULT_SOURCE,
@@ -40,7 +41,6 @@ from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.matching import LIKELY, Who, card_keys, judge, name_fold
 from salesdesk.data.io.sources import Source, open_source
 from salesdesk.data.io.values import add_extra, card_values
-from salesdesk.data.journal import prune
 from salesdesk.data.sql import UUID_DEFAULT, next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError
@@ -102,7 +102,7 @@ class _Run:
         self.pending: list[list[Any]] = []
         self.keys = DuplicateKeys(conn, options.region)
         self.first_point = next_id(conn, "contact_point")
-        self.points: list[tuple[Any, ...]] = []
+        self.children = Children(conn, self.dry)
         self.updates = CardUpdates(
             conn,
             now,
@@ -127,6 +127,8 @@ class _Run:
         prepared: list[tuple[Record, dict[str, Any], list[str], Who]] = []
         region = self.options.region
         for record in records:
+            if record.warnings and len(self.result.hints) < MAX_LISTED:
+                self.result.hints.extend(record.warnings)
             if record.problems:
                 self.error(record, record.problems, labelled=True)
                 continue
@@ -175,7 +177,8 @@ class _Run:
                     self.flush()
                     points = values.pop("contact_points", [])
                     changed = self.updates.update(pid, values)
-                    changed = self._add_points(pid, points, values) or changed
+                    changed = self.children.add_to_card(pid, points, self.updates.replaced) \
+                        or changed
                     if changed:
                         self.result.updated += 1
                     else:
@@ -195,39 +198,6 @@ class _Run:
                     self.keys.add(key, pid, record.row, who)
         self.flush()
         self.updates.flush()
-
-    def _add_points(self, pid: int, points: list[Point], values: dict[str, Any]) -> bool:
-        """An update keeps every phone and email: the file's further ones, and a main one
-        the file replaced, become contact points of the card (those it has are skipped)."""
-        if self.dry:
-            return bool(points)
-        conn = self.conn
-        have = {
-            point_key(kind, value)
-            for kind, value in conn.execute(
-                "SELECT kind, value FROM contact_point WHERE prospect_id = ?", (pid,)
-            )
-        }
-        card = conn.execute("SELECT phone, email FROM prospect WHERE id = ?", (pid,)).fetchone()
-        have |= {point_key("phone", card[0]), point_key("email", card[1])}
-        rows = []
-        for kind, label, value in points:
-            key = point_key(kind, value)
-            if key not in have:
-                have.add(key)
-                rows.append((pid, kind, value, label, len(have)))
-        for kind in ("phone", "email"):  # (the card's own, replaced just now: still known)
-            old = self.updates.replaced.get((pid, kind))
-            if old and point_key(kind, old) not in have:
-                have.add(point_key(kind, old))
-                rows.append((pid, kind, old, "", len(have)))
-        if rows:
-            conn.executemany(
-                "INSERT INTO contact_point (prospect_id, kind, value, label, position) "
-                "VALUES (?, ?, ?, ?, ?)",
-                rows,
-            )
-        return bool(rows)
 
     def _report_duplicate(
         self,
@@ -280,8 +250,7 @@ class _Run:
 
     def create(self, pid: int, record: Record, values: dict[str, Any]) -> None:
         self._free_uuid(values)
-        for position, (kind, label, value) in enumerate(values.pop("contact_points", ()), 1):
-            self.points.append((pid, kind, value, label, position))
+        self.children.add(pid, values.pop("contact_points", ()), record.history)
         row = self.template.copy()
         row[0] = pid
         index = self.index
@@ -312,13 +281,7 @@ class _Run:
         """Write the new cards waiting, then their keys."""
         if self.pending and not self.dry:
             self.conn.executemany(self.insert_sql, self.pending)
-        if self.points and not self.dry:
-            self.conn.executemany(
-                "INSERT INTO contact_point (prospect_id, kind, value, label, position) "
-                "VALUES (?, ?, ?, ?, ?)",
-                self.points,
-            )
-        self.points.clear()
+        self.children.flush()
         self.keys.flush()
         self.pending.clear()
         if not self.dry:  # (a dry run forgets nothing: its rows never reach the table)
@@ -326,50 +289,14 @@ class _Run:
 
     # ---------------------------------------------------------------- the end
     def finish(self) -> None:
-        """The batch and the one undo entry, built by SQLite from the rows themselves."""
-        result, conn = self.result, self.conn
+        """The batch and the one undo entry (:func:`~salesdesk.data.io.batches.record`)."""
+        result = self.result
         if not (result.created or result.updated):
             return
         self.updates.flush()
-        conn.execute(
-            "INSERT INTO importbatch (id, at, source, created, updated) VALUES (?, ?, ?, ?, ?)",
-            (
-                self.batch,
-                sql_timestamp(self.now),
-                str(self.source.path),
-                result.created,
-                result.updated,
-            ),
-        )
-        label = f"import {self.source.path.name} (batch {self.batch})"
-        now = sql_timestamp(self.now)
-        cursor = conn.execute(
-            "INSERT INTO journal (at, label, import_batch) VALUES (?, ?, ?)",
-            (now, label, self.batch),
-        )
-        journal = int(cursor.lastrowid or 0)
-        # One row per card it created (undo deletes them) or updated (undo puts back the
-        # columns it changed), and per timeline entry it logged: built by SQLite from the
-        # rows themselves, so no list of ids is ever held in Python.
-        conn.execute(
-            """INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")
-            SELECT ?, 'prospect', id, id, NULL FROM prospect WHERE import_batch = ?
-            UNION ALL SELECT ?, 'prospect', id, id, before FROM temp.sd_import_before""",
-            (journal, self.batch, journal),
-        )
-        conn.execute(
-            'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")'
-            " SELECT ?, 'contact_point', id, prospect_id, NULL FROM contact_point"
-            " WHERE id >= ? AND prospect_id < ?",
-            (journal, self.first_point, self.first_id),
-        )
-        if self.updates.logged:
-            conn.execute(
-                'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")'
-                " SELECT ?, 'activity', id, prospect_id, NULL FROM activity WHERE id >= ?",
-                (journal, self.updates.first_activity),
-            )
-        prune(conn, self.now)
+        record_batch(self.conn, self.batch, self.now, self.source.path, result.created,
+                     result.updated, self.updates.first_activity if self.updates.logged
+                     else None, self.first_point, self.first_id)
         result.batch = self.batch
 
 
@@ -424,6 +351,8 @@ def run_import(
                 if progress is not None:
                     progress(source.position(), source.size)
             result = run.result
+            result.hints.extend(getattr(source, "skipped", ()))
+            result.hints.extend(getattr(source, "hints", ()))
             if result.records == 0 and result.error_rows == 0:
                 raise InputError(f"{source.path.name} has no {source.unit}s to import")
             if options.dry_run or result.blocked:

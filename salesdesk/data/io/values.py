@@ -216,8 +216,10 @@ def card_values(
         elif values.get("company"):
             values["name"] = values["company"]
             values.setdefault("kind", "company")
-        else:
+        elif not any(raw.strip(TRIM) for _k, _l, raw in contacts):
             errors.append(("name", "empty: a prospect needs a name (or a company)"))
+        else:
+            values["_unnamed"] = True  # named from its email or phone, below
     elif "name" in values and len(values["name"]) > 500:
         errors.append(("name", f"too long ({len(values['name']):,} characters, at most 500)"))
     if no_year_birthday:
@@ -237,6 +239,12 @@ def card_values(
             values["email"] = email
         if others:  # further numbers and addresses: rows of contact_point, with their type
             values["contact_points"] = others
+    if values.pop("_unnamed", False):  # Google's "Other contacts", HubSpot: an address only
+        named = values.get("email") or values.get("phone") or ""
+        if named:
+            values["name"] = named
+        else:
+            errors.append(("name", "empty: a prospect needs a name (or a company)"))
     return values, errors
 
 
