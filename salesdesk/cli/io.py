@@ -291,7 +291,10 @@ def undo_import(
 @handles_errors
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="csv (default), json or vcf.")] = "csv",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="csv (default), json, vcf (3.0), vcf4 or vdir (a folder)."),
+    ] = "csv",
     out: Annotated[
         Path | None, typer.Option("--out", help="File to write (default: standard output).")
     ] = None,
@@ -310,8 +313,11 @@ def export(
     from salesdesk.rules.grading import parse_grade
 
     fmt = fmt.strip().lower()
+    if fmt == "vdir":
+        _export_vdir(ctx, out, db)
+        return
     if fmt not in FORMATS:
-        raise InputError(f"invalid format {fmt!r}: use csv, json or vcf")
+        raise InputError(f"invalid format {fmt!r}: use csv, json, vcf, vcf4 or vdir")
     statuses = tuple(s.value for s in Status)
     if status and status.strip().lower() != "all":
         wanted = status.strip().lower()
@@ -338,6 +344,22 @@ def export(
             return
         count = export_to_file(database.path, fmt, out, ids)
     typer.echo(f"exported {count:,} prospects to {out}")
+
+
+def _export_vdir(ctx: typer.Context, out: Path | None, db: Path | None) -> None:
+    """The whole book and every visit as a vdir folder (khard, khal, vdirsyncer)."""
+    from salesdesk.data.io.vdir import export_vdir
+    from salesdesk.data.settings import get_setting
+
+    if out is None:
+        raise InputError("--format vdir writes a folder: give it with --out FOLDER")
+    with open_db(ctx, db) as database:
+        alarm = int(get_setting(database, "visit_alarm_minutes"))
+        result = export_vdir(database.path, out, cli_now(), alarm)
+    typer.echo(
+        f"vdir {result.folder}: {result.cards:,} cards in contacts/, {result.visits:,} visits "
+        f"in calendar/ ({result.written:,} files written, {result.removed:,} removed)"
+    )
 
 
 class _TerminalSafe:
