@@ -111,3 +111,31 @@ async def test_the_new_card_form_warns_of_a_likely_duplicate(
         said = " ".join(notes(app))
     assert f"Likely a duplicate of #{first} Ann Lee (same name and company)" in said
     assert len(store.list_cards(db, TODAY)) == 2  # added all the same: the rep decides
+
+
+async def test_the_card_detail_merges_a_likely_duplicate(
+    db: Database, settings: Settings
+) -> None:
+    keep = store.add_prospect(db, NOW, "Ann Lee", email="ann@x.cn")
+    other = store.add_prospect(db, NOW, "Ann Lee", email="ANN@x.cn", phone="13800138000")
+    store.log_touch(db, NOW, other, "call", "asked for a quote")
+    app = make_app(settings, db)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        app.open_card(keep)
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert f"#{other} Ann Lee (same email)" in str(app.screen.query_one(".dialog-title")
+                                                      .render())
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if any("Merged" in n for n in notes(app)):
+                break
+        assert any(f"Merged #{other} into this card" in n for n in notes(app))
+    card = store.get_prospect(db, keep, TODAY)
+    assert card["phone"] == "13800138000" and len(store.list_cards(db, TODAY)) == 1
+    with db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM activity WHERE prospect_id = ? AND note = "
+                            "'asked for a quote'", (keep,)).fetchone()[0] == 1
