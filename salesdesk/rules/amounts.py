@@ -29,11 +29,14 @@ _SIGNS: tuple[tuple[str, str], ...] = (
 )
 _GROUP_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009'’](?=\d{3}(?!\d))")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_PLAIN = re.compile(r"^\d{1,12}(?:\.\d{1,2})?$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?e[+-]?\d+$", re.IGNORECASE)
 
 
 def _sign(text: str) -> tuple[str, str]:
     """(text without its currency mark, the mark's style or "")."""
+    if not text or (text[0].isdigit() and text[-1].isdigit()):
+        return text, ""
     lowered = text.lower()
     for mark, style in _SIGNS:
         if lowered.startswith(mark):
@@ -95,6 +98,8 @@ def _number(text: str, digits: str, style: str) -> float:
 def parse_amount(text: str, locale: str = "en") -> float:
     """An amount of money (zero or more); InputError with the reason, or with both readings
     when the locale is ``auto`` and the value could be either."""
+    if _PLAIN.match(text):  # 12000 / 12.5: most cells, no work
+        return float(text)
     raw = unicodedata.normalize("NFKC", text).strip()
     if not raw:
         return 0.0

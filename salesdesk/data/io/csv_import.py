@@ -255,12 +255,15 @@ class CsvSource:
             row += 1
             if not any(cell.strip() for cell in cells):
                 continue
-            if "'" in "".join(cells):
+            joined = "".join(cells)
+            if "'" in joined:
                 cells = [unneutralise(cell) for cell in cells]
-            if _header_cells(cells) == tuple(header):
+            if _NOT_HEADER.search(joined):  # (digits or an @: a data row, the common case)
+                pass
+            elif _header_cells(cells) == tuple(header):
                 self.hints.append(f"row {row} repeats the header: skipped")
                 continue
-            if _looks_like_header(cells):
+            elif _looks_like_header(cells):
                 headers = _header_cells(cells)
                 try:
                     found = map_columns(headers, self._overrides)
