@@ -1,4 +1,4 @@
-"""Schema 4 from schema 3: the ``contact_point`` table (a card's further phones and emails).
+"""Schema 5 from schema 4: the ``contact_point`` table (a card's further phones and emails).
 
 The table is created from :class:`salesdesk.models.ContactPoint` itself (SQLAlchemy's DDL
 for SQLite), so a migrated database has exactly the schema of a new one. The phones and
@@ -14,7 +14,7 @@ import sqlite3
 _OTHER = re.compile(r"^Other (phones|emails): (.+)$", re.MULTILINE)
 
 
-def v3_to_v4(conn: sqlite3.Connection) -> None:
+def v4_to_v5(conn: sqlite3.Connection) -> None:
     from sqlalchemy.dialects import sqlite
     from sqlalchemy.schema import CreateIndex, CreateTable
 
