@@ -121,7 +121,7 @@ def test_a_migrated_schema_is_a_fresh_one(tmp_path: Path, make: Any) -> None:
     make(old)
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(5,)]
     assert schema(old) == schema(new)
     for table in ("prospect", "activity", "visit"):  # ids never reused
         (sql,) = query(new, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]
@@ -340,10 +340,101 @@ def test_an_id_the_journal_still_names_is_not_handed_out_again(v2_path: Path) ->
 
 
 def make_v3_database(path: Path) -> None:
-    """A schema-3 database as that code left it: no contact_point table, and the further
-    phones and emails an import kept as lines of the notes."""
+    """The schema-2 fixture upgraded by schema 3's own step, left at user_version 3 (as
+    SalesDesk with schema 3 wrote it), with a Chinese card added by hand."""
+    from salesdesk.data.migrations import MIGRATIONS
+
+    make_v2_database(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("BEGIN")
+    MIGRATIONS[2](conn)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute(
+        "INSERT INTO prospect SELECT * FROM prospect WHERE id = 81"
+        .replace("SELECT *", "SELECT NULL, kind, '王海燕', '北京科技', title, phone, email, "
+                 "address, area, source, tags, product_interest, value, purchase_history, "
+                 "size, work, family, personality, habits, hobbies, contact_style, "
+                 "contact_times, promotions, values_note, birthday, notes, grade, status, "
+                 "stage, money, authority, need, decider, priority, inquiries, next_date, "
+                 "next_action, next_topic, key_account, pot_growth, pot_plan, pot_revenue, "
+                 "pot_opportunity, pot_fit, pot_competitive, pot_relationship, follow_up, "
+                 "revisit_days, visit_days, visit_time, import_batch, previous_id, "
+                 "created_at, graded_at, reviewed_at, touched_at, closed_at, "
+                 "'00000000-0000-4000-8000-000000000001', updated_at")
+    )
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_a_schema_3_file_upgrades_to_a_fresh_schema_5(tmp_path: Path) -> None:
+    old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
+    make_v3_database(old)
+    before = {t: rows_by_id(old, t) for t in TABLES}
+    sequences = query(old, "SELECT name, seq FROM sqlite_sequence ORDER BY name")
+    open_database(old).close()
+    open_database(new).close()
+    assert query(old, "PRAGMA user_version") == [(5,)]
+    assert schema(old) == schema(new)
+    assert query(old, "PRAGMA foreign_key_check") == []
+    # Nothing lost or changed; the new columns start empty, the sequences go on.
+    for table in TABLES:
+        after = rows_by_id(old, table)
+        assert {k: {c: after[k][c] for c in row} for k, row in before[table].items()} \
+            == before[table]
+    assert query(old, "SELECT name, seq FROM sqlite_sequence ORDER BY name") == sequences
+    assert query(old, "SELECT count(*) FROM prospect WHERE wechat != ''") == [(0,)]
+    assert query(old, "SELECT count(*) FROM activity WHERE reason IS NOT NULL "
+                      "OR reason_note != ''") == [(0,)]
+    (backup,) = old.parent.glob("s.db.v3-*.bak")
+    assert query(backup, "PRAGMA user_version") == [(3,)]
+
+
+def test_the_upgrade_fills_the_pinyin_key_of_chinese_cards(tmp_path: Path) -> None:
+    path = tmp_path / "d" / "s.db"
+    make_v3_database(path)
     database = open_database(path)
-    database.close()
+    try:
+        keys = dict(query(path, "SELECT name, pinyin_key FROM prospect WHERE pinyin_key != ''"))
+        assert keys["王海燕"] == "wanghaiyan why beijingkeji bjkj"
+        assert "张晓东" in keys  # a demo card of the fixture
+        assert query(path, "SELECT count(*) FROM prospect WHERE name = 'Dora Quinn' "
+                           "AND pinyin_key = ''") == [(1,)]
+        for term in ("wang", "wh", "bjkj"):
+            found = store.list_cards(database, V2_TODAY, search=term,
+                                     statuses=("live", "customer", "parked", "dropped", "lost"))
+            assert "王海燕" in [c.name for c in found], term
+    finally:
+        database.close()
+
+
+def test_undo_and_redo_work_on_a_schema_3_journal(tmp_path: Path) -> None:
+    path = tmp_path / "d" / "s.db"
+    make_v3_database(path)
+    database = open_database(path)
+    try:
+        from salesdesk.data.redo import redo
+
+        first = rows_by_id(path, "prospect")
+        undone = store.undo(database, now=NOW)
+        assert undone is not None and undone.label == "log call with Dora Quinn"
+        redone = redo(database, now=NOW)
+        assert redone is not None and redone.label == undone.label
+        again = rows_by_id(path, "prospect")
+        assert {k: {c: v for c, v in r.items() if c != "updated_at"} for k, r in again.items()} \
+            == {k: {c: v for c, v in r.items() if c != "updated_at"} for k, r in first.items()}
+    finally:
+        database.close()
+
+
+# --------------------------------------------------------------------------- schema 5
+
+
+def make_v4_database(path: Path) -> None:
+    """A schema-4 database as that code left it: no contact_point table, and the further
+    phones and emails an import kept as lines of the notes."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    open_database(path).close()
     store.add_prospect(Database(path), NOW, "Ann")
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE contact_point")
@@ -351,20 +442,19 @@ def make_v3_database(path: Path) -> None:
         "UPDATE prospect SET notes = 'likes tea\nOther phones: +1 555 0101, +1 555 0102\n"
         "Other emails: ann@home.example'"
     )
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()
 
 
-def test_schema_3_upgrades_to_a_fresh_schema_4(tmp_path: Path) -> None:
+def test_schema_4_upgrades_to_a_fresh_schema_5(tmp_path: Path) -> None:
     old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
-    old.parent.mkdir(mode=0o700)
-    make_v3_database(old)
+    make_v4_database(old)
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(4,)]
+    assert query(old, "PRAGMA user_version") == [(5,)] == [(SCHEMA_VERSION,)]
     assert schema(old) == schema(new)
-    assert list(old.parent.glob("s.db.v3-*.bak"))  # backed up first
+    assert list(old.parent.glob("s.db.v4-*.bak"))  # backed up first
     assert query(old, "SELECT notes FROM prospect") == [("likes tea",)]
     assert query(old, "SELECT kind, value, position FROM contact_point ORDER BY position") == [
         ("phone", "+1 555 0101", 1), ("phone", "+1 555 0102", 2),
@@ -372,7 +462,11 @@ def test_schema_3_upgrades_to_a_fresh_schema_4(tmp_path: Path) -> None:
     ]
 
 
-def test_schema_2_upgrades_through_3_to_4(v2_path: Path) -> None:
+def test_schema_2_and_3_upgrade_through_every_step_to_5(v2_path: Path, tmp_path: Path) -> None:
     open_database(v2_path).close()
-    assert query(v2_path, "PRAGMA user_version") == [(4,)]
-    assert query(v2_path, "SELECT count(*) FROM contact_point")[0][0] >= 0
+    assert query(v2_path, "PRAGMA user_version") == [(5,)]
+    v3 = tmp_path / "v3" / "s.db"
+    make_v3_database(v3)
+    open_database(v3).close()
+    assert query(v3, "PRAGMA user_version") == [(5,)]
+    assert query(v3, "SELECT count(*) FROM contact_point") == [(0,)]

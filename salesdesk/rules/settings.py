@@ -67,6 +67,12 @@ def _region(text: str) -> str:
     return value
 
 
+def _chances(text: str) -> str:
+    from salesdesk.rules.pipeline import format_probabilities, parse_probabilities
+
+    return format_probabilities(parse_probabilities(text))
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     default: str
@@ -108,6 +114,10 @@ SETTINGS: dict[str, SettingSpec] = {
     ),
     "visit_alarm_minutes": SettingSpec(
         "0", _whole(0, 1440), "calendar reminder this many minutes before a visit (0: none)"
+    ),
+    "forecast_probability": SettingSpec(
+        "A=0.6,B=0.3,C=0.1", _chances,
+        "chance a card of each grade closes: the weighted forecast (A=0.6,B=0.3,C=0.1)",
     ),
     "board_legend": SettingSpec(
         "off", _one_of("on", "off"), "the board's line explaining the marks (L toggles it)"

@@ -105,7 +105,10 @@ class BoardCards:
     def _count(self) -> None:
         if self._live_all is not None:
             self.pool = store.summarise(
-                self._live_all, store.pool_target(self.db), store.closed_counts(self.db)
+                self._live_all,
+                store.pool_target(self.db),
+                store.closed_counts(self.db),
+                store.pipeline(self.db),
             )
         self._seen_version = self.db.data_version()
 

@@ -48,6 +48,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "邮箱", "电子邮箱",
         "电子邮件", "邮件", "邮箱地址", "email地址",
     ),
+    "wechat": (
+        "wechat", "wechat id", "weixin", "微信", "微信号", "微信id", "微信 id", "wx",
+    ),
     "address": (
         "address", "full address", "street address", "street", "mailing address",
         "business address", "business street", "home address", "home street",

@@ -12,6 +12,7 @@ from typing import Any
 from salesdesk.config import system_clock
 from salesdesk.data.cards import prospect_row
 from salesdesk.data.db import Database, open_connection
+from salesdesk.data.journal import forget_redo
 from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import NotFound
 from salesdesk.rules.fields import FIELD_BY_NAME
@@ -86,6 +87,7 @@ def undo_import(db: Database, batch: str, now: datetime | None = None) -> UndoIm
             if journal is not None:
                 restored, kept = _put_back_updates(conn, int(journal[0]), stamp)
             removed = _remove_created(conn, batch, stamp)
+            forget_redo(conn)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -205,7 +207,7 @@ def record_batch(
     one row per card it created (undo deletes them) or updated (undo puts back the columns
     it changed), per timeline entry it logged (``first_activity`` on) and per contact
     point it gave a card that was there before; no list of ids is ever held in Python."""
-    from salesdesk.data.journal import prune
+    from salesdesk.data.journal import forget_redo, prune
 
     stamp = sql_timestamp(now)
     conn.execute(
@@ -236,3 +238,4 @@ def record_batch(
             (journal, first_activity),
         )
     prune(conn, now)
+    forget_redo(conn)
