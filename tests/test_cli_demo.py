@@ -55,6 +55,7 @@ def ids(tmp_path: Path) -> dict[str, str]:
     return {
         "card": str(cards[0]["id"]),
         "other": str(cards[1]["id"]),
+        "third": str(cards[2]["id"]),
         "visit": str(planned[0]["id"]),
         "visit2": str(planned[1]["id"]),
         "visit3": str(planned[2]["id"]),
@@ -78,6 +79,7 @@ COMMANDS: list[tuple[list[str], bool]] = [
     (["drop", "{other}"], True),
     (["lost", "{card}"], True),
     (["undo"], True),
+    (["redo"], True),
     (["config"], False),
     (["config", "pool_target", "61"], True),
     (["export", "--out", "{out}"], False),
@@ -92,6 +94,8 @@ COMMANDS: list[tuple[list[str], bool]] = [
     (["missed", "{visit2}"], True),
     (["unplan", "{visit3}"], True),
     (["review"], False),
+    (["duplicates"], False),
+    (["merge", "{other}", "{third}"], True),
     (["restore", "{backup}", "--yes"], True),
     (["demo", "--force", "--prospects", "30"], True),
 ]

@@ -16,8 +16,9 @@ from salesdesk.screens.won import WonScreen
 from tests.conftest import NOW, TODAY, burst
 
 SIZE = (120, 40)
-TO_STATUS = ["tab"] * 11  # name, kind, company, title, phone, email, address, area, source,
-# tags, grade, then status
+# name, kind, company, title, phone, email, wechat, address, area, source, tags, grade,
+# then status
+TO_STATUS = ["tab"] * 12
 
 
 @pytest.fixture

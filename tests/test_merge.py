@@ -64,6 +64,8 @@ def test_merge_keeps_everything_and_undo_puts_it_back(db: Database) -> None:
         assert conn.execute("SELECT count(*) FROM prospect").fetchone()[0] == 1
     assert "asked for a quote" in notes and any("merged #" in n for n in notes)
     assert points == [("email", "ann@acme.cn")]
+    code, out = sd(db, "show", str(keep))
+    assert code == 0 and "more emails: ann@acme.cn" in out
     code, _out = sd(db, "undo")
     assert code == 0
     with db.connect() as conn:

@@ -702,7 +702,9 @@ def test_summary_counts(db: Database) -> None:
     assert s.pool_target == 50
     assert s.closed == {"customer": 1, "lost": 1}
 
-    again = store.summarise(store.list_cards(db, TODAY), 50, store.closed_counts(db))
+    again = store.summarise(
+        store.list_cards(db, TODAY), 50, store.closed_counts(db), store.pipeline(db)
+    )
     assert again == s
 
 

@@ -219,11 +219,20 @@ def show(
 ) -> None:
     """Show one card: every field, the urgency breakdown and the timeline."""
     today = cli_today()
+    from salesdesk.data.merge import contact_points
+    from salesdesk.render.literal import literal_line
+
     with open_db(ctx, db) as database:
-        detail = store.get_prospect(database, card_id(database, card), today)
+        prospect_id = card_id(database, card)
+        detail = store.get_prospect(database, prospect_id, today)
+        points = contact_points(database, prospect_id)
     console = out_console()
     for part in detail_lines(detail):
         console.print(part)
+    for kind, label, value in points:  # the further phones and emails (schema 5)
+        line = Text(f"  more {kind}s{f' ({label})' if label else ''}: ", style="dim")
+        line.append_text(literal_line(value))
+        console.print(line)
 
 
 @app.command()

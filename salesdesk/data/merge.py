@@ -122,6 +122,19 @@ def likely_duplicates(
     return found
 
 
+def contact_points(db: Database, prospect_id: int) -> list[tuple[str, str, str]]:
+    """A card's further phones and emails: (phone | email, type, value), in order."""
+    with db.connect() as conn:
+        return [
+            (str(k), str(label), str(v))
+            for k, label, v in conn.execute(
+                "SELECT kind, label, value FROM contact_point WHERE prospect_id = ? "
+                "ORDER BY position, id",
+                (prospect_id,),
+            )
+        ]
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == 0
 
