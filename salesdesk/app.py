@@ -56,6 +56,8 @@ class SalesDeskApp(KeysInOrder):
         self._backup = backup
         #: What was typed into a form closed with escape, by form (see FormScreen).
         self.form_drafts: dict[tuple[str, str], dict[str, str]] = {}
+        #: The form whose change is being saved (its draft is forgotten once it is).
+        self.pending_draft: tuple[str, str] | None = None
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Open a screen, unless the app is quitting: keys typed right after `q` (in the

@@ -14,6 +14,19 @@ DB_ENV = "SALESDESK_DB"
 NOW_ENV = "SALESDESK_NOW"
 
 Clock = Callable[[], datetime]
+#: What a database is named by: an SQLite file's path, or a ``postgresql://`` URL (kept as
+#: text: a Path would fold its ``//``).
+DbTarget = Path | str
+
+
+def is_server_url(text: object) -> bool:
+    """``postgresql://...`` or ``postgres://...``: a database server, not a file."""
+    return isinstance(text, str) and text.lower().startswith(("postgresql://", "postgres://"))
+
+
+def db_target(text: str) -> DbTarget:
+    """A ``--db`` value or ``$SALESDESK_DB``: a server URL as typed, else a file path."""
+    return text if is_server_url(text) else expand_path(text)
 
 
 def expand_path(path: str | os.PathLike[str]) -> Path:
@@ -26,11 +39,15 @@ def expand_path(path: str | os.PathLike[str]) -> Path:
         raise InputError(f"unknown home folder in {os.fspath(path)!r}") from None
 
 
-def default_db_path() -> Path:
-    """``$SALESDESK_DB`` if set, else ``salesdesk.db`` in the platform's user data folder."""
+def default_db_path() -> DbTarget:
+    """``$SALESDESK_DB`` if set, else ``url`` under ``[database]`` in the config file, else
+    ``salesdesk.db`` in the platform's user data folder."""
     env = os.environ.get(DB_ENV)
     if env:
-        return expand_path(env)
+        return db_target(env)
+    url = file_setting("database", "url")
+    if url:
+        return db_target(url)
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False) / "salesdesk.db"
@@ -51,6 +68,43 @@ def system_clock() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+#: The config file's location can be moved (tests, a second profile).
+CONFIG_ENV = "SALESDESK_CONFIG"
+
+
+def config_file() -> Path:
+    """``$SALESDESK_CONFIG``, else ``config.toml`` in the platform's user config folder."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return expand_path(env)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def file_setting(section: str, key: str) -> str | None:
+    """``[section] key`` from the config file, or None if the file or the key is absent.
+
+    Settings that must be known before a database is open (which database, the web
+    password) live here; the rest live in the database (``salesdesk config``). A file that
+    is not valid TOML is an InputError naming it."""
+    path = config_file()
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8", errors="replace"))
+    except tomllib.TOMLDecodeError as exc:
+        from salesdesk.errors import InputError
+
+        raise InputError(f"{path} is not valid TOML: {exc}") from None
+    value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
+    return str(value) if value not in (None, "") else None
+
+
 def demo_db_path() -> Path:
     """The separate database ``salesdesk --demo`` opens, so demo data never mixes with real."""
     from platformdirs import user_data_path
@@ -62,5 +116,5 @@ def demo_db_path() -> Path:
 class Settings:
     """How one run of SalesDesk is set up: which database, which clock."""
 
-    db_path: Path = field(default_factory=default_db_path)
+    db_path: DbTarget = field(default_factory=default_db_path)
     clock: Clock = system_clock

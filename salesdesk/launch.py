@@ -8,12 +8,18 @@ command modules); anything else goes to :mod:`salesdesk.cli.main`.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from salesdesk.config import Settings, default_db_path, demo_db_path, expand_path, system_clock
+from salesdesk.config import (
+    DbTarget,
+    Settings,
+    db_target,
+    default_db_path,
+    demo_db_path,
+    system_clock,
+)
 
 
-def open_board(db: Path | None, demo: bool) -> None:
+def open_board(db: DbTarget | None, demo: bool) -> None:
     """Open the database (migrating, daily backup, demo data if asked) and run the board."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -50,9 +56,9 @@ def open_board(db: Path | None, demo: bool) -> None:
         database.close()
 
 
-def board_args(argv: list[str]) -> tuple[Path | None, bool] | None:
+def board_args(argv: list[str]) -> tuple[str | None, bool] | None:
     """(db, demo) when ``argv`` only asks for the board, else None."""
-    db: Path | None = None
+    db: str | None = None
     demo = False
     args = list(argv)
     while args:
@@ -60,9 +66,9 @@ def board_args(argv: list[str]) -> tuple[Path | None, bool] | None:
         if arg == "--demo":
             demo = True
         elif arg == "--db" and args:
-            db = Path(args.pop(0))
+            db = args.pop(0)
         elif arg.startswith("--db="):
-            db = Path(arg.removeprefix("--db="))
+            db = arg.removeprefix("--db=")
         else:
             return None
     return db, demo
@@ -80,7 +86,7 @@ def main() -> None:
 
     try:
         db, demo = board
-        open_board(expand_path(db) if db is not None else None, demo)
+        open_board(db_target(db) if db is not None else None, demo)
     except SalesDeskError as exc:
         from salesdesk.text import one_line
 

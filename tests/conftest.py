@@ -38,9 +38,17 @@ def isolated_home(
     return home
 
 
+# PostgreSQL: the backend parameter and the test cluster (see tests/pg_fixtures.py).
+from tests.pg_fixtures import backend, pg_server, pg_url, pytest_generate_tests  # noqa: E402,F401
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "salesdesk.db"
+def db_path(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Path:  # noqa: F811
+    """The test's database: a file, or (the modules run on both, see tests.pg_fixtures)
+    a fresh database on the test PostgreSQL server, as its URL."""
+    from tests.pg_fixtures import book_target
+
+    return book_target(backend, request, tmp_path)  # type: ignore[return-value]
 
 
 @pytest.fixture

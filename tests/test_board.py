@@ -559,17 +559,17 @@ async def test_a_change_by_another_program_is_seen_before_a_key_acts(
     """Exploratory test: after a restore from the shell, an id on the board was reused by
     a new card, and `c` on the stale card regraded the new one. Now the board notices the
     change, reloads, says so, and the key does nothing until pressed again."""
-    import sqlite3
+    from tests.pg_fixtures import write_any
 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert board(app).current is not None and board(app).current.id == ids["ann"]
-        other = sqlite3.connect(settings.db_path)  # another program: the card is replaced
-        with other:
-            other.execute("DELETE FROM activity WHERE prospect_id = ?", (ids["ann"],))
-            other.execute("UPDATE prospect SET name = 'Real Person', grade = 'B' "
-                          "WHERE id = ?", (ids["ann"],))
-        other.close()
+        write_any(  # another program: the card is replaced
+            settings.db_path,
+            ("DELETE FROM activity WHERE prospect_id = ?", (ids["ann"],)),
+            ("UPDATE prospect SET name = 'Real Person', grade = 'B' WHERE id = ?",
+             (ids["ann"],)),
+        )
         await pilot.press("c")
         await pilot.pause()
         assert fields(db, ids["ann"])["grade"] == "B"  # untouched

@@ -17,6 +17,7 @@ from salesdesk.cli.main import app
 from salesdesk.data.db import SCHEMA_VERSION, open_database
 
 from .conftest import TODAY
+from .pg_fixtures import query_any
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "220", "LINES": "50"}
@@ -85,11 +86,7 @@ def card(db: Path, prospect_id: int) -> dict[str, Any]:
 
 
 def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+    return query_any(db, sql)
 
 
 def prospect_count(db: Path) -> int:
@@ -103,6 +100,7 @@ def snapshot(path: Path) -> tuple[bytes, int]:
 # --------------------------------------------------------------------------- --db and env
 
 
+@pytest.mark.sqlite_only
 def test_db_option_before_and_after_the_command(db_path: Path) -> None:
     out = ok(run("--db", str(db_path), "add", "Alice"))
     assert out.strip() == "1"
@@ -508,6 +506,7 @@ def test_failed_commands_leave_nothing_to_undo(db_path: Path) -> None:
 # --------------------------------------------------------------------------- demo and config
 
 
+@pytest.mark.sqlite_only
 def test_demo_fills_refuses_then_force_replaces(db_path: Path) -> None:
     out = ok(sd(db_path, "demo", "--prospects", "200"))
     assert "200" in out
@@ -688,6 +687,7 @@ COMMANDS = [
 
 @pytest.mark.parametrize("kind", list(BAD_FILES))
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+@pytest.mark.sqlite_only
 def test_bad_database_file(db_path: Path, kind: str, args: list[str]) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     BAD_FILES[kind](db_path)
@@ -697,6 +697,7 @@ def test_bad_database_file(db_path: Path, kind: str, args: list[str]) -> None:
     assert snapshot(db_path) == before
 
 
+@pytest.mark.sqlite_only
 def test_bad_database_messages(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     write_text_file(db_path)
@@ -710,6 +711,7 @@ def test_bad_database_messages(db_path: Path) -> None:
     assert "not a SalesDesk database" in assert_clean_failure(sd(db_path, "list"), 2)
 
 
+@pytest.mark.sqlite_only
 def test_locked_database(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another program holds the write lock: one line, not a traceback (busy timeout shortened
     so the test stays fast)."""

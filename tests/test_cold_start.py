@@ -53,8 +53,8 @@ def test_board_arguments_are_recognised() -> None:
 
     assert board_args([]) == (None, False)
     assert board_args(["--demo"]) == (None, True)
-    assert board_args(["--db", "x.db"]) == (Path("x.db"), False)
-    assert board_args(["--db=x.db", "--demo"]) == (Path("x.db"), True)
+    assert board_args(["--db", "x.db"]) == ("x.db", False)
+    assert board_args(["--db=x.db", "--demo"]) == ("x.db", True)
     for other in (["list"], ["--help"], ["--db"], ["--db", "x.db", "show", "1"]):
         assert board_args(other) is None
 

@@ -16,9 +16,8 @@ from salesdesk.screens.won import WonScreen
 from tests.conftest import NOW, TODAY, burst
 
 SIZE = (120, 40)
-# name, kind, company, title, phone, email, wechat, address, area, source, tags, grade,
-# then status
-TO_STATUS = ["tab"] * 12
+TO_STATUS = ["tab"] * 12  # name, kind, company, title, phone, email, wechat, address, area, source,
+# tags, grade, then status
 
 
 @pytest.fixture
@@ -96,3 +95,27 @@ async def test_one_line_per_field_where_the_width_allows(
         if size[0] >= 64:
             label = screen.query_one("#field-phone").parent.query_one("Label")  # type: ignore[union-attr]
             assert label.region.y == screen.query_one("#field-phone").region.y
+
+
+async def test_lost_in_status_asks_why_and_escape_keeps_the_status(
+    app: SalesDeskApp, db: Database, pid: int
+) -> None:
+    from salesdesk.screens.reason import ReasonScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "enter", *TO_STATUS, "ctrl+u", *"lost", "tab")
+        assert isinstance(app.screen, ReasonScreen)
+        assert status(db, pid)[0] == "live"  # nothing yet
+        await burst(pilot, "escape")
+        assert isinstance(app.screen, ProspectScreen)
+        assert status(db, pid)[0] == "live"
+        assert app.screen.query_one("#field-status").value == "live"  # type: ignore[attr-defined]
+        app.screen.query_one("#field-status").focus()
+        await burst(pilot, "ctrl+u", *"lost", "tab", "1", "tab", *"too dear", "enter")
+        assert isinstance(app.screen, ProspectScreen)
+        assert status(db, pid)[0] == "lost"
+        with db.connect() as conn:
+            assert conn.execute(
+                "SELECT reason, reason_note FROM activity WHERE prospect_id = ? "
+                "AND to_status = 'lost'", (pid,)).fetchone() == ("price", "too dear")

@@ -69,6 +69,7 @@ def test_a_change_is_one_journal_row_per_row_it_touched(db: Database) -> None:
     assert owner == pid and json.loads(before) == {"touched_at": None, "next_date": "2026-11-20"}
 
 
+@pytest.mark.sqlite_only
 def test_undo_and_what_changed_read_indexed_rows(db: Database) -> None:
     store.add_prospect(db, NOW, "Wang")
     by_change = plan(db, "SELECT * FROM journal_row WHERE journal_id = ?", (1,))
@@ -147,6 +148,7 @@ def test_pruning_is_by_whole_days_so_at_most_once_a_day(db: Database) -> None:
         assert prune(conn, NOW + timedelta(days=1, hours=2)) == 0
 
 
+@pytest.mark.sqlite_only
 def test_an_import_prunes_too(db: Database, tmp_path: Path) -> None:
     _change_at(db, NOW - timedelta(days=200), "Ancient")
     path = tmp_path / "one.csv"

@@ -230,7 +230,13 @@ def test_the_weekly_review_reads_the_same_figures_after_the_upgrade(migrated: An
     _original, database = migrated
     for week, figures in EXPECTED["weeks"].items():
         monday = date.fromisoformat(week)
-        assert load_weekly_review(database, monday, V2_TODAY).to_json() == figures, week
+        found = load_weekly_review(database, monday, V2_TODAY).to_json()
+        # Schema 4's figures (the pipeline, why cards went) are not in the schema-2 file.
+        for part, keys in (("pool", ("value_by_grade", "forecast", "chances")),
+                           ("outcomes", ("reasons", "why"))):
+            for key in keys:
+                found[part].pop(key)
+        assert found == figures, week
 
 
 def test_the_plan_and_the_slips_read_the_same_facts_after_the_upgrade(migrated: Any) -> None:

@@ -191,3 +191,24 @@ def test_undo_list_shows_the_next_undos_newest_first(book: Path) -> None:
     # --list changes nothing
     assert run(book, "undo", "--list")[0] == 0
     assert fields(book, 3)["grade"] == "A"
+
+
+def test_drop_and_lost_keep_why_and_the_review_counts_it(book: Path, tmp_path: Path) -> None:
+    code, out, _ = run(book, "drop", "王伟", "--reason", "5", "--why", "[bold]gone[/] | *x*")
+    assert (code, out) == (0, "2: dropped (stop contact) · no response: [bold]gone[/] | *x*\n")
+    assert run(book, "lost", "Ann", "--reason", "price")[1] == "3: lost · price\n"
+    code, _out, err = run(book, "lost", "王海燕", "--reason", "maybe")
+    assert code == 2 and "'maybe' is not a reason: use 1 price" in err
+    assert fields(book, 1)["status"] == "live"
+    code, out, _ = run(book, "review")
+    assert code == 0
+    assert "why lost or dropped: price 1 · no response 1" in out
+    assert "no response: [bold]gone[/] | *x*" in out  # the rep's words, literally
+    report = tmp_path / "week.md"
+    assert run(book, "review", "--markdown", str(report))[0] == 0
+    text = report.read_text(encoding="utf-8")
+    assert "why lost or dropped: price 1 · no response 1" in text
+    assert r"no response: \[bold\]gone\[/\] \| \*x\*" in text
+    data = json.loads(run(book, "review", "--json")[1])
+    assert data["outcomes"]["reasons"] == {"price": 1, "silent": 1}
+    assert data["pool"]["value_by_grade"]["A"] == 20000 and data["pool"]["forecast"] == 12000

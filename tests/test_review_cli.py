@@ -110,7 +110,9 @@ def test_json_keys_and_values(db_file: Path) -> None:
         "2026-11-16", "2026-11-22", TODAY.isoformat(),
     )
     assert data["pool"] == {"by_grade": {"A": 1, "B": 0, "C": 1}, "live": 2, "target": 50,
-                            "to_add": 48, "new": 1}
+                            "to_add": 48, "new": 1,
+                            "value_by_grade": {"A": 0.0, "B": 0.0, "C": 0.0}, "forecast": 0.0,
+                            "chances": {"A": 0.6, "B": 0.3, "C": 0.1}}
     assert data["outcomes"]["won"] == [
         {"id": 3, "name": "Pipe | *Star* [x] `tick`", "company": "", "value": 12000.0}
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.data.review import load_review_data, load_weekly_review
@@ -172,6 +174,7 @@ def test_changes_since_last_review(db: Database) -> None:
     assert any(e.note.startswith("MAN ") for e in changes.edits)
 
 
+@pytest.mark.sqlite_only
 def test_changes_since_copes_with_a_huge_change_on_the_card(db: Database) -> None:
     """An import's undo entry can list more added rows than one SQL statement may name."""
     import sqlite3

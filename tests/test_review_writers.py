@@ -89,9 +89,11 @@ def figures(review: WeeklyReview) -> Figures:
 def test_the_presenter_words_each_section(figures: Figures) -> None:
     said = {section.key: [str(s) for s in section.sentences] for section in figures.sections}
     assert said == {
-        "pool": ["A 1 · B 0 · C 0 = 1 live, target 10 · add 9 · 0 new this week"],
+        "pool": ["A 1 · B 0 · C 0 = 1 live, target 10 · add 9 · 0 new this week",
+                 "pipeline A 3,000 · B 0 · C 0 = 3,000 · forecast 1,800 (A 60% · B 30% · "
+                 "C 10%)"],
         "outcomes": ["won 7 (39,000) · lost 1 · dropped 0 · parked 0 · reopened 0",
-                     "promoted 1 · demoted 0"],
+                     "promoted 1 · demoted 0", "why lost or dropped: not said 1"],
         "visits": ["2 planned · 1 done · 0 missed · 1 open · moved 0 · cancelled 0"],
         "logged": ["call 2 · visit 0 · message 0 · email 0 · meeting 0 · note 1"],
         "touches": ["2 touches: A 1 · B 0 · C 0 · customer 0 · closed 1",

@@ -706,6 +706,7 @@ def test_summary_counts(db: Database) -> None:
         store.list_cards(db, TODAY), 50, store.closed_counts(db), store.pipeline(db)
     )
     assert again == s
+    assert s.pipeline is not None and s.pipeline.total == 0  # the won card's 10 is revenue
 
 
 def test_summarise_counts_given_cards(db: Database) -> None:

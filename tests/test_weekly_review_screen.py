@@ -21,7 +21,7 @@ from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.errors import DatabaseError
-from tests.conftest import NOW, TODAY, notes, ready, snapshot_after
+from tests.conftest import NOW, TODAY, burst, notes, ready, snapshot_after
 
 SIZE = (100, 32)
 DAY = timedelta(days=1)
@@ -169,18 +169,21 @@ async def test_skip_moves_on_without_changing_anything(
         assert "1 of 3" in title(app)
 
 
-async def test_park_and_drop_with_confirm(
+async def test_park_and_drop_asking_why(
     app: SalesDeskApp, db: Database, ids: dict[str, int]
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_review(pilot)
-        await pilot.press("x", "n")  # not dropped after all
-        await pilot.pause()
+        await burst(pilot, "x", "escape")  # not dropped after all
         assert fields(db, ids["ann"])["status"] == "live"
         assert "Overdue Ann" in shown(app)
-        await pilot.press("x", "y")
-        await pilot.pause()
+        await burst(pilot, "x", "4", "tab", *"has one already", "enter")
         assert fields(db, ids["ann"])["status"] == "dropped"
+        with db.connect() as conn:
+            assert conn.execute(
+                "SELECT reason, reason_note FROM activity WHERE prospect_id = ? "
+                "AND to_status = 'dropped'", (ids["ann"],)).fetchone() == (
+                    "need", "has one already")
         assert "Cat Past Window" in shown(app)
         await pilot.press("p")
         await pilot.pause()

@@ -390,6 +390,11 @@ def demo(
             raise InputError(
                 f"the database already has {existing} prospects: use --force to replace them"
             )
+        if existing and database.is_postgres:
+            raise InputError(
+                "demo --force would replace every card on the server: fill an empty "
+                "database instead (or a file: --db FILE)"
+            )
         if existing:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             kept = backup_database(
@@ -431,7 +436,7 @@ def config(
         if key is None:
             for name, current in store.get_settings(database).items():
                 typer.echo(f"{name} = {current}".ljust(32) + f"  # {SETTINGS[name].help}")
-            typer.echo(f"database = {database.path}")
+            typer.echo(f"database = {database.describe()}")
             return
         if key not in SETTINGS:
             raise InputError(f"unknown setting {key!r}: known are {', '.join(SETTINGS)}")

@@ -21,7 +21,15 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from salesdesk.config import DB_ENV, default_db_path, demo_db_path, expand_path, system_clock
+from salesdesk.config import (
+    DB_ENV,
+    DbTarget,
+    db_target,
+    default_db_path,
+    demo_db_path,
+    expand_path,
+    system_clock,
+)
 from salesdesk.data.db import Database, busy_message, open_database
 from salesdesk.errors import DatabaseError, InputError, SalesDeskError
 from salesdesk.render import palette
@@ -81,10 +89,11 @@ app = typer.Typer(
 )
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        help="Database file (default: your data folder, or $SALESDESK_DB).",
+        help="Database file or postgresql:// URL (default: your data folder, or "
+        "$SALESDESK_DB, or [database] url in the config file).",
         show_default=False,
     ),
 ]
@@ -150,21 +159,31 @@ def wants_demo(ctx: typer.Context) -> bool:
     return bool(_root_options(ctx).get("demo"))
 
 
-def db_path(ctx: typer.Context, db: Path | None) -> Path:
+def db_path(ctx: typer.Context, db: str | Path | None) -> DbTarget:
     """The database a command works on: ``--db`` (after or before the command), else the
     demo database with ``--demo``, else ``$SALESDESK_DB`` or the default location."""
     if db is not None:
-        return db
+        return db_target(str(db))
     root = _root_options(ctx)
     if root.get("db") is not None:
-        return Path(root["db"])
+        return db_target(str(root["db"]))
     if root.get("demo"):
         return demo_db_path()
     return default_db_path()
 
 
+def root_db(ctx: typer.Context, db: Path | str | None) -> str | None:
+    """What ``--db`` named (after or before the command), as typed; None if not given."""
+    if db is not None:
+        return str(db)
+    named = _root_options(ctx).get("db")
+    return str(named) if named is not None else None
+
+
 @contextmanager
-def open_db(ctx: typer.Context, db: Path | None, *, create: bool = False) -> Iterator[Database]:
+def open_db(
+    ctx: typer.Context, db: str | Path | None, *, create: bool = False
+) -> Iterator[Database]:
     """Open the database for a command.
 
     A path the rep named (``--db`` or ``$SALESDESK_DB``) must already exist unless the
@@ -174,7 +193,8 @@ def open_db(ctx: typer.Context, db: Path | None, *, create: bool = False) -> Ite
     path = db_path(ctx, db)
     demo = wants_demo(ctx)
     named = path != default_db_path() or bool(os.environ.get(DB_ENV))
-    if not create and named and not demo and not expand_path(path).exists():
+    is_file = isinstance(path, Path)
+    if is_file and not create and named and not demo and not expand_path(path).exists():
         raise DatabaseError(
             f"no database at {path}: check the path (add, demo or import creates one there)"
         )

@@ -50,7 +50,7 @@ def _interactive() -> bool:
 # --------------------------------------------------------------------------- import
 
 
-def _run(database_path: Path, file: Path, options: ImportOptions) -> ImportResult:
+def _run(database_path: store.Database, file: Path, options: ImportOptions) -> ImportResult:
     from salesdesk.data.io.importer import run_import
 
     size = file.stat().st_size if file.is_file() else 0
@@ -225,7 +225,7 @@ def import_(
             region=get_setting(database, "phone_region"),
         )
         try:
-            result = _run(database.path, expand_path(file), options)
+            result = _run(database, expand_path(file), options)
         except KeyboardInterrupt:
             raise fail("import interrupted: nothing was imported", 130) from None
     if result.blocked and not dry_run:
@@ -273,14 +273,15 @@ def undo_import(
                           f"{info.remaining:,} still there")
                 )
             return
-        kept = stamped_backup(database.path, "before-undo-import", cli_now())
+        kept = (None if database.is_postgres  # (a server keeps its own backups)
+                else stamped_backup(database.path, "before-undo-import", cli_now()))
         result = remove_batch(database, batch.strip())
     typer.echo(
         f"undone import {result.batch}: removed {result.removed:,} "
         f"prospect{'s' if result.removed != 1 else ''}"
         + (f", restored {result.restored:,} updated cards" if result.restored else "")
         + (f", kept {result.kept:,} fields edited since" if result.kept else "")
-        + f" (backup before: {kept})"
+        + (f" (backup before: {kept})" if kept else "")
     )
 
 
@@ -340,9 +341,9 @@ def export(
             # A file or a pipe gets the exact text; a terminal gets it without control
             # characters, so a name holding escape sequences cannot drive the terminal.
             stream = sys.stdout if not sys.stdout.isatty() else _TerminalSafe(sys.stdout)
-            export(database.path, fmt, stream, ids)  # type: ignore[arg-type]
+            export(database, fmt, stream, ids)  # type: ignore[arg-type]
             return
-        count = export_to_file(database.path, fmt, out, ids)
+        count = export_to_file(database, fmt, out, ids)
     typer.echo(f"exported {count:,} prospects to {out}")
 
 
@@ -395,7 +396,7 @@ def backup(
     """Back up the database (a consistent copy, even while the app is open)."""
     from salesdesk.data.backup import backup_database, inspect_backup, stamped_backup
 
-    path = expand_path(db_path(ctx, db))
+    path = _file_only(db_path(ctx, db), "backup")
     if not path.is_file():
         raise InputError(f"no database at {path} yet: nothing to back up")
     with open_db(ctx, db):  # checks it is a SalesDesk database (and migrates an old one)
@@ -417,6 +418,16 @@ def backup(
     typer.echo(f"backup: {target} ({info.prospects:,} prospects, checked)")
 
 
+def _file_only(target: Path | str, command: str) -> Path:
+    """The SQLite file ``command`` works on; a server database is refused with the way."""
+    if isinstance(target, str):
+        raise InputError(
+            f"{command} works on a database file; a server keeps its own backups (pg_dump), "
+            "or copy the book into a file: salesdesk db copy URL FILE"
+        )
+    return expand_path(target)
+
+
 @app.command()
 @handles_errors
 def restore(
@@ -429,7 +440,7 @@ def restore(
     from salesdesk.data.backup import inspect_backup, restore_database
     from salesdesk.data.db import SCHEMA_VERSION, open_database
 
-    path = expand_path(db_path(ctx, db))
+    path = _file_only(db_path(ctx, db), "restore")
     info = inspect_backup(expand_path(file))
     if not yes:
         if not _interactive():

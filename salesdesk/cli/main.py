@@ -10,7 +10,9 @@ from __future__ import annotations
 import typer
 
 # The command modules register their commands on import (explicitly, in help order).
-from salesdesk.cli import cards, history, io, man, merge, plan, review  # noqa: F401
+from salesdesk.cli import (  # noqa: F401
+    cards, history, io, man, merge, plan, review, serve, sync, team,
+)
 from salesdesk.cli.common import app, err_console, fail, reader_gone
 
 __all__ = ["app", "main"]

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 from salesdesk.cli.common import DbOption, app, cli_today, handles_errors, open_db, out_console
+from salesdesk.data.db import Database
 from salesdesk.errors import InputError
 
 if TYPE_CHECKING:
@@ -36,6 +39,10 @@ def review_command(
             show_default=False,
         ),
     ] = None,
+    team: Annotated[
+        bool, typer.Option("--team", help="A lead's review: each rep's week, then the team's "
+                           "(a team database on PostgreSQL).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """The weekly review: pool, outcomes, activity, 80/20, retention, funnel, trends."""
@@ -51,6 +58,9 @@ def review_command(
     if markdown is not None:
         _check_target(markdown)
     with open_db(ctx, db) as database:
+        if team:
+            _team_review(database, start, today, as_json)
+            return
         review = load_weekly_review(database, start, today)
     if markdown is not None:
         from salesdesk.files import write_private
@@ -61,6 +71,38 @@ def review_command(
     elif markdown is not None:
         typer.echo(f"wrote the {review.iso_week} review to {markdown}")
     else:
+        _print(review)
+
+
+def _team_review(database: Database, start: date, today: date, as_json: bool) -> None:
+    """Each rep's week (the lead acting as that rep, so the server's policies pick the
+    rows), then the whole team's (everything the lead sees)."""
+    import json
+    import sys
+
+    from salesdesk.data.review import load_weekly_review
+
+    if not database.is_postgres:
+        raise InputError("--team needs a team database on PostgreSQL (salesdesk team init)")
+    from salesdesk.data.team import members, rep_database
+
+    reviews = {}
+    for member in members(database):  # type: ignore[arg-type]
+        if member.lead:
+            continue
+        seen = rep_database(database, member.name)  # type: ignore[arg-type]
+        try:
+            reviews[member.name] = load_weekly_review(seen, start, today)
+        finally:
+            seen.close()
+    whole = load_weekly_review(database, start, today)
+    if as_json:
+        data = {"reps": {n: r.to_json() for n, r in reviews.items()}, "team": whole.to_json()}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    console = out_console()
+    for name, review in [*reviews.items(), ("the team", whole)]:
+        console.print(Text(f"── {name} ", style="bold"), Text("─" * 40), sep="")
         _print(review)
 
 

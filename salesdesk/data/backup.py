@@ -106,6 +106,8 @@ def daily_backup(
     Cheap when today's backup exists (one ``stat``). Never stops the app from opening: a
     failure is one warning line (to ``warn``, else standard error) and returns None.
     """
+    if database.is_postgres:  # a server keeps its own backups
+        return None
     db_path = Path(database.path)
     if today is None:
         from salesdesk.config import system_clock

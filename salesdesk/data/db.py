@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from salesdesk.config import expand_path
+from salesdesk.config import expand_path, is_server_url
 from salesdesk.data.migrations import MIGRATIONS as MIGRATIONS
 from salesdesk.data.migrations import SCHEMA_VERSION as SCHEMA_VERSION
 from salesdesk.errors import DatabaseError, InputError
@@ -79,6 +79,9 @@ class Database:
     :meth:`begin` wraps writes in one ``BEGIN IMMEDIATE`` transaction.
     """
 
+    #: True for :class:`~salesdesk.data.pg.PgDatabase` (file-only work: backups, import).
+    is_postgres = False
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._idle: list[sqlite3.Connection] = []
@@ -120,6 +123,16 @@ class Database:
                 raise
             conn.commit()
 
+    @contextmanager
+    def bulk(self, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction on a connection of its own, for bulk work (demo data)."""
+        with raw_transaction(self.path, foreign_keys=foreign_keys) as conn:
+            yield conn
+
+    def describe(self) -> str:
+        """Where the data is, for messages: the file's path (a server's URL, no password)."""
+        return str(self.path)
+
     def data_version(self) -> int:
         """A number that changes whenever the database is committed to by any connection
         but the watching one: another program (a command, a restore) or this program's
@@ -137,6 +150,25 @@ class Database:
             conn.close()
         if watcher is not None:
             watcher.close()
+
+
+@contextmanager
+def own_connection(
+    db: Database | Path, *, read_only: bool = False, foreign_keys: bool = True
+) -> Iterator[sqlite3.Connection]:
+    """A connection for one long piece of work (an import, an export, undo-import): on
+    SQLite a connection of its own, closed afterwards; on a server one from the pool
+    (returned rolled back if the work left a transaction open)."""
+    if isinstance(db, Database) and db.is_postgres:
+        with db.connect() as conn:
+            yield conn
+        return
+    path = db.path if isinstance(db, Database) else Path(db)
+    conn = open_connection(path, read_only=read_only, foreign_keys=foreign_keys, shared=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def _prepare_location(path: Path) -> bool:
@@ -270,12 +302,15 @@ def _migrate(path: Path, from_version: int) -> None:
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
-def open_database(path: Path) -> Database:
-    """Open (creating or migrating as needed) the database at ``path``.
+def open_database(path: Path | str) -> Database:
+    """Open (creating or migrating as needed) the database at ``path``: an SQLite file, or
+    a ``postgresql://`` URL (then psycopg is imported, and only then).
 
     Raises :class:`DatabaseError` with one clear line when the file cannot be used; in
     that case the file is left untouched.
     """
+    if is_server_url(path):
+        return _open_server(str(path))
     path = expand_path(path)
     is_new = _prepare_location(path)
     version = 0 if is_new else read_schema_version(path)
@@ -304,6 +339,16 @@ def open_database(path: Path) -> Database:
     return Database(path)
 
 
+def _open_server(url: str) -> Database:
+    try:
+        from salesdesk.data.pg import open_pg_database
+    except ImportError:
+        raise DatabaseError(
+            "PostgreSQL needs psycopg: pip install 'psycopg[binary]'"
+        ) from None
+    return open_pg_database(url)
+
+
 def _create_schema(path: Path) -> None:
     """Create the tables of a new database from the SQLModel classes (loaded only here)."""
     from sqlalchemy import URL, create_engine
@@ -322,7 +367,13 @@ def _create_schema(path: Path) -> None:
 
 
 def busy_message(exc: BaseException) -> str | None:
-    """One line for a locked or busy database (another program is writing), else None."""
+    """One line for a locked or busy database (another program is writing), or a server
+    connection lost mid-session, else None: the screens show it inline, the CLI as its
+    one line, and what was typed stays."""
+    if type(exc).__module__.startswith("psycopg"):
+        from salesdesk.data.pg import problem_message
+
+        return problem_message(exc)
     inner = getattr(exc, "orig", None) or exc
     if isinstance(inner, sqlite3.OperationalError) and (
         "locked" in str(inner) or "busy" in str(inner)

@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from salesdesk.data.db import Database, raw_transaction
+from salesdesk.data.db import Database
 from salesdesk.data.sql import next_id, refresh_pinyin, sql_timestamp
 
 EN_FIRST = (
@@ -346,7 +346,7 @@ def fill_demo(
     """Insert ``prospects`` demo cards with their activities, in one transaction, and (with
     ``visits``) planned, done and missed visits. Returns how many cards were added."""
     rng = random.Random(seed)
-    with raw_transaction(db.path) as conn:
+    with db.bulk() as conn:
         if replace:
             for table in ("activity", "visit", "journal_row", "journal", "redo_row", "redo",
                           "importbatch", "prospect"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from salesdesk.data.db import Database, raw_transaction
+from salesdesk.data.db import Database
 from salesdesk.data.sql import new_uuid, sql_timestamp
 from salesdesk.rules import planning
 
@@ -44,7 +44,7 @@ def fill_demo_visits(db: Database, today: date, rng_seed: int = 7) -> int:
     visits were added; 0 when there are no cards."""
     import random
 
-    with raw_transaction(db.path) as conn:
+    with db.bulk() as conn:
         return add_demo_visits(conn, random.Random(rng_seed), today)
 
 

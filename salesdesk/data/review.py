@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 
+from salesdesk.data.cards import pipeline
 from salesdesk.data.db import Database
 from salesdesk.data.settings import get_settings
 from salesdesk.enums import CONTACT_KINDS, TOUCH_KINDS
@@ -58,6 +59,7 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
         touches=touches,
         visits=visits,
         daily_touches=daily,
+        chances=pipeline(db).chances,
     )
 
 
@@ -105,14 +107,14 @@ def _changes(cursor: sqlite3.Cursor) -> list[ChangeFact]:
     """Every grade, status and stage change, later ones too (the state before a change is
     that change's "from"), from the entries' typed columns."""
     return [
-        ChangeFact(pid, kind, date.fromisoformat(at[:10]), old, new, amount)
-        for pid, kind, at, old, new, amount in cursor.execute(
+        ChangeFact(pid, kind, date.fromisoformat(at[:10]), old, new, amount, reason, note)
+        for pid, kind, at, old, new, amount, reason, note in cursor.execute(
             "SELECT prospect_id, kind, at, "
             "CASE kind WHEN 'grade' THEN from_grade WHEN 'status' THEN from_status "
             "ELSE from_stage END, "
             "CASE kind WHEN 'grade' THEN to_grade WHEN 'status' THEN to_status "
             "ELSE to_stage END, "
-            "amount FROM activity "
+            "amount, reason, reason_note FROM activity "
             "WHERE kind IN ('grade', 'status', 'stage') ORDER BY at, id"
         )
     ]

@@ -51,7 +51,16 @@ def fetch_row(conn: Connection, table: str, row_id: int) -> dict[str, Any] | Non
 
 def next_id(conn: Connection, table: str) -> int:
     """The id SQLite gives the next row of ``table`` (an AUTOINCREMENT table): past the
-    largest id ever used, so a bulk insert with explicit ids never reuses a freed one."""
+    largest id ever used, so a bulk insert with explicit ids never reuses a freed one.
+    On PostgreSQL the table's identity sequence keeps that number."""
+    if getattr(conn, "is_postgres", False):
+        return int(
+            conn.execute(
+                f"SELECT greatest(coalesce((SELECT max(id) FROM {table}), 0), "
+                f"(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {table}_id_seq)"
+                ") + 1"
+            ).fetchone()[0]
+        )
     return int(
         conn.execute(
             f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), "
@@ -95,6 +104,18 @@ def refresh_pinyin(conn: Connection, where: str = "1", params: tuple[Any, ...] =
     clear) are read by Python."""
     from salesdesk.rules.pinyin import pinyin_key
 
+    if getattr(conn, "is_postgres", False):  # no Python functions in the server: here
+        rows = conn.execute(
+            "SELECT id, name, company, pinyin_key FROM prospect "
+            f"WHERE ({'true' if where == '1' else where}) AND (name ~ '[^ -~]' OR "
+            "company ~ '[^ -~]' OR pinyin_key != '')",
+            params,
+        ).fetchall()
+        changed = [(key, pid) for pid, name, company, old in rows
+                   if (key := pinyin_key((name, company))) != old]
+        if changed:
+            conn.executemany("UPDATE prospect SET pinyin_key = ? WHERE id = ?", changed)
+        return
     conn.create_function(
         "sd_pinyin", 2, lambda name, company: pinyin_key((name, company)), deterministic=True
     )

@@ -33,7 +33,9 @@ def who(card: Named) -> str:
     text = md(card.name)
     if card.company:
         text += f" ({md(card.company)})"
-    return f"{text} · {card.detail}" if card.detail else text
+    if card.detail:
+        text += f" · {card.detail}"
+    return f"{text} · {md(card.said)}" if card.said else text
 
 
 def table(grid: Grid) -> list[str]:

@@ -61,6 +61,10 @@ def names_line(names: Names) -> Text:
         text.append_text(who(card, company=False))
         if card.detail:
             text.append(f" {card.detail}", style=GREY)
+        if card.said:
+            text.append(" (", style=GREY)
+            text.append_text(literal_line(card.said, style=GREY))
+            text.append(")", style=GREY)
     if names.more:
         text.append(f" {names.more_text}", style=GREY)
     return text
@@ -74,6 +78,9 @@ def names_lines(names: Names) -> list[Text]:
         line.append_text(who(card))
         if card.detail:
             line.append(f"  {card.detail}")
+        if card.said:
+            line.append("  ")
+            line.append_text(literal_line(card.said))
         lines.append(line)
     if names.more:
         lines.append(Text(f"  {names.more_text}", style=GREY))

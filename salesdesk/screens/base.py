@@ -39,6 +39,7 @@ class DeskApp(Protocol):
 
     db: Database
     form_drafts: dict[tuple[str, str], dict[str, str]]
+    pending_draft: tuple[str, str] | None
 
     def now(self) -> datetime: ...
 
@@ -65,17 +66,26 @@ def run_change(
     """Run a store command for ``screen``. A user's mistake or a busy database becomes an
     error notification and (False, None); on success, ``done`` (if any) is said and the
     result comes back as (True, result). Anything else is a bug and is raised."""
+    app = screen.app
+    # A form just submitted keeps what was typed until its change is saved (see
+    # FormScreen.action_submit): forgotten on success, kept for the retry on failure.
+    draft = getattr(app, "pending_draft", None)
+    if draft is not None:
+        cast("DeskApp", app).pending_draft = None
+    kept = " (what you typed is kept: open it again)" if draft is not None else ""
     try:
         result = change()
     except SalesDeskError as exc:
-        screen.notify(one_line(exc.message), severity="error", markup=False)
+        screen.notify(one_line(exc.message) + kept, severity="error", markup=False)
         return False, None
     except Exception as exc:
         busy = busy_message(exc)
         if busy is None:
             raise
-        screen.notify(busy, severity="error", markup=False)
+        screen.notify(busy + kept, severity="error", markup=False)
         return False, None
+    if draft is not None:
+        cast("DeskApp", app).form_drafts.pop(draft, None)
     if done:
         screen.notify(one_line(done), markup=False, timeout=3)
     return True, result

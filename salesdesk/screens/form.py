@@ -171,7 +171,11 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
                 self.show_error(name, self._invalid[name])
             self.query_one(f"#f-{bad[0]}", Input).focus()
             return
+        # Kept until the change is saved: should the database refuse it (busy, a server
+        # gone), the same form opens again with it; run_change forgets it on success.
         self._drafts().pop(self.draft_key(), None)
+        if self._keep_draft():
+            self.sd_app.pending_draft = self.draft_key()
         self.dismiss(result)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

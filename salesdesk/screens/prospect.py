@@ -22,12 +22,14 @@ from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render.card_side import detail_title, timeline, urgency_panel
 from salesdesk.rules.dates import day_name
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field
+from salesdesk.rules.reasons import reason_said
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import clean, one_line
 from salesdesk.widgets.date_hint import DateHint
 from salesdesk.widgets.fitting_footer import FittingFooter
 
 NARROW_BELOW = 100
+CLOSING = (Status.DROPPED, Status.LOST)  # a status the detail asks why for
 STACKED_BELOW = 64  # labels go above their fields
 
 
@@ -54,7 +56,7 @@ class ProspectScreen(SalesDeskScreen[None]):
         self.detail: store.ProspectDetail | None = None
         self.errors: dict[str, str] = {}
         self._warned = False
-        self._asking_win = False  # the won-value dialog is open for the Status field
+        self._asking_win = False  # the won-value (or why) dialog is open for the Status field
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -199,6 +201,9 @@ class ProspectScreen(SalesDeskScreen[None]):
         if name == "status" and value == Status.CUSTOMER != self.detail.fields["status"]:
             self._ask_win()  # a win asks the deal value, as W on the board does
             return True
+        if name == "status" and value in CLOSING and value != self.detail.fields["status"]:
+            self._ask_why(Status(str(value)))  # a drop or a loss asks why, as x and X do
+            return True
         if value == self.detail.fields.get(name):
             if FIELD_BY_NAME[name].kind not in ("text", "long"):
                 self._put_text(name, value)  # "c" for the customer it already is
@@ -260,6 +265,39 @@ class ProspectScreen(SalesDeskScreen[None]):
 
         self.app.push_screen(WonScreen(card), done)
 
+    def _ask_why(self, status: Status) -> None:
+        """Status set to dropped or lost: ask why (the board's x / X form). Cancelled, the
+        status stays what it was."""
+        if self._asking_win:
+            return
+        self._asking_win = True
+        from salesdesk.screens.reason import Closing, ReasonScreen
+
+        app = self.sd_app
+        card = store.get_card(app.db, self.prospect_id, app.today())
+
+        def done(result: Closing | None) -> None:
+            self._asking_win = False
+            assert self.detail is not None
+            if result is None:
+                self._put_text("status", self.detail.fields["status"])
+                self.notify(f"The status stays {self.detail.fields['status']}", timeout=3)
+                return
+            ok, _ = self.run_change(lambda: store.set_status(
+                app.db, app.now(), self.prospect_id, status,
+                reason=result.reason, reason_note=result.note))
+            if not ok:
+                return
+            before = self.detail.fields
+            self._reload()
+            self._show_side_effects(before, skip="status")
+            self._put_text("status", status)
+            said = reason_said(result.reason, result.note)
+            self.notify(f"{one_line(card.name)}: {status.value}"
+                        + (f" · {one_line(said)}" if said else ""), markup=False, timeout=3)
+
+        self.app.push_screen(ReasonScreen(card, status), done)
+
     def _show_side_effects(self, before: dict[str, Any], skip: str) -> None:
         """Show fields the save changed too (winning clears the next step, sets the stage),
         leaving alone any field the rep has typed into but not saved yet."""
@@ -303,7 +341,7 @@ class ProspectScreen(SalesDeskScreen[None]):
 
     def action_back(self) -> None:
         ok = self.save_all()
-        if self._asking_win:  # the won dialog is up: answer it first
+        if self._asking_win:  # the won (or why) dialog is up: answer it first
             return
         if ok or self._warned:
             self.dismiss(None)

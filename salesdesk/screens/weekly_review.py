@@ -37,6 +37,7 @@ from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render.palette import GREY
 from salesdesk.render.review_figures import SCREEN_TOP
 from salesdesk.render.review_walk import end_text, walk_title
+from salesdesk.rules.reasons import reason_said
 from salesdesk.rules.review import (
     WEEK,
     WeeklyReview,
@@ -269,21 +270,23 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
         card = self.card
         if card is None:
             return
-        from salesdesk.screens.confirm import ConfirmScreen
+        from salesdesk.screens.reason import Closing, ReasonScreen
 
         app = self.sd_app
 
-        def apply(ok: bool | None) -> None:
-            if ok:
-                self._run(
-                    lambda: store.set_status(app.db, app.now(), card.id, Status.DROPPED),
-                    f"{card.name}: dropped (u undoes)",
-                )
+        def apply(result: Closing | None) -> None:
+            if result is None:  # escape: the card stays as it was
+                return
+            said = reason_said(result.reason, result.note)
+            self._run(
+                lambda: store.set_status(
+                    app.db, app.now(), card.id, Status.DROPPED,
+                    reason=result.reason, reason_note=result.note,
+                ),
+                f"{card.name}: dropped" + (f" · {said}" if said else "") + " (u undoes)",
+            )
 
-        question = Text("Drop ")
-        question.append(one_line(card.name), style="bold")
-        question.append(" and stop contact?")
-        self.app.push_screen(ConfirmScreen(question), apply)
+        self.app.push_screen(ReasonScreen(card, Status.DROPPED), apply)
 
     def action_skip(self) -> None:
         if self.card is None:

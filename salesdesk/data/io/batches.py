@@ -11,7 +11,7 @@ from typing import Any
 
 from salesdesk.config import system_clock
 from salesdesk.data.cards import prospect_row
-from salesdesk.data.db import Database, open_connection
+from salesdesk.data.db import Database, own_connection
 from salesdesk.data.journal import forget_redo
 from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import NotFound
@@ -75,26 +75,27 @@ def undo_import(db: Database, batch: str, now: datetime | None = None) -> UndoIm
     Children are deleted explicitly, so foreign-key checks are off for this connection:
     with them, each deleted card would scan the whole table for ``previous_id`` links."""
     stamp = sql_timestamp(now or system_clock())
-    conn = open_connection(db.path, foreign_keys=False, shared=True)
+    with own_connection(db, foreign_keys=False) as conn:
+        return _undo_import(conn, batch, stamp)
+
+
+def _undo_import(conn: sqlite3.Connection, batch: str, stamp: str) -> UndoImportResult:
+    conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            batch = _find_batch(conn, batch)
-            journal = conn.execute(
-                "SELECT id FROM journal WHERE import_batch = ?", (batch,)
-            ).fetchone()
-            restored = kept = 0
-            if journal is not None:
-                restored, kept = _put_back_updates(conn, int(journal[0]), stamp)
-            removed = _remove_created(conn, batch, stamp)
-            forget_redo(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.close()
+        batch = _find_batch(conn, batch)
+        journal = conn.execute(
+            "SELECT id FROM journal WHERE import_batch = ?", (batch,)
+        ).fetchone()
+        restored = kept = 0
+        if journal is not None:
+            restored, kept = _put_back_updates(conn, int(journal[0]), stamp)
+        removed = _remove_created(conn, batch, stamp)
+        forget_redo(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
     return UndoImportResult(batch, removed, restored, kept)
 
 

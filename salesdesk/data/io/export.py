@@ -8,11 +8,12 @@ import csv
 import json
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
 from salesdesk.config import expand_path
-from salesdesk.data.db import open_connection
+from salesdesk.data.db import Database, own_connection
 from salesdesk.data.io.mapping import POINT_COLUMNS, TIMESTAMPS, point_cell
 from salesdesk.data.io.values import neutralise
 from salesdesk.errors import InputError
@@ -76,9 +77,10 @@ def _json_row(row: dict[str, Any]) -> dict[str, Any]:
 class _Reader:
     """One read transaction over the prospects (all, or the given ids) and their children."""
 
-    def __init__(self, db_path: Path, ids: Sequence[int] | None) -> None:
-        self.conn = open_connection(db_path, read_only=True)
-        self.conn.execute("BEGIN")
+    def __init__(self, db: Database | Path, ids: Sequence[int] | None) -> None:
+        self._stack = ExitStack()
+        self.conn = self._stack.enter_context(own_connection(db, read_only=True))
+        self.conn.execute("BEGIN DEFERRED")
         self.where = ""
         if ids is not None:
             self.conn.execute("CREATE TEMP TABLE sd_export_ids (id INTEGER PRIMARY KEY)")
@@ -105,7 +107,7 @@ class _Reader:
             yield row[0], dict(zip(columns, row[1:], strict=True))
 
     def close(self) -> None:
-        self.conn.close()
+        self._stack.close()
 
 
 def _grouped(rows: Iterator[tuple[int, dict]]) -> Iterator[tuple[int, list[dict]]]:
@@ -198,7 +200,9 @@ def write_vcf4(reader: _Reader, out: IO[str]) -> int:
 _WRITERS = {"csv": write_csv, "json": write_json, "vcf": write_vcf, "vcf4": write_vcf4}
 
 
-def export(db_path: Path, fmt: str, out: IO[str], ids: Sequence[int] | None = None) -> int:
+def export(
+    db_path: Database | Path, fmt: str, out: IO[str], ids: Sequence[int] | None = None
+) -> int:
     """Write the prospects (all, or ``ids``) to ``out``; returns how many."""
     fmt = fmt.lower()
     if fmt not in _WRITERS:
@@ -211,7 +215,7 @@ def export(db_path: Path, fmt: str, out: IO[str], ids: Sequence[int] | None = No
 
 
 def export_to_file(
-    db_path: Path, fmt: str, target: Path, ids: Sequence[int] | None = None
+    db_path: Database | Path, fmt: str, target: Path, ids: Sequence[int] | None = None
 ) -> int:
     """Export to ``target`` (mode 0600) through a temporary name, so a failed export never
     leaves half a file. CSV files get a UTF-8 BOM so spreadsheets read Chinese correctly."""

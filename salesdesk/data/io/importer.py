@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from salesdesk.data.card_changes import new_card_values
-from salesdesk.data.db import Database, busy_message, open_connection
+from salesdesk.data.db import Database, busy_message, own_connection
 from salesdesk.data.io.batches import record_batch
 from salesdesk.data.io.csv_import import Record
 from salesdesk.data.io.import_children import Children
@@ -341,9 +342,10 @@ def run_import(
         raise InputError(
             f"invalid --on-duplicate {options.on_duplicate!r}: use skip, update or new"
         )
-    db_path = db.path if isinstance(db, Database) else Path(db)
     source = open_source(path, options)
-    conn = open_connection(db_path, shared=True)  # (the import screen runs in a worker)
+    # (the import screen runs in a worker: the connection may move between threads)
+    stack = ExitStack()
+    conn = stack.enter_context(own_connection(db))
     try:
         conn.execute("BEGIN" if options.dry_run else "BEGIN IMMEDIATE")
         try:
@@ -377,7 +379,7 @@ def run_import(
             raise InputError(message) from None
         raise
     finally:
-        conn.close()
+        stack.close()
         source.close()
 
 

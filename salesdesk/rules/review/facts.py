@@ -45,6 +45,8 @@ class ChangeFact:
     old: str | None = None
     new: str | None = None
     amount: float | None = None
+    reason: str | None = None  # a drop's or a loss's reason (rules.reasons), when given
+    reason_note: str = ""
 
 
 @dataclass(slots=True)
@@ -78,6 +80,10 @@ class ReviewData:
     touches: Sequence[TouchFact] = ()  # touches dated in the week
     visits: Sequence[VisitFact] = ()  # visits planned for a day of the week
     daily_touches: Mapping[date, int] = field(default_factory=dict)  # contact touches per day
+    #: The forecast's chance per grade (the forecast_probability setting).
+    chances: Mapping[str, float] = field(
+        default_factory=lambda: {"A": 0.6, "B": 0.3, "C": 0.1}
+    )
 
     def __post_init__(self) -> None:
         if self.week_start.weekday() != 0:

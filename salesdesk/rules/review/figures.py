@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from salesdesk.rules.reasons import REASON_LABELS, reason_said
 from salesdesk.rules.review.activity import activity
 from salesdesk.rules.review.facts import (
     CUSTOMER,
@@ -30,6 +31,7 @@ from salesdesk.rules.review.revenue import pareto, revenue_groups
 from salesdesk.rules.review.weeks import WEEK, selling_weeks_left, week_end
 
 TREND_WEEKS = 12
+CLOSING = ("lost", "dropped")  # the statuses a reason goes with
 
 
 def _ref(card: CardFact, value: float | None = None) -> CardRef:
@@ -51,7 +53,16 @@ def pool_health(data: ReviewData, history: History) -> PoolHealth:
             grade = history.grade_at(card, end)
             by_grade[grade] = by_grade.get(grade, 0) + 1
     live = sum(by_grade.values())
-    return PoolHealth(by_grade, live, data.pool_target, max(0, data.pool_target - live), new)
+    values = dict.fromkeys(GRADES, 0.0)
+    for card in history.cards.values():
+        if card.value and history.status_at(card, end) == LIVE:
+            values[history.grade_at(card, end)] += card.value
+    chances = {g: float(data.chances.get(g, 0.0)) for g in GRADES}
+    forecast = sum(values[g] * chances[g] for g in GRADES)
+    return PoolHealth(
+        by_grade, live, data.pool_target, max(0, data.pool_target - live), new,
+        values, forecast, chances,
+    )
 
 
 def outcomes(data: ReviewData, history: History) -> Outcomes:
@@ -70,6 +81,20 @@ def outcomes(data: ReviewData, history: History) -> Outcomes:
     for card, old, new in history.grade_moves(start, end):
         move = GradeMove(card.id, card.name, card.company, old, new)
         (promoted if GRADE_RANK.get(new, 0) > GRADE_RANK.get(old, 0) else demoted).append(move)
+    said: dict[int, tuple[str | None, str]] = {}
+    for change in data.changes:  # oldest first: the last drop or loss of the week wins
+        if (change.kind == "status" and change.new in CLOSING
+                and start <= change.day <= end):
+            said[change.prospect_id] = (change.reason, change.reason_note)
+    reasons: dict[str, int] = {}
+    why: dict[int, str] = {}
+    for ref in (*lists["lost"], *lists["dropped"]):
+        reason, note = said.get(ref.id, (None, ""))
+        key = reason if reason in REASON_LABELS else ""
+        reasons[key] = reasons.get(key, 0) + 1
+        if reason_said(reason, note):
+            why[ref.id] = reason_said(reason, note)
+    ordered = {k: reasons[k] for k in (*REASON_LABELS, "") if k in reasons}
     return Outcomes(
         lists["won"],
         won_value,
@@ -79,6 +104,8 @@ def outcomes(data: ReviewData, history: History) -> Outcomes:
         lists["reopened"],
         promoted,
         demoted,
+        ordered,
+        why,
     )
 
 

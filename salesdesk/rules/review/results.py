@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -33,6 +33,15 @@ class PoolHealth:
     target: int
     to_add: int
     new: int
+    #: The live cards' estimated value by grade at the week's end, and the weighted
+    #: forecast (value times the grade's chance).
+    value_by_grade: dict[str, float] = field(default_factory=dict)
+    forecast: float = 0.0
+    chances: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def value(self) -> float:
+        return float(sum(self.value_by_grade.values()))
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,10 @@ class Outcomes:
     reopened: list[CardRef]
     promoted: list[GradeMove]
     demoted: list[GradeMove]
+    #: Why the week's lost and dropped cards went: reason key ("" not said) -> cards.
+    reasons: dict[str, int] = field(default_factory=dict)
+    #: Card id -> what the rep said (the reason's label and words), for the lists.
+    why: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

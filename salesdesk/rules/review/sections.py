@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from salesdesk.rules.fields import plural
+from salesdesk.rules.reasons import REASON_LABELS
 from salesdesk.rules.review.results import WeeklyReview
 from salesdesk.rules.review.weeks import iso_week, week_label
 from salesdesk.rules.review.words import amount, percent
@@ -53,6 +54,7 @@ class Named:
     name: str
     company: str = ""
     detail: str = ""  # our own words: "12,000", "B → A", "40,000 (2 touches)"
+    said: str = ""  # user text about the card: why it was lost or dropped
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,21 @@ def _pool(r: WeeklyReview) -> Section:
     if pool.to_add:
         parts += [" · ", (f"add {_n(pool.to_add)}", "warn")]
     parts.append((f" · {_n(pool.new)} new this week", "dim"))
-    return Section("pool", "Pool", "Pool", (_say(*parts),))
+    return Section("pool", "Pool", "Pool", (_say(*parts), _pipeline(r)))
+
+
+def _pipeline(r: WeeklyReview) -> Sentence:
+    """``pipeline A 120,000 · B 300,000 · C 80,000 = 500,000 · forecast 170,000 (A 60% ·
+    B 30% · C 10%)``: the live cards' value at the week's end, and the weighted forecast."""
+    pool = r.pool
+    parts: list[str | tuple[str, str]] = ["pipeline "]
+    for grade in ("A", "B", "C"):
+        parts += [(grade, f"grade-{grade}"), f" {amount(pool.value_by_grade.get(grade, 0.0))}"]
+        parts.append(" · " if grade != "C" else " = ")
+    parts += [amount(pool.value), " · ", (f"forecast {amount(pool.forecast)}", "strong")]
+    chances = " · ".join(f"{g} {pool.chances.get(g, 0.0):.0%}" for g in ("A", "B", "C"))
+    parts.append((f" ({chances})", "dim"))
+    return _say(*parts)
 
 
 def _outcomes(r: WeeklyReview, top: int) -> Section:
@@ -195,16 +211,21 @@ def _outcomes(r: WeeklyReview, top: int) -> Section:
     )
     closed = _say(*won, *(f" · {label} {_n(len(items))}" for label, items in counts[:4]))
     moved = _say(f"promoted {_n(len(out.promoted))} · demoted {_n(len(out.demoted))}")
+    sentences = [closed, moved]
+    if out.reasons:
+        why = " · ".join(f"{REASON_LABELS.get(key, 'not said')} {_n(count)}"
+                         for key, count in out.reasons.items())
+        sentences.append(_say(("why lost or dropped: ", "dim"), why))
     names = [
         _names("won", out.won, top,
                lambda c: Named(c.name, c.company, amount(c.value) if c.value else "")),
-        *(_names(label, refs, top, lambda c: Named(c.name, c.company))
+        *(_names(label, refs, top, lambda c: Named(c.name, c.company, said=out.why.get(c.id, "")))
           for label, refs in counts[:4]),
         *(_names(label, moves, top,
                  lambda m: Named(m.name, m.company, f"{m.from_grade} → {m.to_grade}"))
           for label, moves in (("promoted", out.promoted), ("demoted", out.demoted))),
     ]
-    return Section("outcomes", "Outcomes", "Outcomes", (closed, moved),
+    return Section("outcomes", "Outcomes", "Outcomes", tuple(sentences),
                    tuple(n for n in names if n.cards))
 
 

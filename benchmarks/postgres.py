@@ -1,0 +1,105 @@
+"""PostgreSQL against SQLite, in the same run: the board's data coming up (open, every live
+card read, scored and sorted, the header's counts) and a regrade, at each size.
+
+Starts a throwaway PostgreSQL cluster (tests/pg_cluster.py: unprivileged, unix socket),
+fills an SQLite file with demo cards, copies it to PostgreSQL (salesdesk db copy's
+routine), then times both the same way (median of --repeats, after one warm-up).
+
+    python benchmarks/postgres.py [--sizes 10000,100000] [--repeats 5]
+
+Prints ms per operation for each database and PostgreSQL / SQLite; the target is <= 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from salesdesk.data import store  # noqa: E402
+from salesdesk.data.copy import copy_book  # noqa: E402
+from salesdesk.data.db import Database, open_database  # noqa: E402
+from salesdesk.data.demo import fill_demo  # noqa: E402
+from tests import pg_cluster  # noqa: E402
+
+NOW = datetime(2026, 11, 18, 9, 0)
+TARGET = 1.5
+
+
+def median_ms(action: Callable[[], object], repeats: int) -> float:
+    action()  # warm-up (caches, prepared statements)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def board_up(target: Path | str) -> Callable[[], object]:
+    def run() -> object:
+        database = open_database(target)
+        try:
+            cards = store.list_cards(database, NOW.date())
+            return store.summarise(cards, store.pool_target(database),
+                                   store.closed_counts(database))
+        finally:
+            database.close()
+    return run
+
+
+def regrade(database: Database) -> Callable[[], object]:
+    card = store.list_cards(database, NOW.date(), grade="B")[0].id
+    grades = iter(["A", "B"] * 1000)
+    return lambda: store.regrade(database, NOW, card, next(grades))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    os.environ["SALESDESK_NOW"] = NOW.isoformat()
+    folder, base_url = pg_cluster.start()
+    work = Path(tempfile.mkdtemp(prefix="salesdesk-bench-"))
+    try:
+        print(f"{'cards':>8} {'operation':<10} {'SQLite ms':>10} {'PostgreSQL ms':>14} "
+              f"{'ratio':>6}")
+        for size in (int(s) for s in args.sizes.split(",")):
+            path = work / f"{size}.db"
+            local = open_database(path)
+            fill_demo(local, NOW.date(), prospects=size, visits=False)
+            parts = urlsplit(base_url)
+            url = urlunsplit((parts.scheme, parts.netloc, f"/b{size}", parts.query, ""))
+            import psycopg
+
+            with psycopg.connect(base_url, autocommit=True) as admin:
+                admin.execute(f"CREATE DATABASE b{size}")  # type: ignore[arg-type]
+            server = open_database(url)
+            copy_book(local, server)
+            for name, sqlite_op, pg_op in (
+                ("board up", board_up(path), board_up(url)),
+                ("regrade", regrade(local), regrade(server)),
+            ):
+                lite = median_ms(sqlite_op, args.repeats)
+                pg = median_ms(pg_op, args.repeats)
+                verdict = "" if pg / lite <= TARGET else f"  (over {TARGET}x)"
+                print(f"{size:>8} {name:<10} {lite:>10.1f} {pg:>14.1f} {pg / lite:>5.2f}x"
+                      f"{verdict}", flush=True)
+            local.close()
+            server.close()
+    finally:
+        pg_cluster.stop(folder)
+
+
+if __name__ == "__main__":
+    main()

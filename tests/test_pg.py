@@ -1,0 +1,174 @@
+"""PostgreSQL as the rep meets it: psycopg only for server URLs, the schema's version
+rules, one clear line for every way a server can be out of reach, and a connection lost
+mid-session (the board says so inline, keeps what was typed, and works on the retry)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from textual.widgets import Input
+from typer.testing import CliRunner
+
+from salesdesk.app import make_app
+from salesdesk.cli.main import app as cli_app
+from salesdesk.config import Settings
+from salesdesk.data import store
+from salesdesk.data.db import SCHEMA_VERSION, busy_message, open_database
+from salesdesk.data.dialect import to_postgres
+from salesdesk.errors import DatabaseError
+from tests.conftest import NOW, TODAY
+from tests.pg_fixtures import with_database
+
+runner = CliRunner()
+
+
+def sd(*args: str) -> Any:
+    return runner.invoke(cli_app, list(args), catch_exceptions=False)
+
+
+def one_line_failure(result: Any, code: int = 2) -> str:
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    return lines[0]
+
+
+def test_sqlite_start_never_imports_psycopg(db_path: Path) -> None:
+    code = (
+        "import sys; from salesdesk.data.db import open_database; from salesdesk.data import "
+        f"store; d = open_database({str(db_path)!r}); store.list_cards(d, __import__("
+        "'datetime').date.today()); print('psycopg' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_the_dialect_rewrites_only_code() -> None:
+    assert to_postgres("SELECT a FROM t WHERE b = ? AND c = '?%'") == (
+        "SELECT a FROM t WHERE b = %s AND c = '?%%'")
+    assert to_postgres("INSERT OR IGNORE INTO temp.k VALUES (?)") == (
+        "INSERT INTO pg_temp.k VALUES (%s) ON CONFLICT DO NOTHING")
+    assert "ILIKE" in to_postgres("SELECT 1 WHERE name LIKE ?")
+    assert "'LIKE'" in to_postgres("SELECT 'LIKE'")
+
+
+def test_a_new_server_database_gets_the_schema_and_its_version(pg_url: str) -> None:
+    database = open_database(pg_url)
+    try:
+        assert database.is_postgres
+        pid = store.add_prospect(database, NOW, "王伟", company="华信科技", grade="B")
+        card = store.get_card(database, pid, TODAY)
+        assert (card.name, card.grade) == ("王伟", "B")
+        assert [c.id for c in store.list_cards(database, TODAY, search="华信")] == [pid]
+    finally:
+        database.close()
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT version FROM sd_schema").fetchone() == (SCHEMA_VERSION,)
+        uuid = conn.execute("SELECT uuid FROM prospect").fetchone()[0]
+    assert len(uuid) == 36 and uuid[14] == "7"  # a version 7 UUID, as SQLite makes
+
+
+def test_a_newer_schema_is_refused_with_one_line(pg_url: str) -> None:
+    open_database(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE sd_schema SET version = %s", (SCHEMA_VERSION + 1,))
+    line = one_line_failure(sd("--db", pg_url, "list"))
+    assert "newer SalesDesk" in line and f"schema {SCHEMA_VERSION + 1}" in line
+
+
+def test_a_database_of_another_program_is_refused(pg_url: str) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE recipes (id serial, title text)")
+    assert "not a SalesDesk database" in one_line_failure(sd("--db", pg_url, "list"))
+    with psycopg.connect(pg_url) as conn:  # left as it was
+        tables = conn.execute("SELECT count(*) FROM information_schema.tables "
+                              "WHERE table_schema = 'public'").fetchone()
+    assert tables == (1,)
+
+
+def test_unreachable_missing_and_refused_servers_are_one_line_each(
+    pg_server: str, tmp_path: Path
+) -> None:
+    nowhere = f"postgresql://salesdesk@/salesdesk?host={tmp_path}"
+    assert "cannot reach the PostgreSQL server" in one_line_failure(sd("--db", nowhere, "list"))
+    missing = with_database(pg_server, "no_such_book")
+    assert "no such database" in one_line_failure(sd("--db", missing, "list"))
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS pw_rep")
+        conn.execute("CREATE ROLE pw_rep LOGIN PASSWORD 'right-one'")
+    wrong = pg_server.replace("postgresql://salesdesk@", "postgresql://pw_rep:wrong-one@")
+    line = one_line_failure(sd("--db", wrong, "list"))
+    assert "refused the password" in line and "wrong-one" not in line  # never echoed
+
+
+def test_the_board_on_a_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
+    nowhere = f"postgresql://salesdesk@/salesdesk?host={tmp_path}"
+    result = subprocess.run([sys.executable, "-m", "salesdesk", "--db", nowhere],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "cannot reach" in result.stderr
+
+
+def _drop_connections(pg_server: str, url: str) -> None:
+    name = url.split("/")[3].split("?")[0]
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+
+
+def test_a_dropped_connection_is_one_line_then_the_retry_works(
+    pg_server: str, pg_url: str
+) -> None:
+    database = open_database(pg_url)
+    try:
+        pid = store.add_prospect(database, NOW, "Ann", grade="C")
+        _drop_connections(pg_server, pg_url)
+        with pytest.raises(psycopg.OperationalError) as lost:
+            store.regrade(database, NOW, pid, "A")
+        assert "lost the connection" in (busy_message(lost.value) or "")
+        store.regrade(database, NOW, pid, "A")  # a new connection: the retry works
+        assert store.get_card(database, pid, TODAY).grade == "A"
+    finally:
+        database.close()
+
+
+async def test_the_board_says_inline_when_the_server_goes_and_keeps_what_was_typed(
+    pg_server: str, pg_url: str
+) -> None:
+    database = open_database(pg_url)
+    pid = store.add_prospect(database, NOW, "Ann Server", grade="A")
+    app = make_app(Settings(db_path=pg_url, clock=lambda: NOW), database)
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause()
+            await pilot.press("t", "c", *"Spoke about the offer")
+            await pilot.pause()
+            _drop_connections(pg_server, pg_url)
+            await pilot.press("enter")
+            await pilot.pause()
+            said = " ".join(str(n.message) for n in app._notifications)
+            assert "lost the connection" in said and "what you typed is kept" in said
+            assert store.get_prospect(database, pid, TODAY).activities == ()
+            await pilot.press("t")  # the same form again: nothing typed is lost
+            await pilot.pause()
+            note = app.screen.query_one("#f-note", Input)
+            assert note.value == "Spoke about the offer"
+            # enter on the kind line moves to the note; enter there saves: the retry goes
+            # through on a new connection
+            await pilot.press("enter", "enter")
+            await pilot.pause()
+            assert [a.note for a in store.get_prospect(database, pid, TODAY).activities] == [
+                "Spoke about the offer"]
+    finally:
+        database.close()
+
+
+def test_server_problems_are_database_errors_not_tracebacks() -> None:
+    with pytest.raises(DatabaseError, match="cannot reach"):
+        open_database("postgresql://salesdesk@/x?host=/nonexistent-folder")

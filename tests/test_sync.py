@@ -1,0 +1,138 @@
+"""Moving a book between a file and a server (``db copy``), and the check-out for the
+road: a rep checks out, works offline, checks in with a conflict and settles it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from salesdesk.cli.main import app as cli_app
+from salesdesk.data import store
+from salesdesk.data.checkout import checkin, conflicts, resolve
+from salesdesk.data.db import Database, open_database
+from salesdesk.data.demo import fill_demo
+from tests.conftest import NOW, TODAY
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "200", "NO_COLOR": "1"}
+
+
+def sd(*args: str) -> Any:
+    return runner.invoke(cli_app, list(args), env=WIDE, catch_exceptions=False)
+
+
+def listing(target: str) -> str:
+    result = sd("--db", target, "list", "--status", "all", "--json")
+    assert result.exit_code == 0, result.output
+    return str(result.stdout)
+
+
+def test_db_copy_moves_a_whole_book_to_a_server_and_back(tmp_path: Path, pg_url: str) -> None:
+    source = tmp_path / "mine.db"
+    database = open_database(source)
+    try:
+        fill_demo(database, TODAY, prospects=40)
+        store.undo(database)  # (the journal goes too)
+        undo_before = store.last_change(database)
+    finally:
+        database.close()
+    first = sd("db", "copy", str(source), pg_url)
+    assert first.exit_code == 0 and "copied" in first.stdout, first.output
+    assert listing(pg_url) == listing(str(source))
+    back = tmp_path / "back.db"
+    assert sd("db", "copy", pg_url, str(back)).exit_code == 0
+    assert listing(str(back)) == listing(str(source))
+    copied = open_database(back)
+    try:
+        assert store.last_change(copied) == undo_before
+        new = store.add_prospect(copied, NOW, "After the copy")  # ids never reused
+        assert new > max(c.id for c in store.list_cards(copied, TODAY, statuses=("live",))
+                         if c.name != "After the copy")
+    finally:
+        copied.close()
+    again = sd("db", "copy", str(source), pg_url)  # into a book that is not empty
+    assert again.exit_code == 2 and "already holds" in again.output
+    missing = sd("db", "copy", str(tmp_path / "nope.db"), str(tmp_path / "x.db"))
+    assert missing.exit_code == 2 and "no database" in missing.output
+
+
+def _names(db: Database) -> dict[str, Any]:
+    return {c.name: c for c in store.list_cards(db, TODAY)}
+
+
+def test_check_out_work_offline_check_in_with_a_conflict_and_settle_it(
+    tmp_path: Path, pg_url: str
+) -> None:
+    t0, t1, t2 = NOW - timedelta(days=3), NOW - timedelta(days=2), NOW - timedelta(days=1)
+    server = open_database(pg_url)
+    try:
+        ann = store.add_prospect(server, t0, "Ann", grade="C")
+        bob = store.add_prospect(server, t0, "Bob", grade="B", notes="as it was")
+    finally:
+        server.close()
+    road = tmp_path / "road.db"
+    out = sd("checkout", pg_url, "--to", str(road))
+    assert out.exit_code == 0, out.output
+    assert "salesdesk checkin --db" in out.stdout
+    local = open_database(road)  # offline: a regrade, a new card with a call, an edit
+    try:
+        store.regrade(local, t1, ann, "A")
+        new = store.add_prospect(local, t1, "Carla New", grade="B")
+        store.log_touch(local, t1, new, "call", "met at the fair")
+        store.update_fields(local, t1, bob, {"notes": "said on the road"})
+    finally:
+        local.close()
+    server = open_database(pg_url)  # meanwhile, at the office, Bob is edited too
+    try:
+        store.update_fields(server, t2, bob, {"notes": "said at the office"})
+    finally:
+        server.close()
+
+    result = sd("checkin", "--db", str(road))
+    assert result.exit_code == 0, result.output
+    assert "1 changed on both sides" in result.stdout
+    server = open_database(pg_url)
+    try:
+        cards = _names(server)
+        assert cards["Ann"].grade == "A"
+        carla = store.get_prospect(server, cards["Carla New"].id, TODAY)
+        assert [a.note for a in carla.activities] == ["met at the fair"]  # its parent found
+        assert store.get_prospect(server, bob, TODAY)["notes"] == "said at the office"
+    finally:
+        server.close()
+    local = open_database(road)
+    try:
+        assert store.get_prospect(local, bob, TODAY)["notes"] == "said on the road"  # kept
+        found = conflicts(local)
+        assert [(c.table, c.mine["notes"], c.theirs["notes"]) for c in found] == [
+            ("prospect", "said on the road", "said at the office")]
+        again = checkin(local, NOW)  # idempotent: nothing more is sent
+        assert sum(again.sent.values()) + sum(again.added.values()) == 0
+    finally:
+        local.close()
+    listed = sd("conflicts", "--db", str(road))
+    assert "said on the road" in listed.stdout and "said at the office" in listed.stdout
+    local = open_database(road)
+    try:
+        resolve(local, found[0].id, "mine", NOW)
+        after = checkin(local, NOW)
+        assert after.sent["prospect"] == 1 and after.conflicts == 0
+        assert conflicts(local) == []
+    finally:
+        local.close()
+    server = open_database(pg_url)
+    try:
+        assert store.get_prospect(server, bob, TODAY)["notes"] == "said on the road"
+        assert len(_names(server)) == 3  # nothing doubled by the second check-ins
+    finally:
+        server.close()
+
+
+def test_checkin_of_a_plain_file_is_one_line(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.db"
+    open_database(plain).close()
+    result = sd("checkin", "--db", str(plain))
+    assert result.exit_code == 2 and "not a check-out" in result.output
