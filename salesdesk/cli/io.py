@@ -347,7 +347,7 @@ def export(
     typer.echo(f"exported {count:,} prospects to {out}")
 
 
-def _export_vdir(ctx: typer.Context, out: Path | None, db: Path | None) -> None:
+def _export_vdir(ctx: typer.Context, out: Path | None, db: str | None) -> None:
     """The whole book and every visit as a vdir folder (khard, khal, vdirsyncer)."""
     from salesdesk.data.io.vdir import export_vdir
     from salesdesk.data.settings import get_setting

@@ -11,7 +11,16 @@ import typer
 
 # The command modules register their commands on import (explicitly, in help order).
 from salesdesk.cli import (  # noqa: F401
-    cards, history, io, man, merge, plan, review, serve, sync, team,
+    cards,
+    history,
+    io,
+    man,
+    merge,
+    plan,
+    review,
+    serve,
+    sync,
+    team,
 )
 from salesdesk.cli.common import app, err_console, fail, reader_gone
 
