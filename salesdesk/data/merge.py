@@ -84,20 +84,22 @@ def likely_duplicates(
         return []
     me = Who(name_fold(name), bool(phone or email))
     digits = "".join(ch for ch in phone if ch.isdigit())[-7:]
-    like = f"%{digits}" if len(digits) >= 7 else None
+    like = f"%{digits}" if len(digits) >= 7 else ""
+    mail = email.strip()
     with db.connect() as conn:
         ids = {
             r[0]
             for r in conn.execute(
-                "SELECT id FROM prospect WHERE id != ?1 AND ("
-                "(?2 != '' AND lower(email) = lower(?2)) OR "
-                "lower(replace(name, ' ', '')) = lower(replace(?3, ' ', '')) OR "
-                "(?4 IS NOT NULL AND replace(replace(replace(replace(phone, ' ', ''), '-', ''), "
-                "'(', ''), ')', '') LIKE ?4)) "
-                "UNION SELECT prospect_id FROM contact_point WHERE prospect_id != ?1 AND ("
-                "(kind = 'email' AND ?2 != '' AND lower(value) = lower(?2)) OR (kind = 'phone' "
-                "AND ?4 IS NOT NULL AND replace(replace(value, ' ', ''), '-', '') LIKE ?4))",
-                (exclude or 0, email.strip(), name.strip(), like),
+                "SELECT id FROM prospect WHERE id != ? AND ("
+                "(? != '' AND lower(email) = lower(?)) OR "
+                "lower(replace(name, ' ', '')) = lower(replace(?, ' ', '')) OR "
+                "(? != '' AND replace(replace(replace(replace(phone, ' ', ''), '-', ''), "
+                "'(', ''), ')', '') LIKE ?)) "
+                "UNION SELECT prospect_id FROM contact_point WHERE prospect_id != ? AND ("
+                "(kind = 'email' AND ? != '' AND lower(value) = lower(?)) OR (kind = 'phone' "
+                "AND ? != '' AND replace(replace(value, ' ', ''), '-', '') LIKE ?))",
+                (exclude or 0, mail, mail, name.strip(), like, like, exclude or 0, mail, mail,
+                 like, like),
             )
         }
         found: list[tuple[int, str, str]] = []
