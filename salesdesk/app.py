@@ -12,7 +12,6 @@ from textual.screen import Screen
 
 from salesdesk import keys
 from salesdesk.config import Settings
-from salesdesk.data import store
 from salesdesk.data.db import Database, open_database
 from salesdesk.widgets.key_order import KeysInOrder
 from salesdesk.widgets.wide_cuts import keep_wide_characters_whole
@@ -23,8 +22,6 @@ if TYPE_CHECKING:
 
 #: The smallest terminal every screen is laid out for (columns, lines).
 MIN_SIZE = (50, 15)
-#: The board's live cards read before the app started, and the day they were scored for.
-Prefetched = tuple[date, list[store.CardRow]]
 
 
 class SalesDeskApp(KeysInOrder):
@@ -45,14 +42,12 @@ class SalesDeskApp(KeysInOrder):
         self,
         settings: Settings,
         database: Database | None = None,
-        prefetched: Prefetched | None = None,
         backup: BackupJob | None = None,
     ) -> None:
         super().__init__()
         keep_wide_characters_whole()  # toasts over column edges (see widgets.wide_cuts)
         self.settings = settings
         self.db = database if database is not None else open_database(settings.db_path)
-        self._prefetched = prefetched
         self._backup = backup
         #: What was typed into a form closed with escape, by form (see FormScreen).
         self.form_drafts: dict[tuple[str, str], dict[str, str]] = {}
@@ -63,13 +58,6 @@ class SalesDeskApp(KeysInOrder):
         if self._exit:
             return None
         return super().push_screen(*args, **kwargs)
-
-    def take_prefetched(self) -> list[store.CardRow] | None:
-        """The live cards read while the app started, if still for today (used once)."""
-        prefetched, self._prefetched = self._prefetched, None
-        if prefetched is None or prefetched[0] != self.today():
-            return None
-        return prefetched[1]
 
     # The clock is a parameter: tests and $SALESDESK_NOW fix it.
     def now(self) -> datetime:
@@ -187,17 +175,15 @@ if TYPE_CHECKING:  # mypy checks that the app gives the screens all they may ask
 def make_app(
     settings: Settings,
     database: Database | None = None,
-    prefetched: Prefetched | None = None,
     backup: BackupJob | None = None,
 ) -> SalesDeskApp:
     """Build the app (the CLI and the tests use this same factory)."""
-    return SalesDeskApp(settings, database, prefetched, backup)
+    return SalesDeskApp(settings, database, backup)
 
 
 def run_app(
     settings: Settings,
     database: Database | None = None,
-    prefetched: Prefetched | None = None,
     backup: BackupJob | None = None,
 ) -> None:
-    make_app(settings, database, prefetched, backup).run()
+    make_app(settings, database, backup).run()

@@ -19,6 +19,7 @@ def open_board(db: Path | None, demo: bool) -> None:
 
     from salesdesk.data import store
     from salesdesk.data.backup import BackupJob, daily_backup
+    from salesdesk.data.board_keys import ensure_keys
     from salesdesk.data.db import open_database
 
     path = db if db is not None else (demo_db_path() if demo else default_db_path())
@@ -34,15 +35,13 @@ def open_board(db: Path | None, demo: bool) -> None:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="daily-backup") as pool:
             job = BackupJob()
             job.future = pool.submit(daily_backup, database, warn=job.warnings.append)
-            # The cards are read before Textual is imported, so the board's first frame has
-            # them. (Reading them in a thread during the import measured slower: both
-            # halves are Python work that takes turns on the GIL.)
-            today = system_clock().date()
-            first_cards = store.list_cards(database, today)
+            # The board's keys are made fresh for today before Textual is imported (on the
+            # first start of a day that rescores every card; after, nothing), so the first
+            # frame only reads the windows it shows.
+            ensure_keys(database, system_clock().date())
             from salesdesk.app import run_app
 
-            run_app(Settings(db_path=path, clock=system_clock), database,
-                    prefetched=(today, first_cards), backup=job)
+            run_app(Settings(db_path=path, clock=system_clock), database, backup=job)
         if not job.shown:  # the board closed before it could say so
             for line in job.warnings:
                 print(line, file=sys.stderr)

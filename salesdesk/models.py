@@ -29,6 +29,7 @@ from salesdesk.rules.man import Tri
 __all__ = [
     "Activity",
     "ActivityKind",
+    "BoardKey",
     "CardKind",
     "FollowUp",
     "Grade",
@@ -236,3 +237,26 @@ class JournalRow(SQLModel, table=True):
     # JSON: the columns the change wrote, as they were before (a deleted row: all of
     # them); NULL: the change added the row, undo deletes it.
     before: str | None = None
+
+
+class BoardKey(SQLModel, table=True):
+    """A card's place on the board, kept so the board reads its order from an index.
+
+    Derived data, never journaled: :mod:`salesdesk.data.board_keys` computes it with the
+    same pure rule the board always used (:func:`salesdesk.rules.grading.score`), for
+    ``day``; a trigger clears ``day`` whenever the card's row changes, so a stale key is
+    recomputed before the next read. ``rank`` is minus the urgency score, so ascending
+    ``(col, rank, prospect_id)`` is the board's order; ``col`` is the column (A/B/C, or the
+    closed view's customer/parked/closed), ``flags`` the header's counts (1 due for a look,
+    2 next step overdue), ``verdict`` the MAN verdict (the ``f`` filter)."""
+
+    __tablename__ = "board_key"
+    __table_args__ = (
+        Index("ix_board_key_order", "col", "rank", "prospect_id", "verdict", "flags"),
+    )
+    prospect_id: int = Field(primary_key=True)
+    col: str | None = None
+    rank: float | None = None
+    flags: int | None = None
+    verdict: str | None = None
+    day: date | None = Field(default=None, index=True)

@@ -121,7 +121,7 @@ def test_a_migrated_schema_is_a_fresh_one(tmp_path: Path, make: Any) -> None:
     make(old)
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(3,)]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
     assert schema(old) == schema(new)
     for table in ("prospect", "activity", "visit"):  # ids never reused
         (sql,) = query(new, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]

@@ -19,7 +19,7 @@ from salesdesk.rules.grading import Grade, Urgency, score
 from salesdesk.rules.man import Tri, Verdict, man_case, suggest_priority, verdict_of_case
 
 # Columns the board shows; the board never loads more than these.
-_CARD_COLUMNS = (
+CARD_COLUMNS = (
     "id, name, company, grade, status, next_date, next_action, "
     "substr(touched_at, 1, 10), substr(graded_at, 1, 10), substr(reviewed_at, 1, 10), "
     "substr(created_at, 1, 10), money, authority, need, value, key_account, area, "
@@ -121,7 +121,7 @@ class BoardSummary:
 # --------------------------------------------------------------------------- reading
 
 
-def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
+def card_from_row(row: Sequence[Any], today: date) -> CardRow:
     (
         pid,
         name,
@@ -233,6 +233,35 @@ def urgency_key(card: CardRow) -> tuple[float, int]:
     return (-card.urgency.score, card.id)
 
 
+def search_clause(search: str | None) -> tuple[str, list[Any], bool]:
+    """(SQL condition on prospect, its parameters, whether it needs ``sd_fold``) for a
+    search: every word must be in one of the searched columns."""
+    if not search or not search.strip():
+        return "", [], False
+    where: list[str] = []
+    params: list[Any] = []
+    fold = False
+    for term in search.split():
+        # SQLite's LIKE folds only ASCII case; for other cased letters (É, Ö, Я) compare
+        # casefolded text through a Python function, only when the term needs it.
+        needs_fold = not term.isascii() and term.casefold() != term.upper()
+        fold = fold or needs_fold
+        col = "sd_fold({})" if needs_fold else "{}"
+        pattern = like_pattern(term.casefold() if needs_fold else term)
+        where.append(
+            "("
+            + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in _SEARCH_COLUMNS)
+            + ")"
+        )
+        params.extend([pattern] * len(_SEARCH_COLUMNS))
+    return " AND ".join(where), params, fold
+
+
+def add_fold(conn: Connection) -> None:
+    """Register ``sd_fold`` (casefolded text) on a connection, for :func:`search_clause`."""
+    conn.create_function("sd_fold", 1, _fold, deterministic=True)
+
+
 def list_cards(
     db: Database,
     today: date,
@@ -257,33 +286,22 @@ def list_cards(
     if grade:
         where.append("grade = ?")
         params.append(str(grade))
-    fold = False
-    if search and search.strip():
-        for term in search.split():
-            # SQLite's LIKE folds only ASCII case; for other cased letters (É, Ö, Я) compare
-            # casefolded text through a Python function, only when the term needs it.
-            needs_fold = not term.isascii() and term.casefold() != term.upper()
-            fold = fold or needs_fold
-            col = "sd_fold({})" if needs_fold else "{}"
-            pattern = like_pattern(term.casefold() if needs_fold else term)
-            where.append(
-                "("
-                + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in _SEARCH_COLUMNS)
-                + ")"
-            )
-            params.extend([pattern] * len(_SEARCH_COLUMNS))
-    sql = f"SELECT {_CARD_COLUMNS} FROM prospect WHERE {' AND '.join(where)}"
+    clause, search_params, fold = search_clause(search)
+    if clause:
+        where.append(clause)
+        params.extend(search_params)
+    sql = f"SELECT {CARD_COLUMNS} FROM prospect WHERE {' AND '.join(where)}"
     with db.connect() as conn:
         # The board's hot path: straight to the DB-API cursor, no result-processing layer.
         raw = conn
         if fold:
-            raw.create_function("sd_fold", 1, _fold, deterministic=True)
+            add_fold(raw)
         cursor = raw.cursor()
         try:
             rows = cursor.execute(sql, tuple(params)).fetchall()
         finally:
             cursor.close()
-    cards = [_card_from_row(row, today) for row in rows]
+    cards = [card_from_row(row, today) for row in rows]
     if due_only:
         cards = [c for c in cards if c.review_due or c.overdue]
     cards.sort(key=urgency_key)
@@ -296,11 +314,11 @@ def get_card(db: Database, prospect_id: int, today: date) -> CardRow:
         raise NotFound(f"no prospect with id {prospect_id}")
     with db.connect() as conn:
         row = conn.execute(
-            f"SELECT {_CARD_COLUMNS} FROM prospect WHERE id = ?", (prospect_id,)
+            f"SELECT {CARD_COLUMNS} FROM prospect WHERE id = ?", (prospect_id,)
         ).fetchone()
     if row is None:
         raise NotFound(f"no prospect with id {prospect_id}")
-    return _card_from_row(row, today)
+    return card_from_row(row, today)
 
 
 def prospect_row(conn: Connection, prospect_id: int) -> dict[str, Any] | None:

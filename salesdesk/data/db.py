@@ -316,9 +316,13 @@ def _create_schema(path: Path) -> None:
     try:
         with engine.begin() as conn:
             SQLModel.metadata.create_all(conn)
-            conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
     finally:
         engine.dispose()
+    from salesdesk.data import dialect
+
+    with raw_transaction(path) as raw:  # triggers and the search index: SQLite's own SQL
+        dialect.install(raw)
+        raw.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
 def busy_message(exc: BaseException) -> str | None:

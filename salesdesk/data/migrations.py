@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -69,5 +69,12 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     v2_to_v3(conn)
 
 
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    """The board's keys: see :mod:`salesdesk.data.migrate_v4`."""
+    from salesdesk.data.migrate_v4 import v3_to_v4
+
+    v3_to_v4(conn)
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}

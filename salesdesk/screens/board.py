@@ -17,7 +17,7 @@ from salesdesk import keys
 from salesdesk.data import store
 from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
-from salesdesk.render.board_header import summary_line
+from salesdesk.render.board_header import column_title, summary_line
 from salesdesk.render.marks import legend_line
 from salesdesk.rules.man import Verdict
 from salesdesk.screens.board_cards import LIVE_COLUMNS, BoardCards
@@ -51,9 +51,9 @@ class BoardScreen(BoardForms):
 
     def __init__(self) -> None:
         super().__init__()
-        self.verdict_filter: Verdict | None = None
         self.col = 0
         self._view: BoardCards | None = None
+        self._summary_shown: Text | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -71,8 +71,18 @@ class BoardScreen(BoardForms):
         return self._view
 
     @property
+    def verdict_filter(self) -> Verdict | None:
+        """The MAN verdict the board shows only (``f`` cycles it), or None for all."""
+        return self.view.verdict
+
+    @verdict_filter.setter
+    def verdict_filter(self, verdict: Verdict | None) -> None:
+        self.view.verdict = verdict
+
+    @property
     def cards(self) -> list[CardRow]:
-        """The cards of the view (live, or closed), filtered by text but not by verdict."""
+        """The cards of the view (live, or closed), filtered by text but not by verdict
+        (reads them all: for checks; the board draws from its columns' windows)."""
         return self.view.cards
 
     @property
@@ -125,7 +135,6 @@ class BoardScreen(BoardForms):
 
     def _reload_everything(self) -> None:
         """Read the shown cards and the header's counts again."""
-        self.view.forget_counts()
         self.load(keep_id=self._current_id())
 
     def _card_to_change(self) -> CardRow | None:
@@ -144,57 +153,67 @@ class BoardScreen(BoardForms):
 
     # ------------------------------------------------------------------ data
     def load(self, keep_id: int | None = None) -> None:
-        """Read every card of the view from the database, then redraw."""
-        self.view.load(self.sd_app.today(), self.sd_app.take_prefetched())
+        """Count the view's cards and read the visible windows again, then redraw."""
+        self.view.load(self.sd_app.today())
         self._distribute(keep_id)
 
     def refresh_cards(self, ids: Iterable[int], keep_id: int | None = None) -> None:
-        """Read only the given cards again (fast on a huge board), then redraw."""
-        self.view.refresh(self.sd_app.today(), ids)
-        self._distribute(keep_id)
+        """After a change of these cards: their keys are recomputed (one row each) and
+        only the visible windows are read again."""
+        self.load(keep_id)
 
     def _distribute(self, keep_id: int | None) -> None:
-        """Put the cards in their columns; keep ``keep_id`` selected, or stay in a column
+        """Give the columns their cards; keep ``keep_id`` selected, or stay in a column
         that has cards."""
-        spec = self.view.columns
-        buckets = self.view.buckets(self.verdict_filter)
-        keys_in_order = [key for key, _title in spec]
-        holding = [i for i, key in enumerate(keys_in_order) if keep_id is not None
-                   and any(c.id == keep_id for c in buckets[key])]
-        if holding:
-            self.col = holding[0]
-        elif not buckets[keys_in_order[self.col]]:
+        view = self.view
+        spec = view.columns
+        keep = view.locate(keep_id) if keep_id is not None else None
+        if keep is not None:
+            self.col = keep[0]
+        elif not view.columns_cards[spec[self.col][0]]:
             # The selected card left the view (filtered out, dropped): go where cards are.
-            filled = [i for i, key in enumerate(keys_in_order) if buckets[key]]
+            filled = [i for i, (key, _t) in enumerate(spec) if view.columns_cards[key]]
             if filled:
                 self.col = filled[0]
-        self.query_one(BoardColumns).show(spec, buckets, self.col, self.sd_app.today(), keep_id)
+        self.query_one(BoardColumns).show(
+            spec, view.columns_cards, self.col, self.sd_app.today(), keep
+        )
         self._update_summary()
+
+    def _show_active(self) -> None:
+        """Mark the selected column (its cards and its title) without reading anything."""
+        columns = self.query_one(BoardColumns)
+        for index, ((key, title), column) in enumerate(zip(self.view.columns, self.columns,
+                                                           strict=True)):
+            column.set_active(index == self.col)
+            columns.set_title(index, column_title(key, title, len(column.cards),
+                                                  index == self.col))
 
     def _update_summary(self) -> None:
         view = self.view
         empty = view.is_empty()
-        self.query_one("#empty").display = empty
-        self.query_one("#columns").display = not empty
-        verdict = self.verdict_filter
+        for widget, shown in ((self.query_one("#empty"), empty),
+                              (self.query_one("#columns"), not empty)):
+            if widget.display != shown:
+                widget.display = shown
         line = summary_line(
             view.pool,
             closed_view=view.closed_view,
-            verdict=verdict,
-            verdict_count=sum(1 for c in view.cards if c.verdict == verdict) if verdict else 0,
+            verdict=view.verdict,
+            verdict_count=view.verdict_count,
             filter_text=view.filter_text,
-            matches=len(view.cards),
+            matches=view.matches,
         )
-        self.query_one("#summary", Static).update(line)
+        if line != self._summary_shown:  # a fixed-size line: no layout of the screen
+            self._summary_shown = line
+            self.query_one("#summary", Static).update(line, layout=False)
 
     # ------------------------------------------------------------------ moving
     def action_column(self, delta: int) -> None:
         target = self.col + delta
         if 0 <= target <= 2:
             self.col = target
-            for index, column in enumerate(self.columns):
-                column.set_active(index == self.col)
-            self._distribute(None)
+            self._show_active()
 
     def action_move(self, delta: int) -> None:
         self.column.move(delta)
@@ -209,7 +228,7 @@ class BoardScreen(BoardForms):
     def _clicked(self, event: CardColumn.Clicked) -> None:
         self.col = self.columns.index(event.column)
         event.column.select(event.index)
-        self._distribute(event.column.current.id if event.column.current else None)
+        self._show_active()
         if event.chain >= 2:
             self.action_open_card()
 
@@ -290,7 +309,7 @@ class BoardScreen(BoardForms):
         """Cycle the MAN verdict filter: all → qualified → contact → nurture → drop → incomplete."""
         order: list[Verdict | None] = [None, *Verdict]
         self.verdict_filter = order[(order.index(self.verdict_filter) + 1) % len(order)]
-        self._distribute(self._current_id())
+        self.load(keep_id=self._current_id())
 
     def show_live_board(self, keep_id: int | None = None) -> None:
         """Back from the closed view to the live cards."""

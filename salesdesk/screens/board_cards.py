@@ -1,54 +1,41 @@
-"""What the board shows, without the widgets: the view's cards in urgency order, the
-header's counts, and whether the database changed since they were read.
+"""What the board shows, without the widgets: the view's columns as windows over the
+database (:class:`~salesdesk.data.board.ColumnCards`), their counts and the header's
+figures, and whether the database changed since they were read.
 
-A filter keeps its own list, so the header's counts come from every live card
-(``live_all``), kept right cheaply when only a few cards change.
+Nothing here holds every card: a load makes the keys fresh (a changed card's key is
+recomputed, one row), then counts over the keys' index; each column reads the cards it
+draws, a window at a time.
 """
 
 from __future__ import annotations
 
-from bisect import insort
-from collections.abc import Iterable
 from datetime import date
 
-from salesdesk.data import store
+from salesdesk.data import board, store
+from salesdesk.data.board import BoardQuery, ColumnCards
 from salesdesk.data.db import Database
-from salesdesk.data.store import CardRow, urgency_key
+from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
 from salesdesk.rules.man import Verdict
 
 LIVE_COLUMNS = (("A", "A · this week"), ("B", "B · this month"), ("C", "C · 3 months"))
 CLOSED_COLUMNS = (("customer", "Customers"), ("parked", "Parked"), ("closed", "Dropped & lost"))
-REFRESH_LIMIT = 500  # more changed cards than this: read everything once instead
-
-
-def column_key(card: CardRow, closed_view: bool) -> str:
-    """Which column a card goes in: its grade, or in the closed view its status."""
-    if not closed_view:
-        return card.grade.value
-    if card.status in (Status.DROPPED, Status.LOST):
-        return "closed"
-    return card.status
-
-
-def replaced(cards: list[CardRow], ids: set[int], fresh: list[CardRow]) -> list[CardRow]:
-    """``cards`` without ``ids``, with the ``fresh`` rows put in urgency order."""
-    kept = [c for c in cards if c.id not in ids]
-    for card in fresh:
-        insort(kept, card, key=urgency_key)
-    return kept
 
 
 class BoardCards:
-    """The board's cards and counts, read from ``db``."""
+    """The board's columns and counts, read from ``db``."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.closed_view = False
         self.filter_text = ""
-        self.cards: list[CardRow] = []
+        self.verdict: Verdict | None = None
+        self.today = date.today()
         self.pool: store.BoardSummary | None = None
-        self._live_all: list[CardRow] | None = None  # every live card: the header's counts
+        self.columns_cards: dict[str, ColumnCards] = {}
+        self.matches = 0  # cards matching the text filter (any verdict)
+        self.verdict_count = 0  # ...and the MAN verdict filter
+        self._has_cards = False
         self._seen_version: int | None = None  # the database's data_version when last read
 
     @property
@@ -63,51 +50,35 @@ class BoardCards:
         return CLOSED_COLUMNS if self.closed_view else LIVE_COLUMNS
 
     @property
-    def _whole_live_board(self) -> bool:
-        return not self.filter_text and not self.closed_view
+    def query(self) -> BoardQuery:
+        return BoardQuery(self.closed_view, self.filter_text,
+                          self.verdict.value if self.verdict is not None else None)
 
-    def load(self, today: date, first: list[CardRow] | None = None) -> None:
-        """Read every card of the view (``first``: the live cards read at start, if any)."""
-        if first is not None and self._whole_live_board:
-            self.cards = first
+    def load(self, today: date) -> None:
+        """Bring the keys up to date, count, and start each column's windows afresh."""
+        self.today = today
+        board.ensure_keys(self.db, today)
+        query = self.query
+        counts = board.column_counts(self.db, query)
+        if query.verdict is not None or query.search:
+            unfiltered = board.column_counts(self.db, query, verdict=False)
         else:
-            self.cards = store.list_cards(
-                self.db, today, statuses=self.statuses, search=self.filter_text
-            )
-        if self._whole_live_board:
-            self._live_all = self.cards
-        elif self._live_all is None:
-            self._live_all = store.list_cards(self.db, today)
-        self._count()
-
-    def refresh(self, today: date, ids: Iterable[int]) -> None:
-        """Read only the given cards again (fast on a huge board)."""
-        ids = set(ids)
-        if len(ids) > REFRESH_LIMIT:  # e.g. undoing an import: read everything once
-            self.load(today)
-            return
-        fresh = store.list_cards(
-            self.db, today, statuses=self.statuses, search=self.filter_text, ids=ids
-        )
-        self.cards = replaced(self.cards, ids, fresh)
-        if self._whole_live_board:
-            self._live_all = self.cards
-        elif self._live_all is not None:  # keep the header's pool counts right, cheaply
-            self._live_all = replaced(
-                self._live_all, ids, store.list_cards(self.db, today, ids=ids)
-            )
-        self._count()
-
-    def forget_counts(self) -> None:
-        """Read every live card again at the next load (another program changed them)."""
-        self._live_all = None
-
-    def _count(self) -> None:
-        if self._live_all is not None:
-            self.pool = store.summarise(
-                self._live_all, store.pool_target(self.db), store.closed_counts(self.db)
-            )
+            unfiltered = counts
+        self.matches = sum(unfiltered.values())
+        self.verdict_count = sum(counts.values())
+        self.columns_cards = {
+            key: ColumnCards(self.db, today, query, key, counts[key]) for key, _ in self.columns
+        }
+        self.pool = board.board_summary(self.db)
+        self._has_cards = self.matches > 0 or store.count_prospects(self.db) > 0
         self._seen_version = self.db.data_version()
+
+    @property
+    def cards(self) -> list[CardRow]:
+        """Every card of the view matching the text filter, in urgency order (for checks
+        and small views: this reads them all, the board itself never does)."""
+        return store.list_cards(self.db, self.today, statuses=self.statuses,
+                                search=self.filter_text)
 
     def changed_elsewhere(self) -> bool:
         """True when the database changed since the board last read it (a command, a
@@ -120,14 +91,14 @@ class BoardCards:
         if self._seen_version is not None:
             self._seen_version = self.db.data_version()
 
-    def buckets(self, verdict: Verdict | None) -> dict[str, list[CardRow]]:
-        """The view's cards by column (only those of ``verdict``, when given)."""
-        found: dict[str, list[CardRow]] = {key: [] for key, _ in self.columns}
-        for card in self.cards:
-            if verdict is None or card.verdict == verdict:
-                found[column_key(card, self.closed_view)].append(card)
-        return found
+    def locate(self, prospect_id: int) -> tuple[int, int] | None:
+        """(column number, position) of a card in the view, or None if it is not shown."""
+        found = board.locate(self.db, self.query, prospect_id)
+        if found is None:
+            return None
+        keys = [key for key, _ in self.columns]
+        return keys.index(found[0]), found[1]
 
     def is_empty(self) -> bool:
         """No card at all (not just none matching): the board shows how to start."""
-        return not self.cards and not self.filter_text and store.count_prospects(self.db) == 0
+        return not self._has_cards and not self.filter_text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
@@ -21,6 +23,7 @@ class BoardColumns(Horizontal):
     def __init__(self, keys: tuple[str, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._keys = keys
+        self._titles: dict[int, Text] = {}
 
     def compose(self) -> ComposeResult:
         for index, key in enumerate(self._keys):
@@ -42,17 +45,26 @@ class BoardColumns(Horizontal):
     def show(
         self,
         spec: tuple[tuple[str, str], ...],
-        buckets: dict[str, list[CardRow]],
+        columns: Mapping[str, Sequence[CardRow]],
         active: int,
         today: date,
-        keep_id: int | None,
+        keep: tuple[int, int] | None,
     ) -> None:
-        """Give each column its cards and title; ``active`` is the selected column."""
+        """Give each column its cards and title; ``active`` is the selected column,
+        ``keep`` (column number, position) the card to select."""
         for index, ((key, title), column) in enumerate(zip(spec, self.columns, strict=True)):
-            column.set_cards(buckets[key], today, keep_id=keep_id)
+            cards = columns[key]
+            kept = keep[1] if keep is not None and keep[0] == index else None
+            column.set_cards(cards, today, keep_index=kept)
             column.set_active(index == active)
-            label = column_title(key, title, len(buckets[key]), index == active)
-            self.query_one(f"#title-{index}", Static).update(label)
+            self.set_title(index, column_title(key, title, len(cards), index == active))
+
+    def set_title(self, index: int, label: Text) -> None:
+        """A column's title line: a fixed size, so no layout of the board follows."""
+        if self._titles.get(index) == label:
+            return
+        self._titles[index] = label
+        self.query_one(f"#title-{index}", Static).update(label, layout=False)
 
     def flash(self, prospect_id: int) -> int | None:
         """Light up the card in whichever column holds it; returns that column's index."""

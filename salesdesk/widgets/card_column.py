@@ -1,11 +1,14 @@
 """A column of cards drawn with Textual's line API: only visible lines are rendered.
 
 However many prospects a column holds, it is one widget; each card is a fixed number of
-lines, so the card under any screen line is found by arithmetic.
+lines, so the card under any screen line is found by arithmetic. Its cards are a sequence
+that reads them from the database a window at a time (:class:`~salesdesk.data.board.
+ColumnCards`); a key redraws only the lines of the cards it changed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,32 +44,36 @@ class CardColumn(ScrollView, can_focus=False):
     def __init__(self, key: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.key = key
-        self.cards: list[CardRow] = []
+        self.cards: Sequence[CardRow] = []
         self.selected = 0
         self.active = False
         self.compact = False
         self.today = date.today()
         self._cache: dict[tuple[int, int, bool, bool, bool, bool], list[Strip]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
+        self._flash_index = 0
 
     # ------------------------------------------------------------------ data
-    def set_cards(self, cards: list[CardRow], today: date, *, keep_id: int | None = None) -> None:
-        """Replace the cards; keep the selection on ``keep_id`` if it is still here."""
+    def set_cards(self, cards: Sequence[CardRow], today: date, *,
+                  keep_index: int | None = None) -> None:
+        """Replace the cards; select ``keep_index`` (where a kept card now is)."""
         self.cards = cards
         self.today = today
         self._cache.clear()
-        if keep_id is not None:
-            index = self.index_of(keep_id)
-            if index is not None:
-                self.selected = index
+        if keep_index is not None:
+            self.selected = keep_index
         self.selected = max(0, min(self.selected, len(cards) - 1))
         self._update_size()
         self.refresh()
-        if keep_id is not None and self.is_mounted:
+        if keep_index is not None and self.is_mounted:
             # The kept card may have moved far down (regraded into this column): show it.
             self.call_after_refresh(self.scroll_to_selected)
 
     def index_of(self, prospect_id: int) -> int | None:
+        finder = getattr(self.cards, "index_of", None)
+        if finder is not None:  # a window over the database: asks it, reads no column
+            found: int | None = finder(prospect_id)
+            return found
         for index, card in enumerate(self.cards):
             if card.id == prospect_id:
                 return index
@@ -91,10 +98,9 @@ class CardColumn(ScrollView, can_focus=False):
             self.refresh()
 
     def set_active(self, active: bool) -> None:
-        if active != self.active:
+        if active != self.active:  # the cache is keyed by it: nothing to forget
             self.active = active
-            self._cache.clear()
-            self.refresh()
+            self._refresh_card(self.selected)
 
     def _update_size(self) -> None:
         # Only the height scrolls (overflow-x is hidden), so the width stays 0: a resize
@@ -113,11 +119,18 @@ class CardColumn(ScrollView, can_focus=False):
         if not self.cards:
             return
         index = max(0, min(index, len(self.cards) - 1))
-        if index != self.selected:
-            self._cache.clear()
-            self.selected = index
-            self.refresh()
+        if index != self.selected:  # cached lines are keyed by selection: redraw two cards
+            old, self.selected = self.selected, index
+            self._refresh_card(old)
+            self._refresh_card(index)
         self.scroll_to_selected()
+
+    def _refresh_card(self, index: int) -> None:
+        """Redraw just the lines of one card (if on screen), not the whole column."""
+        height = self.card_lines
+        top = index * height - self.scroll_offset.y
+        if top + height > 0 and top < self.size.height:
+            self.refresh_lines(index * height, height)
 
     def move(self, delta: int) -> None:
         self.select(self.selected + delta)
@@ -154,15 +167,14 @@ class CardColumn(ScrollView, can_focus=False):
         if index is None:
             return
         self.flashing = prospect_id
-        self._cache.clear()
-        self.refresh()
+        self._flash_index = index
+        self._refresh_card(index)
         self.call_after_refresh(self._show_index, index)
         self.set_timer(seconds, self._flash_over)
 
     def _flash_over(self) -> None:
         self.flashing = None
-        self._cache.clear()
-        self.refresh()
+        self._refresh_card(self._flash_index)
 
     def _show_index(self, index: int) -> None:
         if 0 <= index < len(self.cards):
@@ -195,7 +207,10 @@ class CardColumn(ScrollView, can_focus=False):
         index, row = divmod(line, self.card_lines)
         if index >= len(self.cards) or width <= 0:
             return Strip([Segment(" " * max(0, width), Style())], max(0, width))
-        return self._strips_for(index, width)[row]
+        try:
+            return self._strips_for(index, width)[row]
+        except IndexError:  # the database lost the card since the count: blank until reload
+            return Strip([Segment(" " * width, Style())], width)
 
     # ------------------------------------------------------------------ mouse
     def on_click(self, event: events.Click) -> None:

@@ -1,0 +1,67 @@
+"""Keeping the board's keys (``board_key``) right: a card's column, urgency rank, header
+flags and MAN verdict, computed by the same code that builds a board card
+(:func:`salesdesk.data.cards.card_from_row`, i.e. the pure urgency rule), so whatever
+the rule comes to weigh, the stored order follows it.
+
+A key is valid for one ``day``. A trigger clears it when its card's row is written (see
+:mod:`salesdesk.data.dialect`); :func:`ensure_keys`, called before every board read,
+recomputes the cleared ones and, on the first read of a day, every key (the date-driven
+parts: overdue days, windows, staleness)."""
+
+from __future__ import annotations
+
+from datetime import date
+from sqlite3 import Connection
+
+from salesdesk.data.cards import CARD_COLUMNS, CardRow, card_from_row
+from salesdesk.data.db import Database
+from salesdesk.rules.board import board_column
+
+FLAG_DUE = 1  # due for a look, or past its window
+FLAG_OVERDUE = 2  # the next step's date has passed
+_CHUNK = 5000
+
+_STALE = "day IS NULL OR day < ? OR day > ?"
+
+
+def key_of(card: CardRow) -> tuple[str, float, int, str]:
+    """(column, rank, flags, verdict) of a card: rank is minus the urgency score, so the
+    ascending (rank, id) order is the board's (highest score first, then the oldest)."""
+    flags = (FLAG_DUE if card.review_due else 0) | (FLAG_OVERDUE if card.overdue else 0)
+    return (board_column(card.grade.value, card.status), -card.urgency.score, flags,
+            card.verdict.value)
+
+
+def ensure_keys(db: Database, today: date) -> int:
+    """Recompute every key not computed for ``today``; returns how many were."""
+    with db.connect() as conn:
+        day = today.isoformat()
+        stale = conn.execute(
+            f"SELECT 1 FROM board_key WHERE {_STALE} LIMIT 1", (day, day)
+        ).fetchone()
+    if stale is None:
+        return 0
+    with db.begin() as conn:
+        return refresh_keys(conn, today)
+
+
+def refresh_keys(conn: Connection, today: date) -> int:
+    """Inside a write transaction: recompute the stale keys, in chunks (a recomputed key
+    is no longer stale, so each chunk reads the next ones)."""
+    day = today.isoformat()
+    done = 0
+    while True:
+        rows = conn.execute(
+            f"SELECT {CARD_COLUMNS} FROM board_key k JOIN prospect "
+            f"ON prospect.id = k.prospect_id WHERE {_STALE.replace('day', 'k.day')} LIMIT ?",
+            (day, day, _CHUNK),
+        ).fetchall()
+        if rows:
+            conn.executemany(
+                "UPDATE board_key SET col = ?, rank = ?, flags = ?, verdict = ?, day = ? "
+                "WHERE prospect_id = ?",
+                [(*key_of(card_from_row(row, today)), day, row[0]) for row in rows],
+            )
+        done += len(rows)
+        if len(rows) < _CHUNK:
+            return done

@@ -1,0 +1,159 @@
+"""The board's order in SQL (``board_key``): exactly the cards, in exactly the order, of
+the old ordering (every card scored in Python and sorted by ``urgency_key``), on demo data;
+a change rewrites one key; a new day rescores; the schema-3 upgrade fills the keys."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from salesdesk.data import board, store
+from salesdesk.data.board import BoardQuery, ColumnCards
+from salesdesk.data.board_keys import FLAG_DUE, FLAG_OVERDUE, ensure_keys
+from salesdesk.data.db import Database, open_database
+from salesdesk.data.demo import fill_demo
+from salesdesk.enums import Status
+from salesdesk.rules.board import board_column
+from salesdesk.rules.man import Verdict
+
+from .conftest import NOW, TODAY
+
+CLOSED = [s.value for s in Status if s != Status.LIVE]
+
+
+def old_columns(db: Database, closed: bool, search: str = "",
+                verdict: str | None = None) -> dict[str, list[int]]:
+    """The board's columns as the old code made them: every card read, scored, sorted."""
+    cards = store.list_cards(db, TODAY, statuses=CLOSED if closed else [Status.LIVE],
+                             search=search)
+    found: dict[str, list[int]] = {key: [] for key in BoardQuery(closed).keys}
+    for card in cards:
+        if verdict is None or card.verdict == verdict:
+            found[board_column(card.grade.value, card.status)].append(card.id)
+    return found
+
+
+def sql_columns(db: Database, query: BoardQuery) -> dict[str, list[int]]:
+    ensure_keys(db, TODAY)
+    counts = board.column_counts(db, query)
+    return {key: [c.id for c in ColumnCards(db, TODAY, query, key, counts[key])]
+            for key in query.keys}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    database = open_database(tmp_path_factory.mktemp("demo") / "demo.db")
+    fill_demo(database, TODAY, 1000)
+    return database
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["live", "closed"])
+def test_the_sql_order_is_the_old_order_on_1000_demo_cards(demo_db: Database,
+                                                           closed: bool) -> None:
+    old = old_columns(demo_db, closed)
+    assert sum(map(len, old.values())) > 200
+    assert sql_columns(demo_db, BoardQuery(closed)) == old
+
+
+@pytest.mark.parametrize("verdict", [Verdict.QUALIFIED, Verdict.INCOMPLETE])
+def test_filters_keep_the_old_order(demo_db: Database, verdict: Verdict) -> None:
+    assert sql_columns(demo_db, BoardQuery(verdict=verdict.value)) == old_columns(
+        demo_db, False, verdict=verdict)
+    assert sql_columns(demo_db, BoardQuery(search="a")) == old_columns(demo_db, False, "a")
+
+
+def test_windows_from_anywhere_read_the_same_order(demo_db: Database) -> None:
+    """Reading backwards, by jumps and by neighbours gives the same cards at each place."""
+    expected = old_columns(demo_db, False)["C"]
+    query = BoardQuery()
+    column = ColumnCards(demo_db, TODAY, query, "C", len(expected))
+    backwards = [column[i].id for i in range(len(expected) - 1, -1, -1)]
+    assert backwards == expected[::-1]
+    jumps = ColumnCards(demo_db, TODAY, query, "C", len(expected))
+    assert [jumps[i].id for i in range(0, len(expected), 37)] == expected[::37]
+    assert column.index_of(expected[123]) == 123
+    assert board.locate(demo_db, query, expected[-1]) == ("C", len(expected) - 1)
+
+
+def test_the_header_counts_are_the_old_ones(demo_db: Database) -> None:
+    ensure_keys(demo_db, TODAY)
+    new, old = board.board_summary(demo_db), store.summary(demo_db, TODAY)
+    assert (new.by_grade, new.due, new.overdue, new.live, new.pool_target) == (
+        old.by_grade, old.due, old.overdue, old.live, old.pool_target)
+    assert FLAG_DUE != FLAG_OVERDUE
+
+
+def keys_of(db: Database) -> dict[int, tuple[object, ...]]:
+    with db.connect() as conn:
+        return {r[0]: r[1:] for r in conn.execute("SELECT * FROM board_key")}
+
+
+def test_a_change_rewrites_one_key(db: Database) -> None:
+    ids = [store.add_prospect(db, NOW, f"P{i}", grade="B") for i in range(5)]
+    assert ensure_keys(db, TODAY) == 5
+    before = keys_of(db)
+    store.regrade(db, NOW, ids[2], "A")
+    assert ensure_keys(db, TODAY) == 1
+    after = keys_of(db)
+    assert {i for i in ids if after[i] != before[i]} == {ids[2]}
+    assert after[ids[2]][0] == "A"
+    store.log_touch(db, NOW, ids[3], "call", "rang")
+    assert ensure_keys(db, TODAY) == 1
+    store.undo(db)
+    store.undo(db)
+    assert ensure_keys(db, TODAY) == 2
+    assert keys_of(db) == before
+
+
+def test_a_new_day_rescores_every_card(db: Database) -> None:
+    pid = store.add_prospect(db, NOW, "Soon", grade="B", next_date=TODAY + timedelta(days=1))
+    ensure_keys(db, TODAY)
+    assert ensure_keys(db, TODAY) == 0
+    tomorrow = TODAY + timedelta(days=2)
+    assert ensure_keys(db, tomorrow) == 1
+    col, _rank, flags, _verdict, day = keys_of(db)[pid]
+    assert (col, flags & FLAG_OVERDUE, day) == ("B", FLAG_OVERDUE, tomorrow.isoformat())
+    with db.begin() as conn:
+        conn.execute("DELETE FROM prospect WHERE id = ?", (pid,))
+    assert keys_of(db) == {}
+
+
+def make_v3_database(path: Path) -> None:
+    """A schema-3 file: a fresh one without what schema 4 added."""
+    database = open_database(path)
+    fill_demo(database, TODAY, 300)
+    database.close()
+    conn = sqlite3.connect(path)
+    for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND tbl_name = 'prospect'").fetchall():
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("DROP TABLE board_key")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+
+
+def test_a_schema_3_database_gets_every_key(tmp_path: Path) -> None:
+    from .test_migration import schema
+
+    old = tmp_path / "v3" / "s.db"
+    make_v3_database(old)
+    database = open_database(old)
+    try:
+        assert list(old.parent.glob("s.db.v3-*.bak"))
+        assert schema(old) == schema_of_fresh(tmp_path)
+        assert sql_columns(database, BoardQuery()) == old_columns(database, False)
+        assert sql_columns(database, BoardQuery(True)) == old_columns(database, True)
+    finally:
+        database.close()
+
+
+def schema_of_fresh(tmp_path: Path) -> object:
+    from .test_migration import schema
+
+    fresh = tmp_path / "fresh" / "s.db"
+    open_database(fresh).close()
+    return schema(fresh)
