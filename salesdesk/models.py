@@ -29,6 +29,7 @@ from salesdesk.rules.man import Tri
 __all__ = [
     "Activity",
     "ActivityKind",
+    "BoardCount",
     "BoardKey",
     "CardKind",
     "FollowUp",
@@ -260,3 +261,14 @@ class BoardKey(SQLModel, table=True):
     flags: int | None = None
     verdict: str | None = None
     day: date | None = Field(default=None, index=True)
+
+
+class BoardCount(SQLModel, table=True):
+    """How many keys have each (column, flags, verdict): the board's counts and header in
+    one small read. Kept by triggers on ``board_key`` (:mod:`salesdesk.data.dialect`)."""
+
+    __tablename__ = "board_count"
+    col: str = Field(primary_key=True)
+    flags: int = Field(primary_key=True)
+    verdict: str = Field(primary_key=True)
+    n: int = 0

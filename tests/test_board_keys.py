@@ -131,6 +131,8 @@ def make_v3_database(path: Path) -> None:
                                    "AND tbl_name = 'prospect'").fetchall():
         conn.execute(f"DROP TRIGGER {trigger}")
     conn.execute("DROP TABLE board_key")
+    conn.execute("DROP TABLE board_count")
+    conn.execute("DROP TABLE prospect_fts")
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()
@@ -157,3 +159,68 @@ def schema_of_fresh(tmp_path: Path) -> object:
     fresh = tmp_path / "fresh" / "s.db"
     open_database(fresh).close()
     return schema(fresh)
+
+
+def test_the_counts_table_follows_every_key(demo_db: Database) -> None:
+    """The triggers' counts equal a count of the keys, after changes and a new day."""
+    def counted() -> list[tuple[object, ...]]:
+        with demo_db.connect() as conn:
+            return conn.execute(
+                "SELECT col, flags, verdict, count(*) FROM board_key GROUP BY col, flags, "
+                "verdict ORDER BY 1, 2, 3").fetchall()
+
+    def kept() -> list[tuple[object, ...]]:
+        with demo_db.connect() as conn:
+            return conn.execute("SELECT col, flags, verdict, n FROM board_count WHERE n > 0 "
+                                "ORDER BY 1, 2, 3").fetchall()
+
+    ensure_keys(demo_db, TODAY)
+    assert kept() == counted()
+    live = old_columns(demo_db, False)
+    store.regrade(demo_db, NOW, live["C"][0], "A")
+    store.set_status(demo_db, NOW, live["B"][0], Status.PARKED)
+    ensure_keys(demo_db, TODAY + timedelta(days=3))
+    assert kept() == counted()
+    ensure_keys(demo_db, TODAY)
+    store.undo(demo_db)
+    store.undo(demo_db)
+    ensure_keys(demo_db, TODAY)
+    assert kept() == counted()
+
+
+@pytest.mark.parametrize("search", ["Price", "pri", "TRIAL", "东方贸", "试用", "贸易 pr",
+                                    "3pm", 'a"b', "a%", "meeting board", "浦东 isla", "x"])
+def test_the_search_index_finds_what_a_substring_scan_finds(demo_db: Database,
+                                                            search: str) -> None:
+    """Words of 3+ characters go through FTS5 (trigram), shorter ones through a scan:
+    either way a card matches when every word is in one of its columns."""
+    with demo_db.connect() as conn:
+        rows = conn.execute("SELECT id, status, name, company, phone, email, area, tags, "
+                            "notes FROM prospect").fetchall()
+    expected = {
+        row[0] for row in rows
+        if all(any(word.casefold() in (text or "").casefold() for text in row[2:])
+               for word in search.split())
+    }
+    found = {c.id for c in store.list_cards(demo_db, TODAY, statuses=[s.value for s in Status],
+                                            search=search)}
+    assert found == expected
+    if search in ("Price", "试用"):
+        assert len(found) > 3
+    assert sql_columns(demo_db, BoardQuery(search=search)) == old_columns(demo_db, False,
+                                                                          search)
+
+
+def test_a_filtered_view_pages_the_same_order(demo_db: Database) -> None:
+    """The board's filtered columns (one pass, then pages by id) are the old order."""
+    from salesdesk.screens.board_cards import BoardCards
+
+    for search, verdict in (("pri", None), ("a", Verdict.CONTACT), ("东方贸", None)):
+        view = BoardCards(demo_db)
+        view.filter_text, view.verdict = search, verdict
+        view.load(TODAY)
+        got = {key: [c.id for c in cards] for key, cards in view.columns_cards.items()}
+        assert got == old_columns(demo_db, False, search, verdict)
+        assert view.matches == sum(map(len, old_columns(demo_db, False, search).values()))
+        some = next(ids for ids in got.values() if ids)
+        assert view.locate(some[-1]) is not None

@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import date
 from sqlite3 import Connection
 
-from salesdesk.data.cards import CARD_COLUMNS, CardRow, card_from_row
+from salesdesk.data import dialect
+from salesdesk.data.cards import CARD_COLUMNS, CARD_WIDTH, CardRow, card_from_row
 from salesdesk.data.db import Database
 from salesdesk.rules.board import board_column
 
@@ -41,8 +42,19 @@ def ensure_keys(db: Database, today: date) -> int:
         ).fetchone()
     if stale is None:
         return 0
-    with db.begin() as conn:
-        return refresh_keys(conn, today)
+    with db.connect() as conn:
+        conn.execute(dialect.RELAXED_SYNC)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                done = refresh_keys(conn, today)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        finally:
+            conn.execute(dialect.FULL_SYNC)
+    return done
 
 
 def refresh_keys(conn: Connection, today: date) -> int:
@@ -50,18 +62,24 @@ def refresh_keys(conn: Connection, today: date) -> int:
     is no longer stale, so each chunk reads the next ones)."""
     day = today.isoformat()
     done = 0
+    width = CARD_WIDTH
     while True:
         rows = conn.execute(
-            f"SELECT {CARD_COLUMNS} FROM board_key k JOIN prospect "
-            f"ON prospect.id = k.prospect_id WHERE {_STALE.replace('day', 'k.day')} LIMIT ?",
+            f"SELECT {CARD_COLUMNS}, k.col, k.rank, k.flags, k.verdict FROM board_key k "
+            f"JOIN prospect ON prospect.id = k.prospect_id "
+            f"WHERE {_STALE.replace('day', 'k.day')} LIMIT ?",
             (day, day, _CHUNK),
         ).fetchall()
-        if rows:
-            conn.executemany(
-                "UPDATE board_key SET col = ?, rank = ?, flags = ?, verdict = ?, day = ? "
-                "WHERE prospect_id = ?",
-                [(*key_of(card_from_row(row, today)), day, row[0]) for row in rows],
-            )
+        changed, same = [], []
+        for row in rows:
+            key = key_of(card_from_row(row[:width], today))
+            if key == row[width:]:
+                same.append((day, row[0]))  # only the day: no index or count moves
+            else:
+                changed.append((*key, day, row[0]))
+        conn.executemany("UPDATE board_key SET col = ?, rank = ?, flags = ?, verdict = ?, "
+                         "day = ? WHERE prospect_id = ?", changed)
+        conn.executemany("UPDATE board_key SET day = ? WHERE prospect_id = ?", same)
         done += len(rows)
         if len(rows) < _CHUNK:
             return done

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlite3 import Connection
 from typing import Any
 
+from salesdesk.data import dialect
 from salesdesk.data.db import Database
 from salesdesk.data.settings import pool_target
 from salesdesk.data.sql import MAX_ID, fetch_row, like_pattern
@@ -28,6 +29,8 @@ CARD_COLUMNS = (
     "phone != '' AND (email != '' OR address != ''), product_interest != ''"
 )
 
+#: How many values :data:`CARD_COLUMNS` selects (what :func:`card_from_row` unpacks).
+CARD_WIDTH = 24
 
 _GRADES = {g.value: g for g in Grade}
 _fromiso = date.fromisoformat
@@ -198,7 +201,6 @@ def card_from_row(row: Sequence[Any], today: date) -> CardRow:
     )
 
 
-_SEARCH_COLUMNS = ("name", "company", "phone", "email", "area", "tags", "notes")
 
 
 def _fold(value: str | None) -> str:
@@ -233,28 +235,57 @@ def urgency_key(card: CardRow) -> tuple[float, int]:
     return (-card.urgency.score, card.id)
 
 
-def search_clause(search: str | None) -> tuple[str, list[Any], bool]:
-    """(SQL condition on prospect, its parameters, whether it needs ``sd_fold``) for a
-    search: every word must be in one of the searched columns."""
+@dataclass(frozen=True)
+class Search:
+    """A search split the way it is run: words of three characters or more through the
+    search index (one FTS5 query, every phrase required), shorter ones by a scan of the
+    columns (every word in one of them)."""
+
+    match: str | None  # the search index's query, if any word is long enough
+    scan: str  # SQL over the prospect's columns for the short words ('' if none)
+    scan_params: tuple[Any, ...]
+    fold: bool  # the scan needs sd_fold (see add_fold)
+
+
+def split_search(search: str | None) -> Search | None:
+    """None for an empty search."""
     if not search or not search.strip():
-        return "", [], False
+        return None
+    phrases: list[str] = []
     where: list[str] = []
     params: list[Any] = []
     fold = False
     for term in search.split():
+        if len(term) >= dialect.SEARCH_INDEX_MIN:
+            phrases.append(dialect.search_term(term))
+            continue
         # SQLite's LIKE folds only ASCII case; for other cased letters (É, Ö, Я) compare
         # casefolded text through a Python function, only when the term needs it.
         needs_fold = not term.isascii() and term.casefold() != term.upper()
         fold = fold or needs_fold
         col = "sd_fold({})" if needs_fold else "{}"
         pattern = like_pattern(term.casefold() if needs_fold else term)
-        where.append(
-            "("
-            + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in _SEARCH_COLUMNS)
-            + ")"
-        )
-        params.extend([pattern] * len(_SEARCH_COLUMNS))
-    return " AND ".join(where), params, fold
+        where.append("(" + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'"
+                                       for c in dialect.SEARCH_COLUMNS) + ")")
+        params.extend([pattern] * len(dialect.SEARCH_COLUMNS))
+    return Search(" ".join(phrases) or None, " AND ".join(where), tuple(params), fold)
+
+
+def search_clause(search: str | None, id_column: str = "id") -> tuple[str, list[Any], bool]:
+    """(SQL condition on a prospect's ``id_column``, its parameters, whether it needs
+    ``sd_fold``) for a search (see :class:`Search`)."""
+    found = split_search(search)
+    if found is None:
+        return "", [], False
+    where: list[str] = []
+    params: list[Any] = []
+    if found.match is not None:
+        where.append(f"{id_column} IN ({dialect.SEARCH_ROWS})")
+        params.append(found.match)
+    if found.scan:
+        where.append(f"{id_column} IN (SELECT id FROM prospect WHERE {found.scan})")
+        params.extend(found.scan_params)
+    return " AND ".join(where), params, found.fold
 
 
 def add_fold(conn: Connection) -> None:

@@ -36,6 +36,7 @@ class BoardCards:
         self.matches = 0  # cards matching the text filter (any verdict)
         self.verdict_count = 0  # ...and the MAN verdict filter
         self._has_cards = False
+        self._ids: dict[str, list[int]] | None = None  # a filtered view's ids by column
         self._seen_version: int | None = None  # the database's data_version when last read
 
     @property
@@ -59,15 +60,25 @@ class BoardCards:
         self.today = today
         board.ensure_keys(self.db, today)
         query = self.query
-        counts = board.column_counts(self.db, query)
-        if query.verdict is not None or query.search:
-            unfiltered = board.column_counts(self.db, query, verdict=False)
+        self._ids = None
+        if query.search:  # one pass finds every match; the columns page through them
+            found = board.matching(self.db, query)
+            self.matches = len(found)
+            ids: dict[str, list[int]] = {key: [] for key in query.keys}
+            for col, pid, verdict in found:
+                if query.verdict is None or verdict == query.verdict:
+                    ids[col].append(pid)
+            self._ids = ids
+            counts = {key: len(ids[key]) for key in query.keys}
         else:
-            unfiltered = counts
-        self.matches = sum(unfiltered.values())
+            counts = board.column_counts(self.db, query)
+            self.matches = sum(board.column_counts(self.db, query, verdict=False).values()) \
+                if query.verdict is not None else sum(counts.values())
         self.verdict_count = sum(counts.values())
         self.columns_cards = {
-            key: ColumnCards(self.db, today, query, key, counts[key]) for key, _ in self.columns
+            key: ColumnCards(self.db, today, query, key, counts[key],
+                             self._ids[key] if self._ids is not None else None)
+            for key, _ in self.columns
         }
         self.pool = board.board_summary(self.db)
         self._has_cards = self.matches > 0 or store.count_prospects(self.db) > 0
@@ -93,10 +104,15 @@ class BoardCards:
 
     def locate(self, prospect_id: int) -> tuple[int, int] | None:
         """(column number, position) of a card in the view, or None if it is not shown."""
+        keys = [key for key, _ in self.columns]
+        if self._ids is not None:
+            for number, key in enumerate(keys):
+                if prospect_id in self._ids[key]:
+                    return number, self._ids[key].index(prospect_id)
+            return None
         found = board.locate(self.db, self.query, prospect_id)
         if found is None:
             return None
-        keys = [key for key, _ in self.columns]
         return keys.index(found[0]), found[1]
 
     def is_empty(self) -> bool:

@@ -26,6 +26,22 @@ from salesdesk.render.cards import card_height, render_card
 FLASH_SECONDS = 1.2  # how long a card that just moved column stays lit
 
 
+def _shown(card: CardRow) -> tuple[object, ...]:
+    """What a card's drawing depends on (see :func:`salesdesk.render.cards.render_card`)."""
+    urgency = card.urgency
+    return (card.id, card.name, card.company, card.value, card.key_account, card.grade,
+            card.status, card.next_date, card.next_action, urgency.overdue_days,
+            card.touched_on, urgency.days_since_touch, card.man, urgency.past_window,
+            urgency.review_due)
+
+
+def _shown_at(cards: Sequence[CardRow], index: int) -> tuple[object, ...] | None:
+    try:
+        return _shown(cards[index]) if index < len(cards) else None
+    except IndexError:  # gone from the database since it was counted
+        return None
+
+
 class CardColumn(ScrollView, can_focus=False):
     """One board column: a virtual, scrollable stack of cards with one selected card."""
 
@@ -49,25 +65,45 @@ class CardColumn(ScrollView, can_focus=False):
         self.active = False
         self.compact = False
         self.today = date.today()
-        self._cache: dict[tuple[int, int, bool, bool, bool, bool], list[Strip]] = {}
+        # Drawn lines by what the card shows and how: a reload keeps them for every card
+        # that did not change, so a regrade renders only the cards it moved.
+        self._cache: dict[tuple[object, ...], list[Strip]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
         self._flash_index = 0
 
     # ------------------------------------------------------------------ data
     def set_cards(self, cards: Sequence[CardRow], today: date, *,
                   keep_index: int | None = None) -> None:
-        """Replace the cards; select ``keep_index`` (where a kept card now is)."""
+        """Replace the cards; select ``keep_index`` (where a kept card now is). Only the
+        cards on screen that differ are redrawn (a regrade: the moved card and those
+        below it in its two columns, not the third)."""
+        old, old_selected = self.cards, self.selected
         self.cards = cards
+        new_day = today != self.today
+        if new_day:
+            self._cache.clear()
         self.today = today
-        self._cache.clear()
         if keep_index is not None:
             self.selected = keep_index
         self.selected = max(0, min(self.selected, len(cards) - 1))
         self._update_size()
-        self.refresh()
+        if new_day or not self.is_mounted:
+            self.refresh()
+        else:
+            self._refresh_changed(old, old_selected)
         if keep_index is not None and self.is_mounted:
             # The kept card may have moved far down (regraded into this column): show it.
             self.call_after_refresh(self.scroll_to_selected)
+
+    def _refresh_changed(self, old: Sequence[CardRow], old_selected: int) -> None:
+        height = self.card_lines
+        first = self.scroll_offset.y // height
+        last = (self.scroll_offset.y + self.size.height) // height + 1
+        for index in range(first, last + 1):
+            if _shown_at(old, index) != _shown_at(self.cards, index) or (
+                (index == old_selected) != (index == self.selected)
+            ):
+                self._refresh_card(index)
 
     def index_of(self, prospect_id: int) -> int | None:
         finder = getattr(self.cards, "index_of", None)
@@ -184,7 +220,7 @@ class CardColumn(ScrollView, can_focus=False):
         selected = index == self.selected
         card = self.cards[index]
         flashing = card.id == self.flashing
-        key = (index, width, selected, self.active, self.compact, flashing)
+        key = (_shown(card), width, selected, self.active, self.compact, flashing)
         strips = self._cache.get(key)
         if strips is None:
             lines = render_card(

@@ -8,15 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input
-
-FILTER_DELAY = 0.15  # seconds of no typing before the board filters
 
 
 class FilterBar(Vertical):
-    """Posts :class:`FilterBar.Changed` a moment after typing stops (at once on enter);
-    ``enter`` keeps the filter, an empty one hides the bar."""
+    """Posts :class:`FilterBar.Changed` at every character (the search index answers in
+    milliseconds, so there is no waiting for typing to stop); ``enter`` keeps the filter,
+    an empty one hides the bar."""
 
     @dataclass
     class Changed(Message):
@@ -25,10 +23,6 @@ class FilterBar(Vertical):
     @dataclass
     class Done(Message):
         """Enter was pressed: the keys go back to the board."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -55,26 +49,18 @@ class FilterBar(Vertical):
 
     def close(self) -> None:
         """Hide and empty the field (without filtering: the board clears its filter)."""
-        self._stop()
         self.remove_class("visible")
         with self.prevent(Input.Changed):
             self.field.value = ""
 
-    def _stop(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-
     @on(Input.Changed, "#filter-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self._stop()
-        text = event.value
-        self._timer = self.set_timer(FILTER_DELAY, lambda: self.post_message(self.Changed(text)))
+        self.post_message(self.Changed(event.value))
 
     @on(Input.Submitted, "#filter-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._stop()
         self.post_message(self.Changed(event.value))
         if not event.value:
             self.remove_class("visible")
