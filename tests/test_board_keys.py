@@ -224,3 +224,42 @@ def test_a_filtered_view_pages_the_same_order(demo_db: Database) -> None:
         assert view.matches == sum(map(len, old_columns(demo_db, False, search).values()))
         some = next(ids for ids in got.values() if ids)
         assert view.locate(some[-1]) is not None
+
+
+@pytest.mark.parametrize("kwargs", [
+    {}, {"grade": "A"}, {"due_only": True}, {"statuses": ("dropped",)},
+    {"statuses": tuple(s.value for s in Status), "grade": "B"}, {"search": "pri"},
+    {"verdict": "contact"},
+])
+def test_list_streams_the_old_order(demo_db: Database, kwargs: dict[str, object]) -> None:
+    from salesdesk.data.card_list import ListQuery, count_listed, stream_cards
+
+    query = ListQuery(**kwargs)  # type: ignore[arg-type]
+    old = store.list_cards(demo_db, TODAY, statuses=query.statuses, grade=query.grade,
+                           search=query.search, due_only=query.due_only)
+    old_ids = [c.id for c in old if query.verdict is None or c.verdict == query.verdict]
+    assert old_ids
+    assert [c.id for c in stream_cards(demo_db, TODAY, query)] == old_ids
+    assert [c.id for c in stream_cards(demo_db, TODAY, query, 7)] == old_ids[:7]
+    assert count_listed(demo_db, TODAY, query) == len(old_ids)
+
+
+def test_list_limit_and_how_many_more(demo_db: Database) -> None:
+    from typer.testing import CliRunner
+
+    from salesdesk.cli.main import app
+
+    runner = CliRunner()
+    env = {"SALESDESK_NOW": NOW.isoformat()}
+    full = runner.invoke(app, ["list", "--db", str(demo_db.path), "--grade", "A"], env=env)
+    some = runner.invoke(app, ["list", "--db", str(demo_db.path), "--grade", "A",
+                               "--limit", "5"], env=env)
+    assert full.exit_code == some.exit_code == 0, some.output
+    lines = some.output.splitlines()
+    expected = old_columns(demo_db, False)["A"]
+    assert [int(line.split()[0]) for line in lines[1:6]] == expected[:5]
+    assert [int(line.split()[0]) for line in full.output.splitlines()[1:-1]
+            if line.split()[0].isdigit()] == expected  # a pipe gets all
+    assert lines[-1] == f"… {len(expected) - 5} more (--limit N shows more; a pipe gets all)"
+    bad = runner.invoke(app, ["list", "--db", str(demo_db.path), "--limit", "-1"], env=env)
+    assert bad.exit_code == 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -118,9 +118,15 @@ def list_(
         typer.Option("--man", help="MAN verdict: qualified, contact, nurture, drop, incomplete."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=0, help="At most this many (a terminal: a screenful)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """List prospects in urgency order (the board's order)."""
+    from salesdesk.data.card_list import ListQuery, count_listed, stream_cards, widest_id
+
     statuses: tuple[str, ...] = (Status.LIVE,)
     if status:
         wanted = status.strip().lower()
@@ -142,23 +148,45 @@ def list_(
         except ValueError as exc:
             raise InputError(str(exc)) from None
     today = cli_today()
-    with open_db(ctx, db) as database:
-        cards = store.list_cards(
-            database, today, statuses=statuses, grade=grade_value, search=search, due_only=due
-        )
-    if verdict is not None:
-        cards = [c for c in cards if c.verdict == verdict]
-    if as_json:
-        sys.stdout.write(json.dumps([card_json(c) for c in cards], ensure_ascii=False, indent=1))
-        sys.stdout.write("\n")
-        return
-    if not cards:
-        typer.echo("No prospects match. Add one with: salesdesk add NAME")
-        return
+    query = ListQuery(tuple(str(s) for s in statuses), grade_value, search, due,
+                      verdict.value if verdict is not None else None)
     console = out_console()
-    print_lines(console, cards_table(cards, today, console.width))
-    if any(card_flags(card) for card in cards):
-        console.print(Text(FLAGS_LEGEND, style="dim"))
+    if limit is None and not as_json and console.is_terminal:
+        limit = max(1, console.height - 4)  # a screenful, with a line saying how many more
+    with open_db(ctx, db) as database:
+        if as_json:
+            sys.stdout.write("[")
+            for index, card in enumerate(stream_cards(database, today, query, limit)):
+                sys.stdout.write(("," if index else "") + "\n" +
+                                 json.dumps(card_json(card), ensure_ascii=False))
+            sys.stdout.write("\n]\n")
+            return
+        cards = stream_cards(database, today, query, limit)
+        first = next(cards, None)
+        if first is None:
+            typer.echo("No prospects match. Add one with: salesdesk add NAME")
+            return
+        flagged = False
+
+        def watched() -> Iterator[store.CardRow]:
+            nonlocal flagged
+            for card in _chain(first, cards):
+                flagged = flagged or bool(card_flags(card))
+                yield card
+
+        print_lines(console, cards_table(watched(), today, console.width, widest_id(database)))
+        if flagged:
+            console.print(Text(FLAGS_LEGEND, style="dim"))
+        if limit is not None:
+            more = count_listed(database, today, query) - limit
+            if more > 0:
+                console.print(Text(f"… {more} more (--limit N shows more; a pipe gets all)",
+                                   style="dim"))
+
+
+def _chain(first: store.CardRow, rest: Iterator[store.CardRow]) -> Iterator[store.CardRow]:
+    yield first
+    yield from rest
 
 
 @app.command()

@@ -10,12 +10,13 @@ parts: overdue days, windows, staleness)."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from sqlite3 import Connection
 
 from salesdesk.data import dialect
 from salesdesk.data.cards import CARD_COLUMNS, CARD_WIDTH, CardRow, card_from_row
-from salesdesk.data.db import Database
+from salesdesk.data.db import Database, busy_message
 from salesdesk.rules.board import board_column
 
 FLAG_DUE = 1  # due for a look, or past its window
@@ -34,7 +35,9 @@ def key_of(card: CardRow) -> tuple[str, float, int, str]:
 
 
 def ensure_keys(db: Database, today: date) -> int:
-    """Recompute every key not computed for ``today``; returns how many were."""
+    """Recompute every key not computed for ``today``; returns how many were, or -1 when
+    another program holds the write lock (the keys stay stale: a reader then orders the
+    cards itself, as :func:`salesdesk.data.cards.list_cards` does)."""
     with db.connect() as conn:
         day = today.isoformat()
         stale = conn.execute(
@@ -52,6 +55,10 @@ def ensure_keys(db: Database, today: date) -> int:
             except BaseException:
                 conn.rollback()
                 raise
+        except sqlite3.OperationalError as exc:
+            if busy_message(exc) is None:
+                raise
+            return -1
         finally:
             conn.execute(dialect.FULL_SYNC)
     return done

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import islice
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -21,6 +22,8 @@ from salesdesk.rules.dates import short_date
 from salesdesk.rules.fields import short_money
 from salesdesk.text import one_line
 
+#: How many cards the columns are sized from (the rest stream in at those widths).
+SIZED_FROM = 500
 #: What the marks of the Flags column mean (printed under the table when one shows).
 FLAGS_LEGEND = "! overdue  ⟳ past window: regrade  ◆ due for review  ★ key account"
 
@@ -75,26 +78,32 @@ def card_cells(card: CardRow, today: date) -> tuple[tuple[str, str], ...]:
     )
 
 
-def cards_table(cards: list[CardRow], today: date, width: int) -> Iterator[StyledLine]:
+def cards_table(cards: Iterable[CardRow], today: date, width: int,
+                id_width: int = 0) -> Iterator[StyledLine]:
     """The ``list`` table, line by line: a header, then a line per card.
 
-    Columns are sized once from the values (names, companies and actions capped, and cut
-    with an ellipsis). Lines are assembled as plain strings with style spans, so 100,000
-    cards print in seconds rather than the minutes a Rich Table takes to lay them out.
+    Columns are sized once from the values of the first cards (names, companies and
+    actions capped, and cut with an ellipsis; ``id_width``: room for the largest id), so
+    the cards can stream in. Lines are assembled as plain strings with style spans, so
+    100,000 cards print in seconds rather than the minutes a Rich Table takes.
     """
-    rows = [card_cells(card, today) for card in cards]
+    stream = iter(cards)
+    rows = [card_cells(card, today) for card in islice(stream, SIZED_FROM)]
     # Fixed columns take about 45 cells; name, company and action share the rest.
     room = max(24, width - 45)
     name_w, company_w = min(28, room * 3 // 8), min(28, room * 3 // 8)
     caps = {"Name": name_w, "Company": company_w, "Action": min(24, room - name_w - company_w)}
     widths = []
     for index, (title, _right) in enumerate(LIST_COLUMNS):
-        widest = max([len(title), *(cell_len(row[index][0]) for row in rows)])
+        widest = max([len(title), *(cell_len(row[index][0]) for row in rows),
+                      id_width if index == 0 else 0])
         widths.append(min(widest, caps.get(title, widest)))
     header = table_line([(title, "") for title, _ in LIST_COLUMNS], widths)
     yield header[0], [Span(0, len(header[0]), "bold")]
     for row in rows:
         yield table_line(row, widths)
+    for card in stream:
+        yield table_line(card_cells(card, today), widths)
 
 
 def table_line(cells: Iterable[tuple[str, str]], widths: list[int]) -> StyledLine:
