@@ -2,11 +2,13 @@
 
 Builds databases with ``salesdesk demo`` (10,000 and 100,000 prospects), then launches the
 real entry point (``salesdesk --db FILE``, headless, 140x45) several times and compares the
-median against a floor measured in the same run: a minimal Textual app that also imports
-sqlmodel and shows one line. Two moments are timed in every process:
+median against a floor measured in the same run: a minimal Textual app (without sqlmodel,
+which the board no longer imports) that shows one line. Two moments are timed in every
+process, and its peak memory (RSS) is read when it has settled:
 
 * first frame: the first screen update that shows the board with its cards (for the floor,
-  its line). This is "cards on screen", the figure the target applies to (<= 1.25 at 10,000).
+  its line). This is "cards on screen", the figure the targets apply to (<= 1.15 at
+  10,000, <= 1.3 at 100,000; RSS <= 1.5 at 100,000).
 * settled: the app has gone idle after that frame (Textual builds the Footer's keys and
   re-lays out the screen after the first paint). Reported so that work done just after the
   first frame stays visible too.
@@ -27,7 +29,6 @@ from pathlib import Path
 FLOOR = r"""
 import sys, time
 started = float(sys.argv[1])
-import sqlmodel  # noqa: F401  (the floor pays for the same ORM import)
 from textual.app import App
 from textual.widgets import Static
 
@@ -47,7 +48,8 @@ async def auto(pilot):
     while first_frame is None:
         await pilot.pause()
     await pilot.pause()
-    print(first_frame, time.time() - started)
+    import resource
+    print(first_frame, time.time() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     pilot.app.exit()
 
 Floor().run(headless=True, auto_pilot=auto, size=(140, 45))
@@ -65,7 +67,8 @@ def patch(appmod):
     def timed_display(self, screen, renderable):
         display(self, screen, renderable)
         global first_frame
-        if first_frame is None and renderable is not None and getattr(screen, "cards", None):
+        if first_frame is None and renderable is not None and any(
+                len(column.cards) for column in screen.query("CardColumn")):
             first_frame = time.time() - started
     appmod.SalesDeskApp._display = timed_display
 
@@ -73,7 +76,9 @@ def patch(appmod):
         while first_frame is None:
             await pilot.pause()
         await pilot.pause()
-        print(first_frame, time.time() - started)
+        import resource
+        print(first_frame, time.time() - started,
+              resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         pilot.app.exit()
     run = appmod.SalesDeskApp.run
     appmod.SalesDeskApp.run = lambda self, **kw: run(
@@ -99,8 +104,8 @@ salesdesk.launch.main()
 """
 
 
-def timed(code: str, *args: str) -> tuple[float, float]:
-    """(first frame, settled) in seconds from spawning the process.
+def timed(code: str, *args: str) -> tuple[float, float, float]:
+    """(first frame, settled) in seconds from spawning the process, and the peak RSS (MB).
 
     The child prints the elapsed times itself, so interpreter exit and database close
     (which the rep never waits for) are not counted, for the floor and SalesDesk alike.
@@ -108,8 +113,8 @@ def timed(code: str, *args: str) -> tuple[float, float]:
     started = time.time()
     result = subprocess.run([sys.executable, "-c", code, str(started), *args], check=True,
                             capture_output=True, text=True)
-    first, settled = result.stdout.split()[-2:]
-    return float(first), float(settled)
+    first, settled, rss = result.stdout.split()[-3:]
+    return float(first), float(settled), int(rss) / 1024
 
 
 def main() -> None:
@@ -135,7 +140,11 @@ def main() -> None:
                 floor = statistics.median(f[moment] for f in floors)
                 real = statistics.median(r[moment] for r in reals)
                 print(f"{size:>7} prospects, {label:<11}: salesdesk {real * 1000:5.0f} ms, "
-                      f"floor {floor * 1000:5.0f} ms, ratio {real / floor:.2f}")
+                      f"floor {floor * 1000:5.0f} ms, ratio {real / floor:.2f}", flush=True)
+            floor_rss = statistics.median(f[2] for f in floors)
+            real_rss = statistics.median(r[2] for r in reals)
+            print(f"{size:>7} prospects, {'RSS':<11}: salesdesk {real_rss:5.0f} MB, "
+                  f"floor {floor_rss:5.0f} MB, ratio {real_rss / floor_rss:.2f}", flush=True)
 
 
 if __name__ == "__main__":
