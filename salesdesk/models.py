@@ -38,6 +38,8 @@ __all__ = [
     "Journal",
     "JournalRow",
     "Prospect",
+    "Redo",
+    "RedoRow",
     "Setting",
     "Stage",
     "Status",
@@ -70,7 +72,8 @@ _NO_REUSE = {"sqlite_autoincrement": True}
 class Prospect(SQLModel, table=True):
     """One prospect card: one opportunity with a person or a company."""
 
-    __table_args__ = _NO_REUSE
+    # The pipeline's sums by grade read this index, never the cards.
+    __table_args__ = (Index("ix_prospect_pipeline", "status", "grade", "value"), _NO_REUSE)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(default=CardKind.PERSON)
     # Identity
@@ -79,6 +82,7 @@ class Prospect(SQLModel, table=True):
     title: str = ""
     phone: str = ""
     email: str = ""
+    wechat: str = Field(default="", sa_column_kwargs={"server_default": ""})  # 微信 ID
     address: str = ""
     area: str = Field(default="", index=True)
     source: str = ""
@@ -135,6 +139,9 @@ class Prospect(SQLModel, table=True):
     visit_time: str = Field(default="", sa_column_kwargs={"server_default": ""})  # "14:00-17:00"
     # Import
     import_batch: str | None = Field(default=None, index=True)
+    # Search: the pinyin of a Chinese name and company, full syllables and initials
+    # ("wanghaiyan why"), kept at write time so `wang` and `wh` find 王海燕.
+    pinyin_key: str = Field(default="", sa_column_kwargs={"server_default": ""})
     # Links and timestamps
     previous_id: int | None = Field(default=None, foreign_key="prospect.id", index=True)
     created_at: datetime
@@ -170,6 +177,9 @@ class Activity(SQLModel, table=True):
     amount: float | None = None  # a win's amount, when one was given
     from_stage: str | None = None
     to_stage: str | None = None
+    # Why a card was dropped or lost: one of the reasons (rules.reasons), and free text.
+    reason: str | None = None
+    reason_note: str = Field(default="", sa_column_kwargs={"server_default": ""})
     uuid: str = _uuid()
     updated_at: datetime = _updated_at()
 
@@ -238,6 +248,31 @@ class JournalRow(SQLModel, table=True):
     # JSON: the columns the change wrote, as they were before (a deleted row: all of
     # them); NULL: the change added the row, undo deletes it.
     before: str | None = None
+
+
+class Redo(SQLModel, table=True):
+    """What the undos since the last change reversed, newest last: redo puts the newest
+    back. Any new change empties it (a redo on top of it would mix two histories)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime  # when it was undone
+    label: str
+    # The import batch row undo removed (JSON), so a redone import can be undone by batch.
+    import_batch: str | None = None
+
+
+class RedoRow(SQLModel, table=True):
+    """One row an undo wrote: what redo writes back."""
+
+    __tablename__ = "redo_row"
+    id: int | None = Field(default=None, primary_key=True)
+    redo_id: int = Field(foreign_key="redo.id", index=True)
+    table_name: str  # prospect, activity or visit
+    row_id: int
+    prospect_id: int | None = None
+    # JSON: the columns as undo found them (a row undo deleted: all of them); NULL: the
+    # row was not there (undo put back a deleted row), redo deletes it again.
+    after: str | None = None
 
 
 class BoardKey(SQLModel, table=True):

@@ -123,6 +123,17 @@ def _key_event(key: str) -> events.Key:
     return events.Key(KEY_NAME_REPLACEMENTS.get(name, name), key)
 
 
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until ``condition()`` holds (a debounce or a worker has done its work), at most
+    ``timeout`` seconds: a loaded machine is slower, never a reason for a test to fail."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("waited in vain for the screen to show it")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
 async def burst(pilot: Pilot[Any], *keys: str, timeout: float = 10.0) -> None:
     """Type ``keys`` as one burst, as a fast typist or a paste does: every key is queued at
     once, none waits for the one before it (``pilot.press`` waits between keys, which

@@ -16,7 +16,7 @@ from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.prospect import ProspectScreen
-from tests.conftest import NOW, TODAY, notes
+from tests.conftest import NOW, TODAY, burst, notes, until
 
 SIZE = (120, 40)
 
@@ -164,7 +164,7 @@ async def test_filter_as_you_type_matches_chinese_notes(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"下午")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "filter: 下午" in header(app))
         screen = board(app)
         assert [c.id for c in screen.cards] == [ids["wang"]]
         assert screen.col == 1
@@ -187,7 +187,7 @@ async def test_letters_typed_right_after_slash_go_into_the_filter(
         await pilot.pause()
         for key, char in (("slash", "/"), ("b", "b"), ("o", "o"), ("b", "b")):
             app.post_message(events.Key(key, char))  # all queued at once, no waiting
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "filter: bob" in header(app))
         assert header(app).endswith("filter: bob 1 match")
         assert [c.id for c in board(app).cards] == [ids["bob"]]
         assert fields(app.db, ids["bob"])["grade"] == "A"  # not regraded by the b
@@ -469,15 +469,26 @@ async def test_a_past_next_step_is_refused_in_the_detail_and_the_new_card_form(
         assert store.list_cards(db, TODAY, search="Past") == []
 
 
-async def test_drop_asks_to_confirm(app: SalesDeskApp, db: Database, ids: dict[str, int]) -> None:
+def last_status_change(db: Database, pid: int) -> tuple[str, str | None, str]:
+    with db.connect() as conn:
+        row = conn.execute(
+            "SELECT to_status, reason, reason_note FROM activity WHERE prospect_id = ? "
+            "AND kind = 'status' ORDER BY id DESC LIMIT 1", (pid,)
+        ).fetchone()
+    return tuple(row)  # type: ignore[return-value]
+
+
+async def test_drop_asks_why_and_escape_changes_nothing(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("x", "n")
-        await pilot.pause()
+        await burst(pilot, "x", "3", "escape")
         assert fields(db, ids["ann"])["status"] == "live"
-        await pilot.press("x", "y")
-        await pilot.pause()
+        # What was typed comes back (the reason "3"); the words follow it.
+        await burst(pilot, "x", "tab", *"went with Acme", "enter")
         assert fields(db, ids["ann"])["status"] == "dropped"
+        assert last_status_change(db, ids["ann"]) == ("dropped", "competitor", "went with Acme")
         assert all(c.id != ids["ann"] for c in board(app).cards)
         await pilot.press("u")
         await pilot.pause()
@@ -586,7 +597,7 @@ async def test_the_board_follows_changes_made_elsewhere(
         assert header(app).startswith("A 3  B 1  C 0")
         # With a filter on, the header's counts (of every live card) follow too.
         await pilot.press("slash", *"Shell", "enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "filter: Shell" in header(app))
         assert [c.name for c in board(app).cards] == ["From the shell"]
         assert header(app).startswith("A 3  B 1  C 0")
         store.add_prospect(db, NOW, "Another", grade="A")
@@ -733,7 +744,7 @@ async def test_header_counts_stay_right_while_filtered(
         screen = board(app)
         assert header(app).startswith("A 2  B 1  C 0")
         await pilot.press("slash", *"Bob", "enter")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "filter: Bob" in header(app))
         assert [c.id for c in screen.cards] == [ids["bob"]]
         await pilot.press("c")
         await pilot.pause()

@@ -482,7 +482,7 @@ def test_undo_reverses_changes_one_by_one(db_path: Path) -> None:
 
     ok(sd(db_path, "undo"))
     assert cards(db_path, "--status", "all") == []
-    assert_clean_failure(sd(db_path, "show", str(pid)), 1)
+    assert_clean_failure(sd(db_path, "show", str(pid)), 2)
 
     result = sd(db_path, "undo")
     line = assert_clean_failure(result)
@@ -578,9 +578,10 @@ def test_config_rejects_unknown_key(db_path: Path) -> None:
     ids=lambda a: a[0],
 )
 def test_unknown_id(db_path: Path, args: list[str]) -> None:
+    """Refused input: exit 2, one line naming the id and where ids are shown."""
     add(db_path, "Alice")
-    line = assert_clean_failure(sd(db_path, *args), 1)
-    assert "99" in line
+    line = assert_clean_failure(sd(db_path, *args), 2)
+    assert "no card with id 99: salesdesk list shows the ids" in line
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from salesdesk.data import store, visits
 from salesdesk.data.db import Database
 from salesdesk.render.cards import render_card
 from salesdesk.text import for_cells
-from tests.conftest import NOW, TODAY, burst
+from tests.conftest import NOW, TODAY, burst, ready
 
 NAMES = ["👩‍👩‍👧 Family Shop", "🏳️‍🌈 Pride Ltd", "🇨🇳🇬🇧 Trade", "👍🏽 Thumbs", "1️⃣ First",
          "🏴󠁧󠁢󠁳󠁣󠁴󠁿 Scots", "王伟👨‍💻"]
@@ -70,7 +70,7 @@ async def test_board_plan_and_man_check_keep_their_borders(
         await pilot.pause()
         check_screen(app, size[0])
         await burst(pilot, "v")
-        await pilot.pause(0.3)
+        await ready(pilot)
         check_screen(app, size[0])
         await burst(pilot, "v")  # the month
         await pilot.pause(0.3)

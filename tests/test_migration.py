@@ -121,7 +121,7 @@ def test_a_migrated_schema_is_a_fresh_one(tmp_path: Path, make: Any) -> None:
     make(old)
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(5,)]
     assert schema(old) == schema(new)
     for table in ("prospect", "activity", "visit"):  # ids never reused
         (sql,) = query(new, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]
@@ -332,5 +332,96 @@ def test_an_id_the_journal_still_names_is_not_handed_out_again(v2_path: Path) ->
         assert store.undo(database) is not None  # the new visit goes
         assert store.undo(database) is not None  # the deleted one comes back, same id
         assert rows_by_id(database.path, "visit")[newest["id"]]["uid"] == newest["uid"]
+    finally:
+        database.close()
+
+
+# --------------------------------------------------------------------------- schema 4
+
+
+def make_v3_database(path: Path) -> None:
+    """The schema-2 fixture upgraded by schema 3's own step, left at user_version 3 (as
+    SalesDesk with schema 3 wrote it), with a Chinese card added by hand."""
+    from salesdesk.data.migrations import MIGRATIONS
+
+    make_v2_database(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("BEGIN")
+    MIGRATIONS[2](conn)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute(
+        "INSERT INTO prospect SELECT * FROM prospect WHERE id = 81"
+        .replace("SELECT *", "SELECT NULL, kind, '王海燕', '北京科技', title, phone, email, "
+                 "address, area, source, tags, product_interest, value, purchase_history, "
+                 "size, work, family, personality, habits, hobbies, contact_style, "
+                 "contact_times, promotions, values_note, birthday, notes, grade, status, "
+                 "stage, money, authority, need, decider, priority, inquiries, next_date, "
+                 "next_action, next_topic, key_account, pot_growth, pot_plan, pot_revenue, "
+                 "pot_opportunity, pot_fit, pot_competitive, pot_relationship, follow_up, "
+                 "revisit_days, visit_days, visit_time, import_batch, previous_id, "
+                 "created_at, graded_at, reviewed_at, touched_at, closed_at, "
+                 "'00000000-0000-4000-8000-000000000001', updated_at")
+    )
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_a_schema_3_file_upgrades_to_a_fresh_schema_5(tmp_path: Path) -> None:
+    old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
+    make_v3_database(old)
+    before = {t: rows_by_id(old, t) for t in TABLES}
+    sequences = query(old, "SELECT name, seq FROM sqlite_sequence ORDER BY name")
+    open_database(old).close()
+    open_database(new).close()
+    assert query(old, "PRAGMA user_version") == [(5,)]
+    assert schema(old) == schema(new)
+    assert query(old, "PRAGMA foreign_key_check") == []
+    # Nothing lost or changed; the new columns start empty, the sequences go on.
+    for table in TABLES:
+        after = rows_by_id(old, table)
+        assert {k: {c: after[k][c] for c in row} for k, row in before[table].items()} \
+            == before[table]
+    assert query(old, "SELECT name, seq FROM sqlite_sequence ORDER BY name") == sequences
+    assert query(old, "SELECT count(*) FROM prospect WHERE wechat != ''") == [(0,)]
+    assert query(old, "SELECT count(*) FROM activity WHERE reason IS NOT NULL "
+                      "OR reason_note != ''") == [(0,)]
+    (backup,) = old.parent.glob("s.db.v3-*.bak")
+    assert query(backup, "PRAGMA user_version") == [(3,)]
+
+
+def test_the_upgrade_fills_the_pinyin_key_of_chinese_cards(tmp_path: Path) -> None:
+    path = tmp_path / "d" / "s.db"
+    make_v3_database(path)
+    database = open_database(path)
+    try:
+        keys = dict(query(path, "SELECT name, pinyin_key FROM prospect WHERE pinyin_key != ''"))
+        assert keys["王海燕"] == "wanghaiyan why beijingkeji bjkj"
+        assert "张晓东" in keys  # a demo card of the fixture
+        assert query(path, "SELECT count(*) FROM prospect WHERE name = 'Dora Quinn' "
+                           "AND pinyin_key = ''") == [(1,)]
+        for term in ("wang", "wh", "bjkj"):
+            found = store.list_cards(database, V2_TODAY, search=term,
+                                     statuses=("live", "customer", "parked", "dropped", "lost"))
+            assert "王海燕" in [c.name for c in found], term
+    finally:
+        database.close()
+
+
+def test_undo_and_redo_work_on_a_schema_3_journal(tmp_path: Path) -> None:
+    path = tmp_path / "d" / "s.db"
+    make_v3_database(path)
+    database = open_database(path)
+    try:
+        from salesdesk.data.redo import redo
+
+        first = rows_by_id(path, "prospect")
+        undone = store.undo(database, now=NOW)
+        assert undone is not None and undone.label == "log call with Dora Quinn"
+        redone = redo(database, now=NOW)
+        assert redone is not None and redone.label == undone.label
+        again = rows_by_id(path, "prospect")
+        assert {k: {c: v for c, v in r.items() if c != "updated_at"} for k, r in again.items()} \
+            == {k: {c: v for c, v in r.items() if c != "updated_at"} for k, r in first.items()}
     finally:
         database.close()

@@ -58,7 +58,7 @@ async def test_80x24_reaches_the_daily_keys_from_the_footer(
 ) -> None:
     app = make_app(settings, filled)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await ready(pilot)
         words = " ".join(text for text, _, _ in footer_keys(app))
         for key in ("m MAN", "v Visits", "w Review", "i Import", "t Log", "u Undo"):
             assert key in words, words
@@ -79,7 +79,7 @@ async def test_the_month_keeps_each_count_on_its_date_line(
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await burst(pilot, "v", "v")
-        await pilot.pause(0.3)
+        await ready(pilot)
         grid = app.screen.query_one("PlanGrid")
         lines = [strip.text for strip in app.screen._compositor.render_strips()]
         cells = [piece for line in lines[grid.region.y + 1: grid.region.bottom]
@@ -117,7 +117,7 @@ async def test_every_screen_is_usable_at_50x15_and_80x24(
     async with app.run_test(size=size, notifications=True) as pilot:
         await pilot.pause()
         await burst(pilot, *keys)
-        await pilot.pause(0.3)
+        await ready(pilot)
         lines = [strip.text for strip in app.screen._compositor.render_strips()]
         text = "\n".join(lines)
         for word in words:
@@ -128,5 +128,5 @@ async def test_every_screen_is_usable_at_50x15_and_80x24(
 async def test_a_terminal_too_small_is_told_so(settings: Settings, filled: Database) -> None:
     app = make_app(settings, filled)
     async with app.run_test(size=(40, 12), notifications=True) as pilot:
-        await pilot.pause(0.3)
+        await ready(pilot)
         assert any("needs at least 50x15" in str(t.render()) for t in app.screen.query("Toast"))

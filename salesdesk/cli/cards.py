@@ -1,5 +1,5 @@
-"""Card commands: add, list, show, grade, log, next, won / drop / park / lost / reopen, undo,
-demo and config.
+"""Card commands: add, list, show, grade, log, next, won / drop / park / lost / reopen, demo
+and config (undo and redo: :mod:`salesdesk.cli.history`).
 
 Every command shares the store with the TUI, so what ``list`` prints and what the board
 shows are the same cards in the same order.
@@ -17,12 +17,13 @@ import typer
 from rich.text import Text
 
 from salesdesk.cli.common import (
+    CardArg,
     DbOption,
     app,
+    card_id,
     cli_now,
     cli_today,
     err_console,
-    fail,
     handles_errors,
     open_db,
     out_console,
@@ -35,13 +36,18 @@ from salesdesk.render.card_table import FLAGS_LEGEND, card_flags, cards_table, p
 from salesdesk.rules.dates import day_name, parse_next_date
 from salesdesk.rules.fields import parse_money
 from salesdesk.rules.grading import parse_grade
+from salesdesk.rules.pipeline import Pipeline
+from salesdesk.rules.reasons import parse_reason, reason_menu, reason_said
 from salesdesk.text import one_line
 
 # --------------------------------------------------------------------------- commands
 
 
-def card_json(card: store.CardRow) -> dict[str, Any]:
-    """The JSON form of a card, as ``list --json`` prints it."""
+def card_json(card: store.CardRow, chances: Pipeline | None = None) -> dict[str, Any]:
+    """The JSON form of a card, as ``list --json`` prints it (``forecast``: a live card's
+    value times its grade's chance)."""
+    live = card.status == Status.LIVE
+    forecast = chances.weighted(card.grade.value, card.value) if chances and live else 0.0
     return {
         "id": card.id,
         "name": card.name,
@@ -59,6 +65,7 @@ def card_json(card: store.CardRow) -> dict[str, Any]:
         "score": card.potential,
         "priority": card.priority,
         "value": card.value,
+        "forecast": round(forecast, 2),
         "area": card.area,
         "key_account": card.key_account,
         "last_touch": card.touched_on.isoformat() if card.touched_on else None,
@@ -73,6 +80,7 @@ def add(
     company: Annotated[str, typer.Option(help="Company.")] = "",
     phone: Annotated[str, typer.Option(help="Phone.")] = "",
     email: Annotated[str, typer.Option(help="Email.")] = "",
+    wechat: Annotated[str, typer.Option("--wechat", help="WeChat ID (微信).")] = "",
     area: Annotated[str, typer.Option(help="Area or district (groups visits).")] = "",
     grade: Annotated[str, typer.Option(help="A, B or C.")] = "C",
     value: Annotated[str, typer.Option(help="Estimated deal value, e.g. 12000 or 12k.")] = "",
@@ -80,6 +88,8 @@ def add(
         str, typer.Option("--next", help="Next-step date (fri, +3d, 2026-12-01).")
     ] = "",
     action: Annotated[str, typer.Option(help="Next action.")] = "",
+    notes: Annotated[str, typer.Option(help="Notes (anything worth remembering).")] = "",
+    tags: Annotated[str, typer.Option(help="Tags, comma separated.")] = "",
     db: DbOption = None,
 ) -> None:
     """Add a prospect and print its id."""
@@ -88,7 +98,10 @@ def add(
         "company": company.strip(),
         "phone": phone.strip(),
         "email": email.strip(),
+        "wechat": wechat.strip(),
         "area": area.strip(),
+        "notes": notes,
+        "tags": ", ".join(t.strip() for t in tags.split(",") if t.strip()),
         "grade": parse_grade(grade).value,
         "value": parse_money(value),
         "next_date": parse_next_date(next, today),
@@ -122,9 +135,18 @@ def list_(
         int | None,
         typer.Option("--limit", min=0, help="At most this many (a terminal: a screenful)."),
     ] = None,
+    totals: Annotated[
+        bool,
+        typer.Option(
+            "--totals",
+            help="With --json: an object, the cards and the listed cards' value and "
+            "forecast by grade.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """List prospects in urgency order (the board's order)."""
+    """List prospects in urgency order (the board's order); the footer line sums their
+    value and the weighted forecast."""
     from salesdesk.data.card_list import ListQuery, count_listed, stream_cards, widest_id
 
     statuses: tuple[str, ...] = (Status.LIVE,)
@@ -152,31 +174,46 @@ def list_(
                       verdict.value if verdict is not None else None)
     console = out_console()
     if limit is None and not as_json and console.is_terminal:
-        limit = max(1, console.height - 4)  # a screenful, with a line saying how many more
+        limit = max(1, console.height - 5)  # a screenful, with a line saying how many more
+    values = dict.fromkeys(("A", "B", "C"), 0.0)
+    flagged = False
+
+    def counted(cards: Iterator[store.CardRow]) -> Iterator[store.CardRow]:
+        """The cards as they stream by, summing the live ones' value (and noting marks)."""
+        nonlocal flagged
+        for card in cards:
+            if card.status == Status.LIVE:
+                values[card.grade.value] += card.value
+            flagged = flagged or bool(card_flags(card))
+            yield card
+
     with open_db(ctx, db) as database:
+        chances = store.pipeline(database)
+        cards = counted(stream_cards(database, today, query, limit))
         if as_json:
+            if totals:
+                rows = [card_json(c, chances) for c in cards]
+                listed = Pipeline(values, chances.chances)
+                out = {"cards": rows, "totals": listed.to_json()}
+                sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+                return
             sys.stdout.write("[")
-            for index, card in enumerate(stream_cards(database, today, query, limit)):
+            for index, card in enumerate(cards):
                 sys.stdout.write(("," if index else "") + "\n" +
-                                 json.dumps(card_json(card), ensure_ascii=False))
+                                 json.dumps(card_json(card, chances), ensure_ascii=False))
             sys.stdout.write("\n]\n")
             return
-        cards = stream_cards(database, today, query, limit)
         first = next(cards, None)
         if first is None:
             typer.echo("No prospects match. Add one with: salesdesk add NAME")
             return
-        flagged = False
-
-        def watched() -> Iterator[store.CardRow]:
-            nonlocal flagged
-            for card in _chain(first, cards):
-                flagged = flagged or bool(card_flags(card))
-                yield card
-
-        print_lines(console, cards_table(watched(), today, console.width, widest_id(database)))
+        print_lines(console, cards_table(_chain(first, cards), today, console.width,
+                                         widest_id(database)))
         if flagged:
             console.print(Text(FLAGS_LEGEND, style="dim"))
+        listed = Pipeline(values, chances.chances)
+        if listed.total:
+            console.print(Text(pipeline_words(listed), style="dim"))
         if limit is not None:
             more = count_listed(database, today, query) - limit
             if more > 0:
@@ -189,17 +226,25 @@ def _chain(first: store.CardRow, rest: Iterator[store.CardRow]) -> Iterator[stor
     yield from rest
 
 
+def pipeline_words(pipe: Pipeline) -> str:
+    """``value A 120,000 · B 300,000 · C 80,000 = 500,000 · forecast 170,000 (A 60% ·
+    B 30% · C 10%)``."""
+    grades = " · ".join(f"{g} {pipe.value_by_grade[g]:,.0f}" for g in "ABC")
+    chances = " · ".join(f"{g} {pipe.chances[g]:.0%}" for g in "ABC")
+    return f"value {grades} = {pipe.total:,.0f} · forecast {pipe.forecast:,.0f} ({chances})"
+
+
 @app.command()
 @handles_errors
 def show(
     ctx: typer.Context,
-    prospect_id: Annotated[int, typer.Argument(metavar="ID", help="Prospect id.")],
+    card: CardArg,
     db: DbOption = None,
 ) -> None:
     """Show one card: every field, the urgency breakdown and the timeline."""
     today = cli_today()
     with open_db(ctx, db) as database:
-        detail = store.get_prospect(database, prospect_id, today)
+        detail = store.get_prospect(database, card_id(database, card), today)
     console = out_console()
     for part in detail_lines(detail):
         console.print(part)
@@ -209,13 +254,14 @@ def show(
 @handles_errors
 def grade(
     ctx: typer.Context,
-    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    card: CardArg,
     new_grade: Annotated[str, typer.Argument(metavar="GRADE", help="A, B or C.")],
     db: DbOption = None,
 ) -> None:
     """Regrade a card (the same grade marks it reviewed)."""
     value = parse_grade(new_grade)
     with open_db(ctx, db) as database:
+        prospect_id = card_id(database, card)
         old = store.regrade(database, cli_now(), prospect_id, value)
     typer.echo(
         f"{prospect_id}: {old} → {value}" if old != value else f"{prospect_id}: kept {value}"
@@ -226,7 +272,7 @@ def grade(
 @handles_errors
 def log(
     ctx: typer.Context,
-    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    card: CardArg,
     kind: Annotated[
         str, typer.Option(help="call, visit, message, email, meeting or note.")
     ] = "call",
@@ -240,6 +286,7 @@ def log(
     """Log a touch (call, visit, ...) and optionally set the next step."""
     next_date = parse_next_date(next, cli_today()) if next else None
     with open_db(ctx, db) as database:
+        prospect_id = card_id(database, card)
         store.log_touch(
             database,
             cli_now(),
@@ -264,7 +311,7 @@ def said(day: date) -> str:
 @handles_errors
 def next_(
     ctx: typer.Context,
-    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    card: CardArg,
     when: Annotated[str, typer.Argument(metavar="DATE", help="Date, or 'none' to clear.")],
     action: Annotated[str | None, typer.Option(help="Next action.")] = None,
     db: DbOption = None,
@@ -272,6 +319,7 @@ def next_(
     """Set the next-step date (and action)."""
     day = parse_next_date(when, cli_today())
     with open_db(ctx, db) as database:
+        prospect_id = card_id(database, card)
         store.set_next_step(database, cli_now(), prospect_id, day, action)
     typer.echo(f"{prospect_id}: next step {said(day) if day else 'cleared'}")
 
@@ -279,10 +327,11 @@ def next_(
 def _status_command(status: Status, verb: str) -> Callable[..., None]:
     def command(
         ctx: typer.Context,
-        prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+        card: CardArg,
         db: DbOption = None,
     ) -> None:
         with open_db(ctx, db) as database:
+            prospect_id = card_id(database, card)
             store.set_status(database, cli_now(), prospect_id, status)
         typer.echo(f"{prospect_id}: {verb}")
 
@@ -294,32 +343,47 @@ def _status_command(status: Status, verb: str) -> Callable[..., None]:
 @handles_errors
 def won(
     ctx: typer.Context,
-    prospect_id: Annotated[int, typer.Argument(metavar="ID")],
+    card: CardArg,
     value: Annotated[str | None, typer.Option(help="Deal value, e.g. 12000 or 12k.")] = None,
     db: DbOption = None,
 ) -> None:
     """Mark a card won: it becomes a customer."""
     amount = parse_money(value) if value is not None else None
     with open_db(ctx, db) as database:
+        prospect_id = card_id(database, card)
         store.set_status(database, cli_now(), prospect_id, Status.CUSTOMER, value=amount)
     typer.echo(f"{prospect_id}: won" + (f" ({amount:,.0f})" if amount else ""))
 
 
-app.command("drop")(_status_command(Status.DROPPED, "dropped (stop contact)"))
+def _closing_command(status: Status, verb: str) -> Callable[..., None]:
+    """drop and lost: the status change with why (a reason of the list and/or words)."""
+
+    def command(
+        ctx: typer.Context,
+        card: CardArg,
+        reason: Annotated[
+            str | None, typer.Option("--reason", help=f"Why: {reason_menu()} (or a word).")
+        ] = None,
+        why: Annotated[str, typer.Option("--why", help="Why, in your own words.")] = "",
+        db: DbOption = None,
+    ) -> None:
+        key = parse_reason(reason)
+        with open_db(ctx, db) as database:
+            prospect_id = card_id(database, card)
+            store.set_status(
+                database, cli_now(), prospect_id, status, reason=key, reason_note=why
+            )
+        said = reason_said(key, why)
+        typer.echo(f"{prospect_id}: {verb}" + (f" · {one_line(said)}" if said else ""))
+
+    command.__doc__ = f"Mark a card {verb}, with why (--reason, --why)."
+    return handles_errors(command)
+
+
+app.command("drop")(_closing_command(Status.DROPPED, "dropped (stop contact)"))
 app.command("park")(_status_command(Status.PARKED, "parked"))
-app.command("lost")(_status_command(Status.LOST, "lost"))
+app.command("lost")(_closing_command(Status.LOST, "lost"))
 app.command("reopen")(_status_command(Status.LIVE, "live again"))
-
-
-@app.command()
-@handles_errors
-def undo(ctx: typer.Context, db: DbOption = None) -> None:
-    """Undo the last change (regrade, log, edit, drop...), from the CLI or the board."""
-    with open_db(ctx, db) as database:
-        result = store.undo(database)
-    if result is None:
-        raise fail("nothing to undo", 1)
-    typer.echo(f"undone: {one_line(result.label)}")
 
 
 @app.command()

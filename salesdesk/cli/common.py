@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 
 from salesdesk.config import DB_ENV, default_db_path, demo_db_path, expand_path, system_clock
 from salesdesk.data.db import Database, busy_message, open_database
-from salesdesk.errors import DatabaseError, SalesDeskError
+from salesdesk.errors import DatabaseError, InputError, SalesDeskError
 from salesdesk.render import palette
 from salesdesk.text import one_line
 
@@ -88,6 +88,17 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+#: A card argument: its id, or its name (or part of one) when that names exactly one card.
+CardArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="CARD", help="Card id, or its name (or part of one).", show_default=False
+    ),
+]
+#: A visit argument: the visit's id (``salesdesk plan`` lists them).
+VisitArg = Annotated[str, typer.Argument(metavar="VISIT_ID", show_default=False)]
+#: How many cards a name that names several lists.
+LISTED_MATCHES = 10
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -184,6 +195,57 @@ def _fill_if_empty(database: Database) -> None:
         from salesdesk.data.demo import fill_demo
 
         fill_demo(database, cli_today())
+
+
+def card_id(database: Database, text: str) -> int:
+    """The card ``text`` names: an id (``12`` or ``#12``), or a name or part of one that
+    names exactly one card. Several: one line, then the matches (id, name, company), exit
+    2; none: one line, exit 2. Never a parser's message."""
+    from salesdesk.data import store
+
+    value = text.strip()
+    number = value.removeprefix("#")
+    if number.isdecimal() and number.isascii():
+        if not store.card_exists(database, int(number)):
+            raise InputError(
+                f"no card with id {int(number)}: salesdesk list shows the ids (--status all "
+                "for closed cards too)"
+            )
+        return int(number)
+    if not value:
+        raise InputError("name a card: its id, or its name (or part of one)")
+    matches = store.find_by_name(database, value, LISTED_MATCHES)
+    if len(matches) == 1:
+        return matches[0].id
+    if not matches:
+        raise InputError(
+            f"no card with id or name {value!r}: salesdesk list --search TEXT finds cards "
+            "by any field"
+        )
+    more = len(matches) > LISTED_MATCHES
+    many = f"more than {LISTED_MATCHES}" if more else str(len(matches))
+    exit_ = fail(f"{value!r} names {many} cards: give the id of the one you mean")
+    console = err_console()
+    for match in matches[:LISTED_MATCHES]:
+        line = Text(f"  {match.id:>6}  ")
+        line.append_text(Text(one_line(match.name)))
+        if match.company:
+            line.append(" · ", style="dim")
+            line.append_text(Text(one_line(match.company), style="dim"))
+        if match.status != "live":
+            line.append(f"  ({match.status})", style="dim")
+        console.print(line)
+    raise exit_
+
+
+def visit_number(text: str) -> int:
+    """A visit id as typed (``7`` or ``#7``); one clear line when it is not a number."""
+    value = text.strip().removeprefix("#")
+    if not (value.isdecimal() and value.isascii()):
+        raise InputError(
+            f"{text.strip()!r} is not a visit id: use the number salesdesk plan shows"
+        )
+    return int(value)
 
 
 def cli_now() -> datetime:

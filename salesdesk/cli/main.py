@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 # The command modules register their commands on import (explicitly, in help order).
-from salesdesk.cli import cards, io, man, plan, review  # noqa: F401
+from salesdesk.cli import cards, history, io, man, plan, review  # noqa: F401
 from salesdesk.cli.common import app, err_console, fail, reader_gone
 
 __all__ = ["app", "main"]

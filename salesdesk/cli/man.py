@@ -8,8 +8,10 @@ import typer
 from rich.text import Text
 
 from salesdesk.cli.common import (
+    CardArg,
     DbOption,
     app,
+    card_id,
     cli_now,
     cli_today,
     handles_errors,
@@ -28,7 +30,7 @@ Answer = Annotated[str | None, typer.Option(help="yes, no or unknown.", show_def
 @handles_errors
 def man_command(
     ctx: typer.Context,
-    prospect_id: Annotated[int, typer.Argument(metavar="ID", help="Prospect id.")],
+    card: CardArg,
     money: Answer = None,
     authority: Answer = None,
     need: Answer = None,
@@ -39,6 +41,7 @@ def man_command(
 ) -> None:
     """Set Money / Authority / Need (yes, no, unknown) and print the verdict and advice."""
     with open_db(ctx, db) as database:
+        prospect_id = card_id(database, card)
         if any(v is not None for v in (money, authority, need, decider)):
             store.set_man(database, cli_now(), prospect_id, money=money, authority=authority,
                           need=need, decider=decider)

@@ -15,14 +15,18 @@ import typer
 from rich.text import Text
 
 from salesdesk.cli.common import (
+    CardArg,
     DbOption,
+    VisitArg,
     app,
+    card_id,
     cli_now,
     cli_today,
     err_console,
     handles_errors,
     open_db,
     out_console,
+    visit_number,
 )
 from salesdesk.errors import InputError
 from salesdesk.render import palette
@@ -262,7 +266,7 @@ def _minutes(text: str | None) -> int | None:
 @handles_errors
 def visit(
     ctx: typer.Context,
-    prospect_id: Annotated[int, typer.Argument(metavar="ID", help="Prospect id.")],
+    card: CardArg,
     when: Annotated[str, typer.Argument(metavar="DATE", help="Day: fri, +3d, 2026-12-01...")],
     time: Annotated[
         str | None, typer.Option("--time", help="Start time: 9:30, 0930, 14:00 or 2pm.")
@@ -280,7 +284,8 @@ def visit(
     length = _minutes(minutes)
     with open_db(ctx, db) as database:
         visit_id = visits.plan_visit(
-            database, cli_now(), prospect_id, day, start=start, minutes=length, purpose=purpose
+            database, cli_now(), card_id(database, card), day, start=start, minutes=length,
+            purpose=purpose,
         )
         _warn_day(database, visit_id)
     typer.echo(visit_id)
@@ -290,7 +295,7 @@ def visit(
 @handles_errors
 def visited(
     ctx: typer.Context,
-    visit_id: Annotated[int, typer.Argument(metavar="VISIT_ID")],
+    visit: VisitArg,
     note: Annotated[str, typer.Option(help="What was learned (the outcome).")],
     next: Annotated[str | None, typer.Option("--next", help="Next-step date.")] = None,
     action: Annotated[str | None, typer.Option(help="Next action.")] = None,
@@ -300,6 +305,7 @@ def visited(
     """Record a visit's outcome: it goes on the card's timeline with the next step."""
     from salesdesk.data import visits
 
+    visit_id = visit_number(visit)
     if not note.strip():
         raise InputError("a visit outcome needs a note: what was learned?")
     next_date = parse_next_date(next, cli_today()) if next else None
@@ -321,12 +327,13 @@ def visited(
 @handles_errors
 def missed(
     ctx: typer.Context,
-    visit_id: Annotated[int, typer.Argument(metavar="VISIT_ID")],
+    visit: VisitArg,
     db: DbOption = None,
 ) -> None:
     """Mark a visit missed (reschedule it to plan it again)."""
     from salesdesk.data import visits
 
+    visit_id = visit_number(visit)
     with open_db(ctx, db) as database:
         visits.mark_missed(database, cli_now(), visit_id)
     typer.echo(f"{visit_id}: missed")
@@ -336,7 +343,7 @@ def missed(
 @handles_errors
 def reschedule(
     ctx: typer.Context,
-    visit_id: Annotated[int, typer.Argument(metavar="VISIT_ID")],
+    visit: VisitArg,
     when: Annotated[str, typer.Argument(metavar="DATE", help="New day.")],
     time: Annotated[
         str | None, typer.Option("--time", help="New start time: 9:30, 0930, 14:00 or 2pm.")
@@ -347,6 +354,7 @@ def reschedule(
     from salesdesk.data import visits
     from salesdesk.rules.planning import parse_time
 
+    visit_id = visit_number(visit)
     day = parse_date(when, cli_today())
     start = parse_time(time) if time else None
     with open_db(ctx, db) as database:
@@ -360,7 +368,7 @@ def reschedule(
 @handles_errors
 def unplan(
     ctx: typer.Context,
-    visit_id: Annotated[int, typer.Argument(metavar="VISIT_ID")],
+    visit: VisitArg,
     delete: Annotated[
         bool, typer.Option("--delete", help="Remove it instead of keeping it as cancelled.")
     ] = False,
@@ -369,6 +377,7 @@ def unplan(
     """Cancel a visit (kept, so a re-exported calendar removes it), or --delete it."""
     from salesdesk.data import visits
 
+    visit_id = visit_number(visit)
     with open_db(ctx, db) as database:
         if delete:
             visits.delete_visit(database, cli_now(), visit_id)

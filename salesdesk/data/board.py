@@ -20,6 +20,7 @@ from salesdesk.data.cards import (
     CardRow,
     add_fold,
     card_from_row,
+    pipeline,
     search_clause,
     split_search,
 )
@@ -211,7 +212,8 @@ def board_summary(db: Database) -> BoardSummary:
             due += count if flags & FLAG_DUE else 0
             overdue += count if flags & FLAG_OVERDUE else 0
     return BoardSummary(by_grade=by_grade, due=due, overdue=overdue,
-                        live=sum(by_grade.values()), pool_target=pool_target(db))
+                        live=sum(by_grade.values()), pool_target=pool_target(db),
+                        pipeline=pipeline(db))
 
 
 class ColumnCards(Sequence[CardRow]):

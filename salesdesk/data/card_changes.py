@@ -16,6 +16,7 @@ from salesdesk.errors import InputError
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, MAX_TEXT, edit_note
 from salesdesk.rules.grading import Grade
 from salesdesk.rules.man import Tri
+from salesdesk.rules.reasons import REASON_LABELS, reason_said
 from salesdesk.text import has_visible
 
 
@@ -236,16 +237,35 @@ def update_fields(
 
 
 def set_status(
-    db: Database, now: datetime, prospect_id: int, status: str, *, value: float | None = None
+    db: Database,
+    now: datetime,
+    prospect_id: int,
+    status: str,
+    *,
+    value: float | None = None,
+    reason: str | None = None,
+    reason_note: str = "",
 ) -> str:
-    """Mark a card won (customer), parked, dropped, lost, or live again. Returns the old status."""
+    """Mark a card won (customer), parked, dropped, lost, or live again. Returns the old
+    status. A drop or a loss keeps its ``reason`` (a key of :data:`REASONS`) and the rep's
+    ``reason_note`` on the status change, for the weekly review."""
+    new = Status(status)
+    if (reason is not None or reason_note.strip()) and new not in (Status.DROPPED, Status.LOST):
+        raise InputError("a reason goes with a drop or a loss only")
+    if reason is not None and reason not in REASON_LABELS:
+        raise InputError(f"unknown reason {reason!r}: use {', '.join(REASON_LABELS)}")
+    note = " ".join(reason_note.split())
+    if len(note) > MAX_TEXT:
+        raise InputError(f"the reason is too long ({len(note):,} characters, at most {MAX_TEXT:,})")
     with db.begin() as conn:
         change = Change(conn, now)
         raw = change.snapshot(prospect_id)
-        if raw["status"] == Status(status):  # nothing to record (and no second "win")
+        if raw["status"] == new:  # nothing to record (and no second "win")
             already = "a customer" if status == Status.CUSTOMER else status
             raise InputError(f"{_name(raw)} is already {already}")
-        change.label = _apply_status(change, raw, prospect_id, Status(status), now, value)
+        change.label = _apply_status(
+            change, raw, prospect_id, new, now, value, reason=reason, reason_note=note
+        )
         change.record()
     return str(raw["status"])
 
@@ -257,6 +277,9 @@ def _apply_status(
     new: Status,
     now: datetime,
     value: float | None = None,
+    *,
+    reason: str | None = None,
+    reason_note: str = "",
 ) -> str:
     """Change a card's status inside ``change``; returns the undo label.
 
@@ -277,7 +300,7 @@ def _apply_status(
     if new == Status.CUSTOMER:  # (recorded first: the timeline shows the win on top)
         _stage_moved(change, prospect_id, str(raw["stage"]), Stage.CUSTOMER.value, now)
     amount = value if new == Status.CUSTOMER else None
-    _status_changed(change, prospect_id, old, new.value, now, amount)
+    _status_changed(change, prospect_id, old, new.value, now, amount, reason, reason_note)
     verb = {Status.CUSTOMER: "won", Status.LIVE: "reopen"}.get(new, new.value)
     return f"{verb} {_name(raw)}"
 
@@ -298,17 +321,24 @@ def _status_changed(
     new: str,
     now: datetime,
     amount: float | None = None,
+    reason: str | None = None,
+    reason_note: str = "",
 ) -> None:
-    """Record a status change on the timeline (a win with its amount, when given), so the
-    weekly review and the visit plan can tell a card's status and sales on any past day."""
+    """Record a status change on the timeline (a win with its amount, a drop or loss with
+    its reason, when given), so the weekly review and the visit plan can tell a card's
+    status and sales on any past day, and why cards went."""
+    facts: dict[str, Any] = {}
+    if reason is not None or reason_note:
+        facts.update(reason=reason, reason_note=reason_note)
     change.activity(
         prospect_id,
         ActivityKind.STATUS,
         now,
-        note=change_note(old, new, amount),
+        note=change_note(old, new, amount, reason_said(reason, reason_note)),
         from_status=old,
         to_status=new,
         amount=amount,
+        **facts,
     )
 
 

@@ -11,13 +11,14 @@ from typing import Any
 
 from salesdesk.data import dialect
 from salesdesk.data.db import Database
-from salesdesk.data.settings import pool_target
+from salesdesk.data.settings import get_setting, pool_target
 from salesdesk.data.sql import MAX_ID, fetch_row, like_pattern
 from salesdesk.enums import Stage, Status
-from salesdesk.errors import NotFound
+from salesdesk.errors import InputError, NotFound
 from salesdesk.rules.fields import FIELD_BY_NAME
 from salesdesk.rules.grading import Grade, Urgency, score
 from salesdesk.rules.man import Tri, Verdict, man_case, suggest_priority, verdict_of_case
+from salesdesk.rules.pipeline import DEFAULT_PROBABILITIES, Pipeline, parse_probabilities
 
 # Columns the board shows; the board never loads more than these.
 CARD_COLUMNS = (
@@ -119,6 +120,7 @@ class BoardSummary:
     live: int
     pool_target: int
     closed: dict[str, int] = field(default_factory=dict)
+    pipeline: Pipeline | None = None  # the live cards' value by grade and the forecast
 
 
 # --------------------------------------------------------------------------- reading
@@ -303,8 +305,9 @@ def list_cards(
     due_only: bool = False,
     ids: Iterable[int] | None = None,
 ) -> list[CardRow]:
-    """Cards in urgency order, filtered. Search matches name, company, phone, email, area,
-    tags and notes (substring; case-insensitive for Latin letters, Chinese as typed)."""
+    """Cards in urgency order, filtered. Search matches name, company, phone, email, WeChat,
+    area, tags and notes (substring; case-insensitive for Latin letters, Chinese as typed),
+    and the pinyin of a Chinese name or company (full syllables or initials)."""
     statuses = [str(s) for s in statuses]
     where = [f"status IN ({', '.join('?' for _ in statuses)})"]
     params: list[Any] = list(statuses)
@@ -337,6 +340,49 @@ def list_cards(
         cards = [c for c in cards if c.review_due or c.overdue]
     cards.sort(key=urgency_key)
     return cards
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A card a typed name may mean (``salesdesk grade wang A``)."""
+
+    id: int
+    name: str
+    company: str
+    status: str
+
+
+def find_by_name(db: Database, text: str, limit: int = 10) -> list[NameMatch]:
+    """The cards ``text`` names: the one whose whole name it is (any case), else every
+    card with it in its name or its name's pinyin (``wang``, ``wh``), live cards first;
+    at most ``limit`` + 1, so a caller can say there are more."""
+    term = text.strip()
+    if not term:
+        return []
+    with db.connect() as conn:
+        rows = conn.execute(
+            "SELECT id, name, company, status FROM prospect WHERE name = ? COLLATE NOCASE "
+            "ORDER BY status != 'live', id LIMIT 2",
+            (term,),
+        ).fetchall()
+        if len(rows) != 1:
+            pattern = like_pattern(term)
+            rows = conn.execute(
+                "SELECT id, name, company, status FROM prospect "
+                "WHERE name LIKE ? ESCAPE '\\' OR pinyin_key LIKE ? ESCAPE '\\' "
+                "ORDER BY status != 'live', id LIMIT ?",
+                (pattern, pattern, limit + 1),
+            ).fetchall()
+    return [NameMatch(*row) for row in rows]
+
+
+def card_exists(db: Database, prospect_id: int) -> bool:
+    """Whether a card has this id (an indexed look)."""
+    if not 0 < prospect_id <= MAX_ID:
+        return False
+    with db.connect() as conn:
+        found = conn.execute("SELECT 1 FROM prospect WHERE id = ?", (prospect_id,))
+        return found.fetchone() is not None
 
 
 def get_card(db: Database, prospect_id: int, today: date) -> CardRow:
@@ -394,10 +440,31 @@ def get_prospect(db: Database, prospect_id: int, today: date) -> ProspectDetail:
 def summary(db: Database, today: date) -> BoardSummary:
     """Counts for the header strip: by grade, due for review, overdue, pool vs target."""
     cards = list_cards(db, today)
-    return summarise(cards, pool_target(db), closed_counts(db))
+    return summarise(cards, pool_target(db), closed_counts(db), pipeline(db))
 
 
-def summarise(cards: Sequence[CardRow], target: int, closed: dict[str, int]) -> BoardSummary:
+def pipeline(db: Database) -> Pipeline:
+    """The live cards' estimated value by grade, summed by SQLite (one pass of the index on
+    status, grade and value, not of the cards), with the forecast's chances."""
+    with db.connect() as conn:
+        rows = conn.execute(
+            "SELECT grade, total(value) FROM prospect WHERE status = 'live' GROUP BY grade"
+        ).fetchall()
+    values = dict.fromkeys(("A", "B", "C"), 0.0)
+    values.update({grade: float(total) for grade, total in rows if grade in values})
+    try:
+        chances = parse_probabilities(get_setting(db, "forecast_probability"))
+    except InputError:  # written by hand with the sqlite3 shell: the defaults
+        chances = parse_probabilities(DEFAULT_PROBABILITIES)
+    return Pipeline(values, chances)
+
+
+def summarise(
+    cards: Sequence[CardRow],
+    target: int,
+    closed: dict[str, int],
+    pipe: Pipeline | None = None,
+) -> BoardSummary:
     """The header's counts from cards already read (the board keeps its list in memory)."""
     by_grade = {g.value: 0 for g in Grade}
     for card in cards:
@@ -409,6 +476,7 @@ def summarise(cards: Sequence[CardRow], target: int, closed: dict[str, int]) -> 
         live=len(cards),
         pool_target=target,
         closed=closed,
+        pipeline=pipe,
     )
 
 

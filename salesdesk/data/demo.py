@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from salesdesk.data.db import Database, raw_transaction
-from salesdesk.data.sql import next_id, sql_timestamp
+from salesdesk.data.sql import next_id, refresh_pinyin, sql_timestamp
 
 EN_FIRST = (
     "Alice",
@@ -348,8 +348,8 @@ def fill_demo(
     rng = random.Random(seed)
     with raw_transaction(db.path) as conn:
         if replace:
-            for table in ("activity", "visit", "journal_row", "journal", "importbatch",
-                          "prospect"):
+            for table in ("activity", "visit", "journal_row", "journal", "redo_row", "redo",
+                          "importbatch", "prospect"):
                 conn.execute(f"DELETE FROM {table}")
         start = next_id(conn, "prospect") - 1
         cols = ", ".join(("id",) + _PROSPECT_COLS)
@@ -374,6 +374,7 @@ def fill_demo(
             done += size
             if progress:
                 progress(size)
+        refresh_pinyin(conn, "id > ?", (start,))
         if visits:
             from salesdesk.data.demo_visits import add_demo_visits
 

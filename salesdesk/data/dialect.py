@@ -43,8 +43,11 @@ RELAXED_SYNC = "PRAGMA synchronous=NORMAL"
 FULL_SYNC = "PRAGMA synchronous=FULL"
 
 
-#: The columns the filter (``/``, ``list --search``) looks in.
-SEARCH_COLUMNS = ("name", "company", "phone", "email", "area", "tags", "notes")
+#: The columns the filter (``/``, ``list --search``) looks in; ``pinyin_key`` lets ``wang``
+#: and ``wh`` find 王海燕 (it holds only ASCII, so a Chinese term never matches it by accident).
+SEARCH_COLUMNS = (
+    "name", "company", "phone", "email", "wechat", "area", "tags", "notes", "pinyin_key",
+)
 #: Shorter words than this are searched by a plain scan (a trigram index needs three).
 SEARCH_INDEX_MIN = 3
 

@@ -22,8 +22,9 @@ from typing import Any
 
 from salesdesk.config import system_clock
 from salesdesk.data.db import Database
-from salesdesk.data.sql import fetch_row, sql_timestamp, sql_value
+from salesdesk.data.sql import fetch_row, refresh_pinyin, sql_timestamp, sql_value
 from salesdesk.errors import InputError, NotFound
+from salesdesk.rules.pinyin import PINYIN_SOURCES, pinyin_key
 from salesdesk.rules.settings import SETTINGS
 
 #: Tables the undo journal may touch, children first (deletion order).
@@ -66,6 +67,8 @@ class Change:
         """Insert a row that undo will delete; returns its id."""
         assert table in JOURNAL_TABLES
         row = {**values, _STAMP: self.now}
+        if table == "prospect":  # the search key, made as the card is written
+            row["pinyin_key"] = pinyin_key(row.get(c) for c in PINYIN_SOURCES)
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         cursor = self.conn.execute(
@@ -84,6 +87,9 @@ class Change:
         current = self.raw(table, row_id)
         if current is None:
             raise NotFound(f"no {table} with id {row_id}")
+        if table == "prospect" and any(c in values for c in PINYIN_SOURCES):
+            merged = {**current, **values}
+            values = {**values, "pinyin_key": pinyin_key(merged[c] for c in PINYIN_SOURCES)}
         self._remember(table, row_id, current, [c for c in values if c != _STAMP])
         stored = {k: sql_value(v) for k, v in values.items()}
         stored[_STAMP] = sql_value(self.now)
@@ -148,8 +154,10 @@ class Change:
         }
         return self.insert("activity", values)
 
-    def record(self) -> None:
-        """Write the journal entry (last, once the rows are changed), then prune."""
+    def record(self, *, keep_redo: bool = False) -> int:
+        """Write the journal entry (last, once the rows are changed), then prune; returns
+        its id. A new change forgets what redo could put back (``keep_redo``: this change
+        is a redo)."""
         cursor = self.conn.execute(
             "INSERT INTO journal (at, label) VALUES (?, ?)",
             (sql_timestamp(self.now), self.label),
@@ -165,6 +173,16 @@ class Change:
             ],
         )
         prune(self.conn, self.now)
+        if not keep_redo:
+            forget_redo(self.conn)
+        return journal_id
+
+
+def forget_redo(conn: Connection) -> None:
+    """A new change was written: what the undos before it reversed can no longer be redone
+    (two cheap statements; the tables hold at most the undos since the last change)."""
+    conn.execute("DELETE FROM redo_row")
+    conn.execute("DELETE FROM redo")
 
 
 def prune(conn: Connection, now: datetime) -> int:
@@ -257,6 +275,7 @@ def undo(
         rows = _rows_of(conn, journal_id)
         if only_prospect is not None:
             _check_only(rows, only_prospect, label)
+        _keep_for_redo(conn, journal_id, label, batch, rows, stamp)
         if batch:  # undoing a whole import: forget the batch too
             conn.execute("DELETE FROM importbatch WHERE id = ?", (batch,))
         _delete_added(conn, journal_id)
@@ -264,10 +283,71 @@ def undo(
             for row in rows:
                 if row.table == table and row.before is not None:
                     _put_back(conn, row, stamp)
+        renamed = [r.row_id for r in rows if r.table == "prospect" and r.before is not None
+                   and any(c in r.before for c in PINYIN_SOURCES)]
+        for start in range(0, len(renamed), 500):  # the search key follows the name back
+            part = renamed[start:start + 500]
+            refresh_pinyin(conn, f"id IN ({', '.join('?' for _ in part)})", tuple(part))
         conn.execute("DELETE FROM journal_row WHERE journal_id = ?", (journal_id,))
         conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     cards = dict.fromkeys(r.prospect_id for r in rows if r.prospect_id is not None)
     return UndoResult(label, tuple(cards))
+
+
+def _whole_row_json(conn: Connection, table: str) -> str:
+    """SQL building a JSON object of every column of ``table`` (aliased ``t``)."""
+    names = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+    return "json_object(" + ", ".join(f"'{n}', t.\"{n}\"" for n in names) + ")"
+
+
+def _keep_for_redo(
+    conn: Connection, journal_id: int, label: str, batch: str | None, rows: list[_Row],
+    stamp: str,
+) -> None:
+    """Before undo writes: what it is about to reverse, as redo must write it back. The
+    rows the change added (and a removed card's children) whole, in SQL; of the rows it
+    edited, the columns undo puts back; a row it deleted as NULL (redo deletes it again)."""
+    kept = None
+    if batch:
+        found = conn.execute(
+            "SELECT json_object('id', id, 'at', at, 'source', source, 'created', created, "
+            "'updated', updated) FROM importbatch WHERE id = ?", (batch,)
+        ).fetchone()
+        kept = found[0] if found else None
+    redo_id = int(conn.execute(
+        "INSERT INTO redo (at, label, import_batch) VALUES (?, ?, ?)", (stamp, label, kept)
+    ).lastrowid or 0)
+
+    def added(table: str) -> str:
+        return (
+            "SELECT row_id FROM journal_row WHERE journal_id = :j "
+            f"AND table_name = '{table}' AND \"before\" IS NULL"
+        )
+
+    for table in JOURNAL_TABLES:
+        owner = "t.id" if table == "prospect" else "t.prospect_id"
+        children = "" if table == "prospect" else f" OR t.prospect_id IN ({added('prospect')})"
+        conn.execute(
+            'INSERT INTO redo_row (redo_id, table_name, row_id, prospect_id, "after") '
+            f"SELECT :r, '{table}', t.id, {owner}, {_whole_row_json(conn, table)} "
+            f"FROM {table} t WHERE t.id IN ({added(table)}){children}",
+            {"j": journal_id, "r": redo_id},
+        )
+    after: list[tuple[int, str, int, int | None, str | None]] = []
+    for row in rows:
+        if row.before is None:
+            continue
+        current = fetch_row(conn, row.table, row.row_id)
+        if current is None:  # deleted by the change: undo puts it back, redo deletes it
+            after.append((redo_id, row.table, row.row_id, row.prospect_id, None))
+            continue
+        values = {c: current[c] for c in row.before if c in current and c != _STAMP}
+        after.append((redo_id, row.table, row.row_id, row.prospect_id,
+                      json.dumps(values, ensure_ascii=False)))
+    conn.executemany(
+        'INSERT INTO redo_row (redo_id, table_name, row_id, prospect_id, "after") '
+        "VALUES (?, ?, ?, ?, ?)", after,
+    )
 
 
 def _delete_added(conn: Connection, journal_id: int) -> None:

@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -70,11 +70,20 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
 
 
 def _v3_to_v4(conn: sqlite3.Connection) -> None:
-    """The board's keys: see :mod:`salesdesk.data.migrate_v4`."""
+    """WeChat, the pinyin search key, drop and loss reasons, redo: see
+    :mod:`salesdesk.data.migrate_v4`."""
     from salesdesk.data.migrate_v4 import v3_to_v4
 
     v3_to_v4(conn)
 
 
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    """The board's keys, their counts and the search index: see
+    :mod:`salesdesk.data.migrate_v5`."""
+    from salesdesk.data.migrate_v5 import v4_to_v5
+
+    v4_to_v5(conn)
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}

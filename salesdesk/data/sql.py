@@ -86,3 +86,21 @@ def new_uuid() -> str:
 
 #: SQL for the local time now, stored like :func:`sql_timestamp` writes it.
 NOW_DEFAULT = "(strftime('%Y-%m-%d %H:%M:%f000', 'now', 'localtime'))"
+
+
+def refresh_pinyin(conn: Connection, where: str = "1", params: tuple[Any, ...] = ()) -> None:
+    """Set ``pinyin_key`` from the name and company of the cards ``where`` selects (SQL
+    over our own columns, never user text), for writers that change many cards at once
+    (an import, demo data, undo). Only cards with a character beyond ASCII (or a key to
+    clear) are read by Python."""
+    from salesdesk.rules.pinyin import pinyin_key
+
+    conn.create_function(
+        "sd_pinyin", 2, lambda name, company: pinyin_key((name, company)), deterministic=True
+    )
+    conn.execute(
+        "UPDATE prospect SET pinyin_key = sd_pinyin(name, company) "
+        f"WHERE ({where}) AND (name GLOB '*[^ -~]*' OR company GLOB '*[^ -~]*' "
+        "OR pinyin_key != '') AND pinyin_key != sd_pinyin(name, company)",
+        params,
+    )

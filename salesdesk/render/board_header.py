@@ -8,7 +8,9 @@ from salesdesk.data.store import BoardSummary
 from salesdesk.enums import Status
 from salesdesk.render import palette
 from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS, VERDICT_STYLE
+from salesdesk.rules.fields import short_money
 from salesdesk.rules.man import Verdict
+from salesdesk.rules.pipeline import Pipeline
 from salesdesk.text import one_line
 
 
@@ -46,6 +48,36 @@ def pool_counts(pool: BoardSummary) -> Text:
     return line
 
 
+def _money(value: float) -> str:
+    return short_money(value) or "0"
+
+
+def pipeline_parts(pipe: Pipeline) -> list[Text]:
+    """The pipeline's value and forecast, longest first (the header shows the longest that
+    fits): ``│ value A 120k · B 300k · C 80k = 500k · forecast 172k``, ``│ value 500k ·
+    forecast 172k``, ``│ forecast 172k``."""
+    forecast = Text(f"forecast {_money(pipe.forecast)}", style=palette.GOOD)
+    parts = []
+    full = Text("  │ ", style="dim")
+    full.append("value ")
+    for index, grade in enumerate("ABC"):
+        if index:
+            full.append(" · ", style="dim")
+        full.append(grade, style=f"bold {GRADE_COLOURS[grade]}")
+        full.append(f" {_money(pipe.value_by_grade.get(grade, 0.0))}")
+    full.append(f" = {_money(pipe.total)} · ")
+    full.append_text(forecast)
+    parts.append(full)
+    medium = Text("  │ ", style="dim")
+    medium.append(f"value {_money(pipe.total)} · ")
+    medium.append_text(forecast)
+    parts.append(medium)
+    short = Text("  │ ", style="dim")
+    short.append_text(forecast)
+    parts.append(short)
+    return parts
+
+
 def summary_line(
     pool: BoardSummary | None,
     *,
@@ -54,21 +86,30 @@ def summary_line(
     verdict_count: int = 0,
     filter_text: str = "",
     matches: int = 0,
+    width: int = 0,
 ) -> Text:
-    """The header: the live pool's counts (or the closed view's title), then the MAN
-    verdict filter and the text filter when they are on."""
-    line = Text()
+    """The header: the live pool's counts (or the closed view's title), the pipeline's
+    value and forecast as far as ``width`` allows (0: in full), then the MAN verdict
+    filter and the text filter when they are on."""
+    line, tail = Text(), Text()
+    if verdict is not None:
+        tail.append("  │ MAN: ", style="dim")
+        tail.append(verdict.label, style=VERDICT_STYLE[verdict])
+        tail.append(f" {verdict_count} (f: next)", style="dim")
+    if filter_text:
+        tail.append("  │ filter: ", style="dim")
+        tail.append(one_line(filter_text), style="bold reverse")
+        tail.append(f" {matches} match{'es' if matches != 1 else ''}", style="dim")
     if closed_view:
         line.append("Customers and closed cards", style="bold")
         line.append("  · o: back to the live board", style="dim")
     elif pool is not None:
         line.append_text(pool_counts(pool))
-    if verdict is not None:
-        line.append("  │ MAN: ", style="dim")
-        line.append(verdict.label, style=VERDICT_STYLE[verdict])
-        line.append(f" {verdict_count} (f: next)", style="dim")
-    if filter_text:
-        line.append("  │ filter: ", style="dim")
-        line.append(one_line(filter_text), style="bold reverse")
-        line.append(f" {matches} match{'es' if matches != 1 else ''}", style="dim")
+        if pool.pipeline is not None:  # the filters come first: they say what is shown
+            room = width - line.cell_len - tail.cell_len
+            for part in pipeline_parts(pool.pipeline):
+                if not width or part.cell_len <= room:
+                    line.append_text(part)
+                    break
+    line.append_text(tail)
     return line

@@ -37,6 +37,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", "Title / role", "Identity"),
     FieldSpec("phone", "Phone", "Identity"),
     FieldSpec("email", "Email", "Identity"),
+    FieldSpec("wechat", "WeChat 微信", "Identity"),
     FieldSpec("address", "Address", "Identity"),
     FieldSpec("area", "Area / district", "Identity"),
     FieldSpec("source", "Source", "Identity"),

@@ -60,6 +60,12 @@ def _one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+def _chances(text: str) -> str:
+    from salesdesk.rules.pipeline import format_probabilities, parse_probabilities
+
+    return format_probabilities(parse_probabilities(text))
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     default: str
@@ -91,6 +97,10 @@ SETTINGS: dict[str, SettingSpec] = {
     "after_regrade": SettingSpec(
         "stay", _one_of("stay", "follow"),
         "after a b c on the board: stay in the column (stay) or follow the card (follow)",
+    ),
+    "forecast_probability": SettingSpec(
+        "A=0.6,B=0.3,C=0.1", _chances,
+        "chance a card of each grade closes: the weighted forecast (A=0.6,B=0.3,C=0.1)",
     ),
     "board_legend": SettingSpec(
         "off", _one_of("on", "off"), "the board's line explaining the marks (L toggles it)"

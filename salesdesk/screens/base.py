@@ -96,6 +96,22 @@ def undo_last(screen: Screen[Any], only_prospect: int | None = None) -> store.Un
     return result
 
 
+def redo_last(screen: Screen[Any]) -> store.UndoResult | None:
+    """Put back what the last undo reversed (any screen's, or the CLI's) and say so."""
+    from salesdesk.data import store
+
+    app = cast("DeskApp", screen.app)
+    ok, result = run_change(screen, lambda: store.redo(app.db, now=app.now()))
+    if not ok:
+        return None
+    if result is None:
+        screen.notify("Nothing to redo (only what undo reversed, before another change)",
+                      severity="warning")
+        return None
+    screen.notify(f"Redone: {one_line(result.label)}", markup=False, timeout=3)
+    return result
+
+
 class DeskScreenMixin:
     """The API both screen bases share (see :class:`SalesDeskScreen`)."""
 
@@ -114,6 +130,10 @@ class DeskScreenMixin:
     def undo_last(self, only_prospect: int | None = None) -> store.UndoResult | None:
         """Undo the last change and say what was undone; see :func:`undo_last`."""
         return undo_last(self._as_screen(), only_prospect)
+
+    def redo_last(self) -> store.UndoResult | None:
+        """Redo what the last undo reversed and say so; see :func:`redo_last`."""
+        return redo_last(self._as_screen())
 
 
 class SalesDeskScreen(DeskScreenMixin, Screen[R]):

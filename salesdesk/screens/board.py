@@ -29,7 +29,7 @@ from salesdesk.widgets.fitting_footer import FittingFooter
 
 COMPACT_BELOW_HEIGHT = 32
 WATCH_EVERY = 2.0  # seconds between checks for changes by other programs
-NEEDS_CARD = {"regrade", "open_card", "log_touch", "next_date", "park", "drop", "won"}
+NEEDS_CARD = {"regrade", "open_card", "log_touch", "next_date", "park", "drop", "lost", "won"}
 
 EMPTY_TEXT = (
     "No prospects yet.\n\n"
@@ -117,6 +117,8 @@ class BoardScreen(BoardForms):
 
     def on_resize(self) -> None:
         self._apply_compact()
+        if self.view.pool is not None:  # the header shows as much as the width holds
+            self._update_summary()
 
     def _apply_compact(self) -> None:
         self.query_one(BoardColumns).set_compact(self.app.size.height < COMPACT_BELOW_HEIGHT)
@@ -203,6 +205,7 @@ class BoardScreen(BoardForms):
             verdict_count=view.verdict_count,
             filter_text=view.filter_text,
             matches=view.matches,
+            width=max(0, self.app.size.width - 2),
         )
         if line != self._summary_shown:  # a fixed-size line: no layout of the screen
             self._summary_shown = line
@@ -303,6 +306,15 @@ class BoardScreen(BoardForms):
         if result is not None:
             keep = result.prospect_ids[0] if result.prospect_ids else None
             self.refresh_cards(result.prospect_ids, keep_id=keep)
+
+    def action_redo(self) -> None:
+        result = self.redo_last()
+        if result is not None:
+            keep = result.prospect_ids[0] if result.prospect_ids else None
+            if self.closed_view:  # a redone card may be live again, or closed
+                self.load(keep_id=keep)
+            else:
+                self.refresh_cards(result.prospect_ids, keep_id=keep)
 
     # ------------------------------------------------------------------ view and filters
     def action_verdict_filter(self) -> None:

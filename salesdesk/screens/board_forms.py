@@ -1,5 +1,5 @@
-"""The board's keys that ask something first (t, d, n, W, p, x): each opens a small form
-or a question, then changes the selected card.
+"""The board's keys that ask something first (t, d, n, W, x, X; p asks nothing): each
+opens a small form, then changes the selected card.
 
 :class:`BoardScreen` builds on this; the hooks below are what it provides (the selected
 card, redrawing changed cards, the live view).
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from rich.text import Text
-
 from salesdesk.data import store
 from salesdesk.data.store import CardRow
 from salesdesk.enums import Status
 from salesdesk.rules.dates import next_step_said
+from salesdesk.rules.reasons import reason_said
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
 
@@ -119,32 +118,40 @@ class BoardForms(SalesDeskScreen[None]):
 
         self.app.push_screen(NewProspectScreen(app.today()), done)
 
-    def _close(self, status: Status, verb: str, confirm: bool) -> None:
+    def _close(self, status: Status, verb: str, ask_why: bool) -> None:
         card = self._card_to_change()
         if card is None:
             return
         app = self.sd_app
-
-        def apply(ok: bool | None = True) -> None:
-            if ok:
-                self._do(lambda: store.set_status(app.db, app.now(), card.id, status),
-                         [card.id], f"{card.name}: {verb} (u undoes)")
-
-        if not confirm:
-            apply()
+        if not ask_why:
+            self._do(lambda: store.set_status(app.db, app.now(), card.id, status),
+                     [card.id], f"{card.name}: {verb} (u undoes)")
             return
-        from salesdesk.screens.confirm import ConfirmScreen
+        from salesdesk.screens.reason import Closing, ReasonScreen
 
-        question = Text("Drop ")
-        question.append(one_line(card.name), style="bold")
-        question.append(" and stop contact?")
-        self.app.push_screen(ConfirmScreen(question), apply)
+        def done(result: Closing | None) -> None:
+            if result is None:  # escape: the card stays as it was
+                return
+            said = reason_said(result.reason, result.note)
+            self._do(
+                lambda: store.set_status(
+                    app.db, app.now(), card.id, status,
+                    reason=result.reason, reason_note=result.note,
+                ),
+                [card.id],
+                f"{card.name}: {verb}" + (f" · {said}" if said else "") + " (u undoes)",
+            )
+
+        self.app.push_screen(ReasonScreen(card, status), done)
 
     def action_park(self) -> None:
-        self._close(Status.PARKED, "parked", confirm=False)
+        self._close(Status.PARKED, "parked", ask_why=False)
 
     def action_drop(self) -> None:
-        self._close(Status.DROPPED, "dropped", confirm=True)
+        self._close(Status.DROPPED, "dropped", ask_why=True)
+
+    def action_lost(self) -> None:
+        self._close(Status.LOST, "lost", ask_why=True)
 
     def action_won(self) -> None:
         card = self._card_to_change()

@@ -30,6 +30,8 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
             FormField("next_date", "Next step date", "", "tomorrow, fri, +3d", date=True),
             FormField("next_action", "Next action", "", "call, send quote..."),
             FormField("area", "Area / district"),
+            FormField("email", "Email"),
+            FormField("wechat", "WeChat 微信"),
         ]
 
     def on_mount(self) -> None:
@@ -48,6 +50,8 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
             "name": name,
             "company": self.value("company").strip(),
             "phone": self.value("phone").strip(),
+            "email": self.value("email").strip(),
+            "wechat": self.value("wechat").strip(),
             "grade": grade.value,
             "value": self.check("value", parse_money, self.value("value"), fallback=0.0),
             "next_date": self.check(

@@ -288,6 +288,10 @@ class VisitPlanChanges(SalesDeskScreen[None]):
         if self.undo_last() is not None:
             self.load(keep_visit=self.visit.id if self.visit else None)
 
+    def action_redo(self) -> None:
+        if self.redo_last() is not None:
+            self.load(keep_visit=self.visit.id if self.visit else None)
+
     def action_export(self) -> None:
         from salesdesk.data.io.ics import default_ics_path, write_ics
         from salesdesk.screens.ics_export import ExportScreen

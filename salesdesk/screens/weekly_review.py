@@ -31,7 +31,7 @@ from salesdesk.data.review_queue import (
     mark_reviewed,
     review_queue,
 )
-from salesdesk.data.store import CardRow
+from salesdesk.data.store import CardRow, UndoResult
 from salesdesk.enums import Status
 from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render.palette import GREY
@@ -294,7 +294,14 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
         self.settle()
 
     def action_undo(self) -> None:
-        result = self.undo_last()  # says what was undone
+        self._after_history(self.undo_last())  # says what was undone
+
+    def action_redo(self) -> None:
+        self._after_history(self.redo_last())  # says what was redone
+
+    def _after_history(self, result: UndoResult | None) -> None:
+        """After an undo or a redo: the figures are read again, and a card it touched
+        comes back to the walk-through if it is due again."""
         if result is None:
             return
         self.figures_stale = True

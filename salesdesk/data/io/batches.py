@@ -11,6 +11,7 @@ from typing import Any
 from salesdesk.config import system_clock
 from salesdesk.data.cards import prospect_row
 from salesdesk.data.db import Database, open_connection
+from salesdesk.data.journal import forget_redo
 from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import NotFound
 from salesdesk.rules.fields import FIELD_BY_NAME
@@ -85,6 +86,7 @@ def undo_import(db: Database, batch: str, now: datetime | None = None) -> UndoIm
             if journal is not None:
                 restored, kept = _put_back_updates(conn, int(journal[0]), stamp)
             removed = _remove_created(conn, batch, stamp)
+            forget_redo(conn)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

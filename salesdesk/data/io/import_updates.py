@@ -20,6 +20,7 @@ from typing import Any
 from salesdesk.data.card_changes import change_note
 from salesdesk.data.sql import next_id, sql_timestamp, sql_value
 from salesdesk.enums import ActivityKind, Stage, Status
+from salesdesk.rules.pinyin import pinyin_key
 
 
 class CardUpdates:
@@ -120,6 +121,12 @@ class CardUpdates:
             return False
         if self.dry:
             return True
+        if "name" in changes or "company" in changes:  # the search key follows them
+            names = conn.execute("SELECT name, company FROM prospect WHERE id = ?", (pid,))
+            name, company = names.fetchone()
+            changes["pinyin_key"] = pinyin_key(
+                (changes.get("name", name), changes.get("company", company))
+            )
         if pid < self.first_new_id:
             self._keep_before(pid, list(changes))
             after = (new_grade, new_status, changes.get("stage", stage))

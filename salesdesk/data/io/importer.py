@@ -38,11 +38,12 @@ from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.sources import Source, open_source
 from salesdesk.data.io.values import KEY_REASONS, add_extra, card_values, duplicate_keys
-from salesdesk.data.journal import prune
+from salesdesk.data.journal import forget_redo, prune
 from salesdesk.data.sql import UUID_DEFAULT, next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import MAX_TEXT
+from salesdesk.rules.pinyin import pinyin_key
 
 CHUNK = 2_000
 
@@ -84,7 +85,9 @@ class _Run:
         )
         table = [r[1] for r in conn.execute("PRAGMA table_info(prospect)")]
         defaults = _defaults(now, batch, options.source.strip() or DEFAULT_SOURCE)
-        self.columns = [c for c in table if c in defaults or c in IMPORT_FIELDS]
+        self.columns = [
+            c for c in table if c in defaults or c in IMPORT_FIELDS or c == "pinyin_key"
+        ]
         # Row lists start with the id: index i of a column is its place in the row.
         self.index = {c: i + 1 for i, c in enumerate(self.columns)}
         self.template = [None, *(defaults.get(c) for c in self.columns)]
@@ -232,6 +235,8 @@ class _Run:
             row[index["stage"]] = Stage.CUSTOMER.value  # a customer is at the customer stage
         if "graded_at" in values and "created_at" not in values:
             row[index["created_at"]] = row[index["graded_at"]]
+        if "pinyin_key" in index:
+            row[index["pinyin_key"]] = pinyin_key((values["name"], values.get("company")))
         self.pending.append(row)
         self.result.created += 1
         if len(self.result.new_rows) < MAX_NEW_LISTED:
@@ -294,6 +299,7 @@ class _Run:
                 (journal, self.updates.first_activity),
             )
         prune(conn, self.now)
+        forget_redo(conn)
         result.batch = self.batch
 
 

@@ -69,6 +69,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "email home", "email other", "email 2 address", "email 3 address", "邮箱", "电子邮箱",
         "电子邮件", "邮件", "邮箱地址", "email地址",
     ),
+    "wechat": (
+        "wechat", "wechat id", "weixin", "微信", "微信号", "微信id", "微信 id", "wx",
+    ),
     "address": (
         "address", "full address", "street address", "street", "mailing address",
         "business address", "business street", "home address", "home street",

@@ -23,7 +23,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: What spreadsheets hold for "nothing"; treated as empty (but never for the name).
 EMPTY_MARKS = frozenset({"-", "--", "—", "/", "n/a", "na", "none", "null", "无", "暂无", "0/0/00"})
 #: A line break here means a broken row (an unclosed quote), not data.
-SINGLE_LINE = frozenset({"name", "phone", "email", "grade", "value", *NAME_PARTS})
+SINGLE_LINE = frozenset({"name", "phone", "email", "wechat", "grade", "value", *NAME_PARTS})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LIST_SPLIT = re.compile(r"\s*(?::::|;|,|\s)\s*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
