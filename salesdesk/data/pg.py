@@ -284,17 +284,6 @@ class PgDatabase(Database):
                         self._pg_idle.append(conn)
 
     @contextmanager
-    def begin(self) -> Iterator[Any]:
-        with self.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
-
-    @contextmanager
     def bulk(self, *, foreign_keys: bool = True) -> Iterator[Any]:
         with self.begin() as conn:
             yield conn
