@@ -3,6 +3,7 @@ and the activity timeline."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -10,6 +11,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
@@ -296,66 +298,70 @@ class ProspectScreen(SalesDeskScreen[None]):
     def _ask_win(self) -> None:
         """Status set to customer: ask the deal value (the same dialog as W). Cancelled, the
         status stays what it was."""
-        if self._asking_win:
-            return
-        self._asking_win = True
         from salesdesk.screens.won import Won, WonScreen
 
         app = self.sd_app
         card = store.get_card(app.db, self.prospect_id, app.today())
 
-        def done(result: Won | None) -> None:
-            self._asking_win = False
-            assert self.detail is not None
-            if result is None:
-                self._put_text("status", self.detail.fields["status"])
-                self.notify(f"Not won: the status stays {self.detail.fields['status']}",
-                            timeout=3)
-                return
-            ok, _ = self.run_change(lambda: store.set_status(
-                app.db, app.now(), self.prospect_id, Status.CUSTOMER, value=result.value))
-            if not ok:
-                return
-            before = self.detail.fields
-            self._reload()
-            self._show_side_effects(before, skip="status")
-            self._put_text("status", Status.CUSTOMER)
-            self.notify(f"Won {one_line(card.name)}!", markup=False, timeout=3)
+        def change(result: Won) -> object:
+            return store.set_status(app.db, app.now(), self.prospect_id, Status.CUSTOMER,
+                                    value=result.value)
 
-        self.app.push_screen(WonScreen(card), done)
+        self._ask_closing(WonScreen(card), Status.CUSTOMER, change,
+                          "Not won: the status stays {}", lambda _: f"Won {one_line(card.name)}!")
 
     def _ask_why(self, status: Status) -> None:
         """Status set to dropped or lost: ask why (the board's x / X form). Cancelled, the
         status stays what it was."""
-        if self._asking_win:
-            return
-        self._asking_win = True
         from salesdesk.screens.reason import Closing, ReasonScreen
 
         app = self.sd_app
         card = store.get_card(app.db, self.prospect_id, app.today())
 
-        def done(result: Closing | None) -> None:
+        def change(result: Closing) -> object:
+            return store.set_status(app.db, app.now(), self.prospect_id, status,
+                                    reason=result.reason, reason_note=result.note)
+
+        def done_line(result: Closing) -> str:
+            said = reason_said(result.reason, result.note)
+            return f"{one_line(card.name)}: {status.value}" + (
+                f" · {one_line(said)}" if said else "")
+
+        self._ask_closing(ReasonScreen(card, status), status, change,
+                          "The status stays {}", done_line)
+
+    def _ask_closing(
+        self,
+        dialog: Screen[Any],
+        status: Status,
+        change: Callable[[Any], object],
+        cancelled: str,
+        done_line: Callable[[Any], str],
+    ) -> None:
+        """The Status field's closing dialog (won's value, drop's or loss's why): its
+        answer is saved as ``change`` and said as ``done_line``; cancelled (``cancelled``
+        names the status kept), the field shows the stored status again."""
+        if self._asking_win:
+            return
+        self._asking_win = True
+
+        def done(result: Any) -> None:
             self._asking_win = False
             assert self.detail is not None
             if result is None:
                 self._put_text("status", self.detail.fields["status"])
-                self.notify(f"The status stays {self.detail.fields['status']}", timeout=3)
+                self.notify(cancelled.format(self.detail.fields["status"]), timeout=3)
                 return
-            ok, _ = self.run_change(lambda: store.set_status(
-                app.db, app.now(), self.prospect_id, status,
-                reason=result.reason, reason_note=result.note))
+            ok, _ = self.run_change(lambda: change(result))
             if not ok:
                 return
             before = self.detail.fields
             self._reload()
             self._show_side_effects(before, skip="status")
             self._put_text("status", status)
-            said = reason_said(result.reason, result.note)
-            self.notify(f"{one_line(card.name)}: {status.value}"
-                        + (f" · {one_line(said)}" if said else ""), markup=False, timeout=3)
+            self.notify(done_line(result), markup=False, timeout=3)
 
-        self.app.push_screen(ReasonScreen(card, status), done)
+        self.app.push_screen(dialog, done)
 
     def _show_side_effects(self, before: dict[str, Any], skip: str) -> None:
         """Show fields the save changed too (winning clears the next step, sets the stage),
