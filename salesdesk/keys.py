@@ -91,6 +91,8 @@ DETAIL: list[BindingType] = [
             tooltip="Show the urgency and timeline (narrow terminals) / the fields",
             priority=True),
     Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last edit of this card"),
+    Binding("ctrl+g", "merge", "Merge", tooltip="Merge a duplicate card into this one",
+            priority=True),
 ]
 
 FORM: list[BindingType] = [

@@ -30,6 +30,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "CardKind",
+    "ContactPoint",
     "FollowUp",
     "Grade",
     "ImportBatch",
@@ -203,6 +204,23 @@ class Visit(SQLModel, table=True):
     uid: str = Field(index=True)  # stable iCalendar UID
     created_at: datetime
     uuid: str = _uuid()
+    updated_at: datetime = _updated_at()
+
+
+class ContactPoint(SQLModel, table=True):
+    """A card's further phones and emails (schema 4): the card's own ``phone`` and ``email``
+    are its main ones; every other number or address a file or a merge brought is a row
+    here, with its type (mobile, work, home, fax, other), so nothing is dropped or parsed
+    back out of the notes."""
+
+    __tablename__ = "contact_point"
+    __table_args__ = _NO_REUSE
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", index=True)
+    kind: str  # phone | email
+    value: str  # as written
+    label: str = ""  # mobile | work | home | fax | other | ""
+    position: int = 0  # order on the card
     updated_at: datetime = _updated_at()
 
 

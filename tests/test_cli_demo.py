@@ -55,6 +55,7 @@ def ids(tmp_path: Path) -> dict[str, str]:
     return {
         "card": str(cards[0]["id"]),
         "other": str(cards[1]["id"]),
+        "third": str(cards[2]["id"]),
         "visit": str(planned[0]["id"]),
         "visit2": str(planned[1]["id"]),
         "visit3": str(planned[2]["id"]),
@@ -94,6 +95,8 @@ COMMANDS: list[tuple[list[str], bool]] = [
     (["missed", "{visit2}"], True),
     (["unplan", "{visit3}"], True),
     (["review"], False),
+    (["duplicates"], False),
+    (["merge", "{other}", "{third}"], True),
     (["restore", "{backup}", "--yes"], True),
     (["demo", "--force", "--prospects", "30"], True),
     (["today"], False),

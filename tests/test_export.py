@@ -194,7 +194,7 @@ def test_cli_export_filters_like_list(db: Database, db_path: Path, tmp_path: Pat
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "xlsx"], "use csv, json or vcf"),
+        (["--format", "xlsx"], "use csv, json, vcf, vcf4 or vdir"),
         (["--status", "happy"], "invalid status"),
         (["--grade", "Z"], "use A, B or C"),
         (["--out", "/no/such/folder/x.csv"], "no folder"),

@@ -16,15 +16,15 @@ from salesdesk.cli.main import app
 from salesdesk.data import store
 from salesdesk.data.db import Database, open_database
 from salesdesk.data.io import batches, importer
+from salesdesk.data.io.contacts import phone_key
 from salesdesk.data.io.importer import ImportCancelled, ImportOptions, ImportResult, run_import
 from salesdesk.data.io.mapping import guess_field, map_columns, parse_overrides
+from salesdesk.data.io.matching import card_keys
 from salesdesk.data.io.values import (
     card_values,
     compose_name,
-    duplicate_keys,
     neutralise,
     parse_import_date,
-    phone_key,
     unneutralise,
 )
 from salesdesk.data.review import load_weekly_review
@@ -59,6 +59,14 @@ def rows(db: Database) -> list[dict[str, Any]]:
 
 def by_name(db: Database) -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in rows(db)}
+
+
+def points(db: Database, pid: int) -> list[tuple[str, str, str]]:
+    with db.connect() as conn:
+        return [tuple(r) for r in conn.execute(
+            "SELECT kind, label, value FROM contact_point WHERE prospect_id = ? ORDER BY position",
+            (pid,),
+        )]
 
 
 def count(db: Database, table: str = "prospect") -> int:
@@ -182,8 +190,13 @@ def test_google_contacts_export(db: Database, tmp_path: Path) -> None:
     assert grace["email"] == "grace@navy.mil" and grace["phone"] == "+1 555 0100"
     assert grace["address"] == "1 Main St, Arlington" and grace["area"] == "Arlington"
     assert grace["birthday"] == "1906-12-09" and grace["tags"] == "Friends"
-    # Her second mobile number (one cell, "a ::: b") is kept in the notes, not dropped.
-    assert "Other phones: +1 555 0101" in grace["notes"]
+    # Her second mobile number (one cell, "a ::: b"), her work phone and her second email
+    # are further phones and emails of the card, typed from Google's Label columns.
+    assert points(db, grace["id"]) == [
+        ("phone", "mobile", "+1 555 0101"), ("phone", "work", "+1 555 0199"),
+        ("email", "home", "g@home.org"),
+    ]
+    assert "+1 555 0101" not in grace["notes"]
     # A Chinese name is family name first, no space; a birthday without a year is kept in notes.
     wang = cards["王伟"]
     assert wang["company"] == "华信科技" and wang["notes"] == "Birthday: 04-15"
@@ -222,8 +235,8 @@ def test_pipedrive_export(db: Database, tmp_path: Path) -> None:
         "+1 555 0142",
     )
     assert linus["tags"] == "Hot lead" and linus["value"] == 4500.0
-    # --keep-extra: the second phone and the unmapped owner land in the notes.
-    assert "Person - Phone - Work: +1 555 0143" in linus["notes"]
+    # The second phone is a further (work) phone; --keep-extra: the owner is in the notes.
+    assert points(db, linus["id"]) == [("phone", "work", "+1 555 0143")]
     assert "Person - Owner: Sam Rep" in linus["notes"]
     assert result.unmapped == ["Person - Owner"]
 
@@ -243,7 +256,7 @@ def test_guess_field(header: str, field: str) -> None:
     assert guess is not None and guess[0] == field
 
 
-@pytest.mark.parametrize("header", ["Status", "Priority", "Lead Status", "Fax", "", "Deal - Title"])
+@pytest.mark.parametrize("header", ["Status", "Priority", "Lead Status", "", "Deal - Title"])
 def test_headers_not_guessed(header: str) -> None:
     assert guess_field(header) is None
 
@@ -282,7 +295,9 @@ def test_keep_extra_puts_unmapped_columns_in_notes(db: Database, tmp_path: Path)
     text = "Name,Notes,Fax,Web\nAnn,likes tea,021-555,https://ann.example\nBob,,,\n"
     imp(db, write(tmp_path, "x.csv", text), keep_extra=True)
     cards = by_name(db)
-    assert cards["Ann"]["notes"] == "likes tea\nFax: 021-555\nWeb: https://ann.example"
+    assert cards["Ann"]["notes"] == "likes tea\nWeb: https://ann.example"
+    assert points(db, cards["Ann"]["id"]) == [("phone", "fax", "021-555")]  # never the main
+    assert cards["Ann"]["phone"] == ""
     assert cards["Bob"]["notes"] == ""
 
 
@@ -296,7 +311,7 @@ def test_malformed_rows_are_reported_with_row_column_and_reason(
         "Name,Email,Grade,Value,Next date\n"
         "Good One,good@example.com,A,1000,2026-12-01\n"
         "Bad Mail,not-an-email,A+,,\n"
-        ",nobody@example.com,,,\n"
+        ",nobody@example.com,,,\n"  # only an email: a card named from it
         "Bad Grade,,Z,,\n"
         "Bad Date,,,,31/31/2026\n"
         "Too Many,,,,,surplus\n"
@@ -306,12 +321,13 @@ def test_malformed_rows_are_reported_with_row_column_and_reason(
     assert result.blocked and not result.committed and count(db) == 0
     found = {(e.row, e.column) for e in result.errors}
     assert found == {
-        (3, "Grade"), (4, "Name"), (5, "Grade"), (6, "Next date"), (7, "Column 6"), (8, "Value"),
+        (3, "Grade"), (5, "Grade"), (6, "Next date"), (7, "Column 6"), (8, "Value"),
     }
     reasons = {e.row: e.reason for e in result.errors}
-    assert "invalid grade 'A+'" in reasons[3] and "needs a name" in reasons[4]
+    assert "invalid grade 'A+'" in reasons[3]
     assert "use A, B or C" in reasons[5] and "6 cells but the header has 5" in reasons[7]
-    assert result.error_rows == 6 and result.created == 1
+    assert result.error_rows == 5 and result.created == 2
+    assert [n.name for n in result.new_rows] == ["Good One", "nobody@example.com"]
 
 
 def test_skip_errors_imports_the_good_rows(db: Database, tmp_path: Path) -> None:
@@ -328,7 +344,7 @@ def test_skip_errors_imports_the_good_rows(db: Database, tmp_path: Path) -> None
         (b"\xef\xbb\xbf\r\n\r\n", "is empty"),
         (b"Name,Phone\n", "has no rows"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary file"),
-        (bytes(range(128, 256)) * 50, "neither UTF-8 nor GBK"),
+        (bytes(range(128, 256)) * 50, "not text in any encoding"),
         (b"\x01\x02\x03\x04\x05\x06 text \x07\x08" * 40, "binary file"),
         ("王伟,华信科技,13800138000\n".encode(), "no column for the name"),
     ],
@@ -388,7 +404,7 @@ def existing(db: Database) -> dict[str, int]:
 
 DUPES = (
     "Name,Company,Phone,Email,Grade,Notes\n"
-    "Wang Wei,,13800138000,,A,asked for a quote\n"  # same phone (normalised)
+    "王 伟,,13800138000,,A,asked for a quote\n"  # same phone (normalised), same name
     "Annie,,,ann.lee@example.COM,,\n"  # same email, case-insensitive
     "bob  stone,STONE LTD,,,,\n"  # same name and company, spaces and case aside
     "New Person,,13912345678,,,\n"
@@ -401,10 +417,10 @@ def test_duplicates_skip(db: Database, tmp_path: Path, existing: dict[str, int])
     assert (result.created, result.skipped, result.updated) == (1, 4, 0)
     reasons = [(d.row, d.reason, d.existing_id, d.existing_row) for d in result.duplicates]
     assert reasons == [
-        (2, "same phone", existing["wang"], None),
+        (2, "same phone and a similar name", existing["wang"], None),
         (3, "same email", existing["ann"], None),
         (4, "same name and company", existing["bob"], None),
-        (6, "same phone", None, 5),
+        (6, "same phone and a similar name", None, 5),
     ]
     assert result.duplicates[0].existing_name == "王伟"
     assert count(db) == 4 and by_name(db)["王伟"]["grade"] == "B"
@@ -415,7 +431,7 @@ def test_duplicates_update_and_undo(db: Database, tmp_path: Path, existing: dict
     result = imp(db, write(tmp_path, "d.csv", DUPES), on_duplicate="update")
     assert (result.created, result.updated, result.skipped) == (1, 4, 0)
     wang = store.get_prospect(db, existing["wang"], TODAY).fields
-    assert wang["name"] == "Wang Wei" and wang["grade"] == "A"
+    assert wang["name"] == "王 伟" and wang["grade"] == "A"
     assert wang["notes"] == "老客户\nasked for a quote"  # appended, not replaced
     assert wang["graded_at"] == NOW and wang["source"] == ""  # the card's source is kept
     assert count(db, "activity") == 2  # the call, and the regrade B → A
@@ -600,7 +616,8 @@ def test_vcard_3(db: Database, tmp_path: Path) -> None:
     assert grace["area"] == "Arlington" and grace["birthday"] == "1906-12-09"
     assert grace["tags"] == "Navy, VIP"
     assert grace["notes"].startswith("met at the expo, wants a demo\n")
-    assert "Url: https://navy.mil" in grace["notes"] and "Phone (voice/work)" in grace["notes"]
+    assert "Url: https://navy.mil" in grace["notes"]
+    assert points(db, grace["id"]) == [("phone", "work", "+1 555 0199")]  # kept, typed
     assert by_name(db)["Ada Lovelace"]["email"] == "ada@engine.io"
 
 
@@ -1048,9 +1065,9 @@ def test_parse_import_date_refuses(text: str) -> None:
 
 
 def test_duplicate_keys_and_names() -> None:
-    assert phone_key("+86 138-0013-8000") == phone_key("13800138000") == "13800138000"
-    assert phone_key("0086 13800138000") == "13800138000" and phone_key("12") is None
-    assert duplicate_keys("", " A@B.com ", "Ann  Lee", "") == ["e:a@b.com", "n:annlee\x1f"]
+    assert phone_key("+86 138-0013-8000") == phone_key("13800138000") == "+8613800138000"
+    assert phone_key("0086 13800138000") == "+8613800138000" and phone_key("12") is None
+    assert card_keys("Ann  Lee", "", [""], [" A@B.com "], "CN") == ["e:a@b.com", "n:ann lee\x1f"]
     assert compose_name({"first_name": "伟", "last_name": "王"}) == "王伟"
     parts = {"first_name": "Ada", "middle_name": "K", "last_name": "Lee"}
     assert compose_name(parts) == "Ada K Lee"
@@ -1103,7 +1120,7 @@ def test_cli_errors_block_with_one_line(db_path: Path, tmp_path: Path) -> None:
     [
         (["--on-duplicate", "merge"], "skip, update or new"),
         (["--map", "nonsense"], "COLUMN=FIELD"),
-        (["--format", "xls"], "use csv or vcf"),
+        (["--format", "xls"], "use csv, vcf, xlsx or json"),
     ],
 )
 def test_cli_bad_options(db_path: Path, tmp_path: Path, args: list[str], message: str) -> None:

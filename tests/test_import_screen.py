@@ -80,9 +80,9 @@ async def test_preview_then_import(app: SalesDeskApp, db: Database, contacts: Pa
         text = report(app)
         assert "Would create 2, update 0, skip 1 duplicate, 1 row with errors" in text
         assert "Errors (1 row)" in text and "row 4, 金额: invalid amount 'abc'" in text
-        assert "same phone as #1 李娜" in text
+        assert "same phone and a similar name as #1 李娜" in text
         assert "[bold]Not bold[/]" in text  # user text shown literally
-        assert "Not imported: 传真" in text
+        assert "传真 → more phones (fax)" in text  # kept as a further phone, never the main
         assert names(db) == ["李娜"]  # the preview wrote nothing
         # Errors block the import until "skip rows with errors" is ticked.
         await pilot.press("ctrl+s")
@@ -113,11 +113,15 @@ async def test_duplicate_mode_update_and_keep_extra(
         await settle(app, pilot)
         await pilot.click("#import-dup-update")
         await settle(app, pilot)
-        assert "update 1" in report(app) and "Kept in the notes: 传真" in report(app)
+        assert "update 1" in report(app) and "传真 → more phones (fax)" in report(app)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
     wang = next(c for c in store.list_cards(db, TODAY) if c.name == "王伟")
-    assert store.get_prospect(db, wang.id, TODAY)["notes"] == "传真: 021-1"
+    assert store.get_prospect(db, wang.id, TODAY)["notes"] == ""
+    with db.connect() as conn:
+        fax = conn.execute("SELECT kind, label, value FROM contact_point WHERE prospect_id = ?",
+                           (wang.id,)).fetchall()
+    assert fax == [("phone", "fax", "021-1")]
     assert store.get_prospect(db, lina, TODAY)["grade"] == "C"
 
 
@@ -241,18 +245,18 @@ async def test_columns_the_importer_does_not_know_can_be_mapped_on_the_screen(
     """Exploratory test: a file with German headers could only be mapped with --map on the
     command line. The screen has a Columns field taking the same COLUMN=FIELD pairs."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "de.csv").write_text("Kontakt,Firma,Handy,Fax\nJonas,Acme,0170 1234,0301\n",
+    (tmp_path / "de.csv").write_text("Kontakt,Betrieb,Funk,Fax\nJonas,Acme,0170 1234,0301\n",
                                      encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_import(app, pilot, "de.csv")
         assert "in Columns, as COLUMN=name" in message(app)
         field = screen.query_one("#import-map", Input)
-        field.value = "Kontakt=name, Firma=company, Handy=phone, Fax=nonsense"
+        field.value = "Kontakt=name, Betrieb=company, Funk=phone, Fax=nonsense"
         field.focus()
         await pilot.press("enter")
         await settle(app, pilot)
         assert "unknown field 'nonsense'" in message(app)  # said inline, kept to correct
-        field.value = "Kontakt=name, Firma=company, Handy=phone, Fax=ignore"
+        field.value = "Kontakt=name, Betrieb=company, Funk=phone, Fax=ignore, locale=eu"
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Would create 1" in report(app)

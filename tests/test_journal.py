@@ -174,7 +174,7 @@ def stamp(db: Database, table: str, row_id: int) -> str:
 
 def test_every_write_stamps_updated_at(db: Database, tmp_path: Path) -> None:
     t = [NOW + timedelta(minutes=m) for m in range(8)]
-    pid = store.add_prospect(db, t[0], "Wang")
+    pid = store.add_prospect(db, t[0], "Wang", email="wang@example.cn")
     assert stamp(db, "prospect", pid) == sql_timestamp(t[0])
     store.regrade(db, t[1], pid, "A")
     (grade_entry,) = one(db, "SELECT max(id) FROM activity")
@@ -187,7 +187,7 @@ def test_every_write_stamps_updated_at(db: Database, tmp_path: Path) -> None:
     store.set_status(db, t[4], pid, "customer", value=5000.0)
     assert stamp(db, "prospect", pid) == sql_timestamp(t[4])
     path = tmp_path / "u.csv"
-    path.write_text("name,title\nWang,Owner\n", encoding="utf-8")
+    path.write_text("name,email,title\nWang,wang@example.cn,Owner\n", encoding="utf-8")
     run_import(db, path, t[5], ImportOptions(on_duplicate="update"))
     assert stamp(db, "prospect", pid) == sql_timestamp(t[5])
     store.undo(db, now=t[6])  # undo is a write: what it puts back is stamped

@@ -121,7 +121,7 @@ def test_a_migrated_schema_is_a_fresh_one(tmp_path: Path, make: Any) -> None:
     make(old)
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(5,)]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert schema(old) == schema(new)
     for table in ("prospect", "activity", "visit"):  # ids never reused
         (sql,) = query(new, "SELECT sql FROM sqlite_master WHERE name = ?", (table,))[0]
@@ -432,3 +432,50 @@ def test_undo_and_redo_work_on_a_schema_3_journal(tmp_path: Path) -> None:
             == {k: {c: v for c, v in r.items() if c != "updated_at"} for k, r in first.items()}
     finally:
         database.close()
+
+
+# --------------------------------------------------------------------------- schema 7
+#: The version the contact-point step upgrades from: the schema before the newest.
+POINTS_FROM = SCHEMA_VERSION - 1
+
+
+def make_pre_points_database(path: Path) -> None:
+    """A database at POINTS_FROM as that code left it: no contact_point table, and the further
+    phones and emails an import kept as lines of the notes."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    open_database(path).close()
+    store.add_prospect(Database(path), NOW, "Ann")
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE contact_point")
+    conn.execute(
+        "UPDATE prospect SET notes = 'likes tea\nOther phones: +1 555 0101, +1 555 0102\n"
+        "Other emails: ann@home.example'"
+    )
+    conn.execute(f"PRAGMA user_version = {POINTS_FROM}")
+    conn.commit()
+    conn.close()
+
+
+def test_the_schema_before_contact_points_upgrades_to_a_fresh_one(tmp_path: Path) -> None:
+    old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
+    make_pre_points_database(old)
+    open_database(old).close()
+    open_database(new).close()
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert schema(old) == schema(new)
+    assert list(old.parent.glob(f"s.db.v{POINTS_FROM}-*.bak"))  # backed up first
+    assert query(old, "SELECT notes FROM prospect") == [("likes tea",)]
+    assert query(old, "SELECT kind, value, position FROM contact_point ORDER BY position") == [
+        ("phone", "+1 555 0101", 1), ("phone", "+1 555 0102", 2),
+        ("email", "ann@home.example", 3),
+    ]
+
+
+def test_schema_2_and_3_upgrade_through_every_step(v2_path: Path, tmp_path: Path) -> None:
+    open_database(v2_path).close()
+    assert query(v2_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    v3 = tmp_path / "v3" / "s.db"
+    make_v3_database(v3)
+    open_database(v3).close()
+    assert query(v3, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert query(v3, "SELECT count(*) FROM contact_point") == [(0,)]

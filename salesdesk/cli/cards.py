@@ -113,6 +113,10 @@ def add(
         raise InputError("a prospect needs a name")
     with open_db(ctx, db, create=True) as database:
         prospect_id = store.add_prospect(database, cli_now(), name, **values)
+        from salesdesk.cli.merge import warn_duplicates
+
+        warn_duplicates(database, name, values["phone"], values["email"], values["company"],
+                        prospect_id)
     typer.echo(prospect_id)
 
 
@@ -217,11 +221,20 @@ def show(
 ) -> None:
     """Show one card: every field, the urgency breakdown and the timeline."""
     today = cli_today()
+    from salesdesk.data.merge import contact_points
+    from salesdesk.render.literal import literal_line
+
     with open_db(ctx, db, read_only=True) as database:
-        detail = store.get_prospect(database, card_id(database, card), today)
+        prospect_id = card_id(database, card)
+        detail = store.get_prospect(database, prospect_id, today)
+        points = contact_points(database, prospect_id)
     console = out_console()
     for part in detail_lines(detail):
         console.print(part)
+    for kind, label, value in points:  # the further phones and emails (schema 7)
+        line = Text(f"  more {kind}s{f' ({label})' if label else ''}: ", style="dim")
+        line.append_text(literal_line(value))
+        console.print(line)
 
 
 @app.command()

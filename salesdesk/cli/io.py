@@ -112,9 +112,15 @@ def _print_report(console: Console, result: ImportResult) -> None:
         more = result.created - len(result.new_rows)
         if more > 0:
             console.print(Text(f"  … and {more:,} more", style="dim"))
-    if result.duplicates:
-        console.print(Text(f"Duplicates ({result.duplicate_count:,}):", style="bold"))
-        for dup in result.duplicates:
+    for title, listed, count in (
+        ("Duplicates", result.duplicates, result.duplicate_count),
+        ("Possible duplicates (imported; see salesdesk duplicates, salesdesk merge)",
+         result.possible, result.possible_count),
+    ):
+        if not listed:
+            continue
+        console.print(Text(f"{title} ({count:,}):", style="bold"))
+        for dup in listed:
             where = (
                 f"{unit} {dup.existing_row}"
                 if dup.existing_row is not None
@@ -125,7 +131,9 @@ def _print_report(console: Console, result: ImportResult) -> None:
                       f": {dup.reason} as ", literal_line(where), Text(f" → {dup.action}",
                                                                        style="dim"))
             )
-        _more(console, result.duplicate_count - len(result.duplicates), "duplicates")
+        _more(console, count - len(listed), "duplicates")
+    for hint in result.hints:
+        console.print(_line(Text("Note: ", style=palette.CLI_WARNING), literal_line(hint)))
     if result.errors:
         plural = "s" if result.error_rows != 1 else ""
         heading = f"Errors ({result.error_rows:,} {unit}{plural}):"
@@ -177,24 +185,45 @@ def import_(
     ] = False,
     source: Annotated[str, typer.Option(help="Source of the new cards.")] = "import",
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv or vcf (default: from the file).")
+        str | None,
+        typer.Option("--format", help="csv, vcf, xlsx or json (default: from the file)."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="The file's encoding, e.g. cp1252 (default: detected)."),
+    ] = None,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale", help="Amounts as en (1,234.56) or eu (1.234,56); default: the setting."
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Import prospects from a CSV or vCard file (all or nothing; --dry-run first)."""
+    """Import prospects from a CSV, Excel, vCard or SalesDesk JSON file (all or nothing)."""
+    from salesdesk.data.io.encoding import codec_name
     from salesdesk.data.io.importer import ImportOptions
     from salesdesk.data.io.mapping import parse_overrides
+    from salesdesk.data.settings import get_setting
+    from salesdesk.rules.settings import parse_setting
 
-    options = ImportOptions(
-        dry_run=dry_run,
-        on_duplicate=on_duplicate.strip().lower(),
-        skip_errors=skip_errors,
-        keep_extra=keep_extra,
-        mapping=parse_overrides(mapping or []),
-        source=source,
-        fmt=fmt,
-    )
+    if encoding:
+        encoding = codec_name(encoding)
+    if locale:
+        locale = parse_setting("amount_locale", locale)
     with open_db(ctx, db, create=True) as database:
+        options = ImportOptions(
+            dry_run=dry_run,
+            on_duplicate=on_duplicate.strip().lower(),
+            skip_errors=skip_errors,
+            keep_extra=keep_extra,
+            mapping=parse_overrides(mapping or []),
+            source=source,
+            fmt=fmt,
+            encoding=encoding,
+            locale=locale or get_setting(database, "amount_locale"),
+            region=get_setting(database, "phone_region"),
+        )
         try:
             result = _run(database, expand_path(file), options)
         except KeyboardInterrupt:
@@ -263,7 +292,10 @@ def undo_import(
 @handles_errors
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="csv (default), json or vcf.")] = "csv",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="csv (default), json, vcf (3.0), vcf4 or vdir (a folder)."),
+    ] = "csv",
     out: Annotated[
         Path | None, typer.Option("--out", help="File to write (default: standard output).")
     ] = None,
@@ -282,8 +314,11 @@ def export(
     from salesdesk.rules.grading import parse_grade
 
     fmt = fmt.strip().lower()
+    if fmt == "vdir":
+        _export_vdir(ctx, out, db)
+        return
     if fmt not in FORMATS:
-        raise InputError(f"invalid format {fmt!r}: use csv, json or vcf")
+        raise InputError(f"invalid format {fmt!r}: use csv, json, vcf, vcf4 or vdir")
     statuses = tuple(s.value for s in Status)
     if status and status.strip().lower() != "all":
         wanted = status.strip().lower()
@@ -310,6 +345,22 @@ def export(
             return
         count = export_to_file(database, fmt, out, ids)
     typer.echo(f"exported {count:,} prospects to {out}")
+
+
+def _export_vdir(ctx: typer.Context, out: Path | None, db: str | None) -> None:
+    """The whole book and every visit as a vdir folder (khard, khal, vdirsyncer)."""
+    from salesdesk.data.io.vdir import export_vdir
+    from salesdesk.data.settings import get_setting
+
+    if out is None:
+        raise InputError("--format vdir writes a folder: give it with --out FOLDER")
+    with open_db(ctx, db) as database:
+        alarm = int(get_setting(database, "visit_alarm_minutes"))
+        result = export_vdir(database.path, out, cli_now(), alarm)
+    typer.echo(
+        f"vdir {result.folder}: {result.cards:,} cards in contacts/, {result.visits:,} visits "
+        f"in calendar/ ({result.written:,} files written, {result.removed:,} removed)"
+    )
 
 
 class _TerminalSafe:

@@ -15,6 +15,7 @@ from salesdesk.cli import (  # noqa: F401
     history,
     io,
     man,
+    merge,
     plan,
     review,
     serve,

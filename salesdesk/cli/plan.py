@@ -195,6 +195,7 @@ def plan(
 ) -> None:
     """Print the visit plan of a week or a month (and suggestions); export it to a calendar."""
     from salesdesk.data import visits
+    from salesdesk.data.settings import get_setting
 
     today = cli_today()
     period = _period(week, month, today)
@@ -208,7 +209,9 @@ def plan(
     if ics is not None:
         from salesdesk.data.io.ics import write_ics
 
-        count = write_ics(ics, view.visits, cli_now())
+        with open_db(ctx, db) as database:
+            alarm = int(get_setting(database, "visit_alarm_minutes"))
+        count = write_ics(ics, view.visits, cli_now(), alarm_minutes=alarm)
         written = f"wrote {count} visit{'s' if count != 1 else ''} to {ics}"
     if as_json:
         data: dict[str, Any] = {

@@ -29,7 +29,7 @@ from salesdesk.rules.pinyin import PINYIN_SOURCES, pinyin_key
 from salesdesk.rules.settings import SETTINGS
 
 #: Tables the undo journal may touch, children first (deletion order).
-JOURNAL_TABLES = ("activity", "visit", "prospect")
+JOURNAL_TABLES = ("contact_point", "activity", "visit", "prospect")
 #: Columns a change never puts in a before-image: undo writes them anew.
 _STAMP = "updated_at"
 _ADDED = object()  # a row the change added (its before-image is NULL)
@@ -406,6 +406,8 @@ def _delete_added(conn: Connection, journal_id: int) -> None:
         f"DELETE FROM activity WHERE prospect_id IN ({cards})",
         f"DELETE FROM visit WHERE id IN ({added('visit')})",
         f"DELETE FROM visit WHERE prospect_id IN ({cards})",
+        f"DELETE FROM contact_point WHERE id IN ({added('contact_point')})",
+        f"DELETE FROM contact_point WHERE prospect_id IN ({cards})",
         f"DELETE FROM prospect WHERE id IN ({cards})",
     ):
         conn.execute(statement, (journal_id,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from salesdesk.data.io.importer import ImportResult
+from salesdesk.data.io.importer import DuplicateRow, ImportResult
 from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
 from salesdesk.rules.fields import plural
@@ -22,7 +22,16 @@ def report_text(result: ImportResult) -> Text:
     text.append("\n")
     text.append(result.summary()[:1].upper() + result.summary()[1:] + "\n", style="bold")
     if result.duplicates:
-        _duplicates(text, result)
+        _duplicates(text, result, "Duplicates", result.duplicates, result.duplicate_count)
+    if result.possible:
+        _duplicates(
+            text, result, "Possible duplicates (imported: look at them with salesdesk "
+            "duplicates, merge with salesdesk merge)", result.possible, result.possible_count,
+        )
+    for hint in result.hints:
+        text.append("Note: ", style=palette.CLI_WARNING)
+        text.append_text(literal_line(hint))
+        text.append("\n")
     if result.errors:
         _errors(text, result)
     if result.options.dry_run and result.new_rows:
@@ -54,10 +63,12 @@ def _columns(text: Text, result: ImportResult) -> None:
         text.append("\n")
 
 
-def _duplicates(text: Text, result: ImportResult) -> None:
+def _duplicates(
+    text: Text, result: ImportResult, title: str, listed: list[DuplicateRow], count: int
+) -> None:
     unit = result.unit
-    text.append(f"\nDuplicates ({result.duplicate_count:,})\n", style="bold")
-    for dup in result.duplicates[:SHOWN_DUPLICATES]:
+    text.append(f"\n{title} ({count:,})\n", style="bold")
+    for dup in listed[:SHOWN_DUPLICATES]:
         where = (
             f"{unit} {dup.existing_row}"
             if dup.existing_row is not None
@@ -68,8 +79,8 @@ def _duplicates(text: Text, result: ImportResult) -> None:
         text.append(f": {dup.reason} as ")
         text.append_text(literal_line(where))
         text.append(f" → {dup.action}\n", style="dim")
-    if result.duplicate_count > SHOWN_DUPLICATES:
-        text.append(f"  … {result.duplicate_count - SHOWN_DUPLICATES:,} more\n", style="dim")
+    if count > SHOWN_DUPLICATES:
+        text.append(f"  … {count - SHOWN_DUPLICATES:,} more\n", style="dim")
 
 
 def _errors(text: Text, result: ImportResult) -> None:

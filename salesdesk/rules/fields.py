@@ -8,6 +8,8 @@ from datetime import date
 
 from salesdesk.enums import CardKind, FollowUp, Stage, Status
 from salesdesk.errors import InputError
+from salesdesk.rules.amounts import MAX_AMOUNT as MAX_AMOUNT
+from salesdesk.rules.amounts import parse_amount
 from salesdesk.rules.dates import parse_next_date, parse_optional_date
 from salesdesk.rules.grading import Grade
 from salesdesk.rules.man import Tri
@@ -110,36 +112,10 @@ def short_money(value: float) -> str:
     return f"{value:,.0f}"
 
 
-#: The largest amount a card may hold (a trillion: anything above is a typing slip).
-MAX_AMOUNT = 1e12
-
-
 def parse_money(text: str) -> float:
-    """Parse an amount like ``12000``, ``12,000``, ``12k``, ``1.5m``, ``¥8000``."""
-    raw = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
-    raw = raw.lstrip("¥$€£").rstrip("元")
-    factor = 1.0
-    if raw.endswith("k"):
-        factor, raw = 1_000.0, raw[:-1]
-    elif raw.endswith("m"):
-        factor, raw = 1_000_000.0, raw[:-1]
-    elif raw.endswith("万"):
-        factor, raw = 10_000.0, raw[:-1]
-    if not raw:
-        return 0.0
-    try:
-        amount = float(raw) * factor
-    except ValueError:
-        raise InputError(
-            f"invalid amount {text.strip()!r}: use a number like 12000 or 12k"
-        ) from None
-    if amount != amount:
-        raise InputError(f"invalid amount {text.strip()!r}: use a number like 12000 or 12k")
-    if amount < 0:
-        raise InputError(f"invalid amount {text.strip()!r}: must be zero or more")
-    if amount > MAX_AMOUNT:
-        raise InputError(f"invalid amount {text.strip()!r}: too large")
-    return amount
+    """An amount the rep types: ``12000``, ``12,000``, ``12k``, ``1.5m``, ``¥8000``, ``3万``;
+    written the rep's way (1,234.56), though ``12.500,00`` is read as what it plainly is."""
+    return parse_amount(text, "en")
 
 
 INT_RANGES: dict[str, tuple[int, int]] = {

@@ -71,6 +71,13 @@ def _hours(text: str) -> str:
     return value
 
 
+def _region(text: str) -> str:
+    value = text.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise InputError("use a two-letter country code (CN, DE, US, GB ...)")
+    return value
+
+
 def _chances(text: str) -> str:
     from salesdesk.rules.pipeline import format_probabilities, parse_probabilities
 
@@ -112,6 +119,16 @@ SETTINGS: dict[str, SettingSpec] = {
     "after_regrade": SettingSpec(
         "stay", _one_of("stay", "follow"),
         "after a b c on the board: stay in the column (stay) or follow the card (follow)",
+    ),
+    "phone_region": SettingSpec(
+        "CN", _region, "country of phone numbers written without +: CN, DE, US ... (import)"
+    ),
+    "amount_locale": SettingSpec(
+        "auto", _one_of("auto", "en", "eu"),
+        "how imported amounts are written: auto, en (1,234.56) or eu (1.234,56)",
+    ),
+    "visit_alarm_minutes": SettingSpec(
+        "0", _whole(0, 1440), "calendar reminder this many minutes before a visit (0: none)"
     ),
     "forecast_probability": SettingSpec(
         "A=0.6,B=0.3,C=0.1", _chances,

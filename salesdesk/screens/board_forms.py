@@ -116,8 +116,27 @@ class BoardForms(SalesDeskScreen[None]):
                 self.refresh_cards([new_id], keep_id=new_id)
             step = next_step_said(fields.get("next_date"), app.today())  # type: ignore[arg-type]
             self.notify(f"Added {one_line(name)} · {step}", markup=False, timeout=3)
+            self._warn_duplicate(name, fields, new_id)
 
         self.app.push_screen(NewProspectScreen(app.today()), done)
+
+    def _warn_duplicate(self, name: str, fields: dict[str, object], new_id: int) -> None:
+        """A likely duplicate of the card just added is said at once, with the way to merge
+        (a few indexed queries: the book is never scanned)."""
+        from salesdesk.data.merge import likely_duplicates
+
+        db = self.sd_app.db
+        found = likely_duplicates(
+            db, store.get_setting(db, "phone_region"), name, str(fields.get("phone") or ""),
+            str(fields.get("email") or ""), str(fields.get("company") or ""), exclude=new_id,
+        )
+        if found:
+            pid, other, reason = found[0]
+            self.notify(
+                f"Likely a duplicate of #{pid} {one_line(other)} ({reason}): "
+                f"salesdesk merge {pid} {new_id} folds them into one",
+                severity="warning", markup=False, timeout=8,
+            )
 
     def _close(self, status: Status, verb: str, ask_why: bool) -> None:
         card = self._card_to_change()

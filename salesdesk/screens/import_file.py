@@ -8,7 +8,7 @@ written until the user confirms a preview with ``ctrl+s``.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.text import Text
@@ -28,9 +28,10 @@ from textual.worker import Worker, WorkerState
 
 from salesdesk import keys
 from salesdesk.config import expand_path
+from salesdesk.data import store
 from salesdesk.data.db import busy_message
 from salesdesk.data.io.importer import DUPLICATE_MODES, ImportOptions, ImportResult
-from salesdesk.data.io.mapping import parse_overrides
+from salesdesk.data.io.mapping import parse_overrides, split_import_options
 from salesdesk.errors import InputError, SalesDeskError
 from salesdesk.render.import_report import report_text
 from salesdesk.rules.fields import plural
@@ -138,8 +139,10 @@ class ImportScreen(SalesDeskScreen[None]):
         pressed = self.query_one("#import-duplicate", RadioSet).pressed_button
         mode = pressed.name if pressed is not None and pressed.name else "skip"
         typed_map = self.query_one("#import-map", Input).value
-        try:  # the same COLUMN=FIELD pairs as `salesdesk import --map`, comma-separated
-            mapping = parse_overrides([p for p in typed_map.split(",") if p.strip()])
+        try:  # the same COLUMN=FIELD pairs as `salesdesk import --map`, comma-separated,
+            # and encoding=cp1252 / locale=eu as --encoding and --locale
+            pairs, encoding, locale = split_import_options(typed_map)
+            mapping = parse_overrides(pairs)
         except InputError as exc:
             self.say(exc.message.replace("--map ", "column mapping "), error=True)
             return None
@@ -148,6 +151,9 @@ class ImportScreen(SalesDeskScreen[None]):
             skip_errors=self.query_one("#import-skip-errors", Checkbox).value,
             keep_extra=self.query_one("#import-keep-extra", Checkbox).value,
             mapping=mapping,
+            encoding=encoding,
+            locale=locale or store.get_setting(self.sd_app.db, "amount_locale"),
+            region=store.get_setting(self.sd_app.db, "phone_region"),
         )
         try:
             path = expand_path(raw)
@@ -196,13 +202,7 @@ class ImportScreen(SalesDeskScreen[None]):
             return
         self.preview = None
         self.previewed = None
-        options = ImportOptions(
-            dry_run=True,
-            on_duplicate=request.options.on_duplicate,
-            skip_errors=request.options.skip_errors,
-            keep_extra=request.options.keep_extra,
-            mapping=request.options.mapping,
-        )
+        options = replace(request.options, dry_run=True)
         self.say("Reading the file…")
         self._start(_Request(request.path, options), "preview")
 
@@ -310,12 +310,7 @@ class ImportScreen(SalesDeskScreen[None]):
         self.preview = result
         self.previewed = _Request(
             self._request.path,
-            ImportOptions(
-                on_duplicate=result.options.on_duplicate,
-                skip_errors=result.options.skip_errors,
-                keep_extra=result.options.keep_extra,
-                mapping=result.options.mapping,
-            ),
+            replace(result.options, dry_run=False),
         )
         text = report_text(result)
         if result.blocked:

@@ -441,6 +441,32 @@ class ProspectScreen(SalesDeskScreen[None]):
             return
         self.sd_app.open_man_check(self.prospect_id, on_close=lambda: self._reload(refill=True))
 
+    def action_merge(self) -> None:
+        """Fold a duplicate into this card (its likely duplicates are offered first)."""
+        from salesdesk.data.merge import likely_duplicates, merge
+        from salesdesk.screens.merge_card import MergeScreen, merge_message
+
+        if not self.save_all():
+            self.notify("Fix the red fields first", severity="warning")
+            return
+        app = self.sd_app
+        card = store.get_prospect(app.db, self.prospect_id, app.today())
+        likely = likely_duplicates(
+            app.db, store.get_setting(app.db, "phone_region"), card["name"], card["phone"],
+            card["email"], card["company"], exclude=self.prospect_id,
+        )
+
+        def done(other: int | None) -> None:
+            if other is None:
+                return
+            ok, result = self.run_change(lambda: merge(app.db, app.now(), self.prospect_id,
+                                                       other))
+            if ok and result is not None:
+                self._reload(refill=True)
+                self.notify(merge_message(other, result.moved), markup=False, timeout=5)
+
+        self.app.push_screen(MergeScreen(self.prospect_id, card["name"], likely), done)
+
     def action_undo(self) -> None:
         """Undo the last change, if it was an edit of this card (never another card's
         change, nor the card's own creation, from here)."""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from salesdesk.data import visits
+from salesdesk.data import store, visits
 from salesdesk.data.visits import PlanView, VisitRow
 from salesdesk.render.plan_lines import day_name
 from salesdesk.rules.dates import next_step_said
@@ -302,8 +302,10 @@ class VisitPlanChanges(SalesDeskScreen[None]):
         app = self.sd_app
         what = "this week" if self.kind == "week" else self.period.title
 
+        alarm = int(store.get_setting(app.db, "visit_alarm_minutes"))
+
         def write(path: Path) -> int:
-            return write_ics(path, rows, app.now())
+            return write_ics(path, rows, app.now(), alarm_minutes=alarm)
 
         def written(message: str | None) -> None:
             if message:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from salesdesk.config import system_clock
@@ -144,6 +145,11 @@ def _put_back_updates(conn: sqlite3.Connection, journal_id: int, stamp: str) -> 
         "WHERE journal_id = ? AND table_name = 'activity' AND \"before\" IS NULL)",
         (journal_id,),
     )
+    conn.execute(  # the further phones and emails it gave cards that were there before
+        "DELETE FROM contact_point WHERE id IN (SELECT row_id FROM journal_row "
+        "WHERE journal_id = ? AND table_name = 'contact_point' AND \"before\" IS NULL)",
+        (journal_id,),
+    )
     conn.execute("DELETE FROM journal_row WHERE journal_id = ?", (journal_id,))
     conn.execute("DELETE FROM journal WHERE id = ?", (journal_id,))
     return restored, kept
@@ -160,6 +166,7 @@ def _remove_created(conn: sqlite3.Connection, batch: str, stamp: str) -> int:
         (stamp, batch),
     )
     conn.execute(f"DELETE FROM visit WHERE prospect_id IN ({ids})", (batch,))
+    conn.execute(f"DELETE FROM contact_point WHERE prospect_id IN ({ids})", (batch,))
     conn.execute(
         f"UPDATE prospect SET previous_id = NULL, updated_at = ? WHERE previous_id IN ({ids})",
         (stamp, batch),
@@ -184,3 +191,55 @@ def _values_after(conn: sqlite3.Connection, journal_id: int) -> dict[int, dict[s
         for column, value in json.loads(before).items():
             values.setdefault(column, value)
     return found
+
+
+def record_batch(
+    conn: sqlite3.Connection,
+    batch: str,
+    now: datetime,
+    source: Path,
+    created: int,
+    updated: int,
+    first_activity: int | None,
+    first_point: int,
+    first_new_id: int,
+) -> None:
+    """An import's batch and its one undo entry, built by SQLite from the rows themselves:
+    one row per card it created (undo deletes them) or updated (undo puts back the columns
+    it changed), per timeline entry it logged (``first_activity`` on) and per contact
+    point it gave a card that was there before; no list of ids is ever held in Python."""
+    from salesdesk.data.journal import forget_redo, prune
+
+    stamp = sql_timestamp(now)
+    conn.execute(
+        "INSERT INTO importbatch (id, at, source, created, updated) VALUES (?, ?, ?, ?, ?)",
+        (batch, stamp, str(source), created, updated),
+    )
+    cursor = conn.execute(
+        "INSERT INTO journal (at, label, import_batch) VALUES (?, ?, ?)",
+        (stamp, f"import {source.name} (batch {batch})", batch),
+    )
+    journal = int(cursor.lastrowid or 0)
+    recorded = getattr(conn, "recorded", None)
+    if recorded is not None:  # the board's own import: its undo and redo know it
+        recorded.add(journal)
+    conn.execute(
+        """INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")
+        SELECT ?, 'prospect', id, id, NULL FROM prospect WHERE import_batch = ?
+        UNION ALL SELECT ?, 'prospect', id, id, before FROM temp.sd_import_before""",
+        (journal, batch, journal),
+    )
+    conn.execute(
+        'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")'
+        " SELECT ?, 'contact_point', id, prospect_id, NULL FROM contact_point"
+        " WHERE id >= ? AND prospect_id < ?",
+        (journal, first_point, first_new_id),
+    )
+    if first_activity is not None:
+        conn.execute(
+            'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")'
+            " SELECT ?, 'activity', id, prospect_id, NULL FROM activity WHERE id >= ?",
+            (journal, first_activity),
+        )
+    prune(conn, now)
+    forget_redo(conn)

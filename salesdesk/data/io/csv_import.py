@@ -6,32 +6,25 @@ read one by one, so memory stays flat however long the file is.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from salesdesk.data.io.mapping import map_columns
+from salesdesk.data.io.encoding import detect_encoding
+from salesdesk.data.io.mapping import EXTRA, ColumnMap, map_columns
 from salesdesk.data.io.values import unneutralise
 from salesdesk.errors import InputError
 
-PIECE = 1 << 20
 SAMPLE = 64 * 1024
 #: A single cell larger than this is a broken file (an unclosed quote swallowing the rest).
 MAX_CELL = 1 << 20
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "gb18030": "GBK/GB18030",
-    "utf-16": "UTF-16",
-}
 
 
 @dataclass(slots=True)
@@ -42,39 +35,12 @@ class Record:
     values: dict[str, str]
     extra: list[tuple[str, str]]
     problems: list[tuple[str, str]]  # (column, reason) found while reading
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    try:
-        with path.open("rb") as handle:
-            while piece := handle.read(PIECE):
-                decoder.decode(piece)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (BOM), else GBK/GB18030; InputError if binary."""
-    with path.open("rb") as handle:
-        head = handle.read(SAMPLE)
-    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise InputError(f"{path.name} is empty: nothing to import")
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        raise InputError(f"{path.name} is a binary file, not CSV or vCard text")
-    if head.startswith(codecs.BOM_UTF8):
-        if not _decodes(path, "utf-8-sig"):
-            raise InputError(f"{path.name} starts as UTF-8 but has bytes that are not UTF-8")
-        return "utf-8-sig"
-    if _decodes(path, "utf-8"):
-        return "utf-8"
-    if _decodes(path, "gb18030"):
-        return "gb18030"
-    raise InputError(f"{path.name} is neither UTF-8 nor GBK/GB18030 text: save it as UTF-8 CSV")
+    #: every phone and email of the record: (phone | email, type, value as written)
+    points: list[tuple[str, str, str]] = field(default_factory=list)
+    #: what was left out of it, said in the result (a vCard property that is not readable)
+    warnings: list[str] = field(default_factory=list)
+    #: a SalesDesk JSON export's card: its activities and visits
+    history: dict[str, Any] | None = None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -112,6 +78,25 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+#: How many rows the header is looked for in, and how many rows the columns are checked on.
+HEADER_SEARCH = 30
+SAMPLE_ROWS = 200
+_NOT_HEADER = re.compile(r"[@\d]")
+
+
+def _header_cells(cells: Sequence[str]) -> tuple[str, ...]:
+    return tuple(
+        " ".join(cell.replace("\ufeff", "").split()) or f"Column {index}"
+        for index, cell in enumerate(cells, start=1)
+    )
+
+
+def _looks_like_header(cells: Sequence[str]) -> bool:
+    """Cheap test before mapping: several short cells, no digits or @ (data has them)."""
+    filled = [c for c in cells if c.strip()]
+    return len(filled) >= 3 and all(len(c) < 40 and not _NOT_HEADER.search(c) for c in filled)
+
+
 class CsvSource:
     """An open CSV file: its encoding, delimiter and header, and its rows as records."""
 
@@ -119,11 +104,16 @@ class CsvSource:
     unit = "row"
 
     def __init__(
-        self, path: Path, overrides: Mapping[str, str] | None = None, keep_extra: bool = False
+        self,
+        path: Path,
+        overrides: Mapping[str, str] | None = None,
+        keep_extra: bool = False,
+        encoding: str | None = None,
     ) -> None:
         self.path = path
         self.size = path.stat().st_size
-        self.encoding = detect_encoding(path)
+        self.detected = detect_encoding(path, encoding)
+        self.encoding = self.detected.encoding
         self.delimiter = sniff_delimiter(read_sample(path, self.encoding))
         self.keep_extra = keep_extra
         self._raw: BinaryIO = path.open("rb")
@@ -131,9 +121,16 @@ class CsvSource:
         if csv.field_size_limit() < MAX_CELL:
             csv.field_size_limit(MAX_CELL)
         self._reader = csv.reader(self._text, delimiter=self.delimiter)
+        self._start(overrides)
+
+    def _start(self, overrides: Mapping[str, str] | None) -> None:
+        """Find the header row, map the columns and check them against a sample of rows."""
+        self.hints: list[str] = []
+        self._pending: list[list[str]] = []
+        self._overrides = dict(overrides or {})
         try:
-            self.headers = self._read_header()
-            self.columns = map_columns(self.headers, overrides)
+            self.headers, self.columns, self._header_row = self._find_header()
+            self._check_sample()
         except BaseException:
             self.close()
             raise
@@ -141,7 +138,7 @@ class CsvSource:
             shown = ", ".join(self.headers[:8]) + (" ..." if len(self.headers) > 8 else "")
             self.close()
             raise InputError(
-                f"{path.name}: no column for the name in the first row ({shown}); the first "
+                f"{self.path.name}: no column for the name in the first row ({shown}); the first "
                 "row must name the columns, or map one with --map COLUMN=name"
             )
 
@@ -157,7 +154,7 @@ class CsvSource:
 
     def describe(self) -> str:
         return (
-            f"CSV, {ENCODING_NAMES.get(self.encoding, self.encoding)}, "
+            f"CSV, {self.detected.describe()}, "
             f"{DELIMITER_NAMES[self.delimiter]}-separated"
         )
 
@@ -182,29 +179,102 @@ class CsvSource:
                 ) from None
             raise InputError(f"{self.path.name}, line {row}: not readable as CSV ({exc})") from None
 
-    def _read_header(self) -> tuple[str, ...]:
-        while True:
-            cells = self._next()
-            if cells is None:
-                raise InputError(f"{self.path.name} is empty: nothing to import")
-            if any(cell.strip() for cell in cells):
-                break
-        headers = []
-        for index, cell in enumerate(cells, start=1):
-            text = " ".join(cell.replace("\ufeff", "").split())
-            headers.append(text or f"Column {index}")
-        return tuple(headers)
+    def _row(self) -> list[str] | None:
+        """The next row: the ones read ahead first."""
+        if self._pending:
+            return self._pending.pop(0)
+        return self._next()
+
+    def _find_header(self) -> tuple[tuple[str, ...], ColumnMap, int]:
+        """The header: the first of the first rows that names a name column (LinkedIn's
+        Connections.csv starts with a "Notes:" paragraph); else the first non-empty row."""
+        seen: list[list[str]] = []
+        while len(seen) < HEADER_SEARCH and (cells := self._next()) is not None:
+            seen.append(cells)
+        first: int | None = None
+        for index, cells in enumerate(seen):
+            if not any(cell.strip() for cell in cells):
+                continue
+            first = index if first is None else first
+            headers = _header_cells(cells)
+            try:
+                columns = map_columns(headers, self._overrides)
+            except InputError:
+                continue
+            if columns.has_name() and len(columns.pairs()) >= min(2, len(headers)):
+                self._pending = seen[index + 1 :]
+                if index > first:
+                    self.hints.append(
+                        f"the header is row {index + 1}: the {index} line"
+                        f"{'s' if index != 1 else ''} before it (notes, a title) were skipped"
+                    )
+                return headers, columns, index + 1
+        if first is None:
+            raise InputError(f"{self.path.name} is empty: nothing to import")
+        self._pending = seen[first + 1 :]
+        headers = _header_cells(seen[first])
+        return headers, map_columns(headers, self._overrides), first + 1
+
+    def _check_sample(self) -> None:
+        """A grade column is taken only when its values are grades: a CRM's Rating ("Hot",
+        "Active"), of which no value is a grade, is kept as extra data instead, with the way
+        to choose."""
+        from salesdesk.rules.grading import parse_grade
+
+        while len(self._pending) < SAMPLE_ROWS and (cells := self._next()) is not None:
+            self._pending.append(cells)
+        for index in self.columns.sources.get("grade", ()):
+            if index in self.columns.overridden:
+                continue
+            values = {c[index].strip() for c in self._pending
+                      if index < len(c) and c[index].strip()}
+            bad = []
+            for value in sorted(values):
+                try:
+                    parse_grade(value.rstrip("级类等 "))
+                except InputError:
+                    bad.append(value)
+            if bad and len(bad) == len(values):  # (a typo among grades is an error instead)
+                header = self.headers[index]
+                self._overrides[header] = EXTRA
+                self.columns = map_columns(self.headers, self._overrides)
+                shown = ", ".join(bad[:4]) + (" ..." if len(bad) > 4 else "")
+                kept = "kept in the notes" if self.keep_extra else "--keep-extra keeps it"
+                self.hints.append(
+                    f"column {header!r} holds {shown}, not grades A/B/C: not taken as the "
+                    f"grade ({kept}; --map {header}=ignore leaves it out, --map {header}=grade "
+                    "takes it anyway)"
+                )
 
     def records(self) -> Iterator[Record]:
         columns, keep_extra = self.columns, self.keep_extra
         width = len(self.headers)
-        row = 1
-        while (cells := self._next()) is not None:
+        row = self._header_row
+        header = list(self.headers)
+        while (cells := self._row()) is not None:
             row += 1
             if not any(cell.strip() for cell in cells):
                 continue
-            if "'" in "".join(cells):
+            joined = "".join(cells)
+            if "'" in joined:
                 cells = [unneutralise(cell) for cell in cells]
+            if _NOT_HEADER.search(joined):  # (digits or an @: a data row, the common case)
+                pass
+            elif _header_cells(cells) == tuple(header):
+                self.hints.append(f"row {row} repeats the header: skipped")
+                continue
+            elif _looks_like_header(cells):
+                headers = _header_cells(cells)
+                try:
+                    found = map_columns(headers, self._overrides)
+                except InputError:
+                    found = None
+                if found is not None and found.has_name():
+                    self.hints.append(f"row {row} starts a second block with its own header: "
+                                      "its rows are read by it")
+                    columns, header, width = found, list(headers), len(headers)
+                    self.headers, self.columns = headers, found
+                    continue
             problems: list[tuple[str, str]] = []
             if len(cells) > width and any(c.strip() for c in cells[width:]):
                 problems.append(
@@ -214,8 +284,8 @@ class CsvSource:
                         "(a stray delimiter or quote?)",
                     )
                 )
-            values, extra = columns.split(cells, keep_extra)
-            yield Record(row, values, extra, problems)
+            values, extra, points = columns.split(cells, keep_extra)
+            yield Record(row, values, extra, problems, points)
 
     def close(self) -> None:
         self._text.close()

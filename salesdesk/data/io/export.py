@@ -14,15 +14,18 @@ from typing import IO, Any
 
 from salesdesk.config import expand_path
 from salesdesk.data.db import Database, own_connection
-from salesdesk.data.io.mapping import TIMESTAMPS
+from salesdesk.data.io.mapping import POINT_COLUMNS, TIMESTAMPS, point_cell
 from salesdesk.data.io.values import neutralise
 from salesdesk.errors import InputError
 from salesdesk.files import write_error
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS
 
-FORMATS = ("csv", "json", "vcf")
+FORMATS = ("csv", "json", "vcf", "vcf4")
 #: ``uuid`` is the card's stable identity (``id`` is this database's number for it).
-CSV_COLUMNS: tuple[str, ...] = ("id", "uuid", *(spec.name for spec in FIELDS), *TIMESTAMPS)
+CSV_COLUMNS: tuple[str, ...] = (
+    "id", "uuid", *(spec.name for spec in FIELDS), *TIMESTAMPS, *POINT_COLUMNS
+)
+_POINT = ("kind", "label", "value")
 _ACTIVITY = (
     "id", "uuid", "kind", "at", "note", "outcome", "from_grade", "to_grade", "from_status",
     "to_status", "amount", "from_stage", "to_stage", "visit_id", "updated_at",
@@ -138,11 +141,20 @@ class _Merge:
         return []
 
 
+def _with_points(row: dict[str, Any], points: list[dict]) -> dict[str, Any]:
+    """The card's further phones and emails as its ``other_phones`` / ``other_emails``."""
+    for column, kind in zip(POINT_COLUMNS, ("phone", "email"), strict=True):
+        row[column] = point_cell([(p["label"], p["value"]) for p in points if p["kind"] == kind])
+    return row
+
+
 def write_csv(reader: _Reader, out: IO[str]) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    points = _Merge(reader.children("contact_point", _POINT))
     count = 0
     for row in reader.prospects():
+        row = _with_points(row, points.take(row["id"]))
         writer.writerow([csv_cell(name, row.get(name)) for name in CSV_COLUMNS])
         count += 1
     return count
@@ -151,10 +163,14 @@ def write_csv(reader: _Reader, out: IO[str]) -> int:
 def write_json(reader: _Reader, out: IO[str]) -> int:
     activities = _Merge(reader.children("activity", _ACTIVITY))
     visits = _Merge(reader.children("visit", _VISIT))
+    points = _Merge(reader.children("contact_point", _POINT))
     out.write("[")
     count = 0
     for row in reader.prospects():
-        item = {name: _json_value(name, row.get(name)) for name in CSV_COLUMNS}
+        card_points = points.take(row["id"])
+        item = {name: _json_value(name, row.get(name)) for name in CSV_COLUMNS
+                if name not in POINT_COLUMNS}
+        item["contact_points"] = card_points
         item["updated_at"] = _json_value("updated_at", row.get("updated_at"))
         item["import_batch"] = row.get("import_batch")
         item["activities"] = [_json_row(a) for a in activities.take(row["id"])]
@@ -166,17 +182,23 @@ def write_json(reader: _Reader, out: IO[str]) -> int:
     return count
 
 
-def write_vcf(reader: _Reader, out: IO[str]) -> int:
-    from salesdesk.data.io.vcard import card_to_vcard
+def write_vcf(reader: _Reader, out: IO[str], version: str = "3.0") -> int:
+    from salesdesk.data.io.vcard_out import card_to_vcard
 
+    points = _Merge(reader.children("contact_point", _POINT))
     count = 0
     for row in reader.prospects():
-        out.write(card_to_vcard({k: v for k, v in row.items() if k != "id"}))
+        fields = {k: v for k, v in row.items() if k != "id"}
+        out.write(card_to_vcard(fields, points.take(row["id"]), version))
         count += 1
     return count
 
 
-_WRITERS = {"csv": write_csv, "json": write_json, "vcf": write_vcf}
+def write_vcf4(reader: _Reader, out: IO[str]) -> int:
+    return write_vcf(reader, out, "4.0")
+
+
+_WRITERS = {"csv": write_csv, "json": write_json, "vcf": write_vcf, "vcf4": write_vcf4}
 
 
 def export(

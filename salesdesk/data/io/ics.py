@@ -7,9 +7,12 @@ Choices (the README explains them to the rep):
   update the event instead of adding a second one. SEQUENCE grows with every export (minutes
   since 2020) so apps that compare it take the re-export as the newer version.
 - Times are the rep's local wall-clock times with their zone: ``DTSTART;TZID=Europe/Berlin``
-  plus a VTIMEZONE, the zone being the system's (``$TZ``, the ``/etc/localtime`` link or
-  ``/etc/timezone``). A UTC system writes UTC times; when no zone name can be found the times
-  are floating local times (RFC 5545 form 1), which every app shows at the written hour.
+  plus a VTIMEZONE, the zone being the system's (``$TZ`` as a name or a zoneinfo path, the
+  ``/etc/localtime`` link or ``/etc/timezone``). A UTC system writes UTC times. When there is
+  no zone name (``TZ=CST-8``, a POSIX rule) the C library converts each time to UTC, so the
+  event is at the right moment everywhere.
+- ``visit_alarm_minutes`` (a setting, 0 by default) adds a VALARM reminder that long before
+  each planned timed visit.
 - A visit without a start time is an all-day event; a timed one lasts its minutes (60 when
   not given). Cancelled visits are ``STATUS:CANCELLED`` (apps remove them), others
   ``CONFIRMED``; LOCATION is the address (else the area), DESCRIPTION the purpose and phone.
@@ -40,10 +43,15 @@ _UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu", "GMT", "Et
 
 
 def _zone_name() -> str | None:
-    """The system's IANA zone name, or None when it cannot be told."""
+    """The system's IANA zone name, or None when it cannot be told (``TZ`` holding a POSIX
+    rule such as ``CST-8``: the C library then says the offset, see :func:`_libc_utc`)."""
     env = os.environ.get("TZ", "").lstrip(":")
+    if "zoneinfo/" in env:  # TZ=/usr/share/zoneinfo/Asia/Shanghai
+        return env.split("zoneinfo/", 1)[1]
     if (env and "/" in env) or env in _UTC_NAMES:
         return env
+    if env:  # a POSIX rule: no name to write
+        return None
     try:
         target = os.path.realpath("/etc/localtime")
         marker = "zoneinfo/"
@@ -71,6 +79,15 @@ def local_zone() -> ZoneInfo | None:
         return None
 
 
+def _libc_utc(local: datetime) -> datetime:
+    """A wall-clock time in the system's zone as UTC, asked of the C library, which reads
+    every form of ``TZ`` (``CST-8``, ``EST5EDT,M3.2.0,M11.1.0``, unset: /etc/localtime)."""
+    import time as clock
+
+    clock.tzset()
+    return datetime.fromtimestamp(clock.mktime(local.timetuple()), UTC)
+
+
 def _description(visit: VisitRow) -> str:
     lines = []
     if visit.purpose:
@@ -88,12 +105,18 @@ def _description(visit: VisitRow) -> str:
 
 
 def build_calendar(
-    visits: Iterable[VisitRow], now: datetime, zone: ZoneInfo | None | str = "system"
+    visits: Iterable[VisitRow],
+    now: datetime,
+    zone: ZoneInfo | None | str = "system",
+    alarm_minutes: int = 0,
 ) -> bytes:
-    """The calendar as bytes. ``zone``: a ZoneInfo, None (floating times) or "system"."""
+    """The calendar as bytes. ``zone``: a ZoneInfo, None (floating times) or "system" (its
+    IANA name when there is one, else UTC times from the C library). ``alarm_minutes``:
+    a reminder that long before each timed visit that is not cancelled (0: none)."""
     import icalendar
 
     tz: Any = local_zone() if zone == "system" else zone
+    libc = zone == "system" and tz is None
     utc = tz is not None and getattr(tz, "key", "") in _UTC_NAMES
     stamp = now.astimezone(UTC)  # a naive now is local time
     # Seconds since 2020 in UTC: grows with every export (a second apart is enough) and
@@ -117,7 +140,9 @@ def build_calendar(
         event.add("summary", summary)
         if visit.start:
             begin = datetime.combine(visit.day, time.fromisoformat(visit.start))
-            if utc:
+            if libc:
+                begin = _libc_utc(begin)
+            elif utc:
                 begin = begin.replace(tzinfo=UTC)
             elif tz is not None:
                 begin = begin.replace(tzinfo=tz)
@@ -132,6 +157,12 @@ def build_calendar(
         event.add("description", _description(visit))
         event.add("status", "CANCELLED" if visit.status == "cancelled" else "CONFIRMED")
         event.add("transp", "TRANSPARENT" if visit.status == "cancelled" else "OPAQUE")
+        if alarm_minutes and visit.start and visit.status == "planned":
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", summary)
+            alarm.add("trigger", timedelta(minutes=-alarm_minutes))
+            event.add_component(alarm)
         cal.add_component(event)
     if tz is not None and not utc:
         cal.add_missing_timezones()
@@ -139,12 +170,16 @@ def build_calendar(
 
 
 def write_ics(
-    path: Path, visits: Iterable[VisitRow], now: datetime, zone: ZoneInfo | None | str = "system"
+    path: Path,
+    visits: Iterable[VisitRow],
+    now: datetime,
+    zone: ZoneInfo | None | str = "system",
+    alarm_minutes: int = 0,
 ) -> int:
     """Write the calendar atomically (a temporary file renamed over ``path``, so a calendar
     app never reads half a file). Returns how many visits it holds."""
     rows = list(visits)
-    data = build_calendar(rows, now, zone)
+    data = build_calendar(rows, now, zone, alarm_minutes)
     path = expand_path(path)
     if path.is_dir():
         raise InputError(f"{path} is a folder: give a file name, e.g. {path / 'visits.ics'}")

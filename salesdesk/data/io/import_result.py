@@ -31,6 +31,9 @@ class ImportOptions:
     mapping: Mapping[str, str] = field(default_factory=dict)
     source: str = DEFAULT_SOURCE
     fmt: str | None = None  # csv | vcf | None: from the file name and content
+    encoding: str | None = None  # None: detected
+    locale: str = "auto"  # how amounts are written: auto | en (1,234.56) | eu (1.234,56)
+    region: str = "CN"  # the country of phone numbers written without +
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class RowError:
 class DuplicateRow:
     row: int
     name: str
-    reason: str  # same phone / same email / same name and company
+    reason: str  # same email / same phone and a similar name / same name and company ...
     existing_id: int | None  # a card already in the database
     existing_row: int | None  # or an earlier row of the same file
     existing_name: str
@@ -78,8 +81,12 @@ class ImportResult:
     skipped: int = 0
     error_rows: int = 0
     duplicate_count: int = 0
+    possible_count: int = 0  # possible duplicates: imported, listed for a look
     errors: list[RowError] = field(default_factory=list)
     duplicates: list[DuplicateRow] = field(default_factory=list)
+    possible: list[DuplicateRow] = field(default_factory=list)
+    #: What the file held that was left out or read with a guess, with the way to change it
+    hints: list[str] = field(default_factory=list)
     new_rows: list[NewRow] = field(default_factory=list)
     batch: str | None = None
     committed: bool = False
@@ -102,6 +109,12 @@ class ImportResult:
             else f"skipped {self.skipped:,}",
             f"{self.error_rows:,} {self.unit}{'s' if self.error_rows != 1 else ''} with errors",
         ]
+        if self.possible_count:
+            parts.append(
+                f"{self.possible_count:,} possible duplicate"
+                f"{'s' if self.possible_count != 1 else ''} {'to import' if would else 'imported'}"
+                " (listed)"
+            )
         if self.past_steps:
             parts.append(f"{self.past_steps:,} with a next step already past (kept: overdue)")
         return ", ".join(parts)

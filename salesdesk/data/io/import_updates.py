@@ -53,6 +53,8 @@ class CardUpdates:
         self.dry = dry
         self.stamp = sql_timestamp(now)
         self.first_activity = self.next_activity = next_id(conn, "activity")
+        #: (card, phone | email) -> the main value an update replaced (kept as a contact point)
+        self.replaced: dict[tuple[int, str], str] = {}
         self.activities: list[tuple[Any, ...]] = []
         # Before-images: the columns the import changed on each card, as they were (JSON).
         conn.execute(
@@ -126,6 +128,9 @@ class CardUpdates:
             return False
         if self.dry:
             return True
+        for kind in ("phone", "email"):
+            if kind in changes and current.get(kind):
+                self.replaced[(pid, kind)] = current[kind]
         if "name" in changes or "company" in changes:  # the search key follows them
             names = conn.execute("SELECT name, company FROM prospect WHERE id = ?", (pid,))
             name, company = names.fetchone()

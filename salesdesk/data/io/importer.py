@@ -21,7 +21,9 @@ from typing import Any
 
 from salesdesk.data.card_changes import new_card_values
 from salesdesk.data.db import Database, busy_message, own_connection
+from salesdesk.data.io.batches import record_batch
 from salesdesk.data.io.csv_import import Record
+from salesdesk.data.io.import_children import Children
 from salesdesk.data.io.import_keys import DuplicateKeys
 from salesdesk.data.io.import_result import (
     DEFAULT_SOURCE,
@@ -37,9 +39,9 @@ from salesdesk.data.io.import_result import (
 )
 from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
+from salesdesk.data.io.matching import LIKELY, Who, card_keys, judge, name_fold
 from salesdesk.data.io.sources import Source, open_source
-from salesdesk.data.io.values import KEY_REASONS, add_extra, card_values, duplicate_keys
-from salesdesk.data.journal import forget_redo, prune
+from salesdesk.data.io.values import add_extra, card_values
 from salesdesk.data.sql import UUID_DEFAULT, next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError
@@ -103,7 +105,9 @@ class _Run:
         self.pending_uuids: set[str] = set()
         self.first_id = self.next_id = next_id(conn, "prospect")
         self.pending: list[list[Any]] = []
-        self.keys = DuplicateKeys(conn)
+        self.keys = DuplicateKeys(conn, options.region)
+        self.first_point = next_id(conn, "contact_point")
+        self.children = Children(conn, self.dry)
         self.updates = CardUpdates(
             conn,
             now,
@@ -125,12 +129,17 @@ class _Run:
             result.errors.append(RowError(record.row, label, reason))
 
     def chunk(self, records: list[Record]) -> None:
-        prepared: list[tuple[Record, dict[str, Any], list[str]]] = []
+        prepared: list[tuple[Record, dict[str, Any], list[str], Who]] = []
+        region = self.options.region
         for record in records:
+            if record.warnings and len(self.result.hints) < MAX_LISTED:
+                self.result.hints.extend(record.warnings)
             if record.problems:
                 self.error(record, record.problems, labelled=True)
                 continue
-            values, problems = card_values(record.values, self.today)
+            values, problems = card_values(
+                record.values, self.today, self.options.locale, record.points
+            )
             if problems:
                 self.error(record, problems, labelled=False)
                 continue
@@ -142,40 +151,56 @@ class _Run:
                 if len(values["notes"]) > MAX_TEXT:
                     self.error(record, [("notes", "too long with the extra columns")], False)
                     continue
-            keys = duplicate_keys(
-                values.get("phone"), values.get("email"), values["name"], values.get("company")
-            )
-            prepared.append((record, values, keys))
-        found = self.keys.lookup({k for _r, _v, keys in prepared for k in keys})
+            points = values.get("contact_points", ())
+            phones = [values.get("phone"), *(v for k, _l, v in points if k == "phone")]
+            emails = [values.get("email"), *(v for k, _l, v in points if k == "email")]
+            keys = card_keys(values["name"], values.get("company"), phones, emails, region)
+            who = Who(name_fold(values["name"]), bool(values.get("phone") or values.get("email")))
+            prepared.append((record, values, keys, who))
+        found = self.keys.lookup({k for _r, _v, keys, _w in prepared for k in keys})
         mode = self.options.on_duplicate
-        for record, values, keys in prepared:
+        for record, values, keys, who in prepared:
             self.result.records += 1
-            hit = None
+            likely: tuple[str, str] | None = None
+            possible: tuple[str, str] | None = None
             for key in keys:
                 if key in found:
-                    hit = key
-                    break
-            if hit is not None:
-                pid, row = found[hit]
+                    verdict, reason = judge(key, who, found[key][2])
+                    if verdict == LIKELY:
+                        likely = (key, reason)
+                        break
+                    possible = possible or (key, reason)
+            if likely is not None:
+                key, reason = likely
+                pid, row, _who = found[key]
                 action = {"skip": "skipped", "update": "updated", "new": "created anyway"}[mode]
-                self._report_duplicate(record, values, hit, pid, row, action)
+                self._report_duplicate(record, values, reason, pid, row, action, possible=False)
                 if mode == "skip":
                     self.result.skipped += 1
                     continue
                 if mode == "update":
                     self.flush()
-                    if self.updates.update(pid, values):
+                    points = values.pop("contact_points", [])
+                    changed = self.updates.update(pid, values)
+                    changed = self.children.add_to_card(pid, points, self.updates.replaced) \
+                        or changed
+                    if changed:
                         self.result.updated += 1
                     else:
                         self.result.unchanged += 1
                     continue
+            elif possible is not None:
+                key, reason = possible
+                pid, row, _who = found[key]
+                self._report_duplicate(record, values, reason, pid, row, "imported",
+                                       possible=True)
             pid = self.next_id
             self.next_id += 1
             self.create(pid, record, values)
             for key in keys:
                 if key not in found:
-                    found[key] = (pid, record.row)
-                    self.keys.add(key, pid, record.row)
+                    found[key] = (pid, record.row, who)
+                    self.keys.add(key, pid, record.row, who)
         self.flush()
         self.updates.flush()
 
@@ -183,24 +208,30 @@ class _Run:
         self,
         record: Record,
         values: dict[str, Any],
-        key: str,
+        reason: str,
         pid: int,
         row: int | None,
         action: str,
+        possible: bool,
     ) -> None:
         result = self.result
-        result.duplicate_count += 1
-        if len(result.duplicates) >= MAX_LISTED:
+        if possible:
+            result.possible_count += 1
+            listed = result.possible
+        else:
+            result.duplicate_count += 1
+            listed = result.duplicates
+        if len(listed) >= MAX_LISTED:
             return
         existing = ""
         if row is None:
             found = self.conn.execute("SELECT name FROM prospect WHERE id = ?", (pid,)).fetchone()
             existing = found[0] if found else ""
-        result.duplicates.append(
+        listed.append(
             DuplicateRow(
                 record.row,
                 values["name"],
-                KEY_REASONS[key[0]],
+                reason,
                 pid if row is None else None,
                 row,
                 existing,
@@ -224,6 +255,7 @@ class _Run:
 
     def create(self, pid: int, record: Record, values: dict[str, Any]) -> None:
         self._free_uuid(values)
+        self.children.add(pid, values.pop("contact_points", ()), record.history)
         row = self.template.copy()
         row[0] = pid
         index = self.index
@@ -259,6 +291,7 @@ class _Run:
         """Write the new cards waiting, then their keys."""
         if self.pending and not self.dry:
             self.conn.executemany(self.insert_sql, self.pending)
+        self.children.flush()
         self.keys.flush()
         self.pending.clear()
         if not self.dry:  # (a dry run forgets nothing: its rows never reach the table)
@@ -266,48 +299,14 @@ class _Run:
 
     # ---------------------------------------------------------------- the end
     def finish(self) -> None:
-        """The batch and the one undo entry, built by SQLite from the rows themselves."""
-        result, conn = self.result, self.conn
+        """The batch and the one undo entry (:func:`~salesdesk.data.io.batches.record`)."""
+        result = self.result
         if not (result.created or result.updated):
             return
         self.updates.flush()
-        conn.execute(
-            "INSERT INTO importbatch (id, at, source, created, updated) VALUES (?, ?, ?, ?, ?)",
-            (
-                self.batch,
-                sql_timestamp(self.now),
-                str(self.source.path),
-                result.created,
-                result.updated,
-            ),
-        )
-        label = f"import {self.source.path.name} (batch {self.batch})"
-        now = sql_timestamp(self.now)
-        cursor = conn.execute(
-            "INSERT INTO journal (at, label, import_batch) VALUES (?, ?, ?)",
-            (now, label, self.batch),
-        )
-        journal = int(cursor.lastrowid or 0)
-        recorded = getattr(conn, "recorded", None)
-        if recorded is not None:  # the board's own import: its undo knows it
-            recorded.add(journal)
-        # One row per card it created (undo deletes them) or updated (undo puts back the
-        # columns it changed), and per timeline entry it logged: built by SQLite from the
-        # rows themselves, so no list of ids is ever held in Python.
-        conn.execute(
-            """INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")
-            SELECT ?, 'prospect', id, id, NULL FROM prospect WHERE import_batch = ?
-            UNION ALL SELECT ?, 'prospect', id, id, before FROM temp.sd_import_before""",
-            (journal, self.batch, journal),
-        )
-        if self.updates.logged:
-            conn.execute(
-                'INSERT INTO journal_row (journal_id, table_name, row_id, prospect_id, "before")'
-                " SELECT ?, 'activity', id, prospect_id, NULL FROM activity WHERE id >= ?",
-                (journal, self.updates.first_activity),
-            )
-        prune(conn, self.now)
-        forget_redo(conn)
+        record_batch(self.conn, self.batch, self.now, self.source.path, result.created,
+                     result.updated, self.updates.first_activity if self.updates.logged
+                     else None, self.first_point, self.first_id)
         result.batch = self.batch
 
 
@@ -367,6 +366,8 @@ def run_import(
                 if progress is not None:
                     progress(source.position(), source.size)
             result = run.result
+            result.hints.extend(getattr(source, "skipped", ()))
+            result.hints.extend(getattr(source, "hints", ()))
             if result.records == 0 and result.error_rows == 0:
                 raise InputError(f"{source.path.name} has no {source.unit}s to import")
             if options.dry_run or result.blocked:

@@ -12,10 +12,13 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from salesdesk.data.io.aliases import ALIASES as _ALIASES
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import FIELDS
 
 IGNORE = "ignore"
+#: An override kept internal: the column is not mapped (kept as extra data).
+EXTRA = "\x00extra"
 #: What is trimmed from a cell: spaces (ASCII and ideographic), not tabs or line breaks, so
 #: a value SalesDesk exported comes back exactly (a leading tab is a neutralised formula).
 TRIM = " \u3000"
@@ -26,95 +29,38 @@ TIMESTAMPS = ("created_at", "graded_at", "reviewed_at", "touched_at", "closed_at
 #: The card's stable identity: a SalesDesk export's ``uuid`` is kept on the way back in
 #: when no other card holds it.
 IDENTITY = ("uuid",)
+#: A SalesDesk export's columns of further phones and emails ("mobile: 138...; 021-..."):
+#: read back as contact points.
+POINT_COLUMNS = ("other_phones", "other_emails")
+
+
 IMPORT_FIELDS: tuple[str, ...] = (
     *(spec.name for spec in FIELDS),
     *NAME_PARTS,
     *TIMESTAMPS,
     *IDENTITY,
+    *POINT_COLUMNS,
 )
+#: Fields every column of which is kept (the card's main one and contact points).
+POINT_FIELDS = ("phone", "email")
+def point_cell(points: Sequence[tuple[str, str]]) -> str:
+    """Further phones or emails as one cell: ``label: value; value``."""
+    return "; ".join(f"{label}: {value}" if label else value for label, value in points)
+
+
+def point_cell_values(text: str) -> list[tuple[str, str]]:
+    """:func:`point_cell` read back: (label, value) pairs."""
+    pairs = []
+    for part in (p.strip() for p in text.split(";")):
+        label, sep, value = part.partition(": ")
+        if sep and label in ("mobile", "work", "home", "fax", "other"):
+            pairs.append((label, value.strip()))
+        elif part:
+            pairs.append(("", part))
+    return pairs
 #: Fields whose values from several columns are joined rather than first-non-empty.
 JOINED = {"notes": "\n", "tags": ", "}
 
-# Aliases per field, best first: when several columns feed one field (mobile, business
-# phone, home phone...), the first non-empty one in this order wins.
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": (
-        "name", "full name", "contact name", "contact", "contact person", "display name",
-        "customer name", "customer", "client name", "client", "person", "person name",
-        "deal contact person", "姓名", "名字", "联系人", "联系人姓名", "客户姓名", "客户名称",
-        "客户", "名称",
-    ),
-    "first_name": ("first name", "given name", "firstname", "名"),
-    "middle_name": ("middle name", "additional name"),
-    "last_name": ("last name", "family name", "surname", "lastname", "姓"),
-    "company": (
-        "company", "company name", "organization", "organisation", "organization name",
-        "organisation name", "org", "account name", "account", "employer", "business name",
-        "deal organization", "公司", "公司名称", "单位", "单位名称", "企业", "企业名称",
-        "工作单位", "所属公司", "机构",
-    ),
-    "title": (
-        "job title", "jobtitle", "position", "role", "job", "designation", "organization title",
-        "title", "职务", "职位", "头衔", "岗位",
-    ),
-    "phone": (
-        "mobile", "mobile phone", "mobile phone number", "mobile number", "cell", "cell phone",
-        "phone mobile", "phone", "phone number", "telephone", "tel", "primary phone",
-        "phone work", "business phone", "work phone", "company main phone", "phone home",
-        "home phone", "phone other", "other phone", "手机", "手机号", "手机号码", "移动电话",
-        "电话", "联系电话", "电话号码", "联系方式", "办公电话", "座机", "固话",
-    ),
-    "email": (
-        "email", "email address", "primary email", "mail", "email work", "work email",
-        "email home", "email other", "email 2 address", "email 3 address", "邮箱", "电子邮箱",
-        "电子邮件", "邮件", "邮箱地址", "email地址",
-    ),
-    "wechat": (
-        "wechat", "wechat id", "weixin", "微信", "微信号", "微信id", "微信 id", "wx",
-    ),
-    "address": (
-        "address", "full address", "street address", "street", "mailing address",
-        "business address", "business street", "home address", "home street",
-        "other address", "other street", "organization address", "地址", "详细地址",
-        "联系地址", "公司地址", "通讯地址", "单位地址",
-    ),
-    "area": (
-        "area", "district", "region", "territory", "zone", "city", "town", "location",
-        "business city", "home city", "other city", "区域", "地区", "片区", "区县", "城区",
-        "城市", "所在地区", "所在城市", "所在区域",
-    ),
-    "notes": (
-        "notes", "note", "comments", "comment", "remarks", "remark", "description", "memo",
-        "备注", "说明", "描述", "留言", "备注信息",
-    ),
-    "value": (
-        "value", "amount", "deal value", "deal amount", "estimated value", "expected value",
-        "opportunity value", "expected revenue", "budget", "金额", "预计金额", "预算",
-        "成交金额", "意向金额", "预计成交金额", "预估金额",
-    ),
-    "grade": (
-        "grade", "rating", "abc", "lead grade", "等级", "级别", "客户等级", "客户级别", "分级",
-    ),
-    "source": (
-        "source", "lead source", "original source", "channel", "来源", "客户来源", "渠道",
-    ),
-    "tags": (
-        "tags", "tag", "labels", "label", "categories", "category", "group membership",
-        "groups", "标签", "分类", "分组",
-    ),
-    "birthday": ("birthday", "date of birth", "dob", "birth date", "生日", "出生日期"),
-    "product_interest": (
-        "product interest", "product", "products", "interested in", "产品", "意向产品",
-        "感兴趣产品", "需求产品",
-    ),
-    "next_date": (
-        "next date", "next step date", "next contact", "next follow up", "follow up date",
-        "下次联系", "下次联系日期", "下次跟进", "跟进日期", "下次拜访",
-    ),
-    "next_action": ("next action", "next step", "下一步", "下一步行动", "跟进事项"),
-    "size": ("size", "company size", "employees", "规模", "公司规模"),
-    "key_account": ("key account", "大客户", "重点客户"),
-}
 # A SalesDesk export carries these; they are ignored quietly on the way back in.
 _QUIET = ("id", "import_batch", "previous_id")
 # Google Contacts: "E-mail 1 - Value", "Phone 2 - Value", "Organization 1 - Name"...
@@ -224,8 +170,18 @@ class ColumnMap:
         return {name: self.label(name) for name in (*self.sources, "name")}
 
     def pairs(self) -> list[tuple[str, str]]:
-        """(column, field) for every mapped column, in file order."""
+        """(column, where it goes) for every mapped column, in file order: a second phone
+        or email column goes to the card's further phones or emails."""
+        from salesdesk.data.io.contacts import label_of
+
         owner = {i: name for name, cols in self.sources.items() for i in cols}
+        for name in POINT_FIELDS:
+            for i in self.sources.get(name, ())[1:]:
+                label = label_of(self.headers[i])
+                owner[i] = f"more {name}s" + (f" ({label})" if label else "")
+        for i in self.sources.get("phone", ())[:1]:
+            if label_of(self.headers[i]) == "fax":
+                owner[i] = "more phones (fax)"
         return [(self.headers[i], owner[i]) for i in sorted(owner)]
 
     @property
@@ -236,18 +192,41 @@ class ColumnMap:
         return any(name in self.sources for name in ("name", "company", *NAME_PARTS))
 
     def __post_init__(self) -> None:
-        single = [(n, cols[0]) for n, cols in self.sources.items() if len(cols) == 1]
-        multi = [(n, cols) for n, cols in self.sources.items() if len(cols) > 1]
+        from salesdesk.data.io.contacts import label_of
+
+        keys = [normalise(h) for h in self.headers]
+        points = []
+        for name in POINT_FIELDS:
+            for index in self.sources.get(name, ()):
+                numbered = re.match(r"^(email|phone)(\d+)value$", keys[index])
+                typed = -1
+                if numbered:  # Google: "Phone 1 - Type" beside "Phone 1 - Value"
+                    for suffix in ("type", "label"):
+                        wanted = f"{numbered.group(1)}{numbered.group(2)}{suffix}"
+                        if wanted in keys:
+                            typed = keys.index(wanted)
+                points.append((name, index, label_of(self.headers[index]), typed))
+        for name in POINT_COLUMNS:
+            points.extend((name, index, "", -1) for index in self.sources.get(name, ()))
+        rest = {n: cols for n, cols in self.sources.items()
+                if n not in POINT_FIELDS and n not in POINT_COLUMNS}
+        single = [(n, cols[0]) for n, cols in rest.items() if len(cols) == 1]
+        multi = [(n, cols) for n, cols in rest.items() if len(cols) > 1]
         object.__setattr__(self, "_single", tuple(single))
         object.__setattr__(self, "_multi", tuple(multi))
+        object.__setattr__(self, "_points", tuple(points))
 
     def split(
         self, cells: Sequence[str], keep_extra: bool
-    ) -> tuple[dict[str, str], list[tuple[str, str]]]:
-        """One row's cells -> (field texts, extra (column, value) pairs for the notes)."""
+    ) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str, str]]]:
+        """One row's cells -> (field texts, extra (column, value) pairs for the notes, every
+        phone and email as (phone | email, type, value))."""
+        from salesdesk.data.io.contacts import label_of
+
         width = len(cells)
         values: dict[str, str] = {}
         extra: list[tuple[str, str]] = []
+        points: list[tuple[str, str, str]] = []
         for name, index in self._single:  # type: ignore[attr-defined]
             if index < width:
                 text = cells[index].strip(TRIM)
@@ -267,12 +246,21 @@ class ColumnMap:
                     text = cells[i].strip(TRIM) if i < width else ""
                     if text and text != found[0]:
                         extra.append((self.headers[i], text))
+        for name, index, label, typed in self._points:  # type: ignore[attr-defined]
+            text = cells[index].strip(TRIM) if index < width else ""
+            if text and name in POINT_COLUMNS:
+                kind = "phone*" if name == "other_phones" else "email*"  # (*: never main)
+                points.extend((kind, lab, value) for lab, value in point_cell_values(text))
+            elif text:
+                if 0 <= typed < width and cells[typed].strip():
+                    label = label_of(cells[typed]) or label
+                points.append((name, label, text))
         if keep_extra:
             for i in self.unmapped:
                 text = cells[i].strip() if i < width else ""
                 if text:
                     extra.append((self.headers[i], text))
-        return values, extra
+        return values, extra, points
 
 
 def _column_index(headers: Sequence[str], column: str) -> int | None:
@@ -304,6 +292,25 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def split_import_options(typed: str) -> tuple[list[str], str | None, str | None]:
+    """The import screen's Columns field: ``COLUMN=FIELD`` pairs, comma-separated, plus
+    ``encoding=NAME`` and ``locale=en|eu`` (as ``--encoding`` and ``--locale``)."""
+    from salesdesk.data.io.encoding import codec_name
+    from salesdesk.rules.settings import parse_setting
+
+    pairs: list[str] = []
+    encoding = locale = None
+    for item in (p.strip() for p in typed.split(",")):
+        key, _sep, value = item.partition("=")
+        if key.strip().lower() == "encoding" and value.strip():
+            encoding = codec_name(value)
+        elif key.strip().lower() == "locale" and value.strip():
+            locale = parse_setting("amount_locale", value)
+        elif item:
+            pairs.append(item)
+    return pairs, encoding, locale
+
+
 def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = None) -> ColumnMap:
     """Map ``headers`` to fields; ``overrides`` is {column: field or 'ignore'}."""
     headers = tuple(headers)
@@ -311,11 +318,14 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = No
     overridden: set[int] = set()
     for column, target in (overrides or {}).items():
         index = _column_index(headers, column)
+        if index is None and target == EXTRA:
+            continue
         if index is None:
             shown = ", ".join(headers[:12]) + (" ..." if len(headers) > 12 else "")
             raise InputError(f"--map: no column {column!r} in the file (columns: {shown})")
         chosen[index] = (target, -1)
-        overridden.add(index)
+        if target != EXTRA:
+            overridden.add(index)
     keys = {normalise(h) for h in headers}
     for index, header in enumerate(headers):
         if index in chosen:
@@ -330,6 +340,8 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str] | None = No
     sources: dict[str, list[tuple[int, int]]] = {}
     ignored: list[int] = []
     for index, (target, rank) in chosen.items():
+        if target == EXTRA:
+            continue
         if target == IGNORE:
             ignored.append(index)
         else:

@@ -32,6 +32,38 @@ class Source(Protocol):
     def close(self) -> None: ...
 
 
+FORMATS = ("csv", "vcf", "xlsx", "json")
+
+
+def _sniff(path: Path, head: bytes) -> str:
+    """The reader a file needs, from its name and first bytes; InputError for the files
+    people try that are not contact lists (a calendar, an old .xls, a PDF...)."""
+    suffix = path.suffix.lower()
+    upper = head.upper().replace(b"\x00", b"")
+    if b"BEGIN:VCALENDAR" in upper[:1024] or suffix in (".ics", ".ical"):
+        raise InputError(
+            f"{path.name} is a calendar (.ics), not a contact list: SalesDesk imports "
+            "contacts (CSV, Excel .xlsx, vCard .vcf, its own JSON export); it writes "
+            "calendars (salesdesk plan --ics, salesdesk export --format vdir)"
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
+        raise InputError(
+            f"{path.name} is an old Excel 97-2003 workbook (.xls): save it as .xlsx or CSV "
+            "in Excel, then import that"
+        )
+    if head.startswith(b"%PDF"):
+        raise InputError(f"{path.name} is a PDF, not a contact list: export CSV instead")
+    if head.startswith(b"PK\x03\x04"):
+        if suffix in (".xlsx", ".xlsm") or b"xl/" in head:
+            return "xlsx"
+        raise InputError(f"{path.name} is a zip archive: unzip it and import the file inside")
+    if suffix in (".vcf", ".vcard") or b"BEGIN:VCARD" in upper:
+        return "vcf"
+    if suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"[":
+        return "json"
+    return "csv"
+
+
 def open_source(path: Path, options: ImportOptions) -> Source:
     """Open a CSV or vCard file for reading; InputError with one clear line if unusable."""
     from salesdesk.data.io.csv_import import CsvSource
@@ -48,16 +80,23 @@ def open_source(path: Path, options: ImportOptions) -> Source:
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     fmt = (options.fmt or "").lower() or None
-    if fmt not in (None, "csv", "vcf"):
-        raise InputError(f"invalid format {options.fmt!r}: use csv or vcf")
+    if fmt not in (None, *FORMATS):
+        raise InputError(f"invalid format {options.fmt!r}: use csv, vcf, xlsx or json")
     if fmt is None:
-        vcard_like = b"BEGIN:VCARD" in head.upper().replace(b"\x00", b"")
-        fmt = "vcf" if path.suffix.lower() in (".vcf", ".vcard") or vcard_like else "csv"
+        fmt = _sniff(path, head)
     try:
         if fmt == "vcf":
             if options.mapping:
                 raise InputError("--map applies to CSV files; a vCard's fields are fixed")
-            return VcardSource(path, options.keep_extra)
-        return CsvSource(path, options.mapping, options.keep_extra)
+            return VcardSource(path, options.keep_extra, options.encoding)
+        if fmt == "json":
+            from salesdesk.data.io.json_import import JsonSource
+
+            return JsonSource(path)
+        if fmt == "xlsx":
+            from salesdesk.data.io.xlsx_import import XlsxSource
+
+            return XlsxSource(path, options.mapping, options.keep_extra)
+        return CsvSource(path, options.mapping, options.keep_extra, options.encoding)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from salesdesk.data.io.contacts import Point, contact_values
 from salesdesk.data.io.mapping import NAME_PARTS, TIMESTAMPS, TRIM
 from salesdesk.errors import InputError
+from salesdesk.rules.amounts import parse_amount
 from salesdesk.rules.dates import parse_date
 from salesdesk.rules.fields import FIELD_BY_NAME, MAX_TEXT, parse_field, parse_money
 from salesdesk.rules.grading import parse_grade
@@ -82,22 +84,6 @@ def _grade(text: str) -> str:
     return parse_grade(text.strip().rstrip("级类等 ")).value
 
 
-def _email(text: str) -> str:
-    """The first address of a list ("a@x.com; b@y.com", Google's ":::"); other text is kept
-    as typed (SalesDesk stores what the rep wrote, so its own exports always import)."""
-    if _EMAIL.match(text):
-        return text
-    first = _LIST_SPLIT.split(text.strip())[0]
-    return first if _EMAIL.match(first) else text
-
-
-def _phone(text: str) -> str:
-    first = text.split(":::")[0].strip() if ":::" in text else text
-    if not _DIGIT.search(first):
-        raise InputError(f"{first!r} is not a phone number (no digits)")
-    return first
-
-
 def _tags(text: str) -> str:
     parts = [p.strip().removeprefix("* ") for p in re.split(r":::|,|;|，|、", text)]
     return ", ".join(dict.fromkeys(p for p in parts if p and p.lower() != "mycontacts"))
@@ -160,8 +146,6 @@ def _parser(name: str) -> Parser:
     simple: dict[str, Callable[[str], Any]] = {
         "grade": _grade,
         "value": parse_money,
-        "email": _email,
-        "phone": _phone,
         "tags": _tags,
         "uuid": parse_uuid,
     }
@@ -184,16 +168,28 @@ _PARSERS: dict[str, Parser] = {}
 
 
 def card_values(
-    texts: Mapping[str, str], today: date
+    texts: Mapping[str, str],
+    today: date,
+    locale: str = "auto",
+    points: Sequence[Point] = (),
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Parse one record's texts into card values; problems as (field, reason)."""
+    """Parse one record's texts into card values; problems as (field, reason). ``locale``
+    says how ambiguous amounts are written (:func:`~salesdesk.rules.amounts.parse_amount`).
+    ``points`` are the record's phones and emails with their types (every phone and email
+    column of a file); the main ones become ``phone`` and ``email``, the others
+    ``contact_points`` (a list of (kind, label, value))."""
     values: dict[str, Any] = {}
     errors: list[tuple[str, str]] = []
     no_year_birthday = ""
     parsers = _PARSERS
+    contacts: list[Point] = []
+    for kind in ("phone", "email"):
+        if texts.get(kind):
+            contacts.append((kind, "", texts[kind]))
+    contacts.extend(points)
     for name, raw in texts.items():
         text = raw.strip(TRIM)
-        if not text.strip() or name in NAME_PARTS:
+        if not text.strip() or name in NAME_PARTS or name in ("phone", "email"):
             continue
         if len(text) <= 6 and name != "name" and text.lower() in EMPTY_MARKS:
             continue
@@ -210,7 +206,7 @@ def card_values(
         if parse is None:
             parse = parsers[name] = _parser(name)
         try:
-            values[name] = parse(text, today)
+            values[name] = parse_amount(text, locale) if name == "value" else parse(text, today)
         except InputError as exc:
             errors.append((name, exc.message))
     if "name" not in values and not any(e[0] == "name" for e in errors):
@@ -220,28 +216,36 @@ def card_values(
         elif values.get("company"):
             values["name"] = values["company"]
             values.setdefault("kind", "company")
-        else:
+        elif not any(raw.strip(TRIM) for _k, _l, raw in contacts):
             errors.append(("name", "empty: a prospect needs a name (or a company)"))
+        else:
+            values["_unnamed"] = True  # named from its email or phone, below
     elif "name" in values and len(values["name"]) > 500:
         errors.append(("name", f"too long ({len(values['name']):,} characters, at most 500)"))
     if no_year_birthday:
         values["notes"] = _join(values.get("notes", ""), f"Birthday: {no_year_birthday}")
-    for name, label in (("phone", "Other phones"), ("email", "Other emails")):
-        others = _others(name, texts.get(name, ""), values.get(name))
-        if others:  # a card holds one of each: the rest go to the notes, not lost
-            values["notes"] = _join(values.get("notes", ""), f"{label}: {', '.join(others)}")
+    if contacts:
+        kept = [
+            (kind, label, text)
+            for kind, label, raw in contacts
+            if (text := raw.strip(TRIM)).strip()
+            and not (len(text) <= 6 and text.lower() in EMPTY_MARKS)
+        ]
+        phone, email, others, problems = contact_values(kept)
+        errors.extend(problems)
+        if phone:
+            values["phone"] = phone
+        if email:
+            values["email"] = email
+        if others:  # further numbers and addresses: rows of contact_point, with their type
+            values["contact_points"] = others
+    if values.pop("_unnamed", False):  # Google's "Other contacts", HubSpot: an address only
+        named = values.get("email") or values.get("phone") or ""
+        if named:
+            values["name"] = named
+        else:
+            errors.append(("name", "empty: a prospect needs a name (or a company)"))
     return values, errors
-
-
-def _others(name: str, raw: str, kept: str | None) -> list[str]:
-    """The values of a list cell (Google's "a ::: b", "a; b") beyond the one kept."""
-    if not kept or not raw:
-        return []
-    if name == "phone":
-        parts = [p.strip() for p in raw.split(":::")] if ":::" in raw else []
-    else:
-        parts = [p for p in _LIST_SPLIT.split(raw.strip()) if _EMAIL.match(p)]
-    return [p for p in parts if p and p != kept]
 
 
 def _join(notes: str, line: str) -> str:
@@ -253,48 +257,3 @@ def add_extra(values: dict[str, Any], extra: list[tuple[str, str]]) -> None:
     if extra:
         lines = "\n".join(f"{column}: {text}" for column, text in extra)
         values["notes"] = _join(values.get("notes", ""), lines)
-
-
-def phone_key(phone: str | None) -> str | None:
-    """Digits only, without an international prefix (00 / +86): None if too short."""
-    if not phone:
-        return None
-    if ":::" in phone:
-        phone = phone.split(":::")[0]
-    digits = phone if phone.isdigit() else _NON_DIGIT.sub("", phone)
-    if digits.startswith("00"):
-        digits = digits[2:]
-    if len(digits) == 13 and digits.startswith("861"):
-        digits = digits[2:]
-    return digits if len(digits) >= 5 else None
-
-
-def name_key(name: str | None, company: str | None) -> str | None:
-    """Name and company, case-folded, without spaces."""
-    if not name:
-        return None
-    fold = "".join(name.casefold().split())
-    if not fold:
-        return None
-    return f"{fold}\x1f{''.join(company.casefold().split())}" if company else f"{fold}\x1f"
-
-
-def duplicate_keys(
-    phone: str | None, email: str | None, name: str | None, company: str | None
-) -> list[str]:
-    """The keys two cards share when they are the same contact: phone, email, name+company."""
-    keys = []
-    if phone:
-        phone_k = phone_key(phone)
-        if phone_k:
-            keys.append("p:" + phone_k)
-    if email and "@" in email:
-        keys.append("e:" + email.strip().casefold())
-    if name:
-        name_k = name_key(name, company)
-        if name_k:
-            keys.append("n:" + name_k)
-    return keys
-
-
-KEY_REASONS = {"p": "same phone", "e": "same email", "n": "same name and company"}

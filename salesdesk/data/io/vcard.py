@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from salesdesk.data.io.csv_import import ENCODING_NAMES, Record, detect_encoding, read_sample
+from salesdesk.data.io.csv_import import Record, read_sample
+from salesdesk.data.io.encoding import detect_encoding
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.errors import InputError
-from salesdesk.rules.fields import FIELD_BY_NAME
 
 X_PREFIX = "X-SALESDESK-"
 #: Fields written as standard vCard properties (the rest go as X-SALESDESK-...).
@@ -53,13 +53,17 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _address(value: Any) -> tuple[str, str]:
-    """(one-line address, city) from an ADR value."""
+def _address(value: Any, ours: bool = False) -> tuple[str, str]:
+    """(one-line address, city) from an ADR value. SalesDesk's own cards hold the address
+    as the street and the area as the locality: read back as they were."""
     parts = [
         getattr(value, key, "") for key in ("box", "extended", "street", "city", "region", "code",
                                             "country")
     ]
     flat = [", ".join(p) if isinstance(p, list) else str(p) for p in parts]
+    flat = [", ".join(line.strip() for line in p.splitlines() if line.strip()) for p in flat]
+    if ours:
+        return flat[2].strip(), flat[3].strip()
     return ", ".join(p.strip() for p in flat if p.strip()), flat[3].strip()
 
 
@@ -69,16 +73,47 @@ def _own_uuid(value: Any) -> str:
     return uid if _UUID.match(uid) else ""
 
 
-def card_texts(card: Any, keep_extra: bool) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """One parsed vCard -> (field texts, extra (property, value) pairs)."""
+def _types(prop: Any) -> set[str]:
+    """A property's types, from ``TYPE=`` (3.0, 4.0, quoted or not) and from vCard 2.1's
+    bare parameters (``TEL;CELL``, ``TEL;WORK;FAX``)."""
+    kinds = {t.lower().strip('"') for value in prop.params.get("TYPE", [])
+             for t in str(value).split(",")}
+    kinds |= {str(t).lower() for t in getattr(prop, "singletonparams", [])}
+    return kinds
+
+
+def _point_label(kinds: set[str]) -> str:
+    if "fax" in kinds:
+        return "fax"
+    if kinds & _MOBILE:
+        return "mobile"
+    for label in ("work", "home"):
+        if label in kinds:
+            return label
+    return "other" if "other" in kinds else ""
+
+
+def card_texts(
+    card: Any, keep_extra: bool
+) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str, str]], list[str]]:
+    """One parsed vCard -> (field texts, extra (property, value) pairs, every phone and
+    email as (kind, type, value), notes on properties that could not be read)."""
     texts: dict[str, str] = {}
     extra: list[tuple[str, str]] = []
-    phones: list[tuple[int, str, str]] = []
-    emails: list[str] = []
+    points: list[tuple[int, str, str, str]] = []  # (order, kind, label, value)
+    notes: list[str] = []
+    warnings: list[str] = []
     city = ""
+    ours = "SALESDESK" in str(getattr(getattr(card, "prodid", None), "value", "")).upper()
     for prop in card.getChildren():
         name = prop.name.upper()
-        value = prop.value
+        try:
+            value = prop.value
+            if isinstance(value, bytes):  # (a PHOTO, a KEY: never used)
+                continue
+        except Exception as exc:  # vobject decodes lazily: one bad value, one property
+            warnings.append(f"{name} not readable ({_reason(exc)}): left out")
+            continue
         if name.startswith(X_PREFIX):
             field = name[len(X_PREFIX) :].lower().replace("-", "_")
             if field in IMPORT_FIELDS:
@@ -95,39 +130,64 @@ def card_texts(card: Any, keep_extra: bool) -> tuple[dict[str, str], list[tuple[
             texts.setdefault("company", str(parts[0]) if parts else "")
         elif name in ("TITLE", "ROLE"):
             texts.setdefault("title", _plain(value))
-        elif name == "TEL":
-            kinds = {t.lower() for t in prop.params.get("TYPE", [])}
-            text = _plain(value).removeprefix("tel:")
-            phones.append((0 if kinds & _MOBILE else 1, text, "/".join(sorted(kinds))))
-        elif name == "EMAIL":
-            emails.append(_plain(value).removeprefix("mailto:"))
+        elif name in ("TEL", "EMAIL"):
+            kinds = _types(prop)
+            text = _plain(value).removeprefix("tel:").removeprefix("mailto:")
+            order = 0 if "pref" in kinds or prop.params.get("PREF") else 1
+            points.append((order, name.lower() if name == "EMAIL" else "phone",
+                           _point_label(kinds), text))
         elif name == "ADR":
-            line, found_city = _address(value)
+            line, found_city = _address(value, ours)
             texts.setdefault("address", line)
             city = city or found_city
         elif name == "NOTE":
-            texts["notes"] = _plain(value)
+            notes.append(_plain(value))
         elif name == "BDAY":
             texts["birthday"] = _plain(value)
         elif name == "CATEGORIES":
             texts["tags"] = _plain(value)
         elif name == "UID" and _own_uuid(value):
             texts["uuid"] = _own_uuid(value)
+        elif name in ("KIND", "X-ADDRESSBOOKSERVER-KIND"):
+            texts["_kind"] = _plain(value).strip().lower()
         elif keep_extra and name not in _SKIP:
             text = _plain(value)
             if text.strip() and len(text) <= 1000:
                 extra.append((name.title(), text))
-    phones.sort(key=lambda p: p[0])
-    if phones:
-        texts.setdefault("phone", phones[0][1])
-    if emails:
-        texts.setdefault("email", emails[0])
+    if notes:
+        texts["notes"] = "\n".join(n for n in notes if n.strip())
     if city:
         texts.setdefault("area", city)
-    if keep_extra:
-        extra.extend((f"Phone ({kinds or 'other'})", text) for _r, text, kinds in phones[1:])
-        extra.extend(("Email", text) for text in emails[1:])
-    return texts, extra
+    points.sort(key=lambda p: p[0])  # (a PREF one first: it was the main one)
+    return texts, extra, [(k, label, v) for _o, k, label, v in points], warnings
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:80]
+
+
+def parse_card(block: str) -> tuple[Any, list[str]]:
+    """A BEGIN:VCARD ... END:VCARD block through vobject's own reader (folding, quoted-
+    printable, any line ends); a property vobject cannot read is left out with a note,
+    not the card. Raises when nothing of it is a card."""
+    import vobject
+    from vobject.base import getLogicalLines, textLineToContentLine
+
+    try:
+        return vobject.readOne(block, allowQP=True), []
+    except Exception:  # vobject raises many kinds: salvage line by line
+        pass
+    good: list[str] = []
+    notes: list[str] = []
+    for line, number in getLogicalLines(io.StringIO(block), allowQP=True):
+        try:
+            textLineToContentLine(line, number)
+        except Exception as exc:
+            notes.append(f"{line.split(':', 1)[0][:30]} not readable ({_reason(exc)}): left out")
+            continue
+        good.append(line)
+    return vobject.readOne("\r\n".join(good) + "\r\n", allowQP=True), notes
 
 
 class VcardSource:
@@ -136,10 +196,11 @@ class VcardSource:
     kind = "vcf"
     unit = "card"
 
-    def __init__(self, path: Path, keep_extra: bool = False) -> None:
+    def __init__(self, path: Path, keep_extra: bool = False, encoding: str | None = None) -> None:
         self.path = path
         self.size = path.stat().st_size
-        self.encoding = detect_encoding(path)
+        self.detected = detect_encoding(path, encoding)
+        self.encoding = self.detected.encoding
         sample = read_sample(path, self.encoding)
         if "BEGIN:VCARD" not in sample.upper():
             raise InputError(f"{path.name} is not a vCard file (no BEGIN:VCARD)")
@@ -147,9 +208,11 @@ class VcardSource:
         self._raw = path.open("rb")
         self._text = io.TextIOWrapper(self._raw, encoding=self.encoding, newline=None)
         self.headers: tuple[str, ...] = ()
+        #: cards left out on purpose (contact groups), said in the result
+        self.skipped: list[str] = []
 
     def describe(self) -> str:
-        return f"vCard, {ENCODING_NAMES.get(self.encoding, self.encoding)}"
+        return f"vCard, {self.detected.describe()}"
 
     def label(self, name: str) -> str:
         return LABELS.get(name, X_PREFIX + name.upper().replace("_", "-"))
@@ -170,6 +233,8 @@ class VcardSource:
     def _blocks(self) -> Iterator[str]:
         lines: list[str] | None = None
         for line in self._text:
+            if not line.strip() and lines is not None:
+                continue  # (CR CR LF line ends read as an empty line after each one)
             upper = line.strip().upper()
             if upper == "BEGIN:VCARD":
                 lines = [line]
@@ -182,58 +247,29 @@ class VcardSource:
                     raise InputError(f"{self.path.name}: a card without END:VCARD")
 
     def records(self) -> Iterator[Record]:
-        import vobject
-
         for number, block in enumerate(self._blocks(), start=1):
             try:
-                card = vobject.readOne(block, allowQP=True)
-                texts, extra = card_texts(card, self.keep_extra)
+                card, notes = parse_card(block)
+                texts, extra, points, warnings = card_texts(card, self.keep_extra)
             except Exception as exc:  # vobject raises many kinds on a broken card
-                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                yield Record(number, {}, [], [("vCard", f"not readable: {reason}")])
+                yield Record(number, {}, [], [("vCard", f"not readable: {_reason(exc)}")])
                 continue
-            yield Record(number, texts, extra, [])
+            kind = texts.pop("_kind", "")
+            if kind == "group":
+                self.skipped.append(f"card {number}: a contact group (KIND:group), not a "
+                                    "contact: left out")
+                continue
+            if kind == "org" and texts.get("company"):
+                texts.setdefault("kind", "company")
+                texts.setdefault("name", texts["company"])
+            if not any(texts.get(f) for f in ("name", "company", "first_name", "last_name")) \
+                    and not points:
+                reason = "; ".join(notes) if notes else "no name, phone or email"
+                yield Record(number, {}, [], [("vCard", f"nothing to import: {reason}")])
+                continue
+            record = Record(number, texts, extra, [], points)
+            record.warnings = [f"card {number}: {note}" for note in (*notes, *warnings)]
+            yield record
 
     def close(self) -> None:
         self._text.close()
-
-
-def card_to_vcard(fields: Mapping[str, Any]) -> str:
-    """One card (stored values by field name) as a vCard 3.0 text."""
-    import vobject
-
-    card = vobject.vCard()
-    if fields.get("uuid"):  # the card's stable identity: apps update it instead of adding
-        card.add("uid").value = str(fields["uuid"])
-    card.add("fn").value = str(fields["name"])
-    card.add("n").value = vobject.vcard.Name(given=str(fields["name"]))
-    if fields.get("company"):
-        card.add("org").value = [str(fields["company"])]
-    if fields.get("title"):
-        card.add("title").value = str(fields["title"])
-    if fields.get("phone"):
-        tel = card.add("tel")
-        tel.value = str(fields["phone"])
-        tel.type_param = "CELL"
-    if fields.get("email"):
-        card.add("email").value = str(fields["email"])
-    if fields.get("address"):
-        card.add("adr").value = vobject.vcard.Address(street=str(fields["address"]))
-    if fields.get("notes"):
-        card.add("note").value = str(fields["notes"])
-    if fields.get("birthday"):
-        card.add("bday").value = str(fields["birthday"])
-    if fields.get("tags"):
-        card.add("categories").value = [t.strip() for t in str(fields["tags"]).split(",")]
-    for name, value in fields.items():
-        if name in STANDARD or value in (None, "") or name not in IMPORT_FIELDS:
-            continue
-        if name == "uuid":  # (written as UID above)
-            continue
-        if name in FIELD_BY_NAME and FIELD_BY_NAME[name].kind == "bool" and not value:
-            continue
-        if name in _DEFAULTS and value == _DEFAULTS[name]:
-            continue
-        text = str(value).removesuffix(".000000")
-        card.add(X_PREFIX.lower() + name.replace("_", "-")).value = text
-    return str(card.serialize())
