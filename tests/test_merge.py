@@ -20,8 +20,13 @@ from .conftest import NOW, TODAY, notes
 runner = CliRunner()
 
 
+def target(db: Database) -> str:
+    """What ``--db`` names: the file, or the server's URL (the PostgreSQL run)."""
+    return str(getattr(db, "url", db.path))
+
+
 def sd(db: Database, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["--db", str(db.path), *args])
+    result = runner.invoke(app, ["--db", target(db), *args])
     return result.exit_code, result.output
 
 
@@ -89,12 +94,12 @@ def test_merge_on_the_command_line(db: Database) -> None:
 
 def test_add_warns_of_a_likely_duplicate(db: Database, tmp_path: Path) -> None:
     first = store.add_prospect(db, NOW, "Ann Lee", phone="+86 138 0013 8000")
-    result = runner.invoke(app, ["--db", str(db.path), "add", "ann lee", "--phone",
+    result = runner.invoke(app, ["--db", target(db), "add", "ann lee", "--phone",
                                  "13800138000"])
     assert result.exit_code == 0
     assert f"likely a duplicate of #{first}" in result.output
     assert "same phone and a similar name" in result.output
-    quiet = runner.invoke(app, ["--db", str(db.path), "add", "Bob", "--phone", "13800138000"])
+    quiet = runner.invoke(app, ["--db", target(db), "add", "Bob", "--phone", "13800138000"])
     assert "duplicate" not in quiet.output  # a shared phone alone is no likely duplicate
 
 

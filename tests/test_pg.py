@@ -172,3 +172,33 @@ async def test_the_board_says_inline_when_the_server_goes_and_keeps_what_was_typ
 def test_server_problems_are_database_errors_not_tracebacks() -> None:
     with pytest.raises(DatabaseError, match="cannot reach"):
         open_database("postgresql://salesdesk@/x?host=/nonexistent-folder")
+
+
+def test_a_server_before_contact_points_upgrades_to_a_fresh_schema(pg_url: str) -> None:
+    """The contact-point step on a server: the table as a new server database has it
+    (an identity id, the change trigger), and the notes' lines moved into it."""
+    from salesdesk.data.pg_schema import prepare
+
+    database = open_database(pg_url)
+    store.add_prospect(database, NOW, "Ann")
+    database.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        fresh = conn.execute(
+            "SELECT column_name, data_type, is_nullable, is_identity, column_default FROM "
+            "information_schema.columns WHERE table_name = 'contact_point' ORDER BY "
+            "ordinal_position").fetchall()
+        conn.execute("DROP TABLE contact_point")
+        conn.execute("UPDATE prospect SET notes = %s", ("tea\nOther phones: +1 555 0101",))
+        conn.execute("UPDATE sd_schema SET version = %s", (SCHEMA_VERSION - 1,))
+    prepare(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT version FROM sd_schema").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute(
+            "SELECT column_name, data_type, is_nullable, is_identity, column_default FROM "
+            "information_schema.columns WHERE table_name = 'contact_point' ORDER BY "
+            "ordinal_position").fetchall() == fresh
+        assert conn.execute("SELECT kind, value FROM contact_point").fetchall() == [
+            ("phone", "+1 555 0101")]
+        assert conn.execute("SELECT notes FROM prospect").fetchone() == ("tea",)
+        assert conn.execute("SELECT count(*) FROM pg_trigger WHERE tgname = "
+                            "'sd_contact_point_changed'").fetchone() == (1,)

@@ -3,6 +3,7 @@ road: a rep checks out, works offline, checks in with a conflict and settles it.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,20 @@ def test_db_copy_moves_a_whole_book_to_a_server_and_back(tmp_path: Path, pg_url:
         undo_before = store.last_change(database)
     finally:
         database.close()
+    points = "SELECT prospect_id, kind, value, label, position FROM contact_point ORDER BY id"
+    with sqlite3.connect(source) as conn:  # a card's further phone and email go too
+        conn.execute("INSERT INTO contact_point (prospect_id, kind, value, label, position) "
+                     "VALUES (1, 'phone', '+86 139 0000 0001', 'work', 1), "
+                     "(1, 'email', 'ann@home.example', '', 2)")
+        mine = conn.execute(points).fetchall()
     first = sd("db", "copy", str(source), pg_url)
     assert first.exit_code == 0 and "copied" in first.stdout, first.output
     assert listing(pg_url) == listing(str(source))
     back = tmp_path / "back.db"
     assert sd("db", "copy", pg_url, str(back)).exit_code == 0
     assert listing(str(back)) == listing(str(source))
+    with sqlite3.connect(back) as conn:
+        assert conn.execute(points).fetchall() == mine
     copied = open_database(back)
     try:
         assert store.last_change(copied) == undo_before

@@ -11,11 +11,23 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from typing import Any
 
 _OTHER = re.compile(r"^Other (phones|emails): (.+)$", re.MULTILINE)
 
 
 def v6_to_v7(conn: sqlite3.Connection) -> None:
+    """The step itself (see the module docstring); on a PostgreSQL server (its upgrade
+    runs the same steps through :class:`~salesdesk.data.pg.PgConnection`) the table is
+    created by :mod:`salesdesk.data.pg_schema`'s own DDL, as a new server database has it."""
+    if getattr(conn, "is_postgres", False):
+        _create_on_postgres(conn)
+    else:
+        _create_on_sqlite(conn)
+    _move_notes_lines(conn)
+
+
+def _create_on_sqlite(conn: sqlite3.Connection) -> None:
     from sqlalchemy.dialects import sqlite
     from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -26,6 +38,18 @@ def v6_to_v7(conn: sqlite3.Connection) -> None:
     conn.execute(str(CreateTable(table).compile(dialect=dialect)))
     for index in sorted(table.indexes, key=lambda i: str(i.name)):
         conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
+
+
+def _create_on_postgres(conn: Any) -> None:
+    from salesdesk.data.pg_schema import table_ddl
+
+    for statement in table_ddl():  # the table, its indexes and its change trigger
+        if ' "contact_point" ' in statement.split("(", 1)[0] + " ":
+            conn.raw.execute(statement)  # PostgreSQL's own DDL: no dialect rewriting
+
+
+def _move_notes_lines(conn: sqlite3.Connection) -> None:
+    """The ``Other phones/emails:`` lines of the notes become rows and leave the notes."""
     rows = conn.execute(
         "SELECT id, notes FROM prospect WHERE notes LIKE '%Other phones: %' "
         "OR notes LIKE '%Other emails: %'"
