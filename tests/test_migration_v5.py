@@ -62,7 +62,7 @@ def test_schema_5_is_a_fresh_schema(tmp_path: Path, make: object) -> None:
     make(old)  # type: ignore[operator]
     open_database(old).close()
     open_database(new).close()
-    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(5,)]
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert schema(old) == schema(new)
 
 

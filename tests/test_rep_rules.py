@@ -68,6 +68,12 @@ def test_the_pinyin_key_has_syllables_and_initials() -> None:
     assert pinyin_key(("Ann 李", "")) == "li l"
     assert pinyin_key(("Ann Lee", "Acme")) == ""
     assert has_han("李") and not has_han("Ann")
+    # Read run by run (a run's syllables are cached): a phrase's reading of a character
+    # that has several stays (重庆 chong, 银行 hang, 行长 zhang), 〇 counts as Chinese, and
+    # what lies between runs only separates them.
+    assert pinyin_key(("重庆银行 12 行长", "二〇二四年")) == (
+        "chongqingyinhanghangzhang cqyhhz erlingersinian elesn")
+    assert pinyin_key(("Ann 王·伟 3", None)) == "wangwei ww"
 
 
 def test_the_review_counts_why_cards_went_and_the_pipeline() -> None:
