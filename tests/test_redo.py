@@ -9,6 +9,7 @@ from typing import Any
 from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.data.io.importer import ImportOptions, run_import
+from salesdesk.data.undo_next import next_undo
 from salesdesk.data.visits import plan_visit
 
 from .conftest import NOW, TODAY
@@ -23,7 +24,8 @@ def rows(db: Database, table: str) -> dict[int, dict[str, Any]]:
 
 
 def everything(db: Database) -> dict[str, Any]:
-    return {t: rows(db, t) for t in ("prospect", "activity", "visit", "importbatch")}
+    return {t: rows(db, t)
+            for t in ("prospect", "activity", "visit", "importbatch", "contact_point")}
 
 
 def test_a_rename_undone_and_redone_keeps_the_pinyin_key(db: Database) -> None:
@@ -59,9 +61,12 @@ def test_undo_then_redo_of_every_change_gives_the_same_rows(db: Database) -> Non
 
 def test_redo_of_an_import_brings_its_batch_back(db: Database, tmp_path: Path) -> None:
     source = tmp_path / "c.csv"
-    source.write_text("姓名,微信,金额\n王海燕,why_1,20000\nAnn,ann_2,3000\n", encoding="utf-8")
+    source.write_text("姓名,微信,金额,手机,电话\n王海燕,why_1,20000,13800138000,021-5555-0101\n"
+                      "Ann,ann_2,3000,,\n", encoding="utf-8")
     result = run_import(db, source, NOW, ImportOptions())
     imported = everything(db)
+    assert len(imported["contact_point"]) == 1  # 王海燕's office phone
+    assert next_undo(db).ours  # type: ignore[union-attr]  # the board's own: no question
     store.undo(db, now=NOW)
     assert rows(db, "prospect") == {} and rows(db, "importbatch") == {}
     store.redo(db, now=NOW)
