@@ -1169,3 +1169,33 @@ def test_a_cold_start_does_not_import_the_import_machinery() -> None:
     assert "salesdesk.cli.io" in loaded  # the commands register at start
     assert not {m for m in loaded if m.startswith("salesdesk.data.io")}
     assert "salesdesk.data.backup" not in loaded and "salesdesk.screens.import_file" not in loaded
+
+
+def _prospect_indexes(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+            "'prospect' ORDER BY name").fetchall()
+
+
+def test_a_first_import_builds_the_card_indexes_after_the_rows(
+    db: Database, tmp_path: Path
+) -> None:
+    """An import into an empty book drops the card table's plain indexes for its inserts
+    and builds them again before it commits; a failed or dry run leaves them as they were."""
+    fresh = _prospect_indexes(db.path)
+    assert len(fresh) >= 5
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,grade\nAnn,A\nBob,Z\n", encoding="utf-8")
+    assert not run_import(db, bad, NOW, ImportOptions()).committed  # Z: nothing imported
+    run_import(db, bad, NOW, ImportOptions(dry_run=True))
+    assert _prospect_indexes(db.path) == fresh
+    good = tmp_path / "good.csv"
+    good.write_text("name,area,grade\nAnn,浦东,A\nBob,徐汇,B\n", encoding="utf-8")
+    assert run_import(db, good, NOW, ImportOptions()).created == 2
+    assert _prospect_indexes(db.path) == fresh
+    with sqlite3.connect(db.path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        plan = " ".join(str(r) for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM prospect WHERE area = '徐汇'"))
+    assert "ix_prospect_area" in plan

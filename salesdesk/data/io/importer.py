@@ -22,6 +22,7 @@ from typing import Any
 from salesdesk.data.card_changes import new_card_values
 from salesdesk.data.db import Database, busy_message, own_connection
 from salesdesk.data.io.batches import record_batch
+from salesdesk.data.io.bulk_indexes import drop_for_bulk, rebuild
 from salesdesk.data.io.csv_import import Record
 from salesdesk.data.io.import_children import Children
 from salesdesk.data.io.import_keys import DuplicateKeys
@@ -359,6 +360,7 @@ def run_import(
         try:
             run = _Run(conn, source, now, options, _batch_id(conn, now))
             run.keys.load()
+            rebuilt = [] if options.dry_run else drop_for_bulk(conn)  # (an empty book)
             for chunk in _chunks(source.records(), CHUNK):
                 if cancelled is not None and cancelled():
                     raise ImportCancelled("import cancelled: nothing was imported")
@@ -373,6 +375,7 @@ def run_import(
             if options.dry_run or result.blocked:
                 conn.execute("ROLLBACK")
                 return result
+            rebuild(conn, rebuilt)
             run.finish()
             conn.execute("COMMIT")
             result.committed = True
