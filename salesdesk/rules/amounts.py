@@ -20,6 +20,8 @@ LOCALES = ("auto", "en", "eu")
 #: The largest amount a card may hold (a trillion: anything above is a typing slip).
 MAX_AMOUNT = 1e12
 _FACTORS = {"k": 1e3, "m": 1e6, "mio": 1e6, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
+#: The same, longest first (``mio`` before ``m``), sorted once rather than per amount.
+_FACTORS_LONGEST = tuple(sorted(_FACTORS.items(), key=lambda item: -len(item[0])))
 #: Currency marks, longest first, and the style their countries write amounts in.
 _SIGNS: tuple[tuple[str, str], ...] = (
     ("us$", "en"), ("hk$", "en"), ("nt$", "en"), ("rmb", "en"), ("cny", "en"), ("usd", "en"),
@@ -107,7 +109,7 @@ def parse_amount(text: str, locale: str = "en") -> float:
     body, style = _sign(body)
     factor = 1.0
     lowered = body.lower()
-    for suffix, multiplier in sorted(_FACTORS.items(), key=lambda item: -len(item[0])):
+    for suffix, multiplier in _FACTORS_LONGEST:
         if lowered.endswith(suffix):
             factor, body = multiplier, body[: -len(suffix)].strip()
             break

@@ -19,8 +19,9 @@ _HAN_RUN = re.compile(
 
 
 def has_han(text: str) -> bool:
-    """Whether ``text`` holds a Chinese character (the CJK blocks pypinyin knows)."""
-    return _HAN.search(text) is not None
+    """Whether ``text`` holds a Chinese character (the CJK blocks pypinyin knows). An
+    ASCII text (most Latin names and companies) is told by one C-level check."""
+    return not text.isascii() and _HAN.search(text) is not None
 
 
 def pinyin_key(texts: Iterable[str | None]) -> str:
