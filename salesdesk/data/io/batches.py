@@ -160,6 +160,7 @@ def _remove_created(conn: sqlite3.Connection, batch: str, stamp: str) -> int:
         (stamp, batch),
     )
     conn.execute(f"DELETE FROM visit WHERE prospect_id IN ({ids})", (batch,))
+    conn.execute(f"DELETE FROM complaint WHERE prospect_id IN ({ids})", (batch,))
     conn.execute(
         f"UPDATE prospect SET previous_id = NULL, updated_at = ? WHERE previous_id IN ({ids})",
         (stamp, batch),
