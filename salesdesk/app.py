@@ -162,6 +162,12 @@ class SalesDeskApp(KeysInOrder):
 
         self._open(ImportScreen(), on_close)
 
+    def open_complaints(self, on_close: OnClose | None = None) -> None:
+        """The Complaints screen: open ones by deadline, then recently resolved."""
+        from salesdesk.screens.complaints import ComplaintsScreen
+
+        self._open(ComplaintsScreen(), on_close)
+
     def action_help(self) -> None:
         from salesdesk.screens.help import HelpScreen
 

@@ -52,6 +52,7 @@ class ActivityKind(StrEnum):
     STAGE = "stage"  # a stage change ("target → interested"): the review's funnel
     EDIT = "edit"  # fields changed in the card detail
     MAN = "man"  # MAN check answers, potential score or priority changed
+    COMPLAINT = "complaint"  # a complaint's step (the facts are in the complaint table)
 
 
 #: Contact with the customer: what counts as a touch for staleness, rhythms and the

@@ -11,7 +11,7 @@ KEY_NAMES = {
     "pageup": "pgup", "pagedown": "pgdn", "left": "←", "right": "→", "up": "↑", "down": "↓",
     "left_square_bracket": "[", "right_square_bracket": "]", "full_stop": ".",
     "less_than_sign": "<", "greater_than_sign": ">", "space": "space",
-    "backspace": "backspace", "delete": "delete", "tab": "tab",
+    "backspace": "backspace", "delete": "delete", "tab": "tab", "exclamation_mark": "!",
 }
 
 
@@ -66,6 +66,10 @@ BOARD: list[BindingType] = [
     Binding("p", "park", "Park", tooltip="Park the card (not now; it keeps its grade)"),
     Binding("x", "drop", "Drop", tooltip="Drop the card: stop contact (asks why first)"),
     Binding("X", "lost", "Lost", show=False, tooltip="Lost the deal (asks why first)"),
+    Binding("exclamation_mark", "complaint", "Complaint", show=False,
+            tooltip="Record a complaint on the card (starts the answer clock)"),
+    Binding("K", "complaints", "Complaints", show=False,
+            tooltip="Complaints: open ones by deadline, the next step of each"),
     Binding("L", "legend", "Legend", show=False,
             tooltip="Show or hide the line that explains the marks (kept)"),
     Binding("r", "reload", "Reload", show=False),
@@ -93,6 +97,8 @@ DETAIL: list[BindingType] = [
     Binding("ctrl+z", "undo", "Undo", tooltip="Undo the last edit of this card"),
     Binding("ctrl+g", "merge", "Merge", tooltip="Merge a duplicate card into this one",
             priority=True),
+    Binding("ctrl+r", "complaint", "Complaint", show=False, priority=True,
+            tooltip="Record a complaint on this card (starts the answer clock)"),
 ]
 
 FORM: list[BindingType] = [
@@ -232,6 +238,22 @@ VISITS: list[BindingType] = [
     Binding("enter", "open", "Open", show=False,
             tooltip="Open the visit's card (month view: open the day's week)"),
     Binding("r", "reload", "Reload", show=False),
+]
+
+#: The Complaints screen (``K`` on the board).
+COMPLAINTS: list[BindingType] = [
+    HELP_FIRST,
+    Binding("down,j", "cursor(1)", "Next", show=False),
+    Binding("up,k", "cursor(-1)", "Previous", show=False),
+    Binding("enter,space", "next_step", "Next step", tooltip="Take the complaint's next step"),
+    Binding("a", "step('answered')", "Answer", tooltip="Answered (stops the clock)"),
+    Binding("c", "step('cause')", "Cause", tooltip="Cause found: expectation, quality, service"),
+    Binding("s", "step('resolved')", "Resolve", tooltip="Resolved: what was done, compensation"),
+    Binding("f", "step('followed_up')", "Follow-up", tooltip="Followed up after resolving"),
+    Binding("l", "step('lesson')", "Lesson", tooltip="The lesson to keep"),
+    Binding("o", "open_card", "Card", tooltip="Open the card detail"),
+    Binding("u", "undo", "Undo", tooltip="Undo the last change, repeatedly"),
+    Binding("escape,q", "back", "Back", tooltip="Back to the board"),
 ]
 
 # Import screen (issue 6): enter in the path field also previews.

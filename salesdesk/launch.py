@@ -69,8 +69,9 @@ def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
             # The cards are read before Textual is imported, so the board's first frame has
             # them. (Reading them in a thread during the import measured slower: both
             # halves are Python work that takes turns on the GIL.)
-            today = system_clock().date()
-            first_cards = store.list_cards(database, today)
+            now = system_clock()
+            today = now.date()
+            first_cards = store.list_cards(database, now)
             from salesdesk.app import run_app
 
             run_app(Settings(db_path=path, clock=system_clock), database,

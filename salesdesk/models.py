@@ -29,6 +29,7 @@ from salesdesk.rules.man import Tri
 __all__ = [
     "Activity",
     "ActivityKind",
+    "Complaint",
     "CardKind",
     "ContactPoint",
     "FollowUp",
@@ -152,8 +153,12 @@ class Prospect(SQLModel, table=True):
     uuid: str = _uuid()
     updated_at: datetime = _updated_at()
     # The next step's kind (call, visit, meeting, message, email, other; '' with no next
-    # step): schema 4, last so an upgraded table matches a fresh one column for column.
+    # step): schema 5, after the others so an upgraded table matches a fresh one.
     next_kind: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # First-contact clock of a new inbound lead (schema 6): when the first contact is due
+    # (None: no clock) and when the first logged touch came.
+    first_contact_due: datetime | None = None
+    first_contact_at: datetime | None = None
 
 
 class Activity(SQLModel, table=True):
@@ -207,8 +212,34 @@ class Visit(SQLModel, table=True):
     updated_at: datetime = _updated_at()
 
 
+class Complaint(SQLModel, table=True):
+    """A customer's complaint and its steps (schema 5): received, answered (stops the
+    answer clock), cause found, resolved, followed up, lesson. Each step is a typed column
+    (a timestamp, a kind, a text); the card's timeline has an entry per step."""
+
+    __table_args__ = _NO_REUSE
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", index=True)
+    received_at: datetime = Field(index=True)
+    channel: str = ""
+    said: str = ""
+    expected: str = ""
+    answered_at: datetime | None = None
+    cause_kind: str | None = None  # expectation, quality, service, other
+    cause: str = ""
+    cause_at: datetime | None = None
+    resolved_at: datetime | None = Field(default=None, index=True)
+    resolution: str = ""  # what was done
+    compensation: str = ""
+    followed_up_at: datetime | None = None
+    lesson: str = ""
+    lesson_at: datetime | None = None
+    uuid: str = _uuid()
+    updated_at: datetime = _updated_at()
+
+
 class ContactPoint(SQLModel, table=True):
-    """A card's further phones and emails (schema 4): the card's own ``phone`` and ``email``
+    """A card's further phones and emails (schema 7): the card's own ``phone`` and ``email``
     are its main ones; every other number or address a file or a merge brought is a row
     here, with its type (mobile, work, home, fax, other), so nothing is dropped or parsed
     back out of the notes."""

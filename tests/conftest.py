@@ -113,7 +113,8 @@ def notes(app: App[Any]) -> list[str]:
 #: Named keys a burst may hold, with the character the terminal sends for them.
 NAMED_KEYS = {"tab": "\t", "enter": "\r", "escape": "\x1b", "backspace": "\x7f",
               "space": " ", "shift+tab": None, "delete": None, "left": None, "right": None,
-              "up": None, "down": None, "ctrl+u": "\x15", "ctrl+s": "\x13"}
+              "up": None, "down": None, "ctrl+u": "\x15", "ctrl+s": "\x13",
+              "ctrl+r": "\x12", "ctrl+z": "\x1a"}
 
 
 def _key_event(key: str) -> events.Key:

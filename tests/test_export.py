@@ -120,6 +120,11 @@ def test_export_then_import_into_an_empty_database_gives_the_same_prospects(
         after[3]["source"] = before[3]["source"]
         if fmt == "vcf":  # vCard lines end in CR LF: a lone CR comes back as a line break
             before[1]["title"] = before[1]["title"].replace("\r", "\n")
+            # vCard has no timestamps: an inbound card's first-contact clock starts anew
+            # at the import (CSV carries it).
+            assert after[1]["first_contact_due"] is not None
+            for row in (*before, *after):
+                row.pop("first_contact_due")
         assert after == before
     finally:
         fresh.close()

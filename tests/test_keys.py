@@ -15,6 +15,7 @@ from salesdesk.app import SalesDeskApp
 from salesdesk.config import Settings
 from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
+from salesdesk.screens.complaints import ComplaintsScreen
 from salesdesk.screens.confirm import ConfirmScreen
 from salesdesk.screens.form import FormScreen
 from salesdesk.screens.help import HelpScreen
@@ -41,6 +42,7 @@ KEY_LISTS: dict[str, tuple[list[Any], type[Any]]] = {
     "CONFIRM": (keys.CONFIRM, ConfirmScreen),
     "HELP": (keys.HELP, HelpScreen),
     "PICK": (keys.PICK, ProspectPickScreen),
+    "COMPLAINTS": (keys.COMPLAINTS, ComplaintsScreen),
 }
 
 

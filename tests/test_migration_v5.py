@@ -57,7 +57,7 @@ def make_v4_database(path: Path) -> None:
 
 @pytest.mark.parametrize("make", [make_v2_database, make_v3_database, make_v4_database],
                          ids=["v2", "v3", "v4"])
-def test_schema_5_is_a_fresh_schema(tmp_path: Path, make: object) -> None:
+def test_an_upgraded_schema_is_a_fresh_one(tmp_path: Path, make: object) -> None:
     old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
     make(old)  # type: ignore[operator]
     open_database(old).close()

@@ -104,7 +104,8 @@ def test_json_keys_and_values(db_file: Path) -> None:
     data = json.loads(ok(review(db_file, "--json")))
     assert set(data) == {
         "week_start", "week_end", "as_of", "iso_week", "pool", "outcomes", "activity",
-        "pareto", "retention", "selling_weeks_left", "funnel", "trends",
+        "pareto", "retention", "selling_weeks_left", "funnel", "trends", "complaints",
+        "first_contact", "answer_hours",
     }
     assert (data["week_start"], data["week_end"], data["as_of"]) == (
         "2026-11-16", "2026-11-22", TODAY.isoformat(),
@@ -126,7 +127,8 @@ def test_json_keys_and_values(db_file: Path) -> None:
     assert [c["name"] for c in data["pareto"]["top"]] == ["Old Customer"]
     assert data["pareto"]["top_share"] == round(40000 / 52000, 4)
     assert len(data["trends"]) == 12 and data["trends"][-1]["wins"] == 1
-    assert set(data["trends"][0]) == {"week_start", "touches", "live", "wins", "won_value"}
+    assert set(data["trends"][0]) == {"week_start", "touches", "live", "wins", "won_value",
+                                      "complaints", "answered_in_time"}
 
 
 def test_week_option(db_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:

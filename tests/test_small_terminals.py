@@ -104,6 +104,8 @@ SCREENS: dict[str, tuple[list[str], list[str]]] = {
     "review": (["w"], ["Weekly review"]),
     "import": (["i"], ["Import contacts"]),
     "help": (["?"], ["Keys", "Column left"]),
+    "complaint": (["!"], ["They said", "Came in"]),
+    "complaints": (["K"], ["Complaints", "Open ("]),
 }
 
 

@@ -702,9 +702,8 @@ def test_summary_counts(db: Database) -> None:
     assert s.pool_target == 50
     assert s.closed == {"customer": 1, "lost": 1}
 
-    again = store.summarise(
-        store.list_cards(db, TODAY), 50, store.closed_counts(db), store.pipeline(db)
-    )
+    again = store.summarise(store.list_cards(db, TODAY), 50, store.closed_counts(db),
+                            store.pipeline(db), store.complaint_counts(db))
     assert again == s
     assert s.pipeline is not None and s.pipeline.total == 0  # the won card's 10 is revenue
 

@@ -84,3 +84,33 @@ def test_a_leap_day_birthday_is_greeted_on_the_28th() -> None:
 def test_a_step_without_a_kind_is_a_call_and_a_customer_step_counts() -> None:
     found = today_items([card(1, status="customer", next_date=TODAY)], [], TODAY, SETTINGS)
     assert groups(found) == [(1, "call")] and found[0].what == "next step"
+
+
+def test_complaints_and_new_leads_come_first_by_their_deadline() -> None:
+    from datetime import datetime
+
+    from salesdesk.rules.today import TodayClock
+
+    now = datetime(2026, 11, 18, 11, 0)
+    cards = [card(1, next_date=TODAY, next_action="call back", next_kind="call"),
+             card(2, status="customer"), card(3), card(4)]
+    clocks = [
+        TodayClock(2, datetime(2026, 11, 19, 9, 30), complaint_id=7, said="wrong colour"),
+        TodayClock(3, datetime(2026, 11, 18, 10, 0)),  # a new lead, its hour already gone
+        TodayClock(4, datetime(2026, 11, 18, 15, 0), complaint_id=8),
+    ]
+    found = today_items(cards, [], TODAY, SETTINGS, clocks, now)
+    assert groups(found) == [(3, "first_contact"), (4, "complaint"), (2, "complaint"),
+                             (1, "call")]
+    lead, today_one, tomorrow = found[:3]
+    assert (lead.late, lead.start, lead.label, lead.log_kind) == (True, "10:00", "new lead",
+                                                                  "call")
+    assert (today_one.late, today_one.start, today_one.complaint_id) == (False, "15:00", 8)
+    assert (tomorrow.start, tomorrow.what, tomorrow.due) == ("Thu 09:30",
+                                                             "answer: wrong colour",
+                                                             TODAY + DAY)
+    assert not any(i.movable for i in found[:3])
+    # A closed card's clock is not on the list; without `now`, the start of the day judges.
+    assert today_items([card(5, status="dropped")], [], TODAY, SETTINGS,
+                       [TodayClock(5, now, complaint_id=9)], now) == []
+    assert not today_items(cards, [], TODAY, SETTINGS, clocks)[0].late

@@ -170,3 +170,32 @@ def test_salesdesk_today_when_nothing_is_due(db_path: Path, db: Database) -> Non
     store.add_prospect(db, NOW, "Quiet Quinn", grade="C")
     assert "Nothing due today" in ok(sd(db_path, "today"))
     assert json.loads(ok(sd(db_path, "today", "--json"))) == []
+
+
+async def test_a_complaint_to_answer_comes_first_and_l_answers_it(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    complaint = store.record_complaint(db, NOW - 2 * timedelta(hours=1), ids["quiet"],
+                                       "invoice wrong")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_today(pilot)
+        first = (screen.items or [])[0]
+        assert (first.group, first.name, first.complaint_id) == ("complaint", "Quiet Quinn",
+                                                                 complaint)
+        assert "answer: invoice wrong" in shown(app) and "l answers it" in shown(app)
+        await burst(pilot, "l")
+        await ready(pilot)
+        await burst(pilot, *"we credit it", "enter")
+        await ready(pilot)
+        row = store.get_complaint(db, complaint)
+        assert row.answered_at is not None
+        assert all(i.complaint_id is None for i in screen.items or ())
+
+
+def test_salesdesk_today_lists_a_complaint_first(db_path: Path, db: Database,
+                                                 ids: dict[str, int]) -> None:
+    store.record_complaint(db, NOW, ids["quiet"], "invoice wrong")
+    data = json.loads(ok(sd(db_path, "today", "--json")))
+    assert (data[0]["kind"], data[0]["name"], data[0]["log_kind"]) == (
+        "complaint", "Quiet Quinn", "answer")
+    assert data[0]["deadline"].startswith((TODAY + DAY).isoformat())

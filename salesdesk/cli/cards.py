@@ -71,6 +71,11 @@ def card_json(card: store.CardRow, chances: Pipeline | None = None) -> dict[str,
         "area": card.area,
         "key_account": card.key_account,
         "last_touch": card.touched_on.isoformat() if card.touched_on else None,
+        "complaint": card.complaint or None,
+        "complaint_due": card.complaint_due.isoformat() if card.complaint_due else None,
+        "first_contact": card.first_contact or None,
+        "first_contact_due": card.first_contact_due.isoformat()
+        if card.first_contact_due else None,
     }
 
 
@@ -84,6 +89,9 @@ def add(
     email: Annotated[str, typer.Option(help="Email.")] = "",
     wechat: Annotated[str, typer.Option("--wechat", help="WeChat ID (微信).")] = "",
     area: Annotated[str, typer.Option(help="Area or district (groups visits).")] = "",
+    source: Annotated[
+        str, typer.Option(help="Where the lead came from (web, phone-in...: first-contact clock).")
+    ] = "",
     grade: Annotated[str, typer.Option(help="A, B or C.")] = "C",
     value: Annotated[str, typer.Option(help="Estimated deal value, e.g. 12000 or 12k.")] = "",
     next: Annotated[
@@ -102,6 +110,7 @@ def add(
         "email": email.strip(),
         "wechat": wechat.strip(),
         "area": area.strip(),
+        "source": source.strip(),
         "notes": notes,
         "tags": ", ".join(t.strip() for t in tags.split(",") if t.strip()),
         "grade": parse_grade(grade).value,
@@ -172,7 +181,8 @@ def list_(
     today = cli_today()
     with open_db(ctx, db, read_only=True) as database:
         cards = store.list_cards(
-            database, today, statuses=statuses, grade=grade_value, search=search, due_only=due
+            database, cli_now(), statuses=statuses, grade=grade_value, search=search,
+            due_only=due,
         )
         chances = store.pipeline(database)
     if verdict is not None:
@@ -220,13 +230,12 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one card: every field, the urgency breakdown and the timeline."""
-    today = cli_today()
     from salesdesk.data.merge import contact_points
     from salesdesk.render.literal import literal_line
 
     with open_db(ctx, db, read_only=True) as database:
         prospect_id = card_id(database, card)
-        detail = store.get_prospect(database, prospect_id, today)
+        detail = store.get_prospect(database, prospect_id, cli_now())
         points = contact_points(database, prospect_id)
     console = out_console()
     for part in detail_lines(detail):

@@ -12,6 +12,7 @@ import typer
 # The command modules register their commands on import (explicitly, in help order).
 from salesdesk.cli import (  # noqa: F401
     cards,
+    complaints,
     history,
     io,
     man,

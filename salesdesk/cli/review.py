@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from salesdesk.cli.common import DbOption, app, cli_today, handles_errors, open_db, out_console
+from salesdesk.cli.common import (
+    DbOption,
+    app,
+    cli_now,
+    cli_today,
+    handles_errors,
+    open_db,
+    out_console,
+)
 from salesdesk.data.db import Database
 from salesdesk.errors import InputError
 
@@ -61,7 +69,7 @@ def review_command(
         if team:
             _team_review(database, start, today, as_json)
             return
-        review = load_weekly_review(database, start, today)
+        review = load_weekly_review(database, start, cli_now())
     if markdown is not None:
         from salesdesk.files import write_private
 

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from salesdesk.cli.common import DbOption, app, cli_today, handles_errors, open_db, out_console
+from salesdesk.cli.common import (
+    DbOption,
+    app,
+    cli_now,
+    cli_today,
+    handles_errors,
+    open_db,
+    out_console,
+)
 
 
 @app.command("today")
@@ -18,13 +26,14 @@ def today_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Today's list: calls, visits with times, messages, birthdays, thank-yous, regrades."""
+    """Today's list: complaints to answer, new leads, calls, visits with times, messages,
+    birthdays, thank-yous, regrades."""
     from salesdesk.data.today import today_list
     from salesdesk.render.today_lines import empty_text, item_json, item_line
 
     today = cli_today()
     with open_db(ctx, db) as database:
-        items = today_list(database, today)
+        items = today_list(database, cli_now())
     if as_json:
         sys.stdout.write(json.dumps([item_json(i) for i in items], ensure_ascii=False,
                                     indent=1) + "\n")

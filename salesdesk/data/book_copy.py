@@ -16,8 +16,8 @@ from salesdesk.data.db import Database
 from salesdesk.errors import InputError
 
 #: Parents before children (foreign keys), as the models declare them.
-TABLES = ("importbatch", "setting", "journal", "prospect", "contact_point", "visit", "activity",
-          "journal_row", "redo", "redo_row")
+TABLES = ("importbatch", "setting", "journal", "prospect", "contact_point", "complaint", "visit",
+          "activity", "journal_row", "redo", "redo_row")
 #: Rows per INSERT batch (and per progress report).
 CHUNK = 2000
 Progress = Callable[[int, int], None]

@@ -10,8 +10,17 @@ from typing import Any
 
 from salesdesk.data.cards import typed_fields
 from salesdesk.data.db import Database
+from salesdesk.data.first_contact import load_rule
 from salesdesk.data.journal import Change
-from salesdesk.enums import TOUCH_KINDS, ActivityKind, CardKind, FollowUp, Stage, Status
+from salesdesk.enums import (
+    CONTACT_KINDS,
+    TOUCH_KINDS,
+    ActivityKind,
+    CardKind,
+    FollowUp,
+    Stage,
+    Status,
+)
 from salesdesk.errors import InputError, StaleEdit
 from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, MAX_TEXT, edit_note
 from salesdesk.rules.grading import Grade
@@ -117,6 +126,8 @@ def new_card_values(now: datetime) -> dict[str, Any]:
         created_at=now,
         graded_at=now,
         updated_at=now,
+        first_contact_due=None,
+        first_contact_at=None,
     )
     return row
 
@@ -136,6 +147,8 @@ def add_prospect(db: Database, now: datetime, name: str, **values: Any) -> int:
         raise InputError(f"invalid grade {row['grade']!r}: use A, B or C")
     row["next_kind"] = step_kind({}, row, lambda: None)
     with db.begin() as conn:
+        if row["status"] == Status.LIVE and row.get("touched_at") is None:
+            row["first_contact_due"] = load_rule(conn).due(str(row.get("source", "")), now)
         change = Change(conn, now, f"add {row['name']}")
         prospect_id = change.insert("prospect", row)
         change.record()
@@ -231,12 +244,21 @@ def log_touch(
         raw = change.snapshot(prospect_id)
         activity_id = change.activity(prospect_id, kind_, now, note=note, outcome=outcome)
         values: dict[str, Any] = {"touched_at": now, "reviewed_at": now}
+        values.update(first_contact_stop(raw, kind_, now))
         values.update(next_step_values(next_date, next_action, next_topic, clear_next=clear_next))
         _set_kind(values, raw, step_kind(raw, values, lambda: str(kind_), next_kind))
         change.update(prospect_id, values)
         change.label = f"log {kind_} with {_name(raw)}"
         change.record()
     return activity_id
+
+
+def first_contact_stop(raw: Mapping[str, Any], kind: str, at: datetime) -> dict[str, Any]:
+    """The first contact with a new lead (a call, visit, message, email or meeting; not a
+    note) stops its first-contact clock: the column to set, if any."""
+    if kind in CONTACT_KINDS and raw.get("first_contact_due") and not raw.get("first_contact_at"):
+        return {"first_contact_at": at}
+    return {}
 
 
 def set_next_step(

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from sqlite3 import Connection
 from typing import Any
 
+from salesdesk.data.complaints import ComplaintCounts, complaint_counts
 from salesdesk.data.db import Database
 from salesdesk.data.settings import get_setting, pool_target
 from salesdesk.data.sql import MAX_ID, fetch_row, like_pattern
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError, NotFound
+from salesdesk.rules import first_contact as first_contact_rules
+from salesdesk.rules.complaints import answer_due
 from salesdesk.rules.fields import FIELD_BY_NAME, MAX_TEXT
 from salesdesk.rules.grading import Grade, Urgency, score
 from salesdesk.rules.man import Tri, Verdict, man_case, suggest_priority, verdict_of_case
@@ -26,7 +29,16 @@ _CARD_COLUMNS = (
     "substr(created_at, 1, 10), money, authority, need, value, key_account, area, "
     "pot_growth + pot_plan + pot_revenue + pot_opportunity + pot_fit + pot_competitive"
     " + pot_relationship, priority, inquiries, purchase_history != '', stage, "
-    "phone != '' AND (email != '' OR address != ''), product_interest != '', next_kind"
+    "phone != '' AND (email != '' OR address != ''), product_interest != '', next_kind, "
+    "oc.c_open, oc.c_first, first_contact_due, first_contact_at"
+)
+#: The cards with their open complaints: how many, and when the oldest unanswered one
+#: came in (one grouped pass over the open complaints, joined by card).
+_CARD_FROM = (
+    "prospect LEFT JOIN (SELECT prospect_id AS c_pid, count(*) AS c_open, "
+    "min(CASE WHEN answered_at IS NULL THEN received_at END) AS c_first "
+    "FROM complaint WHERE resolved_at IS NULL GROUP BY prospect_id) oc "
+    "ON oc.c_pid = prospect.id"
 )
 
 
@@ -57,6 +69,19 @@ class CardRow:
     priority: int = 4  # evidence-based priority level 1-4 (set by hand, or suggested)
     priority_set: bool = False  # True when set by hand
     next_kind: str = ""  # the next step's kind: call, visit, meeting... ('' with none)
+    complaints_open: int = 0  # open (unresolved) complaints
+    complaint_due: datetime | None = None  # the oldest unanswered one's answer deadline
+    first_contact_due: datetime | None = None  # a new lead's clock, while not contacted
+
+    @property
+    def complaint(self) -> str:
+        """"running", "missed" (the answer clock), "open" (answered) or "" (none open)."""
+        return self.urgency.complaint
+
+    @property
+    def first_contact(self) -> str:
+        """"running" or "missed" while a new lead waits for its first contact, else ""."""
+        return self.urgency.first_contact
 
     @property
     def verdict(self) -> Verdict:
@@ -118,13 +143,51 @@ class BoardSummary:
     live: int
     pool_target: int
     closed: dict[str, int] = field(default_factory=dict)
+    complaints: ComplaintCounts = field(default_factory=ComplaintCounts)
+    first_contact: tuple[int, int] = (0, 0)  # new leads waiting: (running, missed)
     pipeline: Pipeline | None = None  # the live cards' value by grade and the forecast
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
+@dataclass(frozen=True, slots=True)
+class Clocks:
+    """What the complaint and first-contact clocks of a read are judged by."""
+
+    now: datetime
+    answer_hours: int
+
+
+def clocks(db: Database, now: date | datetime) -> Clocks:
+    """``now`` (a day alone: its start) and the answer window setting."""
+    moment = now if isinstance(now, datetime) else datetime.combine(now, time())
+    return Clocks(moment, int(get_setting(db, "complaint_answer_hours")))
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _complaint_state(
+    open_count: int | None, first_unanswered: str | None, clock: Clocks
+) -> tuple[str, datetime | None]:
+    if not open_count:
+        return "", None
+    if first_unanswered:
+        due = answer_due(datetime.fromisoformat(first_unanswered), clock.answer_hours)
+        return ("running" if clock.now <= due else "missed"), due
+    return "open", None
+
+
+def _first_contact_state(due: str | None, contacted: str | None, clock: Clocks) -> str:
+    if not due or contacted:
+        return ""
+    return str(first_contact_rules.state(datetime.fromisoformat(due), None, clock.now))
+
+
+def _card_from_row(row: Sequence[Any], clock: Clocks) -> CardRow:
+    today = clock.now.date()
     (
         pid,
         name,
@@ -151,7 +214,13 @@ def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
         full_contact,
         has_interest,
         next_kind,
+        open_count,
+        first_unanswered,
+        contact_due,
+        contacted,
     ) = row
+    complaint, complaint_due = _complaint_state(open_count, first_unanswered, clock)
+    first_contact = _first_contact_state(contact_due, contacted, clock)
     grade_ = _GRADES[grade]
     graded_on = _fromiso(graded) if graded else today
     reviewed_on = _fromiso(reviewed) if reviewed else None
@@ -184,6 +253,8 @@ def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
             next_on,
             bool(key_account),
             today,
+            complaint=complaint,
+            first_contact=first_contact,
         ),
         int(potential or 0),
         int(priority)
@@ -200,6 +271,9 @@ def _card_from_row(row: Sequence[Any], today: date) -> CardRow:
         ),
         bool(priority),
         next_kind or "",
+        int(open_count or 0),
+        complaint_due,
+        _dt(contact_due) if first_contact else None,
     )
 
 
@@ -248,7 +322,7 @@ LIKE_LIMIT = 49_000
 
 def list_cards(
     db: Database,
-    today: date,
+    today: date | datetime,
     *,
     statuses: Iterable[str] = (Status.LIVE,),
     grade: str | None = None,
@@ -258,7 +332,10 @@ def list_cards(
 ) -> list[CardRow]:
     """Cards in urgency order, filtered. Search matches name, company, phone, email, WeChat,
     area, tags and notes (substring; case-insensitive for Latin letters, Chinese as typed),
-    and the pinyin of a Chinese name or company (full syllables or initials)."""
+    and the pinyin of a Chinese name or company (full syllables or initials). ``today``
+    may be the moment (the board's): the complaint and first-contact clocks are judged by
+    it; a day alone judges them at its start."""
+    clock = clocks(db, today)
     statuses = [str(s) for s in statuses]
     where = [f"status IN ({', '.join('?' for _ in statuses)})"]
     params: list[Any] = list(statuses)
@@ -295,7 +372,7 @@ def list_cards(
                 + ")"
             )
             params.extend([pattern] * len(_SEARCH_COLUMNS))
-    sql = f"SELECT {_CARD_COLUMNS} FROM prospect WHERE {' AND '.join(where)}"
+    sql = f"SELECT {_CARD_COLUMNS} FROM {_CARD_FROM} WHERE {' AND '.join(where)}"
     with db.connect() as conn:
         # The board's hot path: straight to the DB-API cursor, no result-processing layer.
         raw = conn
@@ -306,7 +383,7 @@ def list_cards(
             rows = cursor.execute(sql, tuple(params)).fetchall()
         finally:
             cursor.close()
-    cards = [_card_from_row(row, today) for row in rows]
+    cards = [_card_from_row(row, clock) for row in rows]
     if due_only:
         cards = [c for c in cards if c.review_due or c.overdue]
     cards.sort(key=urgency_key)
@@ -356,17 +433,18 @@ def card_exists(db: Database, prospect_id: int) -> bool:
         return found.fetchone() is not None
 
 
-def get_card(db: Database, prospect_id: int, today: date) -> CardRow:
+def get_card(db: Database, prospect_id: int, today: date | datetime) -> CardRow:
     """One card as the board shows it; NotFound if the id is unknown."""
     if not 0 < prospect_id <= MAX_ID:
         raise NotFound(f"no prospect with id {prospect_id}")
+    clock = clocks(db, today)
     with db.connect() as conn:
         row = conn.execute(
-            f"SELECT {_CARD_COLUMNS} FROM prospect WHERE id = ?", (prospect_id,)
+            f"SELECT {_CARD_COLUMNS} FROM {_CARD_FROM} WHERE id = ?", (prospect_id,)
         ).fetchone()
     if row is None:
         raise NotFound(f"no prospect with id {prospect_id}")
-    return _card_from_row(row, today)
+    return _card_from_row(row, clock)
 
 
 def prospect_row(conn: Connection, prospect_id: int) -> dict[str, Any] | None:
@@ -379,7 +457,7 @@ def typed_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
         spec = FIELD_BY_NAME.get(key)
-        if value is not None and key.endswith("_at"):
+        if value is not None and key.endswith(("_at", "_due")):
             value = datetime.fromisoformat(value)
         elif spec and spec.kind == "date" and value is not None:
             value = date.fromisoformat(value[:10])
@@ -389,7 +467,7 @@ def typed_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def get_prospect(db: Database, prospect_id: int, today: date) -> ProspectDetail:
+def get_prospect(db: Database, prospect_id: int, today: date | datetime) -> ProspectDetail:
     """The whole card with its timeline (newest first); NotFound if the id is unknown."""
     with db.connect() as conn:
         raw = prospect_row(conn, prospect_id)
@@ -408,10 +486,11 @@ def get_prospect(db: Database, prospect_id: int, today: date) -> ProspectDetail:
     return ProspectDetail(prospect_id, typed_fields(raw), card.urgency, activities)
 
 
-def summary(db: Database, today: date) -> BoardSummary:
+def summary(db: Database, today: date | datetime) -> BoardSummary:
     """Counts for the header strip: by grade, due for review, overdue, pool vs target."""
     cards = list_cards(db, today)
-    return summarise(cards, pool_target(db), closed_counts(db), pipeline(db))
+    return summarise(cards, pool_target(db), closed_counts(db), pipeline(db),
+                     complaint_counts(db))
 
 
 def pipeline(db: Database) -> Pipeline:
@@ -435,6 +514,7 @@ def summarise(
     target: int,
     closed: dict[str, int],
     pipe: Pipeline | None = None,
+    complaints: ComplaintCounts | None = None,
 ) -> BoardSummary:
     """The header's counts from cards already read (the board keeps its list in memory)."""
     by_grade = {g.value: 0 for g in Grade}
@@ -447,6 +527,11 @@ def summarise(
         live=len(cards),
         pool_target=target,
         closed=closed,
+        complaints=complaints or ComplaintCounts(),
+        first_contact=(
+            sum(1 for c in cards if c.first_contact == "running"),
+            sum(1 for c in cards if c.first_contact == "missed"),
+        ),
         pipeline=pipe,
     )
 

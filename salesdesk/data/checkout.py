@@ -25,7 +25,7 @@ from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import InputError, NotFound
 
 #: What a check-in sends, parents first.
-SYNCED = ("prospect", "visit", "activity")
+SYNCED = ("prospect", "complaint", "visit", "activity")
 #: Columns that name a parent row by id (mapped through UUIDs between the two databases).
 PARENTS = {"prospect_id": "prospect", "visit_id": "visit", "previous_id": "prospect"}
 _LOCAL = (

@@ -352,7 +352,8 @@ def fill_demo(
     rng = random.Random(seed)
     with db.bulk() as conn:
         if replace:
-            for table in ("activity", "visit", "journal_row", "journal", "redo_row", "redo",
+            for table in ("activity", "complaint", "visit", "journal_row", "journal", "redo_row",
+                          "redo",
                           "importbatch", "prospect"):
                 conn.execute(f"DELETE FROM {table}")
         start = next_id(conn, "prospect") - 1

@@ -191,7 +191,9 @@ def explicit_id_table(sql: str) -> str | None:
 
 
 #: Tables whose ids the database hands out (a single-row INSERT returns it).
-_ID_TABLES = ("prospect", "activity", "visit", "journal", "journal_row", "redo", "redo_row")
+_ID_TABLES = (
+    "prospect", "activity", "visit", "complaint", "journal", "journal_row", "redo", "redo_row",
+)
 _SINGLE_INSERT = re.compile(
     r"^\s*INSERT\s+INTO\s+(" + "|".join(_ID_TABLES) + r")\s*\([^)]*\)\s*VALUES\s*\(", re.I)
 

@@ -29,7 +29,7 @@ from salesdesk.rules.pinyin import PINYIN_SOURCES, pinyin_key
 from salesdesk.rules.settings import SETTINGS
 
 #: Tables the undo journal may touch, children first (deletion order).
-JOURNAL_TABLES = ("contact_point", "activity", "visit", "prospect")
+JOURNAL_TABLES = ("contact_point", "activity", "complaint", "visit", "prospect")
 #: Columns a change never puts in a before-image: undo writes them anew.
 _STAMP = "updated_at"
 _ADDED = object()  # a row the change added (its before-image is NULL)
@@ -335,9 +335,17 @@ def _reverse(
 
 
 def _whole_row_json(conn: Connection, table: str) -> str:
-    """SQL building a JSON object of every column of ``table`` (aliased ``t``)."""
+    """SQL building a JSON object of every column of ``table`` (aliased ``t``). SQLite
+    takes at most 127 arguments per function, fewer than a card's columns' names and
+    values: the rest are added with ``json_insert`` (which keeps NULLs, unlike
+    ``json_patch``), 60 columns per call."""
     names = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-    return "json_object(" + ", ".join(f"'{n}', t.\"{n}\"" for n in names) + ")"
+    pairs = [f"'{n}', t.\"{n}\"" for n in names[:60]]
+    sql = "json_object(" + ", ".join(pairs) + ")"
+    for start in range(60, len(names), 60):
+        more = ", ".join(f"'$.{n}', t.\"{n}\"" for n in names[start:start + 60])
+        sql = f"json_insert({sql}, {more})"
+    return sql
 
 
 def _keep_for_redo(
@@ -391,8 +399,8 @@ def _keep_for_redo(
 
 
 def _delete_added(conn: Connection, journal_id: int) -> None:
-    """Delete the rows the change added, children first (a removed card's own activities
-    and visits with it), in a few set-wide statements."""
+    """Delete the rows the change added, children first (a removed card's own activities,
+    complaints and visits with it), in a few set-wide statements."""
 
     def added(table: str) -> str:
         return (
@@ -404,6 +412,8 @@ def _delete_added(conn: Connection, journal_id: int) -> None:
     for statement in (
         f"DELETE FROM activity WHERE id IN ({added('activity')})",
         f"DELETE FROM activity WHERE prospect_id IN ({cards})",
+        f"DELETE FROM complaint WHERE id IN ({added('complaint')})",
+        f"DELETE FROM complaint WHERE prospect_id IN ({cards})",
         f"DELETE FROM visit WHERE id IN ({added('visit')})",
         f"DELETE FROM visit WHERE prospect_id IN ({cards})",
         f"DELETE FROM contact_point WHERE id IN ({added('contact_point')})",

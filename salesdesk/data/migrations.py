@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -84,6 +84,13 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     v4_to_v5(conn)
 
 
+def _v5_to_v6(conn: sqlite3.Connection) -> None:
+    """Complaints and the first-contact clock: see :mod:`salesdesk.data.migrate_v6`."""
+    from salesdesk.data.migrate_v6 import v5_to_v6
+
+    v5_to_v6(conn)
+
+
 def _v6_to_v7(conn: sqlite3.Connection) -> None:
     """A card's further phones and emails as rows: :mod:`salesdesk.data.migrate_v7`."""
     from salesdesk.data.migrate_v7 import v6_to_v7
@@ -93,7 +100,5 @@ def _v6_to_v7(conn: sqlite3.Connection) -> None:
 
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
 MIGRATIONS: dict[int, Migration] = {
-    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5,
-    # Until issue 14's schema 6 lands, the contact-point step runs as 5 -> 6.
-    5: _v6_to_v7,
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
 }

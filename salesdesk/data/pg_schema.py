@@ -27,7 +27,7 @@ from salesdesk.errors import DatabaseError
 #: The first schema version that exists on PostgreSQL (UUIDs and updated_at everywhere).
 SCHEMA_PG_FIRST = 3
 #: The tables whose writes the board must notice (another rep, a command).
-WATCHED = ("prospect", "activity", "visit", "setting", "contact_point")
+WATCHED = ("prospect", "activity", "complaint", "visit", "setting", "contact_point")
 
 FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION sd_uuid7() RETURNS text LANGUAGE sql VOLATILE AS $$

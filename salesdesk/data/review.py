@@ -7,7 +7,7 @@ computed by the pure functions in :mod:`salesdesk.rules.review`.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from salesdesk.data.cards import pipeline
 from salesdesk.data.db import Database
@@ -25,14 +25,18 @@ from salesdesk.rules.review import (
     week_end,
     weekly_review,
 )
+from salesdesk.rules.review.facts import ComplaintFact, FirstContactFact
 
 
 def _marks(values: tuple[str, ...]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def load_review_data(db: Database, start: date, today: date) -> ReviewData:
-    """Read what the figures of the week starting on Monday ``start`` need."""
+def load_review_data(db: Database, start: date, today: date | datetime) -> ReviewData:
+    """Read what the figures of the week starting on Monday ``start`` need (``today`` may
+    be the moment: the first-contact clocks still running then are told apart)."""
+    now = today if isinstance(today, datetime) else None
+    today = today.date() if isinstance(today, datetime) else today
     if start.weekday() != 0:
         raise ValueError(f"a review week starts on a Monday, not {start:%A}")
     end = week_end(start)
@@ -46,12 +50,15 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
             touches = _touches(cursor, start.isoformat(), after_end)
             daily = _daily_touches(cursor, trend_start, after_end)
             visits = _visits(cursor, start, end)
+            complaints = _complaints(cursor)
+            clocks = _first_contacts(cursor)
         finally:
             cursor.close()
     settings = get_settings(db)
     return ReviewData(
         week_start=start,
         today=today,
+        now=now,
         pool_target=int(settings["pool_target"]),
         retention_days=int(settings["retention_days"]),
         cards=cards,
@@ -59,6 +66,9 @@ def load_review_data(db: Database, start: date, today: date) -> ReviewData:
         touches=touches,
         visits=visits,
         daily_touches=daily,
+        complaints=complaints,
+        answer_hours=int(settings["complaint_answer_hours"]),
+        first_contacts=clocks,
         chances=pipeline(db).chances,
     )
 
@@ -156,6 +166,37 @@ def _visits(cursor: sqlite3.Cursor, start: date, end: date) -> list[VisitFact]:
     ]
 
 
-def load_weekly_review(db: Database, start: date, today: date) -> WeeklyReview:
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _complaints(cursor: sqlite3.Cursor) -> list[ComplaintFact]:
+    """Every complaint and its steps' times (the typed columns), with the card's name."""
+    return [
+        ComplaintFact(pid, datetime.fromisoformat(received), _dt(answered), kind, _dt(cause_at),
+                      _dt(resolved), _dt(followed), lesson or "", _dt(lesson_at), name,
+                      company or "")
+        for (pid, received, answered, kind, cause_at, resolved, followed, lesson, lesson_at,
+             name, company) in cursor.execute(
+            "SELECT c.prospect_id, c.received_at, c.answered_at, c.cause_kind, c.cause_at, "
+            "c.resolved_at, c.followed_up_at, c.lesson, c.lesson_at, p.name, p.company "
+            "FROM complaint c JOIN prospect p ON p.id = c.prospect_id ORDER BY c.id"
+        )
+    ]
+
+
+def _first_contacts(cursor: sqlite3.Cursor) -> list[FirstContactFact]:
+    """Every card that got a first-contact clock."""
+    return [
+        FirstContactFact(pid, datetime.fromisoformat(created), datetime.fromisoformat(due),
+                         _dt(contacted))
+        for pid, created, due, contacted in cursor.execute(
+            "SELECT id, created_at, first_contact_due, first_contact_at FROM prospect "
+            "WHERE first_contact_due IS NOT NULL"
+        )
+    ]
+
+
+def load_weekly_review(db: Database, start: date, today: date | datetime) -> WeeklyReview:
     """Every figure of the week starting on Monday ``start``."""
     return weekly_review(load_review_data(db, start, today))

@@ -36,6 +36,19 @@ from salesdesk.data.cards import (
     summary,
     urgency_key,
 )
+from salesdesk.data.complaints import (
+    ComplaintBoard,
+    ComplaintCounts,
+    ComplaintRow,
+    answer_hours,
+    complaint_board,
+    complaint_counts,
+    complaint_ids_of,
+    get_complaint,
+    list_complaints,
+    record_complaint,
+    take_step,
+)
 from salesdesk.data.db import Database
 from salesdesk.data.journal import JOURNAL_TABLES, Change, UndoResult, last_change, undo
 from salesdesk.data.man import (
@@ -86,6 +99,18 @@ __all__ = [
     "set_next_step",
     "set_status",
     "update_fields",
+    # complaints
+    "ComplaintBoard",
+    "ComplaintCounts",
+    "ComplaintRow",
+    "answer_hours",
+    "complaint_board",
+    "complaint_counts",
+    "complaint_ids_of",
+    "get_complaint",
+    "list_complaints",
+    "record_complaint",
+    "take_step",
     # journal: undo
     "JOURNAL_TABLES",
     "Change",

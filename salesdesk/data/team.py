@@ -26,8 +26,8 @@ from salesdesk.errors import DatabaseError, InputError, NotFound
 REP_GROUP = "salesdesk_rep"
 LEAD_GROUP = "salesdesk_lead"
 #: Every table whose rows belong to a rep (the journal holds rows' before-images).
-OWNED = ("prospect", "activity", "visit", "contact_point", "journal", "journal_row",
-         "importbatch", "redo", "redo_row")
+OWNED = ("prospect", "activity", "complaint", "visit", "contact_point", "journal",
+         "journal_row", "importbatch", "redo", "redo_row")
 #: Shared by the team: readable by all, the settings writable (the pool target...).
 SHARED = ("setting", "sd_schema", "sd_changes", "sd_team")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")

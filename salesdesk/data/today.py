@@ -1,18 +1,30 @@
-"""Today's list from the database: the cards' facts and the planned visits, handed to the
-pure rule :mod:`salesdesk.rules.today`. Reads every live card and customer, so the Today
-screen and the board's count call it from a worker thread."""
+"""Today's list from the database: the cards' facts, the planned visits and the clocks
+(unanswered complaints, new leads waiting for a first contact), handed to the pure rule
+:mod:`salesdesk.rules.today`. Reads every live card and customer, so the Today screen and
+the board's count call it from a worker thread."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from salesdesk.data.complaints import answer_hours
 from salesdesk.data.db import Database
 from salesdesk.data.visits.plan import plan_facts, plan_settings
-from salesdesk.rules.today import TodayItem, TodayVisit, today_items
+from salesdesk.rules.complaints import answer_due
+from salesdesk.rules.today import TodayClock, TodayItem, TodayVisit, today_items
 
 _VISITS_SQL = (
     "SELECT id, prospect_id, substr(day, 1, 10), start, purpose FROM visit "
     "WHERE status = 'planned' AND day <= ? ORDER BY day, start, id"
+)
+_COMPLAINTS_SQL = (
+    "SELECT id, prospect_id, received_at, said FROM complaint "
+    "WHERE resolved_at IS NULL AND answered_at IS NULL ORDER BY received_at, id"
+)
+_NEW_LEADS_SQL = (
+    "SELECT id, first_contact_due FROM prospect WHERE status = 'live' "
+    "AND first_contact_at IS NULL AND first_contact_due IS NOT NULL "
+    "AND first_contact_due <= ? ORDER BY first_contact_due, id"
 )
 
 
@@ -24,8 +36,30 @@ def planned_visits(db: Database, today: date) -> list[TodayVisit]:
             for r in rows]
 
 
-def today_list(db: Database, today: date) -> list[TodayItem]:
-    """Everything due today or overdue, in the order of :func:`rules.today.ordered`."""
+def running_clocks(db: Database, today: date) -> list[TodayClock]:
+    """Every unanswered complaint (its answer deadline), and the new leads whose first
+    contact is due by the end of ``today``."""
+    hours = answer_hours(db)
+    with db.connect() as conn:
+        complaints = conn.execute(_COMPLAINTS_SQL).fetchall()
+        leads = conn.execute(_NEW_LEADS_SQL, (today.isoformat() + "~",)).fetchall()
+    clocks = [TodayClock(int(pid), answer_due(_at(received), hours), int(cid), said or "")
+              for cid, pid, received, said in complaints]
+    clocks += [TodayClock(int(pid), _at(due)) for pid, due in leads]
+    return clocks
+
+
+def _at(value: object) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def today_list(db: Database, when: date | datetime) -> list[TodayItem]:
+    """Everything due today or overdue, in the order of :func:`rules.today.ordered`;
+    ``when`` is the day, or the moment the clocks are judged at (the CLI and the screens
+    pass the time)."""
+    now = when if isinstance(when, datetime) else None
+    today = when.date() if isinstance(when, datetime) else when
     return today_items(
-        plan_facts(db, today, given_up=True), planned_visits(db, today), today, plan_settings(db)
+        plan_facts(db, today, given_up=True), planned_visits(db, today), today,
+        plan_settings(db), running_clocks(db, today), now,
     )

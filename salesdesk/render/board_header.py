@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 
 from salesdesk.data.store import BoardSummary
@@ -27,7 +29,34 @@ def column_title(key: str, title: str, count: int, selected: bool) -> Text:
     return label
 
 
-def pool_counts(pool: BoardSummary) -> Text:
+def clock_counts(pool: BoardSummary, now: datetime | None) -> Text:
+    """``│ ⚑ 2 by 14:00`` (open complaints and the nearest answer deadline; ``⚑ 2 late`` in
+    red once it has passed) and ``│ ☎ 1`` (new leads waiting for their first contact; red:
+    one is missed).
+    Empty when there is neither."""
+    line = Text()
+    complaints = pool.complaints
+    if complaints.open:
+        line.append("  │ ", style="dim")
+        due = complaints.next_due
+        late = due is not None and now is not None and due < now
+        line.append(f"⚑ {complaints.open}", style=palette.ALERT if late else palette.WARNING)
+        if late:
+            line.append(" late", style=palette.ALERT_TEXT)
+        elif due is not None:
+            same_day = now is not None and due.date() == now.date()
+            line.append(f" by {due:%H:%M}" if same_day else f" by {due:%a %H:%M}",
+                        style=palette.WARNING_TEXT)
+    running, missed = pool.first_contact
+    if running or missed:
+        line.append("  │ ", style="dim")
+        line.append(f"☎ {running + missed}", style=palette.ALERT if missed else palette.WARNING)
+        if missed:
+            line.append(f" ({missed} late)", style=palette.ALERT_TEXT)
+    return line
+
+
+def pool_counts(pool: BoardSummary, now: datetime | None = None) -> Text:
     """``A 3  B 5  C 9  │ due 2  │ overdue 1  │ pool 17/50 (add 33)``."""
     line = Text()
     for grade in "ABC":
@@ -45,6 +74,7 @@ def pool_counts(pool: BoardSummary) -> Text:
     )
     if short > 0:
         line.append(f" (add {short})", style=palette.ALERT_TEXT)
+    line.append_text(clock_counts(pool, now))
     return line
 
 
@@ -87,6 +117,7 @@ def summary_line(
     verdict_count: int = 0,
     filter_text: str = "",
     matches: int = 0,
+    now: datetime | None = None,
     width: int = 0,
 ) -> Text:
     """The header: the live pool's counts (or the closed view's title), the pipeline's
@@ -105,7 +136,7 @@ def summary_line(
         line.append("Customers and closed cards", style="bold")
         line.append("  · o: back to the live board", style="dim")
     elif pool is not None:
-        line.append_text(pool_counts(pool))
+        line.append_text(pool_counts(pool, now))
         if today_left is not None:  # (None: still being worked out) before the pipeline,
             # which takes the room that is left: what to do today comes first
             today = Text("  │ ", style="dim")

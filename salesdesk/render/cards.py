@@ -7,7 +7,7 @@ terminal cells, so Chinese names line up.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -17,6 +17,7 @@ from salesdesk.enums import Status
 from salesdesk.render import palette
 from salesdesk.render.cells import fit, two_sides
 from salesdesk.render.palette import GRADE_COLOURS, STATUS_COLOURS
+from salesdesk.rules.complaints import left_text
 from salesdesk.rules.dates import short_date
 from salesdesk.rules.fields import short_money
 from salesdesk.rules.step_kinds import kind_from_words
@@ -73,8 +74,36 @@ def step_kind_said(kind: str, action: str) -> str:
     return kind
 
 
-def _meta(card: CardRow) -> Text:
+def clock_marks(card: CardRow, now: datetime | None) -> Text:
+    """The clocks a card carries: an open complaint (``⚑ 5h`` to answer, amber; ``⚑ late``
+    like an overdue date; ``⚑`` answered, not resolved) and a new lead's first contact
+    (``☎ 40m``; ``☎ late``)."""
     line = Text()
+    if card.complaint == "running" and card.complaint_due is not None:
+        left = left_text(card.complaint_due, now) if now is not None else ""
+        line.append(f"⚑ {left}".rstrip(), style=palette.WARNING)
+    elif card.complaint == "missed":
+        line.append("⚑ late", style=palette.OVERDUE_DATE)
+    elif card.complaint == "open":
+        line.append("⚑", style=palette.WARNING_TEXT)
+    if card.first_contact:
+        if line:
+            line.append(" ")
+        if card.first_contact == "missed":
+            line.append("☎ late", style=palette.OVERDUE_DATE)
+        else:
+            due = card.first_contact_due
+            left = left_text(due, now) if due is not None and now is not None else ""
+            line.append(f"☎ {left}".rstrip(), style=palette.WARNING)
+    return line
+
+
+def _meta(card: CardRow, now: datetime | None = None) -> Text:
+    line = Text()
+    marks = clock_marks(card, now)
+    if marks:
+        line.append_text(marks)
+        line.append(" · ", style=palette.SEPARATOR)
     days = card.days_since_touch
     if card.touched_on is None:
         line.append("never touched", style=f"italic {palette.SECONDARY}")
@@ -93,7 +122,7 @@ def _meta(card: CardRow) -> Text:
 def render_card(
     card: CardRow,
     width: int,
-    today: date,
+    today: date | datetime,
     *,
     compact: bool,
     selected: bool,
@@ -101,7 +130,11 @@ def render_card(
     flashing: bool = False,
 ) -> list[Text]:
     """The card's lines, each exactly ``width`` cells wide (``flashing``: it just moved
-    here, shown lit for a moment)."""
+    here, shown lit for a moment). ``today`` may be the moment: the clock marks then say
+    how long is left."""
+    now = today if isinstance(today, datetime) else None
+    if isinstance(today, datetime):
+        today = today.date()
     colour = accent(card)
     if flashing:
         body, edge = f"on {palette.FLASH_BG}", f"bold {colour}"
@@ -112,11 +145,14 @@ def render_card(
     else:
         body, edge = "", colour
     if compact:
-        return _compact(card, width, today, body, Text("█" if selected else "▌", style=edge))
-    return _framed(card, width, today, body, edge, colour)
+        bar = Text("█" if selected else "▌", style=edge)
+        return _compact(card, width, today, body, bar, now)
+    return _framed(card, width, today, body, edge, colour, now)
 
 
-def _compact(card: CardRow, width: int, today: date, body: str, bar: Text) -> list[Text]:
+def _compact(
+    card: CardRow, width: int, today: date, body: str, bar: Text, now: datetime | None
+) -> list[Text]:
     """Three lines behind a coloured bar (name · company and value, next step, meta), then
     a blank line: for short terminals."""
     inner = max(1, width - 1)
@@ -130,7 +166,7 @@ def _compact(card: CardRow, width: int, today: date, body: str, bar: Text) -> li
     for content in (
         two_sides(title, right, inner),
         fit(_next_step(card, today), inner),
-        fit(_meta(card), inner),
+        fit(_meta(card, now), inner),
     ):
         line = bar.copy()
         line.append_text(content)
@@ -141,7 +177,8 @@ def _compact(card: CardRow, width: int, today: date, body: str, bar: Text) -> li
 
 
 def _framed(
-    card: CardRow, width: int, today: date, body: str, edge: str, colour: str
+    card: CardRow, width: int, today: date, body: str, edge: str, colour: str,
+    now: datetime | None,
 ) -> list[Text]:
     """A rounded frame with the grade (or status) and the key-account star in its top edge,
     around four lines: name and value, company, next step, meta."""
@@ -160,7 +197,7 @@ def _framed(
         two_sides(_user(card.name, style="bold"), value, inner),
         fit(_user(card.company, style=palette.SECONDARY), inner),
         fit(_next_step(card, today), inner),
-        fit(_meta(card), inner),
+        fit(_meta(card, now), inner),
     ]
     lines = [fit(top, width)]
     for row in rows:

@@ -13,6 +13,8 @@ MARKS: tuple[tuple[str, str, str], ...] = (
     ("▸27 Nov", palette.OVERDUE_DATE, "next step overdue (red); ▸today in amber"),
     ("⟳ regrade", palette.ALERT, "past its grade's window (A 7, B 30, C 90 days)"),
     ("◆ review", palette.WARNING_TEXT, "due for a look (A daily, B weekly, C monthly)"),
+    ("⚑ 5h", palette.WARNING, "complaint: hours left to answer; ⚑ late in red: missed"),
+    ("☎ 40m", palette.WARNING, "new lead: time left for the first contact; ☎ late: missed"),
     ("★", palette.KEY_ACCOUNT, "key account"),
     ("maN", "bold", "MAN: capital = present, lower case = missing"),
     ("?", "bold", "MAN element not asked yet"),

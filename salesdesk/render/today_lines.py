@@ -16,7 +16,10 @@ KIND_WIDTH = 9  # "thank-you"
 
 
 def when_text(item: TodayItem) -> Text:
-    """``10:30``, ``today``, ``2d late``."""
+    """``10:30``, ``today``, ``2d late``; a clock: ``14:00`` (its deadline), ``late``."""
+    if item.late and item.deadline is not None:
+        return Text("late" if item.overdue_days <= 0 else f"{item.overdue_days}d late",
+                    style=palette.ALERT_TEXT)
     if item.overdue_days > 0:
         return Text(f"{item.overdue_days}d late", style=palette.ALERT_TEXT)
     if item.start:
@@ -56,6 +59,9 @@ def item_json(item: TodayItem) -> dict[str, object]:
         "visit_id": item.visit_id,
         "overdue_days": item.overdue_days,
         "log_kind": item.log_kind,
+        "complaint_id": item.complaint_id,
+        "deadline": item.deadline.isoformat() if item.deadline else None,
+        "late": item.late,
     }
 
 

@@ -19,7 +19,7 @@ What a typed date means (weeks run Monday to Sunday):
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from salesdesk.errors import InputError
 
@@ -200,3 +200,30 @@ def short_date(day: date | None, today: date) -> str:
     if day.year == today.year:
         return f"{day.day} {day.strftime('%b')}"
     return day.isoformat()
+
+
+_CLOCK = re.compile(r"^(?:(.*?)[ t])?([01]?\d|2[0-3]):([0-5]\d)$")
+_AGO = re.compile(r"^-(\d{1,4})\s*(m|min|h)$")
+MOMENT_HELP = "use HH:MM (today), a date and HH:MM (yesterday 16:30, 2026-12-01 09:15) or -2h"
+
+
+def parse_moment(text: str, now: datetime) -> datetime:
+    """When something happened: ``14:30`` (today), ``yesterday 16:30``, ``2026-12-01
+    09:15``, ``-2h`` / ``-30m`` (ago), or a date alone (that day, at now's time of day).
+    InputError for anything else."""
+    value = " ".join(text.strip().lower().split())
+    if not value or value == "now":
+        return now
+    match = _AGO.match(value)
+    if match:
+        amount = int(match.group(1))
+        unit = timedelta(hours=1) if match.group(2) == "h" else timedelta(minutes=1)
+        return now - amount * unit
+    match = _CLOCK.match(value)
+    try:
+        if match:
+            day = parse_date(match.group(1), now.date()) if match.group(1) else now.date()
+            return datetime.combine(day, time(int(match.group(2)), int(match.group(3))))
+        return datetime.combine(parse_date(value, now.date()), now.time())
+    except InputError:
+        raise InputError(f"invalid time {text.strip()!r}: {MOMENT_HELP}") from None

@@ -75,6 +75,20 @@ W_GRADE: dict[Grade, float] = {Grade.A: 6.0, Grade.B: 3.0, Grade.C: 1.0}
 W_STALE_PER_DAY = 0.1  # days since the last touch...
 W_STALE_CAP = 1.5  # ...capped at 15 days, so staleness never overturns a grade
 W_KEY_ACCOUNT = 1.0
+# A complaint's answer clock (24 hours by default) outranks everything while it runs: the
+# customer is waiting for a reply. A missed clock stays on top, marked like an overdue
+# step; an answered complaint not yet resolved still counts, below the missed promises.
+W_COMPLAINT_RUNNING = 200.0
+W_COMPLAINT_MISSED = 200.0
+W_COMPLAINT_OPEN = 20.0
+# A new inbound lead's first-contact clock (it cools within hours): after complaints,
+# before overdue next steps.
+W_FIRST_CONTACT_RUNNING = 150.0
+W_FIRST_CONTACT_MISSED = 130.0
+
+#: The complaint states the urgency knows: the answer clock running or missed, or an
+#: answered complaint still open ("" : none open).
+COMPLAINT_STATES = ("running", "missed", "open")
 
 
 @dataclass(slots=True)
@@ -88,12 +102,16 @@ class CardFacts:
     created_on: date
     next_date: date | None
     key_account: bool = False
+    complaint: str = ""  # "running", "missed", "open" or "" (see COMPLAINT_STATES)
+    first_contact: str = ""  # "running", "missed" or ""
 
 
 #: (code, days, points) of one part of the urgency score.
 Part = tuple[str, int, float]
 #: What :func:`score` is computed from, kept so the parts can be listed when asked.
-_Inputs = tuple[Grade, date, "date | None", "date | None", date, "date | None", bool, date]
+_Inputs = tuple[
+    Grade, date, "date | None", "date | None", date, "date | None", bool, date, str, str
+]
 
 
 @dataclass(slots=True)
@@ -118,6 +136,16 @@ class Urgency:
         return self.overdue_days > 0
 
     @property
+    def complaint(self) -> str:
+        """The card's open complaint: "running", "missed", "open" or "" (none)."""
+        return self.inputs[8]
+
+    @property
+    def first_contact(self) -> str:
+        """The first-contact clock: "running", "missed" or "" (none running)."""
+        return self.inputs[9]
+
+    @property
     def components(self) -> tuple[Part, ...]:
         parts: list[Part] = []
         _evaluate(*self.inputs, parts)
@@ -135,12 +163,18 @@ class Urgency:
             "stale": "{d}d since last touch",
             "untouched": "{d}d since added, never touched",
             "key": "key account",
+            "complaint_running": "complaint: answer clock running",
+            "complaint_missed": "complaint: answer clock missed",
+            "complaint_open": "complaint open (answered)",
+            "first_contact_running": "new lead: first contact due",
+            "first_contact_missed": "new lead: first contact missed",
         }
         return [(labels[code].format(d=days), points) for code, days, points in self.components]
 
 
 def urgency(facts: CardFacts, today: date) -> Urgency:
-    """Score a card: overdue next steps and past-window cards first, then grade, then staleness."""
+    """Score a card: an open complaint's answer clock first, then a new lead's first
+    contact, overdue next steps and past-window cards, then grade, then staleness."""
     return score(
         facts.grade,
         facts.graded_on,
@@ -150,6 +184,8 @@ def urgency(facts: CardFacts, today: date) -> Urgency:
         facts.next_date,
         facts.key_account,
         today,
+        complaint=facts.complaint,
+        first_contact=facts.first_contact,
     )
 
 
@@ -162,9 +198,13 @@ def score(
     next_date: date | None,
     key_account: bool,
     today: date,
+    *,
+    complaint: str = "",
+    first_contact: str = "",
 ) -> Urgency:
     """:func:`urgency` from plain values (the board scores every card with this)."""
-    inputs = (grade, graded_on, last_looked, touched_on, created_on, next_date, key_account, today)
+    inputs = (grade, graded_on, last_looked, touched_on, created_on, next_date, key_account,
+              today, complaint, first_contact)
     total, overdue_days, past, due, stale_days = _evaluate(*inputs, None)
     return Urgency(total, overdue_days, past > 0, due, stale_days, grade, inputs)
 
@@ -178,11 +218,24 @@ def _evaluate(
     next_date: date | None,
     key_account: bool,
     today: date,
+    complaint: str,
+    first_contact: str,
     parts: list[Part] | None,
 ) -> tuple[float, int, int, bool, int]:
     """The one place the weights are applied: (score, overdue days, days past the window,
     review due, days since the last touch). Each part is appended to ``parts`` if given."""
     total = 0.0
+    if complaint:
+        points = {"running": W_COMPLAINT_RUNNING, "missed": W_COMPLAINT_MISSED}.get(
+            complaint, W_COMPLAINT_OPEN)
+        total += points
+        if parts is not None:
+            parts.append((f"complaint_{complaint}", 0, points))
+    if first_contact:
+        points = W_FIRST_CONTACT_RUNNING if first_contact == "running" else W_FIRST_CONTACT_MISSED
+        total += points
+        if parts is not None:
+            parts.append((f"first_contact_{first_contact}", 0, points))
     overdue_days = 0
     if next_date is not None:
         delta = (next_date - today).days

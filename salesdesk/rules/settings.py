@@ -60,15 +60,21 @@ def _one_of(*choices: str) -> Callable[[str], str]:
     return parse
 
 
-_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+def _working_hours(text: str) -> str:
+    from salesdesk.rules.first_contact import parse_working_hours
+
+    start, end = parse_working_hours(text)
+    return f"{start:%H:%M}-{'24:00' if end.hour == end.minute == 0 else f'{end:%H:%M}'}"
 
 
-def _hours(text: str) -> str:
-    value = text.strip().replace(" ", "")
-    match = _HOURS.match(value)
-    if not match or value[:5] >= value[6:]:
-        raise InputError("use HH:MM-HH:MM, the start before the end (09:00-18:00)")
-    return value
+def _working_days(text: str) -> str:
+    from salesdesk.rules.first_contact import DAY_NAMES, parse_working_days
+
+    return ",".join(DAY_NAMES[d] for d in sorted(parse_working_days(text)))
+
+
+def _sources(text: str) -> str:
+    return ",".join(s.strip() for s in text.split(",") if s.strip())
 
 
 def _region(text: str) -> str:
@@ -108,10 +114,6 @@ SETTINGS: dict[str, SettingSpec] = {
     "retention_days": SettingSpec(
         "60", _whole(1, 3650), "a customer silent this long is a retention warning"
     ),
-    "working_hours": SettingSpec(
-        "09:00-18:00", _hours,
-        "the working day (HH:MM-HH:MM): after its end, visits are suggested from tomorrow",
-    ),
     "backups_keep": SettingSpec("14", _whole(1, 365), "daily automatic backups to keep"),
     "journal_keep_days": SettingSpec(
         "90", _whole(1, 3650), "days of changes the undo journal keeps (older ones: no undo)"
@@ -136,6 +138,27 @@ SETTINGS: dict[str, SettingSpec] = {
     ),
     "board_legend": SettingSpec(
         "off", _one_of("on", "off"), "the board's line explaining the marks (L toggles it)"
+    ),
+    "complaint_answer_hours": SettingSpec(
+        "24", _whole(1, 168), "hours to answer a complaint (the answer clock)"
+    ),
+    "complaint_follow_up_days": SettingSpec(
+        "3", _whole(1, 60), "days after resolving a complaint the follow-up contact is due"
+    ),
+    "working_hours": SettingSpec(
+        "09:00-18:00", _working_hours,
+        "the working day (HH:MM-HH:MM): the first-contact clock runs in it; after its end,"
+        " visits are suggested from tomorrow",
+    ),
+    "working_days": SettingSpec(
+        "mon,tue,wed,thu,fri", _working_days, "working days: mon-fri or mon,tue,..."
+    ),
+    "first_contact_hours": SettingSpec(
+        "1", _whole(1, 40), "working hours to contact a new inbound lead"
+    ),
+    "first_contact_sources": SettingSpec(
+        "web,phone-in,walk-in,exhibition,referral", _sources,
+        "sources that start the first-contact clock (comma separated)",
     ),
 }
 

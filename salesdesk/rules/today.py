@@ -1,9 +1,12 @@
 """Today's list (pure): everything due today or overdue, one ordered list the rep works
 through one item at a time (the Today screen, ``salesdesk today``).
 
-What is on it, per card (plain rows in: :class:`~salesdesk.rules.planning.ProspectFacts`
-and :class:`TodayVisit`; ``today`` passed in):
+What is on it, per card (plain rows in: :class:`~salesdesk.rules.planning.ProspectFacts`,
+:class:`TodayVisit` and :class:`TodayClock`; ``today`` and ``now`` passed in):
 
+- a **complaint** not answered yet, whatever its deadline: the answer clock (24 hours by
+  default) is the tightest promise the rep has made;
+- a **new lead** whose first-contact clock runs out today or has run out;
 - a **next step** due today or overdue (live cards and customers), under its kind: a call,
   a message... A visit or meeting step is left out when a visit is planned for the card
   today or earlier (the visit is that step);
@@ -13,7 +16,8 @@ and :class:`TodayVisit`; ``today`` passed in):
   least ``thank_you_threshold``, unless contacted since);
 - a live card **past its grade's window**: regrade it.
 
-The order (:func:`ordered`), as a morning goes: calls first (quick, and people are in),
+The order (:func:`ordered`), as a morning goes: complaints and new leads first, by their
+deadline (nothing else has a clock in hours), then calls (quick, and people are in),
 then visits and meetings by their time, messages, emails, other steps, birthdays,
 thank-you notes, and past-window cards last. Within a group: the most overdue first, then
 grade A, B, C, then the name.
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from salesdesk.rules.grading import Grade, days_past_window
 from salesdesk.rules.planning.needs import Days, thank_you
@@ -32,12 +36,17 @@ from salesdesk.rules.step_kinds import DEFAULT_KIND, VISIT_KINDS, touch_kind_of_
 
 #: The groups of the list, in order.
 GROUPS: tuple[str, ...] = (
-    "call", "visit", "meeting", "message", "email", "other", "birthday", "thank_you",
-    "regrade",
+    "complaint", "first_contact", "call", "visit", "meeting", "message", "email", "other",
+    "birthday", "thank_you", "regrade",
 )
 #: How an item of each group is logged when done (``l`` on the Today screen).
-LOG_KIND: dict[str, str] = {"birthday": "message", "thank_you": "message", "regrade": "call"}
-LABELS: dict[str, str] = {"thank_you": "thank-you", "regrade": "regrade"}
+#: A complaint is done by answering it (a complaint step, not a touch).
+LOG_KIND: dict[str, str] = {"complaint": "answer", "first_contact": "call",
+                            "birthday": "message", "thank_you": "message", "regrade": "call"}
+LABELS: dict[str, str] = {"thank_you": "thank-you", "regrade": "regrade",
+                          "first_contact": "new lead"}
+#: The groups whose items have a deadline in hours (a clock), not a day.
+CLOCK_GROUPS = ("complaint", "first_contact")
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,17 @@ class TodayVisit:
     day: date
     start: str | None = None
     purpose: str = ""
+
+
+@dataclass(frozen=True)
+class TodayClock:
+    """A deadline in hours on a card: an unanswered complaint's answer (``complaint_id``
+    set) or a new lead's first contact (``complaint_id`` None)."""
+
+    prospect_id: int
+    due: datetime
+    complaint_id: int | None = None
+    said: str = ""  # what the customer said (a complaint)
 
 
 @dataclass(frozen=True)
@@ -65,6 +85,10 @@ class TodayItem:
     start: str | None = None
     visit_id: int | None = None
     overdue_days: int = 0
+    complaint_id: int | None = None
+    deadline: datetime | None = None  # a clock's (complaints and new leads)
+    late: bool = False  # a clock that has run out
+
 
     @property
     def label(self) -> str:
@@ -78,8 +102,8 @@ class TodayItem:
 
     @property
     def movable(self) -> bool:
-        """A step or a visit has a date to move; a birthday or a window has not."""
-        return self.group not in ("birthday", "thank_you", "regrade")
+        """A step or a visit has a date to move; a birthday, a window or a clock has not."""
+        return self.group not in ("birthday", "thank_you", "regrade", *CLOCK_GROUPS)
 
 
 def _birthday_today(birthday: date | None, today: date) -> bool:
@@ -95,18 +119,34 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+def clock_item(p: ProspectFacts, clock: TodayClock, now: datetime) -> TodayItem:
+    """A complaint to answer or a new lead to contact, with its deadline."""
+    today = now.date()
+    if clock.complaint_id is not None:
+        group, what = "complaint", f"answer: {clock.said}" if clock.said else "answer it"
+    else:
+        group, what = "first_contact", "first contact"
+    start = f"{clock.due:%H:%M}" if clock.due.date() == today else f"{clock.due:%a %H:%M}"
+    return TodayItem(p.id, p.name, p.company, p.grade, group, what, clock.due.date(),
+                     start=start, overdue_days=max(0, (today - clock.due.date()).days),
+                     complaint_id=clock.complaint_id, deadline=clock.due,
+                     late=clock.due < now)
+
+
 def card_items(
-    p: ProspectFacts, visits: list[TodayVisit], today: date, settings: PlanSettings
+    p: ProspectFacts, visits: list[TodayVisit], today: date, settings: PlanSettings,
+    clocks: Iterable[TodayClock] = (), now: datetime | None = None,
 ) -> list[TodayItem]:
     """The items one card puts on today's list."""
     if p.status not in ("live", "customer"):
         return []
+    moment = now or datetime.combine(today, datetime.min.time())
 
     def item(group: str, what: str, due: date, **more: object) -> TodayItem:
         return TodayItem(p.id, p.name, p.company, p.grade, group, what, due,
                          **more)  # type: ignore[arg-type]
 
-    found: list[TodayItem] = []
+    found: list[TodayItem] = [clock_item(p, clock, moment) for clock in clocks]
     for visit in visits:
         late = (today - visit.day).days
         found.append(item("visit", visit.purpose or "visit", visit.day, start=visit.start,
@@ -130,6 +170,9 @@ def card_items(
 
 
 def _key(item: TodayItem) -> tuple[int, str, int, str, str, int]:
+    if item.deadline is not None:  # complaints and new leads: the nearest deadline first
+        return (0, item.deadline.isoformat(), 0, item.grade, item.name.casefold(),
+                item.prospect_id)
     timed = item.group in VISIT_KINDS
     return (GROUPS.index(item.group), (item.start or "99:99") if timed else "",
             -item.overdue_days, item.grade, item.name.casefold(), item.prospect_id)
@@ -145,13 +188,20 @@ def today_items(
     visits: Iterable[TodayVisit],
     today: date,
     settings: PlanSettings,
+    clocks: Iterable[TodayClock] = (),
+    now: datetime | None = None,
 ) -> list[TodayItem]:
-    """Everything due today or overdue, in order."""
+    """Everything due today or overdue, in order (``now``: when the clocks are judged;
+    the start of ``today`` when not given)."""
     by_card: dict[int, list[TodayVisit]] = {}
     for visit in visits:
         if visit.day <= today:
             by_card.setdefault(visit.prospect_id, []).append(visit)
+    clocks_by_card: dict[int, list[TodayClock]] = {}
+    for clock in clocks:
+        clocks_by_card.setdefault(clock.prospect_id, []).append(clock)
     found: list[TodayItem] = []
     for p in cards:
-        found += card_items(p, by_card.get(p.id, []), today, settings)
+        found += card_items(p, by_card.get(p.id, []), today, settings,
+                            clocks_by_card.get(p.id, ()), now)
     return ordered(found)

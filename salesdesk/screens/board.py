@@ -31,7 +31,9 @@ from salesdesk.widgets.fitting_footer import FittingFooter
 
 COMPACT_BELOW_HEIGHT = 32
 WATCH_EVERY = 2.0  # seconds between checks for changes by other programs
-NEEDS_CARD = {"regrade", "open_card", "log_touch", "next_date", "park", "drop", "lost", "won"}
+NEEDS_CARD = {
+    "regrade", "open_card", "log_touch", "next_date", "park", "drop", "lost", "won", "complaint",
+}
 
 EMPTY_TEXT = (
     "No prospects yet.\n\n"
@@ -155,14 +157,14 @@ class BoardScreen(BoardForms):
         """Read every card of the view from the database, then redraw. A fault (a damaged
         file, a full disk, a search too long) is said on screen; the board stays up."""
         ok, _ = self.run_change(
-            lambda: self.view.load(self.sd_app.today(), self.sd_app.take_prefetched())
+            lambda: self.view.load(self.sd_app.now(), self.sd_app.take_prefetched())
         )
         if ok:
             self._distribute(keep_id)
 
     def refresh_cards(self, ids: Iterable[int], keep_id: int | None = None) -> None:
         """Read only the given cards again (fast on a huge board), then redraw."""
-        ok, _ = self.run_change(lambda: self.view.refresh(self.sd_app.today(), ids))
+        ok, _ = self.run_change(lambda: self.view.refresh(self.sd_app.now(), ids))
         if ok:
             self._distribute(keep_id)
 
@@ -181,7 +183,7 @@ class BoardScreen(BoardForms):
             filled = [i for i, key in enumerate(keys_in_order) if buckets[key]]
             if filled:
                 self.col = filled[0]
-        self.query_one(BoardColumns).show(spec, buckets, self.col, self.sd_app.today(), keep_id)
+        self.query_one(BoardColumns).show(spec, buckets, self.col, self.sd_app.now(), keep_id)
         self._update_summary()
 
     def _update_summary(self) -> None:
@@ -203,6 +205,7 @@ class BoardScreen(BoardForms):
             filter_text=view.filter_text,
             matches=len(view.cards),
             today_left=self.today_left,
+            now=self.sd_app.now(),
             width=max(0, self.app.size.width - 2),
         )
         self.query_one("#summary", Static).update(line)
@@ -314,6 +317,9 @@ class BoardScreen(BoardForms):
 
     def action_today(self) -> None:
         self._open_elsewhere(self.sd_app.open_today)
+
+    def action_complaints(self) -> None:
+        self._open_elsewhere(self.sd_app.open_complaints)
 
     def action_import_file(self) -> None:
         self._open_elsewhere(self.sd_app.open_import)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Iterable
-from datetime import date
+from datetime import datetime
 
 from salesdesk.data import store
 from salesdesk.data.db import Database
@@ -66,7 +66,7 @@ class BoardCards:
     def _whole_live_board(self) -> bool:
         return not self.filter_text and not self.closed_view
 
-    def load(self, today: date, first: list[CardRow] | None = None) -> None:
+    def load(self, today: datetime, first: list[CardRow] | None = None) -> None:
         """Read every card of the view (``first``: the live cards read at start, if any)."""
         if first is not None and self._whole_live_board:
             self.cards = first
@@ -80,7 +80,7 @@ class BoardCards:
             self._live_all = store.list_cards(self.db, today)
         self._count()
 
-    def refresh(self, today: date, ids: Iterable[int]) -> None:
+    def refresh(self, today: datetime, ids: Iterable[int]) -> None:
         """Read only the given cards again (fast on a huge board)."""
         ids = set(ids)
         if len(ids) > REFRESH_LIMIT:  # e.g. undoing an import: read everything once
@@ -109,6 +109,7 @@ class BoardCards:
                 store.pool_target(self.db),
                 store.closed_counts(self.db),
                 store.pipeline(self.db),
+                store.complaint_counts(self.db),
             )
         self._seen_version = self.db.data_version()
 

@@ -8,6 +8,7 @@ card, redrawing changed cards, the live view).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from salesdesk.data import store
 from salesdesk.data.store import CardRow
@@ -54,6 +55,31 @@ class BoardForms(SalesDeskScreen[None]):
             self.refresh_cards(ids, keep_id)
             if message:
                 self.notify(one_line(message), markup=False, timeout=3)
+
+    def action_complaint(self) -> None:
+        """``!``: record a complaint on the selected card; the answer clock starts."""
+        card = self._card_to_change()
+        if card is None:
+            return
+        from salesdesk.screens.complaint_form import ComplaintScreen, NewComplaint
+
+        app = self.sd_app
+
+        def done(result: NewComplaint | None) -> None:
+            if result is None:
+                return
+            hours = store.answer_hours(app.db)
+            due = result.received_at + timedelta(hours=hours)
+            self._do(
+                lambda: store.record_complaint(
+                    app.db, app.now(), card.id, result.said, expected=result.expected,
+                    channel=result.channel, received_at=result.received_at),
+                [card.id],
+                f"Complaint from {card.name} recorded · answer by {due:%a %d %b %H:%M}",
+                keep_id=card.id,
+            )
+
+        self.app.push_screen(ComplaintScreen(card.name, app.now()), done)
 
     def action_log_touch(self) -> None:
         card = self._card_to_change()

@@ -32,6 +32,7 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
             FormField("area", "Area / district"),
             FormField("email", "Email"),
             FormField("wechat", "WeChat 微信"),
+            FormField("source", "Source", placeholder="web, phone-in, referral... (clock)"),
         ]
 
     def on_mount(self) -> None:
@@ -60,4 +61,5 @@ class NewProspectScreen(FormScreen[dict[str, Any]]):
             ),
             "next_action": self.value("next_action").strip(),
             "area": self.value("area").strip(),
+            "source": self.value("source").strip(),
         }

@@ -67,7 +67,7 @@ class ProspectScreen(SalesDeskScreen[None]):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        self.detail = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.today())
+        self.detail = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.now())
         self.base = dict(self.detail.fields)
         yield Static(id="detail-title")
         with Horizontal(id="detail-body"):
@@ -143,7 +143,7 @@ class ProspectScreen(SalesDeskScreen[None]):
         self._seen_version = version
         before = self.detail.fields
         try:
-            fresh = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.today())
+            fresh = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.now())
         except SalesDeskError as exc:
             self.notify(f"This card: {one_line(exc.message)}", severity="warning",
                         markup=False)
@@ -182,7 +182,7 @@ class ProspectScreen(SalesDeskScreen[None]):
 
     def _reload(self, *, refill: bool = False) -> None:
         try:
-            self.detail = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.today())
+            self.detail = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.now())
         except SalesDeskError:
             self.dismiss(None)
             return
@@ -434,6 +434,26 @@ class ProspectScreen(SalesDeskScreen[None]):
                 self.notify(f"Logged {result.kind}", timeout=2)
 
         self.app.push_screen(TouchScreen(card, app.today()), done)
+
+    def action_complaint(self) -> None:
+        """ctrl+r: record a complaint on this card (the answer clock starts)."""
+        from salesdesk.screens.complaint_form import ComplaintScreen, NewComplaint
+
+        app = self.sd_app
+        name = str(self.detail["name"]) if self.detail is not None else ""
+
+        def done(result: NewComplaint | None) -> None:
+            if result is None:
+                return
+            ok, _ = self.run_change(lambda: store.record_complaint(
+                app.db, app.now(), self.prospect_id, result.said, expected=result.expected,
+                channel=result.channel, received_at=result.received_at))
+            if ok:
+                self._reload()
+                self.notify("Complaint recorded: the answer clock runs (K lists them)",
+                            timeout=3)
+
+        self.app.push_screen(ComplaintScreen(name, app.now()), done)
 
     def action_man_check(self) -> None:
         if not self.save_all():

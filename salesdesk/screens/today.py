@@ -10,7 +10,7 @@ change; an item that is done (logged, moved) is simply no longer on the list.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -105,10 +105,10 @@ class TodayScreen(SalesDeskScreen[None]):
         self.items = None
         self._asked += 1
         self.draw()
-        self.work_out(self.sd_app.today(), self._asked)
+        self.work_out(self.sd_app.now(), self._asked)
 
     @work(thread=True, exclusive=True, group="today")
-    def work_out(self, today: date, asked: int) -> None:
+    def work_out(self, today: datetime, asked: int) -> None:
         try:
             found, error = today_list(self.sd_app.db, today), ""
         except Exception as exc:  # a busy or broken database: said on screen
@@ -152,7 +152,8 @@ class TodayScreen(SalesDeskScreen[None]):
     def _item_text(self, item: TodayItem) -> Text:
         text = item_line(item)
         text.append("\n\n")
-        hint = f"l logs it as a {item.log_kind}"
+        hint = "l answers it (stops the clock)" if item.complaint_id else \
+            f"l logs it as a {item.log_kind}"
         hint += " (marks the visit done)" if item.visit_id else ""
         hint += " · m moves it" if item.movable else ""
         hint += " · s skips it · a b c regrade · enter opens the card"
@@ -194,6 +195,9 @@ class TodayScreen(SalesDeskScreen[None]):
 
     def action_log(self) -> None:
         item = self.item
+        if item is not None and item.complaint_id is not None:
+            self._answer(item, item.complaint_id)
+            return
         card = self._card(item) if item else None
         if item is None or card is None:
             return
@@ -217,6 +221,22 @@ class TodayScreen(SalesDeskScreen[None]):
 
         why = f"from today's {item.label}"
         self.app.push_screen(TouchScreen(card, app.today(), kind=(item.log_kind, why)), done)
+
+    def _answer(self, item: TodayItem, complaint_id: int) -> None:
+        """A complaint is done by answering it: the Complaints screen's answer form."""
+        from salesdesk.rules.complaints import Step
+        from salesdesk.screens.complaint_form import ComplaintStepScreen, StepValues
+
+        app = self.sd_app
+
+        def done(result: StepValues | None) -> None:
+            if result is not None:
+                self._changed(lambda: store.take_step(
+                    app.db, app.now(), complaint_id, result.step, result.text, at=result.at),
+                    f"Complaint of {item.name} answered")
+
+        self.app.push_screen(
+            ComplaintStepScreen(complaint_id, item.name, Step.ANSWERED, app.now()), done)
 
     def action_move(self) -> None:
         item = self.item

@@ -352,7 +352,7 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
             self.query_one(FiguresView).computing()
         self.figures_stale = False
         self.figures_shown = None
-        self.query_one(FiguresView).load(self.sd_app.db, self.week, self.sd_app.today())
+        self.query_one(FiguresView).load(self.sd_app.db, self.week, self.sd_app.now())
 
     def on_figures_view_ready(self, message: FiguresView.Ready) -> None:
         if message.review.week_start != self.week:

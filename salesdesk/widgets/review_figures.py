@@ -5,7 +5,7 @@ draws what the presenter says (:func:`salesdesk.rules.review.present`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from rich.text import Text
 from textual import work
@@ -48,12 +48,12 @@ class FiguresView(VerticalScroll):
                 yield Static(id=f"rv-trend-{key}", classes="rv-trend-value")
         yield Static(id="rv-fig-body")
 
-    def load(self, db: Database, week: date, today: date) -> None:
+    def load(self, db: Database, week: date, today: date | datetime) -> None:
         """Work out the figures of the week starting on ``week`` (a newer call wins)."""
         self._compute(db, week, today)
 
     @work(thread=True, exclusive=True, group="review-figures")
-    def _compute(self, db: Database, week: date, today: date) -> None:
+    def _compute(self, db: Database, week: date, today: date | datetime) -> None:
         from salesdesk.data.review import load_weekly_review
 
         try:

@@ -167,6 +167,7 @@ def _remove_created(conn: sqlite3.Connection, batch: str, stamp: str) -> int:
     )
     conn.execute(f"DELETE FROM visit WHERE prospect_id IN ({ids})", (batch,))
     conn.execute(f"DELETE FROM contact_point WHERE prospect_id IN ({ids})", (batch,))
+    conn.execute(f"DELETE FROM complaint WHERE prospect_id IN ({ids})", (batch,))
     conn.execute(
         f"UPDATE prospect SET previous_id = NULL, updated_at = ? WHERE previous_id IN ({ids})",
         (stamp, batch),

@@ -1,5 +1,5 @@
-"""Getting everything out: CSV (safe to open in a spreadsheet), JSON (with activities and
-visits) and vCard. Streamed from one read transaction, so a big database exports in
+"""Getting everything out: CSV (safe to open in a spreadsheet), JSON (with activities,
+visits and complaints) and vCard. Streamed from one read transaction, so a big database exports in
 constant memory and the copy is consistent even while the app is writing."""
 
 from __future__ import annotations
@@ -33,6 +33,13 @@ _ACTIVITY = (
 _VISIT = (
     "id", "uuid", "day", "start", "minutes", "purpose", "status", "outcome", "uid",
     "created_at", "updated_at",
+)
+
+
+_COMPLAINT = (
+    "id", "uuid", "received_at", "channel", "said", "expected", "answered_at", "cause_kind",
+    "cause", "cause_at", "resolved_at", "resolution", "compensation", "followed_up_at",
+    "lesson", "lesson_at", "updated_at",
 )
 
 
@@ -164,6 +171,7 @@ def write_json(reader: _Reader, out: IO[str]) -> int:
     activities = _Merge(reader.children("activity", _ACTIVITY))
     visits = _Merge(reader.children("visit", _VISIT))
     points = _Merge(reader.children("contact_point", _POINT))
+    complaints = _Merge(reader.children("complaint", _COMPLAINT))
     out.write("[")
     count = 0
     for row in reader.prospects():
@@ -175,6 +183,7 @@ def write_json(reader: _Reader, out: IO[str]) -> int:
         item["import_batch"] = row.get("import_batch")
         item["activities"] = [_json_row(a) for a in activities.take(row["id"])]
         item["visits"] = [_json_row(v) for v in visits.take(row["id"])]
+        item["complaints"] = [_json_row(c) for c in complaints.take(row["id"])]
         out.write(",\n " if count else "\n ")
         out.write(json.dumps(item, ensure_ascii=False))
         count += 1

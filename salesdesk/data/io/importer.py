@@ -21,6 +21,7 @@ from typing import Any
 
 from salesdesk.data.card_changes import new_card_values
 from salesdesk.data.db import Database, busy_message, own_connection
+from salesdesk.data.first_contact import load_rule
 from salesdesk.data.io.batches import record_batch
 from salesdesk.data.io.bulk_indexes import drop_for_bulk, rebuild
 from salesdesk.data.io.csv_import import Record
@@ -104,6 +105,8 @@ class _Run:
         )
         self.insert_sql = f"INSERT INTO prospect ({cols}) VALUES ({marks})"
         self.pending_uuids: set[str] = set()
+        self.first_contact = load_rule(conn)
+        self.default_source = options.source.strip() or DEFAULT_SOURCE
         self.first_id = self.next_id = next_id(conn, "prospect")
         self.pending: list[list[Any]] = []
         self.keys = DuplicateKeys(conn, options.region)
@@ -275,6 +278,12 @@ class _Run:
             row[index["next_kind"]] = default_step_kind(str(values.get("next_action") or ""), None)
         if "pinyin_key" in index:
             row[index["pinyin_key"]] = pinyin_key((values["name"], values.get("company")))
+        new_now = not any(k in values for k in (
+            "created_at", "graded_at", "touched_at", "first_contact_due"))
+        if status == "live" and new_now and "first_contact_due" in index:
+            # A new inbound lead (not a card carried over with its history): its clock.
+            due = self.first_contact.due(values.get("source") or self.default_source, self.now)
+            row[index["first_contact_due"]] = sql_value(due)
         self.pending.append(row)
         self.result.created += 1
         if len(self.result.new_rows) < MAX_NEW_LISTED:

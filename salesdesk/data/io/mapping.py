@@ -25,7 +25,10 @@ TRIM = " \u3000"
 #: Pseudo-fields: parts of a name, combined into ``name``.
 NAME_PARTS = ("first_name", "middle_name", "last_name")
 #: Timestamps a SalesDesk export carries, so export then import gives the same cards.
-TIMESTAMPS = ("created_at", "graded_at", "reviewed_at", "touched_at", "closed_at")
+TIMESTAMPS = (
+    "created_at", "graded_at", "reviewed_at", "touched_at", "closed_at",
+    "first_contact_due", "first_contact_at",
+)
 #: The card's stable identity: a SalesDesk export's ``uuid`` is kept on the way back in
 #: when no other card holds it.
 IDENTITY = ("uuid",)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from salesdesk.data.card_changes import next_step_values, step_kind
+from salesdesk.data.card_changes import first_contact_stop, next_step_values, step_kind
 from salesdesk.data.db import Database
 from salesdesk.data.journal import Change
 from salesdesk.data.sql import MAX_ID, new_uuid
@@ -204,6 +204,7 @@ def mark_done(
         touched = prospect["touched_at"]
         if touched is None or datetime.fromisoformat(touched) < at:
             values["touched_at"] = at
+        values.update(first_contact_stop(prospect, ActivityKind.VISIT, at))
         values.update(next_step_values(next_date, next_action, next_topic, clear_next=clear_next))
         kind = step_kind(prospect, values, lambda: "visit")
         if kind != prospect.get("next_kind"):

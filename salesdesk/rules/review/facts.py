@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 GRADES = ("A", "B", "C")
 GRADE_RANK = {"A": 3, "B": 2, "C": 1}
@@ -67,6 +67,34 @@ class VisitFact:
     status: str
 
 
+@dataclass(slots=True)
+class ComplaintFact:
+    """A complaint and when each of its steps was taken (None: not yet)."""
+
+    prospect_id: int
+    received_at: datetime
+    answered_at: datetime | None = None
+    cause_kind: str | None = None
+    cause_at: datetime | None = None
+    resolved_at: datetime | None = None
+    followed_up_at: datetime | None = None
+    lesson: str = ""
+    lesson_at: datetime | None = None
+    name: str = ""  # the card's, for the lessons named in the review
+    company: str = ""
+
+
+@dataclass(slots=True)
+class FirstContactFact:
+    """A new inbound lead's first-contact clock: when the card came in, its deadline and
+    its first contact (None: not yet)."""
+
+    prospect_id: int
+    created_at: datetime
+    due: datetime
+    contacted_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class ReviewData:
     """Everything the figures of one week are computed from."""
@@ -80,6 +108,10 @@ class ReviewData:
     touches: Sequence[TouchFact] = ()  # touches dated in the week
     visits: Sequence[VisitFact] = ()  # visits planned for a day of the week
     daily_touches: Mapping[date, int] = field(default_factory=dict)  # contact touches per day
+    complaints: Sequence[ComplaintFact] = ()  # every complaint
+    answer_hours: int = 24  # the complaint answer clock
+    first_contacts: Sequence[FirstContactFact] = ()  # every card with a first-contact clock
+    now: datetime | None = None  # the moment, when known (a clock still running then)
     #: The forecast's chance per grade (the forecast_probability setting).
     chances: Mapping[str, float] = field(
         default_factory=lambda: {"A": 0.6, "B": 0.3, "C": 0.1}

@@ -7,6 +7,11 @@ from datetime import date, timedelta
 
 from salesdesk.rules.reasons import REASON_LABELS, reason_said
 from salesdesk.rules.review.activity import activity
+from salesdesk.rules.review.complaints import (
+    complained_recently,
+    complaint_figures,
+    first_contact_figures,
+)
 from salesdesk.rules.review.facts import (
     CUSTOMER,
     GRADE_RANK,
@@ -118,9 +123,13 @@ def retention(data: ReviewData, history: History) -> Retention:
     """Customers not contacted for more than ``retention_days`` (as of :func:`as_of`)."""
     day = as_of(data)
     silent = []
+    flagged = complained_recently(data.complaints, day)
+    complained: list[CardRef] = []
     for card in history.cards.values():
         if history.status_at(card, day) != CUSTOMER:
             continue
+        if card.id in flagged:
+            complained.append(_ref(card))
         candidates = [card.created_on]
         if card.last_contact is not None and card.last_contact <= day:
             candidates.append(card.last_contact)
@@ -134,9 +143,12 @@ def retention(data: ReviewData, history: History) -> Retention:
         last = max(candidates)
         days = (day - last).days
         if days > data.retention_days:
-            silent.append(SilentCustomer(card.id, card.name, card.company, card.value, last, days))
+            silent.append(SilentCustomer(card.id, card.name, card.company, card.value, last, days,
+                                         card.id in flagged))
     silent.sort(key=lambda c: (-c.value, -c.days, c.id))
-    return Retention(data.retention_days, silent, float(sum(c.value for c in silent)))
+    complained.sort(key=lambda c: (-c.value, c.id))
+    return Retention(data.retention_days, silent, float(sum(c.value for c in silent)),
+                     complained)
 
 
 def funnel(data: ReviewData, history: History) -> dict[str, int]:
@@ -168,7 +180,9 @@ def trends(data: ReviewData, history: History) -> list[TrendPoint]:
             if after == CUSTOMER
         ]
         value = sum(amount if amount is not None else card.value for card, amount in wins)
-        points.append(TrendPoint(start, touches, history.live_count(end), len(wins), value))
+        week = complaint_figures(data.complaints, start, end, data.answer_hours)
+        points.append(TrendPoint(start, touches, history.live_count(end), len(wins), value,
+                                 week.received, week.answered_in_time))
     return points
 
 
@@ -189,4 +203,9 @@ def weekly_review(data: ReviewData) -> WeeklyReview:
         selling_weeks_left=selling_weeks_left(day),
         funnel=funnel(data, history),
         trends=trends(data, history),
+        complaints=complaint_figures(
+            data.complaints, data.week_start, week_end(data.week_start), data.answer_hours),
+        first_contact=first_contact_figures(
+            data.first_contacts, data.week_start, week_end(data.week_start), day, data.now),
+        answer_hours=data.answer_hours,
     )

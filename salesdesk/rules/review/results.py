@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from salesdesk.rules.review.complaints import ComplaintFigures, FirstContactFigures
 from salesdesk.rules.review.weeks import iso_week
 
 
@@ -119,6 +120,7 @@ class SilentCustomer:
     value: float
     last_contact: date
     days: int
+    complaint: bool = False  # a complaint came in during the last 90 days
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class Retention:
     days: int
     customers: list[SilentCustomer]  # value first, then the longest silence
     value: float
+    complained: list[CardRef] = field(default_factory=list)  # a complaint in 90 days
 
     @property
     def count(self) -> int:
@@ -139,6 +142,8 @@ class TrendPoint:
     live: int
     wins: int
     won_value: float
+    complaints: int = 0  # received in the week
+    answered_in_time: int = 0  # of those, answered within the window
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,9 @@ class WeeklyReview:
     selling_weeks_left: float
     funnel: dict[str, int]
     trends: list[TrendPoint]
+    complaints: ComplaintFigures = field(default_factory=ComplaintFigures)
+    first_contact: FirstContactFigures = field(default_factory=FirstContactFigures)
+    answer_hours: int = 24
 
     @property
     def iso_week(self) -> str:

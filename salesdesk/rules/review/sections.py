@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from salesdesk.rules.fields import plural
 from salesdesk.rules.reasons import REASON_LABELS
+from salesdesk.rules.review.complaints import cause_label, duration_words
 from salesdesk.rules.review.results import WeeklyReview
 from salesdesk.rules.review.weeks import iso_week, week_label
 from salesdesk.rules.review.words import amount, percent
@@ -26,6 +27,7 @@ TRENDS: tuple[tuple[str, str], ...] = (
     ("touches", "Touches"),
     ("live", "Live pool"),
     ("wins", "Wins"),
+    ("complaints", "Complaints"),
 )
 
 
@@ -150,6 +152,8 @@ def present(review: WeeklyReview, top: int = 5) -> Figures:
         _time(r),
         _pareto(r, top),
         _retention(r, top),
+        _complaints(r, top),
+        _first_contact(r),
         _funnel(r),
     )
     span = f"{iso_week(r.trends[0].week_start)[5:]}–{r.iso_week[5:]}"
@@ -161,11 +165,11 @@ def present(review: WeeklyReview, top: int = 5) -> Figures:
         trends_title=f"Trends, last {len(r.trends)} weeks ({span})",
         trends=_trends(r),
         weeks=Grid(
-            ("week", "touches", "live pool", "wins", "won value"),
+            ("week", "touches", "live pool", "wins", "won value", "complaints", "in time"),
             tuple(
                 tuple(Span(cell) for cell in (
                     iso_week(t.week_start), _n(t.touches), _n(t.live), _n(t.wins),
-                    amount(t.won_value),
+                    amount(t.won_value), _n(t.complaints), _n(t.answered_in_time),
                 ))
                 for t in r.trends
             ),
@@ -288,18 +292,75 @@ def _pareto(r: WeeklyReview, top: int) -> Section:
 
 def _retention(r: WeeklyReview, top: int) -> Section:
     ret = r.retention
+    flagged = _complained(r, top)
     if not ret.customers:
         words = (f"Every customer was contacted within {ret.days} days"
                  if r.funnel["customer"] else "No customers yet")
-        return Section("retention", "Retention", "Retention", (_say((words, "dim")),))
+        return Section("retention", "Retention", "Retention",
+                       (_say((words, "dim")), *flagged[0]), flagged[1])
     sentence = _say(
         (f"{plural(ret.count, 'customer')} not contacted for more than {ret.days} days", "warn"),
         f" (value {amount(ret.value)})",
     )
     names = _names("", ret.customers, top, lambda c: Named(
         c.name, c.company,
-        f"{amount(c.value)} ({c.days} days, last contact {c.last_contact.isoformat()})"))
-    return Section("retention", "Retention", "Retention", (sentence,), (names,))
+        f"{amount(c.value)} ({c.days} days, last contact {c.last_contact.isoformat()})"
+        + (" ⚑ complaint" if c.complaint else "")))
+    return Section("retention", "Retention", "Retention", (sentence, *flagged[0]),
+                   (names, *flagged[1]))
+
+
+def _complained(r: WeeklyReview, top: int) -> tuple[tuple[Sentence, ...], tuple[Names, ...]]:
+    """Customers with a complaint in the last 90 days: a warning for retention."""
+    who = r.retention.complained
+    if not who:
+        return (), ()
+    sentence = _say((f"⚑ {plural(len(who), 'customer')} complained in the last 90 days",
+                     "warn"), ": keep in touch")
+    return (sentence,), (_names("complained", who, top, lambda c: Named(c.name, c.company)),)
+
+
+def _complaints(r: WeeklyReview, top: int) -> Section:
+    c = r.complaints
+    hours = r.answer_hours
+    if not c.received and not c.resolved and not c.followed_up and not c.lessons:
+        words = "No complaint this week" + (f" · {_n(c.open_at_end)} still open"
+                                             if c.open_at_end else "")
+        return Section("complaints", "Complaints", "Complaint",
+                       (_say((words, "warn" if c.open_at_end else "dim")),))
+    late = c.received - c.answered_in_time
+    received = _say(
+        (f"{_n(c.received)} received", "strong"),
+        " · answered within ",
+        f"{hours}h ",
+        (f"{_n(c.answered_in_time)} ({percent(c.answered_share)})",
+         "good" if c.received and not late else ("warn" if late else "")),
+        f" · resolved {_n(c.resolved)} · followed up {_n(c.followed_up)}",
+        (f" · {_n(c.open_at_end)} open at the week's end", "warn" if c.open_at_end else "dim"),
+    )
+    causes = c.by_cause or {}
+    found = " · ".join(f"{cause_label(k)} {_n(n)}" for k, n in causes.items())
+    sentences = [received, _say("cause found: ", found)]
+    names = _names("lessons", list(c.lessons), top,
+                   lambda lesson: Named(lesson.name, lesson.company, lesson.text))
+    return Section("complaints", "Complaints", "Complaint", tuple(sentences),
+                   (names,) if names.cards else ())
+
+
+def _first_contact(r: WeeklyReview) -> Section:
+    f = r.first_contact
+    if not f.new_leads:
+        return Section("first_contact", "First contact of new leads", "1st cont.",
+                       (_say(("No new inbound lead this week", "dim")),))
+    sentence = _say(
+        (f"{plural(f.new_leads, 'new inbound lead')}", "strong"),
+        f" · contacted {_n(f.contacted)} · median time to first contact ",
+        (duration_words(f.median_minutes), "strong"),
+        " · within the target ",
+        (f"{_n(f.within)} of {_n(f.ended)} ({percent(f.within_share)})",
+         "good" if f.ended and f.within == f.ended else ("warn" if f.ended else "")),
+    )
+    return Section("first_contact", "First contact of new leads", "1st cont.", (sentence,))
 
 
 def _funnel(r: WeeklyReview) -> Section:
@@ -313,11 +374,14 @@ def _trends(r: WeeklyReview) -> tuple[Trend, ...]:
         "touches": tuple(t.touches for t in r.trends),
         "live": tuple(t.live for t in r.trends),
         "wins": tuple(t.wins for t in r.trends),
+        "complaints": tuple(t.complaints for t in r.trends),
     }
     summaries = {
         "touches": f"{_n(now.touches)} this week · max {_n(max(series['touches']))}",
         "live": f"{_n(now.live)} live · target {_n(r.pool.target)}",
         "wins": f"{_n(now.wins)} this week ({amount(now.won_value)})"
         f" · max {_n(max(series['wins']))}",
+        "complaints": f"{_n(now.complaints)} this week · {_n(now.answered_in_time)} answered "
+        f"in {r.answer_hours}h · max {_n(max(series['complaints']))}",
     }
     return tuple(Trend(key, label, series[key], _say(summaries[key])) for key, label in TRENDS)
