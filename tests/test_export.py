@@ -210,3 +210,25 @@ def test_cli_export_bad_input(db_path: Path, args: list[str], message: str) -> N
     result = sd(db_path, "export", *args)
     assert result.exit_code == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_json_export_with_complaints_says_they_are_not_imported(
+    db: Database, tmp_path: Path
+) -> None:
+    """The JSON export carries complaints; importing it brings the card back and says, in
+    the result, that its complaints did not come with it (nothing dropped without a word)."""
+    pid = store.add_prospect(db, NOW, "王伟", phone="13800138000")
+    store.record_complaint(db, NOW, pid, "Late delivery")
+    store.record_complaint(db, NOW, pid, "Wrong colour")
+    out = tmp_path / "book.json"
+    export_to_file(db, "json", out)
+    assert len(json.loads(out.read_text(encoding="utf-8"))[0]["complaints"]) == 2
+    fresh = open_database(tmp_path / "fresh" / "salesdesk.db")
+    try:
+        result = run_import(fresh, out, NOW, ImportOptions())
+        assert result.created == 1
+        assert "2 complaints in the file not imported: complaints do not come back from a " \
+               "file yet" in result.hints
+        assert [c.name for c in store.list_cards(fresh, TODAY)] == ["王伟"]
+    finally:
+        fresh.close()

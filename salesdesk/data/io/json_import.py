@@ -13,7 +13,7 @@ from salesdesk.data.io.mapping import IMPORT_FIELDS, POINT_COLUMNS
 from salesdesk.errors import InputError
 
 _SKIP = {"id", "import_batch", "updated_at", "activities", "visits", "contact_points",
-         *POINT_COLUMNS}
+         "complaints", *POINT_COLUMNS}
 
 
 def _text(value: Any) -> str:
@@ -47,6 +47,8 @@ class JsonSource:
                 "name): export CSV from the other program instead"
             )
         self._done = 0
+        #: What the preview and the result say besides the cards (complaints left out).
+        self.hints: list[str] = []
 
     def describe(self) -> str:
         return "SalesDesk JSON export (cards, phones, emails, activities, visits)"
@@ -65,6 +67,7 @@ class JsonSource:
         return self.size * self._done // max(1, len(self.items))
 
     def records(self) -> Iterator[Record]:
+        complaints = 0
         for number, item in enumerate(self.items, start=1):
             self._done = number
             texts = {
@@ -79,7 +82,12 @@ class JsonSource:
             ]
             history = {"activities": item.get("activities") or [],
                        "visits": item.get("visits") or []}
+            complaints += len(item.get("complaints") or ())
             yield Record(number, texts, [], [], points, history=history)
+        if complaints:  # (the export carries them; the import does not bring them back yet)
+            self.hints.append(f"{complaints:,} complaint{'s' if complaints != 1 else ''} in "
+                              "the file not imported: complaints do not come back from a "
+                              "file yet")
 
     def close(self) -> None:
         self.items = []
