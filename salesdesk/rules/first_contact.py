@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from salesdesk.errors import InputError
 
@@ -93,9 +94,11 @@ def working_time(hours: str, days: str) -> WorkingTime:
     return WorkingTime(start, end, parse_working_days(days))
 
 
+@lru_cache(maxsize=1024)
 def is_inbound(source: str, inbound: str) -> bool:
     """True when the card's source is one of the ``first_contact_sources`` setting's
-    (comma separated; case, spaces and underscores do not matter: Phone in = phone-in)."""
+    (comma separated; case, spaces and underscores do not matter: Phone in = phone-in).
+    Cached: an import asks it once per card with the same few sources."""
     wanted = {_norm(s) for s in inbound.split(",") if s.strip()}
     return _norm(source) in wanted if source.strip() else False
 
