@@ -119,7 +119,8 @@ def checkin_command(db: DbOption = None) -> None:
         result = checkin(local, cli_now())
     finally:
         local.close()
-    parts = [f"{result.sent[t] + result.added[t]:,} {t}s ({result.added[t]:,} new)"
+    parts = [f"{result.sent[t] + result.added[t]:,} {t}s ({result.added[t]:,} new"
+             + (f", {result.deleted[t]:,} removed)" if result.deleted[t] else ")")
              for t in result.sent]
     typer.echo("checked in: " + ", ".join(parts))
     if result.conflicts:
@@ -158,8 +159,14 @@ def conflicts_command(
 
     console = out_console()
     for item in found:
-        name = item.mine.get("name") or item.mine.get("note") or item.mine.get("purpose") or ""
+        shown = item.mine or item.theirs
+        name = shown.get("name") or shown.get("note") or shown.get("purpose") or shown.get(
+            "said") or ""
         console.print(literal_line(f"{item.id}  {item.table} {item.uuid}  {name}"))
+        if not item.mine:
+            console.print("    removed here, changed on the server since (or the server's "
+                          "own rows hang on it): mine removes it, theirs puts it back here")
+            continue
         differ = sorted(k for k in item.mine if item.theirs.get(k) != item.mine[k]
                         and k not in ("id",))
         for key in differ:
