@@ -15,7 +15,6 @@ from salesdesk.cli.common import DbOption, app, cli_now, err_console, handles_er
 from salesdesk.config import db_target, is_server_url
 from salesdesk.data.db import Database, open_database
 from salesdesk.errors import DatabaseError, InputError
-from salesdesk.render.literal import literal_line
 
 db_app = typer.Typer(help="Whole databases: copy a book between a file and a server.",
                      no_args_is_help=True, rich_markup_mode=None)
@@ -156,20 +155,11 @@ def conflicts_command(
         typer.echo("no conflicts")
         return
     from salesdesk.cli.common import out_console
+    from salesdesk.render.conflicts import conflict_title, difference_lines
 
     console = out_console()
     for item in found:
-        shown = item.mine or item.theirs
-        name = shown.get("name") or shown.get("note") or shown.get("purpose") or shown.get(
-            "said") or ""
-        console.print(literal_line(f"{item.id}  {item.table} {item.uuid}  {name}"))
-        if not item.mine:
-            console.print("    removed here, changed on the server since (or the server's "
-                          "own rows hang on it): mine removes it, theirs puts it back here")
-            continue
-        differ = sorted(k for k in item.mine if item.theirs.get(k) != item.mine[k]
-                        and k not in ("id",))
-        for key in differ:
-            console.print(literal_line(f"    {key}: mine {item.mine[key]!r}  "
-                                       f"server {item.theirs.get(key)!r}"))
+        console.print(conflict_title(item.id, item.table, item.mine, item.theirs))
+        for line in difference_lines(item.mine, item.theirs):
+            console.print(line)
     typer.echo("settle one with: salesdesk conflicts ID --keep mine|theirs")

@@ -90,6 +90,17 @@ def checked_out_from(local: Database) -> str:
     return str(row[0])
 
 
+def checkout_source(local: Database) -> str:
+    """The server URL this file was checked out from, '' when it is not a check-out (a
+    plain file, or a server itself)."""
+    if local.is_postgres:
+        return ""
+    try:
+        return checked_out_from(local)
+    except InputError:
+        return ""
+
+
 def _rows(conn: Any, table: str, cols: list[str], where: str = "",
           params: tuple[Any, ...] = ()) -> dict[str, dict[str, Any]]:
     cursor = conn.execute(f"SELECT {', '.join(cols)} FROM {table} {where}", params)
