@@ -168,6 +168,23 @@ class SalesDeskApp(KeysInOrder):
 
         self._open(ComplaintsScreen(), on_close)
 
+    def open_conflicts(self, on_close: OnClose | None = None) -> None:
+        """A check-out file's check-in conflicts (``salesdesk conflicts`` as a screen)."""
+        from salesdesk.screens.conflicts import ConflictsScreen
+
+        if not isinstance(self.screen, ConflictsScreen):
+            self._open(ConflictsScreen(), on_close)
+
+    def action_open_conflicts(self) -> None:
+        self.open_conflicts(on_close=self._refresh_board)
+
+    def _refresh_board(self) -> None:
+        """After settling conflicts the file's rows may differ: the board reads them."""
+        board = self.screen
+        load = getattr(board, "load", None)
+        if callable(load):
+            load()
+
     def action_help(self) -> None:
         from salesdesk.screens.help import HelpScreen
 

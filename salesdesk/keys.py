@@ -81,6 +81,19 @@ BOARD: list[BindingType] = [
 APP: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("ctrl+q", "quit", "Quit", show=False),
+    Binding("f7", "open_conflicts", "Conflicts", show=False,
+            tooltip="Check-in conflicts: rows changed here and on the server"),
+]
+
+# The Conflicts screen of a check-out file.
+CONFLICTS: list[BindingType] = [
+    HELP_FIRST,
+    Binding("down,j", "cursor(1)", "Next", show=False),
+    Binding("up,k", "cursor(-1)", "Previous", show=False),
+    Binding("m", "keep('mine')", "Keep mine", tooltip="Keep this file's version (sent at "
+            "the next check-in)"),
+    Binding("t", "keep('theirs')", "Keep theirs", tooltip="Keep the server's version"),
+    Binding("escape,q", "back", "Back", tooltip="Back to the board"),
 ]
 
 # priority=True: these work while a text field has focus (which is always, in the detail),

@@ -114,7 +114,7 @@ def notes(app: App[Any]) -> list[str]:
 NAMED_KEYS = {"tab": "\t", "enter": "\r", "escape": "\x1b", "backspace": "\x7f",
               "space": " ", "shift+tab": None, "delete": None, "left": None, "right": None,
               "up": None, "down": None, "ctrl+u": "\x15", "ctrl+s": "\x13",
-              "ctrl+r": "\x12", "ctrl+z": "\x1a"}
+              "ctrl+r": "\x12", "ctrl+z": "\x1a", "f7": None}
 
 
 def _key_event(key: str) -> events.Key:

@@ -17,6 +17,7 @@ from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.complaints import ComplaintsScreen
 from salesdesk.screens.confirm import ConfirmScreen
+from salesdesk.screens.conflicts import ConflictsScreen
 from salesdesk.screens.form import FormScreen
 from salesdesk.screens.help import HelpScreen
 from salesdesk.screens.import_file import ImportScreen
@@ -43,6 +44,7 @@ KEY_LISTS: dict[str, tuple[list[Any], type[Any]]] = {
     "HELP": (keys.HELP, HelpScreen),
     "PICK": (keys.PICK, ProspectPickScreen),
     "COMPLAINTS": (keys.COMPLAINTS, ComplaintsScreen),
+    "CONFLICTS": (keys.CONFLICTS, ConflictsScreen),
 }
 
 

@@ -145,3 +145,55 @@ def test_checkin_of_a_plain_file_is_one_line(tmp_path: Path) -> None:
     open_database(plain).close()
     result = sd("checkin", "--db", str(plain))
     assert result.exit_code == 2 and "not a check-out" in result.output
+
+
+def test_what_was_removed_offline_is_removed_at_check_in_unless_changed_there(
+    tmp_path: Path, pg_url: str
+) -> None:
+    t0, t1, t2 = NOW - timedelta(days=3), NOW - timedelta(days=2), NOW - timedelta(days=1)
+    server = open_database(pg_url)
+    try:
+        ann = store.add_prospect(server, t0, "Ann", grade="C")
+        store.log_touch(server, t0, ann, "call", "first call")
+        eve = store.add_prospect(server, t0, "Eve", grade="B", notes="as it was")
+        store.add_prospect(server, t0, "Dan", grade="B")
+    finally:
+        server.close()
+    road = tmp_path / "road.db"
+    assert sd("checkout", pg_url, "--to", str(road)).exit_code == 0
+    local = open_database(road)  # offline: Dan's and Eve's adds and Ann's call undone
+    try:
+        for _ in range(3):
+            assert store.undo(local, now=t1) is not None
+        assert set(_names(local)) == {"Ann"}
+    finally:
+        local.close()
+    server = open_database(pg_url)  # meanwhile, at the office, Eve is edited
+    try:
+        store.update_fields(server, t2, eve, {"notes": "said at the office"})
+    finally:
+        server.close()
+
+    result = sd("checkin", "--db", str(road))
+    assert result.exit_code == 0, result.output
+    assert "1 removed" in result.stdout and "1 changed on both sides" in result.stdout
+    server = open_database(pg_url)
+    try:
+        assert set(_names(server)) == {"Ann", "Eve"}  # Dan gone; Eve changed there: kept
+        assert store.get_prospect(server, ann, TODAY).activities == ()
+    finally:
+        server.close()
+    listed = sd("conflicts", "--db", str(road))
+    assert "Eve" in listed.stdout and "removed here" in listed.stdout
+    local = open_database(road)
+    try:
+        (gone,) = conflicts(local)
+        assert gone.mine == {} and gone.theirs["notes"] == "said at the office"
+        resolve(local, gone.id, "theirs", NOW)  # Eve comes back, as the office has her
+        eve_here = _names(local)["Eve"]
+        assert store.get_prospect(local, eve_here.id, TODAY)["notes"] == "said at the office"
+        again = checkin(local, NOW)
+        assert again.conflicts == 0 and sum(again.deleted.values()) == 0
+        assert sum(again.sent.values()) + sum(again.added.values()) == 0
+    finally:
+        local.close()

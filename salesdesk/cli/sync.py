@@ -15,7 +15,6 @@ from salesdesk.cli.common import DbOption, app, cli_now, err_console, handles_er
 from salesdesk.config import db_target, is_server_url
 from salesdesk.data.db import Database, open_database
 from salesdesk.errors import DatabaseError, InputError
-from salesdesk.render.literal import literal_line
 
 db_app = typer.Typer(help="Whole databases: copy a book between a file and a server.",
                      no_args_is_help=True, rich_markup_mode=None)
@@ -119,7 +118,8 @@ def checkin_command(db: DbOption = None) -> None:
         result = checkin(local, cli_now())
     finally:
         local.close()
-    parts = [f"{result.sent[t] + result.added[t]:,} {t}s ({result.added[t]:,} new)"
+    parts = [f"{result.sent[t] + result.added[t]:,} {t}s ({result.added[t]:,} new"
+             + (f", {result.deleted[t]:,} removed)" if result.deleted[t] else ")")
              for t in result.sent]
     typer.echo("checked in: " + ", ".join(parts))
     if result.conflicts:
@@ -155,14 +155,11 @@ def conflicts_command(
         typer.echo("no conflicts")
         return
     from salesdesk.cli.common import out_console
+    from salesdesk.render.conflicts import conflict_title, difference_lines
 
     console = out_console()
     for item in found:
-        name = item.mine.get("name") or item.mine.get("note") or item.mine.get("purpose") or ""
-        console.print(literal_line(f"{item.id}  {item.table} {item.uuid}  {name}"))
-        differ = sorted(k for k in item.mine if item.theirs.get(k) != item.mine[k]
-                        and k not in ("id",))
-        for key in differ:
-            console.print(literal_line(f"    {key}: mine {item.mine[key]!r}  "
-                                       f"server {item.theirs.get(key)!r}"))
+        console.print(conflict_title(item.id, item.table, item.mine, item.theirs))
+        for line in difference_lines(item.mine, item.theirs):
+            console.print(line)
     typer.echo("settle one with: salesdesk conflicts ID --keep mine|theirs")

@@ -7,8 +7,13 @@ visit changed or added since, matched by UUID: a row the server still has as it 
 updated (or a new one added, its parent found by UUID, the server giving the id); a row
 changed on both sides is a conflict: neither side is overwritten, both versions are kept
 in ``sd_conflict`` (``salesdesk conflicts``) for the rep to choose. Each row sent becomes
-the new base, so running check-in again sends nothing. Deletions and the undo journal
-stay local.
+the new base, so running check-in again sends nothing.
+
+A row removed here since the check-out (an undone add, a card's entries going with it) is
+removed on the server too, children first, when the server still has it as it was and
+nothing of the server's own hangs on it; otherwise it is a conflict (``mine`` empty: gone
+here), settled like the others (``--keep theirs`` puts the server's row back in the file).
+The undo journal stays local.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ _LOCAL = (
 class CheckinResult:
     sent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SYNCED, 0))
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SYNCED, 0))
+    deleted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SYNCED, 0))
     conflicts: int = 0
 
 
@@ -84,6 +90,17 @@ def checked_out_from(local: Database) -> str:
     return str(row[0])
 
 
+def checkout_source(local: Database) -> str:
+    """The server URL this file was checked out from, '' when it is not a check-out (a
+    plain file, or a server itself)."""
+    if local.is_postgres:
+        return ""
+    try:
+        return checked_out_from(local)
+    except InputError:
+        return ""
+
+
 def _rows(conn: Any, table: str, cols: list[str], where: str = "",
           params: tuple[Any, ...] = ()) -> dict[str, dict[str, Any]]:
     cursor = conn.execute(f"SELECT {', '.join(cols)} FROM {table} {where}", params)
@@ -102,6 +119,8 @@ def checkin(local: Database, now: datetime) -> CheckinResult:
             ids: dict[tuple[str, int], int] = {}  # (table, local id) -> server id
             for table in SYNCED:
                 _send_table(mine, theirs, table, base, ids, result, now)
+            for table in reversed(SYNCED):  # children before their parents
+                _send_deletions(mine, theirs, table, base, result, now)
     finally:
         server.close()
     return result
@@ -152,17 +171,83 @@ def _send_table(mine: Any, theirs: Any, table: str, base: dict[tuple[str, str], 
                            (*values.values(), uuid))
             result.sent[table] += 1
         else:  # changed on both sides (or gone there): keep both, overwrite neither
-            mine.execute(
-                "INSERT INTO sd_conflict (table_name, uuid, mine, theirs, at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (table_name, uuid) DO UPDATE SET "
-                "mine = excluded.mine, theirs = excluded.theirs",
-                (table, uuid, json.dumps(row, ensure_ascii=False, default=str),
-                 json.dumps(there or {}, ensure_ascii=False, default=str),
-                 sql_timestamp(now)))
+            _keep_conflict(mine, table, uuid, row, there or {}, now)
             result.conflicts += 1
             continue
         mine.execute("INSERT OR REPLACE INTO sd_checkout_base VALUES (?, ?, ?)",
                      (table, uuid, row["updated_at"]))
+
+
+#: The rows that name a row of each table as their parent: (table, column).
+_CHILDREN = {
+    "prospect": (("activity", "prospect_id"), ("visit", "prospect_id"),
+                 ("complaint", "prospect_id"), ("prospect", "previous_id")),
+    "visit": (("activity", "visit_id"),),
+}
+
+
+def _keep_conflict(mine: Any, table: str, uuid: str, row: dict[str, Any],
+                   there: dict[str, Any], now: datetime) -> None:
+    mine.execute(
+        "INSERT INTO sd_conflict (table_name, uuid, mine, theirs, at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (table_name, uuid) DO UPDATE SET "
+        "mine = excluded.mine, theirs = excluded.theirs",
+        (table, uuid, json.dumps(row, ensure_ascii=False, default=str),
+         json.dumps(there, ensure_ascii=False, default=str), sql_timestamp(now)))
+
+
+def _send_deletions(mine: Any, theirs: Any, table: str, base: dict[tuple[str, str], str],
+                    result: CheckinResult, now: datetime) -> None:
+    """Remove on the server what was removed here (see the module)."""
+    here = {str(r[0]) for r in mine.execute(f"SELECT uuid FROM {table}")}
+    gone = [u for (t, u) in base if t == table and u not in here]
+    if not gone:
+        return
+    shared = [c for c in columns(theirs, table) if c in set(columns(mine, table))]
+    for uuid in gone:
+        there = _rows(theirs, table, shared, "WHERE uuid = ?", (uuid,)).get(uuid)
+        if there is not None and there["updated_at"] == base[(table, uuid)] \
+                and not _has_children(theirs, table, int(there["id"])):
+            theirs.execute(f"DELETE FROM {table} WHERE uuid = ?", (uuid,))
+            result.deleted[table] += 1
+        elif there is not None:  # changed there since, or the server's rows hang on it
+            there["_parents"] = {col: _uuid_of(theirs, PARENTS[col], there[col])
+                                 for col in PARENTS if there.get(col) is not None}
+            _keep_conflict(mine, table, uuid, {}, there, now)
+            result.conflicts += 1
+            continue
+        mine.execute("DELETE FROM sd_checkout_base WHERE table_name = ? AND uuid = ?",
+                     (table, uuid))
+
+
+def _has_children(theirs: Any, table: str, row_id: int) -> bool:
+    return any(
+        theirs.execute(f"SELECT 1 FROM {child} WHERE {column} = ? LIMIT 1",
+                       (row_id,)).fetchone() is not None
+        for child, column in _CHILDREN.get(table, ()))
+
+
+def _uuid_of(conn: Any, table: str, row_id: int) -> str | None:
+    found = conn.execute(f"SELECT uuid FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return str(found[0]) if found else None
+
+
+def _put_back(conn: Any, conflict: Conflict) -> None:
+    """``--keep theirs`` on a row gone here: the server's row again, its parents found by
+    UUID (a parent gone here too is put back first: its own conflict)."""
+    theirs = conflict.theirs
+    values = {c: theirs[c] for c in columns(conn, conflict.table)
+              if c in theirs and c != "id"}
+    for col, parent_uuid in theirs.get("_parents", {}).items():
+        found = conn.execute(f"SELECT id FROM {PARENTS[col]} WHERE uuid = ?",
+                             (parent_uuid,)).fetchone()
+        if found is None:
+            raise InputError(f"conflict {conflict.id}: its {PARENTS[col]} is not in this file "
+                             "either; keep theirs for that one first (salesdesk conflicts)")
+        values[col] = int(found[0])
+    names = ", ".join(f'"{c}"' for c in values)
+    conn.execute(f"INSERT INTO {conflict.table} ({names}) VALUES "
+                 f"({', '.join('?' for _ in values)})", tuple(values.values()))
 
 
 def conflicts(local: Database) -> list[Conflict]:
@@ -192,6 +277,10 @@ def resolve(local: Database, conflict_id: int, keep: str, now: datetime) -> Conf
                          (conflict.table, conflict.uuid, theirs["updated_at"]))
             conn.execute(f"UPDATE {conflict.table} SET updated_at = ? WHERE uuid = ?",
                          (sql_timestamp(now), conflict.uuid))
+        elif keep == "theirs" and theirs and not conflict.mine:
+            _put_back(conn, conflict)
+            conn.execute("INSERT OR REPLACE INTO sd_checkout_base VALUES (?, ?, ?)",
+                         (conflict.table, conflict.uuid, theirs["updated_at"]))
         elif keep == "theirs" and theirs:
             cols = [c for c in theirs if c in set(columns(conn, conflict.table))
                     and c not in ("id", *PARENTS)]
