@@ -197,3 +197,37 @@ def test_what_was_removed_offline_is_removed_at_check_in_unless_changed_there(
         assert sum(again.sent.values()) + sum(again.added.values()) == 0
     finally:
         local.close()
+
+
+def test_a_card_removed_offline_that_has_further_phones_on_the_server_is_a_conflict(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Contact points are not sent by check-in (no UUID to match them by), so a card that
+    still has them on the server is not removed there: a 'removed here' conflict, never a
+    failed check-in."""
+    import psycopg
+
+    server = open_database(pg_url)
+    try:
+        kim = store.add_prospect(server, NOW - timedelta(days=2), "Kim", grade="B")
+    finally:
+        server.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO contact_point (prospect_id, kind, value, label, position) "
+                     "VALUES (%s, 'phone', '+86 139 0000 0002', 'work', 1)", (kim,))
+    road = tmp_path / "road.db"
+    assert sd("checkout", pg_url, "--to", str(road)).exit_code == 0
+    local = open_database(road)
+    try:
+        assert store.undo(local, now=NOW) is not None  # Kim's add, undone offline
+        assert _names(local) == {}
+    finally:
+        local.close()
+    result = sd("checkin", "--db", str(road))
+    assert result.exit_code == 0, result.output
+    assert "1 changed on both sides" in result.stdout
+    server = open_database(pg_url)
+    try:
+        assert set(_names(server)) == {"Kim"}
+    finally:
+        server.close()

@@ -181,7 +181,8 @@ def _send_table(mine: Any, theirs: Any, table: str, base: dict[tuple[str, str], 
 #: The rows that name a row of each table as their parent: (table, column).
 _CHILDREN = {
     "prospect": (("activity", "prospect_id"), ("visit", "prospect_id"),
-                 ("complaint", "prospect_id"), ("prospect", "previous_id")),
+                 ("complaint", "prospect_id"), ("contact_point", "prospect_id"),
+                 ("prospect", "previous_id")),
     "visit": (("activity", "visit_id"),),
 }
 
