@@ -19,6 +19,7 @@ from salesdesk.data import store
 from salesdesk.data.db import Database, open_database
 from salesdesk.data.io.export import CSV_COLUMNS, export, export_to_file
 from salesdesk.data.io.importer import ImportOptions, run_import
+from salesdesk.rules.complaints import Step
 
 from .conftest import NOW, TODAY
 
@@ -212,23 +213,32 @@ def test_cli_export_bad_input(db_path: Path, args: list[str], message: str) -> N
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_a_json_export_with_complaints_says_they_are_not_imported(
+def test_a_json_export_brings_its_complaints_back_and_undo_takes_them_away(
     db: Database, tmp_path: Path
 ) -> None:
-    """The JSON export carries complaints; importing it brings the card back and says, in
-    the result, that its complaints did not come with it (nothing dropped without a word)."""
+    """The JSON export carries complaints with every step; importing it into an empty book
+    brings them back on their card, the steps' times and texts as they were."""
     pid = store.add_prospect(db, NOW, "王伟", phone="13800138000")
-    store.record_complaint(db, NOW, pid, "Late delivery")
+    late = store.record_complaint(db, NOW, pid, "Late delivery", channel="phone",
+                                  expected="on Monday")
+    store.take_step(db, NOW, late, Step.ANSWERED, "we are on it")
+    store.take_step(db, NOW, late, Step.CAUSE, "the [bold]carrier[/]",
+                    cause_kind="quality")
     store.record_complaint(db, NOW, pid, "Wrong colour")
     out = tmp_path / "book.json"
     export_to_file(db, "json", out)
     assert len(json.loads(out.read_text(encoding="utf-8"))[0]["complaints"]) == 2
+    before = sorted((c.said, c.channel, c.expected, c.answered_at, c.cause_kind, c.cause,
+                     c.received_at) for c in store.list_complaints(db))
     fresh = open_database(tmp_path / "fresh" / "salesdesk.db")
     try:
         result = run_import(fresh, out, NOW, ImportOptions())
-        assert result.created == 1
-        assert "2 complaints in the file not imported: complaints do not come back from a " \
-               "file yet" in result.hints
-        assert [c.name for c in store.list_cards(fresh, TODAY)] == ["王伟"]
+        assert result.created == 1 and result.hints == []
+        after = store.list_complaints(fresh)
+        assert sorted((c.said, c.channel, c.expected, c.answered_at, c.cause_kind, c.cause,
+                       c.received_at) for c in after) == before
+        assert {c.name for c in after} == {"王伟"}
+        assert store.undo(fresh) is not None  # the import, its complaints with it
+        assert store.list_complaints(fresh) == []
     finally:
         fresh.close()

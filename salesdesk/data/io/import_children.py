@@ -1,6 +1,6 @@
 """What an import writes beside the cards: their further phones and emails (contact
-points), and, from SalesDesk's own JSON export, their activities and visits, so a round
-trip keeps everything. Queued per chunk and written with ``executemany`` after the cards
+points), and, from SalesDesk's own JSON export, their activities, visits and complaints,
+so a round trip keeps everything. Queued per chunk and written with ``executemany`` after the cards
 they belong to."""
 
 from __future__ import annotations
@@ -16,6 +16,12 @@ _VISIT = ("day", "start", "minutes", "purpose", "status", "outcome", "uid", "cre
           "updated_at")
 _ACTIVITY = ("kind", "at", "note", "outcome", "from_grade", "to_grade", "from_status",
              "to_status", "amount", "from_stage", "to_stage", "updated_at")
+_COMPLAINT = ("received_at", "channel", "said", "expected", "answered_at", "cause_kind",
+              "cause", "cause_at", "resolved_at", "resolution", "compensation",
+              "followed_up_at", "lesson", "lesson_at", "updated_at")
+#: A complaint's text columns: never NULL (an older export may leave one out).
+_COMPLAINT_TEXT = ("channel", "said", "expected", "cause", "resolution", "compensation",
+                   "lesson")
 _POINT_SQL = ("INSERT INTO contact_point (prospect_id, kind, value, label, position) "
               "VALUES (?, ?, ?, ?, ?)")
 
@@ -80,6 +86,16 @@ class Children:
                 f"{', '.join('?' for _ in _ACTIVITY)})",
                 (pid, self._free("activity", entry.get("uuid")),
                  visit_ids.get(entry.get("visit_id")), *row.values()),
+            )
+        for complaint in history.get("complaints") or ():
+            row = {c: _stamp(complaint.get(c)) for c in _COMPLAINT}
+            for column in _COMPLAINT_TEXT:
+                row[column] = row[column] or ""
+            row["updated_at"] = row["updated_at"] or row["received_at"]
+            conn.execute(
+                f"INSERT INTO complaint (prospect_id, uuid, {', '.join(_COMPLAINT)}) "
+                f"VALUES (?, coalesce(?, {UUID_DEFAULT}), {', '.join('?' for _ in _COMPLAINT)})",
+                (pid, self._free("complaint", complaint.get("uuid")), *row.values()),
             )
 
     def add_to_card(

@@ -1,5 +1,6 @@
 """SalesDesk's own JSON export read back in full: each card with its further phones and
-emails, activities and visits, so export then import into an empty database keeps all."""
+emails, activities, visits and complaints, so export then import into an empty database
+keeps all."""
 
 from __future__ import annotations
 
@@ -47,11 +48,11 @@ class JsonSource:
                 "name): export CSV from the other program instead"
             )
         self._done = 0
-        #: What the preview and the result say besides the cards (complaints left out).
+        #: What the preview and the result say besides the cards.
         self.hints: list[str] = []
 
     def describe(self) -> str:
-        return "SalesDesk JSON export (cards, phones, emails, activities, visits)"
+        return "SalesDesk JSON export (cards, phones, emails, activities, visits, complaints)"
 
     def label(self, name: str) -> str:
         return name
@@ -67,7 +68,6 @@ class JsonSource:
         return self.size * self._done // max(1, len(self.items))
 
     def records(self) -> Iterator[Record]:
-        complaints = 0
         for number, item in enumerate(self.items, start=1):
             self._done = number
             texts = {
@@ -81,13 +81,9 @@ class JsonSource:
                 if p.get("kind") in ("phone", "email") and p.get("value")
             ]
             history = {"activities": item.get("activities") or [],
-                       "visits": item.get("visits") or []}
-            complaints += len(item.get("complaints") or ())
+                       "visits": item.get("visits") or [],
+                       "complaints": item.get("complaints") or []}
             yield Record(number, texts, [], [], points, history=history)
-        if complaints:  # (the export carries them; the import does not bring them back yet)
-            self.hints.append(f"{complaints:,} complaint{'s' if complaints != 1 else ''} in "
-                              "the file not imported: complaints do not come back from a "
-                              "file yet")
 
     def close(self) -> None:
         self.items = []
