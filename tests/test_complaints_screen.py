@@ -128,3 +128,22 @@ def store_step(name: str):  # type: ignore[no-untyped-def]
     from salesdesk.rules.complaints import Step
 
     return Step(name)
+
+
+async def test_a_step_dated_before_the_complaint_is_refused_inline(
+    app: SalesDeskApp, db: Database, card: int
+) -> None:
+    complaint = store.record_complaint(db, NOW - timedelta(hours=2), card, "Late")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await burst(pilot, "K")
+        await ready(pilot)
+        await burst(pilot, "a", *"sorry", "tab", *"-30h", "enter", *"ok")
+        await ready(pilot)
+        assert "before the complaint came in" in str(app.screen.query_one("#e-at").render())
+        assert not isinstance(app.screen, ComplaintsScreen)  # the form is still open
+        assert store.get_complaint(db, complaint).answered_at is None
+        await burst(pilot, "ctrl+u", *"-1h", "enter")
+        await ready(pilot)
+        assert isinstance(app.screen, ComplaintsScreen)
+        assert store.get_complaint(db, complaint).answered_at == NOW - timedelta(hours=1)

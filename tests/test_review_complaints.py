@@ -129,3 +129,18 @@ def test_a_clock_still_running_at_the_moment_judged_has_not_ended() -> None:
     assert (noon.ended, noon.within) == (2, 1)
     evening = first_contact_figures(CLOCKS, MON, SUN, date(2026, 11, 18), at(18, 13, 30))
     assert evening.ended == 3
+
+
+def test_the_walk_keeps_a_space_after_a_long_kind() -> None:
+    from datetime import date, datetime
+
+    from salesdesk.data.review_queue import CardChanges, Logged
+    from salesdesk.render.review_walk import changes_text
+
+    at = datetime(2026, 11, 18, 9, 0)
+    changes = CardChanges(since=at, reviewed=True,
+                          touches=[Logged(at, "complaint", "complaint received: late"),
+                                   Logged(at, "call", "rang")])
+    shown = changes_text(changes, date(2026, 11, 18)).plain
+    assert "complaint complaint received: late" in shown
+    assert "call    rang" in shown  # the short kinds keep their column

@@ -231,3 +231,12 @@ def test_a_card_removed_offline_that_has_further_phones_on_the_server_is_a_confl
         assert set(_names(server)) == {"Kim"}
     finally:
         server.close()
+
+
+def test_the_root_db_option_names_the_check_out_too(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.db"
+    open_database(plain).close()
+    for args in (["--db", str(plain), "checkin"], ["--db", str(plain), "conflicts"],
+                 ["checkin", "--db", str(plain)]):
+        result = sd(*args)
+        assert result.exit_code == 2 and f"{plain} is not a check-out" in result.output, args

@@ -199,3 +199,13 @@ def test_salesdesk_today_lists_a_complaint_first(db_path: Path, db: Database,
     assert (data[0]["kind"], data[0]["name"], data[0]["log_kind"]) == (
         "complaint", "Quiet Quinn", "answer")
     assert data[0]["deadline"].startswith((TODAY + DAY).isoformat())
+
+
+async def test_a_long_complaint_stays_one_line(app: SalesDeskApp, db: Database,
+                                               ids: dict[str, int]) -> None:
+    store.record_complaint(db, NOW, ids["quiet"], "客户说交货延误了两个星期" * 25)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_today(pilot)
+        first = shown(app).splitlines()[0]
+        assert first.endswith("…") and "answer: 客户说" in first
+        assert "l answers it" in shown(app).splitlines()[2]

@@ -11,7 +11,14 @@ from typing import Annotated
 
 import typer
 
-from salesdesk.cli.common import DbOption, app, cli_now, err_console, handles_errors
+from salesdesk.cli.common import (
+    DbOption,
+    app,
+    cli_now,
+    db_path,
+    err_console,
+    handles_errors,
+)
 from salesdesk.config import db_target, is_server_url
 from salesdesk.data.db import Database, open_database
 from salesdesk.errors import DatabaseError, InputError
@@ -103,17 +110,23 @@ def checkout_command(
                f"salesdesk --db {target_path}; then: salesdesk checkin --db {target_path}")
 
 
-def _local(db: str | None) -> Database:
+def _local(ctx: typer.Context, db: str | None) -> Database:
+    """The check-out file: ``--db`` after the command or before it (``salesdesk --db FILE
+    checkin``), ``--demo``'s file, else checkout.db in the data folder."""
+    root = ctx.find_root().obj
+    named = isinstance(root, dict) and (root.get("db") is not None or root.get("demo"))
+    if db is None and named:
+        db = str(db_path(ctx, None))
     return _open_existing(db if db is not None else str(default_checkout()))
 
 
 @app.command("checkin")
 @handles_errors
-def checkin_command(db: DbOption = None) -> None:
+def checkin_command(ctx: typer.Context, db: DbOption = None) -> None:
     """Send what you changed offline back to the server; both-sided changes are kept."""
     from salesdesk.data.checkout import checkin
 
-    local = _local(db)
+    local = _local(ctx, db)
     try:
         result = checkin(local, cli_now())
     finally:
@@ -130,6 +143,7 @@ def checkin_command(db: DbOption = None) -> None:
 @app.command("conflicts")
 @handles_errors
 def conflicts_command(
+    ctx: typer.Context,
     keep: Annotated[str | None, typer.Option("--keep", metavar="mine|theirs",
                     help="Settle conflict ID: keep this file's version or the server's.",
                     show_default=False)] = None,
@@ -139,7 +153,7 @@ def conflicts_command(
     """Rows changed both offline and on the server: both versions, for you to choose."""
     from salesdesk.data.checkout import conflicts, resolve
 
-    local = _local(db)
+    local = _local(ctx, db)
     try:
         if keep is not None or conflict is not None:
             if keep is None or conflict is None:

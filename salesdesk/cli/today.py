@@ -44,7 +44,8 @@ def today_command(
         return
     console.print(f"Today, {today:%a %d %b}: {len(items)} to do", style="bold")
     for number, item in enumerate(items, 1):
-        line = item_line(item)
-        line.append(f"   #{item.prospect_id}", style="dim")
+        card = f"   #{item.prospect_id}"
+        line = item_line(item, max(20, console.width - 5 - len(card)))  # one line each
+        line.append(card, style="dim")
         console.print(f"{number:>3}. ", end="")
         console.print(line)

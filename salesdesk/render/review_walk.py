@@ -179,7 +179,7 @@ def changes_text(changes: CardChanges, today: date) -> Text:
             kinds[touch.kind] = kinds.get(touch.kind, 0) + 1
         text.append(", ".join(f"{n} {k}" for k, n in kinds.items()) + "\n", style=GREY)
         for touch in changes.touches[:CHANGES_SHOWN]:
-            text.append(f"      {day_words(touch.at, today):>7} {touch.kind:<8}", style=GREY)
+            text.append(f"      {day_words(touch.at, today):>7} {touch.kind:<7} ", style=GREY)
             text.append(one_line(touch.note)[:200] + "\n")
         if count > CHANGES_SHOWN:
             text.append(f"      … and {count - CHANGES_SHOWN} more\n", style=GREY)

@@ -27,8 +27,9 @@ def when_text(item: TodayItem) -> Text:
     return Text("today", style=palette.WARNING_TEXT)
 
 
-def item_line(item: TodayItem) -> Text:
-    """``call      2d late  A Ann Lee · Acme  send quote``."""
+def item_line(item: TodayItem, width: int = 0) -> Text:
+    """``call      2d late  A Ann Lee · Acme  send quote``; cut to ``width`` cells with an
+    ellipsis when given (a long complaint or note stays one line)."""
     line = Text(f"{item.label:<{KIND_WIDTH}} ", style="bold")
     when = when_text(item)
     when.pad_right(max(0, 8 - when.cell_len))
@@ -42,6 +43,8 @@ def item_line(item: TodayItem) -> Text:
         line.append_text(literal_line(item.company, palette.SECONDARY))
     line.append("  ")
     line.append_text(literal_line(item.what))
+    if width > 0:
+        line.truncate(width, overflow="ellipsis")
     return line
 
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from salesdesk.rules.complaints import CAUSE_LABELS, STEP_LABELS, Step, parse_cause
+from salesdesk.errors import InputError
+from salesdesk.rules.complaints import (
+    CAUSE_LABELS,
+    STEP_LABELS,
+    ComplaintFacts,
+    Step,
+    check_step,
+    parse_cause,
+)
 from salesdesk.rules.dates import parse_moment
 from salesdesk.screens.form import FieldError, FormField, FormScreen
 from salesdesk.text import has_visible, one_line
@@ -81,12 +89,16 @@ _CAUSE_LETTERS = {"e": "expectation", "q": "quality", "s": "service", "o": "othe
 
 
 class ComplaintStepScreen(FormScreen[StepValues]):
-    """Take one step of a complaint (answered, cause, resolved, followed up, lesson)."""
+    """Take one step of a complaint (answered, cause, resolved, followed up, lesson). With
+    the complaint's ``facts``, a time the step cannot have (before the complaint came in)
+    is refused under the When field, the form staying open."""
 
-    def __init__(self, complaint_id: int, name: str, step: Step, now: datetime) -> None:
+    def __init__(self, complaint_id: int, name: str, step: Step, now: datetime,
+                 facts: ComplaintFacts | None = None) -> None:
         super().__init__()
         self.step = step
         self.now = now
+        self.facts = facts
         self.title_text = f"Complaint #{complaint_id} of {one_line(name)}: {STEP_LABELS[step]}"
 
     def form_fields(self) -> list[FormField]:
@@ -116,6 +128,11 @@ class ComplaintStepScreen(FormScreen[StepValues]):
             at = self.check("at", _moment, self.value("at").strip(), self.now, fallback=self.now)
             if at > self.now:
                 self.invalid("at", "a step cannot be later than now")
+            elif self.facts is not None and at < self.facts.received_at:
+                try:
+                    check_step(self.facts, self.step, at)
+                except InputError as exc:
+                    self.invalid("at", exc.message)
         compensation = self.value("compensation").strip() if "compensation" in names else ""
         return StepValues(self.step, text, at, kind, compensation)
 

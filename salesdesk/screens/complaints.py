@@ -145,7 +145,8 @@ class ComplaintsScreen(SalesDeskScreen[None]):
 
         ok, _ = self.run_change(lambda: check_step(row.facts, chosen, row.received_at))
         if ok:
-            self.app.push_screen(ComplaintStepScreen(row.id, row.name, chosen, app.now()), done)
+            self.app.push_screen(
+                ComplaintStepScreen(row.id, row.name, chosen, app.now(), row.facts), done)
 
     def action_open_card(self) -> None:
         row = self.current

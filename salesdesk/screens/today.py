@@ -150,7 +150,7 @@ class TodayScreen(SalesDeskScreen[None]):
         self.query_one("#td-next", Static).update(self._upcoming(item))
 
     def _item_text(self, item: TodayItem) -> Text:
-        text = item_line(item)
+        text = item_line(item, max(20, self.app.size.width - 4))
         text.append("\n\n")
         hint = "l answers it (stops the clock)" if item.complaint_id else \
             f"l logs it as a {item.log_kind}"
@@ -168,7 +168,7 @@ class TodayScreen(SalesDeskScreen[None]):
         text = Text("\nUp next\n", style="bold dim")
         for item in rest:
             text.append("  ")
-            text.append_text(item_line(item))
+            text.append_text(item_line(item, max(20, self.app.size.width - 6)))
             text.append("\n")
         return text
 
@@ -235,8 +235,10 @@ class TodayScreen(SalesDeskScreen[None]):
                     app.db, app.now(), complaint_id, result.step, result.text, at=result.at),
                     f"Complaint of {item.name} answered")
 
-        self.app.push_screen(
-            ComplaintStepScreen(complaint_id, item.name, Step.ANSWERED, app.now()), done)
+        ok, row = self.run_change(lambda: store.get_complaint(app.db, complaint_id))
+        if ok and row is not None:
+            self.app.push_screen(ComplaintStepScreen(
+                complaint_id, item.name, Step.ANSWERED, app.now(), row.facts), done)
 
     def action_move(self) -> None:
         item = self.item
