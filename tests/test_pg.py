@@ -202,3 +202,30 @@ def test_a_server_before_contact_points_upgrades_to_a_fresh_schema(pg_url: str) 
         assert conn.execute("SELECT notes FROM prospect").fetchone() == ("tea",)
         assert conn.execute("SELECT count(*) FROM pg_trigger WHERE tgname = "
                             "'sd_contact_point_changed'").fetchone() == (1,)
+
+
+def test_the_filter_is_answered_from_trigram_indexes(pg_url: str) -> None:
+    from salesdesk.data.cards import _SEARCH_COLUMNS
+    from salesdesk.data.pg_schema import SEARCH_COLUMNS
+
+    assert SEARCH_COLUMNS == _SEARCH_COLUMNS  # one index per column the filter reads
+    database = open_database(pg_url)
+    try:
+        for n in range(200):
+            store.add_prospect(database, NOW, f"Card {n}", company=f"Firma {n}")
+        store.add_prospect(database, NOW, "王海燕", company="华信科技有限公司", notes="Müller")
+        found = {c.name for c in store.list_cards(database, TODAY, search="华信科技")}
+        assert found == {"王海燕"}
+        assert {c.name for c in store.list_cards(database, TODAY, search="wanghai")} \
+            == {"王海燕"}
+    finally:
+        database.close()
+    with psycopg.connect(pg_url) as conn:
+        names = {r[0] for r in conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_trgm'")}
+        assert names == {f"ix_prospect_{c}_trgm" for c in SEARCH_COLUMNS}
+        conn.execute("SET enable_seqscan = off")  # (200 rows: the planner would scan)
+        plan = "\n".join(r[0] for r in conn.execute(
+            "EXPLAIN SELECT id FROM prospect WHERE name ILIKE %s OR company ILIKE %s",
+            ("%firma 1%", "%firma 1%")))
+        assert "ix_prospect_name_trgm" in plan and "ix_prospect_company_trgm" in plan
