@@ -180,7 +180,7 @@ def percentile(values: Sequence[float], share: float) -> float:
 def measure_floor(env: dict[str, str], repeats: int, quiet: float) -> list[float]:
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
         script.write(FLOOR_APP)
-    pane = Pane("sdbench-floor", f"{sys.executable} {script.name}", env)
+    pane = Pane(f"sdbench-{os.getpid()}-floor", f"{sys.executable} {script.name}", env)
     try:
         pane.settle(1.0, since=time.perf_counter())
         floor = Scenario("floor (j)", lambda i: [Step("j", measured=True)])
@@ -197,7 +197,8 @@ def measure_size(size: int, folder: Path, env: dict[str, str], repeats: int, qui
     subprocess.run([sys.executable, "-m", "salesdesk", "demo", "--prospects", str(size),
                     "--db", str(db)], check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, **env})
-    pane = Pane(f"sdbench-{size}", f"{sys.executable} -m salesdesk --db {db}", env)
+    pane = Pane(f"sdbench-{os.getpid()}-{size}", f"{sys.executable} -m salesdesk --db {db}",
+                env)
     try:
         pane.settle(2.0, since=time.perf_counter(), timeout=120)
         if "A ·" not in pane.screen():
@@ -216,6 +217,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--quiet", type=float, default=300, help="ms without output")
     parser.add_argument("--keys", help="first words of the keys to time (move,regrade,...)")
+    parser.add_argument("--code", help="run the SalesDesk found in this folder instead "
+                        "(PYTHONPATH), e.g. another checkout, to compare in one run")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("keys.py needs tmux")
@@ -225,6 +228,8 @@ def main() -> None:
         home = Path(folder) / "home"
         home.mkdir()
         env = {"HOME": str(home), "COLORTERM": "truecolor"}
+        if args.code:
+            env["PYTHONPATH"] = str(Path(args.code).resolve())
         floor = measure_floor(env, args.repeats, quiet)
         floor_p95 = percentile(floor, 0.95)
         print(f"floor (minimal Textual app, one line per key): "
