@@ -18,6 +18,8 @@ from salesdesk.cli.common import (
     db_path,
     err_console,
     handles_errors,
+    root_db,
+    wants_demo,
 )
 from salesdesk.config import db_target, is_server_url
 from salesdesk.data.db import Database, open_database
@@ -113,11 +115,10 @@ def checkout_command(
 def _local(ctx: typer.Context, db: str | None) -> Database:
     """The check-out file: ``--db`` after the command or before it (``salesdesk --db FILE
     checkin``), ``--demo``'s file, else checkout.db in the data folder."""
-    root = ctx.find_root().obj
-    named = isinstance(root, dict) and (root.get("db") is not None or root.get("demo"))
-    if db is None and named:
-        db = str(db_path(ctx, None))
-    return _open_existing(db if db is not None else str(default_checkout()))
+    named = root_db(ctx, db)
+    if named is None and wants_demo(ctx):
+        named = str(db_path(ctx, None))
+    return _open_existing(named if named is not None else str(default_checkout()))
 
 
 @app.command("checkin")

@@ -279,7 +279,7 @@ def _card_from_row(row: Sequence[Any], clock: Clocks) -> CardRow:
 
 #: What the board's filter and ``list --search`` look in; ``pinyin_key`` lets ``wang`` and
 #: ``wh`` find 王海燕 (it holds only ASCII, so a Chinese term never matches it by accident).
-_SEARCH_COLUMNS = (
+SEARCH_COLUMNS = (
     "name", "company", "phone", "email", "wechat", "area", "tags", "notes", "pinyin_key",
 )
 
@@ -368,10 +368,10 @@ def list_cards(
                 )
             where.append(
                 "("
-                + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in _SEARCH_COLUMNS)
+                + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in SEARCH_COLUMNS)
                 + ")"
             )
-            params.extend([pattern] * len(_SEARCH_COLUMNS))
+            params.extend([pattern] * len(SEARCH_COLUMNS))
     sql = f"SELECT {_CARD_COLUMNS} FROM {_CARD_FROM} WHERE {' AND '.join(where)}"
     with db.connect() as conn:
         # The board's hot path: straight to the DB-API cursor, no result-processing layer.

@@ -143,18 +143,16 @@ def create(conn: psycopg.Connection[Any]) -> None:
         conn.execute("INSERT INTO sd_schema VALUES (%s)", (SCHEMA_VERSION,))
 
 
-#: The board's filter reads these columns with ILIKE '%word%' (data.cards._SEARCH_COLUMNS);
-#: a pg_trgm GIN index on each lets PostgreSQL answer from the indexes (a bitmap OR)
-#: instead of reading every card. Kept in step with that list by a test.
-SEARCH_COLUMNS = (
-    "name", "company", "phone", "email", "wechat", "area", "tags", "notes", "pinyin_key",
-)
 
 
 def search_indexes(conn: psycopg.Connection[Any]) -> bool:
-    """The trigram indexes of the filter, made once (pg_trgm is a trusted extension: the
+    """The trigram indexes of the filter, one per column it reads with ILIKE '%word%'
+    (:data:`salesdesk.data.cards.SEARCH_COLUMNS`), so PostgreSQL answers from the indexes
+    (a bitmap OR) instead of reading every card. Made once (pg_trgm is a trusted extension: the
     database's owner may add it). False when the server has no pg_trgm or this role may
     not add it: the filter then scans, as correct, only slower."""
+    from salesdesk.data.cards import SEARCH_COLUMNS
+
     names = [f"ix_prospect_{c}_trgm" for c in SEARCH_COLUMNS]
     have = {r[0] for r in conn.execute(
         "SELECT indexname FROM pg_indexes WHERE tablename = 'prospect'").fetchall()}
