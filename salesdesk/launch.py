@@ -44,6 +44,7 @@ def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
     from salesdesk.config import DB_ENV
     from salesdesk.data import store
     from salesdesk.data.backup import BackupJob, check_then_back_up
+    from salesdesk.data.board_view import prefetch
     from salesdesk.data.db import CREATE_FLAG, open_database
     from salesdesk.errors import DatabaseError
 
@@ -71,11 +72,12 @@ def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
             # halves are Python work that takes turns on the GIL.)
             now = system_clock()
             today = now.date()
-            first_cards = store.list_cards(database, now)
+            first_cards = prefetch(database, now)
             from salesdesk.app import run_app
 
             run_app(Settings(db_path=path, clock=system_clock), database,
-                    prefetched=(today, first_cards), backup=job)
+                    prefetched=None if first_cards is None else (today, first_cards),
+                    backup=job)
         if not job.shown:  # the board closed before it could say so
             for line in job.warnings:
                 print(line, file=sys.stderr)

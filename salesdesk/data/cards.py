@@ -93,6 +93,43 @@ def _fold(value: str | None) -> str:
 LIKE_LIMIT = 49_000
 
 
+def search_where(search: str | None) -> tuple[list[str], list[str], bool]:
+    """The WHERE clauses (one per word, all must match), their parameters, and whether
+    they call ``sd_fold`` (a connection must define it: :func:`define_fold`)."""
+    where: list[str] = []
+    params: list[str] = []
+    fold = False
+    if search and len(search) > MAX_TEXT:  # (SQLite's LIKE stops at 50,000 bytes)
+        raise InputError(
+            f"the search is too long ({len(search):,} characters, at most {MAX_TEXT:,})"
+        )
+    if search and search.strip():
+        for term in search.split():
+            # SQLite's LIKE folds only ASCII case; for other cased letters (É, Ö, Я) compare
+            # casefolded text through a Python function, only when the term needs it.
+            needs_fold = not term.isascii() and term.casefold() != term.upper()
+            fold = fold or needs_fold
+            col = "sd_fold({})" if needs_fold else "{}"
+            pattern = like_pattern(term.casefold() if needs_fold else term)
+            if len(pattern.encode("utf-8")) > LIKE_LIMIT:
+                raise InputError(
+                    f"a search word is too long ({len(term):,} characters): search for "
+                    "a shorter part of it"
+                )
+            where.append(
+                "("
+                + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in SEARCH_COLUMNS)
+                + ")"
+            )
+            params.extend([pattern] * len(SEARCH_COLUMNS))
+    return where, params, fold
+
+
+def define_fold(conn: Connection) -> None:
+    """Define ``sd_fold`` (casefolding beyond ASCII) on a connection that needs it."""
+    conn.create_function("sd_fold", 1, _fold, deterministic=True)
+
+
 def list_cards(
     db: Database,
     today: date | datetime,
@@ -121,36 +158,15 @@ def list_cards(
     if grade:
         where.append("grade = ?")
         params.append(str(grade))
-    fold = False
-    if search and len(search) > MAX_TEXT:  # (SQLite's LIKE stops at 50,000 bytes)
-        raise InputError(
-            f"the search is too long ({len(search):,} characters, at most {MAX_TEXT:,})"
-        )
-    if search and search.strip():
-        for term in search.split():
-            # SQLite's LIKE folds only ASCII case; for other cased letters (É, Ö, Я) compare
-            # casefolded text through a Python function, only when the term needs it.
-            needs_fold = not term.isascii() and term.casefold() != term.upper()
-            fold = fold or needs_fold
-            col = "sd_fold({})" if needs_fold else "{}"
-            pattern = like_pattern(term.casefold() if needs_fold else term)
-            if len(pattern.encode("utf-8")) > LIKE_LIMIT:
-                raise InputError(
-                    f"a search word is too long ({len(term):,} characters): search for "
-                    "a shorter part of it"
-                )
-            where.append(
-                "("
-                + " OR ".join(f"{col.format(c)} LIKE ? ESCAPE '\\'" for c in SEARCH_COLUMNS)
-                + ")"
-            )
-            params.extend([pattern] * len(SEARCH_COLUMNS))
+    clauses, terms, fold = search_where(search)
+    where.extend(clauses)
+    params.extend(terms)
     sql = f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE {' AND '.join(where)}"
     with db.connect() as conn:
         # The board's hot path: straight to the DB-API cursor, no result-processing layer.
         raw = conn
         if fold:
-            raw.create_function("sd_fold", 1, _fold, deterministic=True)
+            define_fold(raw)
         cursor = raw.cursor()
         try:
             rows = cursor.execute(sql, tuple(params)).fetchall()

@@ -450,6 +450,10 @@ def _create_schema(path: Path) -> None:
             conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
     finally:
         engine.dispose()
+    from salesdesk.data.board_keys import install
+
+    with raw_transaction(path) as raw:
+        install(raw)
 
 
 def busy_message(exc: BaseException) -> str | None:

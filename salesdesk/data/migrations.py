@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -98,7 +98,17 @@ def _v6_to_v7(conn: sqlite3.Connection) -> None:
     v6_to_v7(conn)
 
 
+def _v7_to_v8(conn: sqlite3.Connection) -> None:
+    """The board's order in SQL, the ``board_key`` table and its triggers (see
+    :mod:`salesdesk.data.board_keys`); a PostgreSQL server orders its cards in Python."""
+    if not getattr(conn, "is_postgres", False):
+        from salesdesk.data.board_keys import install
+
+        install(conn)
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
+    7: _v7_to_v8,
 }

@@ -5,13 +5,16 @@ the board's count call it from a worker thread."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from salesdesk.data.complaints import answer_hours
 from salesdesk.data.db import Database
-from salesdesk.data.visits.plan import plan_facts, plan_settings
+from salesdesk.data.visits.plan import facts_on, plan_facts, plan_settings
 from salesdesk.rules.complaints import answer_due
-from salesdesk.rules.today import TodayClock, TodayItem, TodayVisit, today_items
+from salesdesk.rules.planning import PlanSettings
+from salesdesk.rules.today import TodayClock, TodayItem, TodayVisit, card_items, today_items
 
 _VISITS_SQL = (
     "SELECT id, prospect_id, substr(day, 1, 10), start, purpose FROM visit "
@@ -63,3 +66,38 @@ def today_list(db: Database, when: date | datetime) -> list[TodayItem]:
         plan_facts(db, today, given_up=True), planned_visits(db, today), today,
         plan_settings(db), running_clocks(db, today), now,
     )
+
+
+def item_counts(
+    conn: Any, today: date, settings: PlanSettings, hours: int, ids_sql: str,
+    params: Mapping[str, Any],
+) -> dict[int, int]:
+    """How many items each card of ``ids_sql`` (a subquery of card ids, with named
+    ``params``) puts on today's list: the board's key table keeps it per card, so the
+    header's count is a sum, never a read of every card."""
+    end = {"end": today.isoformat() + "~", **params}
+    facts = facts_on(conn, today, given_up=True, where=f"p.id IN {ids_sql}", params=params)
+    visits: dict[int, list[TodayVisit]] = {}
+    for r in conn.execute(
+        "SELECT id, prospect_id, substr(day, 1, 10), start, purpose FROM visit "
+        f"WHERE status = 'planned' AND day <= :end AND prospect_id IN {ids_sql}", end
+    ).fetchall():
+        visits.setdefault(int(r[1]), []).append(
+            TodayVisit(int(r[0]), int(r[1]), date.fromisoformat(r[2]), r[3], r[4] or ""))
+    clocks: dict[int, list[TodayClock]] = {}
+    for cid, pid, received, said in conn.execute(
+        "SELECT id, prospect_id, received_at, said FROM complaint WHERE resolved_at IS NULL "
+        f"AND answered_at IS NULL AND prospect_id IN {ids_sql}", params
+    ).fetchall():
+        clocks.setdefault(int(pid), []).append(
+            TodayClock(int(pid), answer_due(_at(received), hours), int(cid), said or ""))
+    for pid, due in conn.execute(
+        "SELECT id, first_contact_due FROM prospect WHERE status = 'live' "
+        "AND first_contact_at IS NULL AND first_contact_due IS NOT NULL "
+        f"AND first_contact_due <= :end AND id IN {ids_sql}", end
+    ).fetchall():
+        clocks.setdefault(int(pid), []).append(TodayClock(int(pid), _at(due)))
+    return {
+        p.id: len(card_items(p, visits.get(p.id, []), today, settings, clocks.get(p.id, ())))
+        for p in facts
+    }

@@ -175,7 +175,7 @@ class BoardScreen(BoardForms):
         buckets = self.view.buckets(self.verdict_filter)
         keys_in_order = [key for key, _title in spec]
         holding = [i for i, key in enumerate(keys_in_order) if keep_id is not None
-                   and any(c.id == keep_id for c in buckets[key])]
+                   and buckets[key].index_of(keep_id) is not None]
         if holding:
             self.col = holding[0]
         elif not buckets[keys_in_order[self.col]]:
@@ -187,7 +187,12 @@ class BoardScreen(BoardForms):
         self._update_summary()
 
     def _update_summary(self) -> None:
-        """Redraw the header, and count today's list again (in the background)."""
+        """Redraw the header, and count today's list again (from the key table, or on a
+        server in the background: it reads every card there)."""
+        if self.view.in_sql:
+            self.today_left = self.view.today_left
+            self._draw_summary()
+            return
         self._draw_summary()
         self.count_today(self.sd_app.today())
 
@@ -201,9 +206,9 @@ class BoardScreen(BoardForms):
             view.pool,
             closed_view=view.closed_view,
             verdict=verdict,
-            verdict_count=sum(1 for c in view.cards if c.verdict == verdict) if verdict else 0,
+            verdict_count=view.verdict_count(verdict) if verdict else 0,
             filter_text=view.filter_text,
-            matches=len(view.cards),
+            matches=view.matches(),
             today_left=self.today_left,
             now=self.sd_app.now(),
             width=max(0, self.app.size.width - 2),

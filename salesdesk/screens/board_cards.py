@@ -1,8 +1,11 @@
-"""What the board shows, without the widgets: the view's cards in urgency order, the
+"""What the board shows, without the widgets: the view's columns in urgency order, the
 header's counts, and whether the database changed since they were read.
 
-A filter keeps its own list, so the header's counts come from every live card
-(``live_all``), kept right cheaply when only a few cards change.
+On an SQLite file the order and the counts come from the key table (schema 8): a change
+rewrites one key and the columns read only the cards drawn. On a server (or a read-only
+file) every card of the view is read and sorted in Python, and a filter keeps its own
+list, so the header's counts come from every live card (``live_all``), kept right cheaply
+when only a few cards change.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from bisect import insort
 from collections.abc import Iterable
 from datetime import datetime
 
-from salesdesk.data import store
+from salesdesk.data import board_keys, board_view, store
+from salesdesk.data.board_keys import LIVE_KEYS
+from salesdesk.data.board_view import Column, IdColumn, KeyColumn, ListColumn
+from salesdesk.data.card_rows import clocks
 from salesdesk.data.db import Database
 from salesdesk.data.store import CardRow, urgency_key
 from salesdesk.enums import Status
@@ -40,16 +46,30 @@ def replaced(cards: list[CardRow], ids: set[int], fresh: list[CardRow]) -> list[
 
 
 class BoardCards:
-    """The board's cards and counts, read from ``db``."""
+    """The board's columns and counts, read from ``db``."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.closed_view = False
         self.filter_text = ""
-        self.cards: list[CardRow] = []
         self.pool: store.BoardSummary | None = None
-        self._live_all: list[CardRow] | None = None  # every live card: the header's counts
+        self._in_sql: bool | None = None
+        # In SQL: the cards per column, their matches for a filter (id, verdict).
+        self._counts: dict[str, tuple[int, int, int, int, int]] = {}
+        self._matches: dict[str, list[tuple[int, str]]] | None = None
+        self._now: datetime | None = None
+        self.today_left: int | None = None  # items on today's list (in SQL: with the keys)
+        # In Python: the view's cards, and every live card for the header's counts.
+        self._cards: list[CardRow] = []
+        self._live_all: list[CardRow] | None = None
         self._seen_version: int | None = None  # the database's data_version when last read
+
+    @property
+    def in_sql(self) -> bool:
+        """Whether the order is read from the key table (an SQLite file we write)."""
+        if self._in_sql is None:
+            self._in_sql = board_view.orders_in_sql(self.db)
+        return self._in_sql
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -63,25 +83,65 @@ class BoardCards:
         return CLOSED_COLUMNS if self.closed_view else LIVE_COLUMNS
 
     @property
+    def _keys(self) -> tuple[str, ...]:
+        return tuple(key for key, _title in self.columns)
+
+    @property
     def _whole_live_board(self) -> bool:
         return not self.filter_text and not self.closed_view
 
+    @property
+    def _filtered(self) -> bool:
+        return bool(self.filter_text.strip())
+
     def load(self, today: datetime, first: list[CardRow] | None = None) -> None:
-        """Read every card of the view (``first``: the live cards read at start, if any)."""
+        """Read the view (``first``: the live cards read at start, if any)."""
+        if self.in_sql:
+            self._load_keys(today)
+            return
         if first is not None and self._whole_live_board:
-            self.cards = first
+            self._cards = first
         else:
-            self.cards = store.list_cards(
+            self._cards = store.list_cards(
                 self.db, today, statuses=self.statuses, search=self.filter_text
             )
         if self._whole_live_board:
-            self._live_all = self.cards
+            self._live_all = self._cards
         elif self._live_all is None:
             self._live_all = store.list_cards(self.db, today)
         self._count()
 
+    def _load_keys(self, now: datetime) -> None:
+        board_view.refresh_keys(self.db, now)
+        self._now = now
+        keys = self._keys
+        self._matches = (
+            board_view.matching_ids(self.db, keys, self.filter_text) if self._filtered else None
+        )
+        self._counts = board_view.column_counts(self.db, keys)
+        live = self._counts if not self.closed_view else board_view.column_counts(
+            self.db, LIVE_KEYS)
+        by_grade = {key: live[key][0] for key in LIVE_KEYS}
+        self.pool = store.BoardSummary(
+            by_grade=by_grade,
+            due=sum(live[key][1] for key in LIVE_KEYS),
+            overdue=sum(live[key][2] for key in LIVE_KEYS),
+            live=sum(by_grade.values()),
+            pool_target=store.pool_target(self.db),
+            closed=store.closed_counts(self.db),
+            complaints=store.complaint_counts(self.db),
+            first_contact=(sum(live[key][3] for key in LIVE_KEYS),
+                           sum(live[key][4] for key in LIVE_KEYS)),
+            pipeline=store.pipeline(self.db),
+        )
+        self.today_left = board_keys.summed_today(self.db)
+        self._seen_version = self.db.data_version()
+
     def refresh(self, today: datetime, ids: Iterable[int]) -> None:
         """Read only the given cards again (fast on a huge board)."""
+        if self.in_sql:  # the triggers marked their keys stale: one refresh reads them
+            self._load_keys(today)
+            return
         ids = set(ids)
         if len(ids) > REFRESH_LIMIT:  # e.g. undoing an import: read everything once
             self.load(today)
@@ -89,9 +149,9 @@ class BoardCards:
         fresh = store.list_cards(
             self.db, today, statuses=self.statuses, search=self.filter_text, ids=ids
         )
-        self.cards = replaced(self.cards, ids, fresh)
+        self._cards = replaced(self._cards, ids, fresh)
         if self._whole_live_board:
-            self._live_all = self.cards
+            self._live_all = self._cards
         elif self._live_all is not None:  # keep the header's pool counts right, cheaply
             self._live_all = replaced(
                 self._live_all, ids, store.list_cards(self.db, today, ids=ids)
@@ -124,14 +184,52 @@ class BoardCards:
         if self._seen_version is not None:
             self._seen_version = self.db.data_version()
 
-    def buckets(self, verdict: Verdict | None) -> dict[str, list[CardRow]]:
-        """The view's cards by column (only those of ``verdict``, when given)."""
-        found: dict[str, list[CardRow]] = {key: [] for key, _ in self.columns}
-        for card in self.cards:
-            if verdict is None or card.verdict == verdict:
-                found[column_key(card, self.closed_view)].append(card)
+    # ------------------------------------------------------------------ the columns
+    def buckets(self, verdict: Verdict | None) -> dict[str, Column]:
+        """The view's columns (only the cards of ``verdict``, when given)."""
+        if not self.in_sql:
+            found: dict[str, list[CardRow]] = {key: [] for key in self._keys}
+            for card in self._cards:
+                if verdict is None or card.verdict == verdict:
+                    found[column_key(card, self.closed_view)].append(card)
+            return {key: ListColumn(cards) for key, cards in found.items()}
+        assert self._now is not None
+        clock = clocks(self.db, self._now)
+        if self._matches is not None:
+            return {
+                key: IdColumn(self.db, clock, [pid for pid, v in matches
+                                               if verdict is None or v == verdict])
+                for key, matches in self._matches.items()
+            }
+        lengths = (
+            {key: counts[0] for key, counts in self._counts.items()} if verdict is None
+            else board_view.verdict_counts(self.db, self._keys, str(verdict))
+        )
+        return {key: KeyColumn(self.db, clock, key, str(verdict) if verdict else None,
+                               lengths[key]) for key in self._keys}
+
+    def matches(self) -> int:
+        """How many cards the view shows (every verdict)."""
+        if not self.in_sql:
+            return len(self._cards)
+        if self._matches is not None:
+            return sum(len(m) for m in self._matches.values())
+        return sum(counts[0] for counts in self._counts.values())
+
+    def verdict_count(self, verdict: Verdict) -> int:
+        """How many cards of the view have this MAN verdict."""
+        return sum(len(column) for column in self.buckets(verdict).values())
+
+    @property
+    def cards(self) -> list[CardRow]:
+        """Every card of the view in urgency order (reads them all: for tests and tools,
+        never a keystroke)."""
+        if not self.in_sql:
+            return self._cards
+        found = [card for column in self.buckets(None).values() for card in column]
+        found.sort(key=urgency_key)
         return found
 
     def is_empty(self) -> bool:
         """No card at all (not just none matching): the board shows how to start."""
-        return not self.cards and not self.filter_text and store.count_prospects(self.db) == 0
+        return not self.matches() and not self.filter_text and store.count_prospects(self.db) == 0

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from salesdesk.data.store import CardRow
+from salesdesk.data.board_view import Column
 from salesdesk.render.board_header import column_title
 from salesdesk.widgets.card_column import CardColumn
 
@@ -42,7 +42,7 @@ class BoardColumns(Horizontal):
     def show(
         self,
         spec: tuple[tuple[str, str], ...],
-        buckets: dict[str, list[CardRow]],
+        buckets: dict[str, Column],
         active: int,
         today: date,
         keep_id: int | None,

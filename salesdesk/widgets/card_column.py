@@ -1,7 +1,9 @@
 """A column of cards drawn with Textual's line API: only visible lines are rendered.
 
 However many prospects a column holds, it is one widget; each card is a fixed number of
-lines, so the card under any screen line is found by arithmetic.
+lines, so the card under any screen line is found by arithmetic, and its cards are a
+:class:`~salesdesk.data.board_view.Column` that reads from the database only the cards
+drawn.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from salesdesk.data.board_view import Column, ListColumn
 from salesdesk.data.store import CardRow
 from salesdesk.render.cards import card_height, render_card
 
@@ -41,7 +44,7 @@ class CardColumn(ScrollView, can_focus=False):
     def __init__(self, key: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.key = key
-        self.cards: list[CardRow] = []
+        self.cards: Column = ListColumn([])
         self.selected = 0
         self.active = False
         self.compact = False
@@ -50,7 +53,7 @@ class CardColumn(ScrollView, can_focus=False):
         self.flashing: int | None = None  # the id of a card that just moved here
 
     # ------------------------------------------------------------------ data
-    def set_cards(self, cards: list[CardRow], today: date, *, keep_id: int | None = None) -> None:
+    def set_cards(self, cards: Column, today: date, *, keep_id: int | None = None) -> None:
         """Replace the cards; keep the selection on ``keep_id`` if it is still here."""
         self.cards = cards
         self.today = today
@@ -67,14 +70,14 @@ class CardColumn(ScrollView, can_focus=False):
             self.call_after_refresh(self.scroll_to_selected)
 
     def index_of(self, prospect_id: int) -> int | None:
-        for index, card in enumerate(self.cards):
-            if card.id == prospect_id:
-                return index
-        return None
+        return self.cards.index_of(prospect_id)
 
     @property
     def current(self) -> CardRow | None:
-        return self.cards[self.selected] if self.cards else None
+        try:
+            return self.cards[self.selected] if self.cards else None
+        except IndexError:  # removed since the column was read: the board reloads
+            return None
 
     @property
     def card_lines(self) -> int:
@@ -195,7 +198,10 @@ class CardColumn(ScrollView, can_focus=False):
         index, row = divmod(line, self.card_lines)
         if index >= len(self.cards) or width <= 0:
             return Strip([Segment(" " * max(0, width), Style())], max(0, width))
-        return self._strips_for(index, width)[row]
+        try:
+            return self._strips_for(index, width)[row]
+        except IndexError:  # removed since the column was read: the board reloads
+            return Strip([Segment(" " * max(0, width), Style())], max(0, width))
 
     # ------------------------------------------------------------------ mouse
     def on_click(self, event: events.Click) -> None:

@@ -52,15 +52,25 @@ def plan_facts(
 ) -> list[planning.ProspectFacts]:
     """Every card the plan may suggest (live and customers not given up; with
     ``given_up``, those too: their due steps are still on today's list), as plain facts."""
-    start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
     with db.connect() as conn:
-        # Straight to the DB-API cursor: this reads every live card and customer.
-        cursor = conn.cursor()
-        try:
-            rows = cursor.execute(_FACTS_SQL + ("" if given_up else _NOT_GIVEN_UP)).fetchall()
-            sales = cursor.execute(_SALES_SQL, (sql_timestamp(start),)).fetchall()
-        finally:
-            cursor.close()
+        return facts_on(conn, today, given_up=given_up)
+
+
+def facts_on(
+    conn: Any, today: date, *, given_up: bool = False, where: str = "",
+    params: Mapping[str, Any] | None = None,
+) -> list[planning.ProspectFacts]:
+    """:func:`plan_facts` on an open connection, for the cards ``where`` (an SQL
+    condition on ``p``, with named ``params``) also selects (the board's key refresh)."""
+    start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
+    sql = _FACTS_SQL + ("" if given_up else _NOT_GIVEN_UP) + (f" AND {where}" if where else "")
+    # Straight to the DB-API cursor: this reads every live card and customer.
+    cursor = conn.cursor()
+    try:
+        rows = cursor.execute(sql, dict(params or {})).fetchall()
+        sales = cursor.execute(_SALES_SQL, (sql_timestamp(start),)).fetchall()
+    finally:
+        cursor.close()
     bought = _purchases(sales)
     return [_facts(row, bought) for row in rows]
 

@@ -1,0 +1,244 @@
+"""The board's columns as sequences that read only what is drawn.
+
+A column of an SQLite file is a :class:`KeyColumn`: its length is one count over the key
+table's index, a card at an index is read with the page around it (keyset order by score
+and id, ``LIMIT``/``OFFSET`` over the index), and finding a card's place is one more
+count. A filtered column is an :class:`IdColumn`: the ids of the matches in board order,
+found by one query, their cards read a page at a time. A PostgreSQL server (or a file
+this program may not write, whose keys cannot be refreshed) gets a :class:`ListColumn` of
+cards read, scored and sorted in Python, as every board did before schema 8.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from typing import overload
+
+from salesdesk.data import board_keys
+from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, card_from_row
+from salesdesk.data.cards import define_fold, search_where
+from salesdesk.data.db import Database
+
+PAGE = 64  # cards read at once around the one drawn
+
+
+class Column(Sequence[CardRow]):
+    """A board column's cards in urgency order (highest score first, then oldest id)."""
+
+    def index_of(self, prospect_id: int) -> int | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class ListColumn(Column):
+    """Cards already read (a server's board, a read-only file)."""
+
+    def __init__(self, cards: list[CardRow]) -> None:
+        self._cards = cards
+        self._index = {card.id: i for i, card in enumerate(cards)}
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    @overload
+    def __getitem__(self, index: int) -> CardRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[CardRow]: ...
+    def __getitem__(self, index: int | slice) -> CardRow | Sequence[CardRow]:
+        return self._cards[index]
+
+    def index_of(self, prospect_id: int) -> int | None:
+        return self._index.get(prospect_id)
+
+
+class _PagedColumn(Column):
+    """Reads its cards a page at a time, by id, and keeps the pages it read."""
+
+    def __init__(self, db: Database, clock: Clocks, length: int) -> None:
+        self.db = db
+        self.clock = clock
+        self._length = length
+        self._pages: dict[int, list[CardRow]] = {}
+
+    def __len__(self) -> int:
+        return self._length
+
+    def _page_ids(self, page: int) -> list[int]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _page(self, page: int) -> list[CardRow]:
+        cards = self._pages.get(page)
+        if cards is None:
+            if len(self._pages) > 64:
+                self._pages.clear()
+            cards = cards_by_id(self.db, self.clock, self._page_ids(page))
+            self._pages[page] = cards
+        return cards
+
+    @overload
+    def __getitem__(self, index: int) -> CardRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[CardRow]: ...
+    def __getitem__(self, index: int | slice) -> CardRow | Sequence[CardRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        page = self._page(index // PAGE)
+        offset = index % PAGE
+        if offset >= len(page):  # a card removed meanwhile: the view reloads soon
+            raise IndexError(index)
+        return page[offset]
+
+    def __iter__(self) -> Iterator[CardRow]:
+        for page in range(-(-self._length // PAGE)):
+            yield from self._page(page)
+
+
+class KeyColumn(_PagedColumn):
+    """One column of the key table: a grade of the live board or a closed status group,
+    with only one MAN verdict when ``verdict`` is given."""
+
+    def __init__(self, db: Database, clock: Clocks, key: str, verdict: str | None,
+                 length: int) -> None:
+        super().__init__(db, clock, length)
+        self.key = key
+        self.verdict = verdict
+        self._where = "col = ?" + (" AND verdict = ?" if verdict else "")
+        self._params: tuple[str, ...] = (key, verdict) if verdict else (key,)
+
+    def _page_ids(self, page: int) -> list[int]:
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                f"SELECT prospect_id FROM board_key WHERE {self._where} "
+                "ORDER BY score DESC, prospect_id LIMIT ? OFFSET ?",
+                (*self._params, PAGE, page * PAGE),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def index_of(self, prospect_id: int) -> int | None:
+        """The card's place: how many cards of the column come before it."""
+        with self.db.connect() as conn:
+            row = conn.execute(
+                "SELECT col, verdict, score FROM board_key WHERE prospect_id = ?",
+                (prospect_id,),
+            ).fetchone()
+            if row is None or row[0] != self.key or (self.verdict and row[1] != self.verdict):
+                return None
+            before = conn.execute(
+                f"SELECT count(*) FROM board_key WHERE {self._where} AND "
+                "(score > ? OR (score = ? AND prospect_id < ?))",
+                (*self._params, row[2], row[2], prospect_id),
+            ).fetchone()[0]
+        return int(before) if before < self._length else None
+
+
+class IdColumn(_PagedColumn):
+    """The matches of a filter in one column, as ids in board order."""
+
+    def __init__(self, db: Database, clock: Clocks, ids: list[int]) -> None:
+        super().__init__(db, clock, len(ids))
+        self.ids = ids
+        self._index: dict[int, int] | None = None
+
+    def _page_ids(self, page: int) -> list[int]:
+        return self.ids[page * PAGE:(page + 1) * PAGE]
+
+    def index_of(self, prospect_id: int) -> int | None:
+        if self._index is None:
+            self._index = {pid: i for i, pid in enumerate(self.ids)}
+        return self._index.get(prospect_id)
+
+
+def cards_by_id(db: Database, clock: Clocks, ids: list[int]) -> list[CardRow]:
+    """The cards with these ids, in the order of ``ids`` (a removed one is left out)."""
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    with db.connect() as conn:
+        rows = conn.execute(
+            f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE prospect.id IN ({marks})", ids
+        ).fetchall()
+    found = {row[0]: row for row in rows}
+    return [card_from_row(found[pid], clock) for pid in ids if pid in found]
+
+
+def column_counts(db: Database, keys: Sequence[str]) -> dict[str, tuple[int, int, int, int, int]]:
+    """Per column: (cards, due for review, overdue, first contact running, missed), from
+    the counts index alone."""
+    marks = ", ".join("?" for _ in keys)
+    with db.connect() as conn:
+        rows = conn.execute(
+            "SELECT col, count(*), total(due), total(overdue), "
+            "total(first_contact = 'running'), total(first_contact = 'missed') "
+            f"FROM board_key WHERE col IN ({marks}) GROUP BY col",
+            tuple(keys),
+        ).fetchall()
+    counts = {key: (0, 0, 0, 0, 0) for key in keys}
+    for col, *values in rows:
+        counts[col] = tuple(int(v) for v in values)  # type: ignore[assignment]
+    return counts
+
+
+def verdict_counts(db: Database, keys: Sequence[str], verdict: str) -> dict[str, int]:
+    """How many cards of one MAN verdict each column holds."""
+    marks = ", ".join("?" for _ in keys)
+    with db.connect() as conn:
+        rows = conn.execute(
+            f"SELECT col, count(*) FROM board_key WHERE col IN ({marks}) AND verdict = ? "
+            "GROUP BY col",
+            (*keys, verdict),
+        ).fetchall()
+    found = dict.fromkeys(keys, 0)
+    found.update({col: int(n) for col, n in rows})
+    return found
+
+
+def matching_ids(
+    db: Database, keys: Sequence[str], search: str
+) -> dict[str, list[tuple[int, str]]]:
+    """The cards a filter matches, per column in board order, with their verdicts."""
+    clauses, params, fold = search_where(search)
+    marks = ", ".join("?" for _ in keys)
+    where = " AND ".join([f"k.col IN ({marks})", *clauses])
+    found: dict[str, list[tuple[int, str]]] = {key: [] for key in keys}
+    with db.connect() as conn:
+        if fold:
+            define_fold(conn)
+        rows = conn.execute(
+            "SELECT k.col, k.prospect_id, k.verdict FROM board_key k "
+            f"JOIN prospect ON prospect.id = k.prospect_id WHERE {where} "
+            "ORDER BY k.col, k.score DESC, k.prospect_id",
+            (*keys, *params),
+        ).fetchall()
+    for col, pid, verdict in rows:
+        found[col].append((pid, verdict))
+    return found
+
+
+def orders_in_sql(db: Database) -> bool:
+    """Whether the board may read its order from the key table: an SQLite file this
+    program writes (the keys must be refreshed), not a server."""
+    if db.is_postgres or db.read_only or db.damaged:
+        return False
+    with db.connect() as conn:
+        return board_keys.has_keys(conn)
+
+
+def refresh_keys(db: Database, now: date | datetime) -> int:
+    """Bring the stale keys up to date (see :func:`salesdesk.data.board_keys.refresh`)."""
+    return board_keys.refresh(db, now)
+
+
+def prefetch(db: Database, now: datetime) -> list[CardRow] | None:
+    """What a start does before Textual is imported, so the first frame has the cards:
+    refresh the keys (the first start of a day rescores every card), or on a server read
+    every live card."""
+    if orders_in_sql(db):
+        refresh_keys(db, now)
+        return None
+    from salesdesk.data.cards import list_cards
+
+    return list_cards(db, now)

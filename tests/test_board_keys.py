@@ -1,0 +1,143 @@
+"""The board's order in SQL (schema 8): the key table gives the same cards in the same
+order as the old ordering function (every card scored in Python, sorted by urgency), and
+stays right when cards change by any writer, by the clock, or by a setting."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from salesdesk.data import board_keys, board_view, store
+from salesdesk.data.board_keys import CLOSED_KEYS, LIVE_KEYS
+from salesdesk.data.card_rows import clocks
+from salesdesk.data.db import Database, open_database
+from salesdesk.data.demo import fill_demo
+from salesdesk.data.today import today_list
+from salesdesk.data.visits.changes import plan_visit
+from salesdesk.enums import Status
+
+TODAY = date(2026, 3, 10)
+NOW = datetime(2026, 3, 10, 9, 30)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Database:
+    db = open_database(tmp_path / "demo.db")
+    fill_demo(db, TODAY, prospects=1000)
+    return db
+
+
+def old_order(db: Database, now: datetime, closed: bool = False) -> dict[str, list[int]]:
+    """The order before schema 8: every card of the view read, scored, sorted."""
+    statuses = [s.value for s in Status if s != Status.LIVE] if closed else [Status.LIVE]
+    found: dict[str, list[int]] = {}
+    for card in store.list_cards(db, now, statuses=statuses):
+        found.setdefault(board_keys.column_of(card.grade.value, card.status), []).append(card.id)
+    return found
+
+
+def sql_order(db: Database, now: datetime, keys: tuple[str, ...]) -> dict[str, list[int]]:
+    board_view.refresh_keys(db, now)
+    clock = clocks(db, now)
+    counts = board_view.column_counts(db, keys)
+    return {
+        key: [c.id for c in board_view.KeyColumn(db, clock, key, None, counts[key][0])]
+        for key in keys if counts[key][0]
+    }
+
+
+def test_the_sql_order_is_the_old_order_on_demo_data(demo: Database) -> None:
+    assert sql_order(demo, NOW, LIVE_KEYS) == old_order(demo, NOW)
+    assert sql_order(demo, NOW, CLOSED_KEYS) == old_order(demo, NOW, closed=True)
+    # ... and on later days, when the date-driven parts of every score have moved.
+    for days in (1, 8, 40):
+        later = NOW + timedelta(days=days)
+        assert sql_order(demo, later, LIVE_KEYS) == old_order(demo, later)
+
+
+def test_a_clock_set_back_rescores_every_card(demo: Database) -> None:
+    later = NOW + timedelta(days=30)
+    assert sql_order(demo, later, LIVE_KEYS) == old_order(demo, later)
+    assert board_view.refresh_keys(demo, NOW) == store.count_prospects(demo)
+    assert sql_order(demo, NOW, LIVE_KEYS) == old_order(demo, NOW)
+
+
+def test_nothing_is_rescored_when_nothing_changed(demo: Database) -> None:
+    board_view.refresh_keys(demo, NOW)
+    assert board_view.refresh_keys(demo, NOW + timedelta(hours=2)) == 0
+
+
+def test_a_change_by_another_program_goes_stale_and_is_rescored(demo: Database) -> None:
+    board_view.refresh_keys(demo, NOW)
+    last = old_order(demo, NOW)["C"][-1]
+    raw = sqlite3.connect(demo.path)  # the sqlite3 shell, a script: no SalesDesk code
+    with raw:
+        raw.execute("UPDATE prospect SET grade = 'A', next_date = ? WHERE id = ?",
+                    ((TODAY - timedelta(days=9)).isoformat(), last))
+    raw.close()
+    assert board_view.refresh_keys(demo, NOW) == 1
+    order = sql_order(demo, NOW, LIVE_KEYS)
+    assert last in order["A"] and last not in order["C"]
+    assert order == old_order(demo, NOW)
+
+
+def test_a_complaint_puts_its_card_on_top_and_a_removed_card_leaves(demo: Database) -> None:
+    board_view.refresh_keys(demo, NOW)
+    card = old_order(demo, NOW)["B"][-1]
+    store.record_complaint(demo, NOW, card, "the delivery was late")
+    order = sql_order(demo, NOW, LIVE_KEYS)
+    assert order["B"][0] == card
+    raw = sqlite3.connect(demo.path)
+    with raw:
+        raw.execute("DELETE FROM complaint WHERE prospect_id = ?", (card,))
+        raw.execute("DELETE FROM activity WHERE prospect_id = ?", (card,))
+        raw.execute("DELETE FROM contact_point WHERE prospect_id = ?", (card,))
+        raw.execute("DELETE FROM visit WHERE prospect_id = ?", (card,))
+        raw.execute("DELETE FROM prospect WHERE id = ?", (card,))
+    raw.close()
+    order = sql_order(demo, NOW, LIVE_KEYS)
+    assert card not in order["B"]
+    assert order == old_order(demo, NOW)
+
+
+def test_the_keys_count_today_s_list_as_the_list_itself(demo: Database) -> None:
+    for day in (TODAY, TODAY + timedelta(days=3), TODAY + timedelta(days=20)):
+        assert board_keys.today_count(demo, day) == len(today_list(demo, day))
+    # A visit planned for today puts one more item on the list (the visit table's trigger).
+    card = old_order(demo, NOW)["C"][-1]  # the least urgent card: nothing due today
+    before = board_keys.today_count(demo, TODAY)
+    plan_visit(demo, NOW, card, TODAY, start="09:00", purpose="show the samples")
+    assert board_keys.today_count(demo, TODAY) == len(today_list(demo, TODAY)) == before + 1
+
+
+def test_the_thank_you_threshold_setting_rescores_and_others_do_not(demo: Database) -> None:
+    board_view.refresh_keys(demo, NOW)
+    store.set_setting(demo, "board_legend", "off")
+    assert board_view.refresh_keys(demo, NOW) == 0
+    store.set_setting(demo, "thank_you_threshold", "1")
+    assert board_view.refresh_keys(demo, NOW) == store.count_prospects(demo)
+    assert board_keys.today_count(demo, TODAY) == len(today_list(demo, TODAY))
+
+
+def test_a_page_of_a_column_is_read_by_its_place(demo: Database) -> None:
+    board_view.refresh_keys(demo, NOW)
+    clock = clocks(demo, NOW)
+    expected = old_order(demo, NOW)["C"]
+    column = board_view.KeyColumn(demo, clock, "C", None, len(expected))
+    assert len(column) == len(expected)
+    assert column[len(expected) - 1].id == expected[-1]
+    assert [c.id for c in column[100:140]] == expected[100:140]
+    assert column.index_of(expected[150]) == 150
+    assert column.index_of(old_order(demo, NOW)["A"][0]) is None  # another column's card
+    with pytest.raises(IndexError):
+        column[len(expected)]
+
+
+def test_a_server_or_read_only_file_orders_in_python(tmp_path: Path, demo: Database) -> None:
+    assert board_view.orders_in_sql(demo)
+    reader = Database(demo.path, read_only=True)
+    assert not board_view.orders_in_sql(reader)
+    assert board_view.prefetch(reader, NOW) is not None
