@@ -76,7 +76,7 @@ def item_counts(
     ``params``) puts on today's list: the board's key table keeps it per card, so the
     header's count is a sum, never a read of every card."""
     end = {"end": today.isoformat() + "~", **params}
-    facts = facts_on(conn, today, given_up=True, where=f"p.id IN {ids_sql}", params=params)
+    facts = facts_on(conn, today, given_up=True, ids_sql=ids_sql, params=params)
     visits: dict[int, list[TodayVisit]] = {}
     for r in conn.execute(
         "SELECT id, prospect_id, substr(day, 1, 10), start, purpose FROM visit "

@@ -213,7 +213,8 @@ class BoardScreen(BoardForms):
             now=self.sd_app.now(),
             width=max(0, self.app.size.width - 2),
         )
-        self.query_one("#summary", Static).update(line)
+        # One line whatever it says (it is cut to the width): no layout of the board.
+        self.query_one("#summary", Static).update(line, layout=False)
 
     @work(thread=True, exclusive=True, group="today-count")
     def count_today(self, today: date) -> None:

@@ -52,7 +52,8 @@ class BoardColumns(Horizontal):
             column.set_cards(buckets[key], today, keep_id=keep_id)
             column.set_active(index == active)
             label = column_title(key, title, len(buckets[key]), index == active)
-            self.query_one(f"#title-{index}", Static).update(label)
+            # One line of a fixed-width column: no layout of the board.
+            self.query_one(f"#title-{index}", Static).update(label, layout=False)
 
     def flash(self, prospect_id: int) -> int | None:
         """Light up the card in whichever column holds it; returns that column's index."""

@@ -9,7 +9,7 @@ drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,6 +24,11 @@ from salesdesk.data.store import CardRow
 from salesdesk.render.cards import card_height, render_card
 
 FLASH_SECONDS = 1.2  # how long a card that just moved column stays lit
+
+
+def _day(moment: date) -> date:
+    """The day of a moment (a datetime is a date too)."""
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 class CardColumn(ScrollView, can_focus=False):
@@ -49,15 +54,19 @@ class CardColumn(ScrollView, can_focus=False):
         self.active = False
         self.compact = False
         self.today = date.today()
-        self._cache: dict[tuple[int, int, bool, bool, bool, bool], list[Strip]] = {}
+        # Drawn cards by what they look like (id, width, selected, active, compact,
+        # flashing), with the row they were drawn from: a card is drawn again only when
+        # it changed, however often the column is given new cards.
+        self._cache: dict[tuple[int, int, bool, bool, bool, bool], tuple[CardRow, list[Strip]]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
 
     # ------------------------------------------------------------------ data
     def set_cards(self, cards: Column, today: date, *, keep_id: int | None = None) -> None:
         """Replace the cards; keep the selection on ``keep_id`` if it is still here."""
         self.cards = cards
+        if _day(today) != _day(self.today):
+            self._cache.clear()
         self.today = today
-        self._cache.clear()
         if keep_id is not None:
             index = self.index_of(keep_id)
             if index is not None:
@@ -87,7 +96,6 @@ class CardColumn(ScrollView, can_focus=False):
         if compact != self.compact:
             first_card = self.scroll_offset.y // self.card_lines  # the card at the top
             self.compact = compact
-            self._cache.clear()
             self._update_size()
             # Keep the same card at the top, whole: cards just changed height.
             self.scroll_to(y=first_card * self.card_lines, animate=False, force=True)
@@ -96,14 +104,25 @@ class CardColumn(ScrollView, can_focus=False):
     def set_active(self, active: bool) -> None:
         if active != self.active:
             self.active = active
-            self._cache.clear()
             self.refresh()
 
     def _update_size(self) -> None:
         # Only the height scrolls (overflow-x is hidden), so the width stays 0: a resize
         # then leaves the virtual size alone and costs no second layout of the board.
         size = Size(0, len(self.cards) * self.card_lines)
-        if size != self.virtual_size:
+        if size == self.virtual_size:
+            return
+        view = self.scrollable_content_region.height
+        if self.is_mounted and view > 0 and min(size.height, self.virtual_size.height) > view:
+            # The scrollbar stays (a long column got longer or shorter): no layout of the
+            # board, only the scrollbar's range, the scroll position and the lines redrawn.
+            self.set_reactive(CardColumn.virtual_size, size)
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height
+            bar.refresh()
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
+            self.refresh()
+        else:
             self.virtual_size = size
 
     def on_resize(self, event: events.Resize) -> None:
@@ -117,9 +136,10 @@ class CardColumn(ScrollView, can_focus=False):
             return
         index = max(0, min(index, len(self.cards) - 1))
         if index != self.selected:
-            self._cache.clear()
+            height = self.card_lines
+            self.refresh_lines(self.selected * height, height)  # only the two cards
             self.selected = index
-            self.refresh()
+            self.refresh_lines(index * height, height)
         self.scroll_to_selected()
 
     def move(self, delta: int) -> None:
@@ -157,14 +177,12 @@ class CardColumn(ScrollView, can_focus=False):
         if index is None:
             return
         self.flashing = prospect_id
-        self._cache.clear()
         self.refresh()
         self.call_after_refresh(self._show_index, index)
         self.set_timer(seconds, self._flash_over)
 
     def _flash_over(self) -> None:
         self.flashing = None
-        self._cache.clear()
         self.refresh()
 
     def _show_index(self, index: int) -> None:
@@ -175,21 +193,24 @@ class CardColumn(ScrollView, can_focus=False):
         selected = index == self.selected
         card = self.cards[index]
         flashing = card.id == self.flashing
-        key = (index, width, selected, self.active, self.compact, flashing)
-        strips = self._cache.get(key)
-        if strips is None:
-            lines = render_card(
-                card, width, self.today, compact=self.compact, selected=selected,
-                active=self.active, flashing=flashing,
-            )
-            console = self.app.console
-            strips = [
-                Strip(list(line.render(console)), line.cell_len).adjust_cell_length(width)
-                for line in lines
-            ]
-            if len(self._cache) > 400:
-                self._cache.clear()
-            self._cache[key] = strips
+        key = (card.id, width, selected, self.active, self.compact, flashing)
+        cached = self._cache.get(key)
+        # A running clock's "time left" moves with the minute: such a card is drawn anew.
+        ticking = card.complaint_due is not None or card.first_contact_due is not None
+        if cached is not None and cached[0] == card and not ticking:
+            return cached[1]
+        lines = render_card(
+            card, width, self.today, compact=self.compact, selected=selected,
+            active=self.active, flashing=flashing,
+        )
+        console = self.app.console
+        strips = [
+            Strip(list(line.render(console)), line.cell_len).adjust_cell_length(width)
+            for line in lines
+        ]
+        if len(self._cache) > 400:
+            self._cache.clear()
+        self._cache[key] = (card, strips)
         return strips
 
     def render_line(self, y: int) -> Strip:

@@ -27,22 +27,29 @@ def after_hours(db: Database, now: datetime) -> bool:
     return planning.after_hours(now.time(), plan_settings(db).working_hours)
 
 
+_LV_JOIN = """
+    LEFT JOIN (
+        SELECT prospect_id, max(substr(at, 1, 10)) AS last FROM activity
+        WHERE kind = 'visit' GROUP BY prospect_id
+    ) lv ON lv.prospect_id = p.id"""
 _FACTS_SQL = """
     SELECT p.id, p.name, p.company, p.area, p.grade, p.status, p.key_account, p.follow_up,
            p.revisit_days, p.visit_days, p.visit_time, substr(p.next_date, 1, 10),
            p.next_action, substr(p.graded_at, 1, 10), substr(p.created_at, 1, 10),
            substr(p.touched_at, 1, 10), lv.last, substr(p.closed_at, 1, 10), p.value,
            substr(p.birthday, 1, 10), p.next_kind
-    FROM prospect p
-    LEFT JOIN (
-        SELECT prospect_id, max(substr(at, 1, 10)) AS last FROM activity
-        WHERE kind = 'visit' GROUP BY prospect_id
-    ) lv ON lv.prospect_id = p.id
+    FROM prospect p""" + _LV_JOIN + """
     WHERE p.status IN ('live', 'customer')
 """
+#: Every card's last visit in one grouped pass; for a few cards, each card's own.
+_LAST_VISITS = "lv.last"
+_LAST_VISIT_OF_CARD = (
+    "(SELECT max(substr(at, 1, 10)) FROM activity a "
+    "WHERE a.prospect_id = p.id AND a.kind = 'visit')"
+)
 _NOT_GIVEN_UP = " AND p.follow_up != 'give_up'"
 _SALES_SQL = (
-    "SELECT prospect_id, at, amount FROM activity WHERE kind = 'status' AND at >= ? "
+    "SELECT prospect_id, at, amount FROM activity WHERE kind = 'status' AND at >= :start "
     "AND to_status = 'customer' ORDER BY at"
 )
 
@@ -57,18 +64,28 @@ def plan_facts(
 
 
 def facts_on(
-    conn: Any, today: date, *, given_up: bool = False, where: str = "",
+    conn: Any, today: date, *, given_up: bool = False, ids_sql: str = "",
     params: Mapping[str, Any] | None = None,
 ) -> list[planning.ProspectFacts]:
-    """:func:`plan_facts` on an open connection, for the cards ``where`` (an SQL
-    condition on ``p``, with named ``params``) also selects (the board's key refresh)."""
+    """:func:`plan_facts` on an open connection; ``ids_sql`` (a subquery of card ids, with
+    named ``params``) reads only those cards, through the indexes (the board's key
+    refresh: a few cards after a keystroke)."""
     start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
-    sql = _FACTS_SQL + ("" if given_up else _NOT_GIVEN_UP) + (f" AND {where}" if where else "")
+    sql = _FACTS_SQL + ("" if given_up else _NOT_GIVEN_UP)
+    sales_sql = _SALES_SQL
+    values: dict[str, Any] = {**(params or {}), "start": sql_timestamp(start)}
+    if ids_sql:
+        sql = (sql.replace(_LV_JOIN, "").replace(_LAST_VISITS, _LAST_VISIT_OF_CARD)
+               + f" AND p.id IN {ids_sql}")
+        # (SQLite: the card's index, not the one of every win: this runs per keystroke.)
+        sales_sql = sales_sql.replace(
+            "FROM activity WHERE", "FROM activity INDEXED BY ix_activity_prospect_id WHERE"
+        ).replace(" ORDER BY", f" AND prospect_id IN {ids_sql} ORDER BY")
     # Straight to the DB-API cursor: this reads every live card and customer.
     cursor = conn.cursor()
     try:
-        rows = cursor.execute(sql, dict(params or {})).fetchall()
-        sales = cursor.execute(_SALES_SQL, (sql_timestamp(start),)).fetchall()
+        rows = cursor.execute(sql, values).fetchall()
+        sales = cursor.execute(sales_sql, values).fetchall()
     finally:
         cursor.close()
     bought = _purchases(sales)
