@@ -141,3 +141,32 @@ def test_a_server_or_read_only_file_orders_in_python(tmp_path: Path, demo: Datab
     reader = Database(demo.path, read_only=True)
     assert not board_view.orders_in_sql(reader)
     assert board_view.prefetch(reader, NOW) is not None
+
+
+def test_the_kept_counts_follow_each_change_as_a_fresh_count(demo: Database) -> None:
+    from salesdesk.screens.board_cards import BoardCards
+
+    view = BoardCards(demo)
+    view.load(NOW)
+    live = old_order(demo, NOW)
+    store.regrade(demo, NOW, live["C"][0], "A")
+    store.record_complaint(demo, NOW, live["B"][3], "late again")
+    raw = sqlite3.connect(demo.path)  # another program removes a card
+    with raw:
+        for table in ("complaint", "activity", "contact_point", "visit"):
+            raw.execute(f"DELETE FROM {table} WHERE prospect_id = ?", (live["A"][1],))
+        raw.execute("DELETE FROM prospect WHERE id = ?", (live["A"][1],))
+    raw.close()
+    view.load(NOW)  # the same view: counts kept up by the refresh's changes
+    fresh = BoardCards(demo)
+    fresh.load(NOW)  # a new view: counted from the index
+    assert view.pool == fresh.pool
+    expected = store.summary(demo, NOW)  # the old way: every live card read and summed
+    assert view.pool is not None
+    assert (view.pool.by_grade, view.pool.due, view.pool.overdue, view.pool.live,
+            view.pool.closed, view.pool.first_contact) == (
+        expected.by_grade, expected.due, expected.overdue, expected.live, expected.closed,
+        expected.first_contact)
+    assert view.pool.pipeline is not None and expected.pipeline is not None
+    assert view.pool.pipeline.value_by_grade == pytest.approx(expected.pipeline.value_by_grade)
+    assert view.today_left == len(today_list(demo, TODAY))

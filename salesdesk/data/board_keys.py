@@ -33,6 +33,8 @@ DDL = (
     """CREATE TABLE board_key (
         prospect_id INTEGER NOT NULL PRIMARY KEY,
         col VARCHAR NOT NULL DEFAULT '',
+        status VARCHAR NOT NULL DEFAULT '',
+        value FLOAT NOT NULL DEFAULT 0,
         score FLOAT NOT NULL DEFAULT 0,
         verdict VARCHAR NOT NULL DEFAULT '',
         due INTEGER NOT NULL DEFAULT 0,
@@ -45,8 +47,9 @@ DDL = (
     # The board's order within a column, and within a column of one MAN verdict.
     "CREATE INDEX ix_board_key_order ON board_key (col, score DESC, prospect_id)",
     "CREATE INDEX ix_board_key_verdict ON board_key (col, verdict, score DESC, prospect_id)",
-    # The header's counts by column, read from the index alone.
-    "CREATE INDEX ix_board_key_counts ON board_key (col, due, overdue, first_contact, today)",
+    # The header's counts by column and status, read from the index alone.
+    "CREATE INDEX ix_board_key_counts ON board_key "
+    "(col, status, due, overdue, first_contact, today, value)",
     "CREATE INDEX ix_board_key_until ON board_key (until)",
     "CREATE INDEX ix_board_key_since ON board_key (since)",
     """CREATE TRIGGER board_key_card_added AFTER INSERT ON prospect BEGIN
@@ -57,8 +60,9 @@ DDL = (
         INSERT INTO board_key (prospect_id) VALUES (new.id)
         ON CONFLICT (prospect_id) DO UPDATE SET until = '', since = '';
     END""",
+    # A removed card's key stays, stale, until a refresh takes it out of the counts.
     """CREATE TRIGGER board_key_card_removed AFTER DELETE ON prospect BEGIN
-        DELETE FROM board_key WHERE prospect_id = old.id;
+        UPDATE board_key SET until = '', since = '' WHERE prospect_id = old.id;
     END""",
     *(
         f"""CREATE TRIGGER board_key_{table}_{event.lower()} AFTER {event} ON {table} BEGIN
@@ -140,50 +144,105 @@ STALE_IDS = (
 STALE_WHERE = f"prospect.id IN {STALE_IDS}"
 
 UPDATE_SQL = (
-    "UPDATE board_key SET col = ?, score = ?, verdict = ?, due = ?, overdue = ?, "
-    "first_contact = ?, today = ?, since = ?, until = ? WHERE prospect_id = ?"
+    "UPDATE board_key SET col = ?, status = ?, value = ?, score = ?, verdict = ?, due = ?, "
+    "overdue = ?, first_contact = ?, today = ?, since = ?, until = ? WHERE prospect_id = ?"
+)
+#: What the header counts of a key, in :data:`TALLY_SQL`'s order after (col, status).
+_COUNTED = "due, overdue, first_contact = 'running', first_contact = 'missed', today, value"
+TALLY_SQL = (
+    "SELECT col, status, count(*), total(due), total(overdue), "
+    "total(first_contact = 'running'), total(first_contact = 'missed'), total(today), "
+    "total(value) FROM board_key GROUP BY col, status"
 )
 
-
-def _key_values(card: CardRow, clock: Clocks, today_items: int) -> tuple[Any, ...]:
-    return (
-        column_of(card.grade.value, card.status),
-        card.urgency.score,
-        str(card.verdict),
-        int(card.review_due),
-        int(card.overdue),
-        card.first_contact,
-        today_items,
-        stamp(clock.now),
-        valid_until(clock.now, card.first_contact, card.first_contact_due),
-        card.id,
-    )
+#: The header's counts by (column, status): [cards, due, overdue, first contact
+#: running, missed, items on today's list, value].
+Tally = dict[tuple[str, str], list[float]]
 
 
-def refresh(db: Database, now: date | datetime) -> int:
-    """Recompute the keys that are stale at ``now`` (how many there were). A quick read
-    first: most calls find none and take no write lock."""
+def tally(db: Database) -> Tally:
+    """Every count the board's header shows, in one pass over the counts index."""
+    with db.connect() as conn:
+        return {(col, status): list(values)
+                for col, status, *values in conn.execute(TALLY_SQL).fetchall()}
+
+
+def add_to(counts: Tally, change: Tally) -> None:
+    """Apply a refresh's change of the counts (see :func:`refresh`)."""
+    for group, values in change.items():
+        total = counts.setdefault(group, [0.0] * 7)
+        for i, value in enumerate(values):
+            total[i] += value
+
+
+#: More stale keys than this: rewrite the table's indexes once instead of per row.
+BULK = 5_000
+#: The order and count indexes (dropped and made again around a bulk rewrite).
+_INDEXES = tuple(statement for statement in DDL if statement.startswith("CREATE INDEX"))
+
+
+def _key_rows(cards: list[CardRow], clock: Clocks, items: dict[int, int]) -> list[tuple[Any, ...]]:
+    """The UPDATE_SQL parameters of each card (the stamps worked out once)."""
+    since = stamp(clock.now)
+    midnight = valid_until(clock.now, "", None)
+    rows = []
+    for card in cards:
+        fc = card.first_contact
+        until = midnight if fc != "running" else valid_until(clock.now, fc, card.first_contact_due)
+        rows.append((
+            column_of(card.grade.value, card.status), card.status, card.value,
+            card.urgency.score, str(card.verdict),
+            int(card.review_due), int(card.overdue), fc, items.get(card.id, 0), since, until,
+            card.id,
+        ))
+    return rows
+
+
+def refresh(db: Database, now: date | datetime) -> tuple[int, Tally | None]:
+    """Recompute the keys that are stale at ``now``: how many there were, and how the
+    header's counts changed (None after a bulk rewrite: count again). A quick read
+    first: most calls find none and take no write lock. The first start of a day finds
+    every key stale (the date-driven parts): then the whole book is read in single passes
+    and the indexes are made again after the rows, not kept up row by row."""
     clock = clocks(db, now)
     moment = {"now": stamp(clock.now)}
     with db.connect() as conn:
         if conn.execute(f"SELECT 1 FROM prospect WHERE {STALE_WHERE} LIMIT 1", moment
                         ).fetchone() is None:
-            return 0
+            return 0, {}
+        stale = int(conn.execute(f"SELECT count(*) FROM {STALE_IDS}", moment).fetchone()[0])
+        every = stale >= int(conn.execute("SELECT count(*) FROM prospect").fetchone()[0])
     from salesdesk.data.today import item_counts
     from salesdesk.data.visits.plan import plan_settings
 
     settings = plan_settings(db)
     with db.begin() as conn:
-        rows = conn.execute(
-            f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE {STALE_WHERE}", moment
-        ).fetchall()
-        items = item_counts(conn, clock.now.date(), settings, clock.answer_hours, STALE_IDS,
-                            moment)
-        conn.executemany(UPDATE_SQL, [
-            _key_values(card, clock, items.get(card.id, 0))
-            for card in (card_from_row(r, clock) for r in rows)
-        ])
-    return len(rows)
+        where = "" if every else f" WHERE {STALE_WHERE}"
+        rows = conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM}{where}", moment).fetchall()
+        items = item_counts(conn, clock.now.date(), settings, clock.answer_hours,
+                            "" if every else STALE_IDS, moment)
+        values = _key_rows([card_from_row(r, clock) for r in rows], clock, items)
+        if len(values) > BULK:
+            conn.execute("DELETE FROM board_key WHERE prospect_id NOT IN (SELECT id FROM prospect)")
+            for statement in _INDEXES:
+                conn.execute("DROP INDEX " + statement.split()[2])
+            conn.executemany(UPDATE_SQL, values)
+            for statement in _INDEXES:
+                conn.execute(statement)
+            return len(values), None
+        change: Tally = {}
+        for col, status, *old in conn.execute(
+            f"SELECT col, status, {_COUNTED} FROM board_key WHERE prospect_id IN {STALE_IDS}",
+            moment,
+        ).fetchall():
+            add_to(change, {(col, status): [-1.0, *(-float(v) for v in old)]})
+        conn.execute(f"DELETE FROM board_key WHERE prospect_id IN {STALE_IDS} "
+                     "AND prospect_id NOT IN (SELECT id FROM prospect)", moment)
+        conn.executemany(UPDATE_SQL, values)
+        for col, status, value, _score, _verdict, due, overdue, fc, today, *_rest in values:
+            add_to(change, {(col, status): [1.0, due, overdue, fc == "running", fc == "missed",
+                                            today, value]})
+    return len(values), change
 
 
 def today_count(db: Database, now: date | datetime) -> int:
@@ -195,5 +254,4 @@ def today_count(db: Database, now: date | datetime) -> int:
 
 def summed_today(db: Database) -> int:
     """The items on today's list, from keys already refreshed."""
-    with db.connect() as conn:
-        return int(conn.execute("SELECT total(today) FROM board_key").fetchone()[0])
+    return int(sum(values[5] for values in tally(db).values()))

@@ -228,8 +228,9 @@ def orders_in_sql(db: Database) -> bool:
 
 
 def refresh_keys(db: Database, now: date | datetime) -> int:
-    """Bring the stale keys up to date (see :func:`salesdesk.data.board_keys.refresh`)."""
-    return board_keys.refresh(db, now)
+    """Bring the stale keys up to date (see :func:`salesdesk.data.board_keys.refresh`);
+    how many were."""
+    return board_keys.refresh(db, now)[0]
 
 
 def prefetch(db: Database, now: datetime) -> list[CardRow] | None:

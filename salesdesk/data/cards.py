@@ -282,15 +282,17 @@ def summary(db: Database, today: date | datetime) -> BoardSummary:
                      complaint_counts(db))
 
 
-def pipeline(db: Database) -> Pipeline:
+def pipeline(db: Database, values: dict[str, float] | None = None) -> Pipeline:
     """The live cards' estimated value by grade, summed by SQLite (one pass of the index on
-    status, grade and value, not of the cards), with the forecast's chances."""
-    with db.connect() as conn:
-        rows = conn.execute(
-            "SELECT grade, total(value) FROM prospect WHERE status = 'live' GROUP BY grade"
-        ).fetchall()
-    values = dict.fromkeys(("A", "B", "C"), 0.0)
-    values.update({grade: float(total) for grade, total in rows if grade in values})
+    status, grade and value, not of the cards), with the forecast's chances. ``values``:
+    the sums already known (the board's key table keeps them)."""
+    if values is None:
+        with db.connect() as conn:
+            rows = conn.execute(
+                "SELECT grade, total(value) FROM prospect WHERE status = 'live' GROUP BY grade"
+            ).fetchall()
+        values = dict.fromkeys(("A", "B", "C"), 0.0)
+        values.update({grade: float(total) for grade, total in rows if grade in values})
     try:
         chances = parse_probabilities(get_setting(db, "forecast_probability"))
     except InputError:  # written by hand with the sqlite3 shell: the defaults

@@ -73,28 +73,29 @@ def item_counts(
     params: Mapping[str, Any],
 ) -> dict[int, int]:
     """How many items each card of ``ids_sql`` (a subquery of card ids, with named
-    ``params``) puts on today's list: the board's key table keeps it per card, so the
-    header's count is a sum, never a read of every card."""
+    ``params``; "" : every card) puts on today's list: the board's key table keeps it per
+    card, so the header's count is a sum, never a read of every card."""
+    of_cards = f" AND prospect_id IN {ids_sql}" if ids_sql else ""
     end = {"end": today.isoformat() + "~", **params}
     facts = facts_on(conn, today, given_up=True, ids_sql=ids_sql, params=params)
     visits: dict[int, list[TodayVisit]] = {}
     for r in conn.execute(
         "SELECT id, prospect_id, substr(day, 1, 10), start, purpose FROM visit "
-        f"WHERE status = 'planned' AND day <= :end AND prospect_id IN {ids_sql}", end
+        f"WHERE status = 'planned' AND day <= :end{of_cards}", end
     ).fetchall():
         visits.setdefault(int(r[1]), []).append(
             TodayVisit(int(r[0]), int(r[1]), date.fromisoformat(r[2]), r[3], r[4] or ""))
     clocks: dict[int, list[TodayClock]] = {}
     for cid, pid, received, said in conn.execute(
         "SELECT id, prospect_id, received_at, said FROM complaint WHERE resolved_at IS NULL "
-        f"AND answered_at IS NULL AND prospect_id IN {ids_sql}", params
+        f"AND answered_at IS NULL{of_cards}", params
     ).fetchall():
         clocks.setdefault(int(pid), []).append(
             TodayClock(int(pid), answer_due(_at(received), hours), int(cid), said or ""))
     for pid, due in conn.execute(
         "SELECT id, first_contact_due FROM prospect WHERE status = 'live' "
         "AND first_contact_at IS NULL AND first_contact_due IS NOT NULL "
-        f"AND first_contact_due <= :end AND id IN {ids_sql}", end
+        f"AND first_contact_due <= :end{of_cards.replace('prospect_id', 'id')}", end
     ).fetchall():
         clocks.setdefault(int(pid), []).append(TodayClock(int(pid), _at(due)))
     return {

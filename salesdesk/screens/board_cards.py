@@ -55,7 +55,8 @@ class BoardCards:
         self.pool: store.BoardSummary | None = None
         self._in_sql: bool | None = None
         # In SQL: the cards per column, their matches for a filter (id, verdict).
-        self._counts: dict[str, tuple[int, int, int, int, int]] = {}
+        self._counts: dict[str, int] = {}  # cards per column
+        self._tally: board_keys.Tally | None = None  # the header's counts, kept up
         self._matches: dict[str, list[tuple[int, str]]] | None = None
         self._now: datetime | None = None
         self.today_left: int | None = None  # items on today's list (in SQL: with the keys)
@@ -112,29 +113,40 @@ class BoardCards:
         self._count()
 
     def _load_keys(self, now: datetime) -> None:
-        board_view.refresh_keys(self.db, now)
+        _count, change = board_keys.refresh(self.db, now)
+        if change is None or self._tally is None:
+            self._tally = board_keys.tally(self.db)  # one pass over the counts index
+        else:  # only the rescored keys moved the counts
+            board_keys.add_to(self._tally, change)
         self._now = now
         keys = self._keys
         self._matches = (
             board_view.matching_ids(self.db, keys, self.filter_text) if self._filtered else None
         )
-        self._counts = board_view.column_counts(self.db, keys)
-        live = self._counts if not self.closed_view else board_view.column_counts(
-            self.db, LIVE_KEYS)
-        by_grade = {key: live[key][0] for key in LIVE_KEYS}
+        per_col: dict[str, list[float]] = {}
+        closed: dict[str, int] = {}
+        for (col, status), values in self._tally.items():
+            total = per_col.setdefault(col, [0.0] * 7)
+            for i, value in enumerate(values):
+                total[i] += value
+            if status != Status.LIVE and values[0]:
+                closed[status] = closed.get(status, 0) + int(values[0])
+        self._counts = {key: int(per_col.get(key, [0.0])[0]) for key in keys}
+        live = {key: per_col.get(key, [0.0] * 7) for key in LIVE_KEYS}
+        by_grade = {key: int(live[key][0]) for key in LIVE_KEYS}
         self.pool = store.BoardSummary(
             by_grade=by_grade,
-            due=sum(live[key][1] for key in LIVE_KEYS),
-            overdue=sum(live[key][2] for key in LIVE_KEYS),
+            due=int(sum(live[key][1] for key in LIVE_KEYS)),
+            overdue=int(sum(live[key][2] for key in LIVE_KEYS)),
             live=sum(by_grade.values()),
             pool_target=store.pool_target(self.db),
-            closed=store.closed_counts(self.db),
+            closed=closed,
             complaints=store.complaint_counts(self.db),
-            first_contact=(sum(live[key][3] for key in LIVE_KEYS),
-                           sum(live[key][4] for key in LIVE_KEYS)),
-            pipeline=store.pipeline(self.db),
+            first_contact=(int(sum(live[key][3] for key in LIVE_KEYS)),
+                           int(sum(live[key][4] for key in LIVE_KEYS))),
+            pipeline=store.pipeline(self.db, {key: live[key][6] for key in LIVE_KEYS}),
         )
-        self.today_left = board_keys.summed_today(self.db)
+        self.today_left = int(sum(values[5] for values in self._tally.values()))
         self._seen_version = self.db.data_version()
 
     def refresh(self, today: datetime, ids: Iterable[int]) -> None:
@@ -159,8 +171,9 @@ class BoardCards:
         self._count()
 
     def forget_counts(self) -> None:
-        """Read every live card again at the next load (another program changed them)."""
+        """Count everything again at the next load (another program changed cards)."""
         self._live_all = None
+        self._tally = None
 
     def _count(self) -> None:
         if self._live_all is not None:
@@ -202,7 +215,7 @@ class BoardCards:
                 for key, matches in self._matches.items()
             }
         lengths = (
-            {key: counts[0] for key, counts in self._counts.items()} if verdict is None
+            self._counts if verdict is None
             else board_view.verdict_counts(self.db, self._keys, str(verdict))
         )
         return {key: KeyColumn(self.db, clock, key, str(verdict) if verdict else None,
@@ -214,7 +227,7 @@ class BoardCards:
             return len(self._cards)
         if self._matches is not None:
             return sum(len(m) for m in self._matches.values())
-        return sum(counts[0] for counts in self._counts.values())
+        return sum(self._counts.values())
 
     def verdict_count(self, verdict: Verdict) -> int:
         """How many cards of the view have this MAN verdict."""

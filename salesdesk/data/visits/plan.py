@@ -44,7 +44,7 @@ _FACTS_SQL = """
 #: Every card's last visit in one grouped pass; for a few cards, each card's own.
 _LAST_VISITS = "lv.last"
 _LAST_VISIT_OF_CARD = (
-    "(SELECT max(substr(at, 1, 10)) FROM activity a "
+    "(SELECT max(substr(at, 1, 10)) FROM activity a INDEXED BY ix_activity_prospect_id "
     "WHERE a.prospect_id = p.id AND a.kind = 'visit')"
 )
 _NOT_GIVEN_UP = " AND p.follow_up != 'give_up'"
