@@ -170,3 +170,28 @@ def test_the_kept_counts_follow_each_change_as_a_fresh_count(demo: Database) -> 
     assert view.pool.pipeline is not None and expected.pipeline is not None
     assert view.pool.pipeline.value_by_grade == pytest.approx(expected.pipeline.value_by_grade)
     assert view.today_left == len(today_list(demo, TODAY))
+
+
+@pytest.mark.parametrize(
+    "search", ["acme", "ACM", "wang", "东方", "华信科", "13", "Wood call", "o'b", '"q'])
+def test_the_filter_through_the_trigram_index_finds_what_a_scan_finds(
+    demo: Database, search: str
+) -> None:
+    board_view.refresh_keys(demo, NOW)
+    found = board_view.matching_ids(demo, LIVE_KEYS, search)
+    scanned = {card.id for card in store.list_cards(demo, NOW, search=search)}
+    assert {pid for ids in found.values() for pid, _verdict in ids} == scanned
+
+
+def test_a_renamed_card_is_found_by_its_new_name_only(demo: Database) -> None:
+    board_view.refresh_keys(demo, NOW)
+    card = old_order(demo, NOW)["A"][0]
+    raw = sqlite3.connect(demo.path)
+    with raw:
+        raw.execute("UPDATE prospect SET name = 'Zyxwvut Quill' WHERE id = ?", (card,))
+    raw.close()
+    board_view.refresh_keys(demo, NOW)
+    assert board_view.matching_ids(demo, LIVE_KEYS, "wvut qui")["A"] == [
+        (card, board_view.cards_by_id(demo, clocks(demo, NOW), [card])[0].verdict)]
+    old_name = board_view.matching_ids(demo, LIVE_KEYS, "zyxw")
+    assert [pid for pid, _ in old_name["A"]] == [card]

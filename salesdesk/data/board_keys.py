@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, card_from_row, clocks
+from salesdesk.data.cards import SEARCH_COLUMNS
 from salesdesk.data.db import Database
 from salesdesk.enums import Status
 
@@ -41,6 +42,7 @@ DDL = (
         overdue INTEGER NOT NULL DEFAULT 0,
         first_contact VARCHAR NOT NULL DEFAULT '',
         today INTEGER NOT NULL DEFAULT 0,
+        text_stale INTEGER NOT NULL DEFAULT 1,
         since VARCHAR NOT NULL DEFAULT '',
         until VARCHAR NOT NULL DEFAULT ''
     )""",
@@ -51,18 +53,23 @@ DDL = (
     "CREATE INDEX ix_board_key_counts ON board_key "
     "(col, status, due, overdue, first_contact, today, value)",
     "CREATE INDEX ix_board_key_until ON board_key (until)",
+    "CREATE INDEX ix_board_key_text_stale ON board_key (prospect_id) WHERE text_stale",
     "CREATE INDEX ix_board_key_since ON board_key (since)",
     """CREATE TRIGGER board_key_card_added AFTER INSERT ON prospect BEGIN
         INSERT INTO board_key (prospect_id) VALUES (new.id)
-        ON CONFLICT (prospect_id) DO UPDATE SET until = '', since = '';
+        ON CONFLICT (prospect_id) DO UPDATE SET until = '', since = '', text_stale = 1;
     END""",
     """CREATE TRIGGER board_key_card_changed AFTER UPDATE ON prospect BEGIN
         INSERT INTO board_key (prospect_id) VALUES (new.id)
-        ON CONFLICT (prospect_id) DO UPDATE SET until = '', since = '';
+        ON CONFLICT (prospect_id) DO UPDATE SET until = '', since = '', text_stale = 1;
     END""",
+    # The filter's words: the searched columns in an FTS5 trigram index (any substring of
+    # three characters or more, Chinese too), brought up to date by the refresh.
+    f"CREATE VIRTUAL TABLE card_text USING fts5({', '.join(SEARCH_COLUMNS)}, "
+    "tokenize = 'trigram')",
     # A removed card's key stays, stale, until a refresh takes it out of the counts.
     """CREATE TRIGGER board_key_card_removed AFTER DELETE ON prospect BEGIN
-        UPDATE board_key SET until = '', since = '' WHERE prospect_id = old.id;
+        UPDATE board_key SET until = '', since = '', text_stale = 1 WHERE prospect_id = old.id;
     END""",
     *(
         f"""CREATE TRIGGER board_key_{table}_{event.lower()} AFTER {event} ON {table} BEGIN
@@ -222,6 +229,7 @@ def refresh(db: Database, now: date | datetime) -> tuple[int, Tally | None]:
         items = item_counts(conn, clock.now.date(), settings, clock.answer_hours,
                             "" if every else STALE_IDS, moment)
         values = _key_rows([card_from_row(r, clock) for r in rows], clock, items)
+        _refresh_text(conn)
         if len(values) > BULK:
             conn.execute("DELETE FROM board_key WHERE prospect_id NOT IN (SELECT id FROM prospect)")
             for statement in _INDEXES:
@@ -243,6 +251,30 @@ def refresh(db: Database, now: date | datetime) -> tuple[int, Tally | None]:
             add_to(change, {(col, status): [1.0, due, overdue, fc == "running", fc == "missed",
                                             today, value]})
     return len(values), change
+
+
+_TEXT_STALE = "(SELECT prospect_id FROM board_key WHERE text_stale)"
+
+
+def _refresh_text(conn: sqlite3.Connection) -> None:
+    """Put the changed cards' searched text into the filter's index."""
+    conn.execute(f"DELETE FROM card_text WHERE rowid IN {_TEXT_STALE}")
+    columns = ", ".join(SEARCH_COLUMNS)
+    conn.execute(f"INSERT INTO card_text (rowid, {columns}) SELECT id, {columns} "
+                 f"FROM prospect WHERE id IN {_TEXT_STALE}")
+    conn.execute("UPDATE board_key SET text_stale = 0 WHERE text_stale")
+
+
+def text_terms(search: str) -> list[str]:
+    """The words of a filter the trigram index can answer (three characters or more, and
+    no letters whose case folding changes their length, like ß): as FTS5 phrases. The
+    others are answered by the plain scan alone."""
+    phrases = []
+    for term in search.split():
+        needs_fold = not term.isascii() and term.casefold() != term.upper()
+        if len(term) >= 3 and not needs_fold:
+            phrases.append('"' + term.replace('"', '""') + '"')
+    return phrases
 
 
 def today_count(db: Database, now: date | datetime) -> int:

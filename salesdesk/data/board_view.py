@@ -201,8 +201,13 @@ def matching_ids(
 ) -> dict[str, list[tuple[int, str]]]:
     """The cards a filter matches, per column in board order, with their verdicts."""
     clauses, params, fold = search_where(search)
+    # The trigram index narrows the cards to those holding every long word; the plain
+    # clauses then decide exactly as a scan would (the index only ever finds more).
+    phrases = board_keys.text_terms(search)
+    narrow = ["k.prospect_id IN (SELECT rowid FROM card_text WHERE card_text MATCH ?)"
+              for _ in phrases]
     marks = ", ".join("?" for _ in keys)
-    where = " AND ".join([f"k.col IN ({marks})", *clauses])
+    where = " AND ".join([f"k.col IN ({marks})", *narrow, *clauses])
     found: dict[str, list[tuple[int, str]]] = {key: [] for key in keys}
     with db.connect() as conn:
         if fold:
@@ -211,7 +216,7 @@ def matching_ids(
             "SELECT k.col, k.prospect_id, k.verdict FROM board_key k "
             f"JOIN prospect ON prospect.id = k.prospect_id WHERE {where} "
             "ORDER BY k.col, k.score DESC, k.prospect_id",
-            (*keys, *params),
+            (*keys, *phrases, *params),
         ).fetchall()
     for col, pid, verdict in rows:
         found[col].append((pid, verdict))
