@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
@@ -26,6 +25,7 @@ from salesdesk.cli.opening import (
     print_error,
     reader_gone,
 )
+from salesdesk.cli.opening import out_console as out_console  # (commands import it here)
 from salesdesk.config import (
     DbTarget,
     db_target,
@@ -150,14 +150,6 @@ VisitArg = Annotated[str, typer.Argument(metavar="VISIT_ID", show_default=False)
 #: How many cards a name that names several lists.
 LISTED_MATCHES = 10
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def out_console() -> Console:
-    """Standard output; when piped, wide enough that tables are not cut."""
-    console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        console.width = max(console.width, 140)
-    return console
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -1,4 +1,4 @@
-"""Opening a command's database and saying what went wrong, without Typer.
+"""Opening a command's database, its consoles and saying what went wrong, without Typer.
 
 :mod:`salesdesk.cli.common` builds its ``open_db`` and ``fail`` on these, and the fast
 ``salesdesk list`` in :mod:`salesdesk.cli.list_fast` uses them directly, so both paths
@@ -22,6 +22,16 @@ from salesdesk.text import one_line
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+def out_console() -> Console:
+    """Standard output; when piped, wide enough that tables are not cut."""
+    from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 140)
+    return console
 
 
 def err_console() -> Console:
