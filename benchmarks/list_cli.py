@@ -34,17 +34,18 @@ def child_env() -> dict[str, str]:
 
 def measured(command: list[str]) -> tuple[float, int]:
     """(seconds from spawn to exit, peak RSS in KiB) of one run, its output read."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=child_env())
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.read()
-    error = process.stderr.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command)} failed: {error.decode(errors='replace')}")
+    with tempfile.TemporaryFile("w+") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors,
+                                   env=child_env())
+        assert process.stdout is not None
+        process.stdout.read()
+        _pid, status, usage = os.wait4(process.pid, 0)  # (wait4: this child's own peak)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read()}")
     return elapsed, usage.ru_maxrss
 
 
