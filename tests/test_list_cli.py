@@ -235,3 +235,18 @@ def test_ids_stay_whole_and_aligned_past_the_cards_that_size_the_columns(
     ends = {len(line) - len(line.lstrip()) + len(line.split()[0]) for line in lines}
     assert ends == {3}
     assert sorted(ids_in(result.stdout)) == [n for n in range(1, CARDS + 102) if n != CARDS + 1]
+
+
+def test_json_is_written_item_by_item_in_the_same_shape(book: Path) -> None:
+    """The streamed JSON is byte for byte what json.dumps(indent=1) of the whole wrote."""
+    database = open_database(book)
+    try:
+        store.add_prospect(database, NOW, "王伟", notes="line one\nline two")
+    finally:
+        database.close()
+    for args in (["--json"], ["--json", "--totals"], ["--json", "--search", "nobody"],
+                 ["--json", "--totals", "--search", "nobody"]):
+        out = fast(book, "list", *args).stdout
+        assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=1) + "\n", args
+        assert out == sd(book, "list", *args).stdout
+    assert "王伟" in fast(book, "list", "--json").stdout

@@ -4,7 +4,7 @@ Without Typer, so the Typer command (:mod:`salesdesk.cli.cards`) and the fast pa
 ``salesdesk list`` takes from :mod:`salesdesk.launch` (:mod:`salesdesk.cli.list_fast`)
 run this same code. A terminal gets a screenful and a line saying how many more there
 are; piped, every card is printed (``--limit`` caps both). Lines are printed as they are
-made, never built for the whole list first.
+made (JSON item by item), never built for the whole list first.
 """
 
 from __future__ import annotations
@@ -149,10 +149,15 @@ def list_cards_command(
         widest = largest_id(database) if cards and table else 0
     listed = listed_pipeline(cards, chances)
     if options.as_json:
-        rows = [card_json(c, chances) for c in cards]
-        out: Any = {"cards": rows, "totals": listed.to_json()} if options.totals else rows
-        output.file.write(json.dumps(out, ensure_ascii=False, indent=1))
-        output.file.write("\n")
+        rows = (card_json(c, chances) for c in cards)
+        if options.totals:
+            output.file.write('{\n "cards": ')
+            write_json_array(output.file, rows, depth=1)
+            totals = json.dumps(listed.to_json(), ensure_ascii=False, indent=1)
+            output.file.write(',\n "totals": ' + totals.replace("\n", "\n ") + "\n}\n")
+        else:
+            write_json_array(output.file, rows)
+            output.file.write("\n")
         return
     if not cards:
         output.say("No prospects match. Add one with: salesdesk add NAME")
@@ -164,6 +169,19 @@ def list_cards_command(
         output.dim(pipeline_words(listed))
     if more:
         output.dim(f"… {more:,} more: use --limit N or --all")
+
+
+def write_json_array(file: IO[str], items: Iterable[Any], depth: int = 0) -> None:
+    """``json.dumps(list(items), ensure_ascii=False, indent=1)``, nested ``depth`` levels
+    deep, written item by item: the whole array is never held as one string. (JSON text
+    has no raw newline inside a value, so indenting each line is safe.)"""
+    inner = "\n" + " " * (depth + 1)
+    first = True
+    for item in items:
+        file.write("[" + inner if first else "," + inner)
+        file.write(json.dumps(item, ensure_ascii=False, indent=1).replace("\n", inner))
+        first = False
+    file.write("[]" if first else "\n" + " " * depth + "]")
 
 
 def card_json(card: store.CardRow, chances: Pipeline | None = None) -> dict[str, Any]:
