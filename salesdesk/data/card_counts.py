@@ -38,7 +38,8 @@ def count_cards(
         where += " AND grade = ?"
         params.append(str(grade))
     with db.connect() as conn:
-        row = conn.execute(f"SELECT count(*) FROM prospect WHERE {where}", params).fetchone()
+        sql = f"SELECT count(*) FROM prospect WHERE {where}"
+        row = conn.execute(sql, tuple(params)).fetchone()
     return int(row[0])
 
 
