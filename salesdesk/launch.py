@@ -2,7 +2,8 @@
 
 Bare ``salesdesk`` (optionally ``--db PATH`` or ``--demo``) is what the rep runs every
 morning, so it opens the board without loading the command-line machinery (Typer and the
-command modules); anything else goes to :mod:`salesdesk.cli.main`.
+command modules); so does ``salesdesk list`` (:mod:`salesdesk.cli.list_fast`). Anything
+else goes to :mod:`salesdesk.cli.main`.
 """
 
 from __future__ import annotations
@@ -109,6 +110,14 @@ def main() -> None:
     """Console-script entry point."""
     board = board_args(sys.argv[1:])
     if board is None:
+        from salesdesk.cli.list_fast import list_request
+
+        listing = list_request(sys.argv[1:])
+        if listing is not None:  # `list` without Typer's command tree (same output)
+            from salesdesk.cli.list_fast import run_list
+
+            run_list(listing)
+            return
         from salesdesk.cli.main import main as cli_main
 
         cli_main()

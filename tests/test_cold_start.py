@@ -114,3 +114,49 @@ def test_the_command_line_without_a_command_lists_the_commands() -> None:
     assert result.exit_code == 0
     assert "list" in result.stdout and "import" in result.stdout
     assert "Run salesdesk with no command" in result.stdout
+
+
+BOARD_START = r"""
+import json, sys
+sys.argv = ["salesdesk", "--db", sys.argv[1]]
+import salesdesk.app as appmod
+
+async def auto(pilot):
+    while not getattr(pilot.app.screen, "cards", None):
+        await pilot.pause()
+    await pilot.pause()
+    print(json.dumps(sorted(sys.modules)))
+    pilot.app.exit()
+
+run = appmod.SalesDeskApp.run
+appmod.SalesDeskApp.run = lambda self, **kw: run(
+    self, headless=True, auto_pilot=auto, size=(140, 45))
+import salesdesk.launch
+salesdesk.launch.main()
+"""
+#: Screens the board opens only when asked: none of them is imported at start.
+OTHER_SCREENS = ("prospect", "man_check", "help", "visit_plan", "weekly_review", "today",
+                 "import_file", "complaints", "conflicts")
+
+
+def test_a_real_board_start_loads_only_the_board(tmp_path: Path) -> None:
+    """`salesdesk --db FILE` up to the first frame with a card: no other screen, no command
+    line, no ORM, and not importlib.metadata (textual.__version__ would load it)."""
+    from salesdesk.data import store
+    from salesdesk.data.db import open_database
+    from tests.conftest import NOW
+
+    path = tmp_path / "one.db"
+    database = open_database(path)
+    store.add_prospect(database, NOW, "Wang Wei")
+    database.close()
+    result = subprocess.run([sys.executable, "-c", BOARD_START, str(path)],
+                            capture_output=True, text=True, check=True, timeout=120)
+    loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    assert "salesdesk.screens.board" in loaded  # the probe itself worked
+    for name in OTHER_SCREENS:
+        assert f"salesdesk.screens.{name}" not in loaded, f"screens.{name} is imported"
+    for heavy in ("importlib.metadata", "typer", "sqlmodel", "sqlalchemy", "salesdesk.models",
+                  *RARELY_USED):
+        assert heavy not in loaded, f"{heavy} is imported by a board start"
+    assert not any(name.startswith("salesdesk.cli") for name in loaded)

@@ -63,3 +63,11 @@ async def test_undo_toast_on_the_board_names_the_card_whole(
         await pilot.pause(0.5)
         text = screen_text(app)
         assert "王" + "伟" * 11 in text.replace(" ", "").replace("│", "").replace("▌", "")
+
+
+def test_the_textual_version_is_read_without_importlib_metadata() -> None:
+    import textual
+
+    from salesdesk.widgets.wide_cuts import textual_version
+
+    assert textual_version() == textual.__version__

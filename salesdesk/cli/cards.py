@@ -7,7 +7,6 @@ shows are the same cards in the same order.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -28,55 +27,19 @@ from salesdesk.cli.common import (
     open_db,
     out_console,
 )
+from salesdesk.cli.listing import ListOptions, ListOutput, list_cards_command
 from salesdesk.data import store
 from salesdesk.enums import Status
 from salesdesk.errors import InputError
 from salesdesk.render.card_detail import detail_lines
-from salesdesk.render.card_table import FLAGS_LEGEND, card_flags, cards_table, print_lines
 from salesdesk.rules.dates import day_name, parse_next_date
 from salesdesk.rules.fields import parse_money
 from salesdesk.rules.grading import parse_grade
-from salesdesk.rules.pipeline import Pipeline
 from salesdesk.rules.reasons import parse_reason, reason_menu, reason_said
 from salesdesk.rules.step_kinds import parse_step_kind
 from salesdesk.text import one_line
 
 # --------------------------------------------------------------------------- commands
-
-
-def card_json(card: store.CardRow, chances: Pipeline | None = None) -> dict[str, Any]:
-    """The JSON form of a card, as ``list --json`` prints it (``forecast``: a live card's
-    value times its grade's chance)."""
-    live = card.status == Status.LIVE
-    forecast = chances.weighted(card.grade.value, card.value) if chances and live else 0.0
-    return {
-        "id": card.id,
-        "name": card.name,
-        "company": card.company,
-        "grade": card.grade.value,
-        "status": card.status,
-        "next_date": card.next_date.isoformat() if card.next_date else None,
-        "next_action": card.next_action,
-        "next_kind": card.next_kind or None,
-        "review_due": card.review_due,
-        "past_window": card.status == Status.LIVE and card.urgency.past_window,
-        "overdue": card.overdue,
-        "urgency": card.urgency.score,
-        "man": card.man,
-        "verdict": card.verdict.value,
-        "score": card.potential,
-        "priority": card.priority,
-        "value": card.value,
-        "forecast": round(forecast, 2),
-        "area": card.area,
-        "key_account": card.key_account,
-        "last_touch": card.touched_on.isoformat() if card.touched_on else None,
-        "complaint": card.complaint or None,
-        "complaint_due": card.complaint_due.isoformat() if card.complaint_due else None,
-        "first_contact": card.first_contact or None,
-        "first_contact_due": card.first_contact_due.isoformat()
-        if card.first_contact_due else None,
-    }
 
 
 @app.command()
@@ -154,72 +117,23 @@ def list_(
             "forecast by grade.",
         ),
     ] = False,
+    limit: Annotated[
+        str | None,
+        typer.Option("--limit", metavar="N", show_default=False,
+                     help="At most N cards (a terminal gets a screenful without it)."),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Every card, on a terminal too.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """List prospects in urgency order (the board's order); the footer line sums their
-    value and the weighted forecast."""
-    statuses: tuple[str, ...] = (Status.LIVE,)
-    if status:
-        wanted = status.strip().lower()
-        if wanted == "all":
-            statuses = tuple(s.value for s in Status)
-        elif wanted in {s.value for s in Status}:
-            statuses = (wanted,)
-        else:
-            raise InputError(
-                f"invalid status {status!r}: use live, customer, parked, dropped, lost or all"
-            )
-    grade_value = parse_grade(grade).value if grade else None
-    verdict = None
-    if man is not None:
-        from salesdesk.rules.man import parse_verdict
-
-        try:
-            verdict = parse_verdict(man)
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
-    today = cli_today()
-    with open_db(ctx, db, read_only=True) as database:
-        cards = store.list_cards(
-            database, cli_now(), statuses=statuses, grade=grade_value, search=search,
-            due_only=due,
-        )
-        chances = store.pipeline(database)
-    if verdict is not None:
-        cards = [c for c in cards if c.verdict == verdict]
-    listed = listed_pipeline(cards, chances)
-    if as_json:
-        rows = [card_json(c, chances) for c in cards]
-        out: Any = {"cards": rows, "totals": listed.to_json()} if totals else rows
-        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1))
-        sys.stdout.write("\n")
-        return
-    if not cards:
-        typer.echo("No prospects match. Add one with: salesdesk add NAME")
-        return
-    console = out_console()
-    print_lines(console, cards_table(cards, today, console.width))
-    if any(card_flags(card) for card in cards):
-        console.print(Text(FLAGS_LEGEND, style="dim"))
-    if listed.total:
-        console.print(Text(pipeline_words(listed), style="dim"))
-
-
-def listed_pipeline(cards: list[store.CardRow], chances: Pipeline) -> Pipeline:
-    """The value and forecast of the live cards listed (the ones printed, not the book)."""
-    values = dict.fromkeys(("A", "B", "C"), 0.0)
-    for card in cards:
-        if card.status == Status.LIVE:
-            values[card.grade.value] += card.value
-    return Pipeline(values, chances.chances)
-
-
-def pipeline_words(pipe: Pipeline) -> str:
-    """``value A 120,000 · B 300,000 · C 80,000 = 500,000 · forecast 170,000 (A 60% ·
-    B 30% · C 10%)``."""
-    grades = " · ".join(f"{g} {pipe.value_by_grade[g]:,.0f}" for g in "ABC")
-    chances = " · ".join(f"{g} {pipe.chances[g]:.0%}" for g in "ABC")
-    return f"value {grades} = {pipe.total:,.0f} · forecast {pipe.forecast:,.0f} ({chances})"
+    value and the weighted forecast. A terminal gets a screenful and a line saying how
+    many more there are; piped output has every card."""
+    options = ListOptions(grade=grade, status=status, due=due, search=search, man=man,
+                          as_json=as_json, totals=totals, limit=limit, show_all=show_all)
+    list_cards_command(options, lambda: open_db(ctx, db, read_only=True),
+                       ListOutput.rich(out_console()), cli_now())
 
 
 @app.command()

@@ -8,32 +8,33 @@ them), so registration has no cycle.
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from salesdesk.cli.opening import (
+    err_console,
+    error_of,
+    open_command_db,
+    print_error,
+    reader_gone,
+)
+from salesdesk.cli.opening import out_console as out_console  # (commands import it here)
 from salesdesk.config import (
-    DB_ENV,
     DbTarget,
     db_target,
     default_db_path,
     demo_db_path,
-    expand_path,
     system_clock,
 )
-from salesdesk.data.db import CREATE_FLAG, Database, busy_message, open_database
-from salesdesk.data.faults import fault_error
-from salesdesk.errors import DatabaseError, InputError, SalesDeskError
-from salesdesk.render import palette
+from salesdesk.data.db import CREATE_FLAG, Database
+from salesdesk.errors import InputError
 from salesdesk.text import one_line
 
 DEMO_FLAG = "--demo"
@@ -151,21 +152,9 @@ LISTED_MATCHES = 10
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def out_console() -> Console:
-    """Standard output; when piped, wide enough that tables are not cut."""
-    console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        console.width = max(console.width, 140)
-    return console
-
-
-def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one clear line to stderr and return the Exit to raise."""
-    err_console().print(Text(f"salesdesk: {one_line(message)}", style=palette.CLI_ERROR))
+    print_error(message)
     return typer.Exit(code)
 
 
@@ -176,18 +165,15 @@ def handles_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except SalesDeskError as exc:
-            raise fail(exc.message, exc.exit_code) from None
         except BrokenPipeError:
             reader_gone()
         except Exception as exc:
-            error = fault_error(exc)  # a full disk, a damaged file, a busy database
-            if error is not None:
-                raise fail(error.message, error.exit_code) from None
-            problem = busy_message(exc)  # a server unreachable or gone mid-session
-            if problem is None:
+            # the user's mistake; a full disk, a damaged file, a busy database; a server
+            # unreachable or gone mid-session
+            error = error_of(exc)
+            if error is None:
                 raise
-            raise fail(problem, 2) from None
+            raise fail(error.message, error.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -227,46 +213,14 @@ def root_db(ctx: typer.Context, db: Path | str | None) -> str | None:
 def open_db(
     ctx: typer.Context, db: str | Path | None, *, create: bool = False, read_only: bool = False
 ) -> Iterator[Database]:
-    """Open the database for a command.
-
-    A path the rep named (``--db`` or ``$SALESDESK_DB``) must already exist unless the
-    command adds data (``create``: add, demo, import, config) or ``--create`` was given,
-    so a mistyped path is an error rather than a new, empty database. The default location
-    is created as needed. An empty (0-byte) file is refused unless ``--create``. A reader
-    (``read_only``: list, show, export, backup, plan, review) works on a read-only medium
-    and on a damaged file, as far as SQLite can read it.
-    """
-    path = db_path(ctx, db)
+    """Open the database for a command (see :func:`salesdesk.cli.opening.open_command_db`):
+    ``--db`` or the root's options name it; ``--demo`` fills an empty one first."""
     demo = wants_demo(ctx)
-    asked = bool(_root_options(ctx).get("create"))
-    named = path != default_db_path() or bool(os.environ.get(DB_ENV))
-    is_file = isinstance(path, Path)
-    if is_file and not (create or asked) and named and not demo and not expand_path(path).exists():
-        raise DatabaseError(
-            f"no database at {path}: check the path (add, demo or import creates one "
-            f"there, or add {CREATE_FLAG})"
-        )
-    database = open_database(
-        path, create=True, create_empty=asked, read_only=read_only, check=not read_only
-    )
-    for notice in database.notices:
-        err_console().print(Text(f"salesdesk: note: {one_line(notice)}", style="dim"))
-    try:
-        if demo and ctx.info_name != "demo" and not database.read_only:
-            _fill_if_empty(database)
+    with open_command_db(
+        db_path(ctx, db), demo=demo, asked=bool(_root_options(ctx).get("create")),
+        create=create, read_only=read_only, fill_demo=demo and ctx.info_name != "demo",
+    ) as database:
         yield database
-    finally:
-        database.close()
-
-
-def _fill_if_empty(database: Database) -> None:
-    """``--demo`` on an empty database fills it first, as the board does."""
-    from salesdesk.data import store
-
-    if store.count_prospects(database) == 0:
-        from salesdesk.data.demo import fill_demo
-
-        fill_demo(database, cli_today())
 
 
 def card_id(database: Database, text: str) -> int:
@@ -360,10 +314,3 @@ def main_callback(
         typer.echo(ctx.get_help())
         typer.echo("\nRun salesdesk with no command (or only --db PATH, --demo) to open the board.")
 
-
-def reader_gone() -> NoReturn:
-    """The reader stopped early (`salesdesk list | head`): end quietly, with the code a
-    program ended by SIGPIPE gets (as `yes | head` does); nothing more is written."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    raise SystemExit(128 + 13)

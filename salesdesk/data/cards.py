@@ -139,12 +139,13 @@ def list_cards(
     search: str | None = None,
     due_only: bool = False,
     ids: Iterable[int] | None = None,
+    limit: int | None = None,
 ) -> list[CardRow]:
     """Cards in urgency order, filtered. Search matches name, company, phone, email, WeChat,
     area, tags and notes (substring; case-insensitive for Latin letters, Chinese as typed),
     and the pinyin of a Chinese name or company (full syllables or initials). ``today``
     may be the moment (the board's): the complaint and first-contact clocks are judged by
-    it; a day alone judges them at its start."""
+    it; a day alone judges them at its start. ``limit``: only the first so many."""
     clock = clocks(db, today)
     statuses = [str(s) for s in statuses]
     where = [f"status IN ({', '.join('?' for _ in statuses)})"]
@@ -176,7 +177,7 @@ def list_cards(
     if due_only:
         cards = [c for c in cards if c.review_due or c.overdue]
     cards.sort(key=urgency_key)
-    return cards
+    return cards if limit is None else cards[:limit]
 
 
 @dataclass(frozen=True)

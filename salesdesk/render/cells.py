@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len, set_cell_size
-from rich.text import Text
+
+if TYPE_CHECKING:  # (Text is imported when first used: `list` piped prints without it)
+    from rich.text import Text
 
 
 def cut(plain: str, width: int) -> str:
@@ -25,6 +29,8 @@ def cut(plain: str, width: int) -> str:
 
 def fit(text: Text, width: int) -> Text:
     """Cut (by terminal cells, with an ellipsis) and pad to exactly ``width`` cells."""
+    from rich.text import Text
+
     out = Text(end="")
     out.append_text(text)  # its style covers its characters, not the padding
     width = max(0, width)
