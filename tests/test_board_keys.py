@@ -195,3 +195,15 @@ def test_a_renamed_card_is_found_by_its_new_name_only(demo: Database) -> None:
         (card, board_view.cards_by_id(demo, clocks(demo, NOW), [card])[0].verdict)]
     old_name = board_view.matching_ids(demo, LIVE_KEYS, "zyxw")
     assert [pid for pid, _ in old_name["A"]] == [card]
+
+
+@pytest.mark.parametrize(("statuses", "grade"), [
+    (("live",), None), (("live",), "B"), (("customer", "parked"), None), (("lost",), "C")])
+def test_the_first_cards_of_a_list_are_the_top_of_the_sql_order(
+    demo: Database, statuses: tuple[str, ...], grade: str | None
+) -> None:
+    whole = store.list_cards(demo, NOW, statuses=statuses, grade=grade)
+    top = board_view.top_cards(demo, NOW, statuses, grade, 30)
+    assert top is not None
+    assert [c.id for c in top] == [c.id for c in whole[:30]]
+    assert store.list_cards(demo, NOW, statuses=statuses, grade=grade, limit=30) == top

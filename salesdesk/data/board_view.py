@@ -16,7 +16,14 @@ from datetime import date, datetime
 from typing import overload
 
 from salesdesk.data import board_keys
-from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, card_from_row
+from salesdesk.data.card_rows import (
+    CARD_COLUMNS,
+    CARD_FROM,
+    CardRow,
+    Clocks,
+    card_from_row,
+    clocks,
+)
 from salesdesk.data.cards import define_fold, search_where
 from salesdesk.data.db import Database
 
@@ -236,6 +243,29 @@ def refresh_keys(db: Database, now: date | datetime) -> int:
     """Bring the stale keys up to date (see :func:`salesdesk.data.board_keys.refresh`);
     how many were."""
     return board_keys.refresh(db, now)[0]
+
+
+def top_cards(
+    db: Database, now: date | datetime, statuses: Sequence[str], grade: str | None, limit: int
+) -> list[CardRow] | None:
+    """The first ``limit`` cards of these statuses (and grade) in urgency order, read from
+    the key table's order (None on a server or a read-only file: the caller sorts)."""
+    if not orders_in_sql(db):
+        return None
+    refresh_keys(db, now)
+    where = f"status IN ({', '.join('?' for _ in statuses)})"
+    params: list[object] = list(statuses)
+    if grade and list(statuses) == ["live"]:
+        where += " AND col = ?"
+        params.append(grade)
+    elif grade:
+        where += " AND EXISTS (SELECT 1 FROM prospect WHERE id = prospect_id AND grade = ?)"
+        params.append(grade)
+    with db.connect() as conn:
+        ids = [row[0] for row in conn.execute(
+            f"SELECT prospect_id FROM board_key WHERE {where} "
+            "ORDER BY score DESC, prospect_id LIMIT ?", (*params, max(0, limit))).fetchall()]
+    return cards_by_id(db, clocks(db, now), ids)
 
 
 def prefetch(db: Database, now: datetime) -> list[CardRow] | None:

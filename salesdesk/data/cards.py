@@ -145,7 +145,14 @@ def list_cards(
     area, tags and notes (substring; case-insensitive for Latin letters, Chinese as typed),
     and the pinyin of a Chinese name or company (full syllables or initials). ``today``
     may be the moment (the board's): the complaint and first-contact clocks are judged by
-    it; a day alone judges them at its start. ``limit``: only the first so many."""
+    it; a day alone judges them at its start. ``limit``: only the first so many (on an
+    SQLite file without a search, read from the top of the board's order in SQL)."""
+    if limit is not None and ids is None and not due_only and not (search and search.strip()):
+        from salesdesk.data.board_view import top_cards
+
+        top = top_cards(db, today, [str(s) for s in statuses], grade, limit)
+        if top is not None:
+            return top
     clock = clocks(db, today)
     statuses = [str(s) for s in statuses]
     where = [f"status IN ({', '.join('?' for _ in statuses)})"]
