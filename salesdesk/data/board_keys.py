@@ -226,8 +226,13 @@ def refresh(db: Database, now: date | datetime) -> tuple[int, Tally | None]:
     with db.begin() as conn:
         where = "" if every else f" WHERE {STALE_WHERE}"
         rows = conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM}{where}", moment).fetchall()
-        items = item_counts(conn, clock.now.date(), settings, clock.answer_hours,
-                            "" if every else STALE_IDS, moment)
+        # A few cards (a keystroke): their ids written out, so every read is by its
+        # index on the card; many: the subquery.
+        few = len(rows) <= 500
+        ids_sql = "" if every else (
+            "(" + ", ".join(str(int(r[0])) for r in rows) + ")" if few and rows else STALE_IDS)
+        items = item_counts(conn, clock.now.date(), settings, clock.answer_hours, ids_sql,
+                            moment)
         values = _key_rows([card_from_row(r, clock) for r in rows], clock, items)
         _refresh_text(conn)
         if len(values) > BULK:
