@@ -522,7 +522,18 @@ def test_the_v2_fixture_upgrades_to_6_with_complaints(migrated: Any) -> None:
 
 # --------------------------------------------------------------------------- schema 7
 #: The version the contact-point step upgrades from: the schema before the newest.
-POINTS_FROM = SCHEMA_VERSION - 1
+POINTS_FROM = 6  # the schema before contact points (schema 7)
+KEYS_FROM = 7  # the schema before the board's order in SQL (schema 8)
+
+
+def drop_board_keys(conn: sqlite3.Connection) -> None:
+    """What schema 8 added: the key table, its triggers and the filter's trigram index."""
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'board_key%'"
+    ).fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE board_key")
+    conn.execute("DROP TABLE card_text")
 
 
 def make_pre_points_database(path: Path) -> None:
@@ -532,6 +543,7 @@ def make_pre_points_database(path: Path) -> None:
     open_database(path).close()
     store.add_prospect(Database(path), NOW, "Ann")
     conn = sqlite3.connect(path)
+    drop_board_keys(conn)
     conn.execute("DROP TABLE contact_point")
     conn.execute(
         "UPDATE prospect SET notes = 'likes tea\nOther phones: +1 555 0101, +1 555 0102\n"
@@ -565,3 +577,28 @@ def test_schema_2_and_3_upgrade_through_every_step(v2_path: Path, tmp_path: Path
     open_database(v3).close()
     assert query(v3, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert query(v3, "SELECT count(*) FROM contact_point") == [(0,)]
+
+
+def test_schema_7_upgrades_to_the_board_s_order_in_sql(tmp_path: Path) -> None:
+    old, new = tmp_path / "old" / "s.db", tmp_path / "new" / "s.db"
+    old.parent.mkdir(mode=0o700)
+    open_database(old).close()
+    db = Database(old)
+    ann = store.add_prospect(db, NOW, "Ann", grade="A")
+    bob = store.add_prospect(db, NOW, "Bob Stone", grade="C")
+    conn = sqlite3.connect(old)
+    drop_board_keys(conn)
+    conn.execute(f"PRAGMA user_version = {KEYS_FROM}")
+    conn.commit()
+    conn.close()
+    upgraded = open_database(old)
+    open_database(new).close()
+    assert query(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert schema(old) == schema(new)
+    assert list(old.parent.glob(f"s.db.v{KEYS_FROM}-*.bak"))  # backed up first
+    from salesdesk.data import board_view
+
+    assert board_view.refresh_keys(upgraded, NOW) == 2  # every card scored once
+    assert query(old, "SELECT prospect_id, col FROM board_key ORDER BY prospect_id") == [
+        (ann, "A"), (bob, "C")]
+    assert board_view.matching_ids(upgraded, ("A", "B", "C"), "stone")["C"][0][0] == bob
