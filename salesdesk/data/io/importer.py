@@ -12,9 +12,10 @@ reports is :mod:`~salesdesk.data.io.import_result`, re-exported here.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -340,6 +341,24 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
         yield chunk
 
 
+@contextmanager
+def _collector_aside() -> Iterator[None]:
+    """Keep Python's cycle collector off the import's long-lived objects.
+
+    An import allocates millions of short-lived objects (cells, values, rows), which
+    reference counting frees; the collector, run every 700 allocations, would also walk the
+    long-lived ones again and again (the modules, pypinyin's dictionaries of some hundred
+    thousand entries, loaded mid-import): measured at a fifth of a 100,000-row import.
+    What is alive after each chunk is frozen (:func:`gc.freeze`: never scanned), and
+    everything is handed back to the collector at the end, so nothing is kept longer.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def run_import(
     db: Database | Path,
     path: Path,
@@ -370,12 +389,14 @@ def run_import(
             run = _Run(conn, source, now, options, _batch_id(conn, now))
             run.keys.load()
             rebuilt = [] if options.dry_run else drop_for_bulk(conn)  # (an empty book)
-            for chunk in _chunks(source.records(), CHUNK):
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled("import cancelled: nothing was imported")
-                run.chunk(chunk)
-                if progress is not None:
-                    progress(source.position(), source.size)
+            with _collector_aside():
+                for chunk in _chunks(source.records(), CHUNK):
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled("import cancelled: nothing was imported")
+                    run.chunk(chunk)
+                    gc.freeze()  # (what lives on: caches, pypinyin once it is loaded)
+                    if progress is not None:
+                        progress(source.position(), source.size)
             result = run.result
             result.hints.extend(getattr(source, "skipped", ()))
             result.hints.extend(getattr(source, "hints", ()))
