@@ -3,9 +3,10 @@
 Builds realistic CSV files (English and Chinese names, companies, phones, emails, areas,
 grades, amounts, multi-line notes), then imports each into a fresh database with the real
 command line of both tools, in the same run, and prints the median wall-clock times, their
-ratio (target <= 1.0 at 100,000 rows, with encoding detection, phone and email normalisation and the duplicate rule included) and SalesDesk's peak memory (the child process's
-``ru_maxrss``). Comparing the peak at 20,000 and 100,000 rows shows that streaming keeps
-memory flat: it must not grow with the file.
+ratio (target <= 1.0 at 100,000 rows, with encoding detection, phone and email
+normalisation and the duplicate rule included) and SalesDesk's peak memory (the child
+process's ``ru_maxrss``). Comparing the peak at 20,000 and 100,000 rows shows that
+streaming keeps memory flat: it must not grow with the file.
 
 sqlite-utils stores every column as text and checks nothing; SalesDesk also validates every
 row, maps the columns, looks for duplicates and writes the undo journal and import batch.
