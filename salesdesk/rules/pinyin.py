@@ -34,7 +34,14 @@ def pinyin_key(texts: Iterable[str | None]) -> str:
 
 def _text_key(text: str) -> str:
     """One text's key, from its Chinese runs' syllables."""
-    syllables = [s for run in _HAN_RUN.findall(text) for s in _run_syllables(run)]
+    return _runs_key(tuple(_HAN_RUN.findall(text)))
+
+
+@lru_cache(maxsize=16384)
+def _runs_key(runs: tuple[str, ...]) -> str:
+    """The key of a text holding these runs of Chinese (remembered: 王伟 123 and 王伟 124
+    are the same runs)."""
+    syllables = [s for run in runs for s in _run_syllables(run)]
     if not syllables:
         return ""
     return "".join(syllables) + " " + "".join(s[0] for s in syllables)

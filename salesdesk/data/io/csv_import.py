@@ -253,9 +253,9 @@ class CsvSource:
         header = list(self.headers)
         while (cells := self._row()) is not None:
             row += 1
-            if not any(cell.strip() for cell in cells):
-                continue
             joined = "".join(cells)
+            if not joined.strip():  # (an empty row: every cell blank)
+                continue
             if "'" in joined:
                 cells = [unneutralise(cell) for cell in cells]
             if _NOT_HEADER.search(joined):  # (digits or an @: a data row, the common case)

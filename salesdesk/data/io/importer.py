@@ -53,6 +53,8 @@ from salesdesk.rules.pinyin import pinyin_key
 from salesdesk.rules.step_kinds import default_step_kind
 
 CHUNK = 2_000
+#: A card with one of these from the file carries its history: no first-contact clock.
+_CARRIED = frozenset(("created_at", "graded_at", "touched_at", "first_contact_due"))
 
 Progress = Callable[[int, int], None]
 
@@ -107,6 +109,7 @@ class _Run:
         self.insert_sql = f"INSERT INTO prospect ({cols}) VALUES ({marks})"
         self.pending_uuids: set[str] = set()
         self.first_contact = load_rule(conn)
+        self.due: dict[str, Any] = {}  # source -> a new card's first-contact deadline
         self.default_source = options.source.strip() or DEFAULT_SOURCE
         self.first_id = self.next_id = next_id(conn, "prospect")
         self.pending: list[list[Any]] = []
@@ -156,11 +159,17 @@ class _Run:
                 if len(values["notes"]) > MAX_TEXT:
                     self.error(record, [("notes", "too long with the extra columns")], False)
                     continue
-            points = values.get("contact_points", ())
-            phones = [values.get("phone"), *(v for k, _l, v in points if k == "phone")]
-            emails = [values.get("email"), *(v for k, _l, v in points if k == "email")]
-            keys = card_keys(values["name"], values.get("company"), phones, emails, region)
-            who = Who(name_fold(values["name"]), bool(values.get("phone") or values.get("email")))
+            phone, email = values.get("phone"), values.get("email")
+            points = values.get("contact_points")
+            if points:
+                phones = [phone, *(v for k, _l, v in points if k == "phone")]
+                emails = [email, *(v for k, _l, v in points if k == "email")]
+            else:
+                phones, emails = [phone], [email]
+            folded = name_fold(values["name"])
+            keys = card_keys(values["name"], values.get("company"), phones, emails, region,
+                             folded)
+            who = Who(folded, bool(phone or email))
             prepared.append((record, values, keys, who))
         found = self.keys.lookup({k for _r, _v, keys, _w in prepared for k in keys})
         mode = self.options.on_duplicate
@@ -279,12 +288,13 @@ class _Run:
             row[index["next_kind"]] = default_step_kind(str(values.get("next_action") or ""), None)
         if "pinyin_key" in index:
             row[index["pinyin_key"]] = pinyin_key((values["name"], values.get("company")))
-        new_now = not any(k in values for k in (
-            "created_at", "graded_at", "touched_at", "first_contact_due"))
-        if status == "live" and new_now and "first_contact_due" in index:
+        if status == "live" and values.keys().isdisjoint(_CARRIED) and "first_contact_due" in index:
             # A new inbound lead (not a card carried over with its history): its clock.
-            due = self.first_contact.due(values.get("source") or self.default_source, self.now)
-            row[index["first_contact_due"]] = sql_value(due)
+            source = values.get("source") or self.default_source
+            due = self.due.get(source, False)
+            if due is False:  # (the same for every card of a source: worked out once)
+                due = self.due[source] = sql_value(self.first_contact.due(source, self.now))
+            row[index["first_contact_due"]] = due
         self.pending.append(row)
         self.result.created += 1
         if len(self.result.new_rows) < MAX_NEW_LISTED:
