@@ -40,12 +40,13 @@ from salesdesk.data.io.import_result import (
     NewRow,
     RowError,
 )
+from salesdesk.data.io.import_rows import CardRows
 from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.matching import LIKELY, Who, card_keys, judge, name_fold
 from salesdesk.data.io.sources import Source, open_source
 from salesdesk.data.io.values import add_extra, card_values
-from salesdesk.data.sql import UUID_DEFAULT, next_id, sql_timestamp, sql_value
+from salesdesk.data.sql import next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import MAX_TEXT
@@ -97,22 +98,13 @@ class _Run:
         self.columns = [
             c for c in table if c in defaults or c in IMPORT_FIELDS or c == "pinyin_key"
         ]
-        # Row lists start with the id: index i of a column is its place in the row.
-        self.index = {c: i + 1 for i, c in enumerate(self.columns)}
-        self.template = [None, *(defaults.get(c) for c in self.columns)]
-        cols = ", ".join(("id", *self.columns))
-        # A card without a UUID from the file gets a new one from SQLite (the column's
-        # default: an explicit NULL would not get it).
-        marks = ", ".join(
-            f"coalesce(?, {UUID_DEFAULT})" if c == "uuid" else "?" for c in ("id", *self.columns)
-        )
-        self.insert_sql = f"INSERT INTO prospect ({cols}) VALUES ({marks})"
+        self.rows = CardRows(conn, self.columns, defaults)
+        self.index = self.rows.index
         self.pending_uuids: set[str] = set()
         self.first_contact = load_rule(conn)
         self.due: dict[str, Any] = {}  # source -> a new card's first-contact deadline
         self.default_source = options.source.strip() or DEFAULT_SOURCE
         self.first_id = self.next_id = next_id(conn, "prospect")
-        self.pending: list[list[Any]] = []
         self.keys = DuplicateKeys(conn, options.region)
         self.first_point = next_id(conn, "contact_point")
         self.children = Children(conn, self.dry)
@@ -270,12 +262,8 @@ class _Run:
     def create(self, pid: int, record: Record, values: dict[str, Any]) -> None:
         self._free_uuid(values)
         self.children.add(pid, values.pop("contact_points", ()), record.history)
-        row = self.template.copy()
-        row[0] = pid
+        row = self.rows.new(pid, values)
         index = self.index
-        for name, value in values.items():
-            if name in index:
-                row[index[name]] = value if type(value) is str else sql_value(value)
         status = values.get("status", "live")
         if status != "live" and "closed_at" not in values and "closed_at" in index:
             row[index["closed_at"]] = sql_timestamp(self.now)
@@ -295,7 +283,7 @@ class _Run:
             if due is False:  # (the same for every card of a source: worked out once)
                 due = self.due[source] = sql_value(self.first_contact.due(source, self.now))
             row[index["first_contact_due"]] = due
-        self.pending.append(row)
+        self.rows.add(row)
         self.result.created += 1
         if len(self.result.new_rows) < MAX_NEW_LISTED:
             self.result.new_rows.append(
@@ -310,11 +298,9 @@ class _Run:
 
     def flush(self) -> None:
         """Write the new cards waiting, then their keys."""
-        if self.pending and not self.dry:
-            self.conn.executemany(self.insert_sql, self.pending)
+        self.rows.flush(write=not self.dry)
         self.children.flush()
         self.keys.flush()
-        self.pending.clear()
         if not self.dry:  # (a dry run forgets nothing: its rows never reach the table)
             self.pending_uuids.clear()
 
