@@ -203,10 +203,12 @@ class _Run:
             pid = self.next_id
             self.next_id += 1
             self.create(pid, record, values)
-            for key in keys:
-                if key not in found:
-                    found[key] = (pid, record.row, who)
-                    self.keys.add(key, pid, record.row, who)
+            fresh = [key for key in keys if key not in found]
+            if fresh:
+                hit = (pid, record.row, who)
+                for key in fresh:
+                    found[key] = hit
+                self.keys.add(pid, record.row, who, fresh)
         self.flush()
         self.updates.flush()
 
