@@ -67,26 +67,28 @@ class DuplicateKeys:
                 for r, name in zip(rows, folded, strict=True)
                 for k in card_keys(r[3], r[4], (r[1],), (r[2],), region, name)
             ]
+            self._mark(h for h, _pid in keys)
             self._write_keys(keys)
         cursor = conn.execute("SELECT prospect_id, kind, value FROM contact_point")
         while points := cursor.fetchmany(5_000):
-            self._write_keys(
-                [
-                    (hash(k), r[0])
-                    for r in points
-                    for k in card_keys(
-                        None, None, (r[2],) if r[1] == "phone" else (),
-                        (r[2],) if r[1] == "email" else (), region,
-                    )
-                ]
-            )
+            keys = [
+                (hash(k), r[0])
+                for r in points
+                for k in card_keys(
+                    None, None, (r[2],) if r[1] == "phone" else (),
+                    (r[2],) if r[1] == "email" else (), region,
+                )
+            ]
+            self._mark(h for h, _pid in keys)
+            self._write_keys(keys)
 
     def _write_keys(self, keys: list[tuple[int, int]]) -> None:
+        """Write keys (in order: the B-tree's pages are then visited once each)."""
         if keys:
+            keys.sort()
             self.conn.executemany(
                 "INSERT OR IGNORE INTO temp.sd_import_keys VALUES (?, ?)", keys
             )
-            self._mark(h for h, _pid in keys)
 
     def lookup(self, keys: Iterable[str]) -> dict[str, Hit]:
         """The card each known key belongs to."""
@@ -113,7 +115,11 @@ class DuplicateKeys:
     def add(self, prospect_id: int, row: int, who: Who, keys: Iterable[str]) -> None:
         """Remember a card this import creates and its keys (written by :meth:`flush`)."""
         self.pending_cards.append((prospect_id, row, who.name, int(who.contact)))
-        self.pending_keys.extend((hash(key), prospect_id) for key in keys)
+        known, mask, pending = self.known, FILTER_BITS - 1, self.pending_keys
+        for key in keys:
+            h = hash(key)
+            pending.append((h, prospect_id))
+            known[(h & mask) >> 3] |= 1 << (h & 7)
 
     def flush(self) -> None:
         if self.pending_cards:

@@ -262,8 +262,11 @@ class _Run:
             self.pending_uuids.add(wanted)
 
     def create(self, pid: int, record: Record, values: dict[str, Any]) -> None:
-        self._free_uuid(values)
-        self.children.add(pid, values.pop("contact_points", ()), record.history)
+        if "uuid" in values:
+            self._free_uuid(values)
+        points = values.pop("contact_points", ())
+        if points or record.history:
+            self.children.add(pid, points, record.history)
         row = self.rows.new(pid, values)
         index = self.index
         status = values.get("status", "live")
