@@ -176,6 +176,11 @@ def contact_values(points: list[Point]) -> _Contacts:
         simple = _one_of_each(points)
         if simple is not None:
             return simple
+    return _every_point(points)
+
+
+def _every_point(points: list[Point]) -> _Contacts:
+    """:func:`contact_values`, the general way (any number of points, any shape)."""
     phones: list[tuple[str, str]] = []
     emails: list[tuple[str, str]] = []
     problems: list[tuple[str, str]] = []

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.matching import LIKELY, Who, card_keys, judge, name_fold
 from salesdesk.data.io.sources import Source, open_source
+from salesdesk.data.io.streaming import chunks, collector_aside
 from salesdesk.data.io.values import add_extra, card_values
 from salesdesk.data.sql import next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
@@ -331,35 +332,6 @@ def _batch_id(conn: sqlite3.Connection, now: datetime) -> str:
     return candidate
 
 
-def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
-    chunk: list[Record] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-@contextmanager
-def _collector_aside() -> Iterator[None]:
-    """Keep Python's cycle collector off the import's long-lived objects.
-
-    An import allocates millions of short-lived objects (cells, values, rows), which
-    reference counting frees; the collector, run every 700 allocations, would also walk the
-    long-lived ones again and again (the modules, pypinyin's dictionaries of some hundred
-    thousand entries, loaded mid-import): measured at a fifth of a 100,000-row import.
-    What is alive after each chunk is frozen (:func:`gc.freeze`: never scanned), and
-    everything is handed back to the collector at the end, so nothing is kept longer.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def run_import(
     db: Database | Path,
     path: Path,
@@ -390,8 +362,8 @@ def run_import(
             run = _Run(conn, source, now, options, _batch_id(conn, now))
             run.keys.load()
             rebuilt = [] if options.dry_run else drop_for_bulk(conn)  # (an empty book)
-            with _collector_aside():
-                for chunk in _chunks(source.records(), CHUNK):
+            with collector_aside():
+                for chunk in chunks(source.records(), CHUNK):
                     if cancelled is not None and cancelled():
                         raise ImportCancelled("import cancelled: nothing was imported")
                     run.chunk(chunk)
