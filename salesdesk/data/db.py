@@ -99,8 +99,8 @@ class Database:
     """An open SalesDesk database: a small pool of plain ``sqlite3`` connections.
 
     Every statement is SQL over the standard library driver, so opening the board loads
-    no ORM; the SQLModel tables in :mod:`salesdesk.models` are only imported to create
-    a new file. Connections are in autocommit mode: :meth:`connect` is for reads,
+    no ORM; a new file is created from stored SQL text (:mod:`~salesdesk.data.schema_sql`).
+    Connections are in autocommit mode: :meth:`connect` is for reads,
     :meth:`begin` wraps writes in one ``BEGIN IMMEDIATE`` transaction.
 
     ``read_only`` (a read-only medium or file) opens every connection ``mode=ro``.
@@ -436,24 +436,18 @@ def _open_server(url: str) -> Database:
 
 
 def _create_schema(path: Path) -> None:
-    """Create the tables of a new database from the SQLModel classes (loaded only here)."""
-    from sqlalchemy import URL, create_engine
-    from sqlmodel import SQLModel
+    """Create the tables of a new database from their stored SQL text
+    (:mod:`~salesdesk.data.schema_sql`, checked by a test to be what the SQLModel classes
+    create), in one transaction: no ORM is loaded and the file is synced once."""
+    from salesdesk.data.schema_sql import SCHEMA
 
-    from salesdesk import models  # noqa: F401  (registers the tables)
+    with raw_transaction(path) as conn:
+        for statement in SCHEMA:
+            conn.execute(statement)
+        from salesdesk.data.board_keys import install
 
-    # A URL object, not a string: a path with "?" or "#" must not be read as a query.
-    engine = create_engine(URL.create("sqlite", database=str(path)))
-    try:
-        with engine.begin() as conn:
-            SQLModel.metadata.create_all(conn)
-            conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
-    finally:
-        engine.dispose()
-    from salesdesk.data.board_keys import install
-
-    with raw_transaction(path) as raw:
-        install(raw)
+        install(conn)  # the board's order in SQL: derived, not a model table
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
 def busy_message(exc: BaseException) -> str | None:

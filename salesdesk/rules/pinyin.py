@@ -28,13 +28,20 @@ def pinyin_key(texts: Iterable[str | None]) -> str:
     """``wanghaiyan why`` for 王海燕: per text with Chinese in it, its syllables joined,
     then their initials; other characters are left out (they are searched as typed).
     Empty when no text has Chinese, so most cards of a Latin book cost nothing."""
-    parts = [_text_key(text) for text in texts if text and has_han(text)]
-    return " ".join(part for part in parts if part)
+    parts = []
+    for text in texts:  # (has_han, inline: this runs for every card written)
+        if text and not text.isascii() and _HAN.search(text) is not None:
+            part = _runs_key(tuple(_HAN_RUN.findall(text)))
+            if part:
+                parts.append(part)
+    return " ".join(parts)
 
 
-def _text_key(text: str) -> str:
-    """One text's key, from its Chinese runs' syllables."""
-    syllables = [s for run in _HAN_RUN.findall(text) for s in _run_syllables(run)]
+@lru_cache(maxsize=16384)
+def _runs_key(runs: tuple[str, ...]) -> str:
+    """The key of a text holding these runs of Chinese (remembered: 王伟 123 and 王伟 124
+    are the same runs)."""
+    syllables = [s for run in runs for s in _run_syllables(run)]
     if not syllables:
         return ""
     return "".join(syllables) + " " + "".join(s[0] for s in syllables)

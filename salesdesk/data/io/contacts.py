@@ -111,10 +111,13 @@ def phone_key(phone: str | None, region: str = "CN") -> str | None:
     if not phone:
         return None
     text = fold(phone)
-    if ":::" in text:
-        text = text.split(":::")[0]
-    text = _EXTENSION.sub("", text).replace("(0)", "")
-    digits = text if text.isdigit() else _NON_DIGIT.sub("", text)
+    if text.isdigit():  # (plain digits, most numbers: no separators or extension to drop)
+        digits = text
+    else:
+        if ":::" in text:
+            text = text.split(":::")[0]
+        text = _EXTENSION.sub("", text).replace("(0)", "")
+        digits = text if text.isdigit() else _NON_DIGIT.sub("", text)
     if len(digits) < 5:
         return None
     plus = text.lstrip().startswith("+")
@@ -141,13 +144,43 @@ def point_key(kind: str, value: str | None) -> str:
 _RANK = {label: rank for rank, label in enumerate(("mobile", "", "work", "home", "other", "fax"))}
 
 
-def contact_values(
-    points: list[Point],
-) -> tuple[str | None, str | None, list[Point], list[tuple[str, str]]]:
+_Contacts = tuple[str | None, str | None, list[Point], list[tuple[str, str]]]
+
+
+def _one_of_each(points: list[Point]) -> _Contacts | None:
+    """:func:`contact_values` for the common record: at most one phone written as plain
+    ASCII digits and one plain ASCII address (nothing to split, fold or check); None for
+    anything else, which the general way reads."""
+    phone = email = None
+    phone_label = ""
+    for kind, label, raw in points:
+        if kind == "phone" and phone is None and raw.isdigit() and raw.isascii():
+            phone, phone_label = raw, label
+        elif kind == "email" and email is None and raw.isascii():
+            email = raw.strip()
+            if not _EMAIL.match(email):
+                return None
+        else:
+            return None
+    if phone is not None and phone_label == "fax":  # (a fax is never the main phone)
+        return None, email, [("phone", phone_label, phone)], []
+    return phone, email, [], []
+
+
+def contact_values(points: list[Point]) -> _Contacts:
     """Every phone and email of a record -> (the main phone, the main email, the others,
     problems as (field, reason)). A cell holding several numbers gives several; the main
     phone is the first mobile, else the first number that is not a fax; the same number
     written twice is kept once."""
+    if len(points) <= 2:
+        simple = _one_of_each(points)
+        if simple is not None:
+            return simple
+    return _every_point(points)
+
+
+def _every_point(points: list[Point]) -> _Contacts:
+    """:func:`contact_values`, the general way (any number of points, any shape)."""
     phones: list[tuple[str, str]] = []
     emails: list[tuple[str, str]] = []
     problems: list[tuple[str, str]] = []

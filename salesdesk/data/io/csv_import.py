@@ -171,19 +171,25 @@ class CsvSource:
         except StopIteration:
             return None
         except csv.Error as exc:
-            row = self._reader.line_num
-            if "field larger" in str(exc):
-                raise InputError(
-                    f"{self.path.name}, line {row}: a cell is larger than {MAX_CELL >> 20} MB "
-                    "(an unclosed quote?)"
-                ) from None
-            raise InputError(f"{self.path.name}, line {row}: not readable as CSV ({exc})") from None
+            raise self._unreadable(exc) from None
 
-    def _row(self) -> list[str] | None:
-        """The next row: the ones read ahead first."""
-        if self._pending:
-            return self._pending.pop(0)
-        return self._next()
+    def _unreadable(self, exc: csv.Error) -> InputError:
+        row = self._reader.line_num
+        if "field larger" in str(exc):
+            return InputError(
+                f"{self.path.name}, line {row}: a cell is larger than {MAX_CELL >> 20} MB "
+                "(an unclosed quote?)"
+            )
+        return InputError(f"{self.path.name}, line {row}: not readable as CSV ({exc})")
+
+    def _rows(self) -> Iterator[list[str]]:
+        """The rows after the header: the ones read ahead first, then the file's."""
+        while self._pending:
+            yield self._pending.pop(0)
+        try:
+            yield from self._reader
+        except csv.Error as exc:
+            raise self._unreadable(exc) from None
 
     def _find_header(self) -> tuple[tuple[str, ...], ColumnMap, int]:
         """The header: the first of the first rows that names a name column (LinkedIn's
@@ -251,11 +257,11 @@ class CsvSource:
         width = len(self.headers)
         row = self._header_row
         header = list(self.headers)
-        while (cells := self._row()) is not None:
+        for cells in self._rows():
             row += 1
-            if not any(cell.strip() for cell in cells):
-                continue
             joined = "".join(cells)
+            if not joined.strip():  # (an empty row: every cell blank)
+                continue
             if "'" in joined:
                 cells = [unneutralise(cell) for cell in cells]
             if _NOT_HEADER.search(joined):  # (digits or an @: a data row, the common case)

@@ -12,8 +12,9 @@ reports is :mod:`~salesdesk.data.io.import_result`, re-exported here.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
@@ -39,12 +40,14 @@ from salesdesk.data.io.import_result import (
     NewRow,
     RowError,
 )
+from salesdesk.data.io.import_rows import CardRows
 from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.matching import LIKELY, Who, card_keys, judge, name_fold
 from salesdesk.data.io.sources import Source, open_source
+from salesdesk.data.io.streaming import chunks, collector_aside
 from salesdesk.data.io.values import add_extra, card_values
-from salesdesk.data.sql import UUID_DEFAULT, next_id, sql_timestamp, sql_value
+from salesdesk.data.sql import next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
 from salesdesk.errors import InputError
 from salesdesk.rules.fields import MAX_TEXT
@@ -52,6 +55,8 @@ from salesdesk.rules.pinyin import pinyin_key
 from salesdesk.rules.step_kinds import default_step_kind
 
 CHUNK = 2_000
+#: A card with one of these from the file carries its history: no first-contact clock.
+_CARRIED = frozenset(("created_at", "graded_at", "touched_at", "first_contact_due"))
 
 Progress = Callable[[int, int], None]
 
@@ -94,21 +99,13 @@ class _Run:
         self.columns = [
             c for c in table if c in defaults or c in IMPORT_FIELDS or c == "pinyin_key"
         ]
-        # Row lists start with the id: index i of a column is its place in the row.
-        self.index = {c: i + 1 for i, c in enumerate(self.columns)}
-        self.template = [None, *(defaults.get(c) for c in self.columns)]
-        cols = ", ".join(("id", *self.columns))
-        # A card without a UUID from the file gets a new one from SQLite (the column's
-        # default: an explicit NULL would not get it).
-        marks = ", ".join(
-            f"coalesce(?, {UUID_DEFAULT})" if c == "uuid" else "?" for c in ("id", *self.columns)
-        )
-        self.insert_sql = f"INSERT INTO prospect ({cols}) VALUES ({marks})"
+        self.rows = CardRows(conn, self.columns, defaults)
+        self.index = self.rows.index
         self.pending_uuids: set[str] = set()
         self.first_contact = load_rule(conn)
+        self.due: dict[str, Any] = {}  # source -> a new card's first-contact deadline
         self.default_source = options.source.strip() or DEFAULT_SOURCE
         self.first_id = self.next_id = next_id(conn, "prospect")
-        self.pending: list[list[Any]] = []
         self.keys = DuplicateKeys(conn, options.region)
         self.first_point = next_id(conn, "contact_point")
         self.children = Children(conn, self.dry)
@@ -155,11 +152,17 @@ class _Run:
                 if len(values["notes"]) > MAX_TEXT:
                     self.error(record, [("notes", "too long with the extra columns")], False)
                     continue
-            points = values.get("contact_points", ())
-            phones = [values.get("phone"), *(v for k, _l, v in points if k == "phone")]
-            emails = [values.get("email"), *(v for k, _l, v in points if k == "email")]
-            keys = card_keys(values["name"], values.get("company"), phones, emails, region)
-            who = Who(name_fold(values["name"]), bool(values.get("phone") or values.get("email")))
+            phone, email = values.get("phone"), values.get("email")
+            points = values.get("contact_points")
+            if points:
+                phones = [phone, *(v for k, _l, v in points if k == "phone")]
+                emails = [email, *(v for k, _l, v in points if k == "email")]
+            else:
+                phones, emails = [phone], [email]
+            folded = name_fold(values["name"])
+            keys = card_keys(values["name"], values.get("company"), phones, emails, region,
+                             folded)
+            who = Who(folded, bool(phone or email))
             prepared.append((record, values, keys, who))
         found = self.keys.lookup({k for _r, _v, keys, _w in prepared for k in keys})
         mode = self.options.on_duplicate
@@ -201,10 +204,12 @@ class _Run:
             pid = self.next_id
             self.next_id += 1
             self.create(pid, record, values)
-            for key in keys:
-                if key not in found:
-                    found[key] = (pid, record.row, who)
-                    self.keys.add(key, pid, record.row, who)
+            fresh = [key for key in keys if key not in found]
+            if fresh:
+                hit = (pid, record.row, who)
+                for key in fresh:
+                    found[key] = hit
+                self.keys.add(pid, record.row, who, fresh)
         self.flush()
         self.updates.flush()
 
@@ -258,14 +263,13 @@ class _Run:
             self.pending_uuids.add(wanted)
 
     def create(self, pid: int, record: Record, values: dict[str, Any]) -> None:
-        self._free_uuid(values)
-        self.children.add(pid, values.pop("contact_points", ()), record.history)
-        row = self.template.copy()
-        row[0] = pid
+        if "uuid" in values:
+            self._free_uuid(values)
+        points = values.pop("contact_points", ())
+        if points or record.history:
+            self.children.add(pid, points, record.history)
+        row = self.rows.new(pid, values)
         index = self.index
-        for name, value in values.items():
-            if name in index:
-                row[index[name]] = value if type(value) is str else sql_value(value)
         status = values.get("status", "live")
         if status != "live" and "closed_at" not in values and "closed_at" in index:
             row[index["closed_at"]] = sql_timestamp(self.now)
@@ -278,13 +282,14 @@ class _Run:
             row[index["next_kind"]] = default_step_kind(str(values.get("next_action") or ""), None)
         if "pinyin_key" in index:
             row[index["pinyin_key"]] = pinyin_key((values["name"], values.get("company")))
-        new_now = not any(k in values for k in (
-            "created_at", "graded_at", "touched_at", "first_contact_due"))
-        if status == "live" and new_now and "first_contact_due" in index:
+        if status == "live" and values.keys().isdisjoint(_CARRIED) and "first_contact_due" in index:
             # A new inbound lead (not a card carried over with its history): its clock.
-            due = self.first_contact.due(values.get("source") or self.default_source, self.now)
-            row[index["first_contact_due"]] = sql_value(due)
-        self.pending.append(row)
+            source = values.get("source") or self.default_source
+            due = self.due.get(source, False)
+            if due is False:  # (the same for every card of a source: worked out once)
+                due = self.due[source] = sql_value(self.first_contact.due(source, self.now))
+            row[index["first_contact_due"]] = due
+        self.rows.add(row)
         self.result.created += 1
         if len(self.result.new_rows) < MAX_NEW_LISTED:
             self.result.new_rows.append(
@@ -299,11 +304,9 @@ class _Run:
 
     def flush(self) -> None:
         """Write the new cards waiting, then their keys."""
-        if self.pending and not self.dry:
-            self.conn.executemany(self.insert_sql, self.pending)
+        self.rows.flush(write=not self.dry)
         self.children.flush()
         self.keys.flush()
-        self.pending.clear()
         if not self.dry:  # (a dry run forgets nothing: its rows never reach the table)
             self.pending_uuids.clear()
 
@@ -327,17 +330,6 @@ def _batch_id(conn: sqlite3.Connection, now: datetime) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
-
-
-def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
-    chunk: list[Record] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def run_import(
@@ -370,12 +362,14 @@ def run_import(
             run = _Run(conn, source, now, options, _batch_id(conn, now))
             run.keys.load()
             rebuilt = [] if options.dry_run else drop_for_bulk(conn)  # (an empty book)
-            for chunk in _chunks(source.records(), CHUNK):
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled("import cancelled: nothing was imported")
-                run.chunk(chunk)
-                if progress is not None:
-                    progress(source.position(), source.size)
+            with collector_aside():
+                for chunk in chunks(source.records(), CHUNK):
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled("import cancelled: nothing was imported")
+                    run.chunk(chunk)
+                    gc.freeze()  # (what lives on: caches, pypinyin once it is loaded)
+                    if progress is not None:
+                        progress(source.position(), source.size)
             result = run.result
             result.hints.extend(getattr(source, "skipped", ()))
             result.hints.extend(getattr(source, "hints", ()))

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import NamedTuple
 
 from salesdesk.data.io.contacts import email_key, phone_key
 
@@ -28,6 +29,8 @@ def name_fold(name: str | None) -> str:
     """A name for comparing: width, case, spaces, punctuation and word order aside."""
     if not name:
         return ""
+    if name.isascii():  # (NFKC leaves ASCII as it is, and it has no CJK)
+        return " ".join(sorted(_WORD.findall(name.lower())))
     text = unicodedata.normalize("NFKC", name).casefold()
     words = _WORD.findall(text)
     if _CJK.search(text):  # 王 伟 is 王伟 (family name first): the order is the name
@@ -35,7 +38,9 @@ def name_fold(name: str | None) -> str:
     return " ".join(sorted(words))
 
 
+@lru_cache(maxsize=4096)
 def company_fold(company: str | None) -> str:
+    """A company for comparing (remembered: a file names the same companies again)."""
     if not company:
         return ""
     return "".join(_WORD.findall(unicodedata.normalize("NFKC", company).casefold()))
@@ -58,9 +63,8 @@ def similar_names(a: str, b: str) -> bool:
     return len(shorter) >= 4 and SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
-@dataclass(frozen=True, slots=True)
-class Who:
-    """What the rule needs to know of a card or a row."""
+class Who(NamedTuple):
+    """What the rule needs to know of a card or a row (a tuple: made once per row)."""
 
     name: str  # name_fold
     contact: bool  # has a phone or an email
@@ -72,9 +76,10 @@ def card_keys(
     phones: Iterable[str | None],
     emails: Iterable[str | None],
     region: str,
+    folded: str | None = None,
 ) -> list[str]:
     """Every key a card is found by: ``e:`` email, ``p:`` phone (E.164), ``n:`` name and
-    company."""
+    company. ``folded``: the name's :func:`name_fold`, when the caller has it already."""
     keys: list[str] = []
     for email in emails:
         key = email_key(email)
@@ -84,7 +89,8 @@ def card_keys(
         key = phone_key(phone, region)
         if key:
             keys.append("p:" + key)
-    folded = name_fold(name)
+    if folded is None:
+        folded = name_fold(name)
     if folded:
         keys.append(f"n:{folded}\x1f{company_fold(company)}")
     return list(dict.fromkeys(keys))

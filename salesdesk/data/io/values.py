@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from salesdesk.data.io.contacts import Point, contact_values
@@ -80,6 +81,7 @@ def _make_date(year: int, month: int, day: int, text: str) -> date:
         raise InputError(f"invalid date {text.strip()!r}: no such day") from None
 
 
+@lru_cache(maxsize=1024)
 def _grade(text: str) -> str:
     return parse_grade(text.strip().rstrip("级类等 ")).value
 
@@ -117,6 +119,10 @@ def compose_name(parts: Mapping[str, str]) -> str:
     return " ".join(p for p in (first, middle, last) if p)
 
 
+def _too_long(text: str) -> str:
+    return f"too long ({len(text):,} characters, at most {MAX_TEXT:,})"
+
+
 def _text_parser(name: str) -> Parser:
     """Text fields are kept as written (only the address folds its lines); length checked."""
 
@@ -124,7 +130,7 @@ def _text_parser(name: str) -> Parser:
         if name == "address" and ("\n" in text or "\r" in text):
             text = ", ".join(line.strip() for line in text.splitlines() if line.strip())
         if len(text) > MAX_TEXT:
-            raise InputError(f"too long ({len(text):,} characters, at most {MAX_TEXT:,})")
+            raise InputError(_too_long(text))
         return text
 
     return parse
@@ -165,6 +171,21 @@ def _parser(name: str) -> Parser:
 
 
 _PARSERS: dict[str, Parser] = {}
+#: The columns :func:`card_values` leaves to others (a name's parts, the phones and emails).
+_NOT_HERE = frozenset((*NAME_PARTS, "phone", "email"))
+#: Text fields taken as written (their parser only checks the length): most columns of a
+#: file, so :func:`card_values` does that without a call.
+_PLAIN_TEXT = frozenset(
+    spec.name for spec in FIELD_BY_NAME.values()
+    if spec.kind in ("text", "long") and spec.name not in ("address", "tags", "uuid")
+    and spec.name not in TIMESTAMPS
+)
+
+
+@lru_cache(maxsize=4096)
+def _amount(text: str, locale: str) -> float:
+    """:func:`parse_amount`, remembered: a file repeats its amounts (``12k``, ``5000``)."""
+    return parse_amount(text, locale)
 
 
 def card_values(
@@ -187,9 +208,10 @@ def card_values(
         if texts.get(kind):
             contacts.append((kind, "", texts[kind]))
     contacts.extend(points)
+    plain = _PLAIN_TEXT
     for name, raw in texts.items():
         text = raw.strip(TRIM)
-        if not text.strip() or name in NAME_PARTS or name in ("phone", "email"):
+        if name in _NOT_HERE or not text.strip():
             continue
         if len(text) <= 6 and name != "name" and text.lower() in EMPTY_MARKS:
             continue
@@ -199,6 +221,12 @@ def card_values(
                        "or is a quote left open?)")
             )
             continue
+        if name in plain:  # (most columns: kept as written, the length checked)
+            if len(text) > MAX_TEXT:
+                errors.append((name, _too_long(text)))
+            else:
+                values[name] = text
+            continue
         if name == "birthday" and text.startswith("--") and _NO_YEAR.match(text):
             no_year_birthday = "-".join(_NO_YEAR.match(text).groups())  # type: ignore[union-attr]
             continue
@@ -206,7 +234,7 @@ def card_values(
         if parse is None:
             parse = parsers[name] = _parser(name)
         try:
-            values[name] = parse_amount(text, locale) if name == "value" else parse(text, today)
+            values[name] = _amount(text, locale) if name == "value" else parse(text, today)
         except InputError as exc:
             errors.append((name, exc.message))
     if "name" not in values and not any(e[0] == "name" for e in errors):
