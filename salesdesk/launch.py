@@ -73,7 +73,7 @@ def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
             # halves are Python work that takes turns on the GIL.)
             now = system_clock()
             today = now.date()
-            first_cards = prefetch(database, now)
+            first_cards = prefetch(database, now, say=_scoring)
             from salesdesk.app import run_app
 
             run_app(Settings(db_path=path, clock=system_clock), database,
@@ -84,6 +84,11 @@ def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
                 print(line, file=sys.stderr)
     finally:
         database.close()
+
+
+def _scoring(cards: int) -> None:
+    """Said before the first start of a day rescores a large book (a few seconds)."""
+    print(f"Scoring {cards:,} cards for today…", file=sys.stderr, flush=True)
 
 
 def board_args(argv: list[str]) -> tuple[str | None, bool, bool] | None:

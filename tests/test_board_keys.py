@@ -207,3 +207,15 @@ def test_the_first_cards_of_a_list_are_the_top_of_the_sql_order(
     assert top is not None
     assert [c.id for c in top] == [c.id for c in whole[:30]]
     assert store.list_cards(demo, NOW, statuses=statuses, grade=grade, limit=30) == top
+
+
+def test_a_large_rescoring_is_said_before_it_starts(
+    demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(board_keys, "BULK", 100)
+    said: list[int] = []
+    assert board_view.prefetch(demo, NOW, say=said.append) is None
+    assert said == [store.count_prospects(demo)]
+    assert board_view.prefetch(demo, NOW, say=said.append) is None  # nothing stale now
+    assert said == [store.count_prospects(demo)]
+    assert sql_order(demo, NOW, LIVE_KEYS) == old_order(demo, NOW)  # the bulk rewrite

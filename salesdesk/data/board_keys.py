@@ -18,6 +18,7 @@ is here.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -205,7 +206,9 @@ def _key_rows(cards: list[CardRow], clock: Clocks, items: dict[int, int]) -> lis
     return rows
 
 
-def refresh(db: Database, now: date | datetime) -> tuple[int, Tally | None]:
+def refresh(
+    db: Database, now: date | datetime, say: Callable[[int], None] | None = None
+) -> tuple[int, Tally | None]:
     """Recompute the keys that are stale at ``now``: how many there were, and how the
     header's counts changed (None after a bulk rewrite: count again). A quick read
     first: most calls find none and take no write lock. The first start of a day finds
@@ -219,6 +222,8 @@ def refresh(db: Database, now: date | datetime) -> tuple[int, Tally | None]:
             return 0, {}
         stale = int(conn.execute(f"SELECT count(*) FROM {STALE_IDS}", moment).fetchone()[0])
         every = stale >= int(conn.execute("SELECT count(*) FROM prospect").fetchone()[0])
+    if say is not None and stale > BULK:
+        say(stale)  # (seconds at 100,000 cards: the start says so before it waits)
     from salesdesk.data.today import item_counts
     from salesdesk.data.visits.plan import plan_settings
 

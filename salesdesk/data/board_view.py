@@ -11,7 +11,7 @@ cards read, scored and sorted in Python, as every board did before schema 8.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import overload
 
@@ -268,12 +268,14 @@ def top_cards(
     return cards_by_id(db, clocks(db, now), ids)
 
 
-def prefetch(db: Database, now: datetime) -> list[CardRow] | None:
+def prefetch(
+    db: Database, now: datetime, say: Callable[[int], None] | None = None
+) -> list[CardRow] | None:
     """What a start does before Textual is imported, so the first frame has the cards:
     refresh the keys (the first start of a day rescores every card), or on a server read
     every live card."""
     if orders_in_sql(db):
-        refresh_keys(db, now)
+        board_keys.refresh(db, now, say)
         return None
     from salesdesk.data.cards import list_cards
 
