@@ -8,16 +8,15 @@ placeholders, ``lastrowid``, ``in_transaction``) and rewrites each statement onc
 keeps SQLite's value shapes (ISO text dates, 0/1 flags), so rows read back alike.
 
 Differences kept here: ``BEGIN IMMEDIATE`` becomes ``BEGIN`` plus a transaction-scoped
-advisory lock (one writer at a time, as on SQLite); "changed by another program" is the
-count the schema's statement triggers keep (and NOTIFY) instead of ``PRAGMA
-data_version``; a dropped connection is thrown away, not pooled, so the next command
-reconnects.
+advisory lock (one writer at a time, as on SQLite); "changed by another program" is
+LISTEN/NOTIFY instead of ``PRAGMA data_version`` (see :meth:`PgDatabase.data_version`);
+a dropped connection is thrown away, not pooled, so the next command reconnects.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -144,8 +143,15 @@ class PgConnection:
     #: The undo-journal ids this program wrote (see JournalConnection): its undo knows them.
     recorded: set[int] | None = None
 
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+    def __init__(self, raw: psycopg.Connection[Any],
+                 on_write: Callable[[], None] | None = None) -> None:
         self.raw = raw
+        #: Called when this connection committed a write (the database's own count of
+        #: changes: see PgDatabase.data_version).
+        self.on_write = on_write
+        self._writing = False  # in a transaction begun with BEGIN IMMEDIATE
+        #: Its server process (what a notification it sends names).
+        self.pid = raw.info.backend_pid
 
     def run(self, cursor: psycopg.Cursor[Any], sql: str,
             params: Sequence[Any] | None) -> int | None:
@@ -157,9 +163,12 @@ class PgConnection:
             else:  # one round trip: the transaction and the write lock
                 cursor.execute(
                     f"BEGIN; SELECT pg_advisory_xact_lock({dialect.WRITE_LOCK_KEY})")
+                self._writing = True
             return None
         translated, returning = dialect.to_postgres_returning(sql)
         cursor.execute(translated, _params(params))
+        if not self.in_transaction and _writes(sql):  # a write on its own (autocommit)
+            self._wrote()
         if returning:
             row = cursor.fetchone()
             return int(row[0]) if row else None
@@ -196,11 +205,19 @@ class PgConnection:
     def broken(self) -> bool:
         return self.raw.closed or self.raw.broken
 
+    def _wrote(self) -> None:
+        if self.on_write is not None:
+            self.on_write()
+
     def commit(self) -> None:
+        writing, self._writing = self._writing, False
         if self.in_transaction:
             self.raw.execute("COMMIT")
+            if writing:
+                self._wrote()
 
     def rollback(self) -> None:
+        self._writing = False
         if self.broken:
             return
         if self.in_transaction:
@@ -208,6 +225,12 @@ class PgConnection:
 
     def close(self) -> None:
         self.raw.close()
+
+
+def _writes(sql: str) -> bool:
+    """Whether a statement run on its own (autocommit) may change rows."""
+    head = sql.lstrip()[:7].upper()
+    return head.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))
 
 
 def raw_connect(url: str, *, autocommit: bool = True) -> psycopg.Connection[Any]:
@@ -238,6 +261,10 @@ class PgDatabase(Database):
         self._pg_watcher: psycopg.Connection[Any] | None = None
         self._version = 0
         self._pg_lock = threading.Lock()
+        self._watch_lock = threading.Lock()
+        #: The server processes of this pool's connections: their notifications are
+        #: counted at their commit already (see data_version).
+        self._own_pids: set[int] = set()
 
     def __repr__(self) -> str:
         return f"PgDatabase({safe_url(self.url)!r})"
@@ -263,25 +290,43 @@ class PgDatabase(Database):
         with self._pg_lock:
             conn = self._pg_idle.pop() if self._pg_idle else None
         if conn is None or conn.broken:
-            conn = PgConnection(self._raw())
+            if conn is not None:
+                self._forget(conn)
+            conn = PgConnection(self._raw(), self._count_own_write)
+            with self._pg_lock:
+                self._own_pids.add(conn.pid)
         conn.recorded = self.recorded
         try:
             yield conn
         finally:
-            if conn.broken:  # the server went: the idle ones are gone with it
-                conn.raw.close()
+            if conn.broken:  # the server went: the idle ones are gone with it,
+                self._forget(conn)  # and the watcher too (what it missed: "changed")
                 with self._pg_lock:
                     stale, self._pg_idle = self._pg_idle, []
+                    watcher, self._pg_watcher = self._pg_watcher, None
                 for other in stale:
-                    other.raw.close()
+                    self._forget(other)
+                if watcher is not None:
+                    watcher.close()
+                    self._count_own_write()
             else:
                 try:
                     conn.rollback()
                 except psycopg.Error:
-                    conn.raw.close()
+                    self._forget(conn)
                 else:
                     with self._pg_lock:
                         self._pg_idle.append(conn)
+
+    def _forget(self, conn: PgConnection) -> None:
+        """Close a pooled connection for good (its server process is no longer ours)."""
+        with self._pg_lock:
+            self._own_pids.discard(conn.pid)
+        conn.raw.close()
+
+    def _count_own_write(self) -> None:
+        with self._watch_lock:
+            self._version += 1
 
     @contextmanager
     def bulk(self, *, foreign_keys: bool = True) -> Iterator[Any]:
@@ -289,28 +334,47 @@ class PgDatabase(Database):
             yield conn
 
     def data_version(self) -> int:
-        """A number that changes whenever a write is committed by anyone: the count the
-        schema's triggers keep in ``sd_changes`` (moved in the writing transaction, so it
-        changes exactly when the write becomes visible, as SQLite's data_version does).
-        One indexed read on the watcher connection."""
-        try:
-            if self._pg_watcher is None or self._pg_watcher.closed:
-                self._pg_watcher = self._raw()
-            row = self._pg_watcher.execute("SELECT n FROM sd_changes").fetchone()
-            self._version = int(row[0]) if row else 0
-        except (psycopg.Error, DatabaseError):
-            # The server went away: say "changed", so the board reads again (and shows
-            # the connection's trouble inline) instead of trusting old cards.
-            self._pg_watcher = None
-            self._version -= 1
-        return self._version
+        """A number that changes whenever a write is committed, by anyone: as SQLite's
+        ``PRAGMA data_version``, without asking the server anything.
+
+        A watcher connection LISTENs on :data:`CHANNEL`, where the schema's triggers
+        NOTIFY once per writing transaction, at its commit; each call only drains what has
+        arrived on that socket (no round trip), so a board asking every couple of seconds
+        costs an idle server nothing. This pool's own writes are counted as they commit
+        (their notifications, told by the sending process, are skipped), so the number
+        has moved by the time the write's caller reads again, as on SQLite; another
+        program's write is seen once its notification arrives, within milliseconds."""
+        with self._watch_lock:
+            try:
+                if self._pg_watcher is None or self._pg_watcher.closed:
+                    watcher = self._raw()
+                    watcher.execute(f"LISTEN {CHANNEL}")
+                    self._pg_watcher = watcher
+                with self._pg_lock:
+                    own = set(self._own_pids)
+                pgconn = self._pg_watcher.pgconn
+                # Read what the socket holds, twice: a server that ended the connection
+                # sent its last words and then closed, and only the second read says so.
+                pgconn.consume_input()
+                pgconn.consume_input()
+                while (note := pgconn.notifies()) is not None:
+                    if note.be_pid not in own:
+                        self._version += 1
+            except (psycopg.Error, DatabaseError):
+                # The server went away: say "changed", so the board reads again (and
+                # shows the connection's trouble inline) instead of trusting old cards.
+                if self._pg_watcher is not None:
+                    self._pg_watcher.close()
+                self._pg_watcher = None
+                self._version += 1
+            return self._version
 
     def close(self) -> None:
         with self._pg_lock:
             idle, self._pg_idle = self._pg_idle, []
             watcher, self._pg_watcher = self._pg_watcher, None
         for conn in idle:
-            conn.close()
+            self._forget(conn)
         if watcher is not None:
             watcher.close()
 

@@ -29,7 +29,7 @@ LEAD_GROUP = "salesdesk_lead"
 OWNED = ("prospect", "activity", "complaint", "visit", "contact_point", "journal",
          "journal_row", "importbatch", "redo", "redo_row")
 #: Shared by the team: readable by all, the settings writable (the pool target...).
-SHARED = ("setting", "sd_schema", "sd_changes", "sd_team")
+SHARED = ("setting", "sd_schema", "sd_team")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
 
@@ -92,8 +92,8 @@ def init_team(url: str) -> int:
                      "public TO {}", group)
                 _run(conn, "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public "
                      "TO {}", group)
-                _run(conn, "REVOKE INSERT, UPDATE, DELETE ON sd_schema, sd_changes, sd_team "
-                     "FROM {}", group)
+                _run(conn, "REVOKE INSERT, UPDATE, DELETE ON sd_schema, sd_team FROM {}",
+                     group)
             for table in OWNED:
                 _run(conn, "ALTER TABLE {} ADD COLUMN IF NOT EXISTS owner text NOT NULL "
                      "DEFAULT current_user", table)
