@@ -16,19 +16,18 @@ a dropped connection is thrown away, not pooled, so the next command reconnects.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from psycopg import pq
 
-from salesdesk.data import dialect
 from salesdesk.data.db import BUSY_TIMEOUT_MS, Database
-from salesdesk.data.sql import sql_timestamp
+from salesdesk.data.pg_conn import PgConnection, PgCursor
+
+__all__ = ["PgConnection", "PgCursor", "PgDatabase", "open_pg_database", "raw_connect"]
 from salesdesk.errors import DatabaseError
 
 #: The channel the schema's triggers notify on every committed write.
@@ -65,174 +64,6 @@ def connect_message(url: str, exc: BaseException) -> str:
     return f"cannot open {where}: {text[:200]}"
 
 
-def _param(value: Any) -> Any:
-    """A Python value as the schema stores it (the shapes SQLite stores)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime):
-        return sql_timestamp(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _params(values: Sequence[Any] | Mapping[str, Any] | None) -> Any:
-    if not values:
-        return ()
-    if isinstance(values, Mapping):  # named parameters (``:name``)
-        return {k: _param(v) for k, v in values.items()}
-    return tuple(_param(v) for v in values)
-
-
-class PgCursor:
-    """The part of ``sqlite3.Cursor`` the data modules use."""
-
-    def __init__(self, conn: PgConnection) -> None:
-        self._conn = conn
-        self._cursor = conn.raw.cursor()
-        self._inserted: int | None = None
-
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
-        self._inserted = self._conn.run(self._cursor, sql, params)
-        return self
-
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
-        self._conn.run_many(self._cursor, sql, rows)
-        return self
-
-    def fetchone(self) -> Any:
-        return self._cursor.fetchone() if self._cursor.description is not None else None
-
-    def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall() if self._cursor.description is not None else []
-
-    def fetchmany(self, size: int = 100) -> list[Any]:
-        return self._cursor.fetchmany(size) if self._cursor.description is not None else []
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.fetchall())
-
-    @property
-    def description(self) -> Any:
-        return self._cursor.description
-
-    @property
-    def rowcount(self) -> int:
-        return int(self._cursor.rowcount)
-
-    @property
-    def lastrowid(self) -> int | None:
-        """The id the last INSERT got (its RETURNING id, else ``lastval()``)."""
-        if self._inserted is not None:
-            return self._inserted
-        try:
-            row = self._conn.raw.execute("SELECT lastval()").fetchone()
-        except psycopg.errors.ObjectNotInPrerequisiteState:
-            return None
-        return int(row[0]) if row else None
-
-    def close(self) -> None:
-        self._cursor.close()
-
-
-class PgConnection:
-    """A psycopg connection (autocommit; the caller writes ``BEGIN``) that runs SQLite's
-    SQL, like the ``sqlite3`` connections of :class:`~salesdesk.data.db.Database`."""
-
-    is_postgres = True
-    #: The undo-journal ids this program wrote (see JournalConnection): its undo knows them.
-    recorded: set[int] | None = None
-
-    def __init__(self, raw: psycopg.Connection[Any],
-                 on_write: Callable[[], None] | None = None) -> None:
-        self.raw = raw
-        #: Called when this connection committed a write (the database's own count of
-        #: changes: see PgDatabase.data_version).
-        self.on_write = on_write
-        self._writing = False  # in a transaction begun with BEGIN IMMEDIATE
-        #: Its server process (what a notification it sends names).
-        self.pid = raw.info.backend_pid
-
-    def run(self, cursor: psycopg.Cursor[Any], sql: str,
-            params: Sequence[Any] | None) -> int | None:
-        """Run one statement; the new row's id for a single-row INSERT (RETURNING id: no
-        second round trip for ``lastrowid``)."""
-        if dialect.is_begin(sql):
-            if sql.strip().upper().startswith("BEGIN DEFERRED"):
-                cursor.execute("BEGIN")
-            else:  # one round trip: the transaction and the write lock
-                cursor.execute(
-                    f"BEGIN; SELECT pg_advisory_xact_lock({dialect.WRITE_LOCK_KEY})")
-                self._writing = True
-            return None
-        translated, returning = dialect.to_postgres_returning(sql)
-        cursor.execute(translated, _params(params))
-        if not self.in_transaction and _writes(sql):  # a write on its own (autocommit)
-            self._wrote()
-        if returning:
-            row = cursor.fetchone()
-            return int(row[0]) if row else None
-        return None
-
-    def run_many(self, cursor: psycopg.Cursor[Any], sql: str,
-                 rows: Iterable[Sequence[Any]]) -> None:
-        cursor.executemany(dialect.to_postgres(sql),
-                           (_params(r) for r in rows))
-        table = dialect.explicit_id_table(sql)
-        if table is not None:  # ids given by hand: move the table's counter past them
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"greatest((SELECT max(id) FROM {table}), 1))"
-            )
-
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
-        return PgCursor(self).execute(sql, params)
-
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
-        return PgCursor(self).executemany(sql, rows)
-
-    def cursor(self) -> PgCursor:
-        return PgCursor(self)
-
-    def create_function(self, *args: Any, **kwargs: Any) -> None:
-        """The schema defines the functions SQLite gets from Python (``sd_fold``)."""
-
-    @property
-    def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
-
-    @property
-    def broken(self) -> bool:
-        return self.raw.closed or self.raw.broken
-
-    def _wrote(self) -> None:
-        if self.on_write is not None:
-            self.on_write()
-
-    def commit(self) -> None:
-        writing, self._writing = self._writing, False
-        if self.in_transaction:
-            self.raw.execute("COMMIT")
-            if writing:
-                self._wrote()
-
-    def rollback(self) -> None:
-        self._writing = False
-        if self.broken:
-            return
-        if self.in_transaction:
-            self.raw.execute("ROLLBACK")
-
-    def close(self) -> None:
-        self.raw.close()
-
-
-def _writes(sql: str) -> bool:
-    """Whether a statement run on its own (autocommit) may change rows."""
-    head = sql.lstrip()[:7].upper()
-    return head.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))
-
-
 def raw_connect(url: str, *, autocommit: bool = True) -> psycopg.Connection[Any]:
     """A psycopg connection to ``url``; DatabaseError with one line if it cannot be had."""
     try:
@@ -251,6 +82,9 @@ class PgDatabase(Database):
     connections, with the same ``connect``/``begin``/``data_version``/``close``."""
 
     is_postgres = True
+    #: Write transactions in pipeline mode (one round trip per answer read, not per
+    #: statement); False only to measure the difference (benchmarks/postgres.py).
+    pipelined = True
 
     def __init__(self, url: str, *, role: str | None = None) -> None:
         super().__init__(Path(safe_url(url)))
@@ -292,7 +126,8 @@ class PgDatabase(Database):
         if conn is None or conn.broken:
             if conn is not None:
                 self._forget(conn)
-            conn = PgConnection(self._raw(), self._count_own_write)
+            conn = PgConnection(self._raw(), self._count_own_write,
+                                pipelined=self.pipelined)
             with self._pg_lock:
                 self._own_pids.add(conn.pid)
         conn.recorded = self.recorded

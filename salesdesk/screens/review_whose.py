@@ -14,8 +14,8 @@ from salesdesk.errors import SalesDeskError
 from salesdesk.text import one_line
 
 if TYPE_CHECKING:
-    from salesdesk.app import DeskApp
     from salesdesk.data.team import Viewer
+    from salesdesk.screens.base import DeskApp
 
 
 class WhoseWeek:
