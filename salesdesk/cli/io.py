@@ -397,7 +397,9 @@ def backup(
     from salesdesk.data.backup import backup_database, inspect_backup, stamped_backup
 
     if isinstance(db_path(ctx, db), str):  # a server: pg_dump (salesdesk.data.pg_backup)
-        _server_backup(ctx, db, out)
+        from salesdesk.cli.sync import server_backup
+
+        server_backup(ctx, db, out)
         return
     path = _file_only(db_path(ctx, db), "backup")
     if not path.is_file():
@@ -420,43 +422,6 @@ def backup(
         target = backup_database(path, where)
     info = inspect_backup(target)
     typer.echo(f"backup: {target} ({info.prospects:,} prospects, checked)")
-
-
-def _server_backup(ctx: typer.Context, db: str | None, out: str | None) -> None:
-    from salesdesk.data.pg_backup import default_name, dump
-
-    with open_db(ctx, db, read_only=True) as database:  # a SalesDesk database, reachable
-        url = str(getattr(database, "url", ""))
-        from salesdesk.data.cards import count_prospects
-
-        count = count_prospects(database)
-    where = expand_path(out) if out is not None else Path.cwd()
-    if where.is_dir():
-        where = default_name(url, cli_now(), where)
-    target = dump(url, where)
-    typer.echo(f"backup: {target} ({count:,} prospects, pg_dump)")
-
-
-def _server_restore(ctx: typer.Context, db: str | None, file: Path, yes: bool) -> None:
-    from salesdesk.data.pg_backup import check_dump
-    from salesdesk.data.pg_backup import restore as restore_dump
-
-    source = expand_path(file)
-    check_dump(source)
-    with open_db(ctx, db, read_only=True) as database:
-        url = str(getattr(database, "url", ""))
-        where = database.describe()
-    if not yes:
-        if not _interactive():
-            raise InputError(
-                "restore replaces your database: run it in a terminal to confirm, or add --yes"
-            )
-        if not typer.confirm(one_line(f"Replace the book on {where} with {source}? It is "
-                                      "dumped first"), default=False):
-            raise fail("restore cancelled: nothing changed", 1)
-    kept = restore_dump(url, source, cli_now())
-    typer.echo(f"restored {where} from {source}")
-    typer.echo(f"the previous database is kept in {kept}")
 
 
 def _file_only(target: Path | str, command: str) -> Path:
@@ -482,7 +447,9 @@ def restore(
     from salesdesk.data.db import SCHEMA_VERSION, open_database
 
     if isinstance(db_path(ctx, db), str):  # a server: pg_restore
-        _server_restore(ctx, db, file, yes)
+        from salesdesk.cli.sync import server_restore
+
+        server_restore(ctx, db, file, yes, _interactive())
         return
     path = _file_only(db_path(ctx, db), "restore")
     info = inspect_backup(expand_path(file))
