@@ -8,6 +8,9 @@ routine), then times both the same way (median of --repeats, after one warm-up).
     python benchmarks/postgres.py [--sizes 10000,100000] [--repeats 5]
 
 Prints ms per operation for each database and PostgreSQL / SQLite; the target is <= 1.5x.
+``regrade*`` is the same regrade with write transactions not pipelined (one round trip per
+statement, as before), and the round trips of one regrade are counted both ways from
+libpq's protocol trace.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from salesdesk.data import store  # noqa: E402
 from salesdesk.data.book_copy import copy_book  # noqa: E402
 from salesdesk.data.db import Database, open_database  # noqa: E402
 from salesdesk.data.demo import fill_demo  # noqa: E402
+from salesdesk.data.pg import PgDatabase  # noqa: E402
 from tests import pg_cluster  # noqa: E402
 
 NOW = datetime(2026, 11, 18, 9, 0)
@@ -63,6 +67,25 @@ def regrade(database: Database) -> Callable[[], object]:
     return lambda: store.regrade(database, NOW, card, next(grades))
 
 
+def round_trips(database: Database, action: Callable[[], object]) -> int:
+    """How many times ``action`` waits for the server: libpq's protocol trace of the pool's
+    connection, counting each turn from what the client sent to what the server answered."""
+    import psycopg
+
+    with database.connect() as conn:  # the connection the action will take from the pool
+        raw = conn.raw
+    with tempfile.TemporaryFile("w+") as log:
+        raw.pgconn.trace(log.fileno())
+        raw.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            action()
+        finally:
+            raw.pgconn.untrace()
+        log.seek(0)
+        sides = [line[:1] for line in log if line[:1] in ("F", "B")]
+    return sum(1 for a, b in zip(sides, sides[1:], strict=False) if a == "F" and b == "B")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000")
@@ -86,15 +109,22 @@ def main() -> None:
                 admin.execute(f"CREATE DATABASE b{size}")  # type: ignore[arg-type]
             server = open_database(url)
             copy_book(local, server)
+            plain = PgDatabase(url)  # write transactions not pipelined: the old way
+            plain.pipelined = False
             for name, sqlite_op, pg_op in (
                 ("board up", board_up(path), board_up(url)),
                 ("regrade", regrade(local), regrade(server)),
+                ("regrade*", regrade(local), regrade(plain)),
             ):
                 lite = median_ms(sqlite_op, args.repeats)
                 pg = median_ms(pg_op, args.repeats)
                 verdict = "" if pg / lite <= TARGET else f"  (over {TARGET}x)"
                 print(f"{size:>8} {name:<10} {lite:>10.1f} {pg:>14.1f} {pg / lite:>5.2f}x"
                       f"{verdict}", flush=True)
+            trips = {db: round_trips(db, regrade(db)) for db in (server, plain)}
+            print(f"{size:>8} round trips per regrade: {trips[server]} pipelined, "
+                  f"{trips[plain]} without (regrade*)", flush=True)
+            plain.close()
             local.close()
             server.close()
     finally:

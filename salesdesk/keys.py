@@ -128,7 +128,7 @@ CONFIRM: list[BindingType] = [
 #: The ``?`` screen itself.
 HELP: list[BindingType] = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
-#: Finding the prospect to visit (the plan's ``n``).
+#: Finding the prospect to visit (the plan's ``n``); choosing whose week the review shows.
 PICK: list[BindingType] = [
     Binding("escape", "cancel", "Cancel"),
     Binding("down", "cursor(1)", "Next", show=False),
@@ -188,6 +188,8 @@ REVIEW: list[BindingType] = [
     Binding("right_square_bracket,right", "week(1)", "Next wk", key_display="]",
             tooltip="The next week's figures"),
     Binding("e", "export", "Report", tooltip="Write the week's Markdown report"),
+    Binding("w", "choose_rep", "Whose", tooltip="Whose week: the team's or one rep's "
+            "(a team server; a rep sees only their own)"),
     Binding("down,j", "scroll(1)", "Scroll down", show=False),
     Binding("up,k", "scroll(-1)", "Scroll up", show=False),
     Binding("pagedown", "scroll(10)", "Page down", show=False),

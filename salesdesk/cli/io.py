@@ -396,6 +396,11 @@ def backup(
     """Back up the database (a consistent copy, even while the app is open)."""
     from salesdesk.data.backup import backup_database, inspect_backup, stamped_backup
 
+    if isinstance(db_path(ctx, db), str):  # a server: pg_dump (salesdesk.data.pg_backup)
+        from salesdesk.cli.sync import server_backup
+
+        server_backup(ctx, db, out)
+        return
     path = _file_only(db_path(ctx, db), "backup")
     if not path.is_file():
         raise InputError(f"no database at {path} yet: nothing to back up")
@@ -441,6 +446,11 @@ def restore(
     from salesdesk.data.backup import inspect_backup, restore_database
     from salesdesk.data.db import SCHEMA_VERSION, open_database
 
+    if isinstance(db_path(ctx, db), str):  # a server: pg_restore
+        from salesdesk.cli.sync import server_restore
+
+        server_restore(ctx, db, file, yes, _interactive())
+        return
     path = _file_only(db_path(ctx, db), "restore")
     info = inspect_backup(expand_path(file))
     if not yes:

@@ -51,6 +51,11 @@ def review_command(
         bool, typer.Option("--team", help="A lead's review: each rep's week, then the team's "
                            "(a team database on PostgreSQL).")
     ] = False,
+    rep: Annotated[
+        str | None,
+        typer.Option("--rep", metavar="NAME", help="One rep's week (a lead on a team "
+                     "database; a rep may name only themselves).", show_default=False),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """The weekly review: pool, outcomes, activity, 80/20, retention, funnel, trends."""
@@ -65,11 +70,16 @@ def review_command(
     start = parse_week(week, today, past=True)
     if markdown is not None:
         _check_target(markdown)
-    with open_db(ctx, db, read_only=not team) as database:
+    if team and rep is not None:
+        raise InputError("--team and --rep: choose one (--team has every rep's week)")
+    with open_db(ctx, db, read_only=not (team or rep)) as database:
         if team:
             _team_review(database, start, today, as_json)
             return
-        review = load_weekly_review(database, start, cli_now())
+        if rep is not None:
+            review = _rep_review(database, rep, start)
+        else:
+            review = load_weekly_review(database, start, cli_now())
     if markdown is not None:
         from salesdesk.files import write_private
 
@@ -112,6 +122,21 @@ def _team_review(database: Database, start: date, today: date, as_json: bool) ->
     for name, review in [*reviews.items(), ("the team", whole)]:
         console.print(Text(f"── {name} ", style="bold"), Text("─" * 40), sep="")
         _print(review)
+
+
+def _rep_review(database: Database, rep: str, start: date) -> WeeklyReview:
+    """One rep's week, read as that rep (the server's policies pick the rows)."""
+    from salesdesk.data.review import load_weekly_review
+
+    if not database.is_postgres:
+        raise InputError("--rep needs a team database on PostgreSQL (salesdesk team init)")
+    from salesdesk.data.team import review_as
+
+    seen = review_as(database, rep)  # type: ignore[arg-type]
+    try:
+        return load_weekly_review(seen, start, cli_now())
+    finally:
+        seen.close()
 
 
 def _check_target(path: Path) -> None:

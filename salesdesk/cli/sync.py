@@ -17,13 +17,16 @@ from salesdesk.cli.common import (
     cli_now,
     db_path,
     err_console,
+    fail,
     handles_errors,
+    open_db,
     root_db,
     wants_demo,
 )
-from salesdesk.config import db_target, is_server_url
+from salesdesk.config import db_target, expand_path, is_server_url
 from salesdesk.data.db import Database, open_database
 from salesdesk.errors import DatabaseError, InputError
+from salesdesk.text import one_line
 
 db_app = typer.Typer(help="Whole databases: copy a book between a file and a server.",
                      no_args_is_help=True, rich_markup_mode=None)
@@ -178,3 +181,44 @@ def conflicts_command(
         for line in difference_lines(item.mine, item.theirs):
             console.print(line)
     typer.echo("settle one with: salesdesk conflicts ID --keep mine|theirs")
+
+
+def server_backup(ctx: typer.Context, db: str | None, out: str | None) -> None:
+    """``salesdesk backup`` of a server database (pg_dump; cli.io's backup calls it)."""
+    from salesdesk.data.pg_backup import default_name, dump
+
+    with open_db(ctx, db, read_only=True) as database:  # a SalesDesk database, reachable
+        from salesdesk.data.cards import count_prospects
+
+        url = str(getattr(database, "url", ""))
+        count = count_prospects(database)
+    where = expand_path(out) if out is not None else Path.cwd()
+    if where.is_dir():
+        where = default_name(url, cli_now(), where)
+    target = dump(url, where)
+    typer.echo(f"backup: {target} ({count:,} prospects, pg_dump)")
+
+
+def server_restore(ctx: typer.Context, db: str | None, file: Path, yes: bool,
+                   interactive: bool) -> None:
+    """``salesdesk restore`` into a server database (pg_restore; cli.io's restore calls
+    it)."""
+    from salesdesk.data.pg_backup import check_dump
+    from salesdesk.data.pg_backup import restore as restore_dump
+
+    source = expand_path(file)
+    check_dump(source)
+    with open_db(ctx, db, read_only=True) as database:
+        url = str(getattr(database, "url", ""))
+        where = database.describe()
+    if not yes:
+        if not interactive:
+            raise InputError(
+                "restore replaces your database: run it in a terminal to confirm, or add --yes"
+            )
+        if not typer.confirm(one_line(f"Replace the book on {where} with {source}? It is "
+                                      "dumped first"), default=False):
+            raise fail("restore cancelled: nothing changed", 1)
+    kept = restore_dump(url, source, cli_now())
+    typer.echo(f"restored {where} from {source}")
+    typer.echo(f"the previous database is kept in {kept}")

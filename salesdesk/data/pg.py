@@ -8,28 +8,26 @@ placeholders, ``lastrowid``, ``in_transaction``) and rewrites each statement onc
 keeps SQLite's value shapes (ISO text dates, 0/1 flags), so rows read back alike.
 
 Differences kept here: ``BEGIN IMMEDIATE`` becomes ``BEGIN`` plus a transaction-scoped
-advisory lock (one writer at a time, as on SQLite); "changed by another program" is the
-count the schema's statement triggers keep (and NOTIFY) instead of ``PRAGMA
-data_version``; a dropped connection is thrown away, not pooled, so the next command
-reconnects.
+advisory lock (one writer at a time, as on SQLite); "changed by another program" is
+LISTEN/NOTIFY instead of ``PRAGMA data_version`` (see :meth:`PgDatabase.data_version`);
+a dropped connection is thrown away, not pooled, so the next command reconnects.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from psycopg import pq
 
-from salesdesk.data import dialect
 from salesdesk.data.db import BUSY_TIMEOUT_MS, Database
-from salesdesk.data.sql import sql_timestamp
+from salesdesk.data.pg_conn import PgConnection, PgCursor
+
+__all__ = ["PgConnection", "PgCursor", "PgDatabase", "open_pg_database", "raw_connect"]
 from salesdesk.errors import DatabaseError
 
 #: The channel the schema's triggers notify on every committed write.
@@ -66,150 +64,6 @@ def connect_message(url: str, exc: BaseException) -> str:
     return f"cannot open {where}: {text[:200]}"
 
 
-def _param(value: Any) -> Any:
-    """A Python value as the schema stores it (the shapes SQLite stores)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime):
-        return sql_timestamp(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _params(values: Sequence[Any] | Mapping[str, Any] | None) -> Any:
-    if not values:
-        return ()
-    if isinstance(values, Mapping):  # named parameters (``:name``)
-        return {k: _param(v) for k, v in values.items()}
-    return tuple(_param(v) for v in values)
-
-
-class PgCursor:
-    """The part of ``sqlite3.Cursor`` the data modules use."""
-
-    def __init__(self, conn: PgConnection) -> None:
-        self._conn = conn
-        self._cursor = conn.raw.cursor()
-        self._inserted: int | None = None
-
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
-        self._inserted = self._conn.run(self._cursor, sql, params)
-        return self
-
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
-        self._conn.run_many(self._cursor, sql, rows)
-        return self
-
-    def fetchone(self) -> Any:
-        return self._cursor.fetchone() if self._cursor.description is not None else None
-
-    def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall() if self._cursor.description is not None else []
-
-    def fetchmany(self, size: int = 100) -> list[Any]:
-        return self._cursor.fetchmany(size) if self._cursor.description is not None else []
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.fetchall())
-
-    @property
-    def description(self) -> Any:
-        return self._cursor.description
-
-    @property
-    def rowcount(self) -> int:
-        return int(self._cursor.rowcount)
-
-    @property
-    def lastrowid(self) -> int | None:
-        """The id the last INSERT got (its RETURNING id, else ``lastval()``)."""
-        if self._inserted is not None:
-            return self._inserted
-        try:
-            row = self._conn.raw.execute("SELECT lastval()").fetchone()
-        except psycopg.errors.ObjectNotInPrerequisiteState:
-            return None
-        return int(row[0]) if row else None
-
-    def close(self) -> None:
-        self._cursor.close()
-
-
-class PgConnection:
-    """A psycopg connection (autocommit; the caller writes ``BEGIN``) that runs SQLite's
-    SQL, like the ``sqlite3`` connections of :class:`~salesdesk.data.db.Database`."""
-
-    is_postgres = True
-    #: The undo-journal ids this program wrote (see JournalConnection): its undo knows them.
-    recorded: set[int] | None = None
-
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
-        self.raw = raw
-
-    def run(self, cursor: psycopg.Cursor[Any], sql: str,
-            params: Sequence[Any] | None) -> int | None:
-        """Run one statement; the new row's id for a single-row INSERT (RETURNING id: no
-        second round trip for ``lastrowid``)."""
-        if dialect.is_begin(sql):
-            if sql.strip().upper().startswith("BEGIN DEFERRED"):
-                cursor.execute("BEGIN")
-            else:  # one round trip: the transaction and the write lock
-                cursor.execute(
-                    f"BEGIN; SELECT pg_advisory_xact_lock({dialect.WRITE_LOCK_KEY})")
-            return None
-        translated, returning = dialect.to_postgres_returning(sql)
-        cursor.execute(translated, _params(params))
-        if returning:
-            row = cursor.fetchone()
-            return int(row[0]) if row else None
-        return None
-
-    def run_many(self, cursor: psycopg.Cursor[Any], sql: str,
-                 rows: Iterable[Sequence[Any]]) -> None:
-        cursor.executemany(dialect.to_postgres(sql),
-                           (_params(r) for r in rows))
-        table = dialect.explicit_id_table(sql)
-        if table is not None:  # ids given by hand: move the table's counter past them
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"greatest((SELECT max(id) FROM {table}), 1))"
-            )
-
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
-        return PgCursor(self).execute(sql, params)
-
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
-        return PgCursor(self).executemany(sql, rows)
-
-    def cursor(self) -> PgCursor:
-        return PgCursor(self)
-
-    def create_function(self, *args: Any, **kwargs: Any) -> None:
-        """The schema defines the functions SQLite gets from Python (``sd_fold``)."""
-
-    @property
-    def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
-
-    @property
-    def broken(self) -> bool:
-        return self.raw.closed or self.raw.broken
-
-    def commit(self) -> None:
-        if self.in_transaction:
-            self.raw.execute("COMMIT")
-
-    def rollback(self) -> None:
-        if self.broken:
-            return
-        if self.in_transaction:
-            self.raw.execute("ROLLBACK")
-
-    def close(self) -> None:
-        self.raw.close()
-
-
 def raw_connect(url: str, *, autocommit: bool = True) -> psycopg.Connection[Any]:
     """A psycopg connection to ``url``; DatabaseError with one line if it cannot be had."""
     try:
@@ -228,6 +82,9 @@ class PgDatabase(Database):
     connections, with the same ``connect``/``begin``/``data_version``/``close``."""
 
     is_postgres = True
+    #: Write transactions in pipeline mode (one round trip per answer read, not per
+    #: statement); False only to measure the difference (benchmarks/postgres.py).
+    pipelined = True
 
     def __init__(self, url: str, *, role: str | None = None) -> None:
         super().__init__(Path(safe_url(url)))
@@ -238,6 +95,10 @@ class PgDatabase(Database):
         self._pg_watcher: psycopg.Connection[Any] | None = None
         self._version = 0
         self._pg_lock = threading.Lock()
+        self._watch_lock = threading.Lock()
+        #: The server processes of this pool's connections: their notifications are
+        #: counted at their commit already (see data_version).
+        self._own_pids: set[int] = set()
 
     def __repr__(self) -> str:
         return f"PgDatabase({safe_url(self.url)!r})"
@@ -263,25 +124,44 @@ class PgDatabase(Database):
         with self._pg_lock:
             conn = self._pg_idle.pop() if self._pg_idle else None
         if conn is None or conn.broken:
-            conn = PgConnection(self._raw())
+            if conn is not None:
+                self._forget(conn)
+            conn = PgConnection(self._raw(), self._count_own_write,
+                                pipelined=self.pipelined)
+            with self._pg_lock:
+                self._own_pids.add(conn.pid)
         conn.recorded = self.recorded
         try:
             yield conn
         finally:
-            if conn.broken:  # the server went: the idle ones are gone with it
-                conn.raw.close()
+            if conn.broken:  # the server went: the idle ones are gone with it,
+                self._forget(conn)  # and the watcher too (what it missed: "changed")
                 with self._pg_lock:
                     stale, self._pg_idle = self._pg_idle, []
+                    watcher, self._pg_watcher = self._pg_watcher, None
                 for other in stale:
-                    other.raw.close()
+                    self._forget(other)
+                if watcher is not None:
+                    watcher.close()
+                    self._count_own_write()
             else:
                 try:
                     conn.rollback()
                 except psycopg.Error:
-                    conn.raw.close()
+                    self._forget(conn)
                 else:
                     with self._pg_lock:
                         self._pg_idle.append(conn)
+
+    def _forget(self, conn: PgConnection) -> None:
+        """Close a pooled connection for good (its server process is no longer ours)."""
+        with self._pg_lock:
+            self._own_pids.discard(conn.pid)
+        conn.raw.close()
+
+    def _count_own_write(self) -> None:
+        with self._watch_lock:
+            self._version += 1
 
     @contextmanager
     def bulk(self, *, foreign_keys: bool = True) -> Iterator[Any]:
@@ -289,28 +169,47 @@ class PgDatabase(Database):
             yield conn
 
     def data_version(self) -> int:
-        """A number that changes whenever a write is committed by anyone: the count the
-        schema's triggers keep in ``sd_changes`` (moved in the writing transaction, so it
-        changes exactly when the write becomes visible, as SQLite's data_version does).
-        One indexed read on the watcher connection."""
-        try:
-            if self._pg_watcher is None or self._pg_watcher.closed:
-                self._pg_watcher = self._raw()
-            row = self._pg_watcher.execute("SELECT n FROM sd_changes").fetchone()
-            self._version = int(row[0]) if row else 0
-        except (psycopg.Error, DatabaseError):
-            # The server went away: say "changed", so the board reads again (and shows
-            # the connection's trouble inline) instead of trusting old cards.
-            self._pg_watcher = None
-            self._version -= 1
-        return self._version
+        """A number that changes whenever a write is committed, by anyone: as SQLite's
+        ``PRAGMA data_version``, without asking the server anything.
+
+        A watcher connection LISTENs on :data:`CHANNEL`, where the schema's triggers
+        NOTIFY once per writing transaction, at its commit; each call only drains what has
+        arrived on that socket (no round trip), so a board asking every couple of seconds
+        costs an idle server nothing. This pool's own writes are counted as they commit
+        (their notifications, told by the sending process, are skipped), so the number
+        has moved by the time the write's caller reads again, as on SQLite; another
+        program's write is seen once its notification arrives, within milliseconds."""
+        with self._watch_lock:
+            try:
+                if self._pg_watcher is None or self._pg_watcher.closed:
+                    watcher = self._raw()
+                    watcher.execute(f"LISTEN {CHANNEL}")
+                    self._pg_watcher = watcher
+                with self._pg_lock:
+                    own = set(self._own_pids)
+                pgconn = self._pg_watcher.pgconn
+                # Read what the socket holds, twice: a server that ended the connection
+                # sent its last words and then closed, and only the second read says so.
+                pgconn.consume_input()
+                pgconn.consume_input()
+                while (note := pgconn.notifies()) is not None:
+                    if note.be_pid not in own:
+                        self._version += 1
+            except (psycopg.Error, DatabaseError):
+                # The server went away: say "changed", so the board reads again (and
+                # shows the connection's trouble inline) instead of trusting old cards.
+                if self._pg_watcher is not None:
+                    self._pg_watcher.close()
+                self._pg_watcher = None
+                self._version += 1
+            return self._version
 
     def close(self) -> None:
         with self._pg_lock:
             idle, self._pg_idle = self._pg_idle, []
             watcher, self._pg_watcher = self._pg_watcher, None
         for conn in idle:
-            conn.close()
+            self._forget(conn)
         if watcher is not None:
             watcher.close()
 

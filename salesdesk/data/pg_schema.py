@@ -2,10 +2,12 @@
 shapes (ISO text dates and times, 0/1 flags, float money), the few SQLite functions the
 queries use, the change triggers, and the schema version.
 
-The triggers (one per statement on the cards, activities, visits and settings) do what
-``PRAGMA data_version`` tells on SQLite: they add one to ``sd_changes`` in the writing
-transaction, so the count moves exactly when a write becomes visible, and they NOTIFY
-``salesdesk_changed`` for any program that LISTENs.
+The triggers (one per statement on the cards, activities, visits and settings) stand in
+for SQLite's ``PRAGMA data_version``: once per writing transaction they NOTIFY
+``salesdesk_changed``, which PostgreSQL delivers at the commit to every program that
+LISTENs (the board, see :meth:`salesdesk.data.pg.PgDatabase.data_version`). Databases made
+before kept a counter row (``sd_changes``) moved by the same trigger; the owner's next start
+drops it (:func:`notify_only`).
 
 The tables are generated from the SQLModel metadata (one schema, two spellings), so a
 column another change adds to the models appears here too. The version lives in
@@ -29,6 +31,21 @@ SCHEMA_PG_FIRST = 3
 #: The tables whose writes the board must notice (another rep, a command).
 WATCHED = ("prospect", "activity", "complaint", "visit", "setting", "contact_point")
 
+#: The trigger function: one NOTIFY per writing transaction, at its commit.
+NOTIFY = r"""
+CREATE OR REPLACE FUNCTION sd_notify() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
+  BEGIN
+    -- Once per transaction: a bulk write (an import, a copy) is one change, not a
+    -- hundred thousand notifications queued in one transaction.
+    IF current_setting('salesdesk.counted', true) IS DISTINCT FROM txid_current()::text THEN
+      PERFORM pg_notify('salesdesk_changed', TG_TABLE_NAME);
+      PERFORM set_config('salesdesk.counted', txid_current()::text, true);
+    END IF;
+    RETURN NULL;
+  END $$;
+"""
+
 FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION sd_uuid7() RETURNS text LANGUAGE sql VOLATILE AS $$
   SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
@@ -47,23 +64,9 @@ CREATE OR REPLACE FUNCTION max(text, text) RETURNS text LANGUAGE sql IMMUTABLE A
   SELECT greatest($1, $2) $$;
 CREATE OR REPLACE FUNCTION min(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT least($1, $2) $$;
-CREATE TABLE sd_changes (n bigint NOT NULL);
-INSERT INTO sd_changes VALUES (0);
 CREATE AGGREGATE total(double precision) (sfunc = float8pl, stype = double precision,
   initcond = '0');
-CREATE OR REPLACE FUNCTION sd_notify() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path FROM CURRENT AS $$
-  BEGIN
-    -- Once per transaction: a bulk write (an import, a copy) is one change, and the
-    -- counter's row is not updated a hundred thousand times in one transaction.
-    IF current_setting('salesdesk.counted', true) IS DISTINCT FROM txid_current()::text THEN
-      UPDATE sd_changes SET n = n + 1;
-      PERFORM pg_notify('salesdesk_changed', TG_TABLE_NAME);
-      PERFORM set_config('salesdesk.counted', txid_current()::text, true);
-    END IF;
-    RETURN NULL;
-  END $$;
-"""
+""" + NOTIFY
 
 
 def _column_type(column: Any) -> str:
@@ -169,6 +172,21 @@ def search_indexes(conn: psycopg.Connection[Any]) -> bool:
     return True
 
 
+def notify_only(conn: psycopg.Connection[Any]) -> None:
+    """A database made before the board listened: its trigger also moved a counter row
+    (``sd_changes``, one row every writer updated). Its owner's start replaces the trigger
+    function and drops the row; anyone else leaves it (it still works, only costs more)."""
+    row = conn.execute(
+        "SELECT pg_has_role(proowner, 'USAGE') FROM pg_proc WHERE proname = 'sd_notify' "
+        "AND prosrc LIKE '%sd_changes%'"
+    ).fetchone()
+    if row is None or not row[0]:
+        return
+    with conn.transaction():
+        conn.execute(NOTIFY)
+        conn.execute("DROP TABLE IF EXISTS sd_changes")
+
+
 def prepare(url: str) -> None:
     """Check the database at ``url`` and create or upgrade its schema. One line on any
     problem (unreachable, refused, newer schema, not a SalesDesk database), exit code 2."""
@@ -201,6 +219,7 @@ def prepare(url: str) -> None:
                 wrapped.rollback()
                 raise
             wrapped.commit()
+        notify_only(conn)
         search_indexes(conn)
     except psycopg.Error as exc:
         raise DatabaseError(connect_message(url, exc)) from None

@@ -29,7 +29,7 @@ LEAD_GROUP = "salesdesk_lead"
 OWNED = ("prospect", "activity", "complaint", "visit", "contact_point", "journal",
          "journal_row", "importbatch", "redo", "redo_row")
 #: Shared by the team: readable by all, the settings writable (the pool target...).
-SHARED = ("setting", "sd_schema", "sd_changes", "sd_team")
+SHARED = ("setting", "sd_schema", "sd_team")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
 
@@ -92,8 +92,8 @@ def init_team(url: str) -> int:
                      "public TO {}", group)
                 _run(conn, "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public "
                      "TO {}", group)
-                _run(conn, "REVOKE INSERT, UPDATE, DELETE ON sd_schema, sd_changes, sd_team "
-                     "FROM {}", group)
+                _run(conn, "REVOKE INSERT, UPDATE, DELETE ON sd_schema, sd_team FROM {}",
+                     group)
             for table in OWNED:
                 _run(conn, "ALTER TABLE {} ADD COLUMN IF NOT EXISTS owner text NOT NULL "
                      "DEFAULT current_user", table)
@@ -159,6 +159,49 @@ def members(db: PgDatabase) -> list[Member]:
             "ORDER BY t.name"
         ).fetchall()
     return [Member(str(name), bool(lead)) for name, lead in rows]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking at a team database, and whose weeks they may review: a lead every
+    rep's, a rep only their own (the server's policies would hide the others' rows anyway)."""
+
+    name: str
+    lead: bool
+    reps: tuple[str, ...]
+
+
+def viewer(db: PgDatabase) -> Viewer | None:
+    """The person behind ``db``'s connections, None on a database that is not a team's
+    (no ``sd_team``). One query, then the members."""
+    with db.connect() as conn:
+        row = conn.raw.execute(
+            "SELECT current_user::text, to_regclass('sd_team') IS NOT NULL, "
+            "CASE WHEN to_regrole(%s) IS NULL THEN false "
+            "ELSE pg_has_role(current_user, %s, 'MEMBER') END",
+            (LEAD_GROUP, LEAD_GROUP),
+        ).fetchone()
+    assert row is not None
+    name, is_team, lead = str(row[0]), bool(row[1]), bool(row[2])
+    if not is_team:
+        return None
+    reps = tuple(m.name for m in members(db) if not m.lead)
+    return Viewer(name, lead, reps if lead else tuple(r for r in reps if r == name))
+
+
+def review_as(db: PgDatabase, rep: str) -> PgDatabase:
+    """The database as ``rep`` sees it, for a review of their week; InputError with one
+    line for a name not in the team, or for a rep asking for another rep's week."""
+    check_name(rep)
+    seen = viewer(db)
+    if seen is None:
+        raise InputError("--rep needs a team database (salesdesk team init)")
+    if rep not in seen.reps:
+        if not seen.lead and rep != seen.name:
+            raise InputError(f"only a lead may review another rep's week (you are "
+                             f"{seen.name})")
+        raise InputError(f"no rep {rep!r} in this team (salesdesk team list shows them)")
+    return rep_database(db, rep)
 
 
 def rep_database(db: PgDatabase, rep: str) -> PgDatabase:

@@ -48,6 +48,7 @@ from salesdesk.rules.review import (
 )
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.screens.review_export import ExportScreen
+from salesdesk.screens.review_whose import WhoseWeek
 from salesdesk.text import one_line
 from salesdesk.widgets.fitting_footer import FittingFooter
 from salesdesk.widgets.review_figures import FiguresView
@@ -56,10 +57,10 @@ from salesdesk.widgets.review_walk import WalkView
 #: Cards listed under "up next" in the walk-through.
 UPCOMING = 5
 WALK_ONLY = {"regrade", "reviewed", "log_touch", "next_date", "man_check", "park", "drop", "skip"}
-FIGURES_ONLY = {"week", "export"}
+FIGURES_ONLY = {"week", "export", "choose_rep"}
 
 
-class WeeklyReviewScreen(SalesDeskScreen[None]):
+class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
     """Walk-through of due cards (first), the week's figures (``f``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*keys.REVIEW]
@@ -84,6 +85,7 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
         self.review: WeeklyReview | None = None
         self.figures_stale = True
         self.figures_shown: date | None = None  # the week whose figures are drawn
+        self.init_whose()
 
     @property
     def ready(self) -> bool:
@@ -102,6 +104,7 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
 
     def on_mount(self) -> None:
         self.week = week_start(self.sd_app.today())
+        self.viewer = self.team_viewer()
         self.start_walk()
 
     # ------------------------------------------------------------------ walk-through
@@ -174,6 +177,8 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
             if action == "skip":
                 return True
             return True if self.card is not None else None
+        if action == "choose_rep" and self.viewer is None:
+            return False  # one person's book: there is nobody else to choose
         if action in FIGURES_ONLY:
             return self.mode == "figures"
         return True
@@ -345,17 +350,19 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
 
     def load_figures(self) -> None:
         assert self.week is not None
-        self.query_one("#rv-title", Static).update(
-            Text.assemble(("Weekly review", "bold"), (f" · {iso_week(self.week)} · loading…", GREY))
-        )
+        self.query_one("#rv-title", Static).update(Text.assemble(
+            ("Weekly review", "bold"),
+            (f" · {iso_week(self.week)}{self.whose()} · loading…", GREY),
+        ))
         if self.review is None:
             self.query_one(FiguresView).computing()
         self.figures_stale = False
         self.figures_shown = None
-        self.query_one(FiguresView).load(self.sd_app.db, self.week, self.sd_app.now())
+        db = self.figures_db()
+        self.query_one(FiguresView).load(db, self.week, self.sd_app.now(), whose=self.rep)
 
     def on_figures_view_ready(self, message: FiguresView.Ready) -> None:
-        if message.review.week_start != self.week:
+        if message.review.week_start != self.week or message.whose != self.rep:
             return  # an older request
         self.review = message.review
         self.draw_figures()
@@ -365,7 +372,8 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
         if review is None or self.mode != "figures":
             return
         title = Text.assemble(
-            ("Weekly review", "bold"), (f" · figures · {week_label(review)}", GREY)
+            ("Weekly review", "bold"),
+            (f" · figures · {week_label(review)}{self.whose()}", GREY),
         )
         self.query_one("#rv-title", Static).update(title)
         self.query_one(FiguresView).show(present(review, SCREEN_TOP))
@@ -375,7 +383,8 @@ class WeeklyReviewScreen(SalesDeskScreen[None]):
         review = self.review
         if review is None:
             return
-        default = Path.cwd() / f"salesdesk-review-{review.iso_week}.md"
+        whose = f"-{self.rep}" if self.rep is not None else ""  # a rep's name: [a-z0-9_]
+        default = Path.cwd() / f"salesdesk-review-{review.iso_week}{whose}.md"
 
         def write(path: Path | None) -> None:
             if path is None:

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Sparkline, Static
 
 from salesdesk.data.db import Database, busy_message
+from salesdesk.errors import SalesDeskError
 from salesdesk.render.palette import GREY
 from salesdesk.render.review_figures import figures_grid, sentence_text
 from salesdesk.rules.review import TRENDS, Figures, WeeklyReview
@@ -29,6 +30,8 @@ class FiguresView(VerticalScroll):
         """The figures of a week were worked out."""
 
         review: WeeklyReview
+        #: Whose week (a rep's name on a team server; None: the database's whole book).
+        whose: str | None = None
 
     DEFAULT_CSS = """
     FiguresView .rv-trend { height: 1; }
@@ -48,23 +51,30 @@ class FiguresView(VerticalScroll):
                 yield Static(id=f"rv-trend-{key}", classes="rv-trend-value")
         yield Static(id="rv-fig-body")
 
-    def load(self, db: Database, week: date, today: date | datetime) -> None:
-        """Work out the figures of the week starting on ``week`` (a newer call wins)."""
-        self._compute(db, week, today)
+    def load(self, db: Database, week: date, today: date | datetime,
+             whose: str | None = None) -> None:
+        """Work out the figures of the week starting on ``week`` (a newer call wins);
+        ``whose`` comes back in :class:`Ready` to tell one request from another."""
+        self._compute(db, week, today, whose)
 
     @work(thread=True, exclusive=True, group="review-figures")
-    def _compute(self, db: Database, week: date, today: date | datetime) -> None:
+    def _compute(self, db: Database, week: date, today: date | datetime,
+                 whose: str | None) -> None:
         from salesdesk.data.review import load_weekly_review
 
         try:
             review = load_weekly_review(db, week, today)
+        except SalesDeskError as exc:  # e.g. the server would not act as the chosen rep
+            self.app.call_from_thread(self.notify, exc.message, severity="error",
+                                      markup=False)
+            return
         except Exception as exc:
             message = busy_message(exc)
             if message is None:
                 raise
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
-        self.post_message(self.Ready(review))
+        self.post_message(self.Ready(review, whose))
 
     def computing(self) -> None:
         """Before the first figures arrive."""
