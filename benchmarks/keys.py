@@ -200,7 +200,12 @@ def measure_size(size: int, folder: Path, env: dict[str, str], repeats: int, qui
     pane = Pane(f"sdbench-{os.getpid()}-{size}", f"{sys.executable} -m salesdesk --db {db}",
                 env)
     try:
-        pane.settle(2.0, since=time.perf_counter(), timeout=120)
+        # The first start of a day rescores every card first (it says so on stderr, then
+        # waits seconds with nothing written): wait for the board itself.
+        deadline = time.perf_counter() + 180
+        pane.settle(2.0, since=time.perf_counter(), timeout=180)
+        while "A ·" not in pane.screen() and time.perf_counter() < deadline:
+            pane.settle(2.0, since=time.perf_counter(), timeout=180)
         if "A ·" not in pane.screen():
             raise SystemExit(f"the board did not open:\n{pane.screen()}")
         chosen = [s for s in scenarios() if wanted is None or s.name.split()[0] in wanted]
