@@ -219,3 +219,10 @@ def test_a_large_rescoring_is_said_before_it_starts(
     assert board_view.prefetch(demo, NOW, say=said.append) is None  # nothing stale now
     assert said == [store.count_prospects(demo)]
     assert sql_order(demo, NOW, LIVE_KEYS) == old_order(demo, NOW)  # the bulk rewrite
+
+
+def test_the_filter_runs_at_once_only_when_the_index_answers_every_word() -> None:
+    from salesdesk.widgets.filter_bar import indexed
+
+    assert indexed("acme") and indexed("acme wood") and indexed("华信科") and indexed("")
+    assert not indexed("ac") and not indexed("acme w") and not indexed("王伟")
