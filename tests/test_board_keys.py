@@ -42,10 +42,12 @@ def old_order(db: Database, now: datetime, closed: bool = False) -> dict[str, li
 def sql_order(db: Database, now: datetime, keys: tuple[str, ...]) -> dict[str, list[int]]:
     board_view.refresh_keys(db, now)
     clock = clocks(db, now)
-    counts = board_view.column_counts(db, keys)
+    counts: dict[str, int] = {}
+    for (col, _status), values in board_keys.tally(db).items():
+        counts[col] = counts.get(col, 0) + int(values[0])
     return {
-        key: [c.id for c in board_view.KeyColumn(db, clock, key, None, counts[key][0])]
-        for key in keys if counts[key][0]
+        key: [c.id for c in board_view.KeyColumn(db, clock, key, None, counts[key])]
+        for key in keys if counts.get(key)
     }
 
 

@@ -172,23 +172,6 @@ def cards_by_id(db: Database, clock: Clocks, ids: list[int]) -> list[CardRow]:
     return [card_from_row(found[pid], clock) for pid in ids if pid in found]
 
 
-def column_counts(db: Database, keys: Sequence[str]) -> dict[str, tuple[int, int, int, int, int]]:
-    """Per column: (cards, due for review, overdue, first contact running, missed), from
-    the counts index alone."""
-    marks = ", ".join("?" for _ in keys)
-    with db.connect() as conn:
-        rows = conn.execute(
-            "SELECT col, count(*), total(due), total(overdue), "
-            "total(first_contact = 'running'), total(first_contact = 'missed') "
-            f"FROM board_key WHERE col IN ({marks}) GROUP BY col",
-            tuple(keys),
-        ).fetchall()
-    counts = {key: (0, 0, 0, 0, 0) for key in keys}
-    for col, *values in rows:
-        counts[col] = tuple(int(v) for v in values)  # type: ignore[assignment]
-    return counts
-
-
 def verdict_counts(db: Database, keys: Sequence[str], verdict: str) -> dict[str, int]:
     """How many cards of one MAN verdict each column holds."""
     marks = ", ".join("?" for _ in keys)
