@@ -1,7 +1,8 @@
 """The board's columns as sequences that read only what is drawn.
 
-A column of an SQLite file is a :class:`KeyColumn`: its length is one count over the key
-table's index, a card at an index is read with the page around it (keyset order by score
+A column of an SQLite file is a :class:`KeyColumn`: its length comes from the header's
+counts the board keeps (:func:`salesdesk.data.board_keys.tally`), a card at an index is
+read with the page around it (keyset order by score
 and id, ``LIMIT``/``OFFSET`` over the index), and finding a card's place is one more
 count. A filtered column is an :class:`IdColumn`: the ids of the matches in board order,
 found by one query, their cards read a page at a time. A PostgreSQL server (or a file
