@@ -228,3 +228,24 @@ def test_the_filter_runs_at_once_only_when_the_index_answers_every_word() -> Non
 
     assert indexed("acme") and indexed("acme wood") and indexed("华信科") and indexed("")
     assert not indexed("ac") and not indexed("acme w") and not indexed("王伟")
+
+
+def test_a_first_import_makes_every_card_s_key_at_its_end(tmp_path: Path) -> None:
+    from salesdesk.data.io.importer import ImportOptions, run_import
+
+    db = open_database(tmp_path / "book.db")
+    before = sqlite3.connect(db.path).execute(
+        "SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+    source = tmp_path / "people.csv"
+    source.write_text("name,grade\nAnn Wood,A\nBob Stone,C\n王伟,B\n", encoding="utf-8")
+    assert run_import(db, source, NOW, ImportOptions()).created == 3
+    raw = sqlite3.connect(db.path)
+    # The trigger and the key indexes dropped for the bulk insert are back, as they were.
+    assert raw.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name"
+                       ).fetchall() == before
+    assert raw.execute("SELECT count(*) FROM board_key").fetchone() == (3,)
+    raw.close()
+    assert sql_order(db, NOW, LIVE_KEYS) == old_order(db, NOW)
+    assert [pid for pid, _ in board_view.matching_ids(db, LIVE_KEYS, "stone")["C"]]
+    card = store.add_prospect(db, NOW, "Cara Lake", grade="B")  # the trigger works again
+    assert card in sql_order(db, NOW, LIVE_KEYS)["B"]

@@ -28,7 +28,25 @@ def drop_for_bulk(conn: sqlite3.Connection) -> list[str]:
     ).fetchall()
     for name, _sql in found:
         conn.execute(f'DROP INDEX "{name}"')
-    return [str(sql) for _name, sql in found]
+    return [str(sql) for _name, sql in found] + _drop_board_keys(conn)
+
+
+def _drop_board_keys(conn: sqlite3.Connection) -> list[str]:
+    """The board's key table (schema 8) is kept by a trigger on each new card: for a bulk
+    import into an empty book, drop it and the key indexes too, and at the end make every
+    card's key in one statement (stale: the board's first refresh scores them)."""
+    found = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'board_key' "
+        "AND type = 'index' AND sql IS NOT NULL "
+        "OR type = 'trigger' AND name = 'board_key_card_added' ORDER BY type, name"
+    ).fetchall()
+    if not found:
+        return []
+    for kind, name, _sql in found:
+        conn.execute(f'DROP {kind.upper()} "{name}"')
+    rows = "INSERT INTO board_key (prospect_id) SELECT id FROM prospect WHERE true " \
+        "ON CONFLICT (prospect_id) DO NOTHING"
+    return [rows, *(str(sql) for _kind, _name, sql in found)]
 
 
 def rebuild(conn: sqlite3.Connection, statements: list[str]) -> None:
