@@ -11,8 +11,9 @@ computed for a later moment than the one asked about (``since``: a clock set bac
 day. The table is derived data, local to an SQLite file: never synced, exported or undone
 (a PostgreSQL server orders its cards in Python, :mod:`salesdesk.data.board_view`).
 
-All of the SQLite-specific SQL of the board's order (the table, its triggers, the upsert)
-is here.
+The SQLite-specific SQL of the board's order (the table, its triggers, the upsert, the
+FTS5 table) is here; :mod:`salesdesk.data.board_view` reads it (only on SQLite files) and
+:mod:`salesdesk.data.io.bulk_indexes` sets its trigger aside for a first import.
 """
 
 from __future__ import annotations
