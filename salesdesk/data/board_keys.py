@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, card_from_row, clocks
-from salesdesk.data.cards import SEARCH_COLUMNS
+from salesdesk.data.cards import SEARCH_COLUMNS, needs_fold
 from salesdesk.data.db import Database
 from salesdesk.enums import Status
 
@@ -282,8 +282,7 @@ def text_terms(search: str) -> list[str]:
     others are answered by the plain scan alone."""
     phrases = []
     for term in search.split():
-        needs_fold = not term.isascii() and term.casefold() != term.upper()
-        if len(term) >= 3 and not needs_fold:
+        if len(term) >= 3 and not needs_fold(term):
             phrases.append('"' + term.replace('"', '""') + '"')
     return phrases
 

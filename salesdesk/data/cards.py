@@ -93,6 +93,12 @@ def _fold(value: str | None) -> str:
 LIKE_LIMIT = 49_000
 
 
+def needs_fold(term: str) -> bool:
+    """Whether a search word has cased letters beyond ASCII (É, Ö, Я, ß), which SQLite's
+    LIKE does not fold: then the word is compared casefolded, through ``sd_fold``."""
+    return not term.isascii() and term.casefold() != term.upper()
+
+
 def search_where(search: str | None) -> tuple[list[str], list[str], bool]:
     """The WHERE clauses (one per word, all must match), their parameters, and whether
     they call ``sd_fold`` (a connection must define it: :func:`define_fold`)."""
@@ -107,10 +113,10 @@ def search_where(search: str | None) -> tuple[list[str], list[str], bool]:
         for term in search.split():
             # SQLite's LIKE folds only ASCII case; for other cased letters (É, Ö, Я) compare
             # casefolded text through a Python function, only when the term needs it.
-            needs_fold = not term.isascii() and term.casefold() != term.upper()
-            fold = fold or needs_fold
-            col = "sd_fold({})" if needs_fold else "{}"
-            pattern = like_pattern(term.casefold() if needs_fold else term)
+            folds = needs_fold(term)
+            fold = fold or folds
+            col = "sd_fold({})" if folds else "{}"
+            pattern = like_pattern(term.casefold() if folds else term)
             if len(pattern.encode("utf-8")) > LIKE_LIMIT:
                 raise InputError(
                     f"a search word is too long ({len(term):,} characters): search for "
