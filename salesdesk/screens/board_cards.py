@@ -64,6 +64,9 @@ class BoardCards:
         self._cards: list[CardRow] = []
         self._live_all: list[CardRow] | None = None
         self._seen_version: int | None = None  # the database's data_version when last read
+        # The columns made since the last read, by verdict: the redraw and the header ask
+        # for the same ones (and share the pages they have read).
+        self._columns: dict[Verdict | None, dict[str, Column]] = {}
 
     @property
     def in_sql(self) -> bool:
@@ -147,6 +150,7 @@ class BoardCards:
             pipeline=store.pipeline(self.db, {key: live[key][6] for key in LIVE_KEYS}),
         )
         self.today_left = int(sum(values[5] for values in self._tally.values()))
+        self._columns.clear()
         self._seen_version = self.db.data_version()
 
     def refresh(self, today: datetime, ids: Iterable[int]) -> None:
@@ -184,6 +188,7 @@ class BoardCards:
                 store.pipeline(self.db),
                 store.complaint_counts(self.db),
             )
+        self._columns.clear()
         self._seen_version = self.db.data_version()
 
     def changed_elsewhere(self) -> bool:
@@ -200,6 +205,12 @@ class BoardCards:
     # ------------------------------------------------------------------ the columns
     def buckets(self, verdict: Verdict | None) -> dict[str, Column]:
         """The view's columns (only the cards of ``verdict``, when given)."""
+        columns = self._columns.get(verdict)
+        if columns is None:
+            columns = self._columns[verdict] = self._make_columns(verdict)
+        return columns
+
+    def _make_columns(self, verdict: Verdict | None) -> dict[str, Column]:
         if not self.in_sql:
             found: dict[str, list[CardRow]] = {key: [] for key in self._keys}
             for card in self._cards:
