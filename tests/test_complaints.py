@@ -111,6 +111,21 @@ def test_a_customers_complaint_counts_in_the_header(db: Database) -> None:
     assert store.list_cards(db, NOW, statuses=["customer"])[0].complaint == "running"
 
 
+def test_the_header_says_how_many_complaints_are_late_not_just_the_nearest(db: Database) -> None:
+    from salesdesk.render.board_header import clock_counts
+
+    first = store.add_prospect(db, NOW, "First")
+    second = store.add_prospect(db, NOW, "Second")
+    store.record_complaint(db, NOW, first, "late", received_at=NOW - timedelta(hours=30))
+    store.record_complaint(db, NOW, second, "fresh", received_at=NOW - timedelta(hours=2))
+    summary = store.summary(db, NOW)
+    assert summary.complaints.late(NOW) == 1
+    assert "⚑ 2 (1 late)" in clock_counts(summary, NOW).plain
+    later = NOW + timedelta(hours=23)
+    assert "⚑ 2 (2 late)" in clock_counts(summary, later).plain
+    assert "⚑ 2 by" in clock_counts(summary, NOW - timedelta(hours=10)).plain
+
+
 # --------------------------------------------------------------------------- first contact
 
 WED_5PM = datetime(2026, 11, 18, 17, 30)  # Wednesday 17:30: due 09:30 Thursday

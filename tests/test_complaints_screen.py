@@ -84,7 +84,7 @@ async def test_the_complaints_screen_takes_each_step(app: SalesDeskApp, db: Data
                                  received_at=NOW - timedelta(hours=30))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert "⚑ 1 late" in header(app)
+        assert "⚑ 1 (1 late)" in header(app)
         await burst(pilot, "K")
         assert isinstance(app.screen, ComplaintsScreen)
         assert "answer late 6h" in str(app.screen.query_one("#complaints-list").render())

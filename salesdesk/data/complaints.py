@@ -174,21 +174,31 @@ def complaint_board(db: Database, now: datetime) -> ComplaintBoard:
 
 @dataclass(frozen=True)
 class ComplaintCounts:
-    """The board header's part: open complaints and the nearest answer deadline."""
+    """The board header's part: open complaints and the answer deadlines of the unanswered
+    ones, nearest first (the header says how many of them have passed)."""
 
     open: int = 0
-    next_due: datetime | None = None  # the nearest deadline of an unanswered complaint
+    dues: tuple[datetime, ...] = ()
+
+    @property
+    def next_due(self) -> datetime | None:
+        """The nearest deadline of an unanswered complaint."""
+        return self.dues[0] if self.dues else None
+
+    def late(self, now: datetime) -> int:
+        """How many unanswered complaints are past their deadline at ``now``."""
+        return sum(1 for due in self.dues if due < now)
 
 
 def complaint_counts(db: Database) -> ComplaintCounts:
     hours = answer_hours(db)
     with db.connect() as conn:
-        count, first = conn.execute(
-            "SELECT count(*), min(CASE WHEN answered_at IS NULL THEN received_at END) "
-            "FROM complaint WHERE resolved_at IS NULL"
-        ).fetchone()
-    due = rules.answer_due(datetime.fromisoformat(first), hours) if first else None
-    return ComplaintCounts(int(count), due)
+        rows = conn.execute(
+            "SELECT received_at, answered_at FROM complaint WHERE resolved_at IS NULL"
+        ).fetchall()
+    dues = sorted(rules.answer_due(datetime.fromisoformat(str(received)), hours)
+                  for received, answered in rows if answered is None)
+    return ComplaintCounts(len(rows), tuple(dues))
 
 
 # --------------------------------------------------------------------------- commands

@@ -30,19 +30,18 @@ def column_title(key: str, title: str, count: int, selected: bool) -> Text:
 
 
 def clock_counts(pool: BoardSummary, now: datetime | None) -> Text:
-    """``│ ⚑ 2 by 14:00`` (open complaints and the nearest answer deadline; ``⚑ 2 late`` in
-    red once it has passed) and ``│ ☎ 1`` (new leads waiting for their first contact; red:
-    one is missed).
-    Empty when there is neither."""
+    """``│ ⚑ 2 by 14:00`` (open complaints and the nearest answer deadline; ``⚑ 2 (1 late)``
+    in red once one has passed, saying how many) and ``│ ☎ 1`` (new leads waiting for
+    their first contact; red: one is missed). Empty when there is neither."""
     line = Text()
     complaints = pool.complaints
     if complaints.open:
         line.append("  │ ", style="dim")
         due = complaints.next_due
-        late = due is not None and now is not None and due < now
+        late = complaints.late(now) if now is not None else 0
         line.append(f"⚑ {complaints.open}", style=palette.ALERT if late else palette.WARNING)
         if late:
-            line.append(" late", style=palette.ALERT_TEXT)
+            line.append(f" ({late} late)", style=palette.ALERT_TEXT)
         elif due is not None:
             same_day = now is not None and due.date() == now.date()
             line.append(f" by {due:%H:%M}" if same_day else f" by {due:%a %H:%M}",
