@@ -132,3 +132,30 @@ async def test_a_terminal_too_small_is_told_so(settings: Settings, filled: Datab
     async with app.run_test(size=(40, 12), notifications=True) as pilot:
         await ready(pilot)
         assert any("needs at least 50x15" in str(t.render()) for t in app.screen.query("Toast"))
+
+
+FORMS = ("detail", "import")
+BACK_SCREENS = ["detail", "MAN check", "week", "review", "import", "complaints"]
+
+
+@pytest.mark.parametrize("width", [64, 80, 100])
+@pytest.mark.parametrize("name", BACK_SCREENS)
+async def test_every_screen_keeps_help_and_back_in_its_footer(
+    settings: Settings, filled: Database, name: str, width: int
+) -> None:
+    """``esc Back`` is last in a screen's keys but is the one a rep must always find: when
+    keys are left out for room, it is not among them."""
+    keys, _words = SCREENS[name]
+    app = make_app(settings, filled)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, *keys)
+        await ready(pilot)
+        await pilot.pause()
+        shown = footer_keys(app)
+        words = [text.split()[0] for text, _, _ in shown]
+        assert "esc" in words, (name, width, shown)
+        if name not in FORMS:  # in a form, ? is typed into the field
+            assert "?" in words, (name, width, shown)
+        for text, _x, right in shown:
+            assert right <= width, (text, right)

@@ -2,7 +2,8 @@
 
 Textual's Footer lays its keys out in a row and clips the row at the edge, so at 100
 columns the board's Footer ended in ``w R``. This one shows as many whole keys as fit,
-in the bindings' order (the rest are on ``?`` and in ``ctrl+p``), and is compact (less
+in the bindings' order (the rest are on ``?`` and in ``ctrl+p``) but with help and
+back always among them, and is compact (less
 space between keys) below :data:`ROOMY_FROM` columns and leaves ``^p palette`` out below
 :data:`PALETTE_FROM`, so 80 columns show more keys.
 """
@@ -10,11 +11,13 @@ space between keys) below :data:`ROOMY_FROM` columns and leaves ``^p palette`` o
 from __future__ import annotations
 
 from textual import events
+from textual.widget import Widget
 from textual.widgets import Footer
 
 ROOMY_FROM = 120  # columns: below this the keys sit closer together
 PALETTE_FROM = 100  # columns: below this ``^p palette`` leaves its room to the keys (it
 # stays on the ? screen)
+ALWAYS_SHOWN = ("question_mark", "escape")  # help and back: shown whatever else is left out
 
 
 class FittingFooter(Footer):
@@ -47,10 +50,30 @@ class FittingFooter(Footer):
         right = self.region.right - sum(c.outer_size.width for c in palette)
         if palette and any(c.region.width for c in palette):  # where it really starts
             right = min(right, *(c.region.x for c in palette if c.region.width))
-        cut = False
-        for child in self.children:
-            if child in palette:
-                continue
-            cut = cut or child.region.right > right
-            if cut:
-                child.display = False
+        keys = [c for c in self.children if c not in palette]
+        room = right - min((c.region.x for c in keys), default=self.region.x)
+        kept = _keys_that_fit(keys, room)
+        for child in keys:
+            child.display = child in kept
+
+
+def _room_taken(key: Widget) -> int:
+    margin = key.styles.margin
+    return key.region.width + margin.left + margin.right
+
+
+def _keys_that_fit(keys: list[Widget], room: int) -> set[Widget]:
+    """The keys to show in ``room`` columns: help and back first (a screen's ``esc Back``
+    is last in its bindings but is the key a rep must always find), then the others in the
+    bindings' order while they fit whole."""
+    first = [k for k in keys if getattr(k, "key", "") in ALWAYS_SHOWN]
+    kept = set(first)
+    room -= sum(_room_taken(k) for k in first)
+    for key in keys:
+        if key in kept:
+            continue
+        if _room_taken(key) > room:
+            break  # in order: a later, narrower key does not jump the queue
+        kept.add(key)
+        room -= _room_taken(key)
+    return kept
