@@ -321,6 +321,22 @@ async def test_escape_keeps_what_was_typed_for_next_time(
         assert app.screen.query_one("#f-note").value == "long note I typed"  # type: ignore[attr-defined]
 
 
+async def test_a_kept_draft_is_selected_so_typing_starts_over_and_an_arrow_goes_on(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """Exploratory test: retyping in a form reopened with its kept text appended to it."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "n", *"Half typed", "escape", "n")
+        await pilot.pause()
+        await burst(pilot, *"Acme")
+        assert app.screen.query_one("#f-name").value == "Acme"  # type: ignore[attr-defined]
+        await burst(pilot, "escape", "n")
+        await pilot.pause()
+        await burst(pilot, "right", *" Ltd", "enter")
+        assert store.list_cards(db, TODAY, search="Acme Ltd")
+
+
 async def test_a_name_with_tabs_and_line_breaks_shows_on_one_line_in_the_detail(
     settings: Settings, db: Database
 ) -> None:

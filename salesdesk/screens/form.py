@@ -93,10 +93,19 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
             for name, text in draft.items():
                 for field in self.query(f"#f-{name}").results(Input):
                     field.value = text
-            self.notify("Back to what you typed before (escape keeps it again)", timeout=3)
+            self.notify("Back to what you typed before: type to replace it, an arrow key "
+                        "to go on with it", timeout=4)
+            self.call_after_refresh(self._select_restored, set(draft))
         for hint in self.query(DateHint):
             name = (hint.id or "").removeprefix("h-")
             hint.show(self.value(name), self.sd_app.today())
+
+    def _select_restored(self, restored: set[str]) -> None:
+        """Select the kept text in the field the form opens on, like a date field: a rep
+        who starts over types over it, one who goes on presses an arrow key."""
+        focused = self.focused
+        if isinstance(focused, Input) and (focused.id or "").removeprefix("f-") in restored:
+            focused.select_all()
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW_BELOW, "narrow")
