@@ -98,7 +98,8 @@ async def test_the_complaints_screen_takes_each_step(app: SalesDeskApp, db: Data
         assert (row.resolution, row.compensation) == ("replaced", "10% off")
         assert row.followed_up_at == NOW
         assert row.lesson == "check batches"
-        assert "every step done" in str(app.screen.query_one("#complaints-detail").render())
+        shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert "every step done" in shown
         await burst(pilot, "a")  # already answered: a line, no form
         assert isinstance(app.screen, ComplaintsScreen)
         await burst(pilot, "u", "u")
@@ -147,3 +148,24 @@ async def test_a_step_dated_before_the_complaint_is_refused_inline(
         await ready(pilot)
         assert isinstance(app.screen, ComplaintsScreen)
         assert store.get_complaint(db, complaint).answered_at == NOW - timedelta(hours=1)
+
+
+def test_a_long_text_in_the_detail_wraps_under_its_own_column(db: Database, card: int) -> None:
+    """Exploratory test: a long complaint wrapped to column 1, under the labels."""
+    from rich.console import Console
+
+    from salesdesk.render.complaints import detail_lines
+
+    said = "the delivery came three days late and half of the parts were scratched " * 3
+    cid = store.record_complaint(db, NOW, card, said, expected="[bold]新的[/] " * 12)
+    row = store.get_complaint(db, cid)
+    console = Console(width=60, record=True, color_system=None)
+    console.print(detail_lines(row, 24, NOW))
+    lines = console.export_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Received"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("Answer due"))
+    assert end - start > 3  # it did wrap
+    for line in lines[start + 1:end]:
+        if not line.startswith("Expected"):
+            assert line.startswith(" " * 12) and line[12] != " ", line
+    assert "".join(lines[start:end]).count("[bold]新的[/]") == 12  # literal, whole

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 
 from salesdesk.data.store import ComplaintBoard, ComplaintRow
@@ -103,27 +105,29 @@ def board_lines(board: ComplaintBoard, now: datetime, width: int) -> list[Text]:
     return lines
 
 
-def detail_lines(row: ComplaintRow, hours: int, now: datetime) -> list[Text]:
-    """A complaint in full: every step with its time, and what is missing."""
+def detail_lines(row: ComplaintRow, hours: int, now: datetime) -> Group:
+    """A complaint in full: every step with its time, and what is missing. Each step is a
+    row of a two-column grid, so a long text wraps under its own column, not under the
+    labels."""
     due = rules.answer_due(row.received_at, hours)
-    lines = [Text(f"Complaint #{row.id} · ", style="bold") + literal_line(row.name, "bold")]
+    steps = Table.grid(padding=(0, 1))
+    steps.add_column(style="bold", width=11, no_wrap=True)
+    steps.add_column(ratio=1)
 
     def add(label: str, at: datetime | None, *texts: str) -> None:
-        line = Text(f"{label:<12}", style="bold")
-        line.append(f"{at:%Y-%m-%d %H:%M}" if at else "—", style="" if at else "dim")
+        value = Text(f"{at:%Y-%m-%d %H:%M}" if at else "—", style="" if at else "dim")
         for text in texts:
             if text:
-                line.append(" · ", style=palette.SEPARATOR)
-                line.append_text(literal_line(text))
-        lines.append(line)
+                value.append(" · ", style=palette.SEPARATOR)
+                value.append_text(literal_line(text))
+        steps.add_row(label, value)
 
     add("Received", row.received_at, row.channel, row.said)
     if row.expected:
-        lines.append(Text("Expected    ", style="bold") + literal_line(row.expected))
-    answer = Text("Answer due  ", style="bold")
-    answer.append(f"{due:%Y-%m-%d %H:%M} ")
+        steps.add_row("Expected", literal_line(row.expected))
+    answer = Text(f"{due:%Y-%m-%d %H:%M} ")
     answer.append_text(clock_text(row, hours, now, resolved=False))
-    lines.append(answer)
+    steps.add_row("Answer due", answer)
     add("Answered", row.answered_at)
     cause = rules.CAUSE_LABELS[rules.CauseKind(row.cause_kind)] if row.cause_kind else ""
     add("Cause", row.cause_at, cause, row.cause)
@@ -131,5 +135,5 @@ def detail_lines(row: ComplaintRow, hours: int, now: datetime) -> list[Text]:
     add("Resolved", row.resolved_at, row.resolution, compensation)
     add("Followed up", row.followed_up_at)
     add("Lesson", row.lesson_at, row.lesson)
-    lines.append(Text(missing_text(row), style="dim"))
-    return lines
+    title = Text(f"Complaint #{row.id} · ", style="bold") + literal_line(row.name, "bold")
+    return Group(title, steps, Text(missing_text(row), style="dim"))

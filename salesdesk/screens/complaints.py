@@ -7,6 +7,7 @@ The list is one Static redrawn from plain rows (complaints are few: no widget pe
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -97,10 +98,10 @@ class ComplaintsScreen(SalesDeskScreen[None]):
         lines.append(Text(STEPS_LEGEND, style="dim"))
         self.query_one("#complaints-list", Static).update(Text("\n").join(lines))
         current = self.current
-        detail: list[Text] = []
+        detail: RenderableType = Text("")
         if current is not None:
-            detail = [Text(""), *detail_lines(current, board.hours, now)]
-        self.query_one("#complaints-detail", Static).update(Text("\n").join(detail))
+            detail = Group(Text(""), detail_lines(current, board.hours, now))
+        self.query_one("#complaints-detail", Static).update(detail)
 
     # ------------------------------------------------------------------ keys
     def action_cursor(self, delta: int) -> None:
