@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Static
@@ -55,6 +56,11 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
     title_text = ""
     _invalid: dict[str, str]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._select_once: set[Input] = set()  # fields holding kept text, not yet focused
+        self._restored: dict[str, str] = {}
+
     def form_fields(self) -> Iterable[FormField]:
         return ()
 
@@ -67,19 +73,27 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
     def compose(self) -> ComposeResult:
         # Not a focus stop itself: tab goes from field to field (and wraps), never to an
         # invisible container that swallows what is typed next.
+        # What was typed last time (escape keeps it) is in the fields from the start, so
+        # nothing typed before the form has mounted can be overwritten by it.
+        self._restored = self._drafts().pop(self.draft_key(), {})
         with VerticalScroll(classes="dialog", can_focus=False):
             yield Static(Text(one_line(self.title_text)), classes="dialog-title")
             yield from self.compose_extra_top()
             for spec in self.form_fields():
+                kept = self._restored.get(spec.name, "")
                 with Horizontal(classes="form-row"):
                     yield Label(spec.label, classes="field-label")
-                    yield Input(
-                        value=spec.value,
+                    field = Input(
+                        value=kept if spec.name in self._restored else spec.value,
                         placeholder=spec.placeholder,
                         id=f"f-{spec.name}",
-                        # a date is replaced more often than edited: typing replaces it
-                        select_on_focus=spec.date,
+                        # a date is replaced more often than edited: typing replaces it;
+                        # so is kept text, the first time (see on_descendant_focus)
+                        select_on_focus=spec.date or bool(kept),
                     )
+                    if kept:
+                        self._select_once.add(field)
+                    yield field
                     if spec.date:
                         yield DateHint(id=f"h-{spec.name}")
                 yield Static("", id=f"e-{spec.name}", classes="field-error")
@@ -88,24 +102,22 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
     def on_mount(self) -> None:
         self.add_class("modal")
         self.on_resize()
-        draft = self._drafts().pop(self.draft_key(), None)
-        if draft:
-            for name, text in draft.items():
-                for field in self.query(f"#f-{name}").results(Input):
-                    field.value = text
+        if self._restored:
             self.notify("Back to what you typed before: type to replace it, an arrow key "
                         "to go on with it", timeout=4)
-            self.call_after_refresh(self._select_restored, set(draft))
         for hint in self.query(DateHint):
             name = (hint.id or "").removeprefix("h-")
             hint.show(self.value(name), self.sd_app.today())
 
-    def _select_restored(self, restored: set[str]) -> None:
-        """Select the kept text in the field the form opens on, like a date field: a rep
-        who starts over types over it, one who goes on presses an arrow key."""
-        focused = self.focused
-        if isinstance(focused, Input) and (focused.id or "").removeprefix("f-") in restored:
-            focused.select_all()
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A field holding kept text is selected the first time it is focused (the Input
+        does it as its focus arrives, before any key typed next): a rep who starts over
+        types over it, one who goes on presses an arrow key. Later it behaves as usual."""
+        widget = event.widget
+        if isinstance(widget, Input) and widget in self._select_once:
+            self._select_once.discard(widget)
+            spec = next((f for f in self.form_fields() if widget.id == f"f-{f.name}"), None)
+            widget.select_on_focus = bool(spec and spec.date)
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW_BELOW, "narrow")

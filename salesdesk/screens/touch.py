@@ -85,7 +85,7 @@ class TouchScreen(FormScreen[TouchResult]):
                 "next_date",
                 "Next step date",
                 self.card.next_date.isoformat() if keep and self.card.next_date else "",
-                "fri, +3d, 2w, 2026-12-01 (empty: none)",
+                "fri, +3d, 2w, 2026-12-01",  # empty: the hint beside it says "none"
                 date=True,
             ),
             FormField(
@@ -98,8 +98,7 @@ class TouchScreen(FormScreen[TouchResult]):
         ]
 
     def hint(self) -> str:
-        return ("type the note · shift+tab: the kind (c v m e g o, ← →) · enter saves · "
-                "tab next field · escape cancels")
+        return "shift+tab: the kind (c v m e g o, ← →) · enter saves · esc cancels"
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
@@ -61,11 +62,20 @@ class KindChooser(Widget, can_focus=True):
             text.append_text(part)
         why = "chosen" if self.chosen else self.why
         if self.has_focus:
-            text.append("  letter or ← → picks, enter goes back", style="dim")
+            tails = ["  letter or ← → picks, enter goes back", "  letter or ← → picks",
+                     "  letter or ← →", ""]
         else:
-            text.append(f"  {why} · shift+tab changes" if why else "  shift+tab changes",
-                        style="dim")
+            tails = [f"  {why} · shift+tab changes" if why else "  shift+tab changes",
+                     f"  {why}" if why else "", ""]
+        # On a narrow form the longer tail would wrap the kinds over two lines: the form's
+        # hint says how to change the kind too.
+        room = self.size.width or 10_000  # 0 before the first layout: see on_resize
+        tail = next((t for t in tails if text.cell_len + cell_len(t) <= room), tails[-1])
+        text.append(tail, style="dim")
         return text
+
+    def on_resize(self) -> None:
+        self.refresh()  # the tail chosen depends on the width
 
     def on_focus(self) -> None:
         self.refresh()
