@@ -169,3 +169,11 @@ def test_a_long_text_in_the_detail_wraps_under_its_own_column(db: Database, card
         if not line.startswith("Expected"):
             assert line.startswith(" " * 12) and line[12] != " ", line
     assert "".join(lines[start:end]).count("[bold]新的[/]") == 12  # literal, whole
+
+
+def test_the_step_letters_legend_fits_one_line_at_80_columns() -> None:
+    from salesdesk.render.complaints import steps_legend
+
+    assert steps_legend(120).plain.startswith("steps: R received")
+    narrow = steps_legend(76).plain  # the list's width in an 80-column terminal
+    assert narrow.startswith("R received") and len(narrow) <= 76

@@ -24,6 +24,12 @@ STEP_LETTERS: dict[Step, str] = {
 STEPS_LEGEND = "steps: R received · A answered · C cause · S solved · F followed up · L lesson"
 
 
+def steps_legend(width: int) -> Text:
+    """The legend of the step letters, without its ``steps:`` label where it would wrap."""
+    legend = STEPS_LEGEND if len(STEPS_LEGEND) <= width else STEPS_LEGEND.removeprefix("steps: ")
+    return Text(legend, style="dim")
+
+
 def clock_text(
     row: ComplaintRow, hours: int, now: datetime, *, resolved: bool = True
 ) -> Text:
@@ -101,7 +107,7 @@ def board_lines(board: ComplaintBoard, now: datetime, width: int) -> list[Text]:
     for row in board.closed:
         lines.append(Text("  ") + complaint_line(row, board.hours, now, width - 2))
     lines.append(Text(""))
-    lines.append(Text(STEPS_LEGEND, style="dim"))
+    lines.append(steps_legend(width))
     return lines
 
 

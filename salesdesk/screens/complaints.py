@@ -17,7 +17,7 @@ from salesdesk import keys
 from salesdesk.data import store
 from salesdesk.data.store import ComplaintBoard, ComplaintRow
 from salesdesk.render import palette
-from salesdesk.render.complaints import STEPS_LEGEND, complaint_line, detail_lines
+from salesdesk.render.complaints import complaint_line, detail_lines, steps_legend
 from salesdesk.rules.complaints import Step, next_step
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.widgets.fitting_footer import FittingFooter
@@ -95,7 +95,7 @@ class ComplaintsScreen(SalesDeskScreen[None]):
                     line.stylize(f"on {palette.SELECTED_ACTIVE_BG}")
                 lines.append(line)
                 position += 1
-        lines.append(Text(STEPS_LEGEND, style="dim"))
+        lines.append(steps_legend(width))
         self.query_one("#complaints-list", Static).update(Text("\n").join(lines))
         current = self.current
         detail: RenderableType = Text("")
