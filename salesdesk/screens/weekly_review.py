@@ -6,18 +6,21 @@ keys keep or regrade it, log a touch, set the next date, run the MAN check, park
 it, skip it, or undo. A card leaves the queue once it is no longer due (reviewed, parked,
 dropped...). The figures are computed in a thread (a 100,000-card import takes seconds)
 and drawn by :class:`~salesdesk.widgets.review_figures.FiguresView`: a few Statics and
-three Sparklines, no widget per customer. The walk-through's text is built in
-:mod:`salesdesk.render.review_walk`, the figures' in :mod:`salesdesk.render.review_figures`.
+three Sparklines, no widget per customer. The walk-through's queue of a large book is read
+in a thread too (the screen says so; esc and ``f`` work meanwhile). The walk-through's
+text is built in :mod:`salesdesk.render.review_walk`, the figures' in
+:mod:`salesdesk.render.review_figures`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
@@ -25,11 +28,12 @@ from textual.widgets import ContentSwitcher, Static
 
 from salesdesk import keys
 from salesdesk.data import store
+from salesdesk.data.db import busy_message
 from salesdesk.data.review_queue import (
     changes_since,
     in_queue,
     mark_reviewed,
-    review_queue,
+    review_queue_ids,
 )
 from salesdesk.data.store import CardRow, UndoResult
 from salesdesk.enums import Status
@@ -58,6 +62,8 @@ from salesdesk.widgets.review_walk import WalkView
 UPCOMING = 5
 WALK_ONLY = {"regrade", "reviewed", "log_touch", "next_date", "man_check", "park", "drop", "skip"}
 FIGURES_ONLY = {"week", "export", "choose_rep"}
+#: Cards in the book up to which the walk-through's queue is read at once, not in a thread.
+INLINE_UP_TO = 2_000
 
 
 class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
@@ -85,12 +91,13 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
         self.review: WeeklyReview | None = None
         self.figures_stale = True
         self.figures_shown: date | None = None  # the week whose figures are drawn
+        self.reading = False  # the walk-through's queue is being read (in a thread)
         self.init_whose()
 
     @property
     def ready(self) -> bool:
         """Mounted, and (on the figures) the chosen week's figures worked out and drawn."""
-        if not self.is_mounted:
+        if not self.is_mounted or self.reading:
             return False
         return self.mode != "figures" or self.figures_shown == self.week
 
@@ -109,10 +116,36 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
 
     # ------------------------------------------------------------------ walk-through
     def start_walk(self) -> None:
-        """(Re)build the queue from the database and show its first card."""
-        self.order = [card.id for card in review_queue(self.sd_app.db, self.sd_app.today())]
-        self.pos = 0
+        """(Re)build the queue from the database and show its first card (a large
+        book's queue is read in a thread, the screen saying so meanwhile)."""
+        app = self.sd_app
+        if store.count_prospects(app.db) <= INLINE_UP_TO:
+            self._walk_shown(review_queue_ids(app.db, app.today(), app.now()), "")
+            return
+        self.reading = True
+        self.order, self.pos, self.card = [], 0, None
+        self.draw_walk()
+        self.refresh_bindings()
+        self.read_walk(app.today(), app.now())
+
+    @work(thread=True, exclusive=True, group="review-walk")
+    def read_walk(self, today: date, now: datetime) -> None:
+        try:
+            found, error = review_queue_ids(self.sd_app.db, today, now), ""
+        except Exception as exc:  # a busy or broken database: said on screen
+            found, error = [], busy_message(exc) or f"the walk-through failed: {exc}"
+        self.app.call_from_thread(self._walk_read, found, error)
+
+    def _walk_read(self, found: list[int], error: str) -> None:
+        if self.is_mounted:  # (not gone back meanwhile)
+            self._walk_shown(found, error)
+
+    def _walk_shown(self, found: list[int], error: str) -> None:
+        self.reading = False
+        self.order, self.pos = found, 0
         self.settle()
+        if error:
+            self.query_one(WalkView).show_error(error)
 
     def _read(self, prospect_id: int) -> CardRow | None:
         app = self.sd_app
@@ -122,6 +155,9 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
 
     def settle(self) -> None:
         """Show the card at ``pos``, moving on past cards that are no longer due."""
+        if self.reading:
+            self.draw_walk()
+            return
         today = self.sd_app.today()
         self.card = None
         while self.pos < len(self.order):
@@ -136,6 +172,12 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
         self.refresh_bindings()
 
     def draw_walk(self) -> None:
+        if self.reading:
+            if self.mode == "walk":
+                self.query_one("#rv-title", Static).update(Text.assemble(
+                    ("Weekly review", "bold"), (" · walk-through · reading the cards due…", GREY)))
+            self.query_one(WalkView).show_end(Text("Reading the cards due for a look…", style=GREY))
+            return
         position = self.pos if self.card is not None else None
         if self.mode == "walk":
             title = walk_title(position, len(self.order), len(self.done))
@@ -164,7 +206,8 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
         return [found[i] for i in ids if i in found and in_queue(found[i], today)]
 
     def _end_text(self) -> Text:
-        remaining = len(review_queue(self.sd_app.db, self.sd_app.today())) if self.order else 0
+        app = self.sd_app
+        remaining = len(review_queue_ids(app.db, app.today(), app.now())) if self.order else 0
         return end_text(len(self.order), len(self.done), remaining)
 
     # ------------------------------------------------------------------ walk actions
@@ -295,6 +338,8 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
         self.app.push_screen(ReasonScreen(card, Status.DROPPED), apply)
 
     def action_skip(self) -> None:
+        if self.reading:
+            return
         if self.card is None:
             if self.order:
                 self.start_walk()  # at the end: go through what is still due
