@@ -19,7 +19,7 @@ from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database
-from salesdesk.screens import man_check, today, weekly_review
+from salesdesk.screens import man_check, review_walk_queue, today
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.man_check import ManCheckScreen
 from salesdesk.screens.today import TodayScreen
@@ -108,8 +108,8 @@ async def test_esc_leaves_the_man_check_while_it_reads(
 async def test_the_weekly_review_says_it_reads_then_shows_the_walk_through(
     app: SalesDeskApp, db: Database, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(weekly_review, "INLINE_UP_TO", 0)
-    gate = held(monkeypatch, weekly_review, "review_queue_ids")
+    monkeypatch.setattr(review_walk_queue, "INLINE_UP_TO", 0)
+    gate = held(monkeypatch, review_walk_queue, "review_queue_ids")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("w")

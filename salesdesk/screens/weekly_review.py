@@ -7,7 +7,7 @@ it, skip it, or undo. A card leaves the queue once it is no longer due (reviewed
 dropped...). The figures are computed in a thread (a 100,000-card import takes seconds)
 and drawn by :class:`~salesdesk.widgets.review_figures.FiguresView`: a few Statics and
 three Sparklines, no widget per customer. The walk-through's queue of a large book is read
-in a thread too (the screen says so; esc and ``f`` work meanwhile). The walk-through's
+in a thread too (:mod:`salesdesk.screens.review_walk_queue`). The walk-through's
 text is built in :mod:`salesdesk.render.review_walk`, the figures' in
 :mod:`salesdesk.render.review_figures`.
 """
@@ -15,12 +15,11 @@ text is built in :mod:`salesdesk.render.review_walk`, the figures' in
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
@@ -28,7 +27,6 @@ from textual.widgets import ContentSwitcher, Static
 
 from salesdesk import keys
 from salesdesk.data import store
-from salesdesk.data.db import busy_message
 from salesdesk.data.review_queue import (
     changes_since,
     in_queue,
@@ -50,8 +48,8 @@ from salesdesk.rules.review import (
     week_label,
     week_start,
 )
-from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.screens.review_export import ExportScreen
+from salesdesk.screens.review_walk_queue import WalkQueue
 from salesdesk.screens.review_whose import WhoseWeek
 from salesdesk.text import one_line
 from salesdesk.widgets.fitting_footer import FittingFooter
@@ -62,11 +60,9 @@ from salesdesk.widgets.review_walk import WalkView
 UPCOMING = 5
 WALK_ONLY = {"regrade", "reviewed", "log_touch", "next_date", "man_check", "park", "drop", "skip"}
 FIGURES_ONLY = {"week", "export", "choose_rep"}
-#: Cards in the book up to which the walk-through's queue is read at once, not in a thread.
-INLINE_UP_TO = 2_000
 
 
-class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
+class WeeklyReviewScreen(WhoseWeek, WalkQueue):
     """Walk-through of due cards (first), the week's figures (``f``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*keys.REVIEW]
@@ -82,16 +78,11 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.mode = "walk"
-        self.order: list[int] = []  # the walk-through, in urgency order when it started
-        self.pos = 0
-        self.card: CardRow | None = None  # the card shown (order[pos]), None at the end
         self.done: set[int] = set()  # cards that left the queue during this session
         self.week: date | None = None
         self.review: WeeklyReview | None = None
         self.figures_stale = True
         self.figures_shown: date | None = None  # the week whose figures are drawn
-        self.reading = False  # the walk-through's queue is being read (in a thread)
         self.init_whose()
 
     @property
@@ -115,38 +106,6 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
         self.start_walk()
 
     # ------------------------------------------------------------------ walk-through
-    def start_walk(self) -> None:
-        """(Re)build the queue from the database and show its first card (a large
-        book's queue is read in a thread, the screen saying so meanwhile)."""
-        app = self.sd_app
-        if store.count_prospects(app.db) <= INLINE_UP_TO:
-            self._walk_shown(review_queue_ids(app.db, app.today(), app.now()), "")
-            return
-        self.reading = True
-        self.order, self.pos, self.card = [], 0, None
-        self.draw_walk()
-        self.refresh_bindings()
-        self.read_walk(app.today(), app.now())
-
-    @work(thread=True, exclusive=True, group="review-walk")
-    def read_walk(self, today: date, now: datetime) -> None:
-        try:
-            found, error = review_queue_ids(self.sd_app.db, today, now), ""
-        except Exception as exc:  # a busy or broken database: said on screen
-            found, error = [], busy_message(exc) or f"the walk-through failed: {exc}"
-        self.app.call_from_thread(self._walk_read, found, error)
-
-    def _walk_read(self, found: list[int], error: str) -> None:
-        if self.is_mounted:  # (not gone back meanwhile)
-            self._walk_shown(found, error)
-
-    def _walk_shown(self, found: list[int], error: str) -> None:
-        self.reading = False
-        self.order, self.pos = found, 0
-        self.settle()
-        if error:
-            self.query_one(WalkView).show_error(error)
-
     def _read(self, prospect_id: int) -> CardRow | None:
         app = self.sd_app
         statuses = [s.value for s in Status]
@@ -173,10 +132,7 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
 
     def draw_walk(self) -> None:
         if self.reading:
-            if self.mode == "walk":
-                self.query_one("#rv-title", Static).update(Text.assemble(
-                    ("Weekly review", "bold"), (" · walk-through · reading the cards due…", GREY)))
-            self.query_one(WalkView).show_end(Text("Reading the cards due for a look…", style=GREY))
+            self.draw_reading()
             return
         position = self.pos if self.card is not None else None
         if self.mode == "walk":
