@@ -80,8 +80,9 @@ class TimedPane(Pane):
         with self._lock:
             return next((w for w in self.writes if w > since), since)
 
-    def wait_for(self, pattern: re.Pattern[str], quiet: float, since: float,
-                 timeout: float = 180.0) -> float:
+    def wait_for(
+        self, pattern: re.Pattern[str], quiet: float, since: float, timeout: float = 180.0
+    ) -> float:
         """Wait until the screen shows ``pattern`` and then goes quiet; the last write."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
@@ -94,14 +95,14 @@ class TimedPane(Pane):
 def start(db: Path, env: dict[str, str], tag: str, quiet: float) -> tuple[TimedPane, float]:
     """Start the app on ``db``; the pane and the time until its board settled."""
     started = time.perf_counter()
-    pane = TimedPane(f"sdscreens-{os.getpid()}-{tag}", f"{sys.executable} -m salesdesk "
-                     f"--db {db}", env)
+    pane = TimedPane(
+        f"sdscreens-{os.getpid()}-{tag}", f"{sys.executable} -m salesdesk --db {db}", env
+    )
     last = pane.wait_for(BOARD_SHOWN, quiet, started)
     return pane, last - started
 
 
-def run_once(db: Path, env: dict[str, str], tag: str, quiet: float,
-             chosen: list[Screen]) -> float:
+def run_once(db: Path, env: dict[str, str], tag: str, quiet: float, chosen: list[Screen]) -> float:
     """One run: a start, then each screen opened from the settled board."""
     pane, board = start(db, env, tag, quiet)
     try:
@@ -117,12 +118,16 @@ def run_once(db: Path, env: dict[str, str], tag: str, quiet: float,
         pane.close()
 
 
-def measure_size(size: int, folder: Path, env: dict[str, str], runs: int, quiet: float,
-                 wanted: set[str] | None) -> tuple[list[float], list[Screen]]:
+def measure_size(
+    size: int, folder: Path, env: dict[str, str], runs: int, quiet: float, wanted: set[str] | None
+) -> tuple[list[float], list[Screen]]:
     db = folder / f"demo-{size}.db"
-    subprocess.run([sys.executable, "-m", "salesdesk", "demo", "--prospects", str(size),
-                    "--db", str(db)], check=True, stdout=subprocess.DEVNULL,
-                   env={**os.environ, **env})
+    subprocess.run(
+        [sys.executable, "-m", "salesdesk", "demo", "--prospects", str(size), "--db", str(db)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, **env},
+    )
     pane, _ = start(db, env, f"{size}-warm", quiet)  # the day's first start rescores
     pane.close()
     chosen = [s for s in screens() if wanted is None or s.name in wanted]
@@ -136,8 +141,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quiet", type=float, default=300, help="ms without output")
     parser.add_argument("--screens", help="which: man,visits,review,today")
-    parser.add_argument("--code", help="run the SalesDesk found in this folder instead "
-                        "(PYTHONPATH), e.g. another checkout, to compare in one run")
+    parser.add_argument(
+        "--code",
+        help="run the SalesDesk found in this folder instead "
+        "(PYTHONPATH), e.g. another checkout, to compare in one run",
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("screens.py needs tmux")
@@ -149,8 +157,10 @@ def main() -> None:
         env = {"HOME": str(home), "COLORTERM": "truecolor"}
         if args.code:
             env["PYTHONPATH"] = str(Path(args.code).resolve())
-        print(f"{'size':>8}  {'screen':<8} {'board':>8} {'first':>8} {'content':>8} "
-              f"{'ratio':>6}  target <= {TARGET}")
+        print(
+            f"{'size':>8}  {'screen':<8} {'board':>8} {'first':>8} {'content':>8} "
+            f"{'ratio':>6}  target <= {TARGET}"
+        )
         for size in (int(s) for s in args.sizes.split(",")):
             boards, chosen = measure_size(size, Path(folder), env, args.runs, quiet, wanted)
             board = statistics.median(boards)
@@ -159,8 +169,11 @@ def main() -> None:
                 content = statistics.median(screen.contents)
                 ratio = content / board
                 verdict = "met" if ratio <= TARGET else "NOT met"
-                print(f"{size:>8}  {screen.name:<8} {board * 1000:6.0f}ms {first * 1000:6.0f}ms "
-                      f"{content * 1000:6.0f}ms {ratio:6.2f}  {verdict}", flush=True)
+                print(
+                    f"{size:>8}  {screen.name:<8} {board * 1000:6.0f}ms {first * 1000:6.0f}ms "
+                    f"{content * 1000:6.0f}ms {ratio:6.2f}  {verdict}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

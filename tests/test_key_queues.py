@@ -39,8 +39,14 @@ def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
 def old_today(db: Database, now: datetime) -> list[TodayItem]:
     """Today's list as before: every live card and customer read and tried."""
     today = now.date()
-    return today_items(plan_facts(db, today, given_up=True), planned_visits(db, today), today,
-                       plan_settings(db), running_clocks(db, today), now)
+    return today_items(
+        plan_facts(db, today, given_up=True),
+        planned_visits(db, today),
+        today,
+        plan_settings(db),
+        running_clocks(db, today),
+        now,
+    )
 
 
 def assert_same(db: Database, now: datetime) -> None:
@@ -97,10 +103,14 @@ def test_clocks_run_out_between_midnight_and_now(demo: Database) -> None:
     lead, complained, waiting = live[-1].id, live[-2].id, live[-3].id
     raw = sqlite3.connect(demo.path)
     with raw:  # a new lead's first contact was due at 08:00: running at midnight, missed now
-        raw.execute("UPDATE prospect SET first_contact_due = ?, first_contact_at = NULL "
-                    "WHERE id = ?", (datetime(2026, 3, 10, 8, 0).isoformat(sep=" "), lead))
-        raw.execute("UPDATE prospect SET first_contact_due = ?, first_contact_at = NULL "
-                    "WHERE id = ?", (datetime(2026, 3, 10, 17, 0).isoformat(sep=" "), waiting))
+        raw.execute(
+            "UPDATE prospect SET first_contact_due = ?, first_contact_at = NULL WHERE id = ?",
+            (datetime(2026, 3, 10, 8, 0).isoformat(sep=" "), lead),
+        )
+        raw.execute(
+            "UPDATE prospect SET first_contact_due = ?, first_contact_at = NULL WHERE id = ?",
+            (datetime(2026, 3, 10, 17, 0).isoformat(sep=" "), waiting),
+        )
     raw.close()
     store.record_complaint(demo, NOW - timedelta(hours=30), complained, "late again")
     board_view.refresh_keys(demo, NOW)
@@ -115,5 +125,6 @@ def test_too_many_stale_keys_read_every_card_as_before(demo: Database) -> None:
         assert key_queues.man_queue_ids(demo, later.date(), later) is None
     assert man_queue(demo, later.date(), later) == man_queue(demo, later.date())
     assert review_queue_ids(demo, later.date(), later) == [
-        c.id for c in review_queue(demo, later.date())]
+        c.id for c in review_queue(demo, later.date())
+    ]
     assert today_list(demo, later) == old_today(demo, later)

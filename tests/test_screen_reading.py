@@ -33,10 +33,17 @@ DAY = timedelta(days=1)
 @pytest.fixture
 def ids(db: Database) -> dict[str, int]:
     return {
-        "una": store.add_prospect(db, NOW - 40 * DAY, "Una Unknown", grade="B",
-                                  next_date=TODAY - DAY, next_action="call back"),
-        "quinn": store.add_prospect(db, NOW, "Quinn Qualified", grade="A", money="yes",
-                                    authority="yes", need="yes"),
+        "una": store.add_prospect(
+            db,
+            NOW - 40 * DAY,
+            "Una Unknown",
+            grade="B",
+            next_date=TODAY - DAY,
+            next_action="call back",
+        ),
+        "quinn": store.add_prospect(
+            db, NOW, "Quinn Qualified", grade="A", money="yes", authority="yes", need="yes"
+        ),
     }
 
 
