@@ -153,9 +153,17 @@ def set_priority(db: Database, now: datetime, prospect_id: int, level: int | Non
         change.record()
 
 
-def man_queue(db: Database, today: date) -> list[int]:
+def man_queue(db: Database, today: date, now: datetime | None = None) -> list[int]:
     """The MAN check queue: live cards with MAN incomplete first, then not qualified ones,
-    each group in urgency order. Qualified cards are not in the queue."""
+    each group in urgency order. Qualified cards are not in the queue. Given the moment
+    ``now`` (on ``today``), an SQLite file answers from the board's keys (the same ids,
+    without scoring every card: :mod:`salesdesk.data.key_queues`)."""
+    from salesdesk.data import key_queues
+
+    if now is not None and key_queues.usable(db, today, now):
+        found = key_queues.man_queue_ids(db, today, now)
+        if found is not None:
+            return found
     cards = list_cards(db, today)
     incomplete = [c.id for c in cards if c.verdict == Verdict.INCOMPLETE]
     unqualified = [c.id for c in cards if c.verdict not in (Verdict.INCOMPLETE, Verdict.QUALIFIED)]

@@ -40,6 +40,18 @@ def review_queue(db: Database, today: date) -> list[CardRow]:
     return [c for c in list_cards(db, today, due_only=True) if in_queue(c, today)]
 
 
+def review_queue_ids(db: Database, today: date, now: datetime | None = None) -> list[int]:
+    """The ids of :func:`review_queue`; given the moment ``now`` (on ``today``), an
+    SQLite file answers from the board's keys (:mod:`salesdesk.data.key_queues`)."""
+    from salesdesk.data import key_queues
+
+    if now is not None and key_queues.usable(db, today, now):
+        found = key_queues.review_queue_ids(db, today, now, lambda c: in_queue(c, today))
+        if found is not None:
+            return found
+    return [card.id for card in review_queue(db, today)]
+
+
 def mark_reviewed(db: Database, now: datetime, prospect_id: int) -> None:
     """Record a look at the card without regrading it (undoable)."""
     with db.begin() as conn:

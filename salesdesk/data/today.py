@@ -13,7 +13,7 @@ from salesdesk.data.complaints import answer_hours
 from salesdesk.data.db import Database
 from salesdesk.data.visits.plan import facts_on, plan_facts, plan_settings
 from salesdesk.rules.complaints import answer_due
-from salesdesk.rules.planning import PlanSettings
+from salesdesk.rules.planning import PlanSettings, ProspectFacts
 from salesdesk.rules.today import TodayClock, TodayItem, TodayVisit, card_items, today_items
 
 _VISITS_SQL = (
@@ -63,9 +63,22 @@ def today_list(db: Database, when: date | datetime) -> list[TodayItem]:
     now = when if isinstance(when, datetime) else None
     today = when.date() if isinstance(when, datetime) else when
     return today_items(
-        plan_facts(db, today, given_up=True), planned_visits(db, today), today,
+        _facts(db, today, now), planned_visits(db, today), today,
         plan_settings(db), running_clocks(db, today), now,
     )
+
+
+def _facts(db: Database, today: date, now: datetime | None) -> list[ProspectFacts]:
+    """The cards that may put an item on the list: on an SQLite file, those whose board
+    key counts one or is stale (a read of those cards alone, through their index);
+    elsewhere, or for a day without its moment, every live card and customer."""
+    from salesdesk.data import key_queues
+
+    if now is None or not key_queues.usable(db, today, now):
+        return plan_facts(db, today, given_up=True)
+    ids_sql, params = key_queues.today_ids(now)
+    with db.connect() as conn:
+        return facts_on(conn, today, given_up=True, ids_sql=ids_sql, params=params)
 
 
 def item_counts(

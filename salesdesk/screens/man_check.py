@@ -3,22 +3,26 @@
 Money, Authority and Need are each yes, no or unknown; one key cycles each. The case is
 drawn in big letters (capital = present, lower case = missing, ``?`` = not asked yet),
 with the verdict, the advice and the next question from :mod:`salesdesk.rules.man`.
+
+The queue of a large book is read in a worker thread (the screen says it is reading, and
+esc works meanwhile); a small one (:data:`INLINE_UP_TO` cards) at once, without a flash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 
 from rich.console import Group
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from salesdesk import keys
 from salesdesk.data import store
-from salesdesk.data.db import Database
+from salesdesk.data.db import Database, busy_message
 from salesdesk.enums import Status
 from salesdesk.errors import SalesDeskError
 from salesdesk.render import palette
@@ -38,6 +42,10 @@ from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.text import one_line
 from salesdesk.widgets.fitting_footer import FittingFooter
 
+#: Cards in the book up to which the queue is read at once, not in a thread.
+INLINE_UP_TO = 2_000
+READING = "Reading the cards to qualify…\n\nesc goes back to the board."
+
 
 class ManCheckScreen(SalesDeskScreen[None]):
     """Qualify prospects one by one. Every change is saved at once and can be undone."""
@@ -52,6 +60,13 @@ class ManCheckScreen(SalesDeskScreen[None]):
         self.queue: list[int] = [prospect_id] if prospect_id is not None else []
         self.index = 0
         self.state: store.ManState | None = None
+        self.reading = False  # the queue is being read (in a thread)
+        self.error = ""  # why the queue could not be read
+
+    @property
+    def ready(self) -> bool:
+        """Mounted, and the queue read and its first card shown."""
+        return self.is_mounted and not self.reading
 
     def compose(self) -> ComposeResult:
         yield Static(id="man-progress")
@@ -73,7 +88,28 @@ class ManCheckScreen(SalesDeskScreen[None]):
 
     def on_mount(self) -> None:
         if self.single is None:
-            self.queue = store.man_queue(self.db, self.sd_app.today())
+            today, now = self.sd_app.today(), self.sd_app.now()
+            if store.count_prospects(self.db) <= INLINE_UP_TO:
+                self.queue = store.man_queue(self.db, today, now)
+            else:
+                self.reading = True
+                self.read_queue(today, now)
+        self.show()
+
+    @work(thread=True, exclusive=True, group="man-queue")
+    def read_queue(self, today: date, now: datetime) -> None:
+        """The queue of a large book, off the UI thread."""
+        try:
+            found, error = store.man_queue(self.db, today, now), ""
+        except Exception as exc:  # a busy or broken database: said on screen
+            found, error = [], busy_message(exc) or f"the MAN check queue failed: {exc}"
+        self.app.call_from_thread(self._queue_read, found, error)
+
+    def _queue_read(self, found: list[int], error: str) -> None:
+        if not self.is_mounted:
+            return
+        self.queue, self.error, self.reading = found, error, False
+        self.index = 0
         self.show()
 
     @property
@@ -85,6 +121,17 @@ class ManCheckScreen(SalesDeskScreen[None]):
         """Load the current card and redraw everything."""
         empty = self.query_one("#man-empty", Static)
         body = self.query_one("#man-body")
+        if self.reading or self.error:
+            body.display = False
+            empty.display = True
+            words = Text(self.error, style="bold red") if self.error else Text(READING)
+            empty.update(words)
+            progress = Text("MAN check ", style="bold")
+            progress.append("· reading…" if self.reading else "", style="dim")
+            self.query_one("#man-progress", Static).update(progress)
+            self.state = None
+            self.refresh_bindings()
+            return
         if not self.queue or self.index >= len(self.queue):
             body.display = False
             empty.display = True
@@ -226,7 +273,7 @@ class ManCheckScreen(SalesDeskScreen[None]):
         self._apply(lambda: store.set_man(self.db, self.sd_app.now(), state.id, decider=value))
 
     def action_step(self, delta: int) -> None:
-        if self.focused is not None:
+        if self.focused is not None or self.reading:
             return
         self.index = max(0, min(len(self.queue), self.index + delta))
         self.show()

@@ -6,8 +6,10 @@ keys keep or regrade it, log a touch, set the next date, run the MAN check, park
 it, skip it, or undo. A card leaves the queue once it is no longer due (reviewed, parked,
 dropped...). The figures are computed in a thread (a 100,000-card import takes seconds)
 and drawn by :class:`~salesdesk.widgets.review_figures.FiguresView`: a few Statics and
-three Sparklines, no widget per customer. The walk-through's text is built in
-:mod:`salesdesk.render.review_walk`, the figures' in :mod:`salesdesk.render.review_figures`.
+three Sparklines, no widget per customer. The walk-through's queue of a large book is read
+in a thread too (:mod:`salesdesk.screens.review_walk_queue`). The walk-through's
+text is built in :mod:`salesdesk.render.review_walk`, the figures' in
+:mod:`salesdesk.render.review_figures`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from salesdesk.data.review_queue import (
     changes_since,
     in_queue,
     mark_reviewed,
-    review_queue,
+    review_queue_ids,
 )
 from salesdesk.data.store import CardRow, UndoResult
 from salesdesk.enums import Status
@@ -46,8 +48,8 @@ from salesdesk.rules.review import (
     week_label,
     week_start,
 )
-from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.screens.review_export import ExportScreen
+from salesdesk.screens.review_walk_queue import WalkQueue
 from salesdesk.screens.review_whose import WhoseWeek
 from salesdesk.text import one_line
 from salesdesk.widgets.fitting_footer import FittingFooter
@@ -60,7 +62,7 @@ WALK_ONLY = {"regrade", "reviewed", "log_touch", "next_date", "man_check", "park
 FIGURES_ONLY = {"week", "export", "choose_rep"}
 
 
-class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
+class WeeklyReviewScreen(WhoseWeek, WalkQueue):
     """Walk-through of due cards (first), the week's figures (``f``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*keys.REVIEW]
@@ -76,10 +78,6 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.mode = "walk"
-        self.order: list[int] = []  # the walk-through, in urgency order when it started
-        self.pos = 0
-        self.card: CardRow | None = None  # the card shown (order[pos]), None at the end
         self.done: set[int] = set()  # cards that left the queue during this session
         self.week: date | None = None
         self.review: WeeklyReview | None = None
@@ -90,7 +88,7 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
     @property
     def ready(self) -> bool:
         """Mounted, and (on the figures) the chosen week's figures worked out and drawn."""
-        if not self.is_mounted:
+        if not self.is_mounted or self.reading:
             return False
         return self.mode != "figures" or self.figures_shown == self.week
 
@@ -108,12 +106,6 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
         self.start_walk()
 
     # ------------------------------------------------------------------ walk-through
-    def start_walk(self) -> None:
-        """(Re)build the queue from the database and show its first card."""
-        self.order = [card.id for card in review_queue(self.sd_app.db, self.sd_app.today())]
-        self.pos = 0
-        self.settle()
-
     def _read(self, prospect_id: int) -> CardRow | None:
         app = self.sd_app
         statuses = [s.value for s in Status]
@@ -122,6 +114,9 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
 
     def settle(self) -> None:
         """Show the card at ``pos``, moving on past cards that are no longer due."""
+        if self.reading:
+            self.draw_walk()
+            return
         today = self.sd_app.today()
         self.card = None
         while self.pos < len(self.order):
@@ -136,6 +131,9 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
         self.refresh_bindings()
 
     def draw_walk(self) -> None:
+        if self.reading:
+            self.draw_reading()
+            return
         position = self.pos if self.card is not None else None
         if self.mode == "walk":
             title = walk_title(position, len(self.order), len(self.done))
@@ -164,7 +162,8 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
         return [found[i] for i in ids if i in found and in_queue(found[i], today)]
 
     def _end_text(self) -> Text:
-        remaining = len(review_queue(self.sd_app.db, self.sd_app.today())) if self.order else 0
+        app = self.sd_app
+        remaining = len(review_queue_ids(app.db, app.today(), app.now())) if self.order else 0
         return end_text(len(self.order), len(self.done), remaining)
 
     # ------------------------------------------------------------------ walk actions
@@ -295,6 +294,8 @@ class WeeklyReviewScreen(WhoseWeek, SalesDeskScreen[None]):
         self.app.push_screen(ReasonScreen(card, Status.DROPPED), apply)
 
     def action_skip(self) -> None:
+        if self.reading:
+            return
         if self.card is None:
             if self.order:
                 self.start_walk()  # at the end: go through what is still due
