@@ -51,6 +51,7 @@ class PgCursor:
         self._cursor = conn.raw.cursor()
         self._inserted: int | None = None
         self._single = False  # its one statement's answer is all it waits for
+        self._described: tuple[Any, Any] | None = None
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
         self._inserted = self._conn.run(self._cursor, sql, params)
@@ -68,14 +69,21 @@ class PgCursor:
         if not (self._single and self._cursor.pgresult is not None):
             self._conn.settle()
 
+    def _has_rows(self) -> bool:
+        """Whether the statement answered with rows (psycopg's test for a description,
+        without making one: a card's sixty columns, on every read)."""
+        self._settle()
+        res = self._cursor.pgresult
+        return res is not None and bool(res.nfields or res.status == pq.ExecStatus.TUPLES_OK)
+
     def fetchone(self) -> Any:
-        return self._cursor.fetchone() if self.description is not None else None
+        return self._cursor.fetchone() if self._has_rows() else None
 
     def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall() if self.description is not None else []
+        return self._cursor.fetchall() if self._has_rows() else []
 
     def fetchmany(self, size: int = 100) -> list[Any]:
-        return self._cursor.fetchmany(size) if self.description is not None else []
+        return self._cursor.fetchmany(size) if self._has_rows() else []
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
@@ -83,7 +91,10 @@ class PgCursor:
     @property
     def description(self) -> Any:
         self._settle()
-        return self._cursor.description
+        res = self._cursor.pgresult
+        if self._described is None or self._described[0] is not res:
+            self._described = (res, self._cursor.description)  # made once per answer
+        return self._described[1]
 
     @property
     def rowcount(self) -> int:
