@@ -65,6 +65,24 @@ def test_own_writes_count_at_once_and_only_once(pg_url: str) -> None:
         database.close()
 
 
+def test_an_exact_look_sees_a_write_committed_just_before(pg_url: str) -> None:
+    """Before a key changes a card the board asks ``exact``: a write another program
+    committed a moment ago counts at once, without waiting for its notification."""
+    database = open_database(pg_url)
+    try:
+        pid = store.add_prospect(database, NOW, "Ann", grade="C")
+        first = database.data_version(exact=True)
+        for grade in "ABABABABAB":  # each time, the very next look sees it
+            write_any(pg_url, ("UPDATE prospect SET grade = ? WHERE id = ?", (grade, pid)))
+            seen = database.data_version(exact=True)
+            assert seen == first + 1
+            first = seen
+        store.regrade(database, NOW, pid, "C")  # our own write: counted once, not twice
+        assert database.data_version(exact=True) == first + 1
+    finally:
+        database.close()
+
+
 def _watcher_activity(pg_url: str, pid: int) -> tuple[str, object]:
     with psycopg.connect(pg_url, autocommit=True) as admin:
         row = admin.execute("SELECT query, state_change FROM pg_stat_activity WHERE pid = %s",
@@ -85,6 +103,8 @@ def test_an_idle_watcher_asks_the_server_nothing(pg_url: str) -> None:
         for _ in range(50):  # what an idle board asks over a couple of minutes
             database.data_version()
         assert _watcher_activity(pg_url, watcher.info.backend_pid) == before
+        database.data_version(exact=True)  # a key about to act: one question
+        assert _watcher_activity(pg_url, watcher.info.backend_pid)[0] == "SELECT 1"
     finally:
         database.close()
 

@@ -15,6 +15,7 @@ from salesdesk.data import store
 from salesdesk.data.checkout import checkin, conflicts, resolve
 from salesdesk.data.db import Database, open_database
 from salesdesk.data.demo import fill_demo
+from salesdesk.data.sql import sql_timestamp
 from tests.conftest import NOW, TODAY
 
 runner = CliRunner()
@@ -199,38 +200,120 @@ def test_what_was_removed_offline_is_removed_at_check_in_unless_changed_there(
         local.close()
 
 
-def test_a_card_removed_offline_that_has_further_phones_on_the_server_is_a_conflict(
-    tmp_path: Path, pg_url: str
-) -> None:
-    """Contact points are not sent by check-in (no UUID to match them by), so a card that
-    still has them on the server is not removed there: a 'removed here' conflict, never a
-    failed check-in."""
-    import psycopg
+def _write(target: Path | str, *statements: tuple[str, tuple[Any, ...]]) -> None:
+    """Write contact points as another program would (the file, or the server)."""
+    from tests.pg_fixtures import write_any
 
+    write_any(target, *statements)
+
+
+def _points(target: Path | str) -> set[tuple[str, str, str, str, int]]:
+    """Every contact point of the book: (card name, kind, value, label, position)."""
+    database = open_database(target)
+    try:
+        with database.connect() as conn:
+            rows = conn.execute(
+                "SELECT p.name, c.kind, c.value, c.label, c.position FROM contact_point c "
+                "JOIN prospect p ON p.id = c.prospect_id").fetchall()
+            count = conn.execute("SELECT count(*) FROM contact_point").fetchone()[0]
+    finally:
+        database.close()
+    found = {(str(n), str(k), str(v), str(lb), int(pos)) for n, k, v, lb, pos in rows}
+    assert len(found) == count  # (nothing doubled)
+    return found
+
+
+_ADD_POINT = ("INSERT INTO contact_point (prospect_id, kind, value, label, position, "
+              "updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+
+
+def test_contact_points_go_both_ways_at_check_in(tmp_path: Path, pg_url: str) -> None:
+    """Matched by card, kind and value: one added offline arrives, one removed offline is
+    removed unless the server changed it, the server's additions and edits come into the
+    file, both sides' additions are kept; a second check-in changes nothing."""
+    t0, t1, t2 = (sql_timestamp(NOW - timedelta(days=d)) for d in (3, 2, 1))
     server = open_database(pg_url)
     try:
-        kim = store.add_prospect(server, NOW - timedelta(days=2), "Kim", grade="B")
+        kim = store.add_prospect(server, NOW - timedelta(days=3), "Kim", grade="B")
+        lee = store.add_prospect(server, NOW - timedelta(days=3), "Lee", grade="C")
     finally:
         server.close()
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO contact_point (prospect_id, kind, value, label, position) "
-                     "VALUES (%s, 'phone', '+86 139 0000 0002', 'work', 1)", (kim,))
+    _write(pg_url,
+           (_ADD_POINT, (kim, "phone", "+86 139 0000 0001", "work", 1, t0)),
+           (_ADD_POINT, (kim, "email", "kim@old.example", "", 2, t0)),
+           (_ADD_POINT, (lee, "phone", "+86 139 0000 0002", "", 1, t0)),
+           (_ADD_POINT, (lee, "email", "lee@work.example", "", 2, t0)))
+    road = tmp_path / "road.db"
+    assert sd("checkout", pg_url, "--to", str(road)).exit_code == 0
+    # The file's card ids are the server's (a copy), so the same ids name the cards here.
+    _write(road,  # offline: one added, one removed here, one edited here, one removed
+           (_ADD_POINT, (kim, "phone", "+86 139 0000 0003", "home", 3, t1)),
+           ("DELETE FROM contact_point WHERE value = 'kim@old.example'", ()),
+           ("UPDATE contact_point SET label = 'office', updated_at = ? "
+            "WHERE value = 'lee@work.example'", (t1,)),
+           ("DELETE FROM contact_point WHERE value = '+86 139 0000 0002'", ()))
+    _write(pg_url,  # at the office: one added, one edited, and the one removed offline
+           (_ADD_POINT, (kim, "email", "kim@new.example", "", 4, t2)),
+           ("UPDATE contact_point SET label = 'mobile', updated_at = ? "
+            "WHERE value = '+86 139 0000 0001'", (t2,)),
+           ("UPDATE contact_point SET label = 'wife', updated_at = ? "
+            "WHERE value = '+86 139 0000 0002'", (t2,)))
+
+    result = sd("checkin", "--db", str(road))
+    assert result.exit_code == 0, result.output
+    assert "further phones and emails: 1 new, 1 changed, 1 removed on the server; " \
+        "3 taken into this file" in result.stdout
+    both = {
+        ("Kim", "phone", "+86 139 0000 0001", "mobile", 1),  # the office's edit
+        ("Kim", "phone", "+86 139 0000 0003", "home", 3),  # added offline
+        ("Kim", "email", "kim@new.example", "", 4),  # added at the office
+        ("Lee", "phone", "+86 139 0000 0002", "wife", 1),  # removed here, changed there
+        ("Lee", "email", "lee@work.example", "office", 2),  # edited offline
+    }  # kim@old.example: removed offline, untouched there: gone
+    assert _points(pg_url) == both
+    assert _points(road) == both
+    local = open_database(road)
+    try:
+        again = checkin(local, NOW)
+        assert again.points == type(again.points)()  # nothing more to do either way
+    finally:
+        local.close()
+    assert _points(pg_url) == both and _points(road) == both
+
+
+def test_a_card_removed_offline_goes_with_its_phones_unless_the_server_added_one(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """A card removed offline takes its checked-out phones with it on the server; a card
+    that got a phone on the server since is not removed there: a 'removed here' conflict,
+    never a failed check-in."""
+    server = open_database(pg_url)
+    try:
+        kim = store.add_prospect(server, NOW - timedelta(days=3), "Kim", grade="B")
+        ben = store.add_prospect(server, NOW - timedelta(days=2), "Ben", grade="B")
+    finally:
+        server.close()
+    stamp = sql_timestamp(NOW - timedelta(days=2))
+    _write(pg_url, (_ADD_POINT, (kim, "phone", "+86 139 0000 0002", "work", 1, stamp)))
     road = tmp_path / "road.db"
     assert sd("checkout", pg_url, "--to", str(road)).exit_code == 0
     local = open_database(road)
     try:
-        assert store.undo(local, now=NOW) is not None  # Kim's add, undone offline
+        for _ in range(2):  # Ben's add, then Kim's, undone offline
+            assert store.undo(local, now=NOW) is not None
         assert _names(local) == {}
     finally:
         local.close()
+    _write(pg_url, (_ADD_POINT, (ben, "email", "ben@new.example", "", 1, stamp)))
     result = sd("checkin", "--db", str(road))
     assert result.exit_code == 0, result.output
-    assert "1 changed on both sides" in result.stdout
+    assert "1 removed" in result.stdout and "1 changed on both sides" in result.stdout
     server = open_database(pg_url)
     try:
-        assert set(_names(server)) == {"Kim"}
+        assert set(_names(server)) == {"Ben"}
     finally:
         server.close()
+    assert _points(pg_url) == {("Ben", "email", "ben@new.example", "", 1)}
 
 
 def test_the_root_db_option_names_the_check_out_too(tmp_path: Path) -> None:

@@ -139,6 +139,11 @@ def checkin_command(ctx: typer.Context, db: DbOption = None) -> None:
              + (f", {result.deleted[t]:,} removed)" if result.deleted[t] else ")")
              for t in result.sent]
     typer.echo("checked in: " + ", ".join(parts))
+    points = result.points
+    if points.added + points.sent + points.removed + points.taken:
+        typer.echo(f"further phones and emails: {points.added:,} new, {points.sent:,} changed, "
+                   f"{points.removed:,} removed on the server; {points.taken:,} taken into "
+                   "this file")
     if result.conflicts:
         typer.echo(f"{result.conflicts} changed on both sides, nothing overwritten: see "
                    "salesdesk conflicts")

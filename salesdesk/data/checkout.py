@@ -7,7 +7,8 @@ visit changed or added since, matched by UUID: a row the server still has as it 
 updated (or a new one added, its parent found by UUID, the server giving the id); a row
 changed on both sides is a conflict: neither side is overwritten, both versions are kept
 in ``sd_conflict`` (``salesdesk conflicts``) for the rep to choose. Each row sent becomes
-the new base, so running check-in again sends nothing.
+the new base, so running check-in again sends nothing. Contact points, which have no UUID,
+go both ways by card, kind and value (:mod:`salesdesk.data.checkout_points`).
 
 A row removed here since the check-out (an undone add, a card's entries going with it) is
 removed on the server too, children first, when the server still has it as it was and
@@ -25,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from salesdesk.data.book_copy import columns, copy_book
+from salesdesk.data.checkout_points import PointsResult, base_rows, sync_points
 from salesdesk.data.db import Database, open_database
 from salesdesk.data.sql import sql_timestamp
 from salesdesk.errors import InputError, NotFound
@@ -49,6 +51,8 @@ class CheckinResult:
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SYNCED, 0))
     deleted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SYNCED, 0))
     conflicts: int = 0
+    #: The cards' further phones and emails (matched by card, kind and value).
+    points: PointsResult = field(default_factory=PointsResult)
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ def checkout(server: Database, target: Database, url: str, now: datetime,
                 "INSERT OR REPLACE INTO sd_checkout_base "
                 f"SELECT '{table}', uuid, updated_at FROM {table}"
             )
+        conn.executemany("INSERT OR REPLACE INTO sd_checkout_base VALUES (?, ?, ?)",
+                         base_rows(conn))
     return copied
 
 
@@ -119,6 +125,7 @@ def checkin(local: Database, now: datetime) -> CheckinResult:
             ids: dict[tuple[str, int], int] = {}  # (table, local id) -> server id
             for table in SYNCED:
                 _send_table(mine, theirs, table, base, ids, result, now)
+            result.points = sync_points(mine, theirs, base)  # before cards go
             for table in reversed(SYNCED):  # children before their parents
                 _send_deletions(mine, theirs, table, base, result, now)
     finally:

@@ -206,10 +206,11 @@ class Database:
         """Where the data is, for messages: the file's path (a server's URL, no password)."""
         return str(self.path)
 
-    def data_version(self) -> int:
+    def data_version(self, *, exact: bool = False) -> int:
         """A number that changes whenever the database is committed to by any connection
         but the watching one: another program (a command, a restore) or this program's
-        own pool. The board compares it with the value after its own last refresh."""
+        own pool. The board compares it with the value after its own last refresh.
+        (``exact`` is for a server, which must be asked; SQLite's answer always is.)"""
         try:
             if self._watcher is None:
                 self._watcher = self._open_connection()

@@ -35,6 +35,20 @@ _STAMP = "updated_at"
 _ADDED = object()  # a row the change added (its before-image is NULL)
 
 
+#: What prune looks at: the oldest change and how long changes are kept.
+_PRUNE_LOOK = ("SELECT (SELECT min(at) FROM journal), "
+               "(SELECT value FROM setting WHERE key = 'journal_keep_days')")
+#: The tables of the rows a change usually adds, whose first new id a server hands out
+#: ahead: asked with the change's first read, so writing them waits for no answer (an id
+#: taken and not used is only a gap).
+_AHEAD_IDS = ("journal", "activity")
+#: On a server, asked as a change starts (with the transaction's first read, in one round
+#: trip): those ids, then what prune looks at.
+_AHEAD = ("SELECT " + ", ".join(f"nextval(pg_get_serial_sequence('{t}', 'id'))"
+                                for t in _AHEAD_IDS)
+          + ", " + _PRUNE_LOOK.removeprefix("SELECT "))
+
+
 class Change:
     """One undoable command at ``now``: collects the before-images of the rows it touches.
 
@@ -51,6 +65,11 @@ class Change:
         # (table, id) -> (the card it belongs to, before-image or _ADDED)
         self.rows: dict[tuple[str, int], tuple[int | None, Any]] = {}
         self._current: dict[tuple[str, int], dict[str, Any]] = {}
+        # On a server: the ids this change will most likely need and what prune looks
+        # at, asked now and answered with the transaction's first read (see _ahead).
+        self._asked = conn.execute(_AHEAD) if getattr(conn, "is_postgres", False) else None
+        self._answer: tuple[Any, ...] | None = None
+        self._taken: set[str] = set()
 
     # generic rows ----------------------------------------------------------------
     def raw(self, table: str, row_id: int) -> dict[str, Any] | None:
@@ -68,6 +87,9 @@ class Change:
         """Insert a row that undo will delete; returns its id."""
         assert table in JOURNAL_TABLES
         row = {**values, _STAMP: self.now}
+        given = self._given_id(table) if "id" not in row else None
+        if given is not None:
+            row = {"id": given, **row}
         if table == "prospect":  # the search key, made as the card is written
             row["pinyin_key"] = pinyin_key(row.get(c) for c in PINYIN_SOURCES)
         cols = ", ".join(row)
@@ -80,6 +102,23 @@ class Change:
         owner = row_id if table == "prospect" else values.get("prospect_id")
         self.rows[(table, row_id)] = (owner, _ADDED)
         return row_id
+
+    def _ahead(self) -> tuple[Any, ...] | None:
+        """The server's answer to :data:`_AHEAD` (None on SQLite, where asking is free)."""
+        if self._answer is None and self._asked is not None:
+            self._answer = tuple(self._asked.fetchone())
+        return self._answer
+
+    def _given_id(self, table: str) -> int | None:
+        """The id taken ahead for the change's first new row of ``table`` (None: let the
+        database hand one out as the row is written)."""
+        if table not in _AHEAD_IDS or table in self._taken:
+            return None
+        answer = self._ahead()
+        if answer is None:
+            return None
+        self._taken.add(table)
+        return int(answer[_AHEAD_IDS.index(table)])
 
     def update_row(self, table: str, row_id: int, values: Mapping[str, Any]) -> None:
         """Write ``values`` to the row, remembering what those columns held before."""
@@ -159,11 +198,17 @@ class Change:
         """Write the journal entry (last, once the rows are changed), then prune; returns
         its id. A new change forgets what redo could put back (``keep_redo``: this change
         is a redo)."""
-        cursor = self.conn.execute(
-            "INSERT INTO journal (at, label) VALUES (?, ?)",
-            (sql_timestamp(self.now), self.label),
-        )
-        journal_id = int(cursor.lastrowid or 0)
+        given = self._given_id("journal")
+        if given is None:
+            cursor = self.conn.execute(
+                "INSERT INTO journal (at, label) VALUES (?, ?)",
+                (sql_timestamp(self.now), self.label),
+            )
+            journal_id = int(cursor.lastrowid or 0)
+        else:
+            journal_id = given
+            self.conn.execute("INSERT INTO journal (id, at, label) VALUES (?, ?, ?)",
+                              (journal_id, sql_timestamp(self.now), self.label))
         recorded = getattr(self.conn, "recorded", None)
         if recorded is not None:  # this program's pool: its undo knows the change is its own
             recorded.add(journal_id)
@@ -176,7 +221,8 @@ class Change:
                 for (table, row_id), (owner, before) in self.rows.items()
             ],
         )
-        prune(self.conn, self.now)
+        answer = self._ahead()
+        prune(self.conn, self.now, None if answer is None else answer[len(_AHEAD_IDS):])
         if not keep_redo:
             forget_redo(self.conn)
         return journal_id
@@ -189,14 +235,12 @@ def forget_redo(conn: Connection) -> None:
     conn.execute("DELETE FROM redo")
 
 
-def prune(conn: Connection, now: datetime) -> int:
+def prune(conn: Connection, now: datetime, seen: tuple[Any, ...] | None = None) -> int:
     """Forget changes made before the start of the day ``journal_keep_days`` ago (they can
     no longer be undone); returns how many. Called after every write: one indexed look at
-    the oldest change, and real work at most once a day (the limit moves by whole days)."""
-    oldest, stored = conn.execute(
-        "SELECT (SELECT min(at) FROM journal), "
-        "(SELECT value FROM setting WHERE key = 'journal_keep_days')"
-    ).fetchone()
+    the oldest change (``seen``: its answer, asked earlier in the transaction), and real
+    work at most once a day (the limit moves by whole days)."""
+    oldest, stored = seen or conn.execute(_PRUNE_LOOK).fetchone()
     try:
         days = int(stored)
     except (TypeError, ValueError):  # not set (or not a number: written by hand)

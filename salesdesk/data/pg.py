@@ -99,6 +99,8 @@ class PgDatabase(Database):
         #: The server processes of this pool's connections: their notifications are
         #: counted at their commit already (see data_version).
         self._own_pids: set[int] = set()
+        #: The sending processes of notifications received and not yet counted.
+        self._heard: list[int] = []
 
     def __repr__(self) -> str:
         return f"PgDatabase({safe_url(self.url)!r})"
@@ -168,9 +170,9 @@ class PgDatabase(Database):
         with self.begin() as conn:
             yield conn
 
-    def data_version(self) -> int:
+    def data_version(self, *, exact: bool = False) -> int:
         """A number that changes whenever a write is committed, by anyone: as SQLite's
-        ``PRAGMA data_version``, without asking the server anything.
+        ``PRAGMA data_version``, without asking the server anything unless ``exact``.
 
         A watcher connection LISTENs on :data:`CHANNEL`, where the schema's triggers
         NOTIFY once per writing transaction, at its commit; each call only drains what has
@@ -178,29 +180,38 @@ class PgDatabase(Database):
         costs an idle server nothing. This pool's own writes are counted as they commit
         (their notifications, told by the sending process, are skipped), so the number
         has moved by the time the write's caller reads again, as on SQLite; another
-        program's write is seen once its notification arrives, within milliseconds."""
+        program's write is seen once its notification arrives, within milliseconds.
+
+        ``exact`` (a key about to change a card) first makes one ``SELECT 1`` round trip
+        on the watcher: the server sends the notifications of every transaction committed
+        before it ahead of its answer, so no write made before the key is missed."""
         with self._watch_lock:
             try:
                 if self._pg_watcher is None or self._pg_watcher.closed:
                     watcher = self._raw()
+                    watcher.add_notify_handler(lambda note: self._heard.append(note.pid))
                     watcher.execute(f"LISTEN {CHANNEL}")
                     self._pg_watcher = watcher
-                with self._pg_lock:
-                    own = set(self._own_pids)
                 pgconn = self._pg_watcher.pgconn
+                if exact:  # what arrives with the answer goes to the handler (_heard)
+                    self._pg_watcher.execute("SELECT 1")
                 # Read what the socket holds, twice: a server that ended the connection
                 # sent its last words and then closed, and only the second read says so.
                 pgconn.consume_input()
                 pgconn.consume_input()
                 while (note := pgconn.notifies()) is not None:
-                    if note.be_pid not in own:
-                        self._version += 1
+                    self._heard.append(note.be_pid)
+                with self._pg_lock:
+                    own = set(self._own_pids)
+                self._version += sum(1 for pid in self._heard if pid not in own)
+                self._heard.clear()
             except (psycopg.Error, DatabaseError):
                 # The server went away: say "changed", so the board reads again (and
                 # shows the connection's trouble inline) instead of trusting old cards.
                 if self._pg_watcher is not None:
                     self._pg_watcher.close()
                 self._pg_watcher = None
+                self._heard.clear()
                 self._version += 1
             return self._version
 

@@ -50,35 +50,55 @@ class PgCursor:
         self._conn = conn
         self._cursor = conn.raw.cursor()
         self._inserted: int | None = None
+        self._single = False  # its one statement's answer is all it waits for
+        self._described: tuple[Any, Any] | None = None
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
         self._inserted = self._conn.run(self._cursor, sql, params)
+        self._single = not dialect.is_begin(sql)
         return self
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
         self._conn.run_many(self._cursor, sql, rows)
+        self._single = False
         return self
 
+    def _settle(self) -> None:
+        """Read the pipeline's answers, unless this statement's is in already (it came
+        with an earlier read): a statement queued early is read later for nothing."""
+        if not (self._single and self._cursor.pgresult is not None):
+            self._conn.settle()
+
+    def _has_rows(self) -> bool:
+        """Whether the statement answered with rows (psycopg's test for a description,
+        without making one: a card's sixty columns, on every read)."""
+        self._settle()
+        res = self._cursor.pgresult
+        return res is not None and bool(res.nfields or res.status == pq.ExecStatus.TUPLES_OK)
+
     def fetchone(self) -> Any:
-        return self._cursor.fetchone() if self.description is not None else None
+        return self._cursor.fetchone() if self._has_rows() else None
 
     def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall() if self.description is not None else []
+        return self._cursor.fetchall() if self._has_rows() else []
 
     def fetchmany(self, size: int = 100) -> list[Any]:
-        return self._cursor.fetchmany(size) if self.description is not None else []
+        return self._cursor.fetchmany(size) if self._has_rows() else []
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
 
     @property
     def description(self) -> Any:
-        self._conn.settle()
-        return self._cursor.description
+        self._settle()
+        res = self._cursor.pgresult
+        if self._described is None or self._described[0] is not res:
+            self._described = (res, self._cursor.description)  # made once per answer
+        return self._described[1]
 
     @property
     def rowcount(self) -> int:
-        self._conn.settle()
+        self._settle()
         return int(self._cursor.rowcount)
 
     @property
@@ -123,7 +143,7 @@ class PgConnection:
     def run(self, cursor: psycopg.Cursor[Any], sql: str,
             params: Sequence[Any] | None) -> int | None:
         """Run one statement; the new row's id for a single-row INSERT (RETURNING id: no
-        second round trip for ``lastrowid``)."""
+        second round trip for ``lastrowid``; none at all when it names its id)."""
         if dialect.is_begin(sql):
             if sql.strip().upper().startswith("BEGIN DEFERRED"):
                 cursor.execute("BEGIN")
@@ -138,6 +158,10 @@ class PgConnection:
                 self._writing = True
             return None
         translated, returning = dialect.to_postgres_returning(sql)
+        given = None  # an INSERT naming its id: that id, known without asking
+        if returning and params and not isinstance(params, Mapping) \
+                and dialect.explicit_id_table(sql) is not None:
+            translated, returning, given = dialect.to_postgres(sql), False, int(params[0])
         cursor.execute(translated, _params(params))
         self._queued = self._pipe is not None
         if not self.in_transaction and _writes(sql):  # a write on its own (autocommit)
@@ -146,7 +170,7 @@ class PgConnection:
             row = cursor.fetchone()
             self._queued = False
             return int(row[0]) if row else None
-        return None
+        return given
 
     def run_many(self, cursor: psycopg.Cursor[Any], sql: str,
                  rows: Iterable[Sequence[Any]]) -> None:

@@ -142,7 +142,7 @@ class BoardScreen(BoardForms):
         """The selected card, if the board is up to date. After a change by another program
         (a card restored away, its id reused), the board reloads first and says so, so a
         key never acts on a card that is no longer what it shows."""
-        if self.view.changed_elsewhere():
+        if self.view.changed_elsewhere(exact=True):
             self._reload_everything()
             self.notify(
                 "The database was changed by another program: the board is up to date "

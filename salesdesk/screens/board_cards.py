@@ -191,10 +191,13 @@ class BoardCards:
         self._columns.clear()
         self._seen_version = self.db.data_version()
 
-    def changed_elsewhere(self) -> bool:
+    def changed_elsewhere(self, *, exact: bool = False) -> bool:
         """True when the database changed since the board last read it (a command, a
-        restore, another screen), so the cards on screen may be out of date."""
-        return self._seen_version is not None and self.db.data_version() != self._seen_version
+        restore, another screen), so the cards on screen may be out of date. ``exact``:
+        before a key changes a card, even a write just made elsewhere counts (a server is
+        asked; the idle timer's check asks nothing)."""
+        return self._seen_version is not None \
+            and self.db.data_version(exact=exact) != self._seen_version
 
     def seen_own_write(self) -> None:
         """The board itself just wrote something that changes no card (a setting): not a
