@@ -59,8 +59,7 @@ def _schema(path: Path) -> list[tuple[Any, ...]]:
 def _import(path: Path, csv: Path) -> None:
     db = open_database(path)
     try:
-        result = run_import(db, csv, NOW + timedelta(hours=1),
-                            ImportOptions(on_duplicate="update"))
+        result = run_import(db, csv, NOW + timedelta(hours=1), ImportOptions(on_duplicate="update"))
         assert (result.created, result.updated) == (4, 2)
         assert result.committed
     finally:
@@ -116,9 +115,7 @@ def test_keys_after_an_import_into_a_full_book_refresh_as_fresh_keys(
         db.close()
     fresh = _keys(book)
     since = -2  # (when a key was worked out: the first refresh, for the untouched cards)
-    assert [k[:since] + k[since + 1 :] for k in kept] == [
-        k[:since] + k[since + 1 :] for k in fresh
-    ]
+    assert [k[:since] + k[since + 1 :] for k in kept] == [k[:since] + k[since + 1 :] for k in fresh]
     assert len(fresh) == 59 + 4
 
 
@@ -127,8 +124,9 @@ def test_a_dry_run_or_a_blocked_import_keeps_the_trigger(book: Path, tmp_path: P
     db = open_database(book)
     try:
         run_import(db, tmp_path / "second.csv", NOW, ImportOptions(dry_run=True))
-        (tmp_path / "bad.csv").write_text("Name,Email,Next date\nX,x@y.com,2026-13-45\n",
-                                          encoding="utf-8")
+        (tmp_path / "bad.csv").write_text(
+            "Name,Email,Next date\nX,x@y.com,2026-13-45\n", encoding="utf-8"
+        )
         assert not run_import(db, tmp_path / "bad.csv", NOW).committed
     finally:
         db.close()
