@@ -137,3 +137,24 @@ def test_duplicates_are_found_across_chunks_whatever_the_filter(
     ]
     assert found[3] == (8, "same phone and a similar name", carl, None)
     assert (result.created, result.skipped) == (3, 4)
+
+
+def test_a_plain_row_is_split_as_the_general_way() -> None:
+    from salesdesk.data.io.mapping import map_columns
+
+    headers = ("Name", "Company", "Mobile", "Email", "Grade", "Remark", "Odd column")
+    rows = [
+        ["王伟", "华信科技", "13800138000", "wang@example.cn", "A", "老客户", "x"],
+        ["  Ann ", "\u3000", "", " a@b.com ", "", "two\nlines", ""],
+        ["Bob", "", "138 0013 8000 / 139", "", "B", "", "", "stray"],
+        ["", "", "", "", "", "", ""],
+    ]
+    fast = map_columns(headers, {})
+    slow = map_columns(headers, {})
+    object.__setattr__(slow, "_plain_width", -1)  # (every row the general way)
+    assert fast._plain_width == len(headers)  # type: ignore[attr-defined]
+    for cells in rows:
+        for keep in (False, True):
+            assert fast.split(cells, keep) == slow.split(cells, keep)
+    short = rows[0][:3]  # (a short row: the general way)
+    assert fast.split(short, True) == slow.split(short, True)

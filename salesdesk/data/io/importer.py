@@ -361,7 +361,7 @@ def run_import(
         try:
             run = _Run(conn, source, now, options, _batch_id(conn, now))
             run.keys.load()
-            rebuilt = [] if options.dry_run else drop_for_bulk(conn)  # (an empty book)
+            rebuilt = [] if options.dry_run else drop_for_bulk(conn, run.first_id)
             with collector_aside():
                 for chunk in chunks(source.records(), CHUNK):
                     if cancelled is not None and cancelled():

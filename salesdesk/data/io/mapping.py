@@ -187,6 +187,20 @@ class ColumnMap:
                 owner[i] = "more phones (fax)"
         return [(self.headers[i], owner[i]) for i in sorted(owner)]
 
+    def _split_plain(
+        self, cells: Sequence[str], keep_extra: bool
+    ) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str, str]]]:
+        """:meth:`split` of a row of the common file (see ``__post_init__``), reaching
+        every column it reads: the same values, without a test per cell."""
+        values = {name: text for name, index in self._single  # type: ignore[attr-defined]
+                  if (text := cells[index].strip(TRIM))}
+        points = [(name, label, text)
+                  for name, index, label, _typed in self._points  # type: ignore[attr-defined]
+                  if (text := cells[index].strip(TRIM))]
+        extra = [(self.headers[i], text) for i in self.unmapped
+                 if (text := cells[i].strip())] if keep_extra else []
+        return values, extra, points
+
     @property
     def unmapped_names(self) -> list[str]:
         return [self.headers[i] for i in self.unmapped]
@@ -218,15 +232,23 @@ class ColumnMap:
         object.__setattr__(self, "_single", tuple(single))
         object.__setattr__(self, "_multi", tuple(multi))
         object.__setattr__(self, "_points", tuple(points))
+        # The common file: one column a field, phones and emails one a column and untyped.
+        # A row of it that reaches every column these name is read by :meth:`_split_plain`.
+        plain = not multi and all(typed < 0 and name in POINT_FIELDS
+                                  for name, _i, _l, typed in points)
+        used = [i for _n, i in single] + [i for _n, i, _l, _t in points] + list(self.unmapped)
+        object.__setattr__(self, "_plain_width", max(used, default=-1) + 1 if plain else -1)
 
     def split(
         self, cells: Sequence[str], keep_extra: bool
     ) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str, str]]]:
         """One row's cells -> (field texts, extra (column, value) pairs for the notes, every
         phone and email as (phone | email, type, value))."""
+        width = len(cells)
+        if width >= self._plain_width >= 0:  # type: ignore[attr-defined]
+            return self._split_plain(cells, keep_extra)
         from salesdesk.data.io.contacts import label_of
 
-        width = len(cells)
         values: dict[str, str] = {}
         extra: list[tuple[str, str]] = []
         points: list[tuple[str, str, str]] = []
