@@ -71,7 +71,8 @@ def patch(appmod):
     def timed_display(self, screen, renderable):
         display(self, screen, renderable)
         global first_frame
-        if first_frame is None and renderable is not None and getattr(screen, "cards", None):
+        if first_frame is None and renderable is not None and any(
+                len(column.cards) for column in screen.query("CardColumn")):
             first_frame = time.time() - started
     appmod.SalesDeskApp._display = timed_display
 

@@ -229,7 +229,7 @@ def refresh(
     from salesdesk.data.visits.plan import plan_settings
 
     settings = plan_settings(db)
-    with db.begin() as conn:
+    with db.begin(derived=True) as conn:  # (before the start's page check: derived data)
         where = "" if every else f" WHERE {STALE_WHERE}"
         rows = conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM}{where}", moment).fetchall()
         # A few cards (a keystroke): their ids written out, so every read is by its
