@@ -103,7 +103,9 @@ def item_counts(
     for pid, due in conn.execute(
         "SELECT id, first_contact_due FROM prospect WHERE status = 'live' "
         "AND first_contact_at IS NULL AND first_contact_due IS NOT NULL "
-        f"AND first_contact_due <= :end{of_cards.replace('prospect_id', 'id')}", end
+        # (Not of_cards with its column renamed: the subquery's own prospect_id would
+        # become the outer id, a correlated scan of every key for each card.)
+        f"AND first_contact_due <= :end{f' AND id IN {ids_sql}' if ids_sql else ''}", end
     ).fetchall():
         clocks.setdefault(int(pid), []).append(TodayClock(int(pid), _at(due)))
     return {
