@@ -92,9 +92,16 @@ class SalesDeskApp(KeysInOrder):
         self.push_screen(BoardScreen())
         for notice in self.db.notices:  # what opening did (permissions tightened), once
             self.notify(notice, title="Your database", timeout=8, markup=False)
+        if self._backup is not None:
+            self.call_after_refresh(self._start_backup)
+
+    def _start_backup(self) -> None:
+        """The page check and daily backup start once the first frame is up: on a large
+        book they read the whole file, which must not slow the frame down."""
         job = self._backup
-        if job is not None and job.future is not None:
-            job.future.add_done_callback(self._backup_done)
+        future = job.start() if job is not None else None
+        if future is not None:
+            future.add_done_callback(self._backup_done)
 
     def _backup_done(self, _future: object) -> None:
         # Called in the backup's thread (or at once, if it had already finished):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from salesdesk.config import (
     DbTarget,
@@ -20,6 +21,9 @@ from salesdesk.config import (
     demo_db_path,
     system_clock,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 def may_create(path: DbTarget, named: bool, create: bool) -> bool:
@@ -55,19 +59,21 @@ def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
         raise DatabaseError(
             f"no database at {path}: check the path, or add {CREATE_FLAG} to make one there"
         )
-    # The page check runs beside the start (check_then_back_up), not before the first frame.
+    # The page check and the daily backup run in a thread once the board's first frame is
+    # up (BackupJob.start), so they never compete with it; a change waits for the check.
     database = open_database(path, create_empty=create, check=False)
     try:
         if demo and store.count_prospects(database) == 0:
             from salesdesk.data.demo import fill_demo
 
             fill_demo(database, system_clock().date())
-        # The first start of each day keeps a copy. SQLite makes it (VACUUM INTO) without
-        # holding Python's lock, so it runs beside the board's start instead of before it;
-        # the pool waits for it before the app's process ends.
+        # The pool waits for the job (a first start of the day makes a copy) before the
+        # app's process ends.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="daily-backup") as pool:
-            job = BackupJob()
-            job.future = pool.submit(check_then_back_up, database, warn=job.warnings.append)
+            job = BackupJob(submit=lambda job: pool.submit(
+                check_then_back_up, database, warn=job.warnings.append,
+                checked=job.checked.set))
+            database.check_before_writes(job.wait_checked)
             # The cards are read before Textual is imported, so the board's first frame has
             # them. (Reading them in a thread during the import measured slower: both
             # halves are Python work that takes turns on the GIL.)
@@ -79,11 +85,25 @@ def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
             run_app(Settings(db_path=path, clock=system_clock), database,
                     prefetched=None if first_cards is None else (today, first_cards),
                     backup=job)
+            future = job.start()  # (the board closed before its first frame)
+            if future is not None:
+                _say_if_slow(future)
         if not job.shown:  # the board closed before it could say so
             for line in job.warnings:
                 print(line, file=sys.stderr)
     finally:
         database.close()
+
+
+def _say_if_slow(future: Future[Path | None]) -> None:
+    """A first start of the day closed at once still waits for the day's copy: said, so
+    the terminal does not look stuck."""
+    from concurrent.futures import TimeoutError as Waiting
+
+    try:
+        future.exception(timeout=0.5)
+    except Waiting:
+        print("Finishing today's backup…", file=sys.stderr, flush=True)
 
 
 def _scoring(cards: int) -> None:

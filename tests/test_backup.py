@@ -365,3 +365,28 @@ def test_daily_names_use_the_day() -> None:
     assert backup_module.daily_name(Path("/x/salesdesk.db"), date(2026, 1, 2)) == (
         "salesdesk-2026-01-02.db"
     )
+
+
+def test_the_starts_check_is_skipped_only_for_a_file_unchanged_since_a_good_one_today(
+    filled: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A start repeated on a file no one wrote since a good check today does not read
+    every page again; a change, or another day, is checked."""
+    from salesdesk.data.backup import check_then_back_up
+
+    checks: list[Path] = []
+    real = backup_module.check_pages
+    monkeypatch.setattr(backup_module, "check_pages", lambda p: (checks.append(p), real(p)))
+    filled.close()  # (as a board closes: its writes go from the WAL into the file)
+    check_then_back_up(filled, TODAY)  # checks; makes today's backup (and its folder)
+    check_then_back_up(filled, TODAY)  # checks, and notes the file as checked
+    check_then_back_up(filled, TODAY)
+    assert len(checks) == 2
+    store.add_prospect(filled, NOW, "Someone new")
+    filled.close()
+    check_then_back_up(filled, TODAY)
+    assert len(checks) == 3
+    check_then_back_up(filled, TODAY + timedelta(days=1))
+    assert len(checks) == 4
+    note = backups_folder(filled.path) / f".{filled.path.name}.checked"
+    assert stat.S_IMODE(note.stat().st_mode) == 0o600

@@ -249,3 +249,66 @@ def test_a_first_import_makes_every_card_s_key_at_its_end(tmp_path: Path) -> Non
     assert [pid for pid, _ in board_view.matching_ids(db, LIVE_KEYS, "stone")["C"]]
     card = store.add_prospect(db, NOW, "Cara Lake", grade="B")  # the trigger works again
     assert card in sql_order(db, NOW, LIVE_KEYS)["B"]
+
+
+def full_keys(db: Database) -> dict[int, tuple[object, ...]]:
+    with db.connect() as conn:
+        rows = conn.execute("SELECT prospect_id, col, status, value, score, verdict, due, "
+                            "overdue, first_contact, today FROM board_key").fetchall()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def test_day_after_day_only_the_cards_whose_day_came_are_rescored(
+    demo: Database, tmp_path: Path
+) -> None:
+    """Each day's refresh rescores only the cards a date may have changed, and leaves the
+    same keys (so the same order and counts) as rescoring every card, as every start of a
+    day did before; across a month of days, then jumps of months and years."""
+    board_view.refresh_keys(demo, NOW)
+    demo.close()
+    every = Database(tmp_path / "every.db")
+    every.path.write_bytes(demo.path.read_bytes())
+    cards = store.count_prospects(demo)
+    rescored = []
+    for days in [*range(1, 32), *range(60, 75), 200, 400, 1200]:
+        later = NOW + timedelta(days=days)
+        rescored.append(board_view.refresh_keys(demo, later))
+        with every.begin() as conn:  # the old way: every key stale at each new day
+            conn.execute("UPDATE board_key SET until = ''")
+        assert board_view.refresh_keys(every, later) == cards
+        assert full_keys(demo) == full_keys(every), days
+        if days in (1, 7, 30, 400):
+            assert sql_order(demo, later, LIVE_KEYS) == old_order(demo, later)
+            assert sql_order(demo, later, CLOSED_KEYS) == old_order(demo, later, closed=True)
+            assert board_keys.today_count(demo, later.date()) == len(
+                today_list(demo, later.date()))
+    assert max(rescored[32:46]) < cards / 5, rescored  # two months on: the few still moving
+    assert rescored[-1] < cards  # years later, the cards at every cap stay as they were
+    every.close()
+
+
+def test_a_score_does_not_move_before_the_day_its_key_is_valid_until() -> None:
+    """The pure rule behind ``until``, against the score itself on every day up to it."""
+    import random
+
+    from salesdesk.rules.grading import Grade, score
+    from salesdesk.rules.key_days import score_changes
+
+    pick = random.Random(13)
+    for _ in range(400):
+        grade = pick.choice(list(Grade))
+        graded = TODAY - timedelta(days=pick.randint(0, 120))
+        looked = pick.choice([None, graded + timedelta(days=pick.randint(0, 5))])
+        touched = pick.choice([None, TODAY - timedelta(days=pick.randint(-3, 40))])
+        created = TODAY - timedelta(days=pick.randint(0, 400))
+        step = pick.choice([None, TODAY + timedelta(days=pick.randint(-30, 30))])
+        key = pick.choice([False, True])
+        for start in range(0, 60, 7):
+            today = TODAY + timedelta(days=start)
+            day = score_changes(grade, graded, looked, touched, created, step, today)
+            first = score(grade, graded, looked, touched, created, step, key, today)
+            for ahead in range(1, ((day - today).days if day else 400)):
+                later = score(grade, graded, looked, touched, created, step, key,
+                              today + timedelta(days=ahead))
+                assert (later.score, later.overdue, later.review_due, later.past_window) == (
+                    first.score, first.overdue, first.review_due, first.past_window)

@@ -421,3 +421,42 @@ def test_beside_the_boards_start_a_damaged_file_is_found_and_writes_stop(
         database.close()
     assert path.read_bytes() == before
     assert not (tmp_path / "backups").exists()
+
+
+def test_a_change_made_before_the_starts_check_has_run_waits_for_it(tmp_path: Path) -> None:
+    """The board starts the page check after its first frame; a change that comes first
+    starts it and waits: a damaged file is refused before anything is written, while the
+    board's own keys (derived data) were written without waiting."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from salesdesk.data.backup import BackupJob, check_then_back_up
+    from salesdesk.data.board_view import prefetch
+
+    path = filled(tmp_path / "sales.db", cards=30)
+    damage_page(path, "journal_row")
+    database = open_database(path, check=False)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            job = BackupJob(submit=lambda job: pool.submit(
+                check_then_back_up, database, warn=job.warnings.append,
+                checked=job.checked.set))
+            database.check_before_writes(job.wait_checked)
+            prefetch(database, NOW)  # the keys of the first frame: no wait, no check
+            assert job.future is None and not database.damaged
+            grade = grade_of(path, 1)
+            with pytest.raises(DamagedDatabase):
+                store.regrade(database, NOW, 1, "A")
+            assert job.future is not None and job.checked.is_set() and database.damaged
+            assert len(job.warnings) == 1 and "damaged" in job.warnings[0]
+    finally:
+        database.close()
+    assert grade_of(path, 1) == grade != "A"
+
+
+def grade_of(path: Path, prospect_id: int) -> str:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return str(conn.execute("SELECT grade FROM prospect WHERE id = ?",
+                                (prospect_id,)).fetchone()[0])
+    finally:
+        conn.close()

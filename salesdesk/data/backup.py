@@ -8,9 +8,11 @@ last ``backups_keep`` (default 14) are kept.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,12 +45,32 @@ REQUIRED_TABLES = frozenset({"prospect", "activity", "journal", "setting"})
 
 @dataclass
 class BackupJob:
-    """The daily backup running beside the board: its warnings, and whether the board
-    showed them."""
+    """The page check and the daily backup of a board's start (:func:`check_then_back_up`),
+    run in a thread once the board's first frame is up: its warnings, and whether the
+    board showed them.
+
+    ``submit`` starts it (:meth:`start`: the board calls it after its first frame, the
+    launcher when the board closes, a change of the rep's when it comes first);
+    ``checked`` is set once the page check has run, whatever it found."""
 
     future: Future[Path | None] | None = None
     warnings: list[str] = field(default_factory=list)
     shown: bool = False
+    submit: Callable[[BackupJob], Future[Path | None]] | None = None
+    checked: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> Future[Path | None] | None:
+        """Start the job if it has not started (any thread, any number of times)."""
+        with self._lock:
+            if self.future is None and self.submit is not None:
+                self.future = self.submit(self)
+            return self.future
+
+    def wait_checked(self) -> None:
+        """Start the job if need be and wait for its page check (not the backup)."""
+        if self.start() is not None:
+            self.checked.wait()
 
 
 def backups_folder(db_path: Path) -> Path:
@@ -146,15 +168,38 @@ def daily_backup(
 
 
 def check_then_back_up(
-    database: Database, today: date | None = None, warn: Callable[[str], None] | None = None
+    database: Database,
+    today: date | None = None,
+    warn: Callable[[str], None] | None = None,
+    checked: Callable[[], None] | None = None,
 ) -> Path | None:
-    """What runs beside the board's start: the page check (``quick_check``, kept off the
-    first frame's path), then :func:`daily_backup`. A damaged file is marked (writes are
-    refused from then on) and said as a warning with the way back; it is not backed up."""
+    """What runs beside the board once its first frame is up: the page check
+    (``quick_check``), then :func:`daily_backup` at the lowest CPU priority.
+
+    The guarantee kept: nothing the rep changes is written into a file that has not
+    passed the check (this start, or earlier today and not written since). The board's
+    changes wait for it (``checked`` is called
+    when it has run, see :meth:`Database.check_before_writes`); only the board's keys,
+    derived data SQLite itself checks page by page as it writes them, go in before. A
+    migration does not run here: :func:`salesdesk.data.db.open_database` checks and
+    copies the file before it, as ever. The check is skipped when the file is exactly as
+    it was at a good check earlier the same day (:func:`_fingerprint`): a
+    file no one wrote since cannot have gained a bad page from SQLite, and a fault of
+    the disk is still caught by the first check of each day.
+
+    A damaged file is marked (writes are refused from then on) and said as a warning
+    with the way back; it is not backed up."""
     if database.is_postgres:  # a server checks and backs up its own pages
+        if checked is not None:
+            checked()
         return None
+    path = Path(database.path)
     try:
-        check_pages(Path(database.path))
+        day = today or _today()
+        seen = _fingerprint(path, day)
+        if seen is None or seen != _last_checked(path):
+            check_pages(path)
+            _note_checked(path, seen)
     except DatabaseError as exc:
         database.damaged = database.damaged or isinstance(exc, DamagedDatabase)
         line = f"salesdesk: warning: {exc.message}"
@@ -165,7 +210,68 @@ def check_then_back_up(
 
             print(line, file=sys.stderr)
         return None
-    return daily_backup(database, today, warn)
+    finally:
+        if checked is not None:
+            checked()
+    _lowest_priority()
+    return daily_backup(database, day, warn)
+
+
+def _today() -> date:
+    from salesdesk.config import system_clock
+
+    try:
+        return system_clock().date()
+    except InputError:
+        return date.today()
+
+
+def _checked_note(db_path: Path) -> Path:
+    return backups_folder(db_path) / f".{db_path.name}.checked"
+
+
+def _fingerprint(db_path: Path, day: date) -> str | None:
+    """The file as it is now (inode, size, modification time, of it and its WAL) and the
+    day; None if it cannot be told."""
+    try:
+        main = db_path.stat()
+        parts = [day.isoformat(), str(main.st_ino), str(main.st_size), str(main.st_mtime_ns)]
+        wal = db_path.with_name(db_path.name + "-wal")
+        side = wal.stat() if wal.exists() else None
+        if side is not None and side.st_size:  # (an empty one, made by opening: no pages)
+            parts += [str(side.st_size), str(side.st_mtime_ns)]
+    except OSError:
+        return None
+    return " ".join(parts)
+
+
+def _last_checked(db_path: Path) -> str | None:
+    try:
+        return _checked_note(db_path).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _note_checked(db_path: Path, fingerprint: str | None) -> None:
+    """Remember the file passed the check as it was before it (kept beside the daily
+    backups, so a database without them gets no new folder or file)."""
+    note = _checked_note(db_path)
+    if fingerprint is None or not note.parent.is_dir():
+        return
+    try:
+        temp = note.with_name(note.name + ".tmp")
+        temp.write_text(fingerprint + "\n", encoding="ascii")
+        os.chmod(temp, 0o600)
+        os.replace(temp, note)
+    except OSError:
+        pass  # checked again next time
+
+
+def _lowest_priority() -> None:
+    """The daily copy reads the whole file: on this thread alone (Linux gives each
+    thread its own nice value), so it only takes CPU time the board leaves."""
+    with contextlib.suppress(AttributeError, OSError):  # (not on every system)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 # --------------------------------------------------------------------------- restore

@@ -4,11 +4,14 @@ urgency score and the flags the header counts, so the board reads only what it s
 The score is the pure rule's (:func:`salesdesk.rules.grading.score`), computed in Python;
 SQLite's triggers only mark a card's key stale when the card or one of its complaints
 changes (whoever writes: this program, a ``salesdesk`` command, the sqlite3 shell). A key
-also goes stale by the clock: at the next midnight (the date-driven parts), or when a new
-lead's first-contact clock runs out, whichever comes first (``until``); and when it was
-computed for a later moment than the one asked about (``since``: a clock set back).
-:func:`refresh` recomputes the stale keys, a handful after a keystroke, every card once a
-day. The table is derived data, local to an SQLite file: never synced, exported or undone
+also goes stale by the clock (``until``): at the start of the first day a date-driven part
+of it may change (:mod:`salesdesk.rules.key_days`: a step coming due, a window running
+out, points still growing towards their cap...; most old cards: never), or when a new
+lead's first-contact clock runs out, whichever comes first; and when it was computed for
+a later moment than the one asked about (``since``: a clock set back). :func:`refresh`
+recomputes the stale keys: a handful after a keystroke, the cards whose day has come at
+the first start of a day (every card only when the keys were made, or the clock went
+back). The table is derived data, local to an SQLite file: never synced, exported or undone
 (a PostgreSQL server orders its cards in Python, :mod:`salesdesk.data.board_view`).
 
 The SQLite-specific SQL of the board's order (the table, its triggers, the upsert, the
@@ -27,6 +30,7 @@ from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, c
 from salesdesk.data.cards import SEARCH_COLUMNS, needs_fold
 from salesdesk.data.db import Database
 from salesdesk.enums import Status
+from salesdesk.rules.key_days import score_changes
 
 #: The columns of the live board (a grade) and of the closed view (a status group).
 LIVE_KEYS = ("A", "B", "C")
@@ -137,12 +141,25 @@ def column_of(grade: str, status: str) -> str:
     return status
 
 
-def valid_until(now: datetime, first_contact: str, first_contact_due: datetime | None) -> str:
-    """When a key computed at ``now`` may next change by the clock alone."""
-    until = datetime.combine(now.date() + timedelta(days=1), time())
+#: The ``until`` of a key no date can change (every part at its cap, nothing ahead).
+NEVER = "9999-12-31 00:00:00.000000"
+
+
+def valid_until(
+    now: datetime, first_contact: str, first_contact_due: datetime | None,
+    day: date | None = None,
+) -> str:
+    """When a key computed at ``now`` may next change by the clock alone: the start of
+    ``day`` (the first day a part of the key may change, :mod:`salesdesk.rules.key_days`;
+    None: none will), or a running first-contact clock's deadline (the score) or the
+    start of its day (today's list), whichever comes first."""
+    until = datetime.combine(day, time()) if day is not None else None
     if first_contact == "running" and first_contact_due is not None:
-        until = min(until, first_contact_due + timedelta(microseconds=1))
-    return stamp(until)
+        ends = [first_contact_due + timedelta(microseconds=1)]
+        if first_contact_due.date() > now.date():
+            ends.append(datetime.combine(first_contact_due.date(), time()))
+        until = min([*ends, *([until] if until is not None else [])])
+    return NEVER if until is None else stamp(until)
 
 
 #: The ids of the cards whose keys are stale at ``:now``.
@@ -190,19 +207,28 @@ BULK = 5_000
 _INDEXES = tuple(statement for statement in DDL if statement.startswith("CREATE INDEX"))
 
 
-def _key_rows(cards: list[CardRow], clock: Clocks, items: dict[int, int]) -> list[tuple[Any, ...]]:
-    """The UPDATE_SQL parameters of each card (the stamps worked out once)."""
+def _key_rows(
+    cards: list[CardRow], clock: Clocks, items: dict[int, tuple[int, date | None]]
+) -> list[tuple[Any, ...]]:
+    """The UPDATE_SQL parameters of each card: its key, valid until the first moment a
+    part of it may change (most cards: a day weeks ahead, or never)."""
     since = stamp(clock.now)
-    midnight = valid_until(clock.now, "", None)
+    today = clock.now.date()
     rows = []
     for card in cards:
         fc = card.first_contact
-        until = midnight if fc != "running" else valid_until(clock.now, fc, card.first_contact_due)
+        count, list_day = items.get(card.id, (0, None))
+        grade, graded_on, last_looked, touched_on, created_on, next_date = (
+            card.urgency.inputs[:6])
+        day = score_changes(grade, graded_on, last_looked, touched_on, created_on, next_date,
+                            today)
+        if list_day is not None and (day is None or list_day < day):
+            day = list_day
         rows.append((
             column_of(card.grade.value, card.status), card.status, card.value,
             card.urgency.score, str(card.verdict),
-            int(card.review_due), int(card.overdue), fc, items.get(card.id, 0), since, until,
-            card.id,
+            int(card.review_due), int(card.overdue), fc, count, since,
+            valid_until(clock.now, fc, card.first_contact_due, day), card.id,
         ))
     return rows
 
@@ -229,7 +255,7 @@ def refresh(
     from salesdesk.data.visits.plan import plan_settings
 
     settings = plan_settings(db)
-    with db.begin() as conn:
+    with db.begin(derived=True) as conn:  # (before the start's page check: derived data)
         where = "" if every else f" WHERE {STALE_WHERE}"
         rows = conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM}{where}", moment).fetchall()
         # A few cards (a keystroke): their ids written out, so every read is by its

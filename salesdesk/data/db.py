@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -122,6 +122,8 @@ class Database:
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._watcher: sqlite3.Connection | None = None
+        #: Waits until the page check of this start has run (see :meth:`check_before_writes`).
+        self._checked: Callable[[], None] | None = None
 
     def __repr__(self) -> str:
         return f"Database({str(self.path)!r})"
@@ -173,8 +175,20 @@ class Database:
                 with self._lock:
                     self._idle.append(conn)
 
-    def refuse_writes(self) -> None:
-        """Raise the one line saying why nothing may be written (damaged, read-only)."""
+    def check_before_writes(self, wait: Callable[[], None] | None) -> None:
+        """Make every change wait for ``wait`` (the page check running beside the board's
+        start, :func:`salesdesk.data.backup.check_then_back_up`), so nothing the rep does is
+        written into a file before it passed ``quick_check``; None: no check pending."""
+        self._checked = wait
+
+    def refuse_writes(self, *, derived: bool = False) -> None:
+        """Raise the one line saying why nothing may be written (damaged, read-only),
+        after the page check of this start has run. ``derived``: the board's own keys
+        (:mod:`salesdesk.data.board_keys`), rebuilt from the cards at any time, do not
+        wait for it (the first frame needs them before the check has run)."""
+        wait = self._checked
+        if wait is not None and not derived:
+            wait()
         if self.damaged:
             raise damaged(self.path)
         if self.read_only:
@@ -184,9 +198,10 @@ class Database:
             )
 
     @contextmanager
-    def begin(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed on success, rolled back on any error."""
-        self.refuse_writes()
+    def begin(self, *, derived: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any error
+        (``derived``: see :meth:`refuse_writes`)."""
+        self.refuse_writes(derived=derived)
         with self.connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:

@@ -13,6 +13,7 @@ from salesdesk.data.complaints import answer_hours
 from salesdesk.data.db import Database
 from salesdesk.data.visits.plan import facts_on, plan_facts, plan_settings
 from salesdesk.rules.complaints import answer_due
+from salesdesk.rules.key_days import list_changes
 from salesdesk.rules.planning import PlanSettings, ProspectFacts
 from salesdesk.rules.today import TodayClock, TodayItem, TodayVisit, card_items, today_items
 
@@ -84,10 +85,11 @@ def _facts(db: Database, today: date, now: datetime | None) -> list[ProspectFact
 def item_counts(
     conn: Any, today: date, settings: PlanSettings, hours: int, ids_sql: str,
     params: Mapping[str, Any],
-) -> dict[int, int]:
+) -> dict[int, tuple[int, date | None]]:
     """How many items each card of ``ids_sql`` (a subquery of card ids, with named
-    ``params``; "" : every card) puts on today's list: the board's key table keeps it per
-    card, so the header's count is a sum, never a read of every card."""
+    ``params``; "" : every card) puts on today's list, and the first later day that may
+    change (:func:`salesdesk.rules.key_days.list_changes`): the board's key table keeps
+    both per card, so the header's count is a sum, never a read of every card."""
     of_cards = f" AND prospect_id IN {ids_sql}" if ids_sql else ""
     end = {"end": today.isoformat() + "~", **params}
     facts = facts_on(conn, today, given_up=True, ids_sql=ids_sql, params=params)
@@ -98,6 +100,12 @@ def item_counts(
     ).fetchall():
         visits.setdefault(int(r[1]), []).append(
             TodayVisit(int(r[0]), int(r[1]), date.fromisoformat(r[2]), r[3], r[4] or ""))
+    next_visit = {
+        int(pid): date.fromisoformat(day) for pid, day in conn.execute(
+            "SELECT prospect_id, min(substr(day, 1, 10)) FROM visit "
+            f"WHERE status = 'planned' AND day > :end{of_cards} GROUP BY prospect_id", end
+        ).fetchall()
+    }
     clocks: dict[int, list[TodayClock]] = {}
     for cid, pid, received, said in conn.execute(
         "SELECT id, prospect_id, received_at, said FROM complaint WHERE resolved_at IS NULL "
@@ -108,10 +116,15 @@ def item_counts(
     for pid, due in conn.execute(
         "SELECT id, first_contact_due FROM prospect WHERE status = 'live' "
         "AND first_contact_at IS NULL AND first_contact_due IS NOT NULL "
-        f"AND first_contact_due <= :end{of_cards.replace('prospect_id', 'id')}", end
+        # (Not of_cards with its column renamed: the subquery's own prospect_id would
+        # become the outer id, a correlated scan of every key for each card.)
+        f"AND first_contact_due <= :end{f' AND id IN {ids_sql}' if ids_sql else ''}", end
     ).fetchall():
         clocks.setdefault(int(pid), []).append(TodayClock(int(pid), _at(due)))
     return {
-        p.id: len(card_items(p, visits.get(p.id, []), today, settings, clocks.get(p.id, ())))
+        p.id: (
+            len(card_items(p, visits.get(p.id, []), today, settings, clocks.get(p.id, ()))),
+            list_changes(p, today, next_visit.get(p.id)),
+        )
         for p in facts
     }
