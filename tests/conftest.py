@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 from textual import events
 from textual.app import App
+from textual.geometry import Region
 from textual.keys import KEY_NAME_REPLACEMENTS
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from salesdesk.config import Settings
 from salesdesk.data.db import Database, open_database
+from salesdesk.widgets.status_line import StatusLine
 
 #: Wednesday 18 November 2026, 09:00: the fixed "now" of the test suite.
 NOW = datetime(2026, 11, 18, 9, 0)
@@ -106,6 +108,24 @@ def notes(app: App[Any]) -> list[str]:
     """The notifications on screen now (the toasts), as the rep reads them. The app must
     run with ``run_test(notifications=True)``, as a real terminal shows them."""
     return [str(toast.render()) for toast in app.screen.query("Toast")]
+
+
+def status(app: App[Any]) -> str:
+    """What the screen's status line says now, as the rep reads it ("" when it is blank or
+    the screen has none). The board says there what its keys did, instead of a toast
+    (see ``widgets/status_line.py``)."""
+    for line in app.screen.query_children(StatusLine):
+        drawn = line.render_lines(Region(0, 0, line.outer_size.width, 1))
+        return "".join(strip.text for strip in drawn).strip()
+    return ""
+
+
+def said(app: App[Any]) -> list[str]:
+    """Everything the screen says now: its status line (when not blank), then its toasts.
+    For messages that may be either: a warning or an error too wide for the status line
+    is a toast, so it is read whole."""
+    line = status(app)
+    return ([line] if line else []) + notes(app)
 
 
 # --------------------------------------------------------------------------- typing fast

@@ -16,7 +16,7 @@ from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.prospect import ProspectScreen
-from tests.conftest import NOW, TODAY, burst, notes, until
+from tests.conftest import NOW, TODAY, burst, said, until
 
 SIZE = (120, 40)
 
@@ -597,8 +597,7 @@ async def test_a_change_by_another_program_is_seen_before_a_key_acts(
         await pilot.press("c")
         await pilot.pause()
         assert fields(db, ids["ann"])["grade"] == "B"  # untouched
-        said = " ".join(notes(app))
-        assert "changed by another program" in said
+        assert "changed by another program" in " ".join(said(app))
         names = [c.name for c in board(app).cards]
         assert "Real Person" in names and "Overdue Ann" not in names
         current = board(app).current

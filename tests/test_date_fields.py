@@ -15,7 +15,7 @@ from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.widgets.date_hint import DateHint
-from tests.conftest import NOW, TODAY, burst, notes
+from tests.conftest import NOW, TODAY, burst, status
 
 SIZE = (120, 40)
 
@@ -49,7 +49,7 @@ async def test_next_step_form_replaces_the_date_and_shows_the_day(
         assert hint(app) == "→ Fri 27 Nov"
         await burst(pilot, "enter")
         assert store.get_card(db, ids["ann"], TODAY).next_date == date(2026, 11, 27)
-        assert any("next step Fri 27 Nov" in line for line in notes(app))
+        assert "next step Fri 27 Nov" in status(app)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ async def test_touch_form_takes_chinese_and_english_dates(
         assert hint(app) == shown
         await burst(pilot, "enter")
         assert store.get_card(db, ids["ann"], TODAY).next_date == stored
-        assert any(f"next step {shown[2:12].strip()}" in line for line in notes(app))
+        assert f"next step {shown[2:12].strip()}" in status(app)
 
 
 async def test_a_typo_or_a_past_day_shows_before_saving(

@@ -22,7 +22,7 @@ from salesdesk.data.io.importer import ImportOptions, run_import
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.confirm import ConfirmScreen
 from salesdesk.screens.prospect import ProspectScreen
-from tests.conftest import NOW, TODAY, burst, notes
+from tests.conftest import NOW, TODAY, burst, notes, said
 from tests.faults import inject_disk_full
 
 SIZE = (120, 40)
@@ -238,7 +238,7 @@ async def test_the_board_says_a_restore_is_not_undone(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await burst(pilot, "u")
-        assert any("restore" in n and "before-restore" in n for n in notes(app))
+        assert any("restore" in n and "before-restore" in n for n in said(app))
         assert grade(db, 1) == "A"
 
 
@@ -253,7 +253,7 @@ async def test_a_full_disk_on_the_board_is_an_inline_message(
         inject_disk_full(monkeypatch)
         db.close()  # new connections from here on: every write fails as on a full disk
         await burst(pilot, "c")
-        assert any("disk space" in n for n in notes(app))
+        assert any("disk space" in n for n in said(app))
         assert app.is_running and isinstance(app.screen, BoardScreen)
         monkeypatch.undo()
         assert grade(db, ids["ann"]) == "A"  # nothing half-written
@@ -269,7 +269,7 @@ async def test_a_filter_over_the_limit_is_an_inline_message(
         screen.view.filter_text = "x" * 20_001  # a paste
         screen.load()
         await pilot.pause()
-        assert any("too long" in n for n in notes(app))
+        assert any("too long" in n for n in said(app))
         assert app.is_running and isinstance(app.screen, BoardScreen)
 
 

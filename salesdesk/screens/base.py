@@ -7,8 +7,10 @@ so no screen imports :mod:`salesdesk.app` either (``SalesDeskApp`` implements it
 checks that it does).
 
 Every change a key makes runs through :func:`run_change` (``self.run_change``): a user's mistake
-or a busy database becomes a notification, never a traceback, and success can say what
-was done.
+or a busy database becomes a message, never a traceback, and success can say what was
+done. Messages go through :func:`tell`: on the screen's status line when it has one (the
+board: one row repainted, where a toast costs a relayout and a full repaint twice), else
+in a toast.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from textual.screen import ModalScreen, Screen
 from salesdesk.data.db import busy_message
 from salesdesk.errors import SalesDeskError
 from salesdesk.text import one_line
+from salesdesk.widgets.status_line import Severity, StatusLine
 
 if TYPE_CHECKING:
     from salesdesk.data import store
@@ -65,12 +68,38 @@ class DeskApp(Protocol):
     def open_conflicts(self, on_close: OnClose | None = None) -> None: ...
 
 
+def status_line(screen: Screen[Any]) -> StatusLine | None:
+    """The screen's status line: a :class:`StatusLine` among its own children, if any."""
+    if not screen.is_attached:
+        return None
+    for line in screen.query_children(StatusLine):
+        return line
+    return None
+
+
+def tell(
+    screen: Screen[Any], text: str, severity: Severity = "information",
+    timeout: float | None = None,
+) -> None:
+    """Say ``text`` (literally) for ``screen``: on its status line when it has one, else in a
+    toast. A warning or an error too wide for the line is a toast too, so it is read whole
+    (a success is cut to the line instead: it only confirms what the key did)."""
+    line = status_line(screen)
+    if line is not None and (severity == "information" or line.fits(text)):
+        line.say(text, severity, timeout)
+        return
+    if timeout is None and severity == "information":
+        timeout = 3
+    screen.notify(one_line(text), severity=severity, markup=False, timeout=timeout)
+
+
 def run_change(
     screen: Screen[Any], change: Callable[[], T], done: str = ""
 ) -> tuple[bool, T | None]:
-    """Run a store command for ``screen``. A user's mistake or a busy database becomes an
-    error notification and (False, None); on success, ``done`` (if any) is said and the
-    result comes back as (True, result). Anything else is a bug and is raised."""
+    """Run a store command for ``screen``. A user's mistake or a busy database is said as
+    an error (see :func:`tell`) and gives (False, None); on success, ``done`` (if any) is
+    said and the result comes back as (True, result). Anything else is a bug and is
+    raised."""
     app = screen.app
     # A form just submitted keeps what was typed until its change is saved (see
     # FormScreen.action_submit): forgotten on success, kept for the retry on failure.
@@ -81,18 +110,18 @@ def run_change(
     try:
         result = change()
     except SalesDeskError as exc:
-        screen.notify(one_line(exc.message) + kept, severity="error", markup=False)
+        tell(screen, one_line(exc.message) + kept, "error")
         return False, None
     except Exception as exc:
         busy = busy_message(exc)
         if busy is None:
             raise
-        screen.notify(busy + kept, severity="error", markup=False)
+        tell(screen, busy + kept, "error")
         return False, None
     if draft is not None:
         cast("DeskApp", app).form_drafts.pop(draft, None)
     if done:
-        screen.notify(one_line(done), markup=False, timeout=3)
+        tell(screen, done)
     return True, result
 
 
@@ -126,10 +155,8 @@ def undo_last(screen: Screen[Any], only_prospect: int | None = None) -> store.Un
             return None
         reasons = why_ask(pending) if pending is not None and not pending.restore else ""
         if pending is not None and reasons:
-            screen.notify(
-                f"The newest change is {one_line(pending.label)} ({reasons}): undo it on "
-                "the board, which asks first", severity="warning", markup=False, timeout=6,
-            )
+            tell(screen, f"The newest change is {one_line(pending.label)} ({reasons}): undo "
+                "it on the board, which asks first", "warning")
             return None
         expect = pending.journal_id if pending is not None and pending.journal_id else None
     ok, result = run_change(screen, lambda: store.undo(
@@ -137,9 +164,9 @@ def undo_last(screen: Screen[Any], only_prospect: int | None = None) -> store.Un
     if not ok:
         return None
     if result is None:
-        screen.notify("Nothing to undo", severity="warning")
+        tell(screen, "Nothing to undo", "warning")
         return None
-    screen.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
+    tell(screen, f"Undone: {one_line(result.label)}")
     return result
 
 
@@ -152,10 +179,10 @@ def redo_last(screen: Screen[Any]) -> store.UndoResult | None:
     if not ok:
         return None
     if result is None:
-        screen.notify("Nothing to redo (only what undo reversed, before another change)",
-                      severity="warning")
+        tell(screen, "Nothing to redo (only what undo reversed, before another change)",
+             "warning")
         return None
-    screen.notify(f"Redone: {one_line(result.label)}", markup=False, timeout=3)
+    tell(screen, f"Redone: {one_line(result.label)}")
     return result
 
 
@@ -169,6 +196,12 @@ class DeskScreenMixin:
     def sd_app(self) -> DeskApp:
         """The running app, typed: ``db``, ``now()``, ``today()``, ``open_...()``."""
         return cast("DeskApp", self._as_screen().app)
+
+    def tell(
+        self, text: str, severity: Severity = "information", timeout: float | None = None
+    ) -> None:
+        """Say the outcome of a key: the status line, or a toast; see :func:`tell`."""
+        tell(self._as_screen(), text, severity, timeout)
 
     def run_change(self, change: Callable[[], T], done: str = "") -> tuple[bool, T | None]:
         """Run a store command; see :func:`run_change`."""

@@ -28,6 +28,7 @@ from salesdesk.widgets.board_columns import BoardColumns
 from salesdesk.widgets.card_column import CardColumn
 from salesdesk.widgets.filter_bar import FilterBar
 from salesdesk.widgets.fitting_footer import FittingFooter
+from salesdesk.widgets.status_line import StatusLine
 
 COMPACT_BELOW_HEIGHT = 32
 WATCH_EVERY = 2.0  # seconds between checks for changes by other programs
@@ -65,6 +66,9 @@ class BoardScreen(BoardForms):
         yield Static(id="summary")
         yield BoardColumns(tuple(key for key, _title in LIVE_COLUMNS), id="columns")
         yield Static(Text(EMPTY_TEXT), id="empty")
+        # What a key did: one row under the cards (above the footer and whatever is docked
+        # on it), so saying it repaints that row, never the screen as a toast does.
+        yield StatusLine(id="status")
         yield Static(legend_line(), id="legend")
         yield FilterBar(id="filter-bar")
         yield FittingFooter()
@@ -144,10 +148,9 @@ class BoardScreen(BoardForms):
         key never acts on a card that is no longer what it shows."""
         if self.view.changed_elsewhere(exact=True):
             self._reload_everything()
-            self.notify(
+            self.tell(
                 "The database was changed by another program: the board is up to date "
-                "again. Check the card and press the key again.",
-                severity="warning", timeout=6,
+                "again. Check the card and press the key again.", "warning",
             )
             return None
         return self.current
@@ -381,13 +384,13 @@ class BoardScreen(BoardForms):
     def action_load_demo(self) -> None:
         db = self.sd_app.db
         if store.count_prospects(db):
-            self.notify("Demo data only loads into an empty database", severity="warning")
+            self.tell("Demo data only loads into an empty database", "warning")
             return
         from salesdesk.data.demo import fill_demo
 
         fill_demo(db, self.sd_app.today())
         self.load()
-        self.notify("Demo data loaded: 120 prospects")
+        self.tell("Demo data loaded: 120 prospects")
 
     def action_filter(self) -> None:
         self.query_one(FilterBar).open(self.filter_text)

@@ -48,13 +48,13 @@ class BoardForms(SalesDeskScreen[None]):
         message: str,
         keep_id: int | None = None,
     ) -> None:
-        """Run a store command (a mistake becomes a notification), then redraw those cards
-        and say what was done."""
+        """Run a store command (a mistake is said on the status line), then redraw those
+        cards and say what was done."""
         ok, _ = self.run_change(change)
         if ok:
             self.refresh_cards(ids, keep_id)
             if message:
-                self.notify(one_line(message), markup=False, timeout=3)
+                self.tell(message)
 
     def action_complaint(self) -> None:
         """``!``: record a complaint on the selected card; the answer clock starts."""
@@ -141,7 +141,7 @@ class BoardForms(SalesDeskScreen[None]):
             else:
                 self.refresh_cards([new_id], keep_id=new_id)
             step = next_step_said(fields.get("next_date"), app.today())  # type: ignore[arg-type]
-            self.notify(f"Added {one_line(name)} · {step}", markup=False, timeout=3)
+            self.tell(f"Added {one_line(name)} · {step}")
             self._warn_duplicate(name, fields, new_id)
 
         self.app.push_screen(NewProspectScreen(app.today()), done)
@@ -158,10 +158,9 @@ class BoardForms(SalesDeskScreen[None]):
         )
         if found:
             pid, other, reason = found[0]
-            self.notify(
+            self.tell(
                 f"Likely a duplicate of #{pid} {one_line(other)} ({reason}): "
-                f"salesdesk merge {pid} {new_id} folds them into one",
-                severity="warning", markup=False, timeout=8,
+                f"salesdesk merge {pid} {new_id} folds them into one", "warning",
             )
 
     def _close(self, status: Status, verb: str, ask_why: bool) -> None:

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.screen import Screen
 
 from salesdesk.data import store
-from salesdesk.screens.base import DeskApp, run_change, why_ask
+from salesdesk.screens.base import DeskApp, run_change, tell, why_ask
 from salesdesk.screens.confirm import ConfirmScreen
 from salesdesk.text import one_line
 
@@ -26,7 +26,7 @@ def careful_undo(screen: Screen[Any], done: Callable[[store.UndoResult], None]) 
     if not ok:
         return
     if pending is None:
-        screen.notify("Nothing to undo", severity="warning")
+        tell(screen, "Nothing to undo", "warning")
         return
 
     def undo_now() -> None:
@@ -34,7 +34,7 @@ def careful_undo(screen: Screen[Any], done: Callable[[store.UndoResult], None]) 
             screen, lambda: store.undo(db, now=app.now(), expect=pending.journal_id or None)
         )
         if ok and result is not None:
-            screen.notify(f"Undone: {one_line(result.label)}", markup=False, timeout=3)
+            tell(screen, f"Undone: {one_line(result.label)}")
             done(result)
 
     if pending.restore:
@@ -53,6 +53,6 @@ def careful_undo(screen: Screen[Any], done: Callable[[store.UndoResult], None]) 
         if yes:
             undo_now()
         else:
-            screen.notify("Nothing was undone", timeout=2)
+            tell(screen, "Nothing was undone", timeout=2)
 
     screen.app.push_screen(ConfirmScreen(question), answer)
