@@ -15,6 +15,7 @@ from typing import Any
 from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from salesdesk import keys
@@ -24,12 +25,12 @@ from salesdesk.rules.fields import FIELDS
 from salesdesk.screens.prospect_fields import field_rows, shown
 from salesdesk.screens.prospect_save import DetailSaving
 from salesdesk.text import one_line
-from salesdesk.widgets.date_hint import DateHint
 from salesdesk.widgets.fitting_footer import FittingFooter
 
 WATCH_EVERY = 2.0  # seconds between checks for changes by other programs (as the board)
 NARROW_BELOW = 100
 STACKED_BELOW = 64  # labels go above their fields
+DATES = frozenset(spec.name for spec in FIELDS if spec.kind == "date")
 REUSED = "card-detail"  # the name the app's one detail screen is installed under
 
 
@@ -57,6 +58,7 @@ class ProspectScreen(DetailSaving):
 
     BINDINGS = keys.DETAIL
     HELP_TITLE = "card detail"
+    _look: tuple[object, ...] | None = None  # the app's look when the detail was left
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -70,6 +72,28 @@ class ProspectScreen(DetailSaving):
                 yield Static(id="detail-urgency")
                 yield Static(id="detail-timeline")
         yield FittingFooter()
+
+    def _app_look(self) -> tuple[object, ...]:
+        """What the app's own state gives the styles of every screen (theme, terminal
+        focus, classes): only a screen in the stack follows a change of it."""
+        app = self.app
+        return (app.theme, app.app_focus, frozenset(app.classes))
+
+    def on_screen_suspend(self) -> None:
+        self._look = self._app_look()
+
+    def post_message(self, message: Message) -> bool:
+        """Shown again with the app looking as when it was left, the detail's styles are
+        not worked out again for every widget (a third of an open's time): each change
+        made to the form since (a class, a focus, a value) restyled what it touched. Textual
+        does the same for the screen under one that closes."""
+        if (
+            isinstance(message, events.ScreenResume)
+            and message.refresh_styles
+            and self._look == self._app_look()
+        ):
+            message = events.ScreenResume(refresh_styles=False)
+        return super().post_message(message)
 
     def on_mount(self) -> None:
         self._show_top()
@@ -87,22 +111,24 @@ class ProspectScreen(DetailSaving):
         self.base = {}
         for spec in FIELDS:
             self._put_text(spec.name, detail.fields.get(spec.name))
-        for field in self.query(Input):
-            field.cursor_position = len(field.value)  # as in a new field: at the end
+        for spec in FIELDS:
+            field = self.field(spec.name)
+            if isinstance(field, Input) and field.cursor_position != len(field.value):
+                field.cursor_position = len(field.value)  # as in a new field: at the end
         self._set_errors({})
         self.remove_class("show-side")
+        self._apply_width()  # (the terminal may have been resized meanwhile)
         self._show_top()
 
     def _show_top(self) -> None:
         """The card's hints and side panel, the Name field focused, the top in view."""
-        for hint in self.query(DateHint):
-            name = (hint.id or "").removeprefix("hint-")
-            hint.show(self._text_of(self.field(name)), self.sd_app.today())
+        for name in DATES:
+            self.hint(name).show(self._text_of(self.field(name)), self.sd_app.today())
         self._render_side()
         # (not scrolled to: the title and the Name label above it stay in view)
         self.field("name").focus(scroll_visible=False)
-        for scroll in self.query(VerticalScroll):
-            self.call_after_refresh(scroll.scroll_home, animate=False)
+        for scroll in ("detail-form", "detail-side"):
+            self.call_after_refresh(self._find(scroll).scroll_home, animate=False)
         self._seen_version = self.sd_app.db.data_version()
 
     # ------------------------------------------------------------------ other programs
@@ -159,8 +185,8 @@ class ProspectScreen(DetailSaving):
     def on_input_changed(self, event: Input.Changed) -> None:
         """A date field's hint follows what is typed: ``fri`` → ``Fri 4 Dec``."""
         name = (event.input.id or "").removeprefix("field-")
-        for hint in self.query(f"#hint-{name}").results(DateHint):
-            hint.show(event.value, self.sd_app.today())
+        if name in DATES:  # (only they have a hint: no search of the form for the others)
+            self.hint(name).show(event.value, self.sd_app.today())
 
     # ------------------------------------------------------------------ actions
     def action_save(self) -> None:

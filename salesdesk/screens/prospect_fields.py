@@ -93,16 +93,33 @@ class DetailForm(SalesDeskScreen[None]):
         # by another program since (the stored value is no longer this) is refused.
         self.base: dict[str, Any] = {}
         self._seen_version = 0
+        # Each field's widgets, found once (a search of the form per field, 51 of them at
+        # each open and each escape, was a good part of their time).
+        self._widgets: dict[str, Widget] = {}
+
+    def _find(self, key: str) -> Widget:
+        widget = self._widgets.get(key)
+        if widget is None:
+            widget = self._widgets[key] = self.query_one(f"#{key}")
+        return widget
 
     def field(self, name: str) -> Widget:
-        return self.query_one(f"#{field_id(name)}")
+        return self._find(field_id(name))
+
+    def hint(self, name: str) -> DateHint:
+        hint = self._find(f"hint-{name}")
+        assert isinstance(hint, DateHint)
+        return hint
 
     def _render_side(self) -> None:
         detail = self.detail
         assert detail is not None
-        self.query_one("#detail-title", Static).update(detail_title(detail))
-        self.query_one("#detail-urgency", Static).update(urgency_panel(detail))
-        self.query_one("#detail-timeline", Static).update(timeline(detail))
+        for key, content in (("detail-title", detail_title(detail)),
+                             ("detail-urgency", urgency_panel(detail)),
+                             ("detail-timeline", timeline(detail))):
+            panel = self._find(key)
+            assert isinstance(panel, Static)
+            panel.update(content)
 
     def _put_text(self, name: str, value: Any) -> None:
         """Show a stored value in its field (a notes box forgets its edit history)."""
@@ -129,7 +146,8 @@ class DetailForm(SalesDeskScreen[None]):
         )
 
     def _set_error(self, name: str, message: str | None) -> None:
-        error = self.query_one(f"#err-{name}", Static)
+        error = self._find(f"err-{name}")
+        assert isinstance(error, Static)
         if message:
             self.errors[name] = message
             error.update(Text(one_line(message)))
