@@ -147,8 +147,7 @@ class ProspectScreen(DetailSaving):
         try:
             fresh = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.now())
         except SalesDeskError as exc:
-            self.notify(f"This card: {one_line(exc.message)}", severity="warning",
-                        markup=False)
+            self.notify(f"This card: {one_line(exc.message)}", severity="warning", markup=False)
             self.dismiss(None)
             return
         self.detail = fresh
@@ -236,13 +235,20 @@ class ProspectScreen(DetailSaving):
         def done(result: NewComplaint | None) -> None:
             if result is None:
                 return
-            ok, _ = self.run_change(lambda: store.record_complaint(
-                app.db, app.now(), self.prospect_id, result.said, expected=result.expected,
-                channel=result.channel, received_at=result.received_at))
+            ok, _ = self.run_change(
+                lambda: store.record_complaint(
+                    app.db,
+                    app.now(),
+                    self.prospect_id,
+                    result.said,
+                    expected=result.expected,
+                    channel=result.channel,
+                    received_at=result.received_at,
+                )
+            )
             if ok:
                 self._reload()
-                self.notify("Complaint recorded: the answer clock runs (K lists them)",
-                            timeout=3)
+                self.notify("Complaint recorded: the answer clock runs (K lists them)", timeout=3)
 
         self.app.push_screen(ComplaintScreen(name, app.now()), done)
 
@@ -263,15 +269,19 @@ class ProspectScreen(DetailSaving):
         app = self.sd_app
         card = store.get_prospect(app.db, self.prospect_id, app.today())
         likely = likely_duplicates(
-            app.db, store.get_setting(app.db, "phone_region"), card["name"], card["phone"],
-            card["email"], card["company"], exclude=self.prospect_id,
+            app.db,
+            store.get_setting(app.db, "phone_region"),
+            card["name"],
+            card["phone"],
+            card["email"],
+            card["company"],
+            exclude=self.prospect_id,
         )
 
         def done(other: int | None) -> None:
             if other is None:
                 return
-            ok, result = self.run_change(lambda: merge(app.db, app.now(), self.prospect_id,
-                                                       other))
+            ok, result = self.run_change(lambda: merge(app.db, app.now(), self.prospect_id, other))
             if ok and result is not None:
                 self._reload(refill=True)
                 self.notify(merge_message(other, result.moved), markup=False, timeout=5)

@@ -60,8 +60,9 @@ def field_rows(fields: dict[str, Any]) -> ComposeResult:
         with Horizontal(classes="detail-row"):
             yield Label(spec.label)
             if spec.kind == "long":
-                yield TextArea(value, id=field_id(spec.name), soft_wrap=True,
-                               show_line_numbers=False)
+                yield TextArea(
+                    value, id=field_id(spec.name), soft_wrap=True, show_line_numbers=False
+                )
             else:
                 choices = spec.choices or (("yes", "no") if spec.kind == "bool" else ())
                 yield Input(
@@ -114,9 +115,11 @@ class DetailForm(SalesDeskScreen[None]):
     def _render_side(self) -> None:
         detail = self.detail
         assert detail is not None
-        for key, content in (("detail-title", detail_title(detail)),
-                             ("detail-urgency", urgency_panel(detail)),
-                             ("detail-timeline", timeline(detail))):
+        for key, content in (
+            ("detail-title", detail_title(detail)),
+            ("detail-urgency", urgency_panel(detail)),
+            ("detail-timeline", timeline(detail)),
+        ):
             panel = self._find(key)
             assert isinstance(panel, Static)
             panel.update(content)

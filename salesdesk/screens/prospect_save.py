@@ -66,7 +66,10 @@ class DetailSaving(DetailForm):
             return True  # only invisible control characters differ: keep the stored text
         try:
             store.update_fields(
-                self.sd_app.db, self.sd_app.now(), self.prospect_id, {name: value},
+                self.sd_app.db,
+                self.sd_app.now(),
+                self.prospect_id,
+                {name: value},
                 expected={name: self.base.get(name)},
             )
         except StaleEdit as exc:
@@ -102,11 +105,17 @@ class DetailSaving(DetailForm):
         card = store.get_card(app.db, self.prospect_id, app.today())
 
         def change(result: Won) -> object:
-            return store.set_status(app.db, app.now(), self.prospect_id, Status.CUSTOMER,
-                                    value=result.value)
+            return store.set_status(
+                app.db, app.now(), self.prospect_id, Status.CUSTOMER, value=result.value
+            )
 
-        self._ask_closing(WonScreen(card), Status.CUSTOMER, change,
-                          "Not won: the status stays {}", lambda _: f"Won {one_line(card.name)}!")
+        self._ask_closing(
+            WonScreen(card),
+            Status.CUSTOMER,
+            change,
+            "Not won: the status stays {}",
+            lambda _: f"Won {one_line(card.name)}!",
+        )
 
     def _ask_why(self, status: Status) -> None:
         """Status set to dropped or lost: ask why (the board's x / X form). Cancelled, the
@@ -117,16 +126,24 @@ class DetailSaving(DetailForm):
         card = store.get_card(app.db, self.prospect_id, app.today())
 
         def change(result: Closing) -> object:
-            return store.set_status(app.db, app.now(), self.prospect_id, status,
-                                    reason=result.reason, reason_note=result.note)
+            return store.set_status(
+                app.db,
+                app.now(),
+                self.prospect_id,
+                status,
+                reason=result.reason,
+                reason_note=result.note,
+            )
 
         def done_line(result: Closing) -> str:
             said = reason_said(result.reason, result.note)
             return f"{one_line(card.name)}: {status.value}" + (
-                f" · {one_line(said)}" if said else "")
+                f" · {one_line(said)}" if said else ""
+            )
 
-        self._ask_closing(ReasonScreen(card, status), status, change,
-                          "The status stays {}", done_line)
+        self._ask_closing(
+            ReasonScreen(card, status), status, change, "The status stays {}", done_line
+        )
 
     def _ask_closing(
         self,

@@ -77,11 +77,14 @@ def _what_shows(screen: Screen[Any], palette: bool) -> tuple[object, ...]:
     """What the Footer's keys show on ``screen``: every shown binding, enabled or not, and
     the palette's key."""
     palette_key = screen.app.COMMAND_PALETTE_BINDING
-    return (palette, tuple(
-        (key, binding.action, binding.description, binding.group, enabled, tooltip)
-        for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
-        if binding.show or key == palette_key
-    ))
+    return (
+        palette,
+        tuple(
+            (key, binding.action, binding.description, binding.group, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+            if binding.show or key == palette_key
+        ),
+    )
 
 
 def _room_taken(key: Widget) -> int:
