@@ -136,10 +136,10 @@ class SalesDeskApp(KeysInOrder):
         self.push_screen(screen, None if on_close is None else lambda _result: on_close())
 
     def open_card(self, prospect_id: int, on_close: OnClose | None = None) -> None:
-        """The card detail of ``prospect_id``."""
-        from salesdesk.screens.prospect import ProspectScreen
+        """The card detail of ``prospect_id`` (one screen, refilled for each card)."""
+        from salesdesk.screens.prospect import detail_for
 
-        self._open(ProspectScreen(prospect_id), on_close)
+        self._open(detail_for(self, prospect_id), on_close)
 
     def open_man_check(
         self, prospect_id: int | None = None, on_close: OnClose | None = None

@@ -60,6 +60,7 @@ class BoardScreen(BoardForms):
         self.col = 0
         self._view: BoardCards | None = None
         self.today_left: int | None = None  # items on today's list (T), once counted
+        self._card_open: int | None = None  # the card whose detail is open over the board
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -124,8 +125,9 @@ class BoardScreen(BoardForms):
 
     # ------------------------------------------------------------------ other programs
     def on_screen_resume(self) -> None:
-        """Back from another screen (which may have changed cards): catch up quietly."""
-        if self.view.changed_elsewhere():
+        """Back from another screen (which may have changed cards): catch up quietly (back
+        from a card's detail: see :meth:`_back_from_card`)."""
+        if self._card_open is None and self.view.changed_elsewhere():
             self._reload_everything()
 
     def follow_changes(self) -> None:
@@ -308,7 +310,20 @@ class BoardScreen(BoardForms):
         if not ok:  # removed meanwhile (another terminal's undo, an undo-import)
             self.load()
             return
-        app.open_card(card.id, on_close=lambda: self.load(keep_id=card.id))
+        self._card_open = card.id
+        app.open_card(card.id, on_close=lambda: self._back_from_card(card.id))
+
+    def _back_from_card(self, card_id: int) -> None:
+        """Back from a card's detail: nothing written, nothing to read or redraw; else the
+        card is read again (on an SQLite file every key made stale meanwhile is rescored
+        with it, whoever wrote; on a server everything is read again)."""
+        self._card_open = None
+        if not self.view.changed_elsewhere():
+            return
+        if self.view.in_sql:
+            self.refresh_cards([card_id], keep_id=card_id)
+        else:
+            self._reload_everything()
 
     def _open_elsewhere(self, opener: Callable[..., None]) -> None:
         """Open another screen; reload the board when it closes (it may have changed cards)."""

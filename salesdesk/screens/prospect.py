@@ -1,69 +1,64 @@
 """The card detail: every field editable (saved as you leave it), the urgency breakdown,
-and the activity timeline."""
+and the activity timeline.
+
+One detail screen is composed per app and shown again for each card opened
+(:func:`detail_for`): its fields are filled with the card's stored values, its messages,
+warnings and edit histories cleared, so opening a card on a board of any size mounts no
+widget and nothing typed for one card shows on another. The form's rows are in
+:mod:`salesdesk.screens.prospect_fields`, its saving in :mod:`salesdesk.screens.prospect_save`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.suggester import SuggestFromList
-from textual.widget import Widget
-from textual.widgets import Input, Label, Static, TextArea
+from textual.message import Message
+from textual.widgets import Input, Static
 
 from salesdesk import keys
 from salesdesk.data import store
-from salesdesk.data.db import busy_message
-from salesdesk.enums import Status
-from salesdesk.errors import InputError, SalesDeskError, StaleEdit
-from salesdesk.render.card_side import detail_title, timeline, urgency_panel
-from salesdesk.rules.dates import day_name
-from salesdesk.rules.fields import FIELD_BY_NAME, FIELDS, format_field, parse_field
-from salesdesk.rules.reasons import reason_said
-from salesdesk.screens.base import SalesDeskScreen
-from salesdesk.text import clean, one_line
-from salesdesk.widgets.date_hint import DateHint
+from salesdesk.errors import SalesDeskError
+from salesdesk.rules.fields import FIELDS
+from salesdesk.screens.prospect_fields import field_rows, shown
+from salesdesk.screens.prospect_save import DetailSaving
+from salesdesk.text import one_line
 from salesdesk.widgets.fitting_footer import FittingFooter
 
 WATCH_EVERY = 2.0  # seconds between checks for changes by other programs (as the board)
 NARROW_BELOW = 100
-CLOSING = (Status.DROPPED, Status.LOST)  # a status the detail asks why for
 STACKED_BELOW = 64  # labels go above their fields
+DATES = frozenset(spec.name for spec in FIELDS if spec.kind == "date")
+REUSED = "card-detail"  # the name the app's one detail screen is installed under
 
 
-def _shown(name: str, value: object) -> str:
-    """A stored value as its field shows it: control characters removed, and a one-line
-    field's tabs and line breaks as spaces (the notes box keeps its lines)."""
-    text = clean(format_field(name, value))
-    return text if FIELD_BY_NAME[name].kind == "long" else one_line(text)
+def detail_for(app: App[Any], prospect_id: int) -> ProspectScreen:
+    """The app's detail screen showing ``prospect_id``: composed at the first open and
+    refilled at each later one. A fresh screen when it is already open under another
+    (the MAN check opened from a card's detail opens a card again)."""
+    if not app.is_screen_installed(REUSED):
+        screen = ProspectScreen(prospect_id)
+        app.install_screen(screen, REUSED)
+        return screen
+    installed = app.get_screen(REUSED)
+    if not isinstance(installed, ProspectScreen) or installed in app.screen_stack:
+        return ProspectScreen(prospect_id)
+    screen = installed
+    if not screen.is_mounted:  # pushed once but never composed
+        screen.prospect_id = prospect_id
+        return screen
+    screen.show_card(prospect_id)
+    return screen
 
 
-def _field_id(name: str) -> str:
-    return f"field-{name}"
-
-
-class ProspectScreen(SalesDeskScreen[None]):
+class ProspectScreen(DetailSaving):
     """Open with ``enter`` on a card. Fields save when you leave them (tab, enter, click)."""
 
     BINDINGS = keys.DETAIL
     HELP_TITLE = "card detail"
-
-    def __init__(self, prospect_id: int) -> None:
-        super().__init__()
-        self.prospect_id = prospect_id
-        self.detail: store.ProspectDetail | None = None
-        self.errors: dict[str, str] = {}
-        self._warned = False
-        self._asking_win = False  # the won-value (or why) dialog is open for the Status field
-        # The stored value each field's text started from: a save whose field was changed
-        # by another program since (the stored value is no longer this) is refused.
-        self.base: dict[str, Any] = {}
-        self._seen_version = 0
+    _look: tuple[object, ...] | None = None  # the app's look when the detail was left
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -72,62 +67,69 @@ class ProspectScreen(SalesDeskScreen[None]):
         yield Static(id="detail-title")
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="detail-form", can_focus=False):
-                group = ""
-                for spec in FIELDS:
-                    if spec.group != group:
-                        group = spec.group
-                        yield Static(group, classes="group-title")
-                    value = _shown(spec.name, self.detail.fields.get(spec.name))
-                    with Horizontal(classes="detail-row"):
-                        yield Label(spec.label)
-                        if spec.kind == "long":
-                            area = TextArea(
-                                value,
-                                id=_field_id(spec.name),
-                                soft_wrap=True,
-                                show_line_numbers=False,
-                            )
-                            yield area
-                        else:
-                            hint = {
-                                "date": "YYYY-MM-DD, fri, +3d",
-                                "money": "12000 or 12k",
-                                "bool": "yes / no",
-                                "choice": " / ".join(spec.choices),
-                            }.get(spec.kind, "empty: suggested" if spec.name == "priority" else "")
-                            choices = spec.choices or (("yes", "no") if spec.kind == "bool" else ())
-                            yield Input(
-                                value,
-                                id=_field_id(spec.name),
-                                placeholder=hint,
-                                # typing replaces a date (the usual edit), not a name
-                                select_on_focus=spec.kind == "date",
-                                # Typing the start of a choice shows the rest; → takes it.
-                                suggester=SuggestFromList(choices, case_sensitive=False)
-                                if choices
-                                else None,
-                            )
-                            if spec.kind == "date":
-                                yield DateHint(future=spec.name == "next_date",
-                                               id=f"hint-{spec.name}")
-                    yield Static("", id=f"err-{spec.name}", classes="field-error")
+                yield from field_rows(self.detail.fields)
             with VerticalScroll(id="detail-side"):
                 yield Static(id="detail-urgency")
                 yield Static(id="detail-timeline")
         yield FittingFooter()
 
+    def _app_look(self) -> tuple[object, ...]:
+        """What the app's own state gives the styles of every screen (theme, terminal
+        focus, classes): only a screen in the stack follows a change of it."""
+        app = self.app
+        return (app.theme, app.app_focus, frozenset(app.classes))
+
+    def on_screen_suspend(self) -> None:
+        self._look = self._app_look()
+
+    def post_message(self, message: Message) -> bool:
+        """Shown again with the app looking as when it was left, the detail's styles are
+        not worked out again for every widget (a third of an open's time): each change
+        made to the form since (a class, a focus, a value) restyled what it touched. Textual
+        does the same for the screen under one that closes."""
+        if (
+            isinstance(message, events.ScreenResume)
+            and message.refresh_styles
+            and self._look == self._app_look()
+        ):
+            message = events.ScreenResume(refresh_styles=False)
+        return super().post_message(message)
+
     def on_mount(self) -> None:
-        for hint in self.query(DateHint):
-            name = (hint.id or "").removeprefix("hint-")
-            hint.show(self._text_of(self.query_one(f"#{_field_id(name)}")), self.sd_app.today())
+        self._show_top()
+        self._apply_width()
+        self.set_interval(WATCH_EVERY, self.follow_changes)
+
+    def show_card(self, prospect_id: int) -> None:
+        """Show another card (or the same again) in this composed screen, as a new screen
+        would: its stored values, no messages, no warning given yet, the top in view."""
+        detail = store.get_prospect(self.sd_app.db, prospect_id, self.sd_app.now())
+        self.prospect_id = prospect_id
+        self.detail = detail
+        self._warned = False
+        self._asking_win = False
+        self.base = {}
+        for spec in FIELDS:
+            self._put_text(spec.name, detail.fields.get(spec.name))
+        for spec in FIELDS:
+            field = self.field(spec.name)
+            if isinstance(field, Input) and field.cursor_position != len(field.value):
+                field.cursor_position = len(field.value)  # as in a new field: at the end
+        self._set_errors({})
+        self.remove_class("show-side")
+        self._apply_width()  # (the terminal may have been resized meanwhile)
+        self._show_top()
+
+    def _show_top(self) -> None:
+        """The card's hints and side panel, the Name field focused, the top in view."""
+        for name in DATES:
+            self.hint(name).show(self._text_of(self.field(name)), self.sd_app.today())
         self._render_side()
         # (not scrolled to: the title and the Name label above it stay in view)
-        self.query_one(f"#{_field_id('name')}").focus(scroll_visible=False)
-        form = self.query_one("#detail-form")
-        self.call_after_refresh(form.scroll_home, animate=False)
-        self._apply_width()
+        self.field("name").focus(scroll_visible=False)
+        for scroll in ("detail-form", "detail-side"):
+            self.call_after_refresh(self._find(scroll).scroll_home, animate=False)
         self._seen_version = self.sd_app.db.data_version()
-        self.set_interval(WATCH_EVERY, self.follow_changes)
 
     # ------------------------------------------------------------------ other programs
     def follow_changes(self) -> None:
@@ -145,8 +147,7 @@ class ProspectScreen(SalesDeskScreen[None]):
         try:
             fresh = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.now())
         except SalesDeskError as exc:
-            self.notify(f"This card: {one_line(exc.message)}", severity="warning",
-                        markup=False)
+            self.notify(f"This card: {one_line(exc.message)}", severity="warning", markup=False)
             self.dismiss(None)
             return
         self.detail = fresh
@@ -154,8 +155,7 @@ class ProspectScreen(SalesDeskScreen[None]):
             old, new = before.get(spec.name), fresh.fields.get(spec.name)
             if old == new:
                 continue
-            widget = self.query_one(f"#{_field_id(spec.name)}")
-            if self._text_of(widget) == _shown(spec.name, old):
+            if self._text_of(self.field(spec.name)) == shown(spec.name, old):
                 self._put_text(spec.name, new)
             else:
                 self._stale(spec.name, new)
@@ -172,216 +172,6 @@ class ProspectScreen(SalesDeskScreen[None]):
     def action_toggle_side(self) -> None:
         self.toggle_class("show-side")
 
-    # ------------------------------------------------------------------ side panel
-    def _render_side(self) -> None:
-        detail = self.detail
-        assert detail is not None
-        self.query_one("#detail-title", Static).update(detail_title(detail))
-        self.query_one("#detail-urgency", Static).update(urgency_panel(detail))
-        self.query_one("#detail-timeline", Static).update(timeline(detail))
-
-    def _reload(self, *, refill: bool = False) -> None:
-        try:
-            self.detail = store.get_prospect(self.sd_app.db, self.prospect_id, self.sd_app.now())
-        except SalesDeskError:
-            self.dismiss(None)
-            return
-        if refill:
-            for spec in FIELDS:
-                self._put_text(spec.name, self.detail.fields.get(spec.name))
-            self._set_errors({})
-        self._render_side()
-
-    # ------------------------------------------------------------------ saving
-    def _stale(self, name: str, current: Any) -> None:
-        """Say under the field that another program stored ``current`` meanwhile."""
-        shown = one_line(_shown(name, current)) or "(empty)"
-        if len(shown) > 60:
-            shown = shown[:59] + "…"
-        self._set_error(
-            name,
-            f"Changed by another program meanwhile; stored now: {shown}. Your text is kept: "
-            "save it again to replace that, or retype it.",
-        )
-
-    def _put_text(self, name: str, value: Any) -> None:
-        """Show a stored value in its field."""
-        self.base[name] = value
-        widget = self.query_one(f"#{_field_id(name)}")
-        text = _shown(name, value)
-        if isinstance(widget, TextArea):
-            widget.text = text
-        elif isinstance(widget, Input):
-            widget.value = text
-
-    def _text_of(self, widget: Widget) -> str:
-        if isinstance(widget, TextArea):
-            return widget.text
-        if isinstance(widget, Input):
-            return widget.value
-        return ""
-
-    def _set_error(self, name: str, message: str | None) -> None:
-        error = self.query_one(f"#err-{name}", Static)
-        if message:
-            self.errors[name] = message
-            error.update(Text(one_line(message)))
-            error.add_class("shown")
-        else:
-            self.errors.pop(name, None)
-            error.update("")
-            error.remove_class("shown")
-
-    def _set_errors(self, errors: dict[str, str]) -> None:
-        for name in list(self.errors):
-            self._set_error(name, None)
-        for name, message in errors.items():
-            self._set_error(name, message)
-
-    def save_field(self, name: str) -> bool:
-        """Validate and save one field if it changed. False (with a message) if invalid."""
-        assert self.detail is not None
-        widget = self.query_one(f"#{_field_id(name)}")
-        text = self._text_of(widget)
-        if text == _shown(name, self.detail.fields.get(name)):
-            self._set_error(name, None)
-            return True  # untouched (an overdue next step stays as it is until changed)
-        try:
-            value = parse_field(name, text, self.sd_app.today(), typed=True)
-        except InputError as exc:
-            self._set_error(name, exc.message)
-            return False
-        self._set_error(name, None)
-        if name == "status" and value == Status.CUSTOMER != self.detail.fields["status"]:
-            self._ask_win()  # a win asks the deal value, as W on the board does
-            return True
-        if name == "status" and value in CLOSING and value != self.detail.fields["status"]:
-            self._ask_why(Status(str(value)))  # a drop or a loss asks why, as x and X do
-            return True
-        if value == self.detail.fields.get(name):
-            if FIELD_BY_NAME[name].kind not in ("text", "long"):
-                self._put_text(name, value)  # "c" for the customer it already is
-            return True
-        if FIELD_BY_NAME[name].kind in ("text", "long") and value == clean(
-            self.detail.fields.get(name) or ""
-        ):
-            return True  # only invisible control characters differ: keep the stored text
-        try:
-            store.update_fields(
-                self.sd_app.db, self.sd_app.now(), self.prospect_id, {name: value},
-                expected={name: self.base.get(name)},
-            )
-        except StaleEdit as exc:
-            # Refused once: the next save of this text replaces what is stored now.
-            self.base[name] = exc.current
-            self._stale(name, exc.current)
-            return False
-        except SalesDeskError as exc:
-            self._set_error(name, exc.message)
-            return False
-        except Exception as exc:  # a busy database: say so under the field, keep the text
-            busy = busy_message(exc)
-            if busy is None:
-                raise
-            self._set_error(name, busy)
-            return False
-        before = self.detail.fields
-        self.base[name] = value
-        self._reload()
-        self._show_side_effects(before, skip=name)
-        if FIELD_BY_NAME[name].kind not in ("text", "long"):
-            self._put_text(name, value)  # what was stored: "c" shows as customer, fri as a date
-        said = f": {day_name(value, self.sd_app.today())}" if isinstance(value, date) else ""
-        self.notify(f"Saved {FIELD_BY_NAME[name].label.lower()}{said}", timeout=2)
-        return True
-
-    def _ask_win(self) -> None:
-        """Status set to customer: ask the deal value (the same dialog as W). Cancelled, the
-        status stays what it was."""
-        from salesdesk.screens.won import Won, WonScreen
-
-        app = self.sd_app
-        card = store.get_card(app.db, self.prospect_id, app.today())
-
-        def change(result: Won) -> object:
-            return store.set_status(app.db, app.now(), self.prospect_id, Status.CUSTOMER,
-                                    value=result.value)
-
-        self._ask_closing(WonScreen(card), Status.CUSTOMER, change,
-                          "Not won: the status stays {}", lambda _: f"Won {one_line(card.name)}!")
-
-    def _ask_why(self, status: Status) -> None:
-        """Status set to dropped or lost: ask why (the board's x / X form). Cancelled, the
-        status stays what it was."""
-        from salesdesk.screens.reason import Closing, ReasonScreen
-
-        app = self.sd_app
-        card = store.get_card(app.db, self.prospect_id, app.today())
-
-        def change(result: Closing) -> object:
-            return store.set_status(app.db, app.now(), self.prospect_id, status,
-                                    reason=result.reason, reason_note=result.note)
-
-        def done_line(result: Closing) -> str:
-            said = reason_said(result.reason, result.note)
-            return f"{one_line(card.name)}: {status.value}" + (
-                f" · {one_line(said)}" if said else "")
-
-        self._ask_closing(ReasonScreen(card, status), status, change,
-                          "The status stays {}", done_line)
-
-    def _ask_closing(
-        self,
-        dialog: Screen[Any],
-        status: Status,
-        change: Callable[[Any], object],
-        cancelled: str,
-        done_line: Callable[[Any], str],
-    ) -> None:
-        """The Status field's closing dialog (won's value, drop's or loss's why): its
-        answer is saved as ``change`` and said as ``done_line``; cancelled (``cancelled``
-        names the status kept), the field shows the stored status again."""
-        if self._asking_win:
-            return
-        self._asking_win = True
-
-        def done(result: Any) -> None:
-            self._asking_win = False
-            assert self.detail is not None
-            if result is None:
-                self._put_text("status", self.detail.fields["status"])
-                self.notify(cancelled.format(self.detail.fields["status"]), timeout=3)
-                return
-            ok, _ = self.run_change(lambda: change(result))
-            if not ok:
-                return
-            before = self.detail.fields
-            self._reload()
-            self._show_side_effects(before, skip="status")
-            self._put_text("status", status)
-            self.notify(done_line(result), markup=False, timeout=3)
-
-        self.app.push_screen(dialog, done)
-
-    def _show_side_effects(self, before: dict[str, Any], skip: str) -> None:
-        """Show fields the save changed too (winning clears the next step, sets the stage),
-        leaving alone any field the rep has typed into but not saved yet."""
-        if self.detail is None:
-            return
-        for spec in FIELDS:
-            old, new = before.get(spec.name), self.detail.fields.get(spec.name)
-            if spec.name == skip or old == new:
-                continue
-            widget = self.query_one(f"#{_field_id(spec.name)}")
-            if self._text_of(widget) == _shown(spec.name, old):
-                self._put_text(spec.name, new)  # (text typed over it but not saved wins)
-
-    def save_all(self) -> bool:
-        ok = True
-        for spec in FIELDS:
-            ok = self.save_field(spec.name) and ok
-        return ok
-
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         widget_id = event.widget.id or ""
         if widget_id.startswith("field-") and self.is_attached:
@@ -394,8 +184,8 @@ class ProspectScreen(SalesDeskScreen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         """A date field's hint follows what is typed: ``fri`` → ``Fri 4 Dec``."""
         name = (event.input.id or "").removeprefix("field-")
-        for hint in self.query(f"#hint-{name}").results(DateHint):
-            hint.show(event.value, self.sd_app.today())
+        if name in DATES:  # (only they have a hint: no search of the form for the others)
+            self.hint(name).show(event.value, self.sd_app.today())
 
     # ------------------------------------------------------------------ actions
     def action_save(self) -> None:
@@ -445,13 +235,20 @@ class ProspectScreen(SalesDeskScreen[None]):
         def done(result: NewComplaint | None) -> None:
             if result is None:
                 return
-            ok, _ = self.run_change(lambda: store.record_complaint(
-                app.db, app.now(), self.prospect_id, result.said, expected=result.expected,
-                channel=result.channel, received_at=result.received_at))
+            ok, _ = self.run_change(
+                lambda: store.record_complaint(
+                    app.db,
+                    app.now(),
+                    self.prospect_id,
+                    result.said,
+                    expected=result.expected,
+                    channel=result.channel,
+                    received_at=result.received_at,
+                )
+            )
             if ok:
                 self._reload()
-                self.notify("Complaint recorded: the answer clock runs (K lists them)",
-                            timeout=3)
+                self.notify("Complaint recorded: the answer clock runs (K lists them)", timeout=3)
 
         self.app.push_screen(ComplaintScreen(name, app.now()), done)
 
@@ -472,15 +269,19 @@ class ProspectScreen(SalesDeskScreen[None]):
         app = self.sd_app
         card = store.get_prospect(app.db, self.prospect_id, app.today())
         likely = likely_duplicates(
-            app.db, store.get_setting(app.db, "phone_region"), card["name"], card["phone"],
-            card["email"], card["company"], exclude=self.prospect_id,
+            app.db,
+            store.get_setting(app.db, "phone_region"),
+            card["name"],
+            card["phone"],
+            card["email"],
+            card["company"],
+            exclude=self.prospect_id,
         )
 
         def done(other: int | None) -> None:
             if other is None:
                 return
-            ok, result = self.run_change(lambda: merge(app.db, app.now(), self.prospect_id,
-                                                       other))
+            ok, result = self.run_change(lambda: merge(app.db, app.now(), self.prospect_id, other))
             if ok and result is not None:
                 self._reload(refill=True)
                 self.notify(merge_message(other, result.moved), markup=False, timeout=5)

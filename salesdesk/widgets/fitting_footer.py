@@ -10,7 +10,10 @@ space between keys) below :data:`ROOMY_FROM` columns and leaves ``^p palette`` o
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -24,6 +27,19 @@ class FittingFooter(Footer):
     """Whole keys only (see the module)."""
 
     DEFAULT_CSS = "FittingFooter.-compact FooterLabel { margin: 0 1 0 0; }"
+    _shown_for: tuple[object, ...] | None = None  # what the composed keys show
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """Compose the keys again only when what they show changed. A screen shown again
+        (back from a card) or the focus moving to another field leaves the same keys, and
+        composing them again draws the row twice (every key, then those that fit): a
+        flicker, and a few hundred ms on a busy machine."""
+        shown = _what_shows(screen, self.show_command_palette)
+        if shown == self._shown_for and self.children:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown_for = shown
+        super().bindings_changed(screen)
 
     async def recompose(self) -> None:
         await super().recompose()
@@ -55,6 +71,20 @@ class FittingFooter(Footer):
         kept = _keys_that_fit(keys, room)
         for child in keys:
             child.display = child in kept
+
+
+def _what_shows(screen: Screen[Any], palette: bool) -> tuple[object, ...]:
+    """What the Footer's keys show on ``screen``: every shown binding, enabled or not, and
+    the palette's key."""
+    palette_key = screen.app.COMMAND_PALETTE_BINDING
+    return (
+        palette,
+        tuple(
+            (key, binding.action, binding.description, binding.group, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+            if binding.show or key == palette_key
+        ),
+    )
 
 
 def _room_taken(key: Widget) -> int:
