@@ -9,8 +9,9 @@ every process:
 * first frame: the first screen update that shows the board with its cards (for the floor,
   its line). The probe asks the board's card columns for their lengths (counts the board
   already holds), never for the cards themselves: reading every card to see whether there
-  are any cost seconds and 70 MB at 100,000, which the first frame never spends. This is "cards on screen", the figure the targets apply to (<= 1.15 at 10,000,
-  <= 1.3 at 100,000). With 1 card it is the app's fixed start cost.
+  are any cost seconds and 70 MB at 100,000, which the first frame never spends. This is
+  "cards on screen", the figure the targets apply to (<= 1.15 at 10,000, <= 1.3 at
+  100,000). With 1 card it is the app's fixed start cost.
 * settled: the app has gone idle after that frame (Textual builds the Footer's keys and
   re-lays out the screen after the first paint). Reported so that work done just after the
   first frame stays visible too.
