@@ -58,7 +58,8 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._select_once: set[Input] = set()  # fields holding kept text, not yet focused
+        # Fields holding kept text, not yet focused: whether they select on focus after.
+        self._select_once: dict[Input, bool] = {}
         self._restored: dict[str, str] = {}
 
     def form_fields(self) -> Iterable[FormField]:
@@ -92,7 +93,7 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
                         select_on_focus=spec.date or bool(kept),
                     )
                     if kept:
-                        self._select_once.add(field)
+                        self._select_once[field] = spec.date
                     yield field
                     if spec.date:
                         yield DateHint(id=f"h-{spec.name}")
@@ -115,9 +116,7 @@ class FormScreen(SalesDeskModal[R], Generic[R]):
         types over it, one who goes on presses an arrow key. Later it behaves as usual."""
         widget = event.widget
         if isinstance(widget, Input) and widget in self._select_once:
-            self._select_once.discard(widget)
-            spec = next((f for f in self.form_fields() if widget.id == f"f-{f.name}"), None)
-            widget.select_on_focus = bool(spec and spec.date)
+            widget.select_on_focus = self._select_once.pop(widget)
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW_BELOW, "narrow")

@@ -2,10 +2,10 @@
 
 Textual's Footer lays its keys out in a row and clips the row at the edge, so at 100
 columns the board's Footer ended in ``w R``. This one shows as many whole keys as fit,
-in the bindings' order (the rest are on ``?`` and in ``ctrl+p``) but with help and
-back always among them, and is compact (less
-space between keys) below :data:`ROOMY_FROM` columns and leaves ``^p palette`` out below
-:data:`PALETTE_FROM`, so 80 columns show more keys.
+in the bindings' order (the rest are on ``?`` and in ``ctrl+p``) but with help and back
+always among them, and is compact (less space between keys) below :data:`ROOMY_FROM`
+columns and leaves ``^p palette`` out below :data:`PALETTE_FROM`, so 80 columns show more
+keys.
 """
 
 from __future__ import annotations
