@@ -105,14 +105,18 @@ class Pane:
         self._command(f"send-keys -t {self.name} {'-l ' if literal else ''}{quoted}")
         return sent
 
-    def settle(self, quiet: float, since: float = 0.0, timeout: float = 30.0) -> float:
+    def settle(self, quiet: float, since: float = 0.0, timeout: float = 30.0,
+               answered: bool = False) -> float:
         """Wait until nothing was written for ``quiet`` seconds after ``since`` (and
-        something was written at all); the last write's time."""
+        something was written at all); the last write's time. With ``answered`` the
+        quiet only counts once something was written after ``since``: a key whose
+        answer comes late is timed to that answer, not counted as 0 ms."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             with self._lock:
                 last, count = self.last_output, self.outputs
-            if count and time.perf_counter() - max(last, since) >= quiet:
+            waiting = answered and last <= since
+            if count and not waiting and time.perf_counter() - max(last, since) >= quiet:
                 return last
             time.sleep(0.002)
         raise SystemExit(f"{self.name}: the screen never went quiet")
@@ -191,7 +195,7 @@ def run_scenario(pane: Pane, scenario: Scenario, repeats: int, quiet: float) -> 
             if step.measured:
                 wait_for_repaints(pane, quiet)
             sent = pane.send(step.key, step.literal)
-            last = pane.settle(quiet, since=sent)
+            last = pane.settle(quiet, since=sent, answered=step.measured)
             if step.measured:
                 scenario.times.append(max(0.0, last - sent))
             if step.toast:
