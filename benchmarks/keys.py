@@ -223,12 +223,40 @@ def measure_floor(env: dict[str, str], repeats: int, quiet: float) -> list[float
         os.unlink(script.name)
 
 
-def measure_size(size: int, folder: Path, env: dict[str, str], repeats: int, quiet: float,
-                 wanted: set[str] | None) -> list[Scenario]:
+def bench_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options every tmux benchmark takes: sizes, the quiet window, other code."""
+    if shutil.which("tmux") is None:
+        raise SystemExit("this benchmark needs tmux")
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--quiet", type=float, default=300, help="ms without output")
+    parser.add_argument("--code", help="run the SalesDesk found in this folder instead "
+                        "(PYTHONPATH), e.g. another checkout, to compare in one run")
+    return parser
+
+
+def bench_env(args: argparse.Namespace, folder: Path) -> dict[str, str]:
+    """The apps' environment: a throwaway HOME in ``folder``, and ``--code`` if given."""
+    home = folder / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "COLORTERM": "truecolor"}
+    if args.code:
+        env["PYTHONPATH"] = str(Path(args.code).resolve())
+    return env
+
+
+def make_demo(size: int, folder: Path, env: dict[str, str]) -> Path:
+    """A demo database of ``size`` prospects in ``folder``."""
     db = folder / f"demo-{size}.db"
     subprocess.run([sys.executable, "-m", "salesdesk", "demo", "--prospects", str(size),
                     "--db", str(db)], check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, **env})
+    return db
+
+
+def measure_size(size: int, folder: Path, env: dict[str, str], repeats: int, quiet: float,
+                 wanted: set[str] | None) -> list[Scenario]:
+    db = make_demo(size, folder, env)
     pane = Pane(f"sdbench-{os.getpid()}-{size}", f"{sys.executable} -m salesdesk --db {db}",
                 env)
     try:
@@ -249,24 +277,14 @@ def measure_size(size: int, folder: Path, env: dict[str, str], repeats: int, qui
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser = bench_parser(__doc__)
     parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--quiet", type=float, default=300, help="ms without output")
     parser.add_argument("--keys", help="first words of the keys to time (move,regrade,...)")
-    parser.add_argument("--code", help="run the SalesDesk found in this folder instead "
-                        "(PYTHONPATH), e.g. another checkout, to compare in one run")
     args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        raise SystemExit("keys.py needs tmux")
     quiet = args.quiet / 1000
     wanted = set(args.keys.split(",")) if args.keys else None
     with tempfile.TemporaryDirectory() as folder:
-        home = Path(folder) / "home"
-        home.mkdir()
-        env = {"HOME": str(home), "COLORTERM": "truecolor"}
-        if args.code:
-            env["PYTHONPATH"] = str(Path(args.code).resolve())
+        env = bench_env(args, Path(folder))
         floor = measure_floor(env, args.repeats, quiet)
         floor_p95 = percentile(floor, 0.95)
         print(f"floor (minimal Textual app, one line per key): "

@@ -20,12 +20,9 @@ paint and the content, in ms, and content / start-up. The target is <= 1.3 at 10
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from keys import Pane  # noqa: E402  (the tmux machinery, shared with the key benchmark)
+from keys import Pane, bench_env, bench_parser, make_demo  # noqa: E402  (shared tmux machinery)
 
 TARGET = 1.3
 BOARD_SHOWN = re.compile(r"A ·")
@@ -121,13 +118,7 @@ def run_once(db: Path, env: dict[str, str], tag: str, quiet: float, chosen: list
 def measure_size(
     size: int, folder: Path, env: dict[str, str], runs: int, quiet: float, wanted: set[str] | None
 ) -> tuple[list[float], list[Screen]]:
-    db = folder / f"demo-{size}.db"
-    subprocess.run(
-        [sys.executable, "-m", "salesdesk", "demo", "--prospects", str(size), "--db", str(db)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        env={**os.environ, **env},
-    )
+    db = make_demo(size, folder, env)
     pane, _ = start(db, env, f"{size}-warm", quiet)  # the day's first start rescores
     pane.close()
     chosen = [s for s in screens() if wanted is None or s.name in wanted]
@@ -136,27 +127,14 @@ def measure_size(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser = bench_parser(__doc__)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--quiet", type=float, default=300, help="ms without output")
     parser.add_argument("--screens", help="which: man,visits,review,today")
-    parser.add_argument(
-        "--code",
-        help="run the SalesDesk found in this folder instead "
-        "(PYTHONPATH), e.g. another checkout, to compare in one run",
-    )
     args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        raise SystemExit("screens.py needs tmux")
     quiet = args.quiet / 1000
     wanted = set(args.screens.split(",")) if args.screens else None
     with tempfile.TemporaryDirectory() as folder:
-        home = Path(folder) / "home"
-        home.mkdir()
-        env = {"HOME": str(home), "COLORTERM": "truecolor"}
-        if args.code:
-            env["PYTHONPATH"] = str(Path(args.code).resolve())
+        env = bench_env(args, Path(folder))
         print(
             f"{'size':>8}  {'screen':<8} {'board':>8} {'first':>8} {'content':>8} "
             f"{'ratio':>6}  target <= {TARGET}"
