@@ -215,7 +215,9 @@ class Visit(SQLModel, table=True):
 class Complaint(SQLModel, table=True):
     """A customer's complaint and its steps (schema 5): received, answered (stops the
     answer clock), cause found, resolved, followed up, lesson. Each step is a typed column
-    (a timestamp, a kind, a text); the card's timeline has an entry per step."""
+    (a timestamp, a kind, a text); the card's timeline has an entry per step. What the
+    answer said and how the follow-up went are columns too (schema 9, last: a migrated
+    table adds them at its end)."""
 
     __table_args__ = _NO_REUSE
     id: int | None = Field(default=None, primary_key=True)
@@ -236,6 +238,8 @@ class Complaint(SQLModel, table=True):
     lesson_at: datetime | None = None
     uuid: str = _uuid()
     updated_at: datetime = _updated_at()
+    answer: str = Field(default="", sa_column_kwargs={"server_default": ""})  # what was said
+    follow_up_outcome: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class ContactPoint(SQLModel, table=True):

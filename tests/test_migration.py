@@ -526,8 +526,16 @@ POINTS_FROM = 6  # the schema before contact points (schema 7)
 KEYS_FROM = 7  # the schema before the board's order in SQL (schema 8)
 
 
+def drop_complaint_texts(conn: sqlite3.Connection) -> None:
+    """What schema 9 added: a complaint's answer and follow-up texts."""
+    conn.execute("ALTER TABLE complaint DROP COLUMN answer")
+    conn.execute("ALTER TABLE complaint DROP COLUMN follow_up_outcome")
+
+
 def drop_board_keys(conn: sqlite3.Connection) -> None:
-    """What schema 8 added: the key table, its triggers and the filter's trigram index."""
+    """What schema 8 added (the key table, its triggers and the filter's trigram index),
+    and what came after it."""
+    drop_complaint_texts(conn)
     for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'board_key%'"
     ).fetchall():

@@ -174,6 +174,35 @@ def test_server_problems_are_database_errors_not_tracebacks() -> None:
         open_database("postgresql://salesdesk@/x?host=/nonexistent-folder")
 
 
+#: What schema 9 added on a server: a complaint's answer and follow-up texts.
+_DROP_COMPLAINT_TEXTS = "ALTER TABLE complaint DROP COLUMN answer, DROP COLUMN follow_up_outcome"
+_COLUMNS = ("SELECT column_name, data_type, is_nullable, column_default FROM "
+            "information_schema.columns WHERE table_name = 'complaint' ORDER BY ordinal_position")
+
+
+def test_a_server_before_the_complaint_texts_upgrades_with_them_back(pg_url: str) -> None:
+    """Schema 9 on a server: the columns as a new server database has them, each text
+    taken back from its step's timeline entry."""
+    from salesdesk.data.pg_schema import prepare
+    from salesdesk.rules.complaints import Step
+
+    database = open_database(pg_url)
+    pid = store.add_prospect(database, NOW, "Ann")
+    cid = store.record_complaint(database, NOW, pid, "late")
+    store.take_step(database, NOW, cid, Step.ANSWERED, "called: sorry [bold]x[/]")
+    database.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        fresh = conn.execute(_COLUMNS).fetchall()
+        conn.execute(_DROP_COMPLAINT_TEXTS)
+        conn.execute("UPDATE sd_schema SET version = %s", (8,))
+    prepare(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT version FROM sd_schema").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute(_COLUMNS).fetchall() == fresh
+        assert conn.execute("SELECT answer, follow_up_outcome FROM complaint").fetchall() == [
+            ("called: sorry [bold]x[/]", "")]
+
+
 def test_a_server_before_contact_points_upgrades_to_a_fresh_schema(pg_url: str) -> None:
     """The contact-point step on a server: the table as a new server database has it
     (an identity id, the change trigger), and the notes' lines moved into it."""
@@ -188,6 +217,7 @@ def test_a_server_before_contact_points_upgrades_to_a_fresh_schema(pg_url: str) 
             "information_schema.columns WHERE table_name = 'contact_point' ORDER BY "
             "ordinal_position").fetchall()
         conn.execute("DROP TABLE contact_point")
+        conn.execute(_DROP_COMPLAINT_TEXTS)
         conn.execute("UPDATE prospect SET notes = %s", ("tea\nOther phones: +1 555 0101",))
         conn.execute("UPDATE sd_schema SET version = %s", (6,))  # (before contact points)
     prepare(pg_url)

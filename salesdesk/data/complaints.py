@@ -34,7 +34,7 @@ RECENT_DAYS = 30
 _COLUMNS = (
     "c.id, c.prospect_id, p.name, p.company, c.received_at, c.channel, c.said, c.expected, "
     "c.answered_at, c.cause_kind, c.cause, c.cause_at, c.resolved_at, c.resolution, "
-    "c.compensation, c.followed_up_at, c.lesson, c.lesson_at"
+    "c.compensation, c.followed_up_at, c.lesson, c.lesson_at, c.answer, c.follow_up_outcome"
 )
 
 
@@ -64,6 +64,8 @@ class ComplaintRow:
     followed_up_at: datetime | None
     lesson: str
     lesson_at: datetime | None
+    answer: str = ""  # what the answer said
+    follow_up_outcome: str = ""  # how the follow-up went
 
     @property
     def facts(self) -> ComplaintFacts:
@@ -87,11 +89,12 @@ class ComplaintRow:
 
 def _row(raw: Sequence[Any]) -> ComplaintRow:
     (cid, pid, name, company, received, channel, said, expected, answered, cause_kind,
-     cause, cause_at, resolved, resolution, compensation, followed, lesson, lesson_at) = raw
+     cause, cause_at, resolved, resolution, compensation, followed, lesson, lesson_at,
+     answer, outcome) = raw
     return ComplaintRow(
         cid, pid, name, company, datetime.fromisoformat(received), channel, said, expected,
         _at(answered), cause_kind, cause, _at(cause_at), _at(resolved), resolution,
-        compensation, _at(followed), lesson, _at(lesson_at),
+        compensation, _at(followed), lesson, _at(lesson_at), answer, outcome,
     )
 
 
@@ -239,7 +242,7 @@ def record_complaint(
         complaint_id = change.insert("complaint", {
             "prospect_id": prospect_id, "received_at": received, "channel": channel,
             "said": said, "expected": expected, "cause": "", "resolution": "",
-            "compensation": "", "lesson": "",
+            "compensation": "", "lesson": "", "answer": "", "follow_up_outcome": "",
         })
         via = f" ({one_line(channel)})" if channel else ""
         note = f"complaint received{via}: {one_line(said)}"
@@ -275,7 +278,7 @@ def take_step(
     compensation = _text("the compensation", compensation)
     values: dict[str, Any]
     if step == Step.ANSWERED:
-        values = {"answered_at": when}
+        values = {"answered_at": when, "answer": text}
         note = "complaint answered" + (f": {one_line(text)}" if text else "")
     elif step == Step.CAUSE:
         kind = rules.parse_cause(cause_kind or "")
@@ -290,7 +293,7 @@ def take_step(
         if compensation:
             note += f" · compensation: {one_line(compensation)}"
     elif step == Step.FOLLOWED_UP:
-        values = {"followed_up_at": when}
+        values = {"followed_up_at": when, "follow_up_outcome": text}
         note = "complaint followed up" + (f": {one_line(text)}" if text else "")
     else:
         values = {"lesson": text, "lesson_at": when}

@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable
 
 #: Bump when the schema changes, and add the step to MIGRATIONS.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -107,8 +107,16 @@ def _v7_to_v8(conn: sqlite3.Connection) -> None:
         install(conn)
 
 
+def _v8_to_v9(conn: sqlite3.Connection) -> None:
+    """What a complaint's answer said and how its follow-up went, as columns: see
+    :mod:`salesdesk.data.migrate_v9`."""
+    from salesdesk.data.migrate_v9 import v8_to_v9
+
+    v8_to_v9(conn)
+
+
 #: MIGRATIONS[n] upgrades a database from version n to n + 1 (version 0 is "fresh").
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7,
-    7: _v7_to_v8,
+    7: _v7_to_v8, 8: _v8_to_v9,
 }

@@ -79,19 +79,13 @@ SCHEMA: tuple[str, ...] = (
         ')'
     ),
     (
-        'CREATE INDEX ix_prospect_next_date ON prospect (next_date)'
-    ),
-    (
         'CREATE INDEX ix_prospect_pipeline ON prospect (status, grade, value)'
     ),
     (
+        'CREATE INDEX ix_prospect_next_date ON prospect (next_date)'
+    ),
+    (
         'CREATE INDEX ix_prospect_area ON prospect (area)'
-    ),
-    (
-        'CREATE INDEX ix_prospect_name ON prospect (name)'
-    ),
-    (
-        'CREATE INDEX ix_prospect_import_batch ON prospect (import_batch)'
     ),
     (
         'CREATE UNIQUE INDEX ix_prospect_uuid ON prospect (uuid)'
@@ -100,10 +94,16 @@ SCHEMA: tuple[str, ...] = (
         'CREATE INDEX ix_prospect_grade ON prospect (grade)'
     ),
     (
-        'CREATE INDEX ix_prospect_status ON prospect (status)'
+        'CREATE INDEX ix_prospect_name ON prospect (name)'
+    ),
+    (
+        'CREATE INDEX ix_prospect_import_batch ON prospect (import_batch)'
     ),
     (
         'CREATE INDEX ix_prospect_previous_id ON prospect (previous_id)'
+    ),
+    (
+        'CREATE INDEX ix_prospect_status ON prospect (status)'
     ),
     (
         'CREATE TABLE importbatch (\n'
@@ -132,10 +132,10 @@ SCHEMA: tuple[str, ...] = (
         ')'
     ),
     (
-        'CREATE INDEX ix_journal_import_batch ON journal (import_batch)'
+        'CREATE INDEX ix_journal_at ON journal (at)'
     ),
     (
-        'CREATE INDEX ix_journal_at ON journal (at)'
+        'CREATE INDEX ix_journal_import_batch ON journal (import_batch)'
     ),
     (
         'CREATE TABLE redo (\n'
@@ -168,19 +168,19 @@ SCHEMA: tuple[str, ...] = (
         ')'
     ),
     (
-        'CREATE UNIQUE INDEX ix_visit_uuid ON visit (uuid)'
+        'CREATE INDEX ix_visit_day ON visit (day)'
     ),
     (
         'CREATE INDEX ix_visit_prospect_id ON visit (prospect_id)'
+    ),
+    (
+        'CREATE UNIQUE INDEX ix_visit_uuid ON visit (uuid)'
     ),
     (
         'CREATE INDEX ix_visit_status ON visit (status)'
     ),
     (
         'CREATE INDEX ix_visit_uid ON visit (uid)'
-    ),
-    (
-        'CREATE INDEX ix_visit_day ON visit (day)'
     ),
     (
         'CREATE TABLE complaint (\n'
@@ -206,17 +206,19 @@ SCHEMA: tuple[str, ...] = (
         ') & 4095, random() & 281474976710655)) NOT NULL, \n'
         "\tupdated_at DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%f000', 'now', 'localtime"
         "')) NOT NULL, \n"
+        "\tanswer VARCHAR DEFAULT '' NOT NULL, \n"
+        "\tfollow_up_outcome VARCHAR DEFAULT '' NOT NULL, \n"
         '\tFOREIGN KEY(prospect_id) REFERENCES prospect (id)\n'
         ')'
-    ),
-    (
-        'CREATE INDEX ix_complaint_prospect_id ON complaint (prospect_id)'
     ),
     (
         'CREATE INDEX ix_complaint_resolved_at ON complaint (resolved_at)'
     ),
     (
         'CREATE UNIQUE INDEX ix_complaint_uuid ON complaint (uuid)'
+    ),
+    (
+        'CREATE INDEX ix_complaint_prospect_id ON complaint (prospect_id)'
     ),
     (
         'CREATE INDEX ix_complaint_received_at ON complaint (received_at)'
@@ -250,10 +252,10 @@ SCHEMA: tuple[str, ...] = (
         ')'
     ),
     (
-        'CREATE INDEX ix_journal_row_prospect_id ON journal_row (prospect_id, journal_id)'
+        'CREATE INDEX ix_journal_row_journal_id ON journal_row (journal_id)'
     ),
     (
-        'CREATE INDEX ix_journal_row_journal_id ON journal_row (journal_id)'
+        'CREATE INDEX ix_journal_row_prospect_id ON journal_row (prospect_id, journal_id)'
     ),
     (
         'CREATE TABLE redo_row (\n'
@@ -299,18 +301,18 @@ SCHEMA: tuple[str, ...] = (
         ')'
     ),
     (
-        'CREATE UNIQUE INDEX ix_activity_uuid ON activity (uuid)'
+        'CREATE INDEX ix_activity_at ON activity (at)'
     ),
     (
-        'CREATE INDEX ix_activity_visit_id ON activity (visit_id)'
+        'CREATE UNIQUE INDEX ix_activity_uuid ON activity (uuid)'
     ),
     (
         'CREATE INDEX ix_activity_prospect_id ON activity (prospect_id)'
     ),
     (
-        'CREATE INDEX ix_activity_kind ON activity (kind)'
+        'CREATE INDEX ix_activity_visit_id ON activity (visit_id)'
     ),
     (
-        'CREATE INDEX ix_activity_at ON activity (at)'
+        'CREATE INDEX ix_activity_kind ON activity (kind)'
     ),
 )

@@ -134,12 +134,12 @@ def detail_lines(row: ComplaintRow, hours: int, now: datetime) -> Group:
     answer = Text(f"{due:%Y-%m-%d %H:%M} ")
     answer.append_text(clock_text(row, hours, now, resolved=False))
     steps.add_row("Answer due", answer)
-    add("Answered", row.answered_at)
+    add("Answered", row.answered_at, row.answer)
     cause = rules.CAUSE_LABELS[rules.CauseKind(row.cause_kind)] if row.cause_kind else ""
     add("Cause", row.cause_at, cause, row.cause)
     compensation = f"compensation: {row.compensation}" if row.compensation else ""
     add("Resolved", row.resolved_at, row.resolution, compensation)
-    add("Followed up", row.followed_up_at)
+    add("Followed up", row.followed_up_at, row.follow_up_outcome)
     add("Lesson", row.lesson_at, row.lesson)
     title = Text(f"Complaint #{row.id} · ", style="bold") + literal_line(row.name, "bold")
     return Group(title, steps, Text(missing_text(row), style="dim"))

@@ -39,7 +39,7 @@ _VISIT = (
 _COMPLAINT = (
     "id", "uuid", "received_at", "channel", "said", "expected", "answered_at", "cause_kind",
     "cause", "cause_at", "resolved_at", "resolution", "compensation", "followed_up_at",
-    "lesson", "lesson_at", "updated_at",
+    "lesson", "lesson_at", "answer", "follow_up_outcome", "updated_at",
 )
 
 

@@ -18,10 +18,11 @@ _ACTIVITY = ("kind", "at", "note", "outcome", "from_grade", "to_grade", "from_st
              "to_status", "amount", "from_stage", "to_stage", "updated_at")
 _COMPLAINT = ("received_at", "channel", "said", "expected", "answered_at", "cause_kind",
               "cause", "cause_at", "resolved_at", "resolution", "compensation",
-              "followed_up_at", "lesson", "lesson_at", "updated_at")
+              "followed_up_at", "lesson", "lesson_at", "answer", "follow_up_outcome",
+              "updated_at")
 #: A complaint's text columns: never NULL (an older export may leave one out).
 _COMPLAINT_TEXT = ("channel", "said", "expected", "cause", "resolution", "compensation",
-                   "lesson")
+                   "lesson", "answer", "follow_up_outcome")
 _POINT_SQL = ("INSERT INTO contact_point (prospect_id, kind, value, label, position) "
               "VALUES (?, ?, ?, ?, ?)")
 
