@@ -1,6 +1,6 @@
 """Redo, and what the next undos would reverse.
 
-:func:`salesdesk.data.journal.undo` keeps what it reversed in ``redo`` / ``redo_row``
+:func:`salesdesk.data.journal_undo.undo` keeps what it reversed in ``redo`` / ``redo_row``
 (the rows as undo found them); :func:`redo` writes them back as a new change, so the redo
 itself can be undone again. Any other change empties the redo list. :func:`undo_history`
 reads the journal newest first for ``salesdesk undo --list``.
@@ -15,7 +15,8 @@ from typing import Any
 
 from salesdesk.config import system_clock
 from salesdesk.data.db import Database
-from salesdesk.data.journal import JOURNAL_TABLES, Change, UndoResult
+from salesdesk.data.journal import JOURNAL_TABLES, Change
+from salesdesk.data.journal_undo import UndoResult
 
 _STAMP = "updated_at"
 

@@ -50,7 +50,8 @@ from salesdesk.data.complaints import (
     take_step,
 )
 from salesdesk.data.db import Database
-from salesdesk.data.journal import JOURNAL_TABLES, Change, UndoResult, last_change, undo
+from salesdesk.data.journal import JOURNAL_TABLES, Change
+from salesdesk.data.journal_undo import UndoResult, last_change, undo
 from salesdesk.data.man import (
     ManState,
     get_man,
