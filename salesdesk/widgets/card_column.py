@@ -62,9 +62,15 @@ class CardColumn(ScrollView, can_focus=False):
 
     # ------------------------------------------------------------------ data
     def set_cards(self, cards: Column, today: date, *, keep_id: int | None = None) -> None:
-        """Replace the cards; keep the selection on ``keep_id`` if it is still here."""
+        """Replace the cards; keep the selection on ``keep_id`` if it is still here.
+
+        Only the lines of cards drawn differently are redrawn: a regrade changes one or two
+        columns' windows, and repainting the unchanged lines of all three was most of a
+        key's time."""
+        new_day = _day(today) != _day(self.today)
+        before = None if new_day else self._drawn()
         self.cards = cards
-        if _day(today) != _day(self.today):
+        if new_day:
             self._cache.clear()
         self.today = today
         if keep_id is not None:
@@ -73,10 +79,45 @@ class CardColumn(ScrollView, can_focus=False):
                 self.selected = index
         self.selected = max(0, min(self.selected, len(cards) - 1))
         self._update_size()
-        self.refresh()
+        self._redraw_changed(before)
         if keep_id is not None and self.is_mounted:
             # The kept card may have moved far down (regraded into this column): show it.
             self.call_after_refresh(self.scroll_to_selected)
+
+    def _window(self) -> range:
+        """The indexes of the cards on screen, whole or in part."""
+        height = self.card_lines
+        top, view = self.scroll_offset.y, self.scrollable_content_region.height
+        if view <= 0:
+            return range(0)
+        return range(top // height, (top + view - 1) // height + 1)
+
+    def _drawn(self) -> list[tuple[CardRow | None, bool]] | None:
+        """What each card place on screen shows: its card and whether it is selected, or
+        None when that cannot be told (not shown yet, or a card removed meanwhile)."""
+        if not self.is_mounted or self.size.height <= 0:
+            return None
+        try:
+            return [
+                (self.cards[i] if i < len(self.cards) else None, i == self.selected)
+                for i in self._window()
+            ]
+        except IndexError:
+            return None
+
+    def _redraw_changed(self, before: list[tuple[CardRow | None, bool]] | None) -> None:
+        after = self._drawn()
+        if before is None or after is None or len(before) != len(after):
+            self.refresh()
+            return
+        height = self.card_lines
+        for index, old, new in zip(self._window(), before, after, strict=True):
+            card = new[0]
+            # A running clock's "time left" moves with the minute: such a card is redrawn.
+            ticking = card is not None and (
+                card.complaint_due is not None or card.first_contact_due is not None)
+            if old != new or ticking:
+                self.refresh_lines(index * height, height)
 
     def index_of(self, prospect_id: int) -> int | None:
         return self.cards.index_of(prospect_id)
@@ -121,7 +162,6 @@ class CardColumn(ScrollView, can_focus=False):
             bar.window_virtual_size = size.height
             bar.refresh()
             self.scroll_y = self.validate_scroll_y(self.scroll_y)
-            self.refresh()
         else:
             self.virtual_size = size
 
@@ -177,13 +217,17 @@ class CardColumn(ScrollView, can_focus=False):
         if index is None:
             return
         self.flashing = prospect_id
-        self.refresh()
+        self.refresh_lines(index * self.card_lines, self.card_lines)
         self.call_after_refresh(self._show_index, index)
         self.set_timer(seconds, self._flash_over)
 
     def _flash_over(self) -> None:
-        self.flashing = None
-        self.refresh()
+        flashed, self.flashing = self.flashing, None
+        index = None if flashed is None else self.index_of(flashed)
+        if index is None:
+            self.refresh()
+        else:
+            self.refresh_lines(index * self.card_lines, self.card_lines)
 
     def _show_index(self, index: int) -> None:
         if 0 <= index < len(self.cards):

@@ -1,0 +1,63 @@
+"""The board redraws only the lines that changed: what is on screen after fast keys must be
+exactly what a board drawn from scratch shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rich.style import Style
+from textual.geometry import Region
+
+from salesdesk.app import make_app
+from salesdesk.config import Settings
+from salesdesk.data import store
+from salesdesk.data.db import Database
+from salesdesk.data.demo import fill_demo
+from salesdesk.widgets.card_column import CardColumn
+from tests.conftest import TODAY, ready
+
+Drawn = list[list[tuple[str, Style | None]]]
+
+
+def drawn(app: Any) -> list[Drawn]:
+    """Each column's lines as the screen holds them (cached lines included)."""
+    shown = []
+    for column in app.screen.query(CardColumn):
+        width, height = column.outer_size
+        lines = column.render_lines(Region(0, 0, width, height))
+        shown.append([[(seg.text, seg.style) for seg in strip] for strip in lines])
+    return shown
+
+
+async def redrawn_from_scratch(app: Any, pilot: Any) -> list[Drawn]:
+    for column in app.screen.query(CardColumn):
+        column.refresh()
+    await pilot.pause()
+    return drawn(app)
+
+
+@pytest.mark.parametrize("after_regrade", ["stay", "follow"])
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("b", "a", "c", "j", "j", "b"),  # regrades in place: the card leaves, the next stays
+        ("l", "j", "a", "l", "c", "h", "b"),  # across columns
+        ("j", "c", "u", "j", "a", "u"),  # regrade then undo
+        ("G", "a", "g", "c", "f", "a", "p"),  # the bottom of a long column, a verdict, a park
+    ],
+)
+async def test_the_board_after_fast_regrades_is_what_a_fresh_drawing_shows(
+    settings: Settings, db: Database, keys: tuple[str, ...], after_regrade: str
+) -> None:
+    fill_demo(db, TODAY)
+    store.set_setting(db, "after_regrade", after_regrade)
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        before = drawn(app)
+        await pilot.press(*keys)
+        await ready(pilot)
+        shown = drawn(app)
+        assert shown != before  # the keys changed what is on screen
+        assert shown == await redrawn_from_scratch(app, pilot)
