@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, Static, TextArea
 
+import salesdesk
 from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
 from salesdesk.data import store
@@ -136,3 +137,25 @@ async def test_the_board_under_the_detail_is_not_current_and_is_drawn_on_return(
         app.push_screen(HelpScreen(board))
         await pilot.pause()
         assert board.is_current  # (a dialog leaves it in view)
+
+
+async def test_the_details_styles_are_read_at_its_first_open_not_at_start(
+    app: SalesDeskApp,
+) -> None:
+    """The card detail's and the MAN check's styles are files of their own
+    (detail.tcss, man_check.tcss), which a start does not parse: each is read when its
+    screen first opens, and styles the screen from then on."""
+    detail_css = str(Path(salesdesk.__file__).parent / "detail.tcss")
+    man_css = str(Path(salesdesk.__file__).parent / "man_check.tcss")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.stylesheet.has_source(detail_css, "")
+        assert not app.stylesheet.has_source(man_css, "")
+        screen = await open_card(pilot, app)
+        assert app.stylesheet.has_source(detail_css, "")
+        assert screen.query_one("#detail-title", Static).styles.background.a > 0
+        assert not app.stylesheet.has_source(man_css, "")
+        await burst(pilot, "escape")
+        app.open_man_check()
+        await pilot.pause()
+        assert app.stylesheet.has_source(man_css, "")

@@ -58,6 +58,8 @@ class ProspectScreen(DetailSaving):
 
     BINDINGS = keys.DETAIL
     HELP_TITLE = "card detail"
+    # Its styles, read (by Textual) at its first open: not parsed at every start.
+    CSS_PATH = "../detail.tcss"
     _look: tuple[object, ...] | None = None  # the app's look when the detail was left
 
     # ------------------------------------------------------------------ layout
