@@ -22,6 +22,7 @@ from salesdesk.data.db import Database, open_database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.help import HelpScreen
 from salesdesk.screens.prospect import ProspectScreen
+from salesdesk.screens.prospect_fields import keeps_height
 from tests.conftest import NOW, TODAY, burst
 
 SIZE = (120, 40)
@@ -109,6 +110,10 @@ async def test_a_card_opened_again_shows_what_changed_meanwhile(
             assert "asked for the price list" in timeline_now
             assert timeline_now != timeline_before
             assert rendered(again, "detail-urgency") != urgency_before
+            await pilot.pause()
+            for key in ("detail-title", "detail-urgency", "detail-timeline"):
+                panel = again.query_one(f"#{key}", Static)
+                assert keeps_height(panel), key  # laid out again: its rows hold it all
     finally:
         other.close()
 
