@@ -216,12 +216,38 @@ class DeskScreenMixin:
         return redo_last(self._as_screen())
 
 
+def covered(screen: Screen[Any]) -> bool:
+    """Whether a full screen with an opaque background is above ``screen`` in the stack:
+    nothing of ``screen`` shows then (a dialog above it leaves it in view)."""
+    try:
+        stack = screen.app.screen_stack
+    except Exception:  # no app, or no stack yet
+        return False
+    if screen not in stack:
+        return False
+    above = stack[stack.index(screen) + 1 :]
+    return any(
+        not isinstance(top, ModalScreen) and top.styles.background.a == 1 for top in above
+    )
+
+
 class SalesDeskScreen(DeskScreenMixin, Screen[R]):
     """A full screen (the board, the card detail, the MAN check, the plan, the review...).
 
     ``ready`` is False while the screen still works something out in the background (the
     plan's suggestions, an import's preview): the tests' snapshots wait for it.
     """
+
+    @property
+    def is_current(self) -> bool:
+        """Visible to the user: as Textual's, but False under a full screen (see
+        :func:`covered`). Textual counts the screen just beneath the top one as visible
+        (for a translucent top screen), so the board under a card's detail kept laying
+        out and drawing what changed, and each of its repaints (one at every open) drew
+        the whole detail again. Nothing is lost: what the board would have drawn waits,
+        pending, and is drawn when the board is on top again; its timers that follow
+        other programs wait too (it reads what changed on its return)."""
+        return super().is_current and not covered(self)
 
     @property
     def ready(self) -> bool:

@@ -53,6 +53,7 @@ class ManCheckScreen(SalesDeskScreen[None]):
     BINDINGS = keys.MAN_CHECK
     HELP_TITLE = "MAN check"
     AUTO_FOCUS = ""
+    CSS_PATH = "../man_check.tcss"  # read (by Textual) at its first open, not at each start
 
     def __init__(self, prospect_id: int | None = None) -> None:
         super().__init__()

@@ -58,6 +58,8 @@ class ProspectScreen(DetailSaving):
 
     BINDINGS = keys.DETAIL
     HELP_TITLE = "card detail"
+    # Its styles, read (by Textual) at its first open: not parsed at every start.
+    CSS_PATH = "../detail.tcss"
     _look: tuple[object, ...] | None = None  # the app's look when the detail was left
 
     # ------------------------------------------------------------------ layout
@@ -118,6 +120,11 @@ class ProspectScreen(DetailSaving):
         self._set_errors({})
         self.remove_class("show-side")
         self._apply_width()  # (the terminal may have been resized meanwhile)
+        # The field focused when the detail was left (Name, usually) would keep its
+        # cursor's blink going from then, so its first blink fell anywhere in the open;
+        # focused afresh (by _show_top), as in a new screen, the cursor shows at once and
+        # blinks half a second later.
+        self.set_focus(None)
         self._show_top()
 
     def _show_top(self) -> None:

@@ -79,6 +79,18 @@ def field_rows(fields: dict[str, Any]) -> ComposeResult:
         yield Static("", id=f"err-{spec.name}", classes="field-error")
 
 
+def keeps_height(widget: Widget) -> bool:
+    """Whether ``widget`` (its height set by its content) takes as many rows with its new
+    content as it has: then nothing else moves, and drawing it again is enough."""
+    width = widget.content_size.width
+    if not width:
+        return False  # never laid out yet
+    parent = widget.parent
+    container = parent.size if isinstance(parent, Widget) else widget.app.size
+    height = widget.get_content_height(container, widget.app.size, width)
+    return height == widget.content_size.height
+
+
 class DetailForm(SalesDeskScreen[None]):
     """The card detail's state and its fields (see the module); saving is in
     :class:`salesdesk.screens.prospect_save.DetailSaving`."""
@@ -97,6 +109,7 @@ class DetailForm(SalesDeskScreen[None]):
         # Each field's widgets, found once (a search of the form per field, 51 of them at
         # each open and each escape, was a good part of their time).
         self._widgets: dict[str, Widget] = {}
+        self._side_shows: dict[str, object] = {}  # what each side panel was drawn from
 
     def _find(self, key: str) -> Widget:
         widget = self._widgets.get(key)
@@ -113,16 +126,24 @@ class DetailForm(SalesDeskScreen[None]):
         return hint
 
     def _render_side(self) -> None:
+        """Draw the title and the side panels again where what they show changed, and lay
+        the detail out again (all of it: its second costliest step at each open) only when
+        one of them now takes more or fewer rows: a card opened again as it was, or a
+        field saved that none of them shows, skips both."""
         detail = self.detail
         assert detail is not None
-        for key, content in (
-            ("detail-title", detail_title(detail)),
-            ("detail-urgency", urgency_panel(detail)),
-            ("detail-timeline", timeline(detail)),
+        for key, render, shows in (
+            ("detail-title", detail_title, (detail.id, detail.fields)),
+            ("detail-urgency", urgency_panel, (detail.urgency, detail["status"])),
+            ("detail-timeline", timeline, detail.activities),
         ):
-            panel = self._find(key)
-            assert isinstance(panel, Static)
-            panel.update(content)
+            if self._side_shows.get(key) != shows:
+                self._side_shows[key] = shows
+                panel = self._find(key)
+                assert isinstance(panel, Static)
+                panel.update(render(detail), layout=False)
+                if not keeps_height(panel):
+                    panel.refresh(layout=True)
 
     def _put_text(self, name: str, value: Any) -> None:
         """Show a stored value in its field (a notes box forgets its edit history)."""
@@ -155,8 +176,9 @@ class DetailForm(SalesDeskScreen[None]):
             self.errors[name] = message
             error.update(Text(one_line(message)))
             error.add_class("shown")
-        else:
-            self.errors.pop(name, None)
+        elif self.errors.pop(name, None) is not None or error.has_class("shown"):
+            # (only a message shown is cleared: every field's, at each escape, was a
+            # layout of the detail each)
             error.update("")
             error.remove_class("shown")
 

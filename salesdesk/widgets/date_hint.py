@@ -45,6 +45,13 @@ class DateHint(Static):
     def __init__(self, *, future: bool = True, id: str | None = None) -> None:
         super().__init__("", id=id, classes="date-hint")
         self.future = future
+        self._shown: tuple[str, date] | None = None
 
     def show(self, text: str, today: date) -> None:
-        self.update(resolved(text, today, future=self.future))
+        """Show what ``text`` resolves to (drawn again only when it or the day changed)."""
+        if self._shown == (text, today):
+            return
+        self._shown = (text, today)
+        # Its size is set (one row, a fixed width or the row's): a new day needs no layout
+        # of the whole detail, only this row drawn again.
+        self.update(resolved(text, today, future=self.future), layout=False)
