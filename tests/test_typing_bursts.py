@@ -225,3 +225,19 @@ async def test_a_paste_on_the_kind_line_is_the_note(
         await burst(pilot)
         touch = last_touch(db, ids["ann"])
         assert (touch.kind, touch.note) == ("meeting", "met them at the fair")
+
+
+async def test_escape_and_a_letter_read_as_alt_are_escape_then_the_letter(
+    app: SalesDeskApp, db: Database, ids: dict[str, int]
+) -> None:
+    """Escape with the next key in the same read comes as alt+c: the detail closes and
+    ``c`` regrades on the board; the letter never goes into the card's name."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "enter")
+        assert isinstance(app.focused, Input)  # the detail is up, its Name field focused
+        app.post_message(events.Key("alt+c", "c"))
+        await burst(pilot)
+        assert card(db, ids["ann"]).name == "Overdue Ann"
+        assert card(db, ids["ann"]).grade == "C"
+        assert not isinstance(app.focused, Input)

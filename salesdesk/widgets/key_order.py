@@ -34,6 +34,21 @@ STUCK_LIMIT = 5.0
 Typed = events.Key | events.Paste
 
 
+def escape_then_key(event: Typed) -> list[Typed]:
+    """Escape and a letter or digit typed right after it, as the two keys they were.
+
+    A terminal sends Escape as one byte; when the next key's byte comes in the same read
+    (a fast typist over SSH, tmux's ``send-keys Escape k``), Textual reads the pair as
+    alt+k, and a text field typed the ``k`` into the card instead of closing it. This app
+    binds no alt key, so the pair is taken as what the rep pressed."""
+    if not isinstance(event, events.Key) or not event.key.startswith("alt+"):
+        return [event]
+    char = event.character
+    if char is None or len(char) != 1 or not char.isalnum():
+        return [event]
+    return [events.Key("escape", "\x1b"), events.Key(char, char)]
+
+
 class KeysInOrder(App[None]):
     """An app that hands typed keys and pastes over one at a time (see the module)."""
 
@@ -48,10 +63,11 @@ class KeysInOrder(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
-            if self._key_busy:
-                self._typed.append(event)
-            else:
-                await self._hand_over(event)
+            for typed in escape_then_key(event):
+                if self._key_busy:
+                    self._typed.append(typed)
+                else:
+                    await self._hand_over(typed)
             return
         await super().on_event(event)
 
