@@ -31,7 +31,6 @@ from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, c
 from salesdesk.data.cards import SEARCH_COLUMNS, needs_fold
 from salesdesk.data.db import Database
 from salesdesk.enums import Status
-from salesdesk.rules.key_days import score_changes
 
 #: The columns of the live board (a grade) and of the closed view (a status group).
 LIVE_KEYS = ("A", "B", "C")
@@ -277,6 +276,10 @@ def _key_rows(
 ) -> list[tuple[Any, ...]]:
     """The UPDATE_SQL parameters of each card: its key, valid until the first moment a
     part of it may change (most cards: a day weeks ahead, or never)."""
+    # (Imported here: the day rules bring the visit plan's, which a start whose keys are
+    # all valid never needs.)
+    from salesdesk.rules.key_days import score_changes
+
     since = stamp(clock.now)
     today = clock.now.date()
     rows = []
