@@ -137,11 +137,13 @@ salesdesk.launch.main()
 #: Screens the board opens only when asked: none of them is imported at start.
 OTHER_SCREENS = ("prospect", "man_check", "help", "visit_plan", "weekly_review", "today",
                  "import_file", "complaints", "conflicts")
-#: Data and rule modules a first frame never reads (the commands, undo and redo, the MAN
-#: check, the day rules of a key): the store and the key refresh import them when used.
-NOT_BEFORE_USE = ("salesdesk.data.card_changes", "salesdesk.data.journal_undo",
+#: Data and rule modules a first frame never reads (the commands and the journal they
+#: write, undo and redo, the MAN check, the day rules of a key, the pinyin key of a written
+#: card): the store, the writers and the key refresh import them when used.
+NOT_BEFORE_USE = ("salesdesk.data.card_changes", "salesdesk.data.journal",
+                  "salesdesk.data.journal_undo", "salesdesk.data.undo_next",
                   "salesdesk.data.redo", "salesdesk.data.man", "salesdesk.rules.key_days",
-                  "salesdesk.rules.planning")
+                  "salesdesk.rules.planning", "salesdesk.rules.pinyin")
 
 
 def test_a_real_board_start_loads_only_the_board(tmp_path: Path) -> None:
