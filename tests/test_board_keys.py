@@ -364,3 +364,19 @@ def test_the_boards_first_counts_equal_a_fresh_count_when_changed_meanwhile(
     fresh.load(NOW)
     assert view.pool == fresh.pool and view.today_left == fresh.today_left
     assert view.pool is not None and view.pool.live == len(store.list_cards(demo, NOW))
+
+
+def test_the_one_row_tally_reads_back_the_exact_sums(demo: Database) -> None:
+    """The counts come in one JSON row (one step for the early count's thread): each sum,
+    values with many digits too, is the float the plain GROUP BY gives."""
+    board_view.refresh_keys(demo, NOW)
+    raw = sqlite3.connect(demo.path)
+    with raw:
+        raw.execute("UPDATE board_key SET value = value + 0.1 + prospect_id / 7.0")
+    plain = {(col, status): list(values) for col, status, *values in raw.execute(
+        "SELECT col, status, count(*), total(due), total(overdue), "
+        "total(first_contact = 'running'), total(first_contact = 'missed'), total(today), "
+        "total(value) FROM board_key GROUP BY col, status")}
+    raw.close()
+    assert board_keys._count(demo) == plain
+    assert any(values[6] != round(values[6], 6) for values in plain.values())
