@@ -312,3 +312,71 @@ def test_a_score_does_not_move_before_the_day_its_key_is_valid_until() -> None:
                               today + timedelta(days=ahead))
                 assert (later.score, later.overdue, later.review_due, later.past_window) == (
                     first.score, first.overdue, first.review_due, first.past_window)
+
+
+def test_the_early_tally_is_used_when_nothing_was_written(demo: Database) -> None:
+    """The start counts the header's counts in a thread while Textual loads; the board's
+    first read takes that result (once) when the database is as it was."""
+    assert board_view.prefetch(demo, NOW) is None  # refreshes, then starts the count
+    fresh = board_keys._count(demo)
+    ahead = board_keys.tally_ahead(demo)
+    early = ahead.result()
+    assert early == fresh
+    assert board_keys.tally(demo) is early  # the early count itself, not a second one
+    assert board_keys.tally(demo) is not early and board_keys.tally(demo) == fresh
+
+
+def test_the_early_tally_is_counted_again_after_a_write(demo: Database) -> None:
+    """A card changed (by this program, or by another one) between the early count and
+    the board's first read: the header shows a fresh count, never the early one."""
+    board_view.refresh_keys(demo, NOW)
+    live = old_order(demo, NOW)
+    before = board_keys._count(demo)
+    ahead = board_keys.tally_ahead(demo)
+    assert ahead.result() == before  # counted before the change
+    store.regrade(demo, NOW, live["C"][0], "A")
+    board_view.refresh_keys(demo, NOW)
+    after = board_keys.tally(demo)
+    assert after == board_keys._count(demo) != before
+    board_keys.tally_ahead(demo).result()
+    raw = sqlite3.connect(demo.path)  # another program
+    with raw:
+        raw.execute("UPDATE board_key SET value = value + 1000 WHERE prospect_id = ?",
+                    (live["B"][0],))
+    raw.close()
+    assert board_keys.tally(demo) == board_keys._count(demo) != after
+
+
+def test_the_boards_first_counts_equal_a_fresh_count_when_changed_meanwhile(
+    demo: Database,
+) -> None:
+    """The start's early count, a card won and a complaint recorded before the board's
+    first read: the header's counts are those of a board that counted afresh."""
+    from salesdesk.screens.board_cards import BoardCards
+
+    assert board_view.prefetch(demo, NOW) is None
+    live = old_order(demo, NOW)
+    store.set_status(demo, NOW, live["A"][0], Status.CUSTOMER)
+    store.record_complaint(demo, NOW, live["B"][3], "late again")
+    view = BoardCards(demo)
+    view.load(NOW)
+    fresh = BoardCards(demo)
+    fresh.load(NOW)
+    assert view.pool == fresh.pool and view.today_left == fresh.today_left
+    assert view.pool is not None and view.pool.live == len(store.list_cards(demo, NOW))
+
+
+def test_the_one_row_tally_reads_back_the_exact_sums(demo: Database) -> None:
+    """The counts come in one JSON row (one step for the early count's thread): each sum,
+    values with many digits too, is the float the plain GROUP BY gives."""
+    board_view.refresh_keys(demo, NOW)
+    raw = sqlite3.connect(demo.path)
+    with raw:
+        raw.execute("UPDATE board_key SET value = value + 0.1 + prospect_id / 7.0")
+    plain = {(col, status): list(values) for col, status, *values in raw.execute(
+        "SELECT col, status, count(*), total(due), total(overdue), "
+        "total(first_contact = 'running'), total(first_contact = 'missed'), total(today), "
+        "total(value) FROM board_key GROUP BY col, status")}
+    raw.close()
+    assert board_keys._count(demo) == plain
+    assert any(values[6] != round(values[6], 6) for values in plain.values())

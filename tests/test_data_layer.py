@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import salesdesk.data
 
 DATA = Path(salesdesk.data.__file__).parent
@@ -83,3 +85,36 @@ def test_the_store_facade_names_only_what_its_modules_define() -> None:
         home = getattr(value, "__module__", None)
         if home is not None and home.startswith("salesdesk.data"):
             assert home != "salesdesk.data.store", name
+
+
+def test_the_store_facade_imports_each_name_from_its_home_when_first_asked() -> None:
+    """Importing the store loads none of its homes (a board start pays only for what it
+    reads); each name, once asked for, is its home's own object."""
+    import importlib
+
+    code = (
+        "import sys, json\n"
+        "import salesdesk.data.store as store\n"
+        "before = sorted(sys.modules)\n"
+        "store.regrade, store.CardRow\n"
+        "print(json.dumps([before, sorted(sys.modules)]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    before, after = (set(names) for names in json.loads(result.stdout))
+    homes = {"salesdesk.data.card_changes", "salesdesk.data.cards", "salesdesk.data.complaints",
+             "salesdesk.data.journal_undo", "salesdesk.data.man", "salesdesk.data.redo"}
+    assert not homes & before
+    assert {"salesdesk.data.card_changes", "salesdesk.data.card_rows"} <= after
+    assert "salesdesk.data.redo" not in after
+
+    from salesdesk.data import store
+
+    assert sorted(store.__all__) == sorted(n for names in store._HOMES.values() for n in names)
+    for module, names in store._HOMES.items():
+        for name in names:
+            assert getattr(store, name) is getattr(importlib.import_module(module), name), name
+    assert set(store.__all__) <= set(dir(store))
+    with pytest.raises(AttributeError):
+        store.no_such_name  # noqa: B018

@@ -29,7 +29,6 @@ from salesdesk.data.db import (
     check_pages,
     open_connection,
 )
-from salesdesk.data.undo_next import mark_restore
 from salesdesk.errors import DamagedDatabase, DatabaseError, InputError
 from salesdesk.files import make_folders
 
@@ -383,6 +382,8 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
         where = f" (your database was kept in {kept})" if kept else ""
         raise DatabaseError(f"could not restore from {source}: {exc}{where}") from None
     os.chmod(db_path, 0o600)
+    from salesdesk.data.undo_next import mark_restore  # (a restore only, not a start)
+
     try:  # the first undo after this says the restore cannot be undone (kept is the way)
         conn = open_connection(db_path, wal=False, busy_ms=COPY_BUSY_MS)
         try:

@@ -22,6 +22,7 @@ FTS5 table) is here; :mod:`salesdesk.data.board_view` reads it (only on SQLite f
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -30,7 +31,6 @@ from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, c
 from salesdesk.data.cards import SEARCH_COLUMNS, needs_fold
 from salesdesk.data.db import Database
 from salesdesk.enums import Status
-from salesdesk.rules.key_days import score_changes
 
 #: The columns of the live board (a grade) and of the closed view (a status group).
 LIVE_KEYS = ("A", "B", "C")
@@ -173,12 +173,19 @@ UPDATE_SQL = (
     "UPDATE board_key SET col = ?, status = ?, value = ?, score = ?, verdict = ?, due = ?, "
     "overdue = ?, first_contact = ?, today = ?, since = ?, until = ? WHERE prospect_id = ?"
 )
-#: What the header counts of a key, in :data:`TALLY_SQL`'s order after (col, status).
+#: What the header counts of a key, in the order of a tally's values after the cards.
 _COUNTED = "due, overdue, first_contact = 'running', first_contact = 'missed', today, value"
+#: The counts of each (col, status) in one row: a JSON array of [col, status, cards, the
+#: sums of :data:`_COUNTED`], the value with 17 digits so that it reads back as the same
+#: float. One row is one step of SQLite, so the thread of :func:`tally_ahead` takes the
+#: GIL back once, not once a row (each time, on a loaded machine, the main thread stood
+#: still until the OS ran the other: slower than counting without a thread).
 TALLY_SQL = (
-    "SELECT col, status, count(*), total(due), total(overdue), "
-    "total(first_contact = 'running'), total(first_contact = 'missed'), total(today), "
-    "total(value) FROM board_key GROUP BY col, status"
+    "SELECT json_group_array(json_array(col, status, n, due, overdue, running, missed, "
+    "today, printf('%!.17g', value))) FROM (SELECT col, status, count(*) AS n, "
+    "total(due) AS due, total(overdue) AS overdue, total(first_contact = 'running') AS "
+    "running, total(first_contact = 'missed') AS missed, total(today) AS today, "
+    "total(value) AS value FROM board_key GROUP BY col, status)"
 )
 
 #: The header's counts by (column, status): [cards, due, overdue, first contact
@@ -187,10 +194,77 @@ Tally = dict[tuple[str, str], list[float]]
 
 
 def tally(db: Database) -> Tally:
-    """Every count the board's header shows, in one pass over the counts index."""
+    """Every count the board's header shows, in one pass over the counts index (the one
+    :func:`tally_ahead` read, if it is for ``db`` and nothing was written since)."""
+    ahead = _take_ahead(db)
+    if ahead is not None:
+        early = ahead.result()
+        if early is not None:
+            return early
+    return _count(db)
+
+
+def _count(db: Database) -> Tally:
+    import json
+
     with db.connect() as conn:
-        return {(col, status): list(values)
-                for col, status, *values in conn.execute(TALLY_SQL).fetchall()}
+        found = conn.execute(TALLY_SQL).fetchone()[0]
+    return {(col, status): [n, *counted, float(value)]
+            for col, status, n, *counted, value in json.loads(found)}
+
+
+class TallyAhead:
+    """The header's counts read in a thread while the start imports Textual: the query
+    (tens of milliseconds at 100,000 cards) runs in SQLite, which lets go of the GIL, so
+    it overlaps the import instead of following it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        # Any commit after this (by this program's pool or another program) changes the
+        # watching connection's data_version: then the early counts may be out of date.
+        self.version = db.data_version()
+        self._counts: Tally | None = None
+        self._thread = threading.Thread(target=self._run, name="tally-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._counts = _count(self.db)
+        except Exception:  # (counted again where the board can say what went wrong)
+            self._counts = None
+
+    def result(self) -> Tally | None:
+        """The early counts, or None when they failed or the database was written since
+        (the caller counts again)."""
+        self._thread.join()
+        if self._counts is None or self.db.data_version() != self.version:
+            return None
+        return self._counts
+
+
+_ahead: TallyAhead | None = None
+_ahead_lock = threading.Lock()
+
+
+def tally_ahead(db: Database) -> TallyAhead:
+    """Start counting the header's counts in a thread; the next :func:`tally` of ``db``
+    uses the result (or counts again if the database was written meanwhile)."""
+    global _ahead
+    ahead = TallyAhead(db)
+    with _ahead_lock:
+        _ahead = ahead
+    return ahead
+
+
+def _take_ahead(db: Database) -> TallyAhead | None:
+    """The early count of ``db``, once (a later tally counts afresh)."""
+    global _ahead
+    with _ahead_lock:
+        ahead = _ahead
+        if ahead is None or ahead.db is not db:
+            return None
+        _ahead = None
+    return ahead
 
 
 def add_to(counts: Tally, change: Tally) -> None:
@@ -212,6 +286,10 @@ def _key_rows(
 ) -> list[tuple[Any, ...]]:
     """The UPDATE_SQL parameters of each card: its key, valid until the first moment a
     part of it may change (most cards: a day weeks ahead, or never)."""
+    # (Imported here: the day rules bring the visit plan's, which a start whose keys are
+    # all valid never needs.)
+    from salesdesk.rules.key_days import score_changes
+
     since = stamp(clock.now)
     today = clock.now.date()
     rows = []

@@ -256,10 +256,12 @@ def prefetch(
     db: Database, now: datetime, say: Callable[[int], None] | None = None
 ) -> list[CardRow] | None:
     """What a start does before Textual is imported, so the first frame has the cards:
-    refresh the keys (the first start of a day rescores every card), or on a server read
-    every live card."""
+    refresh the keys (the first start of a day rescores every card) and start counting
+    the header's counts in a thread (:func:`~salesdesk.data.board_keys.tally_ahead`), or
+    on a server read every live card."""
     if orders_in_sql(db):
         board_keys.refresh(db, now, say)
+        board_keys.tally_ahead(db)
         return None
     from salesdesk.data.cards import list_cards
 

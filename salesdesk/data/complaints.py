@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from salesdesk.data.db import Database
-from salesdesk.data.journal import Change
 from salesdesk.data.settings import get_setting
 from salesdesk.data.sql import MAX_ID, sql_timestamp
 from salesdesk.enums import ActivityKind
@@ -236,6 +235,8 @@ def record_complaint(
         raise InputError(f"the complaint cannot come in later than now ({received:%Y-%m-%d %H:%M})")
     if not 0 < prospect_id <= MAX_ID:
         raise NotFound(f"no prospect with id {prospect_id}")
+    from salesdesk.data.journal import Change  # (a write: the board's start needs none)
+
     with db.begin() as conn:
         change = Change(conn, now)
         name = str(change.snapshot(prospect_id)["name"])
@@ -298,6 +299,8 @@ def take_step(
     else:
         values = {"lesson": text, "lesson_at": when}
         note = f"complaint lesson: {one_line(text)}"
+    from salesdesk.data.journal import Change
+
     with db.begin() as conn:
         change = Change(conn, now)
         card = change.snapshot(row.prospect_id)
