@@ -24,7 +24,7 @@ PG_ENV = "SALESDESK_TEST_PG"
 #: command line, and a set of Pilot flows).
 BOTH_BACKENDS = {
     "test_data_layer", "test_store", "test_journal", "test_man", "test_cli",
-    "test_board", "test_triage", "test_review_data", "test_merge",
+    "test_board", "test_triage", "test_review_data", "test_merge", "test_plan_prefilter",
 }
 
 

@@ -119,3 +119,25 @@ def test_thank_you_and_birthday() -> None:
     assert thank_you(small, NOVEMBER) == ()
     (greet,) = birthday(facts(birthday=date(1980, 11, 22)), NOVEMBER)  # a Sunday
     assert (greet.due, greet.fixed) == (date(2026, 11, 22), date(2026, 11, 21))
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "born", "greeted"),
+    [
+        (date(2027, 2, 1), date(2027, 2, 28), date(1972, 2, 29), date(2027, 2, 27)),  # Sun 28
+        (date(2028, 2, 1), date(2028, 3, 5), date(1972, 2, 29), date(2028, 2, 29)),
+        (date(2026, 12, 21), date(2027, 1, 31), date(1980, 1, 3), date(2027, 1, 2)),  # Sun 3
+        (date(2026, 12, 21), date(2027, 1, 31), date(1980, 12, 22), date(2026, 12, 22)),
+        (date(2026, 12, 21), date(2027, 1, 31), date(1980, 12, 20), None),
+        (date(2026, 12, 21), date(2027, 1, 31), date(1980, 2, 1), None),
+    ],
+)
+def test_a_birthday_in_the_days_on_its_day_of_the_year(
+    first: date, last: date, born: date, greeted: date | None
+) -> None:
+    """The same day of the year in any year of the days (across New Year, 29 February on
+    the 28th in a common year), whatever the day asked before (the answer is kept)."""
+    days = Days(first, last, first, PlanSettings())
+    for _ in range(2):
+        found = birthday(facts(birthday=born), days)
+        assert [n.fixed for n in found] == ([greeted] if greeted else [])

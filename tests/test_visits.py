@@ -375,3 +375,14 @@ def test_week_and_month_suggestions_agree(db: Database) -> None:
     assert week[a_card].note == "no room before its window ends: regrade or make room"
     for pid in week.keys() & month.keys():
         assert (week[pid].day, week[pid].note) == (month[pid].day, month[pid].note)
+
+
+def test_a_week_of_visits_reads_each_card_through_its_own_index(db: Database) -> None:
+    """Whether a visit's card is a new prospect is asked of that card's activities (its
+    index), never by scanning every visit of the book for each visit shown."""
+    from salesdesk.data.visits.rows import _ORDER, _VISIT_COLUMNS
+
+    sql = (f"EXPLAIN QUERY PLAN SELECT {_VISIT_COLUMNS} FROM visit v JOIN prospect p "
+           f"ON p.id = v.prospect_id WHERE v.day BETWEEN ? AND ? {_ORDER}")
+    plan = " ".join(str(r[-1]) for r in rows(db, sql, "2026-11-16", "2026-11-22"))
+    assert "ix_activity_prospect_id" in plan and "ix_activity_kind" not in plan

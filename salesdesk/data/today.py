@@ -11,7 +11,8 @@ from typing import Any
 
 from salesdesk.data.complaints import answer_hours
 from salesdesk.data.db import Database
-from salesdesk.data.visits.plan import facts_on, plan_facts, plan_settings
+from salesdesk.data.visits.facts import facts_on, plan_facts
+from salesdesk.data.visits.plan import plan_settings
 from salesdesk.rules.complaints import answer_due
 from salesdesk.rules.key_days import list_changes
 from salesdesk.rules.planning import PlanSettings, ProspectFacts

@@ -137,7 +137,7 @@ class VisitPlanScreen(VisitPlanChanges):
         if recompute or self._computed is None or self._computed[:2] != (span, today):
             self._computed = None
             self.query_one(SuggestionPanel).show_working()
-            self.compute_suggestions(span, today)
+            self.compute_suggestions(span, today, self._data_version())
             return
         self._draw_side(self._computed[2].within(self.period))
 
@@ -145,12 +145,20 @@ class VisitPlanScreen(VisitPlanChanges):
         count = len(self._day_visits())
         self.index = max(0, min(self.index, count - 1))
 
+    def _data_version(self) -> int | None:
+        """The database's data version before a computation (the result is kept for it:
+        the plan opened again on unchanged data shows it at once); None: unknown."""
+        try:
+            return self.sd_app.db.data_version(exact=True)
+        except Exception:  # a busy or lost database: the computation will say so
+            return None
+
     @work(thread=True, exclusive=True, group="suggest")
-    def compute_suggestions(self, span: Period, today: date) -> None:
+    def compute_suggestions(self, span: Period, today: date, version: int | None) -> None:
         db = self.sd_app.db
         try:
             late = visits.after_hours(db, self.sd_app.now())
-            found = visits.span_suggestions(db, span, today, after_hours=late)
+            found = visits.span_suggestions(db, span, today, after_hours=late, version=version)
             error = ""
         except Exception as exc:
             error = busy_message(exc) or f"suggestions failed: {exc}"

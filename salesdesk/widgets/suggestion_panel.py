@@ -66,8 +66,9 @@ class SuggestionPanel(Vertical):
         options.display = True
         keep = options.highlighted or 0
         options.clear_options()
-        for s in found:
-            options.add_option(Option(suggestion_text(s, period, today), id=str(s.prospect_id)))
+        options.add_options(
+            [Option(suggestion_text(s, period, today), id=str(s.prospect_id)) for s in found]
+        )
         options.highlighted = min(keep, len(found) - 1)
 
     def show_hint(self, day: date) -> None:

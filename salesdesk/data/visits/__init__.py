@@ -1,8 +1,9 @@
 """Visits in the database, for both shells: ``visits.plan_visit(...)``, ``visits.plan_view(...)``.
 
 Modules: ``rows`` (a visit as a plain row, the visits of some days, the search for a card
-to visit), ``plan`` (the plan's facts for the pure rules in
-:mod:`salesdesk.rules.planning`, suggestions, a week or a month of days) and ``changes``
+to visit), ``facts`` (every card as the facts the pure rules in
+:mod:`salesdesk.rules.planning` read, and the plan's pre-filter), ``plan`` (settings,
+suggestions, a week or a month of days) and ``changes``
 (the commands, each one transaction and one undo-journal entry). The demo's visits live in
 :mod:`salesdesk.data.demo_visits`, imported only by the demo.
 """

@@ -1,17 +1,22 @@
-"""The plan's inputs and views: the settings it follows, every card as the plain facts the
-pure rules in :mod:`salesdesk.rules.planning` need, the planned visits, the suggestions,
-and a week or a month of days with their loads."""
+"""The plan's inputs and views: the settings it follows, the planned visits, the
+suggestions (from the cards' facts, read by :mod:`salesdesk.data.visits.facts`), and a
+week or a month of days with their loads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import weakref
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from salesdesk.data.db import Database
 from salesdesk.data.settings import get_settings
-from salesdesk.data.sql import sql_timestamp
+from salesdesk.data.visits.facts import facts_on, plan_facts, span_filter
+
+__all__ = [
+    "DayPlan", "PlanView", "after_hours", "plan_facts", "plan_settings", "plan_view",
+    "plan_visits", "span_suggestions", "suggestions",
+]
 from salesdesk.data.visits.rows import VisitRow, list_visits
 from salesdesk.rules import planning
 
@@ -25,139 +30,6 @@ def after_hours(db: Database, now: datetime) -> bool:
     """Whether today's working hours (the ``working_hours`` setting) are over at ``now``:
     suggestions then start tomorrow."""
     return planning.after_hours(now.time(), plan_settings(db).working_hours)
-
-
-_LV_JOIN = """
-    LEFT JOIN (
-        SELECT prospect_id, max(substr(at, 1, 10)) AS last FROM activity
-        WHERE kind = 'visit' GROUP BY prospect_id
-    ) lv ON lv.prospect_id = p.id"""
-_FACTS_SQL = """
-    SELECT p.id, p.name, p.company, p.area, p.grade, p.status, p.key_account, p.follow_up,
-           p.revisit_days, p.visit_days, p.visit_time, substr(p.next_date, 1, 10),
-           p.next_action, substr(p.graded_at, 1, 10), substr(p.created_at, 1, 10),
-           substr(p.touched_at, 1, 10), lv.last, substr(p.closed_at, 1, 10), p.value,
-           substr(p.birthday, 1, 10), p.next_kind
-    FROM prospect p""" + _LV_JOIN + """
-    WHERE p.status IN ('live', 'customer')
-"""
-#: Every card's last visit in one grouped pass; for a few cards, each card's own.
-_LAST_VISITS = "lv.last"
-_LAST_VISIT_OF_CARD = (
-    "(SELECT max(substr(at, 1, 10)) FROM activity a INDEXED BY ix_activity_prospect_id "
-    "WHERE a.prospect_id = p.id AND a.kind = 'visit')"
-)
-_NOT_GIVEN_UP = " AND p.follow_up != 'give_up'"
-_SALES_SQL = (
-    "SELECT prospect_id, at, amount FROM activity WHERE kind = 'status' AND at >= :start "
-    "AND to_status = 'customer' ORDER BY at"
-)
-
-
-def plan_facts(
-    db: Database, today: date, *, given_up: bool = False
-) -> list[planning.ProspectFacts]:
-    """Every card the plan may suggest (live and customers not given up; with
-    ``given_up``, those too: their due steps are still on today's list), as plain facts."""
-    with db.connect() as conn:
-        return facts_on(conn, today, given_up=given_up)
-
-
-def facts_on(
-    conn: Any, today: date, *, given_up: bool = False, ids_sql: str = "",
-    params: Mapping[str, Any] | None = None,
-) -> list[planning.ProspectFacts]:
-    """:func:`plan_facts` on an open connection; ``ids_sql`` (a subquery of card ids, with
-    named ``params``) reads only those cards, through the indexes (the board's key
-    refresh: a few cards after a keystroke)."""
-    start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
-    sql = _FACTS_SQL + ("" if given_up else _NOT_GIVEN_UP)
-    sales_sql = _SALES_SQL
-    values: dict[str, Any] = {**(params or {}), "start": sql_timestamp(start)}
-    if ids_sql:
-        sql = (sql.replace(_LV_JOIN, "").replace(_LAST_VISITS, _LAST_VISIT_OF_CARD)
-               + f" AND p.id IN {ids_sql}")
-        # (SQLite: the card's index, not the one of every win: this runs per keystroke.)
-        sales_sql = sales_sql.replace(
-            "FROM activity WHERE", "FROM activity INDEXED BY ix_activity_prospect_id WHERE"
-        ).replace(" ORDER BY", f" AND prospect_id IN {ids_sql} ORDER BY")
-    # Straight to the DB-API cursor: this reads every live card and customer.
-    cursor = conn.cursor()
-    try:
-        rows = cursor.execute(sql, values).fetchall()
-        sales = cursor.execute(sales_sql, values).fetchall()
-    finally:
-        cursor.close()
-    bought = _purchases(sales)
-    return [_facts(row, bought) for row in rows]
-
-
-def _purchases(sales: Iterable[Sequence[Any]]) -> dict[int, tuple[date, float | None]]:
-    """The last win of each card among ``sales`` (prospect id, at, amount): its day, and
-    the amount recorded with it (None: none given)."""
-    return {
-        int(pid): (date.fromisoformat(at[:10]), None if amount is None else float(amount))
-        for pid, at, amount in sales
-    }
-
-
-def _facts(
-    row: Sequence[Any], bought: Mapping[int, tuple[date, float | None]]
-) -> planning.ProspectFacts:
-    """One row of ``_FACTS_SQL`` as the facts the rules read (a win without an amount
-    counts the card's value)."""
-    (
-        pid,
-        name,
-        company,
-        area,
-        grade,
-        status,
-        key,
-        follow,
-        revisit,
-        vdays,
-        vtime,
-        nxt,
-        action,
-        graded,
-        created,
-        touched,
-        visited,
-        closed,
-        value,
-        birthday,
-        next_kind,
-    ) = row
-    day = date.fromisoformat
-    purchase = None
-    if pid in bought:
-        on, amount = bought[pid]
-        purchase = (on, amount if amount is not None else float(value or 0))
-    return planning.ProspectFacts(
-        pid,
-        name,
-        company or "",
-        area or "",
-        grade,
-        status,
-        bool(key),
-        follow or "keep",
-        revisit,
-        vdays or "",
-        vtime or "",
-        day(nxt) if nxt else None,
-        action or "",
-        day(graded) if graded else None,
-        day(created) if created else None,
-        day(touched) if touched else None,
-        day(visited) if visited else None,
-        day(closed) if closed else None,
-        float(value or 0),
-        day(birthday) if birthday else None,
-        purchase,
-        next_kind or "",
-    )
 
 
 def plan_visits(db: Database, period: planning.Period, today: date) -> list[planning.PlannedVisit]:
@@ -177,17 +49,39 @@ def plan_visits(db: Database, period: planning.Period, today: date) -> list[plan
     ]
 
 
+#: The last suggestions worked out from each database, with what they were worked out
+#: for (its data version, the span, the day, after hours): the plan opened again on
+#: unchanged data shows them at once.
+_LAST: weakref.WeakKeyDictionary[Database, tuple[tuple[Any, ...], planning.Suggestions]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def span_suggestions(
-    db: Database, span: planning.Period, today: date, *, after_hours: bool = False
+    db: Database, span: planning.Period, today: date, *, after_hours: bool = False,
+    version: int | None = None,
 ) -> planning.Suggestions:
     """Suggested visits for every day of ``span`` from the database's cards, visits and
     settings (one computation: the shells show slices of it). ``after_hours``: today's
-    working hours are over, so suggestions start tomorrow."""
+    working hours are over, so suggestions start tomorrow. Only the cards that may have
+    a reason to be seen in the span are read (:func:`span_filter`). With ``version`` (the
+    database's :meth:`~Database.data_version`, read before), the result is kept, and
+    given again while the version and the arguments are the same."""
+    key = (version, span, today, after_hours)
+    if version is not None:
+        kept = _LAST.get(db)
+        if kept is not None and kept[0] == key:
+            return kept[1]
     settings = plan_settings(db)
-    return planning.suggest(
-        plan_facts(db, today), plan_visits(db, span, today), span, today, settings,
-        after_hours=after_hours,
+    where, params = span_filter(span, today, settings)
+    with db.connect() as conn:
+        facts = facts_on(conn, today, where=where, params=params)
+    found = planning.suggest(
+        facts, plan_visits(db, span, today), span, today, settings, after_hours=after_hours,
     )
+    if version is not None:
+        _LAST[db] = (key, found)
+    return found
 
 
 def suggestions(

@@ -17,12 +17,15 @@ from salesdesk.rules import planning
 #: Statuses that take a place in the day (count against the day's capacity).
 ACTIVE = (VisitStatus.PLANNED.value, VisitStatus.DONE.value)
 
+#: The last column: a new prospect (live, no other visit). ``a.kind || ''`` keeps SQLite
+#: on the card's own index (the index of every visit's kind scanned all the visits of the
+#: book for each visit shown: most of a second for a week at 100,000 cards).
 _VISIT_COLUMNS = """
     v.id, v.prospect_id, v.day, v.start, v.minutes, v.purpose, v.status, v.outcome, v.uid,
     p.name, p.company, p.area, p.address, p.phone, p.status, p.grade, p.follow_up,
     p.next_date, p.next_action,
     p.status = 'live' AND NOT EXISTS (
-        SELECT 1 FROM activity a WHERE a.prospect_id = p.id AND a.kind = 'visit'
+        SELECT 1 FROM activity a WHERE a.prospect_id = p.id AND a.kind || '' = 'visit'
         AND (a.visit_id IS NULL OR a.visit_id != v.id)
     )
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from salesdesk.rules.planning.periods import SUNDAY
 from salesdesk.rules.planning.rows import PlanSettings, ProspectFacts
@@ -89,9 +90,16 @@ def _since_visit(p: ProspectFacts, today: date, never: str) -> str:
 
 
 def _birthday_in(birthday: date, first: date, last: date) -> date | None:
+    return _day_in(birthday.month, birthday.day, first, last)
+
+
+@lru_cache(maxsize=4096)  # a birthday per card: the same few hundred days of the year
+def _day_in(month: int, day_of_month: int, first: date, last: date) -> date | None:
+    """The first day between ``first`` and ``last`` on that day of the year (29 February:
+    the 28th in a common year)."""
     for year in range(first.year, last.year + 1):
         try:
-            day = birthday.replace(year=year)
+            day = date(year, month, day_of_month)
         except ValueError:  # 29 February in a common year
             day = date(year, 2, 28)
         if first <= day <= last:
@@ -271,5 +279,7 @@ def needs_of(p: ProspectFacts, days: Days) -> list[Need]:
     """Every reason to see ``p`` between ``days.first`` (not before today) and ``days.last``."""
     found: list[Need] = []
     for reason in REASONS:
-        found += reason(p, days)
+        needs = reason(p, days)
+        if needs:
+            found += needs
     return found

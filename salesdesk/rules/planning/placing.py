@@ -27,9 +27,10 @@ from salesdesk.rules.planning.suggestions import firm, merge, no_room_note
 
 WAITING_LIMIT = 30  # suggestions without room that are still listed
 
-#: ((tier, -priority), due, id, needs, card): sorted by the first three; merged into a
-#: Suggestion only when placed or listed, so a huge database costs one cheap pass.
-Wanted = tuple[tuple[int, float], date, int, list[Need], ProspectFacts]
+#: ((tier, -priority), due, id, needs, card, only calls): sorted by the first three;
+#: merged into a Suggestion only when placed or listed, so a huge database costs one
+#: cheap pass.
+Wanted = tuple[tuple[int, float], date, int, list[Need], ProspectFacts, bool]
 #: Reasons that are calls, not visits (a season call, a keep-in-touch call): made from the
 #: desk, they take no place in a day's visits and are never "without room".
 CALL_KINDS = frozenset({"season", "retention"})
@@ -183,17 +184,28 @@ def _wanted(
             needs = [n for n in needs if not n.late]
         if not needs:
             continue
-        due = max(min(n.due for n in needs), first)
+        # One pass over the needs (there are 100,000 cards): the earliest due day, the
+        # highest weight, a next step with a day of its own, whether all are calls.
+        lead = needs[0]
+        soonest, weight, step_day, calls = lead.due, lead.weight, False, True
+        for n in needs:
+            if n.due < soonest:
+                soonest = n.due
+            if n.weight > weight:
+                weight = n.weight
+            if n.kind == "next_step" and n.fixed is not None:
+                step_day = True
+            if n.kind not in CALL_KINDS:
+                calls = False
+        due = max(soonest, first)
         planned = upcoming.get(p.id)
         if planned is not None:
             # A visit coming up covers the card, but not one after a firm last day.
             firmest = firm(needs)
             if planned <= (firmest.due if firmest else max(last, due)):
                 continue
-        own_day = p.grade == "A" and p.status == "live" and any(
-            n.kind == "next_step" and n.fixed is not None for n in needs)
-        wanted.append(((0 if own_day else 1, -max(n.weight for n in needs)), due, p.id,
-                       needs, p))
+        own_day = step_day and p.grade == "A" and p.status == "live"
+        wanted.append(((0 if own_day else 1, -weight), due, p.id, needs, p, calls))
     wanted.sort()  # ids are unique: the comparison never reaches the needs
     return wanted
 
@@ -215,9 +227,9 @@ def _place(wanted: list[Wanted], plan: _Plan, today: date, waiting_limit: int) -
     placed: list[Suggestion] = []
     waiting: list[Suggestion] = []
     left_out: list[date] = []
-    for _priority, due, _id, needs, p in wanted:
+    for _priority, due, _id, needs, p, calls in wanted:
         suggestion = None
-        if all(n.kind in CALL_KINDS for n in needs):
+        if calls:
             suggestion = merge(p, needs, plan.first)
             placed.append(replace(suggestion, day=plan.call_day(suggestion)))
             continue
