@@ -158,3 +158,49 @@ def test_a_plain_row_is_split_as_the_general_way() -> None:
             assert fast.split(cells, keep) == slow.split(cells, keep)
     short = rows[0][:3]  # (a short row: the general way)
     assert fast.split(short, True) == slow.split(short, True)
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_collector_is_off_during_an_import_and_frees_each_chunks_cycles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The automatic collector is off while the rows are read, cyclic garbage made in a chunk
+    is gone by the next one, and the collector is back as it was at the end."""
+    import gc
+    import weakref
+
+    made: list[weakref.ref[_Cycle]] = []
+    seen: list[tuple[bool, bool]] = []  # (collector on, the last chunk's cycle still alive)
+    chunk = importer._Run.chunk
+
+    def spy(run: Any, records: Any) -> None:
+        seen.append((gc.isenabled(), bool(made) and made[-1]() is not None))
+        made.append(weakref.ref(_Cycle()))  # (garbage at once: only its cycle holds it)
+        chunk(run, records)
+
+    monkeypatch.setattr(importer._Run, "chunk", spy)
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    (tmp_path / "c.csv").write_text(
+        "Name,Mobile\n" + "".join(f"P{i},1370000000{i}\n" for i in range(7)), encoding="utf-8"
+    )
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    db = open_database(tmp_path / "book.db")
+    try:
+        assert _import(db, tmp_path / "c.csv").created == 7
+    finally:
+        db.close()
+    assert seen == [(False, False)] * 4
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        run_import(tmp_path / "book.db", tmp_path / "c.csv", NOW, ImportOptions(dry_run=True))
+        assert not gc.isenabled()  # (as it was)
+    finally:
+        gc.enable()

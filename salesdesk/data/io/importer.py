@@ -12,7 +12,6 @@ reports is :mod:`~salesdesk.data.io.import_result`, re-exported here.
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -45,7 +44,7 @@ from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.matching import LIKELY, Who, card_keys, judge, name_fold
 from salesdesk.data.io.sources import Source, open_source
-from salesdesk.data.io.streaming import chunks, collector_aside
+from salesdesk.data.io.streaming import after_chunk, chunks, collector_aside
 from salesdesk.data.io.values import add_extra, card_values
 from salesdesk.data.sql import next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
@@ -367,7 +366,7 @@ def run_import(
                     if cancelled is not None and cancelled():
                         raise ImportCancelled("import cancelled: nothing was imported")
                     run.chunk(chunk)
-                    gc.freeze()  # (what lives on: caches, pypinyin once it is loaded)
+                    after_chunk()
                     if progress is not None:
                         progress(source.position(), source.size)
             result = run.result
