@@ -62,10 +62,11 @@ class CardRows:
         """A new card's row, filled from ``values`` (queue it with :meth:`add`)."""
         row = self.template.copy()
         row[0] = pid
-        index = self.index
+        place = self.index.get
         for name, value in values.items():
-            if name in index:
-                row[index[name]] = value if type(value) is str else sql_value(value)
+            at = place(name)
+            if at is not None:
+                row[at] = value if type(value) is str else sql_value(value)
         self.named.update(values)
         return row
 
