@@ -78,6 +78,30 @@ def test_literal_columns_store_what_binding_them_stores(
     assert len(found["literals"]) == 3
 
 
+def test_several_rows_a_statement_store_what_one_a_statement_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of 5 rows, 2 a statement: two statements of two and one of one each chunk."""
+    rows = "".join(f"Card {i},Firm {i % 3},1380013{i:04d},,,{'ABC'[i % 3]},{i}k,,,,\n"
+                   for i in range(11))
+    (tmp_path / "cards.csv").write_text(CARDS + rows, encoding="utf-8")
+    monkeypatch.setattr(importer, "CHUNK", 5)
+    found = {}
+    for per in (1, 2):
+        monkeypatch.setattr(import_rows, "PER_STATEMENT", per)
+        db = open_database(tmp_path / f"{per}.db")
+        try:
+            assert run_import(db, tmp_path / "cards.csv", NOW, ImportOptions()).created == 14
+        finally:
+            db.close()
+        found[per] = _stored(tmp_path / f"{per}.db")
+        with sqlite3.connect(tmp_path / f"{per}.db") as conn:
+            uuids = conn.execute("SELECT count(DISTINCT uuid), min(length(uuid)) FROM prospect")
+            assert uuids.fetchone() == (14, 36)
+    assert found[1] == found[2]
+    assert [row[0] for row in found[1]] == list(range(1, 15))
+
+
 def test_a_literal_is_what_binding_stores() -> None:
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE t (a VARCHAR, b FLOAT, c INTEGER, d BOOLEAN, e DATETIME)")
