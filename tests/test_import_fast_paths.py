@@ -228,3 +228,24 @@ def test_the_collector_is_off_during_an_import_and_frees_each_chunks_cycles(
         assert not gc.isenabled()  # (as it was)
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("phones", "emails", "keys"),
+    [
+        ([], [], ["n:ann lee\x1f"]),
+        (["13800138000"], ["a@b.com"], ["e:a@b.com", "p:+8613800138000", "n:ann lee\x1f"]),
+        (["138 0013 8000", "+86 13800138000"], [], ["p:+8613800138000", "n:ann lee\x1f"]),
+        ([], ["a@b.com", " A@B.COM"], ["e:a@b.com", "n:ann lee\x1f"]),
+        (["13800138000", "13900139000"], ["a@b.com", "c@d.com"],
+         ["e:a@b.com", "e:c@d.com", "p:+8613800138000", "p:+8613900139000", "n:ann lee\x1f"]),
+    ],
+)
+def test_a_card_s_keys_are_each_listed_once(
+    phones: list[str], emails: list[str], keys: list[str]
+) -> None:
+    """One email and one phone at most are never deduplicated (their kinds differ); several
+    written differently are one key each."""
+    from salesdesk.data.io.matching import card_keys
+
+    assert card_keys("Ann Lee", "", phones, emails, "CN") == keys
