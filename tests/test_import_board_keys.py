@@ -131,3 +131,43 @@ def test_a_dry_run_or_a_blocked_import_keeps_the_trigger(book: Path, tmp_path: P
     finally:
         db.close()
     assert _schema(book) == schema
+
+
+@pytest.mark.parametrize("emptied", [False, True])
+def test_keys_after_a_first_import_are_the_trigger_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emptied: bool
+) -> None:
+    """An import into an empty book (new, or emptied: its removed cards' keys stay) keeps
+    the key table's indexes as its rows go in, and leaves what the trigger would have."""
+    (tmp_path / "first.csv").write_text(FIRST, encoding="utf-8")
+    db = open_database(tmp_path / "bulk.db")
+    try:
+        if emptied:
+            assert run_import(db, tmp_path / "first.csv", NOW).created == 60
+            board_keys.refresh(db, NOW)
+            with db.begin() as conn:
+                conn.execute("DELETE FROM prospect")
+    finally:
+        db.close()
+    shutil.copy(tmp_path / "bulk.db", tmp_path / "trigger.db")
+    schema = _schema(tmp_path / "bulk.db")
+    for name in ("bulk.db", "trigger.db"):
+        with monkeypatch.context() as patch:
+            if name == "trigger.db":  # card by card, through the trigger
+                patch.setattr(importer, "drop_for_bulk", lambda _conn, _first=0: [])
+            db = open_database(tmp_path / name)
+            try:
+                assert run_import(db, tmp_path / "first.csv", NOW).created == 60
+            finally:
+                db.close()
+    assert _keys(tmp_path / "bulk.db") == _keys(tmp_path / "trigger.db")
+    assert len(_keys(tmp_path / "bulk.db")) == (120 if emptied else 60)
+    assert _schema(tmp_path / "bulk.db") == schema
+    conn = sqlite3.connect(tmp_path / "bulk.db")
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        plan = " ".join(str(r) for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT prospect_id FROM board_key WHERE until = ''"))
+        assert "ix_board_key_until" in plan
+    finally:
+        conn.close()

@@ -78,6 +78,30 @@ def test_literal_columns_store_what_binding_them_stores(
     assert len(found["literals"]) == 3
 
 
+def test_several_rows_a_statement_store_what_one_a_statement_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of 5 rows, 2 a statement: two statements of two and one of one each chunk."""
+    rows = "".join(f"Card {i},Firm {i % 3},1380013{i:04d},,,{'ABC'[i % 3]},{i}k,,,,\n"
+                   for i in range(11))
+    (tmp_path / "cards.csv").write_text(CARDS + rows, encoding="utf-8")
+    monkeypatch.setattr(importer, "CHUNK", 5)
+    found = {}
+    for per in (1, 2):
+        monkeypatch.setattr(import_rows, "PER_STATEMENT", per)
+        db = open_database(tmp_path / f"{per}.db")
+        try:
+            assert run_import(db, tmp_path / "cards.csv", NOW, ImportOptions()).created == 14
+        finally:
+            db.close()
+        found[per] = _stored(tmp_path / f"{per}.db")
+        with sqlite3.connect(tmp_path / f"{per}.db") as conn:
+            uuids = conn.execute("SELECT count(DISTINCT uuid), min(length(uuid)) FROM prospect")
+            assert uuids.fetchone() == (14, 36)
+    assert found[1] == found[2]
+    assert [row[0] for row in found[1]] == list(range(1, 15))
+
+
 def test_a_literal_is_what_binding_stores() -> None:
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE t (a VARCHAR, b FLOAT, c INTEGER, d BOOLEAN, e DATETIME)")
@@ -158,3 +182,70 @@ def test_a_plain_row_is_split_as_the_general_way() -> None:
             assert fast.split(cells, keep) == slow.split(cells, keep)
     short = rows[0][:3]  # (a short row: the general way)
     assert fast.split(short, True) == slow.split(short, True)
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_collector_is_off_during_an_import_and_frees_each_chunks_cycles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The automatic collector is off while the rows are read, cyclic garbage made in a chunk
+    is gone by the next one, and the collector is back as it was at the end."""
+    import gc
+    import weakref
+
+    made: list[weakref.ref[_Cycle]] = []
+    seen: list[tuple[bool, bool]] = []  # (collector on, the last chunk's cycle still alive)
+    chunk = importer._Run.chunk
+
+    def spy(run: Any, records: Any) -> None:
+        seen.append((gc.isenabled(), bool(made) and made[-1]() is not None))
+        made.append(weakref.ref(_Cycle()))  # (garbage at once: only its cycle holds it)
+        chunk(run, records)
+
+    monkeypatch.setattr(importer._Run, "chunk", spy)
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    (tmp_path / "c.csv").write_text(
+        "Name,Mobile\n" + "".join(f"P{i},1370000000{i}\n" for i in range(7)), encoding="utf-8"
+    )
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    db = open_database(tmp_path / "book.db")
+    try:
+        assert _import(db, tmp_path / "c.csv").created == 7
+    finally:
+        db.close()
+    assert seen == [(False, False)] * 4
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        run_import(tmp_path / "book.db", tmp_path / "c.csv", NOW, ImportOptions(dry_run=True))
+        assert not gc.isenabled()  # (as it was)
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("phones", "emails", "keys"),
+    [
+        ([], [], ["n:ann lee\x1f"]),
+        (["13800138000"], ["a@b.com"], ["e:a@b.com", "p:+8613800138000", "n:ann lee\x1f"]),
+        (["138 0013 8000", "+86 13800138000"], [], ["p:+8613800138000", "n:ann lee\x1f"]),
+        ([], ["a@b.com", " A@B.COM"], ["e:a@b.com", "n:ann lee\x1f"]),
+        (["13800138000", "13900139000"], ["a@b.com", "c@d.com"],
+         ["e:a@b.com", "e:c@d.com", "p:+8613800138000", "p:+8613900139000", "n:ann lee\x1f"]),
+    ],
+)
+def test_a_card_s_keys_are_each_listed_once(
+    phones: list[str], emails: list[str], keys: list[str]
+) -> None:
+    """One email and one phone at most are never deduplicated (their kinds differ); several
+    written differently are one key each."""
+    from salesdesk.data.io.matching import card_keys
+
+    assert card_keys("Ann Lee", "", phones, emails, "CN") == keys

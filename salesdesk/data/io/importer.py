@@ -12,7 +12,6 @@ reports is :mod:`~salesdesk.data.io.import_result`, re-exported here.
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -45,7 +44,7 @@ from salesdesk.data.io.import_updates import CardUpdates
 from salesdesk.data.io.mapping import IMPORT_FIELDS
 from salesdesk.data.io.matching import LIKELY, Who, card_keys, judge, name_fold
 from salesdesk.data.io.sources import Source, open_source
-from salesdesk.data.io.streaming import chunks, collector_aside
+from salesdesk.data.io.streaming import after_chunk, chunks, collector_aside
 from salesdesk.data.io.values import add_extra, card_values
 from salesdesk.data.sql import next_id, sql_timestamp, sql_value
 from salesdesk.enums import Stage, Status
@@ -101,6 +100,9 @@ class _Run:
         ]
         self.rows = CardRows(conn, self.columns, defaults)
         self.index = self.rows.index
+        #: where a row holds its pinyin key and first-contact deadline (0: the table has none)
+        self.pinyin_at = self.index.get("pinyin_key", 0)
+        self.due_at = self.index.get("first_contact_due", 0)
         self.pending_uuids: set[str] = set()
         self.first_contact = load_rule(conn)
         self.due: dict[str, Any] = {}  # source -> a new card's first-contact deadline
@@ -166,12 +168,15 @@ class _Run:
             prepared.append((record, values, keys, who))
         found = self.keys.lookup({k for _r, _v, keys, _w in prepared for k in keys})
         mode = self.options.on_duplicate
+        self.result.records += len(prepared)
+        add_keys = self.keys.add
         for record, values, keys, who in prepared:
-            self.result.records += 1
             likely: tuple[str, str] | None = None
             possible: tuple[str, str] | None = None
+            known = False  # (whether a key is known: most rows of a file of new contacts not)
             for key in keys:
                 if key in found:
+                    known = True
                     verdict, reason = judge(key, who, found[key][2])
                     if verdict == LIKELY:
                         likely = (key, reason)
@@ -202,14 +207,14 @@ class _Run:
                 self._report_duplicate(record, values, reason, pid, row, "imported",
                                        possible=True)
             pid = self.next_id
-            self.next_id += 1
+            self.next_id = pid + 1
             self.create(pid, record, values)
-            fresh = [key for key in keys if key not in found]
+            fresh = [key for key in keys if key not in found] if known else keys
             if fresh:
                 hit = (pid, record.row, who)
                 for key in fresh:
                     found[key] = hit
-                self.keys.add(pid, record.row, who, fresh)
+                add_keys(pid, record.row, who, fresh)
         self.flush()
         self.updates.flush()
 
@@ -271,28 +276,30 @@ class _Run:
         row = self.rows.new(pid, values)
         index = self.index
         status = values.get("status", "live")
-        if status != "live" and "closed_at" not in values and "closed_at" in index:
-            row[index["closed_at"]] = sql_timestamp(self.now)
-        if status == Status.CUSTOMER and "stage" not in values:
-            row[index["stage"]] = Stage.CUSTOMER.value  # a customer is at the customer stage
+        if status != "live":
+            if "closed_at" not in values and "closed_at" in index:
+                row[index["closed_at"]] = sql_timestamp(self.now)
+            if status == Status.CUSTOMER and "stage" not in values:
+                row[index["stage"]] = Stage.CUSTOMER.value  # a customer: the customer stage
         if "graded_at" in values and "created_at" not in values:
             row[index["created_at"]] = row[index["graded_at"]]
         if not values.get("next_kind") and (values.get("next_date") or values.get("next_action")):
             # the kind its words name, else a call (a new card has no touch yet)
             row[index["next_kind"]] = default_step_kind(str(values.get("next_action") or ""), None)
-        if "pinyin_key" in index:
-            row[index["pinyin_key"]] = pinyin_key((values["name"], values.get("company")))
-        if status == "live" and values.keys().isdisjoint(_CARRIED) and "first_contact_due" in index:
+        if self.pinyin_at:
+            row[self.pinyin_at] = pinyin_key((values["name"], values.get("company")))
+        if status == "live" and self.due_at and values.keys().isdisjoint(_CARRIED):
             # A new inbound lead (not a card carried over with its history): its clock.
             source = values.get("source") or self.default_source
             due = self.due.get(source, False)
             if due is False:  # (the same for every card of a source: worked out once)
                 due = self.due[source] = sql_value(self.first_contact.due(source, self.now))
-            row[index["first_contact_due"]] = due
+            row[self.due_at] = due
         self.rows.add(row)
-        self.result.created += 1
-        if len(self.result.new_rows) < MAX_NEW_LISTED:
-            self.result.new_rows.append(
+        result = self.result
+        result.created += 1
+        if len(result.new_rows) < MAX_NEW_LISTED:
+            result.new_rows.append(
                 NewRow(
                     record.row,
                     values["name"],
@@ -367,7 +374,8 @@ def run_import(
                     if cancelled is not None and cancelled():
                         raise ImportCancelled("import cancelled: nothing was imported")
                     run.chunk(chunk)
-                    gc.freeze()  # (what lives on: caches, pypinyin once it is loaded)
+                    chunk.clear()  # (its records are done with: none is left to collect)
+                    after_chunk()
                     if progress is not None:
                         progress(source.position(), source.size)
             result = run.result

@@ -85,15 +85,18 @@ def card_keys(
         key = email_key(email)
         if key:
             keys.append("e:" + key)
+    emailed = len(keys)
     for phone in phones:
         key = phone_key(phone, region)
         if key:
             keys.append("p:" + key)
+    several = emailed > 1 or len(keys) - emailed > 1
     if folded is None:
         folded = name_fold(name)
     if folded:
         keys.append(f"n:{folded}\x1f{company_fold(company)}")
-    return list(dict.fromkeys(keys))
+    # (one email and one phone at most, the common card: its keys differ by their kinds)
+    return list(dict.fromkeys(keys)) if several else keys
 
 
 def judge(key: str, row: Who, card: Who) -> tuple[str, str]:
