@@ -45,6 +45,7 @@ async def redrawn_from_scratch(app: Any, pilot: Any) -> list[Drawn]:
         ("l", "j", "a", "l", "c", "h", "b"),  # across columns
         ("j", "c", "u", "j", "a", "u"),  # regrade then undo
         ("G", "a", "g", "c", "f", "a", "p"),  # the bottom of a long column, a verdict, a park
+        ("b", "b", "b"),  # three cards into one column, each lit as the one before goes out
     ],
 )
 async def test_the_board_after_fast_regrades_is_what_a_fresh_drawing_shows(
@@ -60,4 +61,25 @@ async def test_the_board_after_fast_regrades_is_what_a_fresh_drawing_shows(
         await ready(pilot)
         shown = drawn(app)
         assert shown != before  # the keys changed what is on screen
+        assert shown == await redrawn_from_scratch(app, pilot)
+
+
+async def test_a_card_lit_after_another_puts_the_first_out(
+    settings: Settings, db: Database
+) -> None:
+    """Two regrades into one column in a row: the first card's light goes out on screen
+    when the second lights up (only one card of a column is lit)."""
+    fill_demo(db, TODAY)
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        column = app.screen.query(CardColumn).first()
+        first, second = column.cards[0].id, column.cards[1].id
+        column.flash(first)
+        await pilot.pause()
+        lit = drawn(app)
+        column.flash(second)
+        await pilot.pause()
+        shown = drawn(app)
+        assert shown != lit
         assert shown == await redrawn_from_scratch(app, pilot)

@@ -216,8 +216,12 @@ class CardColumn(ScrollView, can_focus=False):
         index = self.index_of(prospect_id)
         if index is None:
             return
+        height = self.card_lines
+        before = None if self.flashing is None else self.index_of(self.flashing)
+        if before is not None:  # the card lit before goes out
+            self.refresh_lines(before * height, height)
         self.flashing = prospect_id
-        self.refresh_lines(index * self.card_lines, self.card_lines)
+        self.refresh_lines(index * height, height)
         self.call_after_refresh(self._show_index, index)
         self.set_timer(seconds, self._flash_over)
 
