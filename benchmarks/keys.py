@@ -268,7 +268,8 @@ def measure_size(size: int, folder: Path, env: dict[str, str], repeats: int, qui
             pane.settle(2.0, since=time.perf_counter(), timeout=180)
         if "A ·" not in pane.screen():
             raise SystemExit(f"the board did not open:\n{pane.screen()}")
-        chosen = [s for s in scenarios() if wanted is None or s.name.split()[0] in wanted]
+        chosen = [s for s in scenarios()
+                  if wanted is None or s.name.split()[0].rstrip(",") in wanted]
         for scenario in chosen:
             run_scenario(pane, scenario, repeats, quiet)
         return chosen
