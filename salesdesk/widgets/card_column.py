@@ -31,6 +31,11 @@ def _day(moment: date) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
+def _ticking(card: CardRow) -> bool:
+    """A running clock's "time left" moves with the minute: such a card is drawn anew."""
+    return card.complaint_due is not None or card.first_contact_due is not None
+
+
 class CardColumn(ScrollView, can_focus=False):
     """One board column: a virtual, scrollable stack of cards with one selected card."""
 
@@ -110,14 +115,13 @@ class CardColumn(ScrollView, can_focus=False):
         if before is None or after is None or len(before) != len(after):
             self.refresh()
             return
-        height = self.card_lines
         for index, old, new in zip(self._window(), before, after, strict=True):
-            card = new[0]
-            # A running clock's "time left" moves with the minute: such a card is redrawn.
-            ticking = card is not None and (
-                card.complaint_due is not None or card.first_contact_due is not None)
-            if old != new or ticking:
-                self.refresh_lines(index * height, height)
+            if old != new or (new[0] is not None and _ticking(new[0])):
+                self._redraw_card(index)
+
+    def _redraw_card(self, index: int) -> None:
+        """Draw the lines of the card at ``index`` again (the rest stay as drawn)."""
+        self.refresh_lines(index * self.card_lines, self.card_lines)
 
     def index_of(self, prospect_id: int) -> int | None:
         return self.cards.index_of(prospect_id)
@@ -176,10 +180,9 @@ class CardColumn(ScrollView, can_focus=False):
             return
         index = max(0, min(index, len(self.cards) - 1))
         if index != self.selected:
-            height = self.card_lines
-            self.refresh_lines(self.selected * height, height)  # only the two cards
+            self._redraw_card(self.selected)  # only the two cards
             self.selected = index
-            self.refresh_lines(index * height, height)
+            self._redraw_card(index)
         self.scroll_to_selected()
 
     def move(self, delta: int) -> None:
@@ -216,12 +219,11 @@ class CardColumn(ScrollView, can_focus=False):
         index = self.index_of(prospect_id)
         if index is None:
             return
-        height = self.card_lines
         before = None if self.flashing is None else self.index_of(self.flashing)
         if before is not None:  # the card lit before goes out
-            self.refresh_lines(before * height, height)
+            self._redraw_card(before)
         self.flashing = prospect_id
-        self.refresh_lines(index * height, height)
+        self._redraw_card(index)
         self.call_after_refresh(self._show_index, index)
         self.set_timer(seconds, self._flash_over)
 
@@ -231,7 +233,7 @@ class CardColumn(ScrollView, can_focus=False):
         if index is None:
             self.refresh()
         else:
-            self.refresh_lines(index * self.card_lines, self.card_lines)
+            self._redraw_card(index)
 
     def _show_index(self, index: int) -> None:
         if 0 <= index < len(self.cards):
@@ -243,9 +245,7 @@ class CardColumn(ScrollView, can_focus=False):
         flashing = card.id == self.flashing
         key = (card.id, width, selected, self.active, self.compact, flashing)
         cached = self._cache.get(key)
-        # A running clock's "time left" moves with the minute: such a card is drawn anew.
-        ticking = card.complaint_due is not None or card.first_contact_due is not None
-        if cached is not None and cached[0] == card and not ticking:
+        if cached is not None and cached[0] == card and not _ticking(card):
             return cached[1]
         lines = render_card(
             card, width, self.today, compact=self.compact, selected=selected,
