@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from salesdesk.rules.planning.needs import Days, Need, needs_of
 from salesdesk.rules.planning.periods import SUNDAY, Period, planning_day
@@ -152,7 +153,7 @@ def suggest(
     days = Days(first, period.end, today, settings)
     wanted = _wanted(prospects, _upcoming(visits, today), days, planning_day(opens))
     plan = _Plan.of(visits, period, first, settings)
-    return _place(wanted, plan, today, waiting_limit)
+    return _place(wanted, plan, waiting_limit)
 
 
 def _upcoming(visits: Iterable[PlannedVisit], today: date) -> dict[int, date]:
@@ -210,9 +211,17 @@ def _wanted(
     return wanted
 
 
-def _place(wanted: list[Wanted], plan: _Plan, today: date, waiting_limit: int) -> Suggestions:
-    """Put each suggestion on a day: capacity, firm last days, preferred days, area,
-    new-customer day.
+def _place(wanted: list[Wanted], plan: _Plan, waiting_limit: int) -> Suggestions:
+    """Every suggestion of ``wanted`` (most pressing first) put on a day (:class:`Placer`)."""
+    placer = Placer(plan, waiting_limit)
+    for item in wanted:
+        placer.add(item)
+    return placer.result()
+
+
+class Placer:
+    """Puts each suggestion on a day, most pressing first: capacity, firm last days,
+    preferred days, area, new-customer day.
 
     - Never before its ``earliest`` day (an "every N days" reason before it is due, a season
       call before its two weeks) nor after its firm last day (``deadline``): with no room
@@ -223,16 +232,35 @@ def _place(wanted: list[Wanted], plan: _Plan, today: date, waiting_limit: int) -
       possible, so the area grouping does not pull it further away.
     - The others go on the first free day with visits in their area, else an empty one,
       else the first free day; overdue ones (``urgent``) on the first free day of all.
+    - Calls take no place: each goes on its first allowed day, whatever came before it.
+
+    Once :attr:`full` (no free day left, the waiting list full) every later visit is only
+    counted (:meth:`leave_out`): a caller that knows the rest's due days in order (the
+    database's ranking) stops adding there, so a huge backlog is never worked out.
     """
-    placed: list[Suggestion] = []
-    waiting: list[Suggestion] = []
-    left_out: list[date] = []
-    for _priority, due, _id, needs, p, calls in wanted:
+
+    def __init__(self, plan: _Plan, waiting_limit: int) -> None:
+        self.plan = plan
+        self.limit = waiting_limit
+        #: (day, start, -priority, wanted order): the final order of the placed ones.
+        self.placed: list[tuple[tuple[date, str, float, tuple[Any, ...]], Suggestion]] = []
+        self.waiting: list[Suggestion] = []
+        self.left_out: list[date] = []
+
+    @property
+    def full(self) -> bool:
+        """No visit added from now on can be placed or listed: only counted."""
+        return not self.plan.free and len(self.waiting) >= self.limit
+
+    def add(self, item: Wanted) -> None:
+        """Place, list or count one suggestion (added in the order of :func:`_wanted`)."""
+        order, due, pid, needs, p, calls = item
+        plan = self.plan
         suggestion = None
         if calls:
             suggestion = merge(p, needs, plan.first)
-            placed.append(replace(suggestion, day=plan.call_day(suggestion)))
-            continue
+            self._placed((order, due, pid), replace(suggestion, day=plan.call_day(suggestion)))
+            return
         if plan.free:
             suggestion = merge(p, needs, plan.first)
             days, note = plan.allowed(suggestion, p)
@@ -240,13 +268,28 @@ def _place(wanted: list[Wanted], plan: _Plan, today: date, waiting_limit: int) -
                 area = p.area.casefold()
                 day = plan.best(suggestion, days, area)
                 start = plan.take(day, p, area)
-                placed.append(replace(suggestion, day=day, start=start, note=note))
-                continue
-        if len(waiting) >= waiting_limit:
-            left_out.append(due)  # counted, not built: a huge backlog stays cheap
-            continue
+                self._placed((order, due, pid),
+                             replace(suggestion, day=day, start=start, note=note))
+                return
+        if len(self.waiting) >= self.limit:
+            self.left_out.append(due)  # counted, not built: a huge backlog stays cheap
+            return
         if suggestion is None:
             suggestion = merge(p, needs, plan.first)
-        waiting.append(replace(suggestion, day=None, note=no_room_note(needs)))
-    placed.sort(key=lambda s: (s.day or today, s.start or "99", -s.priority))
-    return Suggestions(tuple(placed + waiting), len(left_out), tuple(left_out))
+        self.waiting.append(replace(suggestion, day=None, note=no_room_note(needs)))
+
+    def leave_out(self, due: date) -> None:
+        """Count one more visit without room (only once :attr:`full`)."""
+        self.left_out.append(due)
+
+    def _placed(self, rank: tuple[Any, ...], s: Suggestion) -> None:
+        assert s.day is not None
+        self.placed.append(((s.day, s.start or "99", -s.priority, rank), s))
+
+    def result(self) -> Suggestions:
+        """The placed ones by day, start and priority (ties in the order of
+        :func:`_wanted`, however they were added), then those waiting."""
+        self.placed.sort(key=lambda pair: pair[0])
+        placed = tuple(s for _key, s in self.placed)
+        return Suggestions(placed + tuple(self.waiting), len(self.left_out),
+                           tuple(self.left_out))
