@@ -7,7 +7,8 @@ through :func:`to_postgres` (cached: each distinct statement is rewritten once),
 schema there defines the few SQLite functions the queries use (``json_extract``,
 ``json_type``, ``sd_fold``) so the queries themselves stay the same. Dates and times are
 ISO text on both, so ``substr(at, 1, 10)``, comparisons and sorting agree; date
-arithmetic is done in Python (the rules), never in SQL. Nothing here imports a driver.
+arithmetic is done in Python (the rules), except the visit plan's ranking, which counts
+in day numbers (:func:`day_number`, :func:`smallest`). Nothing here imports a driver.
 """
 
 from __future__ import annotations
@@ -38,6 +39,19 @@ _TEMP = re.compile(r"\btemp\.(?=\w)", re.I)
 _LIKE = re.compile(r"(?<![\w'])LIKE\b", re.I)
 _BEGIN = re.compile(r"^\s*BEGIN(\s+(IMMEDIATE|DEFERRED|EXCLUSIVE))?(\s+TRANSACTION)?\s*;?\s*$",
                     re.I)
+
+
+def day_number(expr: str, postgres: bool) -> str:
+    """SQL for the day of ``expr`` (ISO text; NULL stays NULL) as Python's
+    ``date.toordinal()``, so the database can add days and compare."""
+    if postgres:
+        return f"(substr({expr}, 1, 10)::date - DATE '0001-01-01' + 1)"
+    return f"(CAST(julianday(substr({expr}, 1, 10)) AS INTEGER) - 1721424)"
+
+
+def smallest(exprs: list[str], postgres: bool) -> str:
+    """SQL for the smallest of ``exprs`` (none of them NULL)."""
+    return ("least(" if postgres else "min(") + ", ".join(exprs) + ")"
 
 
 def is_postgres_url(target: object) -> bool:

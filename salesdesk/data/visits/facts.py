@@ -145,7 +145,11 @@ def facts_on(
     if where:
         sql += f" AND {where}"
     sales_sql = _SALES_SQL
-    if ids_sql:
+    if ids_sql and getattr(conn, "is_postgres", False):
+        sql = sql.replace(" INDEXED BY ix_activity_prospect_id", "")  # SQLite's own hint
+        sql += f" AND p.id IN {ids_sql}"
+        sales_sql = sales_sql.replace(" ORDER BY", f" AND prospect_id IN {ids_sql} ORDER BY")
+    elif ids_sql:
         sql += f" AND p.id IN {ids_sql}"
         # (SQLite: the card's index, not the one of every win: this runs per keystroke.)
         sales_sql = sales_sql.replace(

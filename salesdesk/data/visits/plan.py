@@ -12,13 +12,15 @@ from typing import Any
 from salesdesk.data.db import Database
 from salesdesk.data.settings import get_settings
 from salesdesk.data.visits.facts import facts_on, plan_facts, span_filter
+from salesdesk.data.visits.ranks import OTHERS_SQL, ranks
 
 __all__ = [
-    "DayPlan", "PlanView", "after_hours", "plan_facts", "plan_settings", "plan_view",
-    "plan_visits", "span_suggestions", "suggestions",
+    "DayPlan", "PlanView", "after_hours", "full_suggestions", "plan_facts", "plan_settings",
+    "plan_view", "plan_visits", "span_suggestions", "suggestions",
 ]
 from salesdesk.data.visits.rows import VisitRow, list_visits
 from salesdesk.rules import planning
+from salesdesk.rules.planning.ranked import RankMismatch, suggest_ranked
 
 
 def plan_settings(db: Database) -> planning.PlanSettings:
@@ -63,8 +65,10 @@ def span_suggestions(
 ) -> planning.Suggestions:
     """Suggested visits for every day of ``span`` from the database's cards, visits and
     settings (one computation: the shells show slices of it). ``after_hours``: today's
-    working hours are over, so suggestions start tomorrow. Only the cards that may have
-    a reason to be seen in the span are read (:func:`span_filter`). With ``version`` (the
+    working hours are over, so suggestions start tomorrow. The database ranks the cards
+    (:mod:`salesdesk.data.visits.ranks`) and only those shown are read and worked out
+    (:func:`planning.ranked.suggest_ranked`; :func:`full_suggestions` reads every card
+    with a reason, and gives the same). With ``version`` (the
     database's :meth:`~Database.data_version`, read before), the result is kept, and
     given again while the version and the arguments are the same."""
     key = (version, span, today, after_hours)
@@ -73,15 +77,41 @@ def span_suggestions(
         if kept is not None and kept[0] == key:
             return kept[1]
     settings = plan_settings(db)
-    where, params = span_filter(span, today, settings)
+    planned = plan_visits(db, span, today)
     with db.connect() as conn:
-        facts = facts_on(conn, today, where=where, params=params)
-    found = planning.suggest(
-        facts, plan_visits(db, span, today), span, today, settings, after_hours=after_hours,
-    )
+        ranked = ranks(conn, span, today, settings, after_hours=after_hours)
+        params = {"today_iso": today.isoformat()}
+        others = facts_on(conn, today, ids_sql=OTHERS_SQL, params=params)
+
+        def read(ids: list[int]) -> list[planning.ProspectFacts]:
+            listed = "(" + ", ".join(str(int(i)) for i in ids) + ")"
+            return facts_on(conn, today, ids_sql=listed) if ids else []
+
+        try:
+            found: planning.Suggestions | None = suggest_ranked(
+                ranked, read, others, planned, span, today, settings, after_hours=after_hours,
+            )
+        except RankMismatch:  # never seen: the tests compare both ways on tricky days
+            found = None
+    if found is None:
+        found = full_suggestions(db, span, today, after_hours=after_hours)
     if version is not None:
         _LAST[db] = (key, found)
     return found
+
+
+def full_suggestions(
+    db: Database, span: planning.Period, today: date, *, after_hours: bool = False
+) -> planning.Suggestions:
+    """:func:`span_suggestions` from the facts of every card that may have a reason to be
+    seen (:func:`span_filter`) through every reason: what the ranking must equal."""
+    settings = plan_settings(db)
+    where, params = span_filter(span, today, settings)
+    with db.connect() as conn:
+        facts = facts_on(conn, today, where=where, params=params)
+    return planning.suggest(
+        facts, plan_visits(db, span, today), span, today, settings, after_hours=after_hours,
+    )
 
 
 def suggestions(

@@ -1,0 +1,146 @@
+"""The suggestions from a ranking worked out elsewhere (the database's): the same result as
+:func:`~salesdesk.rules.planning.placing.suggest`, with the facts of only the cards that
+are shown.
+
+:func:`suggest` reads every card's facts and runs every reason on each, though a month
+has room for about a hundred visits: at 100,000 cards 70,000 have a reason, and all but a
+few hundred are only counted. Here the caller gives each card's place in the wanted order
+(:class:`Rank`: the same key :func:`placing._wanted` sorts by) and a way to read the facts
+of some cards; the facts are read, in that order, only until the plan is full (every
+free day taken, the waiting list full), and for the calls (each one is listed). Every
+card read is checked against its rank: a rank that disagrees raises
+:class:`RankMismatch`, and the caller falls back to the full computation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+
+from salesdesk.rules.planning.needs import W_CUSTOMER, W_NEXT_OVERDUE, Days
+from salesdesk.rules.planning.periods import Period, planning_day
+from salesdesk.rules.planning.placing import (
+    WAITING_LIMIT,
+    Placer,
+    Wanted,
+    _Plan,
+    _upcoming,
+    _wanted,
+)
+from salesdesk.rules.planning.rows import PlannedVisit, PlanSettings, ProspectFacts, Suggestions
+
+BATCH = 100  # cards whose facts are read at once, in rank order
+
+#: The rank's lead reasons, most pressing first (a card's lead is its heaviest reason),
+#: by the weights of :mod:`salesdesk.rules.planning.needs`; None: a weight of its own
+#: (:func:`lead_weight`).
+LEAD_WEIGHTS: dict[int, float | None] = {
+    1: None,  # next step overdue: 100 + half a point per day late, at most 105
+    2: 95.0,  # A, window ended
+    3: 90.0,  # A, in its window
+    4: 85.0,  # thank-you
+    5: 70.0,  # next step
+    6: 60.0,  # key account
+    7: 55.0,  # retention
+    8: 50.0,  # season
+    9: 45.0,  # revisit
+    10: 40.0,  # B
+    11: None,  # customer: 30 + up to 9 by value
+    12: 20.0,  # C
+    13: 15.0,  # birthday
+}
+
+
+class RankMismatch(Exception):
+    """A card's facts put it elsewhere than its rank said: the ranking is not to be used."""
+
+
+#: A card's place in the wanted order, worked out without its facts: (order, due, id) as
+#: :func:`placing._wanted` gives them, and whether its reasons are all calls.
+Rank = tuple[tuple[int, float], date, int, bool]
+
+
+def lead_weight(lead: int, next_date: date | None, value: float, today: date,
+                settings: PlanSettings) -> float:
+    """The weight of a card's lead reason (``LEAD_WEIGHTS``), as the reason works it out."""
+    weight = LEAD_WEIGHTS[lead]
+    if weight is not None:
+        return weight
+    if lead == 1:
+        assert next_date is not None
+        return W_NEXT_OVERDUE + min(5.0, (today - next_date).days / 2)
+    return W_CUSTOMER + min(9.0, value / max(1.0, settings.thank_you_threshold))
+
+
+def first_day(period: Period, today: date, after_hours: bool) -> date:
+    """The first day suggestions may go on (as :func:`placing.suggest` decides)."""
+    opens = today + timedelta(days=1) if after_hours else today
+    return max(period.start, opens)
+
+
+def starts_now(period: Period, today: date, after_hours: bool) -> bool:
+    """Whether overdue reasons count in ``period`` (only in the days from now)."""
+    opens = today + timedelta(days=1) if after_hours else today
+    return first_day(period, today, after_hours) <= planning_day(opens)
+
+
+def suggest_ranked(
+    ranks: Iterable[Rank],
+    read: Callable[[list[int]], Iterable[ProspectFacts]],
+    others: Iterable[ProspectFacts],
+    visits: Sequence[PlannedVisit],
+    period: Period,
+    today: date,
+    settings: PlanSettings,
+    *,
+    waiting_limit: int = WAITING_LIMIT,
+    after_hours: bool = False,
+) -> Suggestions:
+    """:func:`placing.suggest` of ``others`` and the cards of ``ranks``, whose facts
+    ``read`` gives only when needed; ``others`` are the cards the ranking leaves out (a
+    visit planned, a recent sale), with their facts."""
+    opens = today + timedelta(days=1) if after_hours else today
+    first = max(period.start, opens)
+    if first > period.end:
+        return Suggestions(())
+    days = Days(first, period.end, today, settings)
+    upcoming = _upcoming(visits, today)
+    own = planning_day(opens)
+
+    def resolved(entries: Sequence[Rank | Wanted]) -> list[Wanted]:
+        """``entries`` with the ranked ones' facts read and checked against their ranks."""
+        ranked = [e for e in entries if len(e) == 4]
+        found = {}
+        if ranked:
+            facts = read([e[2] for e in ranked])
+            found = {item[2]: item for item in _wanted(facts, upcoming, days, own)}
+        items = []
+        for entry in entries:
+            if len(entry) != 4:
+                items.append(entry)  # a Wanted already
+                continue
+            item = found.get(entry[2])
+            if item is None or (item[0], item[1], item[2], item[5]) != entry:
+                raise RankMismatch(f"ranked {entry}, worked out {item and item[:3]}")
+            items.append(item)
+        return items
+
+    placer = Placer(_Plan.of(visits, period, first, settings), waiting_limit)
+    extra = _wanted(others, upcoming, days, own)
+    ranked_visits: list[Rank | Wanted] = []
+    ranked_calls: list[Rank | Wanted] = []
+    for rank in ranks:
+        (ranked_calls if rank[3] else ranked_visits).append(rank)
+    # Calls take no place: each is listed, whatever the order.
+    for item in resolved(ranked_calls) + [item for item in extra if item[5]]:
+        placer.add(item)
+    entries: list[Rank | Wanted] = ranked_visits + [item for item in extra if not item[5]]
+    entries.sort(key=lambda entry: entry[:3])  # ids are unique: never beyond the id
+    done = 0
+    while done < len(entries) and not placer.full:
+        for item in resolved(entries[done:done + BATCH]):
+            placer.add(item)
+        done += BATCH
+    for entry in entries[done:]:
+        placer.leave_out(entry[1])  # a date in both
+    return placer.result()
