@@ -2,7 +2,8 @@
 
 Modules: ``rows`` (a visit as a plain row, the visits of some days, the search for a card
 to visit), ``facts`` (every card as the facts the pure rules in
-:mod:`salesdesk.rules.planning` read, and the plan's pre-filter), ``plan`` (settings,
+:mod:`salesdesk.rules.planning` read, and the plan's pre-filter), ``ranks`` (the plan's
+ranking of the cards in SQL: only the shown ones are read), ``plan`` (settings,
 suggestions, a week or a month of days) and ``changes``
 (the commands, each one transaction and one undo-journal entry). The demo's visits live in
 :mod:`salesdesk.data.demo_visits`, imported only by the demo.
@@ -30,6 +31,7 @@ from salesdesk.data.visits.plan import (
     plan_settings,
     plan_view,
     plan_visits,
+    ranked_suggestions,
     span_suggestions,
     suggestions,
 )
@@ -59,6 +61,7 @@ __all__ = [
     "plan_settings",
     "plan_view",
     "plan_visits",
+    "ranked_suggestions",
     "span_suggestions",
     "suggestions",
     # changes

@@ -16,11 +16,10 @@ from salesdesk.data.visits.ranks import OTHERS_SQL, ranks
 
 __all__ = [
     "DayPlan", "PlanView", "after_hours", "full_suggestions", "plan_facts", "plan_settings",
-    "plan_view", "plan_visits", "span_suggestions", "suggestions",
+    "plan_view", "plan_visits", "ranked_suggestions", "span_suggestions", "suggestions",
 ]
 from salesdesk.data.visits.rows import VisitRow, list_visits
 from salesdesk.rules import planning
-from salesdesk.rules.planning.ranked import RankMismatch, suggest_ranked
 
 
 def plan_settings(db: Database) -> planning.PlanSettings:
@@ -76,6 +75,23 @@ def span_suggestions(
         kept = _LAST.get(db)
         if kept is not None and kept[0] == key:
             return kept[1]
+    try:
+        found = ranked_suggestions(db, span, today, after_hours=after_hours)
+    except planning.RankMismatch:  # never seen: the tests compare both on tricky days
+        found = full_suggestions(db, span, today, after_hours=after_hours)
+    if version is not None:
+        _LAST[db] = (key, found)
+    return found
+
+
+def ranked_suggestions(
+    db: Database, span: planning.Period, today: date, *, after_hours: bool = False,
+    read_ids: list[int] | None = None,
+) -> planning.Suggestions:
+    """:func:`span_suggestions` from the database's ranking: the facts read are those of
+    the cards the plan places, lists or calls (and the cards with a visit planned or a
+    recent sale); raises :class:`planning.RankMismatch` if a card read disagrees with its
+    rank. ``read_ids`` collects the ids whose facts were read (for the tests)."""
     settings = plan_settings(db)
     planned = plan_visits(db, span, today)
     with db.connect() as conn:
@@ -84,20 +100,14 @@ def span_suggestions(
         others = facts_on(conn, today, ids_sql=OTHERS_SQL, params=params)
 
         def read(ids: list[int]) -> list[planning.ProspectFacts]:
+            if read_ids is not None:
+                read_ids.extend(ids)
             listed = "(" + ", ".join(str(int(i)) for i in ids) + ")"
             return facts_on(conn, today, ids_sql=listed) if ids else []
 
-        try:
-            found: planning.Suggestions | None = suggest_ranked(
-                ranked, read, others, planned, span, today, settings, after_hours=after_hours,
-            )
-        except RankMismatch:  # never seen: the tests compare both ways on tricky days
-            found = None
-    if found is None:
-        found = full_suggestions(db, span, today, after_hours=after_hours)
-    if version is not None:
-        _LAST[db] = (key, found)
-    return found
+        return planning.suggest_ranked(
+            ranked, read, others, planned, span, today, settings, after_hours=after_hours,
+        )
 
 
 def full_suggestions(

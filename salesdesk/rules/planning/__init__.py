@@ -9,7 +9,8 @@ The package re-exports the public names, so callers import from ``salesdesk.rule
 (preferred days and times, typed times and lengths), ``words`` (how a day is said),
 ``needs`` (the reasons to see a card: one small function each, in the table ``REASONS``),
 ``suggestions`` (a card's needs made into one suggestion), ``placing`` (which day each
-suggestion goes on) and ``days`` (each day's load and a visit's flags).
+suggestion goes on), ``ranked`` (the same placing from a ranking worked out elsewhere: the
+database's) and ``days`` (each day's load and a visit's flags).
 """
 
 from salesdesk.rules.planning.days import DayInfo, VisitFlags, day_infos, visit_flags
@@ -53,6 +54,7 @@ from salesdesk.rules.planning.preferences import (
     parse_visit_days,
     parse_visit_time,
 )
+from salesdesk.rules.planning.ranked import Rank, RankMismatch, suggest_ranked
 from salesdesk.rules.planning.rows import (
     PlannedVisit,
     PlanSettings,
@@ -94,6 +96,8 @@ __all__ = [
     "Period",
     "PlanSettings",
     "PlannedVisit",
+    "Rank",
+    "RankMismatch",
     "ProspectFacts",
     "Suggestion",
     "Suggestions",
@@ -109,6 +113,7 @@ __all__ = [
     "planning_day",
     "selected_day",
     "suggest",
+    "suggest_ranked",
     "suggestion_period",
     "visit_flags",
     "week_of",
