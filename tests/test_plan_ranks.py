@@ -17,9 +17,10 @@ from salesdesk.data.demo import fill_demo
 from salesdesk.data.visits.facts import facts_on
 from salesdesk.data.visits.ranks import OTHERS_SQL, ranks
 from salesdesk.rules import planning
-from salesdesk.rules.planning.needs import Days
+from salesdesk.rules.planning.needs import Days, Need
 from salesdesk.rules.planning.placing import _upcoming, _wanted
 from salesdesk.rules.planning.ranked import BATCH
+from salesdesk.rules.planning.suggestions import firm
 from tests.conftest import TODAY
 from tests.test_plan_prefilter import DAYS, _scatter
 
@@ -47,6 +48,11 @@ def demo(db: Database) -> Database:
     fill_demo(db, TODAY, CARDS)
     store.set_setting(db, "season_dates", "01-15,03-20,12-28")
     return db
+
+
+def _deadline(needs: list[Need]) -> date | None:
+    firmest = firm(needs)
+    return firmest.due if firmest else None
 
 
 def _checked(db: Database, today: date, late: bool) -> tuple[planning.Suggestions, int]:
@@ -79,7 +85,7 @@ def test_every_rank_is_the_rules_key(demo: Database, today: date) -> None:
                                              params={"today_iso": today.isoformat()})}
         every = [p for p in visits.plan_facts(demo, today) if p.id not in others]
         wanted = _wanted(every, _upcoming(planned, today), days, planning.planning_day(opens))
-        expected = {item[2]: (item[0], item[1], item[2], item[5]) for item in wanted}
+        expected = {item[2]: (*item[:3], item[5], _deadline(item[3])) for item in wanted}
         assert found == expected
         assert len(found) > CARDS / 4
         assert {r[3] for r in found.values()} == {False, True}  # calls and visits

@@ -187,6 +187,8 @@ _LEADS = (
     ("cadence", 12), ("birthday", 13),
 )
 _CALLS = ("retention", "season")
+#: The reasons with a firm last day (``planning.FIRM_KINDS``) when not overdue.
+_FIRM = ("window", "step", "season", "birthday")
 
 
 def ranking_sql(
@@ -194,8 +196,8 @@ def ranking_sql(
     after_hours: bool, postgres: bool,
 ) -> tuple[str, dict[str, Any]]:
     """The statement giving (id, A next step of its own, lead, next-step day number,
-    value, earliest due day number, a reason not a call) for every card with a reason,
-    and its named parameters."""
+    value, earliest due day number, a reason not a call, firm last day number) for every
+    card with a reason, and its named parameters."""
     first = first_day(span, today, after_hours)
     days = _Days(today, postgres)
     reasons = _reasons(first, span.end, days, settings, starts_now(span, today, after_hours))
@@ -214,11 +216,13 @@ def ranking_sql(
     )
     due = smallest([f"coalesce(d_{name}, {NEVER})" for name in reasons], postgres)
     visit = " OR ".join(applies(name) for name in reasons if name not in _CALLS)
+    deadline = smallest([f"coalesce(d_{name}, {NEVER})" for name in _FIRM], postgres)
     sql = f"""
         WITH c AS MATERIALIZED ({_columns(postgres)}),
         d AS MATERIALIZED (SELECT c.id, c.g, c.s, c.nd, c.v, {dues} FROM c)
         SELECT id, CASE WHEN {applies('step')} AND g = 'A' AND s = 'live' THEN 0 ELSE 1 END,
-               CASE {lead} END, nd, v, {due}, CASE WHEN {visit} THEN 1 ELSE 0 END
+               CASE {lead} END, nd, v, {due}, CASE WHEN {visit} THEN 1 ELSE 0 END,
+               {deadline}
         FROM d WHERE {" OR ".join(applies(name) for name in reasons)}"""
     start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
     params = {
@@ -246,10 +250,11 @@ def ranks(
              if weight is not None}
     day = date.fromordinal
     found: list[Rank] = []
-    for pid, own, lead, nd, value, due, visit in rows:
+    for pid, own, lead, nd, value, due, visit, deadline in rows:
         weight = fixed.get(lead)
         if weight is None:
             step_day = date.fromisoformat(nd) if nd else None
             weight = lead_weight(lead, step_day, float(value or 0), today, settings)
-        found.append(((own, -weight), day(max(due, first)), pid, not visit))
+        last = day(deadline) if deadline != NEVER else None
+        found.append(((own, -weight), day(max(due, first)), pid, not visit, last))
     return found

@@ -28,6 +28,7 @@ from salesdesk.rules.planning.placing import (
     _wanted,
 )
 from salesdesk.rules.planning.rows import PlannedVisit, PlanSettings, ProspectFacts, Suggestions
+from salesdesk.rules.planning.suggestions import firm
 
 BATCH = 100  # cards whose facts are read at once, in rank order
 
@@ -56,8 +57,9 @@ class RankMismatch(Exception):
 
 
 #: A card's place in the wanted order, worked out without its facts: (order, due, id) as
-#: :func:`placing._wanted` gives them, and whether its reasons are all calls.
-Rank = tuple[tuple[int, float], date, int, bool]
+#: :func:`placing._wanted` gives them, whether its reasons are all calls, and its firm
+#: last day (the suggestion's ``deadline``; None: none).
+Rank = tuple[tuple[int, float], date, int, bool, date | None]
 
 
 def lead_weight(lead: int, next_date: date | None, value: float, today: date,
@@ -109,19 +111,23 @@ def suggest_ranked(
 
     def resolved(entries: Sequence[Rank | Wanted]) -> list[Wanted]:
         """``entries`` with the ranked ones' facts read and checked against their ranks."""
-        ranked = [e for e in entries if len(e) == 4]
+        ranked = [e for e in entries if len(e) == 5]
         found = {}
         if ranked:
             facts = read([e[2] for e in ranked])
             found = {item[2]: item for item in _wanted(facts, upcoming, days, own)}
         items = []
         for entry in entries:
-            if len(entry) != 4:
+            if len(entry) != 5:
                 items.append(entry)  # a Wanted already
                 continue
             item = found.get(entry[2])
-            if item is None or (item[0], item[1], item[2], item[5]) != entry:
-                raise RankMismatch(f"ranked {entry}, worked out {item and item[:3]}")
+            if item is None:
+                raise RankMismatch(f"ranked {entry}, but no reason found")
+            firmest = firm(item[3])
+            worked_out = (*item[:3], item[5], firmest.due if firmest else None)
+            if worked_out != entry:
+                raise RankMismatch(f"ranked {entry}, worked out {worked_out}")
             items.append(item)
         return items
 
@@ -136,11 +142,32 @@ def suggest_ranked(
         placer.add(item)
     entries: list[Rank | Wanted] = ranked_visits + [item for item in extra if not item[5]]
     entries.sort(key=lambda entry: entry[:3])  # ids are unique: never beyond the id
+    plan = placer.plan
+
+    def too_late(entry: Rank | Wanted) -> bool:
+        """A ranked card whose firm last day is before every free day, once the waiting
+        list is full: it can only be counted (as ``Placer.add`` would), so it is not read.
+        (Free days only go, the waiting list only grows: it stays true.)"""
+        last = entry[4] if len(entry) == 5 else None
+        return (last is not None and len(placer.waiting) >= placer.limit and bool(plan.free)
+                and last < plan.free[0])
+
     done = 0
     while done < len(entries) and not placer.full:
-        for item in resolved(entries[done:done + BATCH]):
-            placer.add(item)
-        done += BATCH
+        chunk: list[tuple[Rank | Wanted, bool]] = []  # (entry, whether to read it)
+        reads = 0
+        while done < len(entries) and reads < BATCH:
+            entry = entries[done]
+            read_it = not too_late(entry)
+            chunk.append((entry, read_it))
+            reads += read_it
+            done += 1
+        worked_out = iter(resolved([entry for entry, read_it in chunk if read_it]))
+        for entry, read_it in chunk:
+            if read_it:
+                placer.add(next(worked_out))
+            else:
+                placer.leave_out(entry[1])  # a date in both
     for entry in entries[done:]:
-        placer.leave_out(entry[1])  # a date in both
+        placer.leave_out(entry[1])
     return placer.result()
