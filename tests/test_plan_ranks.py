@@ -7,6 +7,7 @@ kind, recent sales, and a plan that fills up or never does."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from salesdesk.data import store, visits
 from salesdesk.data.db import Database
 from salesdesk.data.demo import fill_demo
 from salesdesk.data.visits.facts import facts_on
-from salesdesk.data.visits.ranks import OTHERS_SQL, ranks
+from salesdesk.data.visits.ranks import OTHERS_SQL, ranking
 from salesdesk.rules import planning
 from salesdesk.rules.planning.needs import Days, Need
 from salesdesk.rules.planning.placing import _upcoming, _wanted
@@ -55,12 +56,15 @@ def _deadline(needs: list[Need]) -> date | None:
     return firmest.due if firmest else None
 
 
-def _checked(db: Database, today: date, late: bool) -> tuple[planning.Suggestions, int]:
+def _checked(
+    db: Database, today: date, late: bool, limit: int | None = None
+) -> tuple[planning.Suggestions, int]:
     """The ranked suggestions (a rank that disagrees raises) once they equal the full
     computation's; and how many cards' facts were read for them."""
     span = planning.suggestion_period(today)
     read: list[int] = []
-    ranked = visits.ranked_suggestions(db, span, today, after_hours=late, read_ids=read)
+    ranked = visits.ranked_suggestions(db, span, today, after_hours=late, read_ids=read,
+                                       limit=limit)
     full = visits.full_suggestions(db, span, today, after_hours=late)
     assert ranked == full
     for week_start in range(0, (span.end - span.start).days, 7):
@@ -80,13 +84,18 @@ def test_every_rank_is_the_rules_key(demo: Database, today: date) -> None:
         opens = today + timedelta(days=1) if late else today
         days = Days(max(span.start, opens), span.end, today, settings)
         with demo.connect() as conn:
-            found = {r[2]: r for r in ranks(conn, span, today, settings, after_hours=late)}
+            ranked = ranking(conn, span, today, settings, after_hours=late)
             others = {f.id for f in facts_on(conn, today, ids_sql=OTHERS_SQL,
                                              params={"today_iso": today.isoformat()})}
         every = [p for p in visits.plan_facts(demo, today) if p.id not in others]
         wanted = _wanted(every, _upcoming(planned, today), days, planning.planning_day(opens))
-        expected = {item[2]: (*item[:3], item[5], _deadline(item[3])) for item in wanted}
-        assert found == expected
+        expected = [(*item[:3], item[5], _deadline(item[3])) for item in wanted]
+        # The visits in the rules' order, then the calls; every due day counted.
+        assert ranked.ranks == [r for r in expected if not r[3]] + sorted(
+            (r for r in expected if r[3]), key=lambda r: ranked.ranks.index(r))
+        assert ranked.backlog == Counter(r[1] for r in expected if not r[3])
+        assert ranked.complete
+        found = {r[2]: r for r in ranked.ranks}
         assert len(found) > CARDS / 4
         assert {r[3] for r in found.values()} == {False, True}  # calls and visits
 
@@ -106,6 +115,9 @@ def test_the_ranked_plan_is_the_full_plan(demo: Database, today: date) -> None:
         assert read < len(found.items) + 2 * BATCH
     store.set_setting(demo, "day_capacity", "12")
     _checked(demo, today, False)
+    # Ranking fewer cards first than the plan needs: it ranks more, and agrees.
+    for limit in (0, 1, 7, 60):
+        _checked(demo, today, True, limit=limit)
 
 
 def test_a_plan_that_never_fills_reads_every_card(db: Database) -> None:

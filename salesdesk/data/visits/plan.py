@@ -12,7 +12,7 @@ from typing import Any
 from salesdesk.data.db import Database
 from salesdesk.data.settings import get_settings
 from salesdesk.data.visits.facts import facts_on, plan_facts, span_filter
-from salesdesk.data.visits.ranks import OTHERS_SQL, ranks
+from salesdesk.data.visits.ranks import OTHERS_SQL, ranking
 
 __all__ = [
     "DayPlan", "PlanView", "after_hours", "full_suggestions", "plan_facts", "plan_settings",
@@ -86,16 +86,21 @@ def span_suggestions(
 
 def ranked_suggestions(
     db: Database, span: planning.Period, today: date, *, after_hours: bool = False,
-    read_ids: list[int] | None = None,
+    read_ids: list[int] | None = None, limit: int | None = None,
 ) -> planning.Suggestions:
     """:func:`span_suggestions` from the database's ranking: the facts read are those of
     the cards the plan places, lists or calls (and the cards with a visit planned or a
     recent sale); raises :class:`planning.RankMismatch` if a card read disagrees with its
-    rank. ``read_ids`` collects the ids whose facts were read (for the tests)."""
+    rank. ``read_ids`` collects the ids whose facts were read, ``limit`` is how many
+    cards with a visit are ranked first (for the tests)."""
     settings = plan_settings(db)
     planned = plan_visits(db, span, today)
+    # About what a plan shows (a month of days' visits, the waiting list) and the cards
+    # that cannot be placed before their firm last day; more on the rare plan that
+    # needs them.
+    if limit is None:
+        limit = 40 * settings.day_capacity * len(span.days()) + 1000
     with db.connect() as conn:
-        ranked = ranks(conn, span, today, settings, after_hours=after_hours)
         params = {"today_iso": today.isoformat()}
         others = facts_on(conn, today, ids_sql=OTHERS_SQL, params=params)
 
@@ -105,9 +110,15 @@ def ranked_suggestions(
             listed = "(" + ", ".join(str(int(i)) for i in ids) + ")"
             return facts_on(conn, today, ids_sql=listed) if ids else []
 
-        return planning.suggest_ranked(
-            ranked, read, others, planned, span, today, settings, after_hours=after_hours,
-        )
+        while True:
+            found = ranking(conn, span, today, settings, after_hours=after_hours, limit=limit)
+            try:
+                return planning.suggest_ranked(
+                    found.ranks, found.backlog, found.complete, read, others, planned, span,
+                    today, settings, after_hours=after_hours,
+                )
+            except planning.RankShort:
+                limit = limit * 10 + 1
 
 
 def full_suggestions(

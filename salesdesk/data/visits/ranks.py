@@ -17,6 +17,7 @@ and the tests compare the whole result with the full computation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -193,11 +194,13 @@ _FIRM = ("window", "step", "season", "birthday")
 
 def ranking_sql(
     span: planning.Period, today: date, settings: planning.PlanSettings, *,
-    after_hours: bool, postgres: bool,
+    after_hours: bool, postgres: bool, limit: int,
 ) -> tuple[str, dict[str, Any]]:
-    """The statement giving (id, A next step of its own, lead, next-step day number,
-    value, earliest due day number, a reason not a call, firm last day number) for every
-    card with a reason, and its named parameters."""
+    """The statement giving (part, id, A next step of its own, lead, next-step day,
+    value, due day number, a reason not a call, firm last day number) for the first
+    ``limit`` cards with a visit to suggest in rank order (part 0) and every card with
+    only calls (1); then (2) for each due day how many cards have a visit to suggest
+    (in the ``visit`` column). And its named parameters."""
     first = first_day(span, today, after_hours)
     days = _Days(today, postgres)
     reasons = _reasons(first, span.end, days, settings, starts_now(span, today, after_hours))
@@ -217,30 +220,58 @@ def ranking_sql(
     due = smallest([f"coalesce(d_{name}, {NEVER})" for name in reasons], postgres)
     visit = " OR ".join(applies(name) for name in reasons if name not in _CALLS)
     deadline = smallest([f"coalesce(d_{name}, {NEVER})" for name in _FIRM], postgres)
+    # Within a lead reason of a weight of its own, heavier first, as lead_weight works it
+    # out: days overdue (up to 10), the customer's value (the same float arithmetic).
+    late = f"(:t - {days.number('nd')})"
+    share = "(coalesce(v, 0) / :share)"
+    weight = (f"(CASE WHEN lead = 1 THEN -(CASE WHEN {late} > 10 THEN 10 ELSE {late} END) "
+              f"WHEN lead = 11 THEN -({planning.W_CUSTOMER} + (CASE WHEN {share} > 9.0 "
+              f"THEN 9.0 ELSE {share} END)) ELSE 0 END)")
+    columns = "id, own, lead, nd, v, due, visit, deadline"
     sql = f"""
         WITH c AS MATERIALIZED ({_columns(postgres)}),
-        d AS MATERIALIZED (SELECT c.id, c.g, c.s, c.nd, c.v, {dues} FROM c)
-        SELECT id, CASE WHEN {applies('step')} AND g = 'A' AND s = 'live' THEN 0 ELSE 1 END,
-               CASE {lead} END, nd, v, {due}, CASE WHEN {visit} THEN 1 ELSE 0 END,
-               {deadline}
-        FROM d WHERE {" OR ".join(applies(name) for name in reasons)}"""
+        d AS MATERIALIZED (SELECT c.id, c.g, c.s, c.nd, c.v, {dues} FROM c),
+        r AS MATERIALIZED (
+            SELECT id, CASE WHEN {applies('step')} AND g = 'A' AND s = 'live' THEN 0 ELSE 1
+                   END AS own, CASE {lead} END AS lead, nd, v,
+                   CASE WHEN {due} < :f THEN :f ELSE {due} END AS due,
+                   CASE WHEN {visit} THEN 1 ELSE 0 END AS visit, {deadline} AS deadline
+            FROM d WHERE {" OR ".join(applies(name) for name in reasons)})
+        SELECT * FROM (
+            SELECT 0 AS part, {columns} FROM r WHERE visit = 1
+            ORDER BY own, lead, {weight}, due, id LIMIT :limit) visits
+        UNION ALL SELECT 1, {columns} FROM r WHERE visit = 0
+        UNION ALL SELECT 2, NULL, NULL, NULL, NULL, NULL, due, count(*), NULL FROM r
+            WHERE visit = 1 GROUP BY due"""
     start = datetime.combine(today - timedelta(days=planning.THANK_YOU_DAYS), time())
     params = {
-        **days.params, "l": span.end.toordinal(), "today_iso": today.isoformat(),
-        "start": sql_timestamp(start),
+        **days.params, "l": span.end.toordinal(), "f": first.toordinal(),
+        "today_iso": today.isoformat(), "start": sql_timestamp(start), "limit": limit,
+        "share": max(1.0, settings.thank_you_threshold),
     }
     return sql, params
 
 
-def ranks(
+@dataclass(frozen=True)
+class Ranking:
+    """The ranking's answer: the first cards with a visit to suggest in rank order, then
+    every card with only calls; how many cards with a visit are due each day (all of
+    them); whether the first ones are all of them."""
+
+    ranks: list[Rank]
+    backlog: dict[date, int]
+    complete: bool
+
+
+def ranking(
     conn: Any, span: planning.Period, today: date, settings: planning.PlanSettings, *,
-    after_hours: bool,
-) -> list[Rank]:
-    """Every card with a reason to be seen in ``span`` (but :data:`OTHERS_SQL`'s), ranked."""
+    after_hours: bool, limit: int = 1_000_000_000,
+) -> Ranking:
+    """Every card with a reason to be seen in ``span`` (but :data:`OTHERS_SQL`'s):
+    ranked (the first ``limit`` with a visit, every one with only calls), and counted."""
     postgres = bool(getattr(conn, "is_postgres", False))
     sql, params = ranking_sql(span, today, settings, after_hours=after_hours,
-                              postgres=postgres)
-    first = first_day(span, today, after_hours).toordinal()
+                              postgres=postgres, limit=limit)
     cursor = conn.cursor()
     try:
         rows = cursor.execute(sql, params).fetchall()
@@ -250,11 +281,17 @@ def ranks(
              if weight is not None}
     day = date.fromordinal
     found: list[Rank] = []
-    for pid, own, lead, nd, value, due, visit, deadline in rows:
+    backlog: dict[date, int] = {}
+    visits = 0
+    for part, pid, own, lead, nd, value, due, visit, deadline in rows:
+        if part == 2:
+            backlog[day(due)] = int(visit)
+            continue
+        visits += part == 0
         weight = fixed.get(lead)
         if weight is None:
             step_day = date.fromisoformat(nd) if nd else None
             weight = lead_weight(lead, step_day, float(value or 0), today, settings)
         last = day(deadline) if deadline != NEVER else None
-        found.append(((own, -weight), day(max(due, first)), pid, not visit, last))
-    return found
+        found.append(((own, -weight), day(due), pid, not visit, last))
+    return Ranking(found, backlog, visits == sum(backlog.values()))

@@ -54,7 +54,7 @@ from salesdesk.rules.planning.preferences import (
     parse_visit_days,
     parse_visit_time,
 )
-from salesdesk.rules.planning.ranked import Rank, RankMismatch, suggest_ranked
+from salesdesk.rules.planning.ranked import Rank, RankMismatch, RankShort, suggest_ranked
 from salesdesk.rules.planning.rows import (
     PlannedVisit,
     PlanSettings,
@@ -98,6 +98,7 @@ __all__ = [
     "PlannedVisit",
     "Rank",
     "RankMismatch",
+    "RankShort",
     "ProspectFacts",
     "Suggestion",
     "Suggestions",

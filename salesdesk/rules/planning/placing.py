@@ -292,4 +292,4 @@ class Placer:
         self.placed.sort(key=lambda pair: pair[0])
         placed = tuple(s for _key, s in self.placed)
         return Suggestions(placed + tuple(self.waiting), len(self.left_out),
-                           tuple(self.left_out))
+                           tuple(sorted(self.left_out)))

@@ -14,7 +14,9 @@ card read is checked against its rank: a rank that disagrees raises
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from salesdesk.rules.planning.needs import W_CUSTOMER, W_NEXT_OVERDUE, Days
@@ -56,6 +58,10 @@ class RankMismatch(Exception):
     """A card's facts put it elsewhere than its rank said: the ranking is not to be used."""
 
 
+class RankShort(Exception):
+    """The ranks given ran out before the plan was full: rank more cards."""
+
+
 #: A card's place in the wanted order, worked out without its facts: (order, due, id) as
 #: :func:`placing._wanted` gives them, whether its reasons are all calls, and its firm
 #: last day (the suggestion's ``deadline``; None: none).
@@ -88,6 +94,8 @@ def starts_now(period: Period, today: date, after_hours: bool) -> bool:
 
 def suggest_ranked(
     ranks: Iterable[Rank],
+    backlog: Mapping[date, int],
+    complete: bool,
     read: Callable[[list[int]], Iterable[ProspectFacts]],
     others: Iterable[ProspectFacts],
     visits: Sequence[PlannedVisit],
@@ -98,9 +106,12 @@ def suggest_ranked(
     waiting_limit: int = WAITING_LIMIT,
     after_hours: bool = False,
 ) -> Suggestions:
-    """:func:`placing.suggest` of ``others`` and the cards of ``ranks``, whose facts
-    ``read`` gives only when needed; ``others`` are the cards the ranking leaves out (a
-    visit planned, a recent sale), with their facts."""
+    """:func:`placing.suggest` of ``others`` and the ranked cards, whose facts ``read``
+    gives only when needed: ``ranks`` holds the first ranked cards with a visit to suggest
+    (every one if ``complete``; :class:`RankShort` if the plan needs more) and every one
+    with only calls, ``backlog`` how many ranked cards with a visit are due each day (all
+    of them: those never read are counted from it). ``others`` are the cards the ranking
+    leaves out (a visit planned, a recent sale), with their facts."""
     opens = today + timedelta(days=1) if after_hours else today
     first = max(period.start, opens)
     if first > period.end:
@@ -152,11 +163,16 @@ def suggest_ranked(
         return (last is not None and len(placer.waiting) >= placer.limit and bool(plan.free)
                 and last < plan.free[0])
 
+    # Beyond the last card ranked, the others' cards wait for the ones not ranked yet.
+    end = len(entries)
+    if not complete:
+        last = ranked_visits[-1][:3] if ranked_visits else None
+        end = bisect_right([entry[:3] for entry in entries], last) if last else 0
     done = 0
-    while done < len(entries) and not placer.full:
+    while done < end and not placer.full:
         chunk: list[tuple[Rank | Wanted, bool]] = []  # (entry, whether to read it)
         reads = 0
-        while done < len(entries) and reads < BATCH:
+        while done < end and reads < BATCH:
             entry = entries[done]
             read_it = not too_late(entry)
             chunk.append((entry, read_it))
@@ -168,6 +184,15 @@ def suggest_ranked(
                 placer.add(next(worked_out))
             else:
                 placer.leave_out(entry[1])  # a date in both
-    for entry in entries[done:]:
-        placer.leave_out(entry[1])
+    if not placer.full and not complete:
+        raise RankShort(f"{len(entries)} ranked visits were not enough")
+    # Left out: every card with a visit to suggest (the backlog, and the others') but
+    # those placed or waiting, i.e. those added and not left out.
+    left = Counter(backlog)
+    left.update(item[1] for item in extra if not item[5])
+    left.subtract(entry[1] for entry in entries[:done])
+    left.update(placer.left_out)
+    if min(left.values(), default=0) < 0:
+        raise RankMismatch("the backlog lacks cards the ranks hold")
+    placer.left_out = sorted(left.elements())
     return placer.result()

@@ -115,7 +115,7 @@ class Suggestions:
 
     items: tuple[Suggestion, ...]
     more: int = 0  # suggestions without room left out of ``items``
-    left_out: tuple[date, ...] = ()  # the due day of each one left out (for ``within``)
+    left_out: tuple[date, ...] = ()  # the due day of each one left out, by day (``within``)
 
     def __iter__(self) -> Iterator[Suggestion]:
         return iter(self.items)
