@@ -18,6 +18,8 @@ from salesdesk.widgets.key_order import KeysInOrder
 from salesdesk.widgets.wide_cuts import keep_wide_characters_whole
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from salesdesk.data.backup import BackupJob
     from salesdesk.screens.base import DeskApp, OnClose
 
@@ -58,6 +60,18 @@ class SalesDeskApp(KeysInOrder):
         self.form_drafts: dict[tuple[str, str], dict[str, str]] = {}
         #: The form whose change is being saved (its draft is forgotten once it is).
         self.pending_draft: tuple[str, str] | None = None
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, except that its Linux driver becomes one that reports a lone
+        Escape without its 100 ms lag (:mod:`salesdesk.widgets.escape_driver`)."""
+        chosen = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if chosen is not LinuxDriver:  # Windows, or $TEXTUAL_DRIVER (textual-serve's)
+            return chosen
+        from salesdesk.widgets.escape_driver import PromptEscapeDriver
+
+        return PromptEscapeDriver
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Open a screen, unless the app is quitting: keys typed right after `q` (in the
