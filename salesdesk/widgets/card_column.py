@@ -8,6 +8,7 @@ drawn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -87,7 +88,7 @@ class CardColumn(ScrollView, can_focus=False):
         self._redraw_changed(before)
         if keep_id is not None and self.is_mounted:
             # The kept card may have moved far down (regraded into this column): show it.
-            self.call_after_refresh(self.scroll_to_selected)
+            self._now_or_after_layout(self.scroll_to_selected)
 
     def _window(self) -> range:
         """The indexes of the cards on screen, whole or in part."""
@@ -210,7 +211,16 @@ class CardColumn(ScrollView, can_focus=False):
             target = -(-(start + height - view) // height) * height  # rounded up to a card
         else:
             return  # already in view
-        self.scroll_to(y=target, animate=False, force=True)
+        # At once: in the same frame as the change that moved it, not one frame later.
+        self.scroll_to(y=target, animate=False, force=True, immediate=True)
+
+    def _now_or_after_layout(self, scroll: Callable[[], None]) -> None:
+        """Scroll now when the column has its size (a vertical scroll does not depend on
+        the scrollbar a layout may add), else once it is laid out."""
+        if self.scrollable_content_region.height > 0:
+            scroll()
+        else:
+            self.call_after_refresh(scroll)
 
     # ------------------------------------------------------------------ drawing
     def flash(self, prospect_id: int, seconds: float = FLASH_SECONDS) -> None:
@@ -224,7 +234,7 @@ class CardColumn(ScrollView, can_focus=False):
             self._redraw_card(before)
         self.flashing = prospect_id
         self._redraw_card(index)
-        self.call_after_refresh(self._show_index, index)
+        self._now_or_after_layout(lambda: self._show_index(index))
         self.set_timer(seconds, self._flash_over)
 
     def _flash_over(self) -> None:
