@@ -242,9 +242,10 @@ class BoardScreen(BoardForms):
         target = self.col + delta
         if 0 <= target <= 2:
             self.col = target
-            for index, column in enumerate(self.columns):
-                column.set_active(index == self.col)
-            self._distribute(None)
+            if self.columns[target].cards:  # the cards stay where they are
+                self.query_one(BoardColumns).activate(self.view.columns, target)
+            else:  # an empty column: _distribute goes to one that has cards
+                self._distribute(None)
 
     def action_move(self, delta: int) -> None:
         self.column.move(delta)

@@ -60,9 +60,9 @@ class CardColumn(ScrollView, can_focus=False):
         self.active = False
         self.compact = False
         self.today = date.today()
-        # Drawn cards by what they look like (id, width, selected, active, compact,
-        # flashing), with the row they were drawn from: a card is drawn again only when
-        # it changed, however often the column is given new cards.
+        # Drawn cards by what they look like (id, width, selected, selected in the active
+        # column, compact, flashing), with the row they were drawn from: a card is drawn
+        # again only when it changed, however often the column is given new cards.
         self._cache: dict[tuple[int, int, bool, bool, bool, bool], tuple[CardRow, list[Strip]]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
 
@@ -148,9 +148,11 @@ class CardColumn(ScrollView, can_focus=False):
             self.refresh()
 
     def set_active(self, active: bool) -> None:
+        """Only the selected card is drawn differently in the active column."""
         if active != self.active:
             self.active = active
-            self.refresh()
+            if self.cards:
+                self._redraw_card(self.selected)
 
     def _update_size(self) -> None:
         # Only the height scrolls (overflow-x is hidden), so the width stays 0: a resize
@@ -253,7 +255,7 @@ class CardColumn(ScrollView, can_focus=False):
         selected = index == self.selected
         card = self.cards[index]
         flashing = card.id == self.flashing
-        key = (card.id, width, selected, self.active, self.compact, flashing)
+        key = (card.id, width, selected, selected and self.active, self.compact, flashing)
         cached = self._cache.get(key)
         if cached is not None and cached[0] == card and not _ticking(card):
             return cached[1]
