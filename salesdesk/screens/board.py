@@ -218,8 +218,10 @@ class BoardScreen(BoardForms):
             now=self.sd_app.now(),
             width=max(0, self.app.size.width - 2),
         )
-        # One line whatever it says (it is cut to the width): no layout of the board.
-        self.query_one("#summary", Static).update(line, layout=False)
+        summary = self.query_one("#summary", Static)
+        if summary.content != line:  # most keys leave the counts as they were
+            # One line whatever it says (it is cut to the width): no layout of the board.
+            summary.update(line, layout=False)
 
     @work(thread=True, exclusive=True, group="today-count")
     def count_today(self, today: date) -> None:

@@ -58,8 +58,10 @@ class BoardColumns(Horizontal):
         for index, ((key, title), column) in enumerate(zip(spec, self.columns, strict=True)):
             column.set_active(index == active)
             label = column_title(key, title, len(column.cards), index == active)
-            # One line of a fixed-width column: no layout of the board.
-            self.query_one(f"#title-{index}", Static).update(label, layout=False)
+            shown = self.query_one(f"#title-{index}", Static)
+            if shown.content != label:  # a title drawn again costs a screen update's part
+                # One line of a fixed-width column: no layout of the board.
+                shown.update(label, layout=False)
 
     def flash(self, prospect_id: int) -> int | None:
         """Light up the card in whichever column holds it; returns that column's index."""
