@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, card_from_row, clocks
+from salesdesk.data.card_text import refresh_text
 from salesdesk.data.cards import SEARCH_COLUMNS, needs_fold
 from salesdesk.data.db import Database
 from salesdesk.enums import Status
@@ -344,7 +345,7 @@ def refresh(
         items = item_counts(conn, clock.now.date(), settings, clock.answer_hours, ids_sql,
                             moment)
         values = _key_rows([card_from_row(r, clock) for r in rows], clock, items)
-        _refresh_text(conn)
+        refresh_text(conn)
         if len(values) > BULK:
             conn.execute("DELETE FROM board_key WHERE prospect_id NOT IN (SELECT id FROM prospect)")
             for statement in _INDEXES:
@@ -366,18 +367,6 @@ def refresh(
             add_to(change, {(col, status): [1.0, due, overdue, fc == "running", fc == "missed",
                                             today, value]})
     return len(values), change
-
-
-_TEXT_STALE = "(SELECT prospect_id FROM board_key WHERE text_stale)"
-
-
-def _refresh_text(conn: sqlite3.Connection) -> None:
-    """Put the changed cards' searched text into the filter's index."""
-    conn.execute(f"DELETE FROM card_text WHERE rowid IN {_TEXT_STALE}")
-    columns = ", ".join(SEARCH_COLUMNS)
-    conn.execute(f"INSERT INTO card_text (rowid, {columns}) SELECT id, {columns} "
-                 f"FROM prospect WHERE id IN {_TEXT_STALE}")
-    conn.execute("UPDATE board_key SET text_stale = 0 WHERE text_stale")
 
 
 def text_terms(search: str) -> list[str]:
