@@ -13,14 +13,15 @@ import sqlite3
 
 from salesdesk.data.cards import SEARCH_COLUMNS
 
-STALE = "(SELECT prospect_id FROM board_key WHERE text_stale)"
+STALE_IDS = "SELECT prospect_id FROM board_key WHERE text_stale"
+STALE = f"({STALE_IDS})"
 #: Up to this many stale cards are compared one by one; more are rewritten in bulk.
 FEW = 500
 
 
 def refresh_text(conn: sqlite3.Connection) -> None:
     """Put the changed cards' searched text into the filter's index."""
-    ids = [int(row[0]) for row in conn.execute(f"{STALE[1:-1]} LIMIT {FEW + 1}")]
+    ids = [int(row[0]) for row in conn.execute(f"{STALE_IDS} LIMIT {FEW + 1}")]
     if not ids:
         return
     columns = ", ".join(SEARCH_COLUMNS)
@@ -33,12 +34,12 @@ def refresh_text(conn: sqlite3.Connection) -> None:
     listed = "(" + ", ".join(map(str, ids)) + ")"
     held = {row[0]: tuple(row[1:]) for row in conn.execute(
         f"SELECT rowid, {columns} FROM card_text WHERE rowid IN {listed}")}
-    now = {row[0]: tuple(row[1:]) for row in conn.execute(
+    current = {row[0]: tuple(row[1:]) for row in conn.execute(
         f"SELECT id, {columns} FROM prospect WHERE id IN {listed}")}
-    changed = [card for card in ids if held.get(card) != now.get(card)]
+    changed = [card for card in ids if held.get(card) != current.get(card)]
     gone = [(card,) for card in changed if card in held]
     conn.executemany("DELETE FROM card_text WHERE rowid = ?", gone)
     marks = ", ".join("?" * (len(SEARCH_COLUMNS) + 1))
     conn.executemany(f"INSERT INTO card_text (rowid, {columns}) VALUES ({marks})",
-                     [(card, *now[card]) for card in changed if card in now])
+                     [(card, *current[card]) for card in changed if card in current])
     conn.execute(f"UPDATE board_key SET text_stale = 0 WHERE prospect_id IN {listed}")
