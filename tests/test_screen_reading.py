@@ -137,7 +137,7 @@ async def test_the_weekly_review_says_it_reads_then_shows_the_walk_through(
 async def test_today_says_it_works_out_the_list_then_shows_it(
     app: SalesDeskApp, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = held(monkeypatch, today, "today_list")
+    gate = held(monkeypatch, today, "TodayPages")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("T")

@@ -23,7 +23,7 @@ from textual.widgets import Static
 from salesdesk import keys
 from salesdesk.data import store, visits
 from salesdesk.data.db import busy_message
-from salesdesk.data.today import today_list
+from salesdesk.data.today_pages import TodayPages
 from salesdesk.render.today_lines import empty_text, item_line
 from salesdesk.rules.dates import day_name, next_step_said, parse_next_date
 from salesdesk.rules.today import TodayItem
@@ -33,6 +33,7 @@ from salesdesk.text import one_line
 from salesdesk.widgets.fitting_footer import FittingFooter
 
 UPCOMING = 8  # items listed under "up next"
+AHEAD = 24  # items read beyond those shown, so that skipping seldom waits for a read
 Key = tuple[int, str, int | None]  # an item: (card, group, visit)
 
 
@@ -72,23 +73,38 @@ class TodayScreen(SalesDeskScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: list[TodayItem] | None = None  # None: being worked out
+        self.pages: TodayPages | None = None  # None: being worked out
         self.skipped: set[Key] = set()
         self.done = 0
         self.error = ""
         self._asked = 0  # which working-out is the latest (an older one's result is dropped)
+        self._beyond: set[Key] = set()  # skipped, still on the list, further than read
+        self._reading = False  # a worker reads on
 
     @property
     def ready(self) -> bool:
-        return self.is_mounted and self.items is not None
+        return self.is_mounted and self.pages is not None
+
+    @property
+    def items(self) -> list[TodayItem] | None:
+        """The items read so far, in order (None: being worked out)."""
+        return None if self.pages is None else self.pages.items
+
+    def _shown(self) -> list[TodayItem]:
+        """The item shown (the first one not skipped) and those up next, as far as read."""
+        found: list[TodayItem] = []
+        for item in self.items or ():
+            if item_key(item) not in self.skipped:
+                found.append(item)
+                if len(found) > UPCOMING:
+                    break
+        return found
 
     @property
     def item(self) -> TodayItem | None:
         """The item shown: the first one not skipped."""
-        for item in self.items or ():
-            if item_key(item) not in self.skipped:
-                return item
-        return None
+        shown = self._shown()
+        return shown[0] if shown else None
 
     def compose(self) -> ComposeResult:
         yield Static(id="td-title")
@@ -102,52 +118,104 @@ class TodayScreen(SalesDeskScreen[None]):
 
     # ------------------------------------------------------------------ the list
     def reload(self) -> None:
-        self.items = None
+        self.pages = None
         self._asked += 1
         self.draw()
-        self.work_out(self.sd_app.now(), self._asked)
+        self.work_out(self.sd_app.now(), self._asked, set(self.skipped))
+
+    def _wanted(self, skipped: set[Key]) -> Callable[[TodayItem], bool]:
+        return lambda item: item_key(item) not in skipped
 
     @work(thread=True, exclusive=True, group="today")
-    def work_out(self, today: datetime, asked: int) -> None:
+    def work_out(self, now: datetime, asked: int, skipped: set[Key]) -> None:
+        beyond: set[Key] = set()
         try:
-            found, error = today_list(self.sd_app.db, today), ""
+            pages = TodayPages(self.sd_app.db, now)
+            pages.read(self._wanted(skipped), UPCOMING + 1 + AHEAD)
+            if pages.count is None:  # no keys to count with: all of it
+                pages.read()
+            read = {item_key(item) for item in pages.items}
+            if not pages.complete and skipped - read:
+                on_list = pages.items_of(key[0] for key in skipped - read)
+                beyond = (skipped - read) & {item_key(item) for item in on_list}
+            error = ""
         except Exception as exc:  # a busy or broken database: said on screen
-            found, error = [], busy_message(exc) or f"today's list failed: {exc}"
-        self.app.call_from_thread(self._loaded, found, error, asked)
+            pages, error = None, busy_message(exc) or f"today's list failed: {exc}"
+        self.app.call_from_thread(self._loaded, pages, beyond, error, asked)
 
-    def _loaded(self, found: list[TodayItem], error: str, asked: int) -> None:
+    def _loaded(
+        self, pages: TodayPages | None, beyond: set[Key], error: str, asked: int
+    ) -> None:
         if not self.is_mounted or asked != self._asked:
             return
-        self.items, self.error = found, error
+        self.pages, self._beyond, self.error = pages, beyond, error
+        self._reading = False
+        self.draw()
+        self.refresh_bindings()
+
+    def _read_on(self) -> None:
+        """Skipped past what was read: read on in a worker (the screen says so)."""
+        if self._reading or self.pages is None or self.pages.complete:
+            return
+        self._reading = True
+        self.read_on(self.pages, self._asked, set(self.skipped))
+
+    @work(thread=True, group="today-on")
+    def read_on(self, pages: TodayPages, asked: int, skipped: set[Key]) -> None:
+        try:
+            changed = pages.changed()  # (what is read now would not fit: start again)
+            if not changed:
+                pages.read(self._wanted(skipped), UPCOMING + 1 + AHEAD)
+            error = ""
+        except Exception as exc:
+            changed, error = False, busy_message(exc) or f"today's list failed: {exc}"
+        self.app.call_from_thread(self._read, changed, error, asked)
+
+    def _read(self, changed: bool, error: str, asked: int) -> None:
+        if not self.is_mounted or asked != self._asked:
+            return
+        self._reading = False
+        if changed:
+            self.reload()
+            return
+        self.error = error
         self.draw()
         self.refresh_bindings()
 
     def draw(self) -> None:
         title = Text("Today", style="bold")
         title.append(f" · {self.sd_app.today():%a %d %b}", style="dim")
-        items = self.items
-        if items is None:
+        pages = self.pages
+        if pages is None and not self.error:
             title.append("  working out what is due…", style="dim")
             self.query_one("#td-title", Static).update(title)
             return
-        left = len(items)
+        left = pages.count if pages is not None else 0
         title.append(f"   {left} left · {self.done} done", style="bold")
-        if self.skipped:
-            title.append(f" · {len(self.skipped & {item_key(i) for i in items})} skipped",
-                         style="dim")
+        items = pages.items if pages is not None else []
+        skipped = (self.skipped & {item_key(i) for i in items}) | (self._beyond & self.skipped)
+        if skipped:
+            title.append(f" · {len(skipped)} skipped", style="dim")
+        shown = self._shown()
+        more = pages is not None and not pages.complete and len(shown) <= UPCOMING
+        if more:
+            title.append("  reading on…", style="dim")
+            self._read_on()
         self.query_one("#td-title", Static).update(title)
         body = self.query_one("#td-item", Static)
-        item = self.item
+        item = shown[0] if shown else None
         if self.error:
             body.update(Text(self.error, style="bold red"))
         elif not items:
             body.update(empty_text(self.sd_app.today()))
+        elif item is None and more:
+            body.update(Text("Reading on…", style="dim"))
         elif item is None:
             body.update(Text("Everything left was skipped: s goes through it again, "
                              "esc goes back to the board.", style="bold"))
         else:
             body.update(self._item_text(item))
-        self.query_one("#td-next", Static).update(self._upcoming(item))
+        self.query_one("#td-next", Static).update(self._upcoming(shown[1:]))
 
     def _item_text(self, item: TodayItem) -> Text:
         text = item_line(item, max(20, self.app.size.width - 4))
@@ -160,9 +228,7 @@ class TodayScreen(SalesDeskScreen[None]):
         text.append(hint, style="dim")
         return text
 
-    def _upcoming(self, current: TodayItem | None) -> Text:
-        rest = [i for i in self.items or () if i is not current
-                and item_key(i) not in self.skipped][:UPCOMING]
+    def _upcoming(self, rest: list[TodayItem]) -> Text:
         if not rest:
             return Text()
         text = Text("\nUp next\n", style="bold dim")
@@ -271,6 +337,8 @@ class TodayScreen(SalesDeskScreen[None]):
 
     def action_skip(self) -> None:
         item = self.item
+        if item is None and (self.pages is None or not self.pages.complete):
+            return  # (being read)
         if item is None:
             self.skipped.clear()  # at the end: through the skipped ones again
         else:
