@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -21,16 +21,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from salesdesk import keys
-from salesdesk.data import store, visits
+from salesdesk.data import store
 from salesdesk.data.db import busy_message
-from salesdesk.data.today_pages import TodayPages
 from salesdesk.render.today_lines import empty_text, item_line
 from salesdesk.rules.dates import day_name, next_step_said, parse_next_date
-from salesdesk.rules.today import TodayItem
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.screens.form import FormField, FormScreen
 from salesdesk.text import one_line
 from salesdesk.widgets.fitting_footer import FittingFooter
+
+if TYPE_CHECKING:  # (imported by the worker: the visit plan's rules come with them)
+    from salesdesk.data.today_pages import TodayPages
+    from salesdesk.rules.today import TodayItem
 
 UPCOMING = 8  # items listed under "up next"
 AHEAD = 24  # items read beyond those shown, so that skipping seldom waits for a read
@@ -130,6 +132,8 @@ class TodayScreen(SalesDeskScreen[None]):
     def work_out(self, now: datetime, asked: int, skipped: set[Key]) -> None:
         beyond: set[Key] = set()
         try:
+            from salesdesk.data.today_pages import TodayPages
+
             pages = TodayPages(self.sd_app.db, now)
             pages.read(self._wanted(skipped), UPCOMING + 1 + AHEAD)
             if pages.count is None:  # no keys to count with: all of it
@@ -276,6 +280,8 @@ class TodayScreen(SalesDeskScreen[None]):
                 return
             step = next_step_said(result.next_date, app.today())
             if item.visit_id is not None and result.kind == "visit":
+                from salesdesk.data import visits
+
                 self._changed(lambda: visits.mark_done(
                     app.db, app.now(), item.visit_id or 0, result.note,
                     next_date=result.next_date, next_action=result.next_action,
@@ -316,6 +322,8 @@ class TodayScreen(SalesDeskScreen[None]):
 
             def moved(day: date | None) -> None:
                 if day is not None:
+                    from salesdesk.data import visits
+
                     when = day_name(day, app.today())
                     self._changed(lambda: visits.move_visit(app.db, app.now(), visit_id, day),
                                   f"Visit to {item.name} moved to {when}")
