@@ -82,6 +82,7 @@ class TodayScreen(SalesDeskScreen[None]):
         self._asked = 0  # which working-out is the latest (an older one's result is dropped)
         self._beyond: set[Key] = set()  # skipped, still on the list, further than read
         self._reading = False  # a worker reads on
+        self._pending = 0  # skips pressed past what was read, taken once it is
 
     @property
     def ready(self) -> bool:
@@ -92,20 +93,25 @@ class TodayScreen(SalesDeskScreen[None]):
         """The items read so far, in order (None: being worked out)."""
         return None if self.pages is None else self.pages.items
 
-    def _shown(self) -> list[TodayItem]:
-        """The item shown (the first one not skipped) and those up next, as far as read."""
+    def _shown(self, limit: int = UPCOMING + 1) -> list[TodayItem]:
+        """The item shown (the first one not skipped) and those up next, as far as read
+        (up to ``limit`` items)."""
         found: list[TodayItem] = []
         for item in self.items or ():
             if item_key(item) not in self.skipped:
                 found.append(item)
-                if len(found) > UPCOMING:
+                if len(found) >= limit:
                     break
         return found
 
     @property
     def item(self) -> TodayItem | None:
-        """The item shown: the first one not skipped."""
-        shown = self._shown()
+        """The item shown: the first one not skipped (None while skips wait for the rest
+        of the list to be read: what they come to is not on screen yet)."""
+        return None if self._pending else self._first()
+
+    def _first(self) -> TodayItem | None:
+        shown = self._shown(1)
         return shown[0] if shown else None
 
     def compose(self) -> ComposeResult:
@@ -121,6 +127,7 @@ class TodayScreen(SalesDeskScreen[None]):
     # ------------------------------------------------------------------ the list
     def reload(self) -> None:
         self.pages = None
+        self._pending = 0
         self._asked += 1
         self.draw()
         self.work_out(self.sd_app.now(), self._asked, set(self.skipped))
@@ -183,6 +190,12 @@ class TodayScreen(SalesDeskScreen[None]):
             self.reload()
             return
         self.error = error
+        while self._pending and not error:
+            item = self._first()
+            if item is None and not (self.pages and self.pages.complete):
+                break  # (still more to read)
+            self._pending -= 1
+            self._skip(item)
         self.draw()
         self.refresh_bindings()
 
@@ -200,11 +213,13 @@ class TodayScreen(SalesDeskScreen[None]):
         skipped = (self.skipped & {item_key(i) for i in items}) | (self._beyond & self.skipped)
         if skipped:
             title.append(f" · {len(skipped)} skipped", style="dim")
-        shown = self._shown()
+        ahead = [] if self._pending else self._shown(UPCOMING + 1 + AHEAD // 2)
+        shown = ahead[:UPCOMING + 1]
         more = pages is not None and not pages.complete and len(shown) <= UPCOMING
+        if pages is not None and not pages.complete and len(ahead) < UPCOMING + 1 + AHEAD // 2:
+            self._read_on()  # (before the rep gets there, if the read is quick enough)
         if more:
             title.append("  reading on…", style="dim")
-            self._read_on()
         self.query_one("#td-title", Static).update(title)
         body = self.query_one("#td-item", Static)
         item = shown[0] if shown else None
@@ -344,15 +359,22 @@ class TodayScreen(SalesDeskScreen[None]):
         self.app.push_screen(NextStepScreen(card, app.today()), stepped)
 
     def action_skip(self) -> None:
-        item = self.item
-        if item is None and (self.pages is None or not self.pages.complete):
-            return  # (being read)
+        if self.pages is None:
+            return  # (being worked out)
+        item = self._first()
+        if self._pending or (item is None and not self.pages.complete):
+            self._pending += 1  # past what was read: taken once the rest is read
+            self._read_on()
+        else:
+            self._skip(item)
+        self.draw()
+        self.refresh_bindings()
+
+    def _skip(self, item: TodayItem | None) -> None:
         if item is None:
             self.skipped.clear()  # at the end: through the skipped ones again
         else:
             self.skipped.add(item_key(item))
-        self.draw()
-        self.refresh_bindings()
 
     def action_regrade(self, grade: str) -> None:
         item = self.item
