@@ -21,8 +21,11 @@ def indexed(text: str) -> bool:
 
 
 class FilterBar(Vertical):
-    """Posts :class:`FilterBar.Changed` a moment after typing stops (at once on enter);
-    ``enter`` keeps the filter, an empty one hides the bar."""
+    """Posts :class:`FilterBar.Changed` with each character typed when the board answers
+    every filter at once (``instant``: an SQLite file, see
+    :mod:`salesdesk.data.board_text`) or the trigram index answers every word; else a
+    moment after typing stops (at once on enter). ``enter`` keeps the filter, an empty one
+    hides the bar."""
 
     @dataclass
     class Changed(Message):
@@ -35,6 +38,7 @@ class FilterBar(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._timer: Timer | None = None
+        self.instant = False
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -75,7 +79,7 @@ class FilterBar(Vertical):
         event.stop()
         self._stop()
         text = event.value
-        if indexed(text):  # answered from the trigram index: at once, no waiting
+        if self.instant or indexed(text):  # answered at once: no waiting
             self.post_message(self.Changed(text))
             return
         self._timer = self.set_timer(FILTER_DELAY, lambda: self.post_message(self.Changed(text)))
