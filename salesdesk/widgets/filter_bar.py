@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Input
 
@@ -18,6 +20,16 @@ def indexed(text: str) -> bool:
     """Whether every word is long enough for the filter's trigram index (three characters
     or more), or there is none: the board then filters with each character typed."""
     return all(len(word) >= 3 for word in text.split())
+
+
+class FilterInput(Input):
+    """The filter's field. Textual's Input sets its scrollable width with each character,
+    and a widget's ``virtual_size`` lays out the whole screen when it changes: with the
+    board under it, that layout and the full repaint after it were most of a character's
+    time. The field's size is fixed (one line, the bar's width), its text scrolls inside
+    it: only the field is repainted."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
 
 class FilterBar(Vertical):
@@ -41,7 +53,7 @@ class FilterBar(Vertical):
         self.instant = False
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield FilterInput(
             placeholder="filter: name, company, phone, notes… (enter keeps, escape clears)",
             id="filter-input",
             select_on_focus=False,  # open() selects the old filter itself, at once
