@@ -4,8 +4,10 @@ A column of an SQLite file is a :class:`KeyColumn`: its length comes from the he
 counts the board keeps (:func:`salesdesk.data.board_keys.tally`), a card at an index is
 read with the page around it (keyset order by score
 and id, ``LIMIT``/``OFFSET`` over the index), and finding a card's place is one more
-count. A filtered column is an :class:`IdColumn`: the ids of the matches in board order,
-found by one query, their cards read a page at a time. A PostgreSQL server (or a file
+count. A filtered column is a :class:`TextColumn`: the matches found in the board's text read
+once (:mod:`salesdesk.data.board_text`), or, until that text is read or when it is out
+of date, an :class:`IdColumn`: the ids of the matches in board order, found by one query;
+either way their cards are read a page at a time. A PostgreSQL server (or a file
 this program may not write, whose keys cannot be refreshed) gets a :class:`ListColumn` of
 cards read, scored and sorted in Python, as every board did before schema 8.
 """
@@ -17,6 +19,7 @@ from datetime import date, datetime
 from typing import overload
 
 from salesdesk.data import board_keys
+from salesdesk.data.board_text import Matches
 from salesdesk.data.card_rows import (
     CARD_COLUMNS,
     CARD_FROM,
@@ -158,6 +161,21 @@ class IdColumn(_PagedColumn):
         if self._index is None:
             self._index = {pid: i for i, pid in enumerate(self.ids)}
         return self._index.get(prospect_id)
+
+
+class TextColumn(_PagedColumn):
+    """The matches of a filter in one column, found in the board's text read once
+    (:mod:`salesdesk.data.board_text`): counted at once, mapped to ids as drawn."""
+
+    def __init__(self, db: Database, clock: Clocks, matches: Matches) -> None:
+        super().__init__(db, clock, len(matches))
+        self.matches = matches
+
+    def _page_ids(self, page: int) -> list[int]:
+        return self.matches.ids(page * PAGE, (page + 1) * PAGE)
+
+    def index_of(self, prospect_id: int) -> int | None:
+        return self.matches.index_of(prospect_id)
 
 
 def cards_by_id(db: Database, clock: Clocks, ids: list[int]) -> list[CardRow]:

@@ -411,10 +411,16 @@ class BoardScreen(BoardForms):
         self.tell("Demo data loaded: 120 prospects")
 
     def action_filter(self) -> None:
-        self.query_one(FilterBar).open(self.filter_text)
+        bar = self.query_one(FilterBar)
+        self.view.prepare_filter()  # the board's text, read while the first word is typed
+        bar.instant = self.view.in_sql
+        bar.open(self.filter_text)
 
     @on(FilterBar.Changed)
     def _filter_changed(self, event: FilterBar.Changed) -> None:
+        bar = self.query_one(FilterBar)
+        if event.text != bar.field.value:
+            return  # more was typed (or it was cleared) since: only the latest text counts
         if event.text != self.filter_text:
             self.view.filter_text = event.text
             self.load(keep_id=self._current_id())
