@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from salesdesk.data import board_view, store
-from salesdesk.data.card_text import FEW
 from salesdesk.data.cards import SEARCH_COLUMNS
 from salesdesk.data.db import Database, open_database
 from salesdesk.data.demo import fill_demo
+from salesdesk.data.sql import FEW_IDS as FEW
 
 TODAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 10, 9, 30)

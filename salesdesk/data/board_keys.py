@@ -31,6 +31,7 @@ from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, c
 from salesdesk.data.card_text import refresh_text
 from salesdesk.data.cards import SEARCH_COLUMNS, needs_fold
 from salesdesk.data.db import Database
+from salesdesk.data.sql import FEW_IDS, id_list
 from salesdesk.enums import Status
 
 #: The columns of the live board (a grade) and of the closed view (a status group).
@@ -339,9 +340,9 @@ def refresh(
         rows = conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM}{where}", moment).fetchall()
         # A few cards (a keystroke): their ids written out, so every read is by its
         # index on the card; many: the subquery.
-        few = len(rows) <= 500
+        few = len(rows) <= FEW_IDS
         ids_sql = "" if every else (
-            "(" + ", ".join(str(int(r[0])) for r in rows) + ")" if few and rows else STALE_IDS)
+            id_list(r[0] for r in rows) if few and rows else STALE_IDS)
         items = item_counts(conn, clock.now.date(), settings, clock.answer_hours, ids_sql,
                             moment)
         values = _key_rows([card_from_row(r, clock) for r in rows], clock, items)

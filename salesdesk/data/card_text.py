@@ -12,26 +12,25 @@ from __future__ import annotations
 import sqlite3
 
 from salesdesk.data.cards import SEARCH_COLUMNS
+from salesdesk.data.sql import FEW_IDS, id_list
 
 STALE_IDS = "SELECT prospect_id FROM board_key WHERE text_stale"
 STALE = f"({STALE_IDS})"
-#: Up to this many stale cards are compared one by one; more are rewritten in bulk.
-FEW = 500
 
 
 def refresh_text(conn: sqlite3.Connection) -> None:
     """Put the changed cards' searched text into the filter's index."""
-    ids = [int(row[0]) for row in conn.execute(f"{STALE_IDS} LIMIT {FEW + 1}")]
+    ids = [int(row[0]) for row in conn.execute(f"{STALE_IDS} LIMIT {FEW_IDS + 1}")]
     if not ids:
         return
     columns = ", ".join(SEARCH_COLUMNS)
-    if len(ids) > FEW:
+    if len(ids) > FEW_IDS:  # compared one by one up to FEW_IDS; more rewritten in bulk
         conn.execute(f"DELETE FROM card_text WHERE rowid IN {STALE}")
         conn.execute(f"INSERT INTO card_text (rowid, {columns}) SELECT id, {columns} "
                      f"FROM prospect WHERE id IN {STALE}")
         conn.execute("UPDATE board_key SET text_stale = 0 WHERE text_stale")
         return
-    listed = "(" + ", ".join(map(str, ids)) + ")"
+    listed = id_list(ids)
     held = {row[0]: tuple(row[1:]) for row in conn.execute(
         f"SELECT rowid, {columns} FROM card_text WHERE rowid IN {listed}")}
     current = {row[0]: tuple(row[1:]) for row in conn.execute(

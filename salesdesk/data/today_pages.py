@@ -35,7 +35,7 @@ from typing import Any
 from salesdesk.data import board_keys, key_queues
 from salesdesk.data.complaints import answer_hours
 from salesdesk.data.db import Database
-from salesdesk.data.sql import sql_timestamp
+from salesdesk.data.sql import id_list, sql_timestamp
 from salesdesk.data.today import item_counts, planned_visits, running_clocks
 from salesdesk.data.visits.facts import facts_on
 from salesdesk.data.visits.plan import plan_settings
@@ -158,7 +158,7 @@ class TodayPages:
         if not wanted:
             return []
         with self.db.connect() as conn:
-            facts = self._facts_of(conn, "(" + ", ".join(map(str, wanted)) + ")", {})
+            facts = self._facts_of(conn, id_list(wanted), {})
         return [item for p in facts for item in self._card_items(p)]
 
     def _merged(self) -> Iterator[TodayItem]:
@@ -258,7 +258,7 @@ class TodayPages:
             every = conn.execute("SELECT total(today) FROM board_key").fetchone()[0]
             if not stale:
                 return int(every)
-            ids = "(" + ", ".join(str(pid) for pid in stale) + ")"
+            ids = id_list(stale)
             old = conn.execute(
                 f"SELECT total(today) FROM board_key WHERE prospect_id IN {ids}"
             ).fetchone()[0]

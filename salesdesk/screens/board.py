@@ -28,6 +28,7 @@ from salesdesk.widgets.board_columns import BoardColumns
 from salesdesk.widgets.card_column import CardColumn
 from salesdesk.widgets.filter_bar import FilterBar
 from salesdesk.widgets.fitting_footer import FittingFooter
+from salesdesk.widgets.fixed_line import set_line
 from salesdesk.widgets.status_line import StatusLine
 
 COMPACT_BELOW_HEIGHT = 32
@@ -218,10 +219,8 @@ class BoardScreen(BoardForms):
             now=self.sd_app.now(),
             width=max(0, self.app.size.width - 2),
         )
-        summary = self.query_one("#summary", Static)
-        if summary.content != line:  # most keys leave the counts as they were
-            # One line whatever it says (it is cut to the width): no layout of the board.
-            summary.update(line, layout=False)
+        # One line whatever it says (it is cut to the width); most keys leave it alone.
+        set_line(self.query_one("#summary", Static), line)
 
     @work(thread=True, exclusive=True, group="today-count")
     def count_today(self, today: date) -> None:

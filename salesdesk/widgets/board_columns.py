@@ -11,6 +11,7 @@ from textual.widgets import Static
 from salesdesk.data.board_view import Column
 from salesdesk.render.board_header import column_title
 from salesdesk.widgets.card_column import CardColumn
+from salesdesk.widgets.fixed_line import set_line
 
 COLUMNS = 3
 
@@ -58,10 +59,7 @@ class BoardColumns(Horizontal):
         for index, ((key, title), column) in enumerate(zip(spec, self.columns, strict=True)):
             column.set_active(index == active)
             label = column_title(key, title, len(column.cards), index == active)
-            shown = self.query_one(f"#title-{index}", Static)
-            if shown.content != label:  # a title drawn again costs a screen update's part
-                # One line of a fixed-width column: no layout of the board.
-                shown.update(label, layout=False)
+            set_line(self.query_one(f"#title-{index}", Static), label)
 
     def flash(self, prospect_id: int) -> int | None:
         """Light up the card in whichever column holds it; returns that column's index."""

@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from salesdesk.render import palette
 from salesdesk.text import for_cells, one_line
+from salesdesk.widgets.fixed_line import set_line
 
 Severity = Literal["information", "warning", "error"]
 
@@ -67,7 +68,7 @@ class StatusLine(Static):
         ``timeout`` seconds (by default :data:`SHOW_SECONDS`)."""
         self.said = one_line(text)
         self.severity = severity
-        self.update(Text(for_cells(self.said), style=STYLE.get(severity, "")), layout=False)
+        set_line(self, Text(for_cells(self.said), style=STYLE.get(severity, "")))
         if self._timer is not None:
             self._timer.stop()
         seconds = SHOW_SECONDS.get(severity, 4.0) if timeout is None else timeout
@@ -80,4 +81,4 @@ class StatusLine(Static):
             self._timer = None
         if self.said:
             self.said = ""
-            self.update("", layout=False)
+            set_line(self, "")
