@@ -15,7 +15,7 @@ from datetime import date, datetime
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -23,8 +23,12 @@ from textual.strip import Strip
 from salesdesk.data.board_view import Column, ListColumn
 from salesdesk.data.store import CardRow
 from salesdesk.render.cards import card_height, render_card
+from salesdesk.widgets.plain_lines import plain_lines
 
 FLASH_SECONDS = 1.2  # how long a card that just moved column stays lit
+#: The style of the blanks a card line is padded with: a style, never None (NO_COLOR's
+#: line filter reads every segment's style, and a None one stopped the app).
+BLANK = Style()
 
 
 def _day(moment: date) -> date:
@@ -265,7 +269,9 @@ class CardColumn(ScrollView, can_focus=False):
         )
         console = self.app.console
         strips = [
-            Strip(list(line.render(console)), line.cell_len).adjust_cell_length(width)
+            # (Rich gives a line without spans no style: BLANK gives it one.)
+            Strip([seg if seg.style else Segment(seg.text, BLANK) for seg in line.render(console)],
+                  line.cell_len).adjust_cell_length(width, BLANK)
             for line in lines
         ]
         if len(self._cache) > 400:
@@ -273,16 +279,22 @@ class CardColumn(ScrollView, can_focus=False):
         self._cache[key] = (card, strips)
         return strips
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # A column's style adds nothing to its cards' lines: they go to the screen as
+        # drawn (see plain_lines), not through Textual's styles cache line by line.
+        lines = plain_lines(self, crop)
+        return super().render_lines(crop) if lines is None else lines
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = y + self.scroll_offset.y
         index, row = divmod(line, self.card_lines)
         if index >= len(self.cards) or width <= 0:
-            return Strip([Segment(" " * max(0, width), Style())], max(0, width))
+            return Strip([Segment(" " * max(0, width), BLANK)], max(0, width))
         try:
             return self._strips_for(index, width)[row]
         except IndexError:  # removed since the column was read: the board reloads
-            return Strip([Segment(" " * max(0, width), Style())], max(0, width))
+            return Strip([Segment(" " * max(0, width), BLANK)], max(0, width))
 
     # ------------------------------------------------------------------ mouse
     def on_click(self, event: events.Click) -> None:
