@@ -68,7 +68,8 @@ class StatusLine(Static):
         ``timeout`` seconds (by default :data:`SHOW_SECONDS`)."""
         self.said = one_line(text)
         self.severity = severity
-        set_line(self, Text(for_cells(self.said), style=STYLE.get(severity, "")))
+        # Drawn again even when it reads as before: the key was answered (one row).
+        self.update(Text(for_cells(self.said), style=STYLE.get(severity, "")), layout=False)
         if self._timer is not None:
             self._timer.stop()
         seconds = SHOW_SECONDS.get(severity, 4.0) if timeout is None else timeout
