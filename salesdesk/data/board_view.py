@@ -122,6 +122,7 @@ class KeyColumn(_PagedColumn):
         self.verdict = verdict
         self._where = "col = ?" + (" AND verdict = ?" if verdict else "")
         self._params: tuple[str, ...] = (key, verdict) if verdict else (key,)
+        self._places: dict[int, int | None] = {}
 
     def _page_ids(self, page: int) -> list[int]:
         with self.db.connect() as conn:
@@ -143,7 +144,19 @@ class KeyColumn(_PagedColumn):
             yield from cards_by_id(self.db, self.clock, ids[start:start + 500])
 
     def index_of(self, prospect_id: int) -> int | None:
-        """The card's place: how many cards of the column come before it."""
+        """The card's place: how many cards of the column come before it (a column is
+        read again after every change, so a place once found stays right)."""
+        if prospect_id in self._places:
+            return self._places[prospect_id]
+        for page, cards in self._pages.items():  # drawn already: no query
+            for offset, card in enumerate(cards):
+                if card.id == prospect_id:
+                    self._places[prospect_id] = page * PAGE + offset
+                    return page * PAGE + offset
+        self._places[prospect_id] = place = self._counted_place(prospect_id)
+        return place
+
+    def _counted_place(self, prospect_id: int) -> int | None:
         with self.db.connect() as conn:
             row = conn.execute(
                 "SELECT col, verdict, score FROM board_key WHERE prospect_id = ?",
