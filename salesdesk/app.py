@@ -36,6 +36,17 @@ WARM_MODULES = (
 WARM_AFTER = 0.3
 
 
+def warm_up(names: Iterable[str] = WARM_MODULES) -> None:
+    """The warm-up thread: the everyday keys' modules imported, then every object made
+    so far (Textual's, the modules', the first frame's: most of what the app will ever
+    hold) frozen out of the garbage collector's view (``gc.freeze``). Its full collections
+    otherwise walked them all, now and then inside a key: ~70 ms at 100,000 cards."""
+    import gc
+
+    warm_imports(names)
+    gc.freeze()
+
+
 def warm_imports(names: Iterable[str] = WARM_MODULES) -> None:
     """Import ``names`` (in the warm-up thread). A module that fails to import is left
     for its key to report: nothing may be printed over the board from here."""
@@ -141,7 +152,7 @@ class SalesDeskApp(KeysInOrder):
     def _warm_up(self) -> None:
         from threading import Thread
 
-        Thread(target=warm_imports, name="warm-imports", daemon=True).start()
+        Thread(target=warm_up, name="warm-imports", daemon=True).start()
 
     def _start_backup(self) -> None:
         """The page check and daily backup start once the first frame is up: on a large
