@@ -124,6 +124,15 @@ class CardColumn(ScrollView, can_focus=False):
             if old != new or (new[0] is not None and _ticking(new[0])):
                 self._redraw_card(index)
 
+    def refresh_lines(self, y_start: int, line_count: int = 1) -> None:
+        """ScrollView's, but only over the cards' width: the scroll bar beside them is not
+        drawn again with every card (it redraws itself when its range or place moves)."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            super().refresh_lines(y_start, line_count)
+            return
+        self.refresh(Region(0, y_start - self.scroll_offset.y, width, line_count))
+
     def _redraw_card(self, index: int) -> None:
         """Draw the lines of the card at ``index`` again (the rest stay as drawn)."""
         self.refresh_lines(index * self.card_lines, self.card_lines)
