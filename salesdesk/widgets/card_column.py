@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from math import ceil
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,6 +19,7 @@ from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from salesdesk.data.board_view import Column, ListColumn
@@ -39,6 +41,16 @@ def _day(moment: date) -> date:
 def _ticking(card: CardRow) -> bool:
     """A running clock's "time left" moves with the minute: such a card is drawn anew."""
     return card.complaint_due is not None or card.first_contact_due is not None
+
+
+def _thumb(bar: ScrollBar) -> list[Segment]:
+    """The scroll bar as Textual draws it (its shape: colours aside)."""
+    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    drawn = ScrollBarRender.render_bar(
+        size=bar.size.height, virtual_size=ceil(bar.window_virtual_size),
+        window_size=ceil(window), position=bar.position, thickness=bar.thickness,
+    )
+    return list(drawn.segments)
 
 
 class CardColumn(ScrollView, can_focus=False):
@@ -179,8 +191,10 @@ class CardColumn(ScrollView, can_focus=False):
             # board, only the scrollbar's range, the scroll position and the lines redrawn.
             self.set_reactive(CardColumn.virtual_size, size)
             bar = self.vertical_scrollbar
-            bar.window_virtual_size = size.height
-            bar.refresh()
+            before = _thumb(bar)
+            bar.set_reactive(ScrollBar.window_virtual_size, size.height)
+            if _thumb(bar) != before:  # a card more or less in thousands: mostly not
+                bar.refresh()
             self.scroll_y = self.validate_scroll_y(self.scroll_y)
         else:
             self.virtual_size = size
