@@ -135,3 +135,30 @@ def test_a_huge_backlog_is_counted_not_read(demo: Database) -> None:
     found, read = _checked(demo, TODAY, False)
     assert found.more > CARDS / 4
     assert read < len(found.items) + 2 * BATCH < found.more
+
+
+def test_an_empty_database_plans_nothing(db: Database) -> None:
+    for late in (False, True):
+        found, read = _checked(db, TODAY, late)
+        assert found.items == () and found.more == 0 and read == 0
+
+
+def test_closed_and_given_up_cards_are_never_ranked(demo: Database) -> None:
+    """Cards lost, given up or with a planned visit are left out of the ranking; the plan
+    still equals the full one, after hours on a span's last day too."""
+    with demo.connect() as conn:
+        conn.execute("BEGIN")
+        conn.execute("UPDATE prospect SET status = 'lost' WHERE id % 5 = 0")
+        conn.execute("UPDATE prospect SET follow_up = 'give_up' WHERE id % 7 = 0")
+        conn.execute("COMMIT")
+        ids = {int(r[0]) for r in conn.execute(
+            "SELECT id FROM prospect WHERE status = 'lost' OR follow_up = 'give_up'")}
+    span = planning.suggestion_period(TODAY)
+    with demo.connect() as conn:
+        ranked = ranking(conn, span, TODAY, visits.plan_settings(demo), after_hours=False)
+    assert ids and not ids & {r[2] for r in ranked.ranks}
+    for late in (False, True):
+        _checked(demo, TODAY, late)
+    _checked(demo, span.end, True)  # suggestions start after the span: none
+    store.set_setting(demo, "day_capacity", "1")
+    _checked(demo, span.end, False)
