@@ -11,6 +11,7 @@ from typing import Any
 
 from salesdesk.data.db import Database
 from salesdesk.data.settings import get_settings
+from salesdesk.data.sql import id_list
 from salesdesk.data.visits.facts import facts_on, plan_facts, span_filter
 from salesdesk.data.visits.ranks import OTHERS_SQL, ranking
 
@@ -107,7 +108,7 @@ def ranked_suggestions(
         def read(ids: list[int]) -> list[planning.ProspectFacts]:
             if read_ids is not None:
                 read_ids.extend(ids)
-            listed = "(" + ", ".join(str(int(i)) for i in ids) + ")"
+            listed = id_list(ids)
             return facts_on(conn, today, ids_sql=listed) if ids else []
 
         while True:
