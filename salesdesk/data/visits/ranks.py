@@ -24,7 +24,7 @@ from typing import Any
 from salesdesk.data.dialect import day_number, smallest
 from salesdesk.data.sql import sql_timestamp
 from salesdesk.rules import planning
-from salesdesk.rules.planning.needs import _day_in
+from salesdesk.rules.planning.needs import day_in
 from salesdesk.rules.planning.ranked import (
     LEAD_WEIGHTS,
     Rank,
@@ -174,7 +174,7 @@ def _birthdays(first: date, last: date) -> dict[str, int]:
     shapes = {f"{first + timedelta(days=n):%m-%d}" for n in range((last - first).days + 1)}
     found = {}
     for md in sorted(shapes | {"02-29"}):
-        day = _day_in(int(md[:2]), int(md[3:]), first, last)
+        day = day_in(int(md[:2]), int(md[3:]), first, last)
         if day is not None:
             found[md] = day.toordinal()
     return found

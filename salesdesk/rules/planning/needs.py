@@ -90,11 +90,11 @@ def _since_visit(p: ProspectFacts, today: date, never: str) -> str:
 
 
 def _birthday_in(birthday: date, first: date, last: date) -> date | None:
-    return _day_in(birthday.month, birthday.day, first, last)
+    return day_in(birthday.month, birthday.day, first, last)
 
 
 @lru_cache(maxsize=4096)  # a birthday per card: the same few hundred days of the year
-def _day_in(month: int, day_of_month: int, first: date, last: date) -> date | None:
+def day_in(month: int, day_of_month: int, first: date, last: date) -> date | None:
     """The first day between ``first`` and ``last`` on that day of the year (29 February:
     the 28th in a common year)."""
     for year in range(first.year, last.year + 1):
