@@ -9,10 +9,11 @@ updates one line per key.
 
 What a board key did is said on the board's status line (one row, see
 salesdesk/widgets/status_line.py), which is blanked a few seconds later; a toast (still
-used by the app's own notices) disappears three seconds after it appears. Neither repaint
-may be counted against a later key: before a key is timed, the run waits for a toast still
-up to go, and for a status line to blank if it would do so while the key is timed (a key
-that says something itself restarts the line's time, so keys in a row are not held up).
+used by the app's own notices) disappears three seconds after it appears; a card a regrade
+moved stays lit for FLASH_SECONDS. None of these repaints may be counted against a later
+key: before a key is timed, the run waits for a toast still up to go, and for a status line
+to blank or a lit card to go out if it would do so while the key is timed (a key that says
+something itself restarts the line's time, so keys in a row are not held up).
 
     python benchmarks/keys.py [--sizes 1000,10000,100000] [--repeats 20] [--keys move,...]
 
@@ -35,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from salesdesk.widgets.card_column import FLASH_SECONDS
 from salesdesk.widgets.status_line import SHOW_SECONDS
 
 WIDTH, HEIGHT = 140, 45
@@ -74,8 +76,9 @@ class Pane:
         self.outputs = 0
         #: When the last toast shown will have gone (no key is timed before then).
         self.toast_gone = 0.0
-        #: Between when the status line's last message will be blanked: (earliest, latest).
-        self.status_blank = (0.0, 0.0)
+        #: Repaints a key causes later, each (earliest, latest): the status line blanking
+        #: its message, a card lit by a regrade going out.
+        self.later: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
         env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
@@ -133,13 +136,15 @@ class Pane:
 @dataclass
 class Step:
     """One key: sent, and timed when ``measured``; ``toast`` when it may show a toast,
-    ``status`` when it says something on the board's status line."""
+    ``status`` when it says something on the board's status line, ``flash`` when it
+    lights a card for a moment."""
 
     key: str
     measured: bool = False
     literal: bool = False
     toast: bool = False
     status: bool = False
+    flash: bool = False
 
 
 @dataclass
@@ -158,7 +163,8 @@ def scenarios() -> list[Scenario]:
         Scenario("move (j/k)", lambda i: [Step("j" if i % 2 == 0 else "k", measured=True)]),
         Scenario("column (l/h)", lambda i: [Step("l" if i % 2 == 0 else "h", measured=True)]),
         Scenario("regrade (b/a)",
-                 lambda i: [Step("b" if i % 2 == 0 else "a", measured=True, status=True)]),
+                 lambda i: [Step("b" if i % 2 == 0 else "a", measured=True, status=True,
+                                 flash=True)]),
         Scenario("keep (a in A)", lambda i: [Step("a", measured=True, status=True)]),
         Scenario("log a touch (enter)", lambda i: [
             Step("t"), Step("c"), *_type("called about the quote"),
@@ -178,12 +184,12 @@ def scenarios() -> list[Scenario]:
 
 def wait_for_repaints(pane: Pane, quiet: float) -> None:
     """Before a key is timed: let a toast still up go, and a status line that would blank
-    while the key is timed blank first."""
+    (or a lit card that would go out) while the key is timed do so first."""
     now = time.perf_counter()
     until = pane.toast_gone if now < pane.toast_gone else 0.0
-    earliest, latest = pane.status_blank
-    if latest > now and earliest < now + TIMED_WINDOW:
-        until = max(until, latest + 0.1)
+    for earliest, latest in pane.later.values():
+        if latest > now and earliest < now + TIMED_WINDOW:
+            until = max(until, latest + 0.1)
     if until > now:
         time.sleep(until - now)
         pane.settle(quiet, since=time.perf_counter())
@@ -201,7 +207,9 @@ def run_scenario(pane: Pane, scenario: Scenario, repeats: int, quiet: float) -> 
             if step.toast:
                 pane.toast_gone = time.perf_counter() + TOAST_SECONDS + 0.5
             if step.status:  # its timer started while the key was handled
-                pane.status_blank = (sent + STATUS_SECONDS, last + STATUS_SECONDS)
+                pane.later["status"] = (sent + STATUS_SECONDS, last + STATUS_SECONDS)
+            if step.flash:  # the moved card stays lit for a moment
+                pane.later["flash"] = (sent + FLASH_SECONDS, last + FLASH_SECONDS)
 
 
 def percentile(values: Sequence[float], share: float) -> float:

@@ -80,6 +80,9 @@ def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
             now = system_clock()
             today = now.date()
             first_cards = prefetch(database, now, say=_scoring)
+            # Escape (close, cancel) arrives after $ESCDELAY ms: 20 unless the rep set it
+            # (salesdesk.widgets.escape_driver); read when Textual is imported, next line.
+            os.environ.setdefault("ESCDELAY", "20")
             from salesdesk.app import run_app
 
             run_app(Settings(db_path=path, clock=system_clock), database,

@@ -25,6 +25,7 @@ PG_ENV = "SALESDESK_TEST_PG"
 BOTH_BACKENDS = {
     "test_data_layer", "test_store", "test_journal", "test_man", "test_cli",
     "test_board", "test_triage", "test_review_data", "test_merge", "test_plan_prefilter",
+    "test_today_pages",
 }
 
 

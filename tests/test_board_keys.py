@@ -132,8 +132,13 @@ def test_a_page_of_a_column_is_read_by_its_place(demo: Database) -> None:
     assert len(column) == len(expected)
     assert column[len(expected) - 1].id == expected[-1]
     assert [c.id for c in column[100:140]] == expected[100:140]
-    assert column.index_of(expected[150]) == 150
+    assert column.index_of(expected[150]) == 150  # counted: its page was not read
     assert column.index_of(old_order(demo, NOW)["A"][0]) is None  # another column's card
+    # Places found in the pages read, counted, and asked again, all as the order says.
+    fresh = board_view.KeyColumn(demo, clock, "C", None, len(expected))
+    assert fresh[20].id == expected[20]  # reads that page only
+    for place in (16, 20, 31, 0, 150, len(expected) - 1, 20, 150):
+        assert fresh.index_of(expected[place]) == place
     with pytest.raises(IndexError):
         column[len(expected)]
 

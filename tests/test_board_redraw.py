@@ -46,6 +46,7 @@ async def redrawn_from_scratch(app: Any, pilot: Any) -> list[Drawn]:
         ("j", "c", "u", "j", "a", "u"),  # regrade then undo
         ("G", "a", "g", "c", "f", "a", "p"),  # the bottom of a long column, a verdict, a park
         ("b", "b", "b"),  # three cards into one column, each lit as the one before goes out
+        ("l", "j", "l", "h", "h", "k"),  # switching columns redraws only the selections
     ],
 )
 async def test_the_board_after_fast_regrades_is_what_a_fresh_drawing_shows(

@@ -170,3 +170,39 @@ def test_a_real_board_start_loads_only_the_board(tmp_path: Path) -> None:
                   *RARELY_USED, *NOT_BEFORE_USE):
         assert heavy not in loaded, f"{heavy} is imported by a board start"
     assert not any(name.startswith("salesdesk.cli") for name in loaded)
+
+
+WARM_START = BOARD_START.replace(
+    "    await pilot.pause()\n    print(json.dumps(sorted(sys.modules)))",
+    "    import gc\n"
+    "    from salesdesk.app import WARM_MODULES\n"
+    "    for _ in range(400):  # the warm-up thread, soon after the first frame\n"
+    "        if all(name in sys.modules for name in WARM_MODULES) and gc.get_freeze_count():\n"
+    "            break\n"
+    "        await pilot.pause(0.025)\n"
+    "    print(json.dumps({'modules': sorted(sys.modules), 'frozen': gc.get_freeze_count()}))",
+)
+
+
+def test_everyday_keys_modules_are_imported_and_the_start_frozen_soon_after_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """The first regrade, undo, card detail, touch, next step and MAN check do not wait
+    for their imports (they are not imported before the first frame: the test above)."""
+    from salesdesk.app import WARM_MODULES
+    from salesdesk.data import store
+    from salesdesk.data.db import open_database
+    from tests.conftest import NOW
+
+    assert WARM_START != BOARD_START
+    path = tmp_path / "one.db"
+    database = open_database(path)
+    store.add_prospect(database, NOW, "Wang Wei")
+    database.close()
+    result = subprocess.run([sys.executable, "-c", WARM_START, str(path)],
+                            capture_output=True, text=True, check=True, timeout=120)
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert not [name for name in WARM_MODULES if name not in found["modules"]]
+    # The start's objects are then out of the collector's view: a full collection no
+    # longer walks them all inside a key.
+    assert found["frozen"] > 10_000

@@ -17,9 +17,9 @@ from textual.widgets import Static
 
 from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
-from salesdesk.data import store
+from salesdesk.data import store, today_pages
 from salesdesk.data.db import Database
-from salesdesk.screens import man_check, review_walk_queue, today
+from salesdesk.screens import man_check, review_walk_queue
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.man_check import ManCheckScreen
 from salesdesk.screens.today import TodayScreen
@@ -137,7 +137,7 @@ async def test_the_weekly_review_says_it_reads_then_shows_the_walk_through(
 async def test_today_says_it_works_out_the_list_then_shows_it(
     app: SalesDeskApp, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = held(monkeypatch, today, "today_list")
+    gate = held(monkeypatch, today_pages, "TodayPages")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("T")

@@ -4,6 +4,7 @@ types (:func:`tests.conftest.burst`), then the database checked."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from salesdesk.app import SalesDeskApp, make_app
 from salesdesk.config import Settings
 from salesdesk.data import store, visits
 from salesdesk.data.db import Database
+from salesdesk.data.today import today_list
 from salesdesk.screens.today import TodayScreen
 from tests.conftest import NOW, TODAY, burst, ready, snapshot_after
 
@@ -209,3 +211,49 @@ async def test_a_long_complaint_stays_one_line(app: SalesDeskApp, db: Database,
         first = shown(app).splitlines()[0]
         assert first.endswith("…") and "answer: 客户说" in first
         assert "l answers it" in shown(app).splitlines()[2]
+
+
+async def test_skipping_past_what_was_read_reads_on(settings: Settings, db: Database) -> None:
+    """A list longer than the screen reads: a burst of skips past it loses none, and
+    the items come in the old list's order."""
+    for n in range(80):
+        store.add_prospect(db, NOW - 2 * DAY, f"Caller {n:02}", grade="ABC"[n % 3],
+                           next_date=TODAY - (n % 4) * DAY, next_action="call back")
+    old = today_list(db, NOW)
+    assert len(old) == 80
+    app = make_app(settings, db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_today(pilot)
+        pages = screen.pages
+        assert pages is not None and not pages.complete  # (read in parts)
+        gate, read = threading.Event(), pages.read
+        pages.read = lambda *args: (gate.wait(10), read(*args))  # type: ignore[method-assign]
+        await burst(pilot, *"s" * 60)  # the read held back: the skips past it wait
+        assert "Reading on…" in shown(app) and "reading on" in title(app)
+        assert screen.item is None
+        gate.set()
+        await ready(pilot)
+        assert old[60].name in shown(app) and "80 left · 0 done · 60 skipped" in title(app)
+        assert screen.items == old[:len(screen.items or ())]
+        await burst(pilot, *"s" * 20)
+        await ready(pilot)
+        assert "Everything left was skipped" in shown(app)
+        await burst(pilot, "s")  # through the skipped ones again
+        assert old[0].name in shown(app)
+
+
+async def test_a_skipped_item_further_than_read_is_counted(
+    settings: Settings, db: Database
+) -> None:
+    for n in range(60):
+        store.add_prospect(db, NOW - 2 * DAY, f"Caller {n:02}", grade="A",
+                           next_date=TODAY, next_action="call back")
+    last = today_list(db, NOW)[-1]
+    app = make_app(settings, db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_today(pilot)
+        screen.skipped.add((last.prospect_id, last.group, last.visit_id))
+        screen.reload()
+        await ready(pilot)
+        assert screen.pages is not None and last not in screen.pages.items
+        assert "60 left · 0 done · 1 skipped" in title(app)

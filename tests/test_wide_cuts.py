@@ -71,3 +71,75 @@ def test_the_textual_version_is_read_without_importlib_metadata() -> None:
     from salesdesk.widgets.wide_cuts import textual_version
 
     assert textual_version() == textual.__version__
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [{0}, {12}, {0, 29}, {5, 6, 7, 8, 9, 10}, {1, 15, 28}, set(range(30))],
+    ids=["header", "a card line", "top and bottom", "a card", "scattered", "all"],
+)
+async def test_lines_drawn_alone_are_drawn_as_in_a_full_frame(
+    settings: Settings, db: Database, lines: set[int]
+) -> None:
+    """An update renders of each widget only the lines being drawn: each such line must
+    come out exactly as the whole frame draws it (a toast over the columns included)."""
+    from salesdesk.data.demo import fill_demo
+    from tests.conftest import TODAY, ready
+
+    fill_demo(db, TODAY)
+    store.add_prospect(db, NOW, NAME, grade="B")
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        app.notify("Undone: add " + NAME, timeout=30)
+        await pilot.pause(0.5)
+        compositor = app.screen._compositor
+        full = compositor._render_chops(compositor.size.region, lambda y: True)
+        alone = compositor._render_chops(compositor.size.region, lines.__contains__)
+        for y in sorted(lines):
+            drawn = [(seg.text, seg.style) for chop in alone[y].values() for seg in chop]
+            whole = [(seg.text, seg.style) for chop in full[y].values() for seg in chop]
+            assert drawn == whole, y
+
+
+@pytest.mark.parametrize(
+    "regions",
+    [
+        [(3, 12, 20, 1)],  # part of a card line
+        [(0, 5, 100, 6)],  # a card across every column
+        [(30, 2, 4, 20)],  # a narrow stretch over a column edge and its scroll bar
+        [(2, 3, 10, 2), (60, 20, 30, 3), (0, 29, 100, 1)],  # scattered, and the bottom
+    ],
+)
+async def test_stretches_drawn_alone_are_drawn_as_in_a_full_frame(
+    settings: Settings, db: Database, regions: list[tuple[int, int, int, int]]
+) -> None:
+    """A partial update renders only the widgets its stretches cross: every piece of a
+    line that a stretch draws must be there and come out as the whole frame draws it."""
+    from textual.geometry import Region
+
+    from salesdesk.data.demo import fill_demo
+    from tests.conftest import TODAY, ready
+
+    fill_demo(db, TODAY)
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        app.notify("Undone: add " + NAME, timeout=30)
+        await pilot.pause(0.5)
+        compositor = app.screen._compositor
+        full = compositor._render_chops(compositor.size.region, lambda y: True)
+        compositor._dirty_regions.clear()
+        compositor._dirty_regions.update(Region(*region) for region in regions)
+        update = compositor.render_partial_update()
+        assert update is not None
+        assert update.spans
+        for y, x1, x2 in update.spans:
+            cuts = compositor.cuts[y]
+            for start, end in zip(cuts, cuts[1:], strict=False):
+                if end <= x1 or start >= x2:
+                    continue  # this piece is not drawn
+                piece = update.chops[y][start]
+                assert piece is not None, (y, start)
+                assert [(s.text, s.style) for s in piece] == [
+                    (s.text, s.style) for s in full[y][start]], (y, start)

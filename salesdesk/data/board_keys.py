@@ -28,8 +28,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from salesdesk.data.card_rows import CARD_COLUMNS, CARD_FROM, CardRow, Clocks, card_from_row, clocks
+from salesdesk.data.card_text import refresh_text
 from salesdesk.data.cards import SEARCH_COLUMNS, needs_fold
 from salesdesk.data.db import Database
+from salesdesk.data.sql import FEW_IDS, id_list
 from salesdesk.enums import Status
 
 #: The columns of the live board (a grade) and of the closed view (a status group).
@@ -338,13 +340,13 @@ def refresh(
         rows = conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM}{where}", moment).fetchall()
         # A few cards (a keystroke): their ids written out, so every read is by its
         # index on the card; many: the subquery.
-        few = len(rows) <= 500
+        few = len(rows) <= FEW_IDS
         ids_sql = "" if every else (
-            "(" + ", ".join(str(int(r[0])) for r in rows) + ")" if few and rows else STALE_IDS)
+            id_list(r[0] for r in rows) if few and rows else STALE_IDS)
         items = item_counts(conn, clock.now.date(), settings, clock.answer_hours, ids_sql,
                             moment)
         values = _key_rows([card_from_row(r, clock) for r in rows], clock, items)
-        _refresh_text(conn)
+        refresh_text(conn)
         if len(values) > BULK:
             conn.execute("DELETE FROM board_key WHERE prospect_id NOT IN (SELECT id FROM prospect)")
             for statement in _INDEXES:
@@ -366,18 +368,6 @@ def refresh(
             add_to(change, {(col, status): [1.0, due, overdue, fc == "running", fc == "missed",
                                             today, value]})
     return len(values), change
-
-
-_TEXT_STALE = "(SELECT prospect_id FROM board_key WHERE text_stale)"
-
-
-def _refresh_text(conn: sqlite3.Connection) -> None:
-    """Put the changed cards' searched text into the filter's index."""
-    conn.execute(f"DELETE FROM card_text WHERE rowid IN {_TEXT_STALE}")
-    columns = ", ".join(SEARCH_COLUMNS)
-    conn.execute(f"INSERT INTO card_text (rowid, {columns}) SELECT id, {columns} "
-                 f"FROM prospect WHERE id IN {_TEXT_STALE}")
-    conn.execute("UPDATE board_key SET text_stale = 0 WHERE text_stale")
 
 
 def text_terms(search: str) -> list[str]:

@@ -4,8 +4,10 @@ A column of an SQLite file is a :class:`KeyColumn`: its length comes from the he
 counts the board keeps (:func:`salesdesk.data.board_keys.tally`), a card at an index is
 read with the page around it (keyset order by score
 and id, ``LIMIT``/``OFFSET`` over the index), and finding a card's place is one more
-count. A filtered column is an :class:`IdColumn`: the ids of the matches in board order,
-found by one query, their cards read a page at a time. A PostgreSQL server (or a file
+count. A filtered column is a :class:`TextColumn`: the matches found in the board's text read
+once (:mod:`salesdesk.data.board_text`), or, until that text is read or when it is out
+of date, an :class:`IdColumn`: the ids of the matches in board order, found by one query;
+either way their cards are read a page at a time. A PostgreSQL server (or a file
 this program may not write, whose keys cannot be refreshed) gets a :class:`ListColumn` of
 cards read, scored and sorted in Python, as every board did before schema 8.
 """
@@ -17,6 +19,7 @@ from datetime import date, datetime
 from typing import overload
 
 from salesdesk.data import board_keys
+from salesdesk.data.board_text import Matches
 from salesdesk.data.card_rows import (
     CARD_COLUMNS,
     CARD_FROM,
@@ -28,7 +31,10 @@ from salesdesk.data.card_rows import (
 from salesdesk.data.cards import define_fold, search_where
 from salesdesk.data.db import Database
 
-PAGE = 64  # cards read at once around the one drawn
+#: Cards read at once around the one drawn: about a tall column's screenful (a card is
+#: three to five lines). Each change reads every column's window again, so a page much
+#: longer than the screen was read for nothing (64 cost ~5 ms a regrade at 100,000).
+PAGE = 16
 
 
 class Column(Sequence[CardRow]):
@@ -116,6 +122,7 @@ class KeyColumn(_PagedColumn):
         self.verdict = verdict
         self._where = "col = ?" + (" AND verdict = ?" if verdict else "")
         self._params: tuple[str, ...] = (key, verdict) if verdict else (key,)
+        self._places: dict[int, int | None] = {}
 
     def _page_ids(self, page: int) -> list[int]:
         with self.db.connect() as conn:
@@ -126,8 +133,30 @@ class KeyColumn(_PagedColumn):
             ).fetchall()
         return [row[0] for row in rows]
 
+    def __iter__(self) -> Iterator[CardRow]:
+        """Every card in order (tests and tools): the ids at once, the cards in chunks,
+        not page after page (each page's OFFSET counts again from the top)."""
+        with self.db.connect() as conn:
+            ids = [row[0] for row in conn.execute(
+                f"SELECT prospect_id FROM board_key WHERE {self._where} "
+                "ORDER BY score DESC, prospect_id", self._params).fetchall()]
+        for start in range(0, len(ids), 500):
+            yield from cards_by_id(self.db, self.clock, ids[start:start + 500])
+
     def index_of(self, prospect_id: int) -> int | None:
-        """The card's place: how many cards of the column come before it."""
+        """The card's place: how many cards of the column come before it (a column is
+        read again after every change, so a place once found stays right)."""
+        if prospect_id in self._places:
+            return self._places[prospect_id]
+        for page, cards in self._pages.items():  # drawn already: no query
+            for offset, card in enumerate(cards):
+                if card.id == prospect_id:
+                    self._places[prospect_id] = page * PAGE + offset
+                    return page * PAGE + offset
+        self._places[prospect_id] = place = self._counted_place(prospect_id)
+        return place
+
+    def _counted_place(self, prospect_id: int) -> int | None:
         with self.db.connect() as conn:
             row = conn.execute(
                 "SELECT col, verdict, score FROM board_key WHERE prospect_id = ?",
@@ -158,6 +187,21 @@ class IdColumn(_PagedColumn):
         if self._index is None:
             self._index = {pid: i for i, pid in enumerate(self.ids)}
         return self._index.get(prospect_id)
+
+
+class TextColumn(_PagedColumn):
+    """The matches of a filter in one column, found in the board's text read once
+    (:mod:`salesdesk.data.board_text`): counted at once, mapped to ids as drawn."""
+
+    def __init__(self, db: Database, clock: Clocks, matches: Matches) -> None:
+        super().__init__(db, clock, len(matches))
+        self.matches = matches
+
+    def _page_ids(self, page: int) -> list[int]:
+        return self.matches.ids(page * PAGE, (page + 1) * PAGE)
+
+    def index_of(self, prospect_id: int) -> int | None:
+        return self.matches.index_of(prospect_id)
 
 
 def cards_by_id(db: Database, clock: Clocks, ids: list[int]) -> list[CardRow]:

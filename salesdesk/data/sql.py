@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from datetime import date, datetime
 from sqlite3 import Connection
 from typing import Any
@@ -12,6 +13,16 @@ from typing import Any
 #: The largest id SQLite stores; a bigger number typed by a user names no row (and would
 #: overflow the driver), so lookups answer "not found" without asking.
 MAX_ID = 2**63 - 1
+
+#: Up to this many cards changed at once (a keystroke's few) are named in a statement by
+#: their ids, each read through its index; more (an import, a day's first start) are
+#: handled in bulk, through a subquery or a rewrite.
+FEW_IDS = 500
+
+
+def id_list(ids: Iterable[int]) -> str:
+    """``(1, 2, 3)``: ids written into a statement (integers only, so nothing to quote)."""
+    return "(" + ", ".join(str(int(i)) for i in ids) + ")"
 
 
 def sql_timestamp(moment: datetime) -> str:

@@ -27,9 +27,9 @@ _COMPLAINTS_SQL = (
     "WHERE resolved_at IS NULL AND answered_at IS NULL ORDER BY received_at, id"
 )
 _NEW_LEADS_SQL = (
-    "SELECT id, first_contact_due FROM prospect WHERE status = 'live' "
+    "SELECT id, first_contact_due FROM prospect WHERE {among}status = 'live' "
     "AND first_contact_at IS NULL AND first_contact_due IS NOT NULL "
-    "AND first_contact_due <= ? ORDER BY first_contact_due, id"
+    "AND first_contact_due <= :end ORDER BY first_contact_due, id"
 )
 
 
@@ -41,13 +41,20 @@ def planned_visits(db: Database, today: date) -> list[TodayVisit]:
             for r in rows]
 
 
-def running_clocks(db: Database, today: date) -> list[TodayClock]:
+def running_clocks(
+    db: Database, today: date, among: tuple[str, Mapping[str, Any]] | None = None
+) -> list[TodayClock]:
     """Every unanswered complaint (its answer deadline), and the new leads whose first
-    contact is due by the end of ``today``."""
+    contact is due by the end of ``today``; ``among`` (a subquery of card ids and its
+    named parameters) holds every such lead: only those cards are looked at (there is no
+    index on the clock: the board's keys know which cards have one)."""
     hours = answer_hours(db)
+    ids_sql, params = among or ("", {})
+    leads_sql = _NEW_LEADS_SQL.format(among=f"id IN {ids_sql} AND " if ids_sql else "")
+    params = {**params, "end": today.isoformat() + "~"}
     with db.connect() as conn:
         complaints = conn.execute(_COMPLAINTS_SQL).fetchall()
-        leads = conn.execute(_NEW_LEADS_SQL, (today.isoformat() + "~",)).fetchall()
+        leads = conn.execute(leads_sql, params).fetchall()
     clocks = [TodayClock(int(pid), answer_due(_at(received), hours), int(cid), said or "")
               for cid, pid, received, said in complaints]
     clocks += [TodayClock(int(pid), _at(due)) for pid, due in leads]

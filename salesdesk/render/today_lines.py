@@ -4,13 +4,16 @@ item (what, when, who), user text shown literally."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from salesdesk.render import palette
 from salesdesk.render.literal import literal_line
 from salesdesk.render.palette import GRADE_COLOURS
-from salesdesk.rules.today import TodayItem
+
+if TYPE_CHECKING:  # (the rule brings the visit plan's: a screen imports this first)
+    from salesdesk.rules.today import TodayItem
 
 KIND_WIDTH = 9  # "thank-you"
 

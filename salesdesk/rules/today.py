@@ -137,39 +137,76 @@ def card_items(
     p: ProspectFacts, visits: list[TodayVisit], today: date, settings: PlanSettings,
     clocks: Iterable[TodayClock] = (), now: datetime | None = None,
 ) -> list[TodayItem]:
-    """The items one card puts on today's list."""
+    """The items one card puts on today's list (the parts below, in this order: equal
+    keys keep it)."""
     if p.status not in ("live", "customer"):
         return []
     moment = now or datetime.combine(today, datetime.min.time())
-
-    def item(group: str, what: str, due: date, **more: object) -> TodayItem:
-        return TodayItem(p.id, p.name, p.company, p.grade, group, what, due,
-                         **more)  # type: ignore[arg-type]
-
     found: list[TodayItem] = [clock_item(p, clock, moment) for clock in clocks]
-    for visit in visits:
-        late = (today - visit.day).days
-        found.append(item("visit", visit.purpose or "visit", visit.day, start=visit.start,
-                          visit_id=visit.id, overdue_days=late))
-    if p.next_date is not None and p.next_date <= today:
-        kind = p.next_kind or DEFAULT_KIND
-        if not (visits and kind in VISIT_KINDS):
-            found.append(item(kind, p.next_action or "next step", p.next_date,
-                              overdue_days=(today - p.next_date).days))
-    if _birthday_today(p.birthday, today):
-        found.append(item("birthday", "birthday greeting", today))
-    for need in thank_you(p, Days(today, today, today, settings)):
-        if need.earliest is None or need.earliest <= today:
-            found.append(item("thank_you", need.reason, need.due))
-    if p.status == "live" and p.graded_on is not None:
-        past = days_past_window(Grade(p.grade), p.graded_on, today)
-        if past > 0:
-            found.append(item("regrade", f"{p.grade}, past its window {past}d: regrade",
-                              today - timedelta(days=past), overdue_days=past))
+    found += [visit_item(p, visit, today) for visit in visits]
+    step = step_item(p, bool(visits), today)
+    found += [step] if step is not None else []
+    found += birthday_items(p, today)
+    found += thank_you_items(p, today, settings)
+    found += regrade_items(p, today)
     return found
 
 
-def _key(item: TodayItem) -> tuple[int, str, int, str, str, int]:
+def _item(p: ProspectFacts, group: str, what: str, due: date, **more: object) -> TodayItem:
+    return TodayItem(p.id, p.name, p.company, p.grade, group, what, due,
+                     **more)  # type: ignore[arg-type]
+
+
+def visit_item(p: ProspectFacts, visit: TodayVisit, today: date) -> TodayItem:
+    """A planned visit of a live card or a customer."""
+    return _item(p, "visit", visit.purpose or "visit", visit.day, start=visit.start,
+                 visit_id=visit.id, overdue_days=(today - visit.day).days)
+
+
+def step_item(p: ProspectFacts, has_visits: bool, today: date) -> TodayItem | None:
+    """The card's next step when due (a visit or meeting step: unless ``has_visits``, a
+    visit planned for the card by today, which is that step)."""
+    if p.next_date is None or p.next_date > today:
+        return None
+    kind = p.next_kind or DEFAULT_KIND
+    if has_visits and kind in VISIT_KINDS:
+        return None
+    return _item(p, kind, p.next_action or "next step", p.next_date,
+                 overdue_days=(today - p.next_date).days)
+
+
+def birthday_items(p: ProspectFacts, today: date) -> list[TodayItem]:
+    """A greeting on the card's birthday."""
+    if not _birthday_today(p.birthday, today):
+        return []
+    return [_item(p, "birthday", "birthday greeting", today)]
+
+
+def thank_you_items(p: ProspectFacts, today: date, settings: PlanSettings) -> list[TodayItem]:
+    """A thank-you owed for a large purchase (the visit plan's rule)."""
+    return [_item(p, "thank_you", need.reason, need.due)
+            for need in thank_you(p, Days(today, today, today, settings))
+            if need.earliest is None or need.earliest <= today]
+
+
+def regrade_items(p: ProspectFacts, today: date) -> list[TodayItem]:
+    """A live card past its grade's window."""
+    if p.status != "live" or p.graded_on is None:
+        return []
+    past = days_past_window(Grade(p.grade), p.graded_on, today)
+    if past <= 0:
+        return []
+    return [_item(p, "regrade", f"{p.grade}, past its window {past}d: regrade",
+                  today - timedelta(days=past), overdue_days=past)]
+
+
+#: An item's place in the order (see :func:`sort_key`).
+SortKey = tuple[int, str, int, str, str, int]
+
+
+def sort_key(item: TodayItem) -> SortKey:
+    """Where ``item`` goes on the list (items of equal keys, one card's, keep the order
+    :func:`card_items` gives them)."""
     if item.deadline is not None:  # complaints and new leads: the nearest deadline first
         return (0, item.deadline.isoformat(), 0, item.grade, item.name.casefold(),
                 item.prospect_id)
@@ -180,7 +217,7 @@ def _key(item: TodayItem) -> tuple[int, str, int, str, str, int]:
 
 def ordered(items: Iterable[TodayItem]) -> list[TodayItem]:
     """Today's items in the order of the module docstring."""
-    return sorted(items, key=_key)
+    return sorted(items, key=sort_key)
 
 
 def today_items(

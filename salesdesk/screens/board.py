@@ -28,6 +28,7 @@ from salesdesk.widgets.board_columns import BoardColumns
 from salesdesk.widgets.card_column import CardColumn
 from salesdesk.widgets.filter_bar import FilterBar
 from salesdesk.widgets.fitting_footer import FittingFooter
+from salesdesk.widgets.fixed_line import set_line
 from salesdesk.widgets.status_line import StatusLine
 
 COMPACT_BELOW_HEIGHT = 32
@@ -218,8 +219,8 @@ class BoardScreen(BoardForms):
             now=self.sd_app.now(),
             width=max(0, self.app.size.width - 2),
         )
-        # One line whatever it says (it is cut to the width): no layout of the board.
-        self.query_one("#summary", Static).update(line, layout=False)
+        # One line whatever it says (it is cut to the width); most keys leave it alone.
+        set_line(self.query_one("#summary", Static), line)
 
     @work(thread=True, exclusive=True, group="today-count")
     def count_today(self, today: date) -> None:
@@ -242,9 +243,10 @@ class BoardScreen(BoardForms):
         target = self.col + delta
         if 0 <= target <= 2:
             self.col = target
-            for index, column in enumerate(self.columns):
-                column.set_active(index == self.col)
-            self._distribute(None)
+            if self.columns[target].cards:  # the cards stay where they are
+                self.query_one(BoardColumns).activate(self.view.columns, target)
+            else:  # an empty column: _distribute goes to one that has cards
+                self._distribute(None)
 
     def action_move(self, delta: int) -> None:
         self.column.move(delta)
@@ -408,10 +410,16 @@ class BoardScreen(BoardForms):
         self.tell("Demo data loaded: 120 prospects")
 
     def action_filter(self) -> None:
-        self.query_one(FilterBar).open(self.filter_text)
+        bar = self.query_one(FilterBar)
+        self.view.prepare_filter()  # the board's text, read while the first word is typed
+        bar.instant = self.view.in_sql
+        bar.open(self.filter_text)
 
     @on(FilterBar.Changed)
     def _filter_changed(self, event: FilterBar.Changed) -> None:
+        bar = self.query_one(FilterBar)
+        if event.text != bar.field.value:
+            return  # more was typed (or it was cleared) since: only the latest text counts
         if event.text != self.filter_text:
             self.view.filter_text = event.text
             self.load(keep_id=self._current_id())

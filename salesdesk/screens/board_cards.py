@@ -16,7 +16,8 @@ from datetime import datetime
 
 from salesdesk.data import board_keys, board_view, store
 from salesdesk.data.board_keys import LIVE_KEYS
-from salesdesk.data.board_view import Column, IdColumn, KeyColumn, ListColumn
+from salesdesk.data.board_text import BoardText, Matches, TextAhead
+from salesdesk.data.board_view import Column, IdColumn, KeyColumn, ListColumn, TextColumn
 from salesdesk.data.card_rows import clocks
 from salesdesk.data.db import Database
 from salesdesk.data.store import CardRow, urgency_key
@@ -58,6 +59,10 @@ class BoardCards:
         self._counts: dict[str, int] = {}  # cards per column
         self._tally: board_keys.Tally | None = None  # the header's counts, kept up
         self._matches: dict[str, list[tuple[int, str]]] | None = None
+        # The filter's matches found in the board's text (read once, in a thread).
+        self._found: dict[str, Matches] | None = None
+        self._text: BoardText | None = None
+        self._text_ahead: TextAhead | None = None
         self._now: datetime | None = None
         self.today_left: int | None = None  # items on today's list (in SQL: with the keys)
         # In Python: the view's cards, and every live card for the header's counts.
@@ -123,9 +128,12 @@ class BoardCards:
             board_keys.add_to(self._tally, change)
         self._now = now
         keys = self._keys
-        self._matches = (
-            board_view.matching_ids(self.db, keys, self.filter_text) if self._filtered else None
-        )
+        self._matches = self._found = None
+        if self._filtered:
+            text = self._board_text()
+            self._found = text.matches(self.filter_text) if text is not None else None
+            if self._found is None:
+                self._matches = board_view.matching_ids(self.db, keys, self.filter_text)
         per_col: dict[str, list[float]] = {}
         closed: dict[str, int] = {}
         for (col, status), values in self._tally.items():
@@ -152,6 +160,28 @@ class BoardCards:
         self.today_left = int(sum(values[5] for values in self._tally.values()))
         self._columns.clear()
         self._seen_version = self.db.data_version()
+
+    # ------------------------------------------------------------------ the filter's text
+    def prepare_filter(self) -> None:
+        """Start reading the view's searched text in a thread (the filter is opened), so
+        the characters typed are answered from it; nothing if it is read and current."""
+        if self.in_sql and self._board_text(start=False) is None and (
+                self._text_ahead is None or self._text_ahead.keys != self._keys):
+            self._text_ahead = TextAhead(self.db, self._keys)
+
+    def _board_text(self, start: bool = True) -> BoardText | None:
+        """The view's searched text if it is read and nothing was written since; else
+        None, and (``start``) its reading is started for the next characters."""
+        ahead = self._text_ahead
+        if ahead is not None and ahead.done:
+            self._text, self._text_ahead = ahead.wait(), None
+        text = self._text
+        if text is not None and (text.keys != self._keys
+                                 or text.version != self.db.data_version()):
+            self._text = text = None  # out of date: its memory goes now
+        if text is None and start:
+            self.prepare_filter()
+        return text
 
     def refresh(self, today: datetime, ids: Iterable[int]) -> None:
         """Read only the given cards again (fast on a huge board)."""
@@ -222,6 +252,12 @@ class BoardCards:
             return {key: ListColumn(cards) for key, cards in found.items()}
         assert self._now is not None
         clock = clocks(self.db, self._now)
+        if self._found is not None:
+            return {
+                key: TextColumn(self.db, clock, matches) if verdict is None
+                else IdColumn(self.db, clock, matches.with_verdict(str(verdict)))
+                for key, matches in self._found.items()
+            }
         if self._matches is not None:
             return {
                 key: IdColumn(self.db, clock, [pid for pid, v in matches
@@ -239,6 +275,8 @@ class BoardCards:
         """How many cards the view shows (every verdict)."""
         if not self.in_sql:
             return len(self._cards)
+        if self._found is not None:
+            return sum(len(m) for m in self._found.values())
         if self._matches is not None:
             return sum(len(m) for m in self._matches.values())
         return sum(self._counts.values())

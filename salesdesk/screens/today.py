@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -21,18 +21,21 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from salesdesk import keys
-from salesdesk.data import store, visits
+from salesdesk.data import store
 from salesdesk.data.db import busy_message
-from salesdesk.data.today import today_list
 from salesdesk.render.today_lines import empty_text, item_line
 from salesdesk.rules.dates import day_name, next_step_said, parse_next_date
-from salesdesk.rules.today import TodayItem
 from salesdesk.screens.base import SalesDeskScreen
 from salesdesk.screens.form import FormField, FormScreen
 from salesdesk.text import one_line
 from salesdesk.widgets.fitting_footer import FittingFooter
 
+if TYPE_CHECKING:  # (imported by the worker: the visit plan's rules come with them)
+    from salesdesk.data.today_pages import TodayPages
+    from salesdesk.rules.today import TodayItem
+
 UPCOMING = 8  # items listed under "up next"
+AHEAD = 24  # items read beyond those shown, so that skipping seldom waits for a read
 Key = tuple[int, str, int | None]  # an item: (card, group, visit)
 
 
@@ -72,23 +75,44 @@ class TodayScreen(SalesDeskScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: list[TodayItem] | None = None  # None: being worked out
+        self.pages: TodayPages | None = None  # None: being worked out
         self.skipped: set[Key] = set()
         self.done = 0
         self.error = ""
         self._asked = 0  # which working-out is the latest (an older one's result is dropped)
+        self._beyond: set[Key] = set()  # skipped, still on the list, further than read
+        self._reading = False  # a worker reads on
+        self._pending = 0  # skips pressed past what was read, taken once it is
 
     @property
     def ready(self) -> bool:
-        return self.is_mounted and self.items is not None
+        return self.is_mounted and self.pages is not None
+
+    @property
+    def items(self) -> list[TodayItem] | None:
+        """The items read so far, in order (None: being worked out)."""
+        return None if self.pages is None else self.pages.items
+
+    def _shown(self, limit: int = UPCOMING + 1) -> list[TodayItem]:
+        """The item shown (the first one not skipped) and those up next, as far as read
+        (up to ``limit`` items)."""
+        found: list[TodayItem] = []
+        for item in self.items or ():
+            if item_key(item) not in self.skipped:
+                found.append(item)
+                if len(found) >= limit:
+                    break
+        return found
 
     @property
     def item(self) -> TodayItem | None:
-        """The item shown: the first one not skipped."""
-        for item in self.items or ():
-            if item_key(item) not in self.skipped:
-                return item
-        return None
+        """The item shown: the first one not skipped (None while skips wait for the rest
+        of the list to be read: what they come to is not on screen yet)."""
+        return None if self._pending else self._first()
+
+    def _first(self) -> TodayItem | None:
+        shown = self._shown(1)
+        return shown[0] if shown else None
 
     def compose(self) -> ComposeResult:
         yield Static(id="td-title")
@@ -102,52 +126,115 @@ class TodayScreen(SalesDeskScreen[None]):
 
     # ------------------------------------------------------------------ the list
     def reload(self) -> None:
-        self.items = None
+        self.pages = None
+        self._pending = 0
         self._asked += 1
         self.draw()
-        self.work_out(self.sd_app.now(), self._asked)
+        self.work_out(self.sd_app.now(), self._asked, set(self.skipped))
+
+    def _wanted(self, skipped: set[Key]) -> Callable[[TodayItem], bool]:
+        return lambda item: item_key(item) not in skipped
 
     @work(thread=True, exclusive=True, group="today")
-    def work_out(self, today: datetime, asked: int) -> None:
+    def work_out(self, now: datetime, asked: int, skipped: set[Key]) -> None:
+        beyond: set[Key] = set()
         try:
-            found, error = today_list(self.sd_app.db, today), ""
-        except Exception as exc:  # a busy or broken database: said on screen
-            found, error = [], busy_message(exc) or f"today's list failed: {exc}"
-        self.app.call_from_thread(self._loaded, found, error, asked)
+            from salesdesk.data.today_pages import TodayPages
 
-    def _loaded(self, found: list[TodayItem], error: str, asked: int) -> None:
+            pages = TodayPages(self.sd_app.db, now)
+            pages.read(self._wanted(skipped), UPCOMING + 1 + AHEAD)
+            if pages.count is None:  # no keys to count with: all of it
+                pages.read()
+            read = {item_key(item) for item in pages.items}
+            if not pages.complete and skipped - read:
+                on_list = pages.items_of(key[0] for key in skipped - read)
+                beyond = (skipped - read) & {item_key(item) for item in on_list}
+            error = ""
+        except Exception as exc:  # a busy or broken database: said on screen
+            pages, error = None, busy_message(exc) or f"today's list failed: {exc}"
+        self.app.call_from_thread(self._loaded, pages, beyond, error, asked)
+
+    def _loaded(
+        self, pages: TodayPages | None, beyond: set[Key], error: str, asked: int
+    ) -> None:
         if not self.is_mounted or asked != self._asked:
             return
-        self.items, self.error = found, error
+        self.pages, self._beyond, self.error = pages, beyond, error
+        self._reading = False
+        self.draw()
+        self.refresh_bindings()
+
+    def _read_on(self) -> None:
+        """Skipped past what was read: read on in a worker (the screen says so)."""
+        if self._reading or self.pages is None or self.pages.complete:
+            return
+        self._reading = True
+        self.read_on(self.pages, self._asked, set(self.skipped))
+
+    @work(thread=True, group="today-on")
+    def read_on(self, pages: TodayPages, asked: int, skipped: set[Key]) -> None:
+        try:
+            changed = pages.changed()  # (what is read now would not fit: start again)
+            if not changed:
+                pages.read(self._wanted(skipped), UPCOMING + 1 + AHEAD)
+            error = ""
+        except Exception as exc:
+            changed, error = False, busy_message(exc) or f"today's list failed: {exc}"
+        self.app.call_from_thread(self._read, changed, error, asked)
+
+    def _read(self, changed: bool, error: str, asked: int) -> None:
+        if not self.is_mounted or asked != self._asked:
+            return
+        self._reading = False
+        if changed:
+            self.reload()
+            return
+        self.error = error
+        while self._pending and not error:
+            item = self._first()
+            if item is None and not (self.pages and self.pages.complete):
+                break  # (still more to read)
+            self._pending -= 1
+            self._skip(item)
         self.draw()
         self.refresh_bindings()
 
     def draw(self) -> None:
         title = Text("Today", style="bold")
         title.append(f" · {self.sd_app.today():%a %d %b}", style="dim")
-        items = self.items
-        if items is None:
+        pages = self.pages
+        if pages is None and not self.error:
             title.append("  working out what is due…", style="dim")
             self.query_one("#td-title", Static).update(title)
             return
-        left = len(items)
+        left = pages.count if pages is not None else 0
         title.append(f"   {left} left · {self.done} done", style="bold")
-        if self.skipped:
-            title.append(f" · {len(self.skipped & {item_key(i) for i in items})} skipped",
-                         style="dim")
+        items = pages.items if pages is not None else []
+        skipped = (self.skipped & {item_key(i) for i in items}) | (self._beyond & self.skipped)
+        if skipped:
+            title.append(f" · {len(skipped)} skipped", style="dim")
+        ahead = [] if self._pending else self._shown(UPCOMING + 1 + AHEAD // 2)
+        shown = ahead[:UPCOMING + 1]
+        more = pages is not None and not pages.complete and len(shown) <= UPCOMING
+        if pages is not None and not pages.complete and len(ahead) < UPCOMING + 1 + AHEAD // 2:
+            self._read_on()  # (before the rep gets there, if the read is quick enough)
+        if more:
+            title.append("  reading on…", style="dim")
         self.query_one("#td-title", Static).update(title)
         body = self.query_one("#td-item", Static)
-        item = self.item
+        item = shown[0] if shown else None
         if self.error:
             body.update(Text(self.error, style="bold red"))
         elif not items:
             body.update(empty_text(self.sd_app.today()))
+        elif item is None and more:
+            body.update(Text("Reading on…", style="dim"))
         elif item is None:
             body.update(Text("Everything left was skipped: s goes through it again, "
                              "esc goes back to the board.", style="bold"))
         else:
             body.update(self._item_text(item))
-        self.query_one("#td-next", Static).update(self._upcoming(item))
+        self.query_one("#td-next", Static).update(self._upcoming(shown[1:]))
 
     def _item_text(self, item: TodayItem) -> Text:
         text = item_line(item, max(20, self.app.size.width - 4))
@@ -160,9 +247,7 @@ class TodayScreen(SalesDeskScreen[None]):
         text.append(hint, style="dim")
         return text
 
-    def _upcoming(self, current: TodayItem | None) -> Text:
-        rest = [i for i in self.items or () if i is not current
-                and item_key(i) not in self.skipped][:UPCOMING]
+    def _upcoming(self, rest: list[TodayItem]) -> Text:
         if not rest:
             return Text()
         text = Text("\nUp next\n", style="bold dim")
@@ -210,6 +295,8 @@ class TodayScreen(SalesDeskScreen[None]):
                 return
             step = next_step_said(result.next_date, app.today())
             if item.visit_id is not None and result.kind == "visit":
+                from salesdesk.data import visits
+
                 self._changed(lambda: visits.mark_done(
                     app.db, app.now(), item.visit_id or 0, result.note,
                     next_date=result.next_date, next_action=result.next_action,
@@ -250,6 +337,8 @@ class TodayScreen(SalesDeskScreen[None]):
 
             def moved(day: date | None) -> None:
                 if day is not None:
+                    from salesdesk.data import visits
+
                     when = day_name(day, app.today())
                     self._changed(lambda: visits.move_visit(app.db, app.now(), visit_id, day),
                                   f"Visit to {item.name} moved to {when}")
@@ -270,13 +359,22 @@ class TodayScreen(SalesDeskScreen[None]):
         self.app.push_screen(NextStepScreen(card, app.today()), stepped)
 
     def action_skip(self) -> None:
-        item = self.item
+        if self.pages is None:
+            return  # (being worked out)
+        item = self._first()
+        if self._pending or (item is None and not self.pages.complete):
+            self._pending += 1  # past what was read: taken once the rest is read
+            self._read_on()
+        else:
+            self._skip(item)
+        self.draw()
+        self.refresh_bindings()
+
+    def _skip(self, item: TodayItem | None) -> None:
         if item is None:
             self.skipped.clear()  # at the end: through the skipped ones again
         else:
             self.skipped.add(item_key(item))
-        self.draw()
-        self.refresh_bindings()
 
     def action_regrade(self, grade: str) -> None:
         item = self.item

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from salesdesk.data.board_view import Column
 from salesdesk.render.board_header import column_title
 from salesdesk.widgets.card_column import CardColumn
+from salesdesk.widgets.fixed_line import set_line
 
 COLUMNS = 3
 
@@ -48,12 +49,17 @@ class BoardColumns(Horizontal):
         keep_id: int | None,
     ) -> None:
         """Give each column its cards and title; ``active`` is the selected column."""
-        for index, ((key, title), column) in enumerate(zip(spec, self.columns, strict=True)):
+        for (key, _title), column in zip(spec, self.columns, strict=True):
             column.set_cards(buckets[key], today, keep_id=keep_id)
+        self.activate(spec, active)
+
+    def activate(self, spec: tuple[tuple[str, str], ...], active: int) -> None:
+        """Make column ``active`` the one with the selection (its cards stay as given):
+        its selected card and the titles' marks are drawn again, nothing else."""
+        for index, ((key, title), column) in enumerate(zip(spec, self.columns, strict=True)):
             column.set_active(index == active)
-            label = column_title(key, title, len(buckets[key]), index == active)
-            # One line of a fixed-width column: no layout of the board.
-            self.query_one(f"#title-{index}", Static).update(label, layout=False)
+            label = column_title(key, title, len(column.cards), index == active)
+            set_line(self.query_one(f"#title-{index}", Static), label)
 
     def flash(self, prospect_id: int) -> int | None:
         """Light up the card in whichever column holds it; returns that column's index."""

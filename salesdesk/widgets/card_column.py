@@ -8,22 +8,29 @@ drawn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from math import ceil
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from salesdesk.data.board_view import Column, ListColumn
 from salesdesk.data.store import CardRow
 from salesdesk.render.cards import card_height, render_card
+from salesdesk.widgets.plain_lines import plain_lines
 
 FLASH_SECONDS = 1.2  # how long a card that just moved column stays lit
+#: The style of the blanks a card line is padded with: a style, never None (NO_COLOR's
+#: line filter reads every segment's style, and a None one stopped the app).
+BLANK = Style()
 
 
 def _day(moment: date) -> date:
@@ -34,6 +41,16 @@ def _day(moment: date) -> date:
 def _ticking(card: CardRow) -> bool:
     """A running clock's "time left" moves with the minute: such a card is drawn anew."""
     return card.complaint_due is not None or card.first_contact_due is not None
+
+
+def _thumb(bar: ScrollBar) -> list[Segment]:
+    """The scroll bar as Textual draws it (its shape: colours aside)."""
+    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    drawn = ScrollBarRender.render_bar(
+        size=bar.size.height, virtual_size=ceil(bar.window_virtual_size),
+        window_size=ceil(window), position=bar.position, thickness=bar.thickness,
+    )
+    return list(drawn.segments)
 
 
 class CardColumn(ScrollView, can_focus=False):
@@ -59,9 +76,9 @@ class CardColumn(ScrollView, can_focus=False):
         self.active = False
         self.compact = False
         self.today = date.today()
-        # Drawn cards by what they look like (id, width, selected, active, compact,
-        # flashing), with the row they were drawn from: a card is drawn again only when
-        # it changed, however often the column is given new cards.
+        # Drawn cards by what they look like (id, width, selected, selected in the active
+        # column, compact, flashing), with the row they were drawn from: a card is drawn
+        # again only when it changed, however often the column is given new cards.
         self._cache: dict[tuple[int, int, bool, bool, bool, bool], tuple[CardRow, list[Strip]]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
 
@@ -87,7 +104,7 @@ class CardColumn(ScrollView, can_focus=False):
         self._redraw_changed(before)
         if keep_id is not None and self.is_mounted:
             # The kept card may have moved far down (regraded into this column): show it.
-            self.call_after_refresh(self.scroll_to_selected)
+            self._now_or_after_layout(self.scroll_to_selected)
 
     def _window(self) -> range:
         """The indexes of the cards on screen, whole or in part."""
@@ -119,6 +136,15 @@ class CardColumn(ScrollView, can_focus=False):
             if old != new or (new[0] is not None and _ticking(new[0])):
                 self._redraw_card(index)
 
+    def refresh_lines(self, y_start: int, line_count: int = 1) -> None:
+        """ScrollView's, but only over the cards' width: the scroll bar beside them is not
+        drawn again with every card (it redraws itself when its range or place moves)."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            super().refresh_lines(y_start, line_count)
+            return
+        self.refresh(Region(0, y_start - self.scroll_offset.y, width, line_count))
+
     def _redraw_card(self, index: int) -> None:
         """Draw the lines of the card at ``index`` again (the rest stay as drawn)."""
         self.refresh_lines(index * self.card_lines, self.card_lines)
@@ -147,9 +173,11 @@ class CardColumn(ScrollView, can_focus=False):
             self.refresh()
 
     def set_active(self, active: bool) -> None:
+        """Only the selected card is drawn differently in the active column."""
         if active != self.active:
             self.active = active
-            self.refresh()
+            if self.cards:
+                self._redraw_card(self.selected)
 
     def _update_size(self) -> None:
         # Only the height scrolls (overflow-x is hidden), so the width stays 0: a resize
@@ -163,8 +191,10 @@ class CardColumn(ScrollView, can_focus=False):
             # board, only the scrollbar's range, the scroll position and the lines redrawn.
             self.set_reactive(CardColumn.virtual_size, size)
             bar = self.vertical_scrollbar
-            bar.window_virtual_size = size.height
-            bar.refresh()
+            before = _thumb(bar)
+            bar.set_reactive(ScrollBar.window_virtual_size, size.height)
+            if _thumb(bar) != before:  # a card more or less in thousands: mostly not
+                bar.refresh()
             self.scroll_y = self.validate_scroll_y(self.scroll_y)
         else:
             self.virtual_size = size
@@ -210,7 +240,16 @@ class CardColumn(ScrollView, can_focus=False):
             target = -(-(start + height - view) // height) * height  # rounded up to a card
         else:
             return  # already in view
-        self.scroll_to(y=target, animate=False, force=True)
+        # At once: in the same frame as the change that moved it, not one frame later.
+        self.scroll_to(y=target, animate=False, force=True, immediate=True)
+
+    def _now_or_after_layout(self, scroll: Callable[[], None]) -> None:
+        """Scroll now when the column has its size (a vertical scroll does not depend on
+        the scrollbar a layout may add), else once it is laid out."""
+        if self.scrollable_content_region.height > 0:
+            scroll()
+        else:
+            self.call_after_refresh(scroll)
 
     # ------------------------------------------------------------------ drawing
     def flash(self, prospect_id: int, seconds: float = FLASH_SECONDS) -> None:
@@ -224,7 +263,7 @@ class CardColumn(ScrollView, can_focus=False):
             self._redraw_card(before)
         self.flashing = prospect_id
         self._redraw_card(index)
-        self.call_after_refresh(self._show_index, index)
+        self._now_or_after_layout(lambda: self._show_index(index))
         self.set_timer(seconds, self._flash_over)
 
     def _flash_over(self) -> None:
@@ -243,7 +282,7 @@ class CardColumn(ScrollView, can_focus=False):
         selected = index == self.selected
         card = self.cards[index]
         flashing = card.id == self.flashing
-        key = (card.id, width, selected, self.active, self.compact, flashing)
+        key = (card.id, width, selected, selected and self.active, self.compact, flashing)
         cached = self._cache.get(key)
         if cached is not None and cached[0] == card and not _ticking(card):
             return cached[1]
@@ -253,7 +292,9 @@ class CardColumn(ScrollView, can_focus=False):
         )
         console = self.app.console
         strips = [
-            Strip(list(line.render(console)), line.cell_len).adjust_cell_length(width)
+            # (Rich gives a line without spans no style: BLANK gives it one.)
+            Strip([seg if seg.style else Segment(seg.text, BLANK) for seg in line.render(console)],
+                  line.cell_len).adjust_cell_length(width, BLANK)
             for line in lines
         ]
         if len(self._cache) > 400:
@@ -261,16 +302,22 @@ class CardColumn(ScrollView, can_focus=False):
         self._cache[key] = (card, strips)
         return strips
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # A column's style adds nothing to its cards' lines: they go to the screen as
+        # drawn (see plain_lines), not through Textual's styles cache line by line.
+        lines = plain_lines(self, crop)
+        return super().render_lines(crop) if lines is None else lines
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = y + self.scroll_offset.y
         index, row = divmod(line, self.card_lines)
         if index >= len(self.cards) or width <= 0:
-            return Strip([Segment(" " * max(0, width), Style())], max(0, width))
+            return Strip([Segment(" " * max(0, width), BLANK)], max(0, width))
         try:
             return self._strips_for(index, width)[row]
         except IndexError:  # removed since the column was read: the board reloads
-            return Strip([Segment(" " * max(0, width), Style())], max(0, width))
+            return Strip([Segment(" " * max(0, width), BLANK)], max(0, width))
 
     # ------------------------------------------------------------------ mouse
     def on_click(self, event: events.Click) -> None:

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.timer import Timer
 from textual.widgets import Input
 
@@ -20,9 +22,22 @@ def indexed(text: str) -> bool:
     return all(len(word) >= 3 for word in text.split())
 
 
+class FilterInput(Input):
+    """The filter's field. Textual's Input sets its scrollable width with each character,
+    and a widget's ``virtual_size`` lays out the whole screen when it changes: with the
+    board under it, that layout and the full repaint after it were most of a character's
+    time. The field's size is fixed (one line, the bar's width), its text scrolls inside
+    it: only the field is repainted."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+
 class FilterBar(Vertical):
-    """Posts :class:`FilterBar.Changed` a moment after typing stops (at once on enter);
-    ``enter`` keeps the filter, an empty one hides the bar."""
+    """Posts :class:`FilterBar.Changed` with each character typed when the board answers
+    every filter at once (``instant``: an SQLite file, see
+    :mod:`salesdesk.data.board_text`) or the trigram index answers every word; else a
+    moment after typing stops (at once on enter). ``enter`` keeps the filter, an empty one
+    hides the bar."""
 
     @dataclass
     class Changed(Message):
@@ -35,9 +50,10 @@ class FilterBar(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._timer: Timer | None = None
+        self.instant = False
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield FilterInput(
             placeholder="filter: name, company, phone, notes… (enter keeps, escape clears)",
             id="filter-input",
             select_on_focus=False,  # open() selects the old filter itself, at once
@@ -75,7 +91,7 @@ class FilterBar(Vertical):
         event.stop()
         self._stop()
         text = event.value
-        if indexed(text):  # answered from the trigram index: at once, no waiting
+        if self.instant or indexed(text):  # answered at once: no waiting
             self.post_message(self.Changed(text))
             return
         self._timer = self.set_timer(FILTER_DELAY, lambda: self.post_message(self.Changed(text)))

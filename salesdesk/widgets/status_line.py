@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from salesdesk.render import palette
 from salesdesk.text import for_cells, one_line
+from salesdesk.widgets.fixed_line import set_line
 
 Severity = Literal["information", "warning", "error"]
 
@@ -67,6 +68,7 @@ class StatusLine(Static):
         ``timeout`` seconds (by default :data:`SHOW_SECONDS`)."""
         self.said = one_line(text)
         self.severity = severity
+        # Drawn again even when it reads as before: the key was answered (one row).
         self.update(Text(for_cells(self.said), style=STYLE.get(severity, "")), layout=False)
         if self._timer is not None:
             self._timer.stop()
@@ -80,4 +82,4 @@ class StatusLine(Static):
             self._timer = None
         if self.said:
             self.said = ""
-            self.update("", layout=False)
+            set_line(self, "")

@@ -1,0 +1,189 @@
+"""The board filter answered from the board's text read once (data/board_text.py): the
+same cards in the same order as the SQL filter and ``list --search`` find, for short and
+long words, Chinese, pinyin, literal % and _, several words, a verdict, the closed view;
+out of date after any write; and the filter field typing without laying the screen out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widget import Widget
+from textual.widgets import Input
+
+from salesdesk.app import SalesDeskApp
+from salesdesk.config import Settings
+from salesdesk.data import board_view, store
+from salesdesk.data.board_keys import CLOSED_KEYS, LIVE_KEYS, column_of
+from salesdesk.data.board_text import BoardText, needles
+from salesdesk.data.db import Database, open_database
+from salesdesk.data.demo import fill_demo
+from salesdesk.enums import Status
+from salesdesk.rules.man import Verdict
+from salesdesk.screens.board import BoardScreen
+from salesdesk.screens.board_cards import BoardCards
+from salesdesk.widgets.filter_bar import FilterBar
+from tests.conftest import NOW, TODAY, until
+
+SEARCHES = [
+    "a", "A", "e", "7", "@", ".", "ac", "Ac", "13", "王", "华", "王伟", "东方", "华信科", "wang",
+    "ww", "wa", "bjkj", "acme", "ACM", "5%", "%", "_", "a_", "li ox", "acme w", "a c", "e 王",
+    "Wood call", "o'b", '"q', "öz", "zzqx",
+]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    db = open_database(tmp_path_factory.mktemp("text") / "demo.db")
+    fill_demo(db, TODAY, prospects=600)
+    for name, extra in {
+        "Li Bo": {"company": "Ox Co", "notes": "5% off"},
+        "王伟": {"company": "华信", "notes": "下午见"},
+        "Özil": {"company": "Gmbh", "tags": "a_b"},
+    }.items():
+        store.add_prospect(db, NOW, name, grade="B", **extra)
+    board_view.refresh_keys(db, NOW)
+    return db
+
+
+def expected(db: Database, search: str, closed: bool) -> dict[str, list[int]]:
+    """The cards ``list --search`` finds, in board order, by column."""
+    statuses = [s.value for s in Status if s != Status.LIVE] if closed else [Status.LIVE.value]
+    found: dict[str, list[int]] = {key: [] for key in (CLOSED_KEYS if closed else LIVE_KEYS)}
+    for card in store.list_cards(db, NOW, statuses=statuses, search=search):
+        found[column_of(card.grade.value, card.status)].append(card.id)
+    return found
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["live", "closed"])
+def test_the_text_finds_what_the_sql_filter_finds_in_the_same_order(
+    demo: Database, closed: bool
+) -> None:
+    keys = CLOSED_KEYS if closed else LIVE_KEYS
+    text = BoardText.read(demo, keys)
+    for search in SEARCHES:
+        want = expected(demo, search, closed)
+        sql = board_view.matching_ids(demo, keys, search)
+        assert {key: [pid for pid, _ in ids] for key, ids in sql.items()} == want, search
+        found = text.matches(search)
+        if needles(search) is None:  # a letter LIKE does not fold: left to SQL
+            assert found is None and search == "öz"
+            continue
+        assert found is not None
+        assert {key: len(m) for key, m in found.items()} == {k: len(v) for k, v in want.items()}
+        assert {key: m.ids(0, len(m)) for key, m in found.items()} == want, search
+        for key, ids in want.items():
+            for place in {0, len(ids) // 2, len(ids) - 1} if ids else set():
+                assert found[key].index_of(ids[place]) == place, (search, key, place)
+            others = [pid for pid in text.columns[key].ids if pid not in set(ids)][:3]
+            assert all(found[key].index_of(pid) is None for pid in others), search
+        for verdict in Verdict:
+            wanted = {key: [pid for pid, v in ids if v == str(verdict)] for key, ids in sql.items()}
+            assert {key: m.with_verdict(str(verdict)) for key, m in found.items()} == wanted
+
+
+def test_a_page_read_deep_in_a_column_is_the_same_as_read_in_order(demo: Database) -> None:
+    text = BoardText.read(demo, LIVE_KEYS)
+    found = text.matches("e")
+    assert found is not None
+    whole = {key: m.ids(0, len(m)) for key, m in found.items()}
+    again = text.matches("e")
+    assert again is not None
+    for key, m in again.items():  # the last cards first, then the first ones
+        assert m.ids(len(m) - 5, len(m)) == whole[key][-5:]
+        assert m.ids(0, 5) == whole[key][:5]
+
+
+def test_words_the_text_cannot_answer() -> None:
+    assert needles("Acme 王") == [b"acme", "王".encode()]
+    assert needles("öz") is None and needles("ÉCOLE") is None and needles("a\x00b") is None
+    assert needles("  ") == []
+
+
+def _columns(view: BoardCards, verdict: Verdict | None = None) -> dict[str, list[int]]:
+    return {key: [card.id for card in column]
+            for key, column in view.buckets(verdict).items()}
+
+
+def test_the_board_filters_from_the_text_once_read_and_from_sql_after_a_write(
+    tmp_path: Path,
+) -> None:
+    db = open_database(tmp_path / "demo.db")
+    fill_demo(db, TODAY, prospects=300)
+    view = BoardCards(db)
+    view.load(NOW)
+    view.prepare_filter()
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    for search in ("a", "ac", "acm", "王", "wang"):
+        view.filter_text = search
+        view.load(NOW)
+        assert view._found is not None  # answered from the text
+        assert _columns(view) == expected(db, search, closed=False)
+        assert view.matches() == sum(len(ids) for ids in expected(db, search, False).values())
+        by_sql = board_view.matching_ids(db, LIVE_KEYS, search)
+        for verdict in (Verdict.QUALIFIED, Verdict.CONTACT):
+            assert _columns(view, verdict) == {
+                key: [pid for pid, v in ids if v == str(verdict)] for key, ids in by_sql.items()}
+    view.filter_text = "a"
+    view.load(NOW)
+    first = view.buckets(None)["A"][0]
+    store.regrade(db, NOW, first.id, "C")  # a write: the text is out of date
+    view.load(NOW)
+    assert view._found is None and view._matches is not None  # SQL answers meanwhile
+    assert _columns(view) == expected(db, "a", closed=False)
+    assert first.id in _columns(view)["C"]
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    view.load(NOW)  # the text read again after the write
+    assert view._found is not None
+    assert _columns(view) == expected(db, "a", closed=False)
+    view.closed_view = True  # another view: its own text
+    view.load(NOW)
+    assert _columns(view) == expected(db, "a", closed=True)
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    view.load(NOW)
+    assert view._found is not None
+    assert _columns(view) == expected(db, "a", closed=True)
+
+
+async def test_each_character_filters_at_once_and_the_field_lays_nothing_out(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = {name: store.add_prospect(db, NOW, name, grade="B") for name in ("Ann", "Bob", "王伟")}
+    app = SalesDeskApp(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        await pilot.press("slash")
+        await pilot.pause()
+        layouts: list[Widget] = []
+        refresh = Widget.refresh
+
+        def counting(self: Widget, *regions: object, **flags: bool) -> Widget:
+            if flags.get("layout"):
+                layouts.append(self)
+            return refresh(self, *regions, **flags)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Widget, "refresh", counting)
+        await pilot.press("b")  # one character: no debounce on a file
+        await pilot.pause(0.05)
+        assert screen.filter_text == "b" and [c.id for c in screen.cards] == [ids["Bob"]]
+        await pilot.press("o")
+        await pilot.pause(0.05)
+        assert screen.filter_text == "bo"
+        # (A column whose scrollbar comes or goes still lays out: here one went from 3
+        # cards to 1.) The field itself never does.
+        assert not [w for w in layouts if isinstance(w, Input | FilterBar)]
+        monkeypatch.setattr(Widget, "refresh", refresh)
+        field = screen.query_one("#filter-input", Input)
+        await pilot.press(*("x" * 150))  # longer than the field: its text scrolls
+        await until(pilot, lambda: screen.filter_text == "bo" + "x" * 150)
+        region = field.content_region  # the end of the text in view, the cursor after it
+        assert field.scroll_x == len(field.value) - region.width + 1  # (as Textual's Input)
+        assert field.cursor_screen_offset.x == region.right
+        # A filter posted for text since typed over (or cleared) is dropped.
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.query_one(FilterBar).post_message(FilterBar.Changed("Ann"))
+        await pilot.pause()
+        assert screen.filter_text == "" and len(screen.cards) == 3
