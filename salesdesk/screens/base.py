@@ -272,10 +272,17 @@ class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
         app = self.app
         batch = app.batch_update()
         batch.__enter__()
+        held = [True]
 
         def end() -> None:
+            if not held[0]:
+                return
+            held[0] = False
             batch.__exit__(None, None, None)
             app.screen.refresh()  # wake the screen on top: it may wait for nothing else
+
+        # A callback that raises stops the app before ``gone`` runs: the unmount ends it.
+        self._end_hold = end
 
         try:
             closing = super().dismiss(result)
@@ -291,6 +298,13 @@ class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
 
         app.call_next(gone)
         return closing
+
+    _end_hold: Callable[[], None] | None = None
+
+    def on_unmount(self) -> None:
+        """Let repaints go if the dialog went without ``dismiss`` finishing (see there)."""
+        if self._end_hold is not None:
+            self._end_hold()
 
     def remove(self) -> AwaitRemove:
         """Remove the closed dialog without a layout of the screen beneath.
