@@ -19,6 +19,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from textual.await_complete import AwaitComplete
+from textual.await_remove import AwaitRemove
 from textual.screen import ModalScreen, Screen
 
 from salesdesk.data.db import busy_message
@@ -256,6 +258,68 @@ class SalesDeskScreen(DeskScreenMixin, Screen[R]):
 
 class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
     """A dialog over another screen (the small forms, confirmations, help)."""
+
+    def dismiss(self, result: R | None = None) -> AwaitComplete:
+        """Close the dialog, and draw the screen beneath once, when the dialog has gone.
+
+        Closing a dialog made Textual draw the board three times: what the dialog's
+        callback changed (a card, the header, the status line), its whole screen when it
+        resumed, and again with a layout when the dialog had been removed (see
+        :meth:`remove`). Repaints wait (``App.batch_update``) from here until the dialog
+        is gone, so all of it is one update. (Ending the wait as soon as the screen
+        beneath had run the callback was no faster: the redraws its widgets ask for
+        arrive later, as a second update.)"""
+        app = self.app
+        batch = app.batch_update()
+        batch.__enter__()
+        held = [True]
+
+        def end() -> None:
+            if not held[0]:
+                return
+            held[0] = False
+            batch.__exit__(None, None, None)
+            app.screen.refresh()  # wake the screen on top: it may wait for nothing else
+
+        # A callback that raises stops the app before ``gone`` runs: the unmount ends it.
+        self._end_hold = end
+
+        try:
+            closing = super().dismiss(result)
+        except BaseException:
+            end()
+            raise
+
+        async def gone() -> None:
+            try:
+                await closing
+            finally:
+                end()
+
+        app.call_next(gone)
+        return closing
+
+    _end_hold: Callable[[], None] | None = None
+
+    def on_unmount(self) -> None:
+        """Let repaints go if the dialog went without ``dismiss`` finishing (see there)."""
+        if self._end_hold is not None:
+            self._end_hold()
+
+    def remove(self) -> AwaitRemove:
+        """Remove the closed dialog without a layout of the screen beneath.
+
+        Textual removes a widget through ``App._prune(widget, parent=...)``, which
+        refreshes the parent with a layout when it is done; a screen's parent is the app,
+        whose refresh lays out the screen now on top: nothing of the board moved, but each
+        column's scroll bar is drawn again, a frame of its own after the board's. Textual
+        prunes a screen without a parent itself (closing a mode). The board's own layout
+        needs (a resize while the dialog was up: its resume) are not affected. (Private
+        Textual API, written against 8.2: no test pins it yet.)"""
+        prune = getattr(self.app, "_prune", None)
+        if prune is None:  # another Textual: its own way
+            return super().remove()
+        return cast("AwaitRemove", prune(self))
 
     @property
     def ready(self) -> bool:

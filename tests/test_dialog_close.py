@@ -1,0 +1,134 @@
+"""Closing a dialog (SalesDeskModal.dismiss/remove) draws the board once, and what it draws
+is what a fresh drawing of the same state shows, resized or not; repaints are never left held."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from salesdesk.app import make_app
+from salesdesk.config import Settings
+from salesdesk.data.db import Database
+from salesdesk.data.demo import fill_demo
+from salesdesk.screens.base import SalesDeskModal
+from salesdesk.screens.confirm import ConfirmScreen
+from tests.conftest import TODAY, burst, ready
+
+TOUCH = ("t", *"rang", "enter")
+NEXT = ("d", *"fri", "tab", "ctrl+u", *"visit", "enter")
+
+
+def screen_text(app: Any) -> list[str]:
+    """The whole screen as the compositor draws it now, one string per line."""
+    return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def redrawn_text(app: Any, pilot: Any) -> list[str]:
+    """The same screen laid out and drawn again from scratch (every widget refreshed)."""
+    for widget in app.screen.walk_children():
+        widget.refresh(layout=True)
+    app.screen.refresh(layout=True)
+    await ready(pilot)
+    return screen_text(app)
+
+
+@pytest.mark.parametrize("keys", [TOUCH, NEXT], ids=["touch", "next"])
+@pytest.mark.parametrize("resize", [False, True], ids=["same", "resized"])
+async def test_the_board_after_a_dialog_closes_is_a_fresh_drawing(
+    settings: Settings, db: Database, keys: tuple[str, ...], resize: bool
+) -> None:
+    fill_demo(db, TODAY)
+    size = (100, 30)
+    app = make_app(settings, db)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await burst(pilot, keys[0])
+        assert isinstance(app.screen, SalesDeskModal)
+        if resize:
+            size = (120, 36)
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await burst(pilot, *keys[1:])
+        await ready(pilot)
+        assert not isinstance(app.screen, SalesDeskModal)
+        shown = screen_text(app)
+        assert app.screen.size == size
+        assert shown == await redrawn_text(app, pilot)
+
+
+def count_updates(app: Any) -> list[int]:
+    """Count the screen updates the app would write (the headless driver drops them)."""
+    updates = [0]
+    display = app._display
+
+    def counting(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not app._batch_count:
+            updates[0] += 1
+        display(screen, renderable)
+
+    app._display = counting
+    return updates
+
+
+@pytest.mark.parametrize("keys", [TOUCH, NEXT], ids=["touch", "next"])
+async def test_closing_a_dialog_is_one_screen_update(
+    settings: Settings, db: Database, keys: tuple[str, ...]
+) -> None:
+    fill_demo(db, TODAY)
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await burst(pilot, *keys[:-1])
+        await ready(pilot)
+        updates = count_updates(app)
+        await burst(pilot, keys[-1])
+        await ready(pilot)
+        assert not isinstance(app.screen, SalesDeskModal)
+        assert updates[0] == 1
+
+
+async def test_a_burst_of_closes_leaves_no_repaint_held(settings: Settings, db: Database) -> None:
+    fill_demo(db, TODAY)
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await burst(pilot, *(TOUCH + NEXT + ("j",)) * 6)
+        await ready(pilot)
+        assert app._batch_count == 0
+        assert not isinstance(app.screen, SalesDeskModal)
+        before = screen_text(app)
+        updates = count_updates(app)
+        await burst(pilot, "k", "k")
+        await ready(pilot)
+        assert updates[0] >= 1 and screen_text(app) != before  # the board still draws
+        assert screen_text(app) == await redrawn_text(app, pilot)
+
+
+async def held_after_a_crash(settings: Settings, db: Database, dialog: bool) -> int:
+    """Repaints held when the app has stopped on an exception raised by a callback,
+    a dialog's dismiss callback or (to compare: what Textual itself holds) a plain one."""
+    app = make_app(settings, db)
+
+    def boom(answer: bool | None = None) -> None:
+        raise RuntimeError("callback failed")
+
+    with pytest.raises(RuntimeError, match="callback failed"):
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            if dialog:
+                app.push_screen(ConfirmScreen("Sure?"), callback=boom)
+                await ready(pilot)
+                await pilot.press("y")
+            else:
+                app.call_later(boom)
+            await pilot.pause()
+    return int(app._batch_count)
+
+
+async def test_a_failing_dismiss_callback_leaves_no_repaint_held(
+    settings: Settings, db: Database
+) -> None:
+    fill_demo(db, TODAY)
+    assert await held_after_a_crash(settings, db, True) == await held_after_a_crash(
+        settings, db, False)
