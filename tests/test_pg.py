@@ -21,7 +21,7 @@ from salesdesk.data import store
 from salesdesk.data.db import SCHEMA_VERSION, busy_message, open_database
 from salesdesk.data.dialect import to_postgres
 from salesdesk.errors import DatabaseError
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, until
 from tests.pg_fixtures import with_database
 
 runner = CliRunner()
@@ -151,9 +151,12 @@ async def test_the_board_says_inline_when_the_server_goes_and_keeps_what_was_typ
             await pilot.pause()
             _drop_connections(pg_server, pg_url)
             await pilot.press("enter")
-            await pilot.pause()
-            said = " ".join(str(n.message) for n in app._notifications)
-            assert "lost the connection" in said and "what you typed is kept" in said
+
+            def told() -> str:
+                return " ".join(str(n.message) for n in app._notifications)
+
+            await until(pilot, lambda: bool(told()))  # (a loaded machine: later)
+            assert "lost the connection" in told() and "what you typed is kept" in told()
             assert store.get_prospect(database, pid, TODAY).activities == ()
             await pilot.press("t")  # the same form again: nothing typed is lost
             await pilot.pause()
