@@ -74,6 +74,9 @@ class SalesDeskApp(KeysInOrder):
     class BackupFinished(Message):
         """The daily backup beside the board has finished."""
 
+    class WarmedUp(Message):
+        """The warm-up thread has imported the everyday keys' modules."""
+
     TITLE = "SalesDesk"
     CSS_PATH = "app.tcss"
     BINDINGS = keys.APP
@@ -152,7 +155,23 @@ class SalesDeskApp(KeysInOrder):
     def _warm_up(self) -> None:
         from threading import Thread
 
-        Thread(target=warm_up, name="warm-imports", daemon=True).start()
+        def run() -> None:
+            warm_up()
+            self.post_message(self.WarmedUp())  # (thread-safe, never waits)
+
+        Thread(target=run, name="warm-imports", daemon=True).start()
+
+    def on_sales_desk_app_warmed_up(self, _message: WarmedUp) -> None:
+        """With its module imported, the card detail is composed ahead for the board's
+        current card (see :func:`salesdesk.screens.prospect.compose_detail_ahead`)."""
+        from salesdesk.screens.board import BoardScreen
+
+        board = self.screen
+        if not isinstance(board, BoardScreen) or board.current is None:
+            return  # an empty board, or another screen up: composed at its first open
+        from salesdesk.screens.prospect import compose_detail_ahead
+
+        compose_detail_ahead(self, board.current.id)
 
     def _start_backup(self) -> None:
         """The page check and daily backup start once the first frame is up: on a large

@@ -233,6 +233,46 @@ def covered(screen: Screen[Any]) -> bool:
     )
 
 
+def start_screen(app: Any, screen: Screen[Any]) -> bool:
+    """Start ``screen`` (its styles read, composed and mounted, all in the background)
+    without showing it, as Textual starts a screen at its first push; False (nothing done)
+    on a Textual without the two steps, where it is composed at its first push as usual.
+    (Private Textual API, written against 8.2: tests/test_detail_ahead.py pins it.)"""
+    load_css = getattr(app, "_load_screen_css", None)
+    start = getattr(app, "_get_screen", None)
+    if load_css is None or start is None:
+        return False
+    load_css(screen)
+    start(screen)
+    return True
+
+
+def lay_out_ahead(screen: Screen[Any], rounds: int = 4) -> None:
+    """Lay out and draw a started screen that is not shown (into its widgets' line
+    caches, nothing to the terminal), as its first push would: that push then finds the
+    screen laid out at the terminal's size and its lines drawn. Widgets answer their first
+    layout (their sizes, shown) with more refreshes: they are laid out again once those
+    are handled, up to ``rounds`` times. Nothing once the screen is shown, or on a Textual
+    without these steps. (Private Textual API, as :func:`start_screen`.)"""
+    refresh_layout = getattr(screen, "_refresh_layout", None)
+    compositor = getattr(screen, "_compositor", None)
+    dirty = getattr(screen, "_dirty_widgets", None)
+    if screen.is_current or rounds <= 0 or refresh_layout is None or compositor is None \
+            or dirty is None:
+        return
+    refresh_layout(screen.app.size)
+    compositor.render_full_update()
+    dirty.clear()
+    for flag in ("_layout_required", "_scroll_required", "_repaint_required"):
+        setattr(screen, flag, False)
+    screen.call_after_refresh(_lay_out_again, screen, rounds - 1)
+
+
+def _lay_out_again(screen: Screen[Any], rounds: int) -> None:
+    if getattr(screen, "_layout_required", False) or getattr(screen, "_dirty_widgets", None):
+        lay_out_ahead(screen, rounds)
+
+
 class SalesDeskScreen(DeskScreenMixin, Screen[R]):
     """A full screen (the board, the card detail, the MAN check, the plan, the review...).
 
