@@ -187,3 +187,36 @@ async def test_each_character_filters_at_once_and_the_field_lays_nothing_out(
         screen.query_one(FilterBar).post_message(FilterBar.Changed("Ann"))
         await pilot.pause()
         assert screen.filter_text == "" and len(screen.cards) == 3
+
+
+async def test_a_character_and_the_cards_it_finds_are_drawn_in_one_frame(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The field answers the board inside the key (FilterBar.typed_now): after a message
+    hop the field was drawn in a frame of its own, the board's cards in the next."""
+    for n in range(12):
+        store.add_prospect(db, NOW, f"Ann {n}", grade="B")
+        store.add_prospect(db, NOW, f"Bob {n}", grade="B")
+    app = SalesDeskApp(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        await pilot.press("slash", "b")
+        await until(pilot, lambda: screen.filter_text == "b")
+        await pilot.pause(0.3)
+        frames: list[str] = []
+        display = SalesDeskApp._display
+
+        def counting(self: SalesDeskApp, *args: object) -> None:
+            frames.append(screen.filter_text)
+            display(self, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(SalesDeskApp, "_display", counting)
+        for typed, text in (("o", "bo"), ("b", "bob"), ("backspace", "bo")):
+            frames.clear()
+            await pilot.press(typed)
+            await pilot.pause(0.2)
+            assert screen.filter_text == text
+            assert frames == [text]  # one frame: the field's text and its cards
+        assert {c.name for c in screen.cards} == {f"Bob {n}" for n in range(12)}

@@ -72,7 +72,7 @@ class BoardScreen(BoardForms):
         # on it), so saying it repaints that row, never the screen as a toast does.
         yield StatusLine(id="status")
         yield Static(legend_line(), id="legend")
-        yield FilterBar(id="filter-bar")
+        yield FilterBar(id="filter-bar", answer=self._filter_to)
         yield FittingFooter()
 
     @property
@@ -420,8 +420,11 @@ class BoardScreen(BoardForms):
         bar = self.query_one(FilterBar)
         if event.text != bar.field.value:
             return  # more was typed (or it was cleared) since: only the latest text counts
-        if event.text != self.filter_text:
-            self.view.filter_text = event.text
+        self._filter_to(event.text)
+
+    def _filter_to(self, text: str) -> None:
+        if text != self.filter_text:
+            self.view.filter_text = text
             self.load(keep_id=self._current_id())
 
     @on(FilterBar.Done)

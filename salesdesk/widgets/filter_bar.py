@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
@@ -31,13 +32,19 @@ class FilterInput(Input):
 
     virtual_size = Reactive(Size(0, 0), layout=False)
 
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        bar = self.parent
+        if isinstance(bar, FilterBar):
+            bar.typed_now(value)
+
 
 class FilterBar(Vertical):
-    """Posts :class:`FilterBar.Changed` with each character typed when the board answers
-    every filter at once (``instant``: an SQLite file, see
-    :mod:`salesdesk.data.board_text`) or the trigram index answers every word; else a
-    moment after typing stops (at once on enter). ``enter`` keeps the filter, an empty one
-    hides the bar."""
+    """Filters with each character typed when the board answers every filter at once
+    (``instant``: an SQLite file, see :mod:`salesdesk.data.board_text`) or the trigram
+    index answers every word: ``answer`` is called inside the key (see :meth:`typed_now`);
+    else :class:`FilterBar.Changed` is posted a moment after typing stops (at once on
+    enter). ``enter`` keeps the filter, an empty one hides the bar."""
 
     @dataclass
     class Changed(Message):
@@ -47,10 +54,26 @@ class FilterBar(Vertical):
     class Done(Message):
         """Enter was pressed: the keys go back to the board."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None,
+                 answer: Callable[[str], None] | None = None) -> None:
         super().__init__(id=id)
         self._timer: Timer | None = None
         self.instant = False
+        self._answer = answer
+
+    def _answered_now(self, text: str) -> bool:
+        return self._answer is not None and (self.instant or indexed(text))
+
+    def typed_now(self, text: str) -> None:
+        """The field's text just changed, inside the key that changed it: a filter answered
+        at once is applied now, by ``answer``, not a message later. The board's columns
+        then ask to be drawn with the field, and the screen draws both in one frame: after
+        a message hop the field was drawn first, the board a frame (~20 ms) later. Nothing
+        while the bar is hidden (it is being emptied)."""
+        if self.shown and self._answered_now(text):
+            self._stop()
+            assert self._answer is not None
+            self._answer(text)
 
     def compose(self) -> ComposeResult:
         yield FilterInput(
@@ -91,6 +114,8 @@ class FilterBar(Vertical):
         event.stop()
         self._stop()
         text = event.value
+        if self._answered_now(text):  # (by typed_now, as it was typed)
+            return
         if self.instant or indexed(text):  # answered at once: no waiting
             self.post_message(self.Changed(text))
             return
