@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 
@@ -167,11 +168,17 @@ class SalesDeskApp(KeysInOrder):
         from salesdesk.screens.board import BoardScreen
 
         board = self.screen
-        if not isinstance(board, BoardScreen) or board.current is None:
-            return  # an empty board, or another screen up: composed at its first open
+        if not isinstance(board, BoardScreen) or not board.is_mounted or self._exit:
+            return  # another screen up, or the app closing: composed at its first open
+        try:
+            card = board.current
+        except NoMatches:  # the board is being taken down
+            return
+        if card is None:  # an empty board
+            return
         from salesdesk.screens.prospect import compose_detail_ahead
 
-        compose_detail_ahead(self, board.current.id)
+        compose_detail_ahead(self, card.id)
 
     def _start_backup(self) -> None:
         """The page check and daily backup start once the first frame is up: on a large
