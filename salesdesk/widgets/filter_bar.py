@@ -61,19 +61,16 @@ class FilterBar(Vertical):
         self.instant = False
         self._answer = answer
 
-    def _answered_now(self, text: str) -> bool:
-        return self._answer is not None and (self.instant or indexed(text))
-
     def typed_now(self, text: str) -> None:
         """The field's text just changed, inside the key that changed it: a filter answered
         at once is applied now, by ``answer``, not a message later. The board's columns
         then ask to be drawn with the field, and the screen draws both in one frame: after
         a message hop the field was drawn first, the board a frame (~20 ms) later. Nothing
         while the bar is hidden (it is being emptied)."""
-        if self.shown and self._answered_now(text):
+        answer = self._answer
+        if answer is not None and self.shown and (self.instant or indexed(text)):
             self._stop()
-            assert self._answer is not None
-            self._answer(text)
+            answer(text)
 
     def compose(self) -> ComposeResult:
         yield FilterInput(
@@ -114,10 +111,9 @@ class FilterBar(Vertical):
         event.stop()
         self._stop()
         text = event.value
-        if self._answered_now(text):  # (by typed_now, as it was typed)
-            return
         if self.instant or indexed(text):  # answered at once: no waiting
-            self.post_message(self.Changed(text))
+            if self._answer is None:  # (else typed_now did, as it was typed)
+                self.post_message(self.Changed(text))
             return
         self._timer = self.set_timer(FILTER_DELAY, lambda: self.post_message(self.Changed(text)))
 
