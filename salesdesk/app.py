@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import SystemCommand
 from textual.css.query import NoMatches
 from textual.message import Message
@@ -16,6 +17,7 @@ from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database, open_database
 from salesdesk.widgets.key_order import KeysInOrder
+from salesdesk.widgets.rest_gc import CHECK_SECONDS, RestCollector, full_passes_held
 from salesdesk.widgets.wide_cuts import keep_wide_characters_whole
 
 if TYPE_CHECKING:
@@ -100,6 +102,9 @@ class SalesDeskApp(KeysInOrder):
         self.form_drafts: dict[tuple[str, str], dict[str, str]] = {}
         #: The form whose change is being saved (its draft is forgotten once it is).
         self.pending_draft: tuple[str, str] | None = None
+        #: The collector's full passes, taken while the rep pauses (widgets.rest_gc).
+        self.rest_gc = RestCollector()
+        self._gc_thresholds: tuple[int, int, int] | None = None
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's choice, except that its Linux driver becomes one that reports a lone
@@ -149,6 +154,13 @@ class SalesDeskApp(KeysInOrder):
         if self._backup is not None:
             self.call_after_refresh(self._start_backup)
         self.call_after_refresh(self._warm_up_soon)  # once the first frame is up
+        self._gc_thresholds = full_passes_held()
+        self.set_interval(CHECK_SECONDS, self.rest_gc.tick)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):  # a key or click: no full pass now
+            self.rest_gc.input_seen()
+        await super().on_event(event)
 
     def _warm_up_soon(self) -> None:
         self.set_timer(WARM_AFTER, self._warm_up)
@@ -213,6 +225,11 @@ class SalesDeskApp(KeysInOrder):
 
     def on_unmount(self) -> None:
         self.db.close()
+        if self._gc_thresholds is not None:  # as it was (tests run many apps in turn)
+            import gc
+
+            gc.set_threshold(*self._gc_thresholds)
+            gc.unfreeze()
 
     # ------------------------------------------------------------------ navigation
     # Screens open each other through these (see screens.base.DeskApp), so no screen
@@ -326,3 +343,7 @@ def run_app(
     backup: BackupJob | None = None,
 ) -> None:
     make_app(settings, database, prefetched, backup).run()
+    # The process ends now: its exit need not have the collector walk every object.
+    import gc
+
+    gc.freeze()
