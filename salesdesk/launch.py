@@ -80,9 +80,10 @@ def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
             now = system_clock()
             today = now.date()
             first_cards = prefetch(database, now, say=_scoring)
-            # Escape (close, cancel) arrives after $ESCDELAY ms: 20 unless the rep set it
-            # (salesdesk.widgets.escape_driver); read when Textual is imported, next line.
-            os.environ.setdefault("ESCDELAY", "20")
+            # Escape (close, cancel) arrives after $ESCDELAY ms: 10 unless the rep set it
+            # (salesdesk.widgets.escape_driver; tmux 3.5's escape-time is 10 ms too); read
+            # when Textual is imported, next line.
+            os.environ.setdefault("ESCDELAY", "10")
             from salesdesk.app import run_app
 
             run_app(Settings(db_path=path, clock=system_clock), database,

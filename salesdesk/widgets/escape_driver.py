@@ -8,7 +8,7 @@ comes: Escape (close a card, cancel a form) took 100 ms to arrive whatever ``$ES
 said. This driver's input loop wakes again just after the wait once bytes came in, so an
 Escape arrives after ``$ESCDELAY`` ms; idle, it wakes as seldom as Textual's.
 
-The board sets ``$ESCDELAY`` to 20 ms when the rep has not (:func:`salesdesk.launch.
+The board sets ``$ESCDELAY`` to 10 ms when the rep has not (:func:`salesdesk.launch.
 open_board`): an arrow key's bytes come in one write, so a short wait does not split one
 (bubbletea and crossterm wait none at all); Textual's own default is 100 ms.
 """
