@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,8 @@ WARM_MODULES = (
     "salesdesk.screens.touch", "salesdesk.screens.next_step", "salesdesk.screens.man_check",
 )
 WARM_AFTER = 0.3
+#: How long the selection rests on a card before its detail is made ready (seconds).
+PREPARE_AFTER = 0.5
 
 
 def warm_up(names: Iterable[str] = WARM_MODULES) -> None:
@@ -105,6 +108,8 @@ class SalesDeskApp(KeysInOrder):
         #: The collector's full passes, taken while the rep pauses (widgets.rest_gc).
         self.rest_gc = RestCollector()
         self._gc_thresholds: tuple[int, int, int] | None = None
+        #: The card the detail was last made ready for at rest (see _at_rest).
+        self._prepare_for: int | None = None
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's choice, except that its Linux driver becomes one that reports a lone
@@ -155,7 +160,7 @@ class SalesDeskApp(KeysInOrder):
             self.call_after_refresh(self._start_backup)
         self.call_after_refresh(self._warm_up_soon)  # once the first frame is up
         self._gc_thresholds = full_passes_held()
-        self.set_interval(CHECK_SECONDS, self.rest_gc.tick)
+        self.set_interval(CHECK_SECONDS, self._at_rest)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):  # a key or click: no full pass now
@@ -177,20 +182,39 @@ class SalesDeskApp(KeysInOrder):
     def on_sales_desk_app_warmed_up(self, _message: WarmedUp) -> None:
         """With its module imported, the card detail is composed ahead for the board's
         current card (see :func:`salesdesk.screens.prospect.compose_detail_ahead`)."""
-        from salesdesk.screens.board import BoardScreen
-
-        board = self.screen
-        if not isinstance(board, BoardScreen) or not board.is_mounted or self._exit:
-            return  # another screen up, or the app closing: composed at its first open
-        try:
-            card = board.current
-        except NoMatches:  # the board is being taken down
-            return
-        if card is None:  # an empty board
+        card_id = self._board_card()
+        if card_id is None:  # another screen up, or closing: composed at its first open
             return
         from salesdesk.screens.prospect import compose_detail_ahead
 
-        compose_detail_ahead(self, card.id)
+        compose_detail_ahead(self, card_id)
+
+    def _board_card(self) -> int | None:
+        """The card selected on the board, when the board is up (not closing, not empty)."""
+        from salesdesk.screens.board import BoardScreen
+
+        if self._exit or not self.screen_stack:  # closing (the rest check still ticks)
+            return None
+        board = self.screen
+        if not isinstance(board, BoardScreen) or not board.is_mounted:
+            return None
+        try:
+            card = board.current
+        except NoMatches:  # the board is being taken down
+            return None
+        return None if card is None else card.id
+
+    def _at_rest(self) -> None:
+        """Every :data:`CHECK_SECONDS`: once no key has come for a moment, the detail is
+        made ready for the card the selection rests on, and later the collector's full
+        pass runs (both never inside a key)."""
+        if self.rest_gc.rested() >= PREPARE_AFTER and "salesdesk.screens.prospect" in sys.modules:
+            card_id = self._board_card()  # (the module: imported by the warm-up)
+            if card_id is not None and card_id != self._prepare_for:
+                from salesdesk.screens.prospect import prepare_detail
+
+                self._prepare_for = card_id if prepare_detail(self, card_id) else None
+        self.rest_gc.tick()
 
     def _start_backup(self) -> None:
         """The page check and daily backup start once the first frame is up: on a large

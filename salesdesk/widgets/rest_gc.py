@@ -65,6 +65,10 @@ class RestCollector:
         self.last_input = self.clock()
         self.pending = True
 
+    def rested(self) -> float:
+        """Seconds since the last key or click."""
+        return self.clock() - self.last_input
+
     def tick(self) -> str | None:
         """Run a pass if the rep is pausing and something happened; say which ran."""
         if not self.pending or self.clock() - self.last_input < REST_SECONDS:

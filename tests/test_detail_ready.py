@@ -1,0 +1,120 @@
+"""The card detail is made ready, unseen, for the card the board's selection rests on
+(salesdesk.screens.prospect.prepare_detail, from the app's rest check): enter then shows
+it with no field filled again and no layout, unless the card changed meanwhile, and no
+preparing happens while keys keep coming."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from salesdesk.app import PREPARE_AFTER, SalesDeskApp, make_app
+from salesdesk.config import Settings
+from salesdesk.data import store
+from salesdesk.data.db import Database
+from salesdesk.screens.prospect import ProspectScreen
+from tests.conftest import NOW, TODAY, burst
+from tests.test_detail_ahead import composed_ahead, count_layouts
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def ids(db: Database) -> dict[str, int]:
+    """Ann is the most urgent A (selected first), Bob the next one down."""
+    return {
+        "ann": store.add_prospect(db, NOW, "Ann", company="Acme", grade="A",
+                                  next_date=TODAY - timedelta(days=2)),
+        "bob": store.add_prospect(db, NOW, "Bob", company="Bluebird", grade="A",
+                                  next_date=TODAY + timedelta(days=5)),
+    }
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database) -> Iterator[SalesDeskApp]:
+    yield make_app(settings, db)
+
+
+class Clock:
+    """The app's sense of how long since the last key, moved by hand."""
+
+    def __init__(self, app: SalesDeskApp) -> None:
+        self.now = 1000.0
+        app.rest_gc.clock = lambda: self.now
+        app.rest_gc.last_input = self.now
+
+
+async def rest(app: SalesDeskApp, clock: Clock, seconds: float = PREPARE_AFTER) -> None:
+    """No key for ``seconds``; then wait for the rest checks that come meanwhile (one every
+    quarter second) and for the detail made ready to be laid out to the end."""
+    clock.now += seconds
+    await asyncio.sleep(0.4)
+    detail = app.get_screen("card-detail")
+    quiet = 0
+    for _ in range(300):
+        await asyncio.sleep(0.01)
+        busy = detail._layout_required or detail._dirty_widgets
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 20:
+            return
+    raise AssertionError("the detail made ready never settled")
+
+
+def name_of(screen: ProspectScreen) -> Any:
+    return screen.field("name").value  # type: ignore[attr-defined]
+
+
+async def test_the_detail_is_ready_for_the_card_rested_on_and_opens_as_it_is(
+        app: SalesDeskApp, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock(app)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await composed_ahead(app)
+        await burst(pilot, "j")
+        await rest(app, clock)
+        assert detail.prospect_id == ids["bob"] and name_of(detail) == "Bob"
+        assert detail.prepared_version is not None
+        filled: list[int] = []
+        monkeypatch.setattr(ProspectScreen, "show_card",
+                            lambda self, prospect_id: filled.append(prospect_id))
+        layouts = count_layouts(monkeypatch)
+        await burst(pilot, "enter")
+        await pilot.pause()
+        assert app.screen is detail
+        assert filled == [] and layouts == []  # shown as it was made ready
+        assert detail.focused is detail.field("name")
+        assert detail.prepared_version is None  # (the next open fills it again)
+
+
+async def test_a_card_changed_after_it_was_made_ready_opens_with_its_new_values(
+        app: SalesDeskApp, ids: dict[str, int], db: Database) -> None:
+    clock = Clock(app)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await composed_ahead(app)
+        await burst(pilot, "j")
+        await rest(app, clock)
+        assert name_of(detail) == "Bob"
+        store.update_fields(db, NOW, ids["bob"], {"name": "Robert"})  # another program
+        await burst(pilot, "enter")  # the board reads the change first and says so
+        assert app.screen is not detail
+        await burst(pilot, "enter")
+        await pilot.pause()
+        assert app.screen is detail
+        assert detail.prospect_id == ids["bob"] and name_of(detail) == "Robert"
+
+
+async def test_nothing_is_made_ready_while_keys_keep_coming(
+        app: SalesDeskApp, ids: dict[str, int]) -> None:
+    clock = Clock(app)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await composed_ahead(app)
+        for key in ("j", "k", "j"):
+            await burst(pilot, key)
+            clock.now += PREPARE_AFTER / 2  # a key every half of the wait
+            await asyncio.sleep(0.3)
+        assert detail.prospect_id == ids["ann"]  # as composed ahead, for the first card
+        await rest(app, clock)
+        assert detail.prospect_id == ids["bob"]
