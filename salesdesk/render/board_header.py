@@ -107,6 +107,9 @@ def pipeline_parts(pipe: Pipeline) -> list[Text]:
     return parts
 
 
+FILTER_LEAD = "  │ "  # what each filter's part of the header starts with
+
+
 def summary_line(
     pool: BoardSummary | None,
     *,
@@ -121,16 +124,18 @@ def summary_line(
 ) -> Text:
     """The header: the live pool's counts (or the closed view's title), the pipeline's
     value and forecast as far as ``width`` allows (0: in full), then the MAN verdict
-    filter and the text filter when they are on."""
-    line, tail = Text(), Text()
+    filter and the text filter when they are on. Where the whole line does not fit, the
+    filters come first: they say what the columns show (at 80 columns the counts and
+    today's list left no room for ``filter: acme 3 matches``)."""
+    line, today, filters = Text(), Text(), Text()
     if verdict is not None:
-        tail.append("  │ MAN: ", style="dim")
-        tail.append(verdict.label, style=VERDICT_STYLE[verdict])
-        tail.append(f" {verdict_count} (f: next)", style="dim")
+        filters.append("  │ MAN: ", style="dim")
+        filters.append(verdict.label, style=VERDICT_STYLE[verdict])
+        filters.append(f" {verdict_count} (f: next)", style="dim")
     if filter_text:
-        tail.append("  │ filter: ", style="dim")
-        tail.append(one_line(filter_text), style="bold reverse")
-        tail.append(f" {matches} match{'es' if matches != 1 else ''}", style="dim")
+        filters.append("  │ filter: ", style="dim")
+        filters.append(one_line(filter_text), style="bold reverse")
+        filters.append(f" {matches} match{'es' if matches != 1 else ''}", style="dim")
     if closed_view:
         line.append("Customers and closed cards", style="bold")
         line.append("  · o: back to the live board", style="dim")
@@ -138,15 +143,20 @@ def summary_line(
         line.append_text(pool_counts(pool, now))
         if today_left is not None:  # (None: still being worked out) before the pipeline,
             # which takes the room that is left: what to do today comes first
-            today = Text("  │ ", style="dim")
+            today = Text("  │ ", style="dim")  # (its base style: the count is dim too)
             today.append(f"today {today_left}", style=palette.WARNING if today_left else "")
             today.append(" (T)", style="dim")
-            tail = today + tail
         if pool.pipeline is not None:  # the filters come first: they say what is shown
-            room = width - line.cell_len - tail.cell_len
+            room = width - line.cell_len - today.cell_len - filters.cell_len
             for part in pipeline_parts(pool.pipeline):
                 if not width or part.cell_len <= room:
                     line.append_text(part)
                     break
-    line.append_text(tail)
+    if width and filters and line.cell_len + today.cell_len + filters.cell_len > width:
+        first = filters[len(FILTER_LEAD):]  # (without the separator it starts with)
+        first.append(FILTER_LEAD, style="dim")
+        first.append_text(line)
+        first.append_text(today)
+        return first
+    line.append_text(today + filters)
     return line

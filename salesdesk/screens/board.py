@@ -45,6 +45,12 @@ EMPTY_TEXT = (
     'From the shell:  salesdesk add "Name" --grade A --next fri\n'
     "Press  ?  for every key."
 )
+NO_MATCH_TEXT = (
+    "No card matches the filter.\n\n"
+    "It looks in the name, company, phone, email, WeChat, area, tags and notes,\n"
+    "and in the pinyin of Chinese names (wang, or wh for 王海燕).\n\n"
+    "backspace  widens it  ·  esc  clears it"
+)
 
 
 class BoardScreen(BoardForms):
@@ -62,6 +68,7 @@ class BoardScreen(BoardForms):
         self._view: BoardCards | None = None
         self.today_left: int | None = None  # items on today's list (T), once counted
         self._card_open: int | None = None  # the card whose detail is open over the board
+        self._no_match = False  # the filter matches no card: said instead of the columns
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -205,8 +212,14 @@ class BoardScreen(BoardForms):
     def _draw_summary(self) -> None:
         view = self.view
         empty = view.is_empty()
-        self.query_one("#empty").display = empty
-        self.query_one("#columns").display = not empty
+        no_match = not empty and bool(view.filter_text) and not view.matches()
+        if no_match != self._no_match or empty != self.query_one("#empty").display:
+            # (only when the state changes: each character of a query nothing matches
+            # would lay the screen out again)
+            self._no_match = no_match
+            self.query_one("#empty", Static).update(Text(NO_MATCH_TEXT if no_match else EMPTY_TEXT))
+        self.query_one("#empty").display = empty or no_match
+        self.query_one("#columns").display = not (empty or no_match)
         verdict = self.verdict_filter
         line = summary_line(
             view.pool,
