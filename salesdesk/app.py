@@ -108,8 +108,8 @@ class SalesDeskApp(KeysInOrder):
         #: The collector's full passes, taken while the rep pauses (widgets.rest_gc).
         self.rest_gc = RestCollector()
         self._gc_thresholds: tuple[int, int, int] | None = None
-        #: The card the detail was last made ready for at rest (see _at_rest).
-        self._prepare_for: int | None = None
+        #: Whether the detail was made ready since the last key (see _at_rest).
+        self._prepared = False
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's choice, except that its Linux driver becomes one that reports a lone
@@ -165,6 +165,7 @@ class SalesDeskApp(KeysInOrder):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):  # a key or click: no full pass now
             self.rest_gc.input_seen()
+            self._prepared = False  # (it may change the card, or the database)
         await super().on_event(event)
 
     def _warm_up_soon(self) -> None:
@@ -208,12 +209,13 @@ class SalesDeskApp(KeysInOrder):
         """Every :data:`CHECK_SECONDS`: once no key has come for a moment, the detail is
         made ready for the card the selection rests on, and later the collector's full
         pass runs (both never inside a key)."""
-        if self.rest_gc.rested() >= PREPARE_AFTER and "salesdesk.screens.prospect" in sys.modules:
-            card_id = self._board_card()  # (the module: imported by the warm-up)
-            if card_id is not None and card_id != self._prepare_for:
+        if not self._prepared and self.rest_gc.rested() >= PREPARE_AFTER \
+                and "salesdesk.screens.prospect" in sys.modules:  # (the warm-up's import)
+            card_id = self._board_card()
+            if card_id is not None:
                 from salesdesk.screens.prospect import prepare_detail
 
-                self._prepare_for = card_id if prepare_detail(self, card_id) else None
+                self._prepared = prepare_detail(self, card_id)
         self.rest_gc.tick()
 
     def _start_backup(self) -> None:

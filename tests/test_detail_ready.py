@@ -118,3 +118,48 @@ async def test_nothing_is_made_ready_while_keys_keep_coming(
         assert detail.prospect_id == ids["ann"]  # as composed ahead, for the first card
         await rest(app, clock)
         assert detail.prospect_id == ids["bob"]
+
+
+async def opened_as_made_ready(pilot: Any, app: SalesDeskApp, detail: ProspectScreen,
+                               monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Press enter: whether the detail came up with no field filled and no layout."""
+    filled: list[int] = []
+    with monkeypatch.context() as patched:
+        patched.setattr(ProspectScreen, "show_card",
+                        lambda self, prospect_id: filled.append(prospect_id))
+        layouts = count_layouts(patched)
+        await burst(pilot, "enter")
+        await pilot.pause()
+        assert app.screen is detail
+        return not filled and not layouts
+
+
+async def test_a_change_on_the_board_is_followed_at_the_next_rest(
+        app: SalesDeskApp, ids: dict[str, int], db: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock(app)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await composed_ahead(app)
+        await burst(pilot, "j")
+        await rest(app, clock)
+        before = detail.prepared_version
+        await burst(pilot, "a")  # Bob kept in A (reviewed): a write, the selection stays
+        await rest(app, clock)
+        assert detail.prospect_id == ids["bob"]
+        assert detail.prepared_version != before
+        assert detail.prepared_version == db.data_version()
+        assert await opened_as_made_ready(pilot, app, detail, monkeypatch)
+
+
+async def test_a_card_closed_and_rested_on_opens_again_as_made_ready(
+        app: SalesDeskApp, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock(app)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await composed_ahead(app)
+        await rest(app, clock)
+        await burst(pilot, "enter")
+        await burst(pilot, "tab", "tab")  # the focus moved on: left as the rep left it
+        await burst(pilot, "escape")
+        await rest(app, clock)
+        assert await opened_as_made_ready(pilot, app, detail, monkeypatch)
+        assert detail.focused is detail.field("name")  # a fresh open's focus

@@ -74,22 +74,25 @@ def compose_detail_ahead(app: App[Any], prospect_id: int) -> None:
 def prepare_detail(app: App[Any], prospect_id: int) -> bool:
     """Fill and lay out the app's detail screen for ``prospect_id`` while it is not shown:
     called when the selection has rested on a card a moment, so ``enter`` then finds that
-    card's detail drawn (another card's fields took ~40 ms more to fill and lay out than
-    the same card's). Whether it is ready for that card: False while no detail is
-    composed, while it is open, or when the card is gone."""
+    card's detail drawn, as a new screen shows it (filling its fields and laying it out
+    took ~40 ms of an open). Filled again when the database changed since (any card: a
+    regrade, another program), or when it was shown since (then left as the rep left it).
+    Whether it is ready: False while no detail is composed, while it is open, or when the
+    card is gone."""
     if not app.is_screen_installed(REUSED):
         return False
     screen = app.get_screen(REUSED)
     if not isinstance(screen, ProspectScreen) or not screen.is_mounted \
             or screen in app.screen_stack:
         return False
-    if screen.prospect_id == prospect_id:
+    version = screen.sd_app.db.data_version()
+    if screen.prospect_id == prospect_id and screen.prepared_version == version:
         return True
     try:
         screen.show_card(prospect_id)
     except SalesDeskError:  # removed meanwhile: its open will say so
         return False
-    screen.prepared_version = screen.sd_app.db.data_version()
+    screen.prepared_version = version
     lay_out_ahead(screen, rounds=8)
     return True
 
