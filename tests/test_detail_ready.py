@@ -77,14 +77,7 @@ async def test_the_detail_is_ready_for_the_card_rested_on_and_opens_as_it_is(
         await rest(app, clock)
         assert detail.prospect_id == ids["bob"] and name_of(detail) == "Bob"
         assert detail.prepared_version is not None
-        filled: list[int] = []
-        monkeypatch.setattr(ProspectScreen, "show_card",
-                            lambda self, prospect_id: filled.append(prospect_id))
-        layouts = count_layouts(monkeypatch)
-        await burst(pilot, "enter")
-        await pilot.pause()
-        assert app.screen is detail
-        assert filled == [] and layouts == []  # shown as it was made ready
+        assert await opened_as_made_ready(pilot, app, detail, monkeypatch)
         assert detail.focused is detail.field("name")
         assert detail.prepared_version is None  # (the next open fills it again)
 
