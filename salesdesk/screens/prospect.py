@@ -50,9 +50,9 @@ def detail_for(app: App[Any], prospect_id: int) -> ProspectScreen:
     if not screen.is_mounted:  # pushed, or composed ahead, but not yet mounted
         screen.prospect_id = prospect_id  # (on_mount shows it)
         return screen
-    prepared, screen.prepared_version = screen.prepared_version, None
-    if screen.prospect_id == prospect_id and prepared == screen.sd_app.db.data_version():
-        screen.restart_blink()  # made ready at rest, unchanged since: shown as it is
+    if screen.made_ready_for(prospect_id):
+        screen.prepared_version = None  # (shown now: the next open fills it again)
+        screen.restart_blink()
     else:
         screen.show_card(prospect_id)
     return screen
@@ -85,9 +85,9 @@ def prepare_detail(app: App[Any], prospect_id: int) -> bool:
     if not isinstance(screen, ProspectScreen) or not screen.is_mounted \
             or screen in app.screen_stack:
         return False
-    version = screen.sd_app.db.data_version()
-    if screen.prospect_id == prospect_id and screen.prepared_version == version:
+    if screen.made_ready_for(prospect_id):
         return True
+    version = screen.sd_app.db.data_version()
     try:
         screen.show_card(prospect_id)
     except SalesDeskError:  # removed meanwhile: its open will say so
@@ -154,6 +154,12 @@ class ProspectScreen(DetailSaving):
         if not self.is_current:  # composed ahead: styled as the app looks now
             self._look = self._app_look()
             self.call_after_refresh(lay_out_ahead, self)
+
+    def made_ready_for(self, prospect_id: int) -> bool:
+        """Whether :func:`prepare_detail` filled this screen for ``prospect_id`` unseen and
+        nothing was written to the database since: it can be shown as it is."""
+        return self.prospect_id == prospect_id and self.prepared_version is not None \
+            and self.prepared_version == self.sd_app.db.data_version()
 
     def restart_blink(self) -> None:
         """The focused field's cursor shown now and blinking half a second later, as in a
