@@ -50,18 +50,29 @@ class Clock:
 
 async def rest(app: SalesDeskApp, clock: Clock, seconds: float = PREPARE_AFTER) -> None:
     """No key for ``seconds``; then wait for the rest checks that come meanwhile (one every
-    quarter second) and for the detail made ready to be laid out to the end."""
+    quarter second) and for the detail made ready to be laid out to the end: no layout of
+    it for 0.3 s. (Its flags are no sign: the focused field's cursor blinks unseen, and a
+    screen not shown is not drawn.)"""
     clock.now += seconds
-    await asyncio.sleep(0.4)
     detail = app.get_screen("card-detail")
-    quiet = 0
-    for _ in range(300):
-        await asyncio.sleep(0.01)
-        busy = detail._layout_required or detail._dirty_widgets
-        quiet = 0 if busy else quiet + 1
-        if quiet >= 20:
-            return
-    raise AssertionError("the detail made ready never settled")
+    layouts = [0]
+    original = detail._refresh_layout
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        layouts[0] += 1
+        original(*args, **kwargs)
+
+    detail._refresh_layout = counted  # type: ignore[method-assign]
+    try:
+        await asyncio.sleep(0.4)
+        for _ in range(100):
+            seen = layouts[0]
+            await asyncio.sleep(0.3)
+            if layouts[0] == seen:
+                return
+        raise AssertionError("the detail made ready never settled")
+    finally:
+        del detail._refresh_layout
 
 
 def name_of(screen: ProspectScreen) -> Any:
