@@ -70,10 +70,11 @@ async def test_the_board_after_fast_regrades_is_what_a_fresh_drawing_shows(
 
 
 async def test_a_card_lit_after_another_puts_the_first_out(
-    settings: Settings, db: Database
+    settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two regrades into one column in a row: the first card's light goes out on screen
     when the second lights up (only one card of a column is lit)."""
+    monkeypatch.setattr(CardColumn.flash, "__defaults__", (60.0,))  # lit through the test
     fill_demo(db, TODAY)
     app = make_app(settings, db)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -88,3 +89,21 @@ async def test_a_card_lit_after_another_puts_the_first_out(
         shown = drawn(app)
         assert shown != lit
         assert shown == await redrawn_from_scratch(app, pilot)
+
+
+async def test_the_first_lights_end_does_not_put_out_the_second(
+    settings: Settings, db: Database
+) -> None:
+    """Two regrades a moment apart: the second card stays lit its full time (the first
+    card's timer once put it out early)."""
+    fill_demo(db, TODAY)
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        column = app.screen.query(CardColumn).first()
+        first, second = column.cards[0].id, column.cards[1].id
+        column.flash(first, seconds=0.2)
+        await pilot.pause()
+        column.flash(second, seconds=60.0)
+        await pilot.pause(0.5)  # past the first light's end
+        assert column.flashing == second

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
+from textual.timer import Timer
 
 from salesdesk.data.board_view import Column, ListColumn
 from salesdesk.data.store import CardRow
@@ -81,6 +82,7 @@ class CardColumn(ScrollView, can_focus=False):
         # again only when it changed, however often the column is given new cards.
         self._cache: dict[tuple[int, int, bool, bool, bool, bool], tuple[CardRow, list[Strip]]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
+        self._flash_timer: Timer | None = None  # puts out the light of ``flashing``
 
     # ------------------------------------------------------------------ data
     def set_cards(self, cards: Column, today: date, *, keep_id: int | None = None) -> None:
@@ -264,9 +266,12 @@ class CardColumn(ScrollView, can_focus=False):
         self.flashing = prospect_id
         self._redraw_card(index)
         self._now_or_after_layout(lambda: self._show_index(index))
-        self.set_timer(seconds, self._flash_over)
+        if self._flash_timer is not None:  # a card lit earlier must not put this one out
+            self._flash_timer.stop()
+        self._flash_timer = self.set_timer(seconds, self._flash_over)
 
     def _flash_over(self) -> None:
+        self._flash_timer = None
         flashed, self.flashing = self.flashing, None
         index = None if flashed is None else self.index_of(flashed)
         if index is None:
