@@ -173,3 +173,25 @@ async def test_a_fast_burst_ends_in_the_right_state_and_says_the_last_key(
         assert status(app) == "Undone: regrade Ann Lee B→A"
         await pilot.pause()
         assert toasts(app) == 0
+
+
+async def test_the_same_trouble_told_again_while_its_toast_is_up_is_one_toast(
+    settings: Settings, db: Database
+) -> None:
+    """A board polling a server that is down hears the same trouble every couple of
+    seconds: one toast says it, not a growing stack; other words, or the same words once
+    the toast has gone, are said again."""
+    app = make_app(settings, db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        trouble = "cannot reach the server: " + "is it running? " * 6
+        for _ in range(3):
+            app.screen.tell(trouble, "error")  # type: ignore[attr-defined]
+        app.screen.tell(trouble + "again", "error")  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert toasts(app) == 2
+        app.screen.tell("briefly: " + "word " * 20, "warning", 0.2)  # type: ignore[attr-defined]
+        await pilot.pause(0.4)
+        app.screen.tell("briefly: " + "word " * 20, "warning", 0.2)  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert sum("briefly" in n for n in notes(app)) == 1  # gone, then said again

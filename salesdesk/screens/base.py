@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from time import monotonic
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from weakref import WeakKeyDictionary
 
+from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.await_remove import AwaitRemove
 from textual.screen import ModalScreen, Screen
@@ -92,7 +95,23 @@ def tell(
         return
     if timeout is None and severity == "information":
         timeout = 3
-    screen.notify(one_line(text), severity=severity, markup=False, timeout=timeout)
+    toast = one_line(text)
+    if timeout is None:
+        timeout = screen.app.NOTIFICATION_TIMEOUT
+    # The same words already on screen are not stacked again (a board polling a server
+    # that is down hears the same trouble every couple of seconds): one toast says it.
+    shown = _TOASTS.setdefault(screen.app, {})
+    now = monotonic()
+    if shown.get((toast, severity), 0.0) > now:
+        return
+    for gone in [key for key, until in shown.items() if until <= now]:
+        del shown[gone]
+    shown[(toast, severity)] = now + timeout
+    screen.notify(toast, severity=severity, markup=False, timeout=timeout)
+
+
+#: Per app, the toasts on screen (text, severity) and when each goes.
+_TOASTS: WeakKeyDictionary[App[Any], dict[tuple[str, str], float]] = WeakKeyDictionary()
 
 
 def run_change(
