@@ -139,6 +139,7 @@ def test_a_dropped_connection_is_one_line_then_the_retry_works(
         with pytest.raises(psycopg.OperationalError) as lost:
             store.regrade(database, NOW, pid, "A")
         assert "lost the connection" in (busy_message(lost.value) or "")
+        assert database.lost_connections == 1  # a board reads again: "it is back"
         store.regrade(database, NOW, pid, "A")  # a new connection: the retry works
         assert store.get_card(database, pid, TODAY).grade == "A"
     finally:
@@ -181,7 +182,9 @@ async def test_the_board_says_inline_when_the_server_goes_and_keeps_what_was_typ
             if not isinstance(app.screen, TouchScreen):
                 # the board had not read since the server came back: it reads first, says
                 # so, and the key is pressed again (no key acts on cards it has not seen)
-                assert "press the key again" in app.screen.query_one(StatusLine).said
+                said = app.screen.query_one(StatusLine).said + told()
+                assert "connection to the server was lost and is back" in said
+                assert "press the key again" in said
                 await pilot.press("t")
                 await pilot.pause()
             note = app.screen.query_one("#f-note", Input)

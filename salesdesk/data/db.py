@@ -112,6 +112,10 @@ class Database:
 
     #: True for :class:`~salesdesk.data.pg.PgDatabase` (file-only work: backups, import).
     is_postgres = False
+    #: How many times the connection to a server was found lost (a file never loses it):
+    #: a board that sees this move since it read says "the connection came back", not
+    #: "another program changed the database".
+    lost_connections = 0
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path

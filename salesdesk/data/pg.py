@@ -143,6 +143,7 @@ class PgDatabase(Database):
                     watcher, self._pg_watcher = self._pg_watcher, None
                 for other in stale:
                     self._forget(other)
+                self.lost_connections += 1
                 if watcher is not None:
                     watcher.close()
                     self._count_own_write()
@@ -210,6 +211,7 @@ class PgDatabase(Database):
                 # shows the connection's trouble inline) instead of trusting old cards.
                 if self._pg_watcher is not None:
                     self._pg_watcher.close()
+                    self.lost_connections += 1
                 self._pg_watcher = None
                 self._heard.clear()
                 self._version += 1

@@ -157,11 +157,12 @@ class BoardScreen(BoardForms):
         (a card restored away, its id reused), the board reloads first and says so, so a
         key never acts on a card that is no longer what it shows."""
         if self.view.changed_elsewhere(exact=True):
+            came_back = self.view.connection_lost_since_read()
             self._reload_everything()
-            self.tell(
-                "The database was changed by another program: the board is up to date "
-                "again. Check the card and press the key again.", "warning",
-            )
+            why = "The connection to the server was lost and is back" if came_back \
+                else "The database was changed by another program"
+            self.tell(f"{why}: the board is up to date again. Check the card and press "
+                      "the key again.", "warning")
             return None
         return self.current
 

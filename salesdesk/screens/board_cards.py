@@ -69,6 +69,7 @@ class BoardCards:
         self._cards: list[CardRow] = []
         self._live_all: list[CardRow] | None = None
         self._seen_version: int | None = None  # the database's data_version when last read
+        self._seen_lost = 0  # the server connections found lost by then
         # The columns made since the last read, by verdict: the redraw and the header ask
         # for the same ones (and share the pages they have read).
         self._columns: dict[Verdict | None, dict[str, Column]] = {}
@@ -160,6 +161,7 @@ class BoardCards:
         self.today_left = int(sum(values[5] for values in self._tally.values()))
         self._columns.clear()
         self._seen_version = self.db.data_version()
+        self._seen_lost = self.db.lost_connections
 
     # ------------------------------------------------------------------ the filter's text
     def prepare_filter(self) -> None:
@@ -220,6 +222,7 @@ class BoardCards:
             )
         self._columns.clear()
         self._seen_version = self.db.data_version()
+        self._seen_lost = self.db.lost_connections
 
     def changed_elsewhere(self, *, exact: bool = False) -> bool:
         """True when the database changed since the board last read it (a command, a
@@ -229,11 +232,17 @@ class BoardCards:
         return self._seen_version is not None \
             and self.db.data_version(exact=exact) != self._seen_version
 
+    def connection_lost_since_read(self) -> bool:
+        """Whether the server's connection was found lost since the board last read (its
+        change of data_version means "read again", not "another program wrote")."""
+        return self.db.lost_connections != self._seen_lost
+
     def seen_own_write(self) -> None:
         """The board itself just wrote something that changes no card (a setting): not a
         change by another program."""
         if self._seen_version is not None:
             self._seen_version = self.db.data_version()
+        self._seen_lost = self.db.lost_connections
 
     # ------------------------------------------------------------------ the columns
     def buckets(self, verdict: Verdict | None) -> dict[str, Column]:
