@@ -33,6 +33,7 @@ from salesdesk.data.visits.plan import (
     plan_visits,
     ranked_suggestions,
     span_suggestions,
+    suggest_ahead,
     suggestions,
 )
 from salesdesk.data.visits.rows import (
@@ -63,6 +64,7 @@ __all__ = [
     "plan_visits",
     "ranked_suggestions",
     "span_suggestions",
+    "suggest_ahead",
     "suggestions",
     # changes
     "cancel_visit",

@@ -4,6 +4,7 @@ week or a month of days with their loads."""
 
 from __future__ import annotations
 
+import threading
 import weakref
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +18,8 @@ from salesdesk.data.visits.ranks import OTHERS_SQL, ranking
 
 __all__ = [
     "DayPlan", "PlanView", "after_hours", "full_suggestions", "plan_facts", "plan_settings",
-    "plan_view", "plan_visits", "ranked_suggestions", "span_suggestions", "suggestions",
+    "plan_view", "plan_visits", "ranked_suggestions", "span_suggestions", "suggest_ahead",
+    "suggestions",
 ]
 from salesdesk.data.visits.rows import VisitRow, list_visits
 from salesdesk.rules import planning
@@ -57,6 +59,9 @@ def plan_visits(db: Database, period: planning.Period, today: date) -> list[plan
 _LAST: weakref.WeakKeyDictionary[Database, tuple[tuple[Any, ...], planning.Suggestions]] = (
     weakref.WeakKeyDictionary()
 )
+#: Per database, held while suggestions are worked out for a data version.
+_LOCKS: weakref.WeakKeyDictionary[Database, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_LOCK = threading.Lock()
 
 
 def span_suggestions(
@@ -72,17 +77,45 @@ def span_suggestions(
     database's :meth:`~Database.data_version`, read before), the result is kept, and
     given again while the version and the arguments are the same."""
     key = (version, span, today, after_hours)
-    if version is not None:
-        kept = _LAST.get(db)
+    if version is None:
+        return _work_out(db, span, today, after_hours)
+    with _working(db):  # one at a time: the plan opened while suggest_ahead works waits
+        kept = _LAST.get(db)  # for it and takes its answer
         if kept is not None and kept[0] == key:
             return kept[1]
-    try:
-        found = ranked_suggestions(db, span, today, after_hours=after_hours)
-    except planning.RankMismatch:  # never seen: the tests compare both on tricky days
-        found = full_suggestions(db, span, today, after_hours=after_hours)
-    if version is not None:
+        found = _work_out(db, span, today, after_hours)
         _LAST[db] = (key, found)
     return found
+
+
+def suggest_ahead(db: Database, today: date, now: datetime, version: int) -> bool:
+    """Work out the suggestions the plan opens with (the planning day's month), for
+    ``version`` of the data, unless they are kept already: the board calls this in a
+    thread while the rep pauses, so the plan opens at once. False if they were kept."""
+    span = planning.suggestion_period(planning.planning_day(today))
+    late = after_hours(db, now)
+    kept = _LAST.get(db)
+    if kept is not None and kept[0] == (version, span, today, late):
+        return False
+    span_suggestions(db, span, today, after_hours=late, version=version)
+    return True
+
+
+def _work_out(
+    db: Database, span: planning.Period, today: date, after_hours: bool
+) -> planning.Suggestions:
+    try:
+        return ranked_suggestions(db, span, today, after_hours=after_hours)
+    except planning.RankMismatch:  # never seen: the tests compare both on tricky days
+        return full_suggestions(db, span, today, after_hours=after_hours)
+
+
+def _working(db: Database) -> threading.Lock:
+    with _LOCKS_LOCK:
+        lock = _LOCKS.get(db)
+        if lock is None:
+            lock = _LOCKS[db] = threading.Lock()
+    return lock
 
 
 def ranked_suggestions(
