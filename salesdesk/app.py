@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from collections.abc import Iterable
 from contextlib import suppress
 from datetime import date, datetime
-from threading import Thread
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -71,6 +72,14 @@ def warm_imports(names: Iterable[str] = WARM_MODULES) -> None:
             continue
 
 
+def background_priority() -> None:
+    """Lower the calling thread's CPU priority (Linux: a thread has a nice value of its
+    own): work done ahead yields to the keys and to a screen the rep opened meanwhile."""
+    if sys.platform == "linux":
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 #: The smallest terminal every screen is laid out for (columns, lines).
 MIN_SIZE = (50, 15)
 #: The board's live cards read before the app started, and the day they were scored for.
@@ -118,7 +127,7 @@ class SalesDeskApp(KeysInOrder):
         self._prepared = False
         #: What the plan's suggestions were last worked out ahead for (data version, day).
         self._planned_ahead: tuple[int, date] | None = None
-        self._planning: Thread | None = None
+        self._planning: threading.Thread | None = None
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's choice, except that its Linux driver becomes one that reports a lone
@@ -185,7 +194,7 @@ class SalesDeskApp(KeysInOrder):
             warm_up()
             self.post_message(self.WarmedUp())  # (thread-safe, never waits)
 
-        Thread(target=run, name="warm-imports", daemon=True).start()
+        threading.Thread(target=run, name="warm-imports", daemon=True).start()
 
     def on_sales_desk_app_warmed_up(self, _message: WarmedUp) -> None:
         """With its module imported, the card detail is composed ahead for the board's
@@ -247,10 +256,11 @@ class SalesDeskApp(KeysInOrder):
         def run() -> None:
             from salesdesk.data.visits import suggest_ahead
 
+            background_priority()
             with suppress(Exception):  # (the plan works them out again, and says why)
                 suggest_ahead(db, today, now, version)
 
-        self._planning = Thread(target=run, name="plan-ahead", daemon=True)
+        self._planning = threading.Thread(target=run, name="plan-ahead", daemon=True)
         self._planning.start()
 
     def _start_backup(self) -> None:
