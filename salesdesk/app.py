@@ -47,6 +47,10 @@ PREPARE_AFTER = 0.5
 #: ahead, in a thread, for the data as it is (at 100,000 cards they take about a second:
 #: the plan then opens at once, unless the data changes before it does).
 PLAN_AHEAD_AFTER = 1.0
+#: The same after a change, once the rep has stopped typing for longer: its Python part
+#: takes turns with the keys (the interpreter's lock), so not in every short pause of a
+#: busy triage.
+PLAN_AGAIN_AFTER = 3.0
 
 
 def warm_up(names: Iterable[str] = WARM_MODULES) -> None:
@@ -232,7 +236,8 @@ class SalesDeskApp(KeysInOrder):
                 from salesdesk.screens.prospect import prepare_detail
 
                 self._prepared = prepare_detail(self, card_id)
-        if self.rest_gc.rested() >= PLAN_AHEAD_AFTER:
+        wait = PLAN_AHEAD_AFTER if self._planned_ahead is None else PLAN_AGAIN_AFTER
+        if self.rest_gc.rested() >= wait:
             self._plan_ahead()
         self.rest_gc.tick()
 

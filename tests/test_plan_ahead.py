@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from salesdesk.app import PLAN_AHEAD_AFTER, SalesDeskApp, make_app
+from salesdesk.app import PLAN_AGAIN_AFTER, PLAN_AHEAD_AFTER, SalesDeskApp, make_app
 from salesdesk.config import Settings
 from salesdesk.data import visits
 from salesdesk.data.db import Database
@@ -75,11 +75,14 @@ async def test_a_change_after_the_rest_is_worked_out_again(
         await pilot.press("b")  # a regrade: the kept suggestions are for older data
         await pilot.pause()
         assert len(worked) == 1
-        rest(app)
+        rest(app)  # a short pause in a busy triage: not yet
+        await pilot.pause(0.6)
+        assert app._planning is first and len(worked) == 1
+        rest(app, PLAN_AGAIN_AFTER)
         await until(pilot, lambda: app._planning is not first
                     and app._planning is not None and not app._planning.is_alive())
         assert worked == [worked[0], db.data_version()] and worked[1] != worked[0]
-        rest(app)  # resting on, nothing changed: nothing worked out again
+        rest(app, PLAN_AGAIN_AFTER)  # resting on, nothing changed: nothing worked out again
         await pilot.pause(0.6)
         assert len(worked) == 2
 
