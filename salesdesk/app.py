@@ -235,7 +235,7 @@ class SalesDeskApp(KeysInOrder):
             if card_id is not None:
                 from salesdesk.screens.prospect import prepare_detail
 
-                self._prepared = prepare_detail(self, card_id)
+                self._prepared = prepare_detail(self, card_id, lambda: self._prepared)
         wait = PLAN_AHEAD_AFTER if self._planned_ahead is None else PLAN_AGAIN_AFTER
         if self.rest_gc.rested() >= wait:
             self._plan_ahead()

@@ -16,7 +16,7 @@ from salesdesk.app import PREPARE_AFTER, SalesDeskApp, make_app
 from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database
-from salesdesk.screens.prospect import ProspectScreen
+from salesdesk.screens.prospect import ProspectScreen, prepare_detail
 from tests.conftest import NOW, TODAY, burst
 from tests.test_detail_ahead import composed_ahead, count_layouts
 
@@ -167,3 +167,33 @@ async def test_a_card_closed_and_rested_on_opens_again_as_made_ready(
         await rest(app, clock)
         assert await opened_as_made_ready(pilot, app, detail, monkeypatch)
         assert detail.focused is detail.field("name")  # a fresh open's focus
+
+
+async def test_a_key_stops_the_layout_rounds_of_a_detail_being_made_ready(
+        app: SalesDeskApp, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rounds of laying out the hidden detail go on while the rep rests and stop at a
+    key (the key's own work must not wait behind them): one round then, several without."""
+    Clock(app)  # (the app's own rest check prepares nothing meanwhile)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await composed_ahead(app)
+        layouts = count_layouts(monkeypatch)
+        await quiet(layouts)  # the rounds of its composing ahead are over
+        layouts.clear()
+        assert prepare_detail(app, ids["bob"], resting=lambda: False)
+        await quiet(layouts)
+        stopped = len(layouts)
+        layouts.clear()
+        assert prepare_detail(app, ids["ann"], resting=lambda: True)
+        await quiet(layouts)
+        assert stopped == 1 and len(layouts) > 1
+        assert detail.prospect_id == ids["ann"]
+
+
+async def quiet(layouts: list[Any]) -> None:
+    """Wait until no layout has come for 0.3 s."""
+    for _ in range(100):
+        seen = len(layouts)
+        await asyncio.sleep(0.3)
+        if len(layouts) == seen:
+            return
+    raise AssertionError("the layouts never stopped")

@@ -266,13 +266,17 @@ def start_screen(app: Any, screen: Screen[Any]) -> bool:
     return True
 
 
-def lay_out_ahead(screen: Screen[Any], rounds: int = 4) -> None:
+def lay_out_ahead(
+    screen: Screen[Any], rounds: int = 4, wanted: Callable[[], bool] | None = None
+) -> None:
     """Lay out and draw a started screen that is not shown (into its widgets' line
     caches, nothing to the terminal), as its first push would: that push then finds the
     screen laid out at the terminal's size and its lines drawn. Widgets answer their first
     layout (their sizes, shown) with more refreshes: they are laid out again once those
-    are handled, up to ``rounds`` times. Nothing once the screen is shown, or on a Textual
-    without these steps. (Private Textual API, as :func:`start_screen`.)"""
+    are handled, up to ``rounds`` times, while ``wanted()`` holds (work done at rest stops
+    at a key: the key's own work must not wait behind the rounds). Nothing once the screen
+    is shown, or on a Textual without these steps. (Private Textual API, as
+    :func:`start_screen`.)"""
     refresh_layout = getattr(screen, "_refresh_layout", None)
     compositor = getattr(screen, "_compositor", None)
     dirty = getattr(screen, "_dirty_widgets", None)
@@ -284,12 +288,14 @@ def lay_out_ahead(screen: Screen[Any], rounds: int = 4) -> None:
     dirty.clear()
     for flag in ("_layout_required", "_scroll_required", "_repaint_required"):
         setattr(screen, flag, False)
-    screen.call_after_refresh(_lay_out_again, screen, rounds - 1)
+    screen.call_after_refresh(_lay_out_again, screen, rounds - 1, wanted)
 
 
-def _lay_out_again(screen: Screen[Any], rounds: int) -> None:
+def _lay_out_again(screen: Screen[Any], rounds: int, wanted: Callable[[], bool] | None) -> None:
+    if wanted is not None and not wanted():
+        return
     if getattr(screen, "_layout_required", False) or getattr(screen, "_dirty_widgets", None):
-        lay_out_ahead(screen, rounds)
+        lay_out_ahead(screen, rounds, wanted)
 
 
 class SalesDeskScreen(DeskScreenMixin, Screen[R]):

@@ -10,6 +10,7 @@ widget and nothing typed for one card shows on another. The form's rows are in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -71,14 +72,17 @@ def compose_detail_ahead(app: App[Any], prospect_id: int) -> None:
         app.install_screen(screen, REUSED)
 
 
-def prepare_detail(app: App[Any], prospect_id: int) -> bool:
+def prepare_detail(
+    app: App[Any], prospect_id: int, resting: Callable[[], bool] | None = None
+) -> bool:
     """Fill and lay out the app's detail screen for ``prospect_id`` while it is not shown:
     called when the selection has rested on a card a moment, so ``enter`` then finds that
     card's detail drawn, as a new screen shows it (filling its fields and laying it out
     took ~40 ms of an open). Filled again when the database changed since (any card: a
     regrade, another program), or when it was shown since (then left as the rep left it).
-    Whether it is ready: False while no detail is composed, while it is open, or when the
-    card is gone."""
+    Its layout rounds stop once ``resting()`` no longer holds (a key came: the open it
+    may be then shows what is filled, laid out as any screen is). Whether it is ready:
+    False while no detail is composed, while it is open, or when the card is gone."""
     if not app.is_screen_installed(REUSED):
         return False
     screen = app.get_screen(REUSED)
@@ -93,7 +97,7 @@ def prepare_detail(app: App[Any], prospect_id: int) -> bool:
     except SalesDeskError:  # removed meanwhile: its open will say so
         return False
     screen.prepared_version = version
-    lay_out_ahead(screen, rounds=8)
+    lay_out_ahead(screen, rounds=8, wanted=resting)
     return True
 
 
