@@ -129,19 +129,38 @@ def _drop_connections(pg_server: str, url: str) -> None:
     assert ended and all(done for (done,) in ended)
 
 
-def test_a_dropped_connection_is_one_line_then_the_retry_works(
+def test_a_connection_lost_mid_change_is_one_line_then_the_retry_works(
     pg_server: str, pg_url: str
 ) -> None:
     database = open_database(pg_url)
     try:
         pid = store.add_prospect(database, NOW, "Ann", grade="C")
-        _drop_connections(pg_server, pg_url)
         with pytest.raises(psycopg.OperationalError) as lost:
-            store.regrade(database, NOW, pid, "A")
+            with database.begin() as conn:
+                conn.execute("UPDATE prospect SET grade = 'B' WHERE id = ?", (pid,))
+                _drop_connections(pg_server, pg_url)  # the server goes mid-change
+                conn.execute("UPDATE prospect SET grade = 'A' WHERE id = ?", (pid,))
         assert "lost the connection" in (busy_message(lost.value) or "")
         assert database.lost_connections == 1  # a board reads again: "it is back"
+        assert store.get_card(database, pid, TODAY).grade == "C"  # nothing half-done
         store.regrade(database, NOW, pid, "A")  # a new connection: the retry works
         assert store.get_card(database, pid, TODAY).grade == "A"
+    finally:
+        database.close()
+
+
+def test_a_change_after_the_server_ended_the_idle_connections_just_works(
+    pg_server: str, pg_url: str
+) -> None:
+    """A server restarted between two changes: the pool finds its idle connections
+    ended (read from their sockets, no round trip) and makes a new one."""
+    database = open_database(pg_url)
+    try:
+        pid = store.add_prospect(database, NOW, "Ann", grade="C")
+        _drop_connections(pg_server, pg_url)
+        store.regrade(database, NOW, pid, "A")
+        assert store.get_card(database, pid, TODAY).grade == "A"
+        assert database.lost_connections == 1
     finally:
         database.close()
 

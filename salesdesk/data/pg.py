@@ -125,9 +125,9 @@ class PgDatabase(Database):
     def connect(self) -> Iterator[Any]:
         with self._pg_lock:
             conn = self._pg_idle.pop() if self._pg_idle else None
-        if conn is None or conn.broken:
+        if conn is None or conn.gone():
             if conn is not None:
-                self._forget(conn)
+                self._forget_lost(conn)
             conn = PgConnection(self._raw(), self._count_own_write,
                                 pipelined=self.pipelined)
             with self._pg_lock:
@@ -136,17 +136,8 @@ class PgDatabase(Database):
         try:
             yield conn
         finally:
-            if conn.broken:  # the server went: the idle ones are gone with it,
-                self._forget(conn)  # and the watcher too (what it missed: "changed")
-                with self._pg_lock:
-                    stale, self._pg_idle = self._pg_idle, []
-                    watcher, self._pg_watcher = self._pg_watcher, None
-                for other in stale:
-                    self._forget(other)
-                self.lost_connections += 1
-                if watcher is not None:
-                    watcher.close()
-                    self._count_own_write()
+            if conn.broken:
+                self._forget_lost(conn)
             else:
                 try:
                     conn.rollback()
@@ -155,6 +146,20 @@ class PgDatabase(Database):
                 else:
                     with self._pg_lock:
                         self._pg_idle.append(conn)
+
+    def _forget_lost(self, conn: PgConnection) -> None:
+        """The server ended ``conn``: the idle ones are gone with it, and the watcher too
+        (what it missed counts as "changed": the board reads again)."""
+        self._forget(conn)
+        with self._pg_lock:
+            stale, self._pg_idle = self._pg_idle, []
+            watcher, self._pg_watcher = self._pg_watcher, None
+        for other in stale:
+            self._forget(other)
+        self.lost_connections += 1
+        if watcher is not None:
+            watcher.close()
+            self._count_own_write()
 
     def _forget(self, conn: PgConnection) -> None:
         """Close a pooled connection for good (its server process is no longer ours)."""

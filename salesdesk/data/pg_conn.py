@@ -205,6 +205,21 @@ class PgConnection:
     def broken(self) -> bool:
         return self.raw.closed or self.raw.broken
 
+    def gone(self) -> bool:
+        """Whether the server has ended this idle connection (restarted, or an
+        administrator's terminate): what its socket holds is read without a round trip
+        (twice: its last words, then the close), so a pooled connection the server closed
+        is not handed to a change that would fail on it."""
+        if self.broken:
+            return True
+        pgconn = self.raw.pgconn
+        try:
+            pgconn.consume_input()
+            pgconn.consume_input()
+        except psycopg.Error:
+            return True
+        return pgconn.status != pq.ConnStatus.OK
+
     def settle(self) -> None:
         """In a pipelined write: send what is queued and read every answer (one round
         trip), so a cursor's rows, description and rowcount are there; an error of any
