@@ -132,6 +132,7 @@ class SalesDeskApp(KeysInOrder):
         #: What the plan's suggestions were last worked out ahead for (data version, day).
         self._planned_ahead: tuple[int, date] | None = None
         self._planning: threading.Thread | None = None
+        self._planning_stop = threading.Event()  # set: the work ahead stops (a screen opened)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's choice, except that its Linux driver becomes one that reports a lone
@@ -257,13 +258,17 @@ class SalesDeskApp(KeysInOrder):
             return
         self._planned_ahead = wanted
         db, today, now = self.db, wanted[1], self.now()
+        stop = self._planning_stop = threading.Event()
 
         def run() -> None:
             from salesdesk.data.visits import suggest_ahead
 
             background_priority()
-            with suppress(Exception):  # (the plan works them out again, and says why)
-                suggest_ahead(db, today, now, version)
+            try:
+                suggest_ahead(db, today, now, version, stop=stop)
+            except Exception:  # stopped, or failed: the plan works them out, says why
+                if self._planned_ahead == wanted:
+                    self._planned_ahead = None  # (again at the next pause)
 
         self._planning = threading.Thread(target=run, name="plan-ahead", daemon=True)
         self._planning.start()
@@ -310,7 +315,11 @@ class SalesDeskApp(KeysInOrder):
     # ------------------------------------------------------------------ navigation
     # Screens open each other through these (see screens.base.DeskApp), so no screen
     # module imports another; each screen's module is imported when it is first opened.
-    def _open(self, screen: Screen[Any], on_close: OnClose | None) -> None:
+    def _open(
+        self, screen: Screen[Any], on_close: OnClose | None, *, plan: bool = False
+    ) -> None:
+        if not plan:  # another screen than the plan: its work comes before the plan's
+            self._planning_stop.set()
         self.push_screen(screen, None if on_close is None else lambda _result: on_close())
 
     def open_card(self, prospect_id: int, on_close: OnClose | None = None) -> None:
@@ -330,7 +339,7 @@ class SalesDeskApp(KeysInOrder):
     def open_visit_plan(self, on_close: OnClose | None = None) -> None:
         from salesdesk.screens.visit_plan import VisitPlanScreen
 
-        self._open(VisitPlanScreen(), on_close)
+        self._open(VisitPlanScreen(), on_close, plan=True)  # (it waits for the work ahead)
 
     def open_weekly_review(self, on_close: OnClose | None = None) -> None:
         from salesdesk.screens.weekly_review import WeeklyReviewScreen

@@ -5,6 +5,7 @@ way waits for it instead of doing it twice."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -112,3 +113,49 @@ async def test_the_plan_opened_while_the_work_runs_waits_for_it(
         go.set()
         await until(pilot, lambda: app.screen.ready)
         assert len(worked) == 1
+
+
+def test_the_work_ahead_stops_when_asked_and_keeps_nothing(db: Database) -> None:
+    fill_demo(db, TODAY)
+    stop = threading.Event()
+    stop.set()
+    version = db.data_version()
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        visits.suggest_ahead(db, TODAY, NOW, version, stop=stop)
+    span = planning.suggestion_period(planning.planning_day(TODAY))
+    kept = visits.span_suggestions(db, span, TODAY, after_hours=visits.after_hours(db, NOW),
+                                   version=version)  # worked out now: nothing half kept
+    assert kept == visits.span_suggestions(db, span, TODAY,
+                                           after_hours=visits.after_hours(db, NOW))
+
+
+async def test_another_screen_opened_stops_the_work_ahead_for_the_next_pause(
+    settings: Settings, db: Database, worked: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The MAN check opened while the plan is worked out ahead: that work stops (the
+    screen's own work comes first) and is done again at the next pause."""
+    go = threading.Event()
+    counted = plan.ranked_suggestions
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread().name == "plan-ahead":
+            go.wait(10)
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(plan, "ranked_suggestions", held)
+    app = make_app(settings, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        rest(app)
+        await until(pilot, lambda: app._planning is not None)
+        first = app._planning
+        await pilot.press("m")  # the MAN check
+        go.set()
+        await until(pilot, lambda: not first.is_alive())
+        assert app._planned_ahead is None  # stopped: nothing kept, again later
+        await pilot.press("escape")
+        await pilot.pause()
+        rest(app)
+        await until(pilot, lambda: app._planning is not first
+                    and app._planning is not None and not app._planning.is_alive())
+        assert app._planned_ahead == (db.data_version(), TODAY)

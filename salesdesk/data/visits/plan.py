@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -66,7 +68,7 @@ _LOCKS_LOCK = threading.Lock()
 
 def span_suggestions(
     db: Database, span: planning.Period, today: date, *, after_hours: bool = False,
-    version: int | None = None,
+    version: int | None = None, stop: threading.Event | None = None,
 ) -> planning.Suggestions:
     """Suggested visits for every day of ``span`` from the database's cards, visits and
     settings (one computation: the shells show slices of it). ``after_hours``: today's
@@ -75,39 +77,56 @@ def span_suggestions(
     (:func:`planning.ranked.suggest_ranked`; :func:`full_suggestions` reads every card
     with a reason, and gives the same). With ``version`` (the
     database's :meth:`~Database.data_version`, read before), the result is kept, and
-    given again while the version and the arguments are the same."""
+    given again while the version and the arguments are the same. ``stop`` set: the
+    ranking statement ends early (SQLite), raising ``sqlite3.OperationalError``."""
     key = (version, span, today, after_hours)
     if version is None:
-        return _work_out(db, span, today, after_hours)
+        return _work_out(db, span, today, after_hours, stop)
     with _working(db):  # one at a time: the plan opened while suggest_ahead works waits
         kept = _LAST.get(db)  # for it and takes its answer
         if kept is not None and kept[0] == key:
             return kept[1]
-        found = _work_out(db, span, today, after_hours)
+        found = _work_out(db, span, today, after_hours, stop)
         _LAST[db] = (key, found)
     return found
 
 
-def suggest_ahead(db: Database, today: date, now: datetime, version: int) -> bool:
-    """Work out the suggestions the plan opens with (the planning day's month), for
-    ``version`` of the data, unless they are kept already: the board calls this in a
-    thread while the rep pauses, so the plan opens at once. False if they were kept."""
+def suggest_ahead(
+    db: Database, today: date, now: datetime, version: int, *,
+    stop: threading.Event | None = None,
+) -> None:
+    """Work out (and keep) the suggestions the plan opens with, the planning day's month,
+    for ``version`` of the data: the board calls this in a thread while the rep pauses,
+    so the plan opens at once (nothing is worked out if they are kept already), unless
+    ``stop`` is set meanwhile (another screen opened: its work comes first)."""
     span = planning.suggestion_period(planning.planning_day(today))
-    late = after_hours(db, now)
-    kept = _LAST.get(db)
-    if kept is not None and kept[0] == (version, span, today, late):
-        return False
-    span_suggestions(db, span, today, after_hours=late, version=version)
-    return True
+    span_suggestions(db, span, today, after_hours=after_hours(db, now), version=version,
+                     stop=stop)
 
 
 def _work_out(
-    db: Database, span: planning.Period, today: date, after_hours: bool
+    db: Database, span: planning.Period, today: date, after_hours: bool,
+    stop: threading.Event | None,
 ) -> planning.Suggestions:
     try:
-        return ranked_suggestions(db, span, today, after_hours=after_hours)
+        return ranked_suggestions(db, span, today, after_hours=after_hours, stop=stop)
     except planning.RankMismatch:  # never seen: the tests compare both on tricky days
         return full_suggestions(db, span, today, after_hours=after_hours)
+
+
+@contextmanager
+def _stoppable(conn: Any, stop: threading.Event | None) -> Iterator[None]:
+    """While inside, a statement on ``conn`` (SQLite's) ends early once ``stop`` is set
+    (a server's work is not this machine's: it runs on)."""
+    handler = getattr(conn, "set_progress_handler", None)
+    if stop is None or handler is None:
+        yield
+        return
+    handler(lambda: int(stop.is_set()), 5_000)
+    try:
+        yield
+    finally:
+        handler(None, 0)  # (the connection goes back to the pool)
 
 
 def _working(db: Database) -> threading.Lock:
@@ -121,12 +140,14 @@ def _working(db: Database) -> threading.Lock:
 def ranked_suggestions(
     db: Database, span: planning.Period, today: date, *, after_hours: bool = False,
     read_ids: list[int] | None = None, limit: int | None = None,
+    stop: threading.Event | None = None,
 ) -> planning.Suggestions:
     """:func:`span_suggestions` from the database's ranking: the facts read are those of
     the cards the plan places, lists or calls (and the cards with a visit planned or a
     recent sale); raises :class:`planning.RankMismatch` if a card read disagrees with its
     rank. ``read_ids`` collects the ids whose facts were read, ``limit`` is how many
-    cards with a visit are ranked first (for the tests)."""
+    cards with a visit are ranked first (for the tests); ``stop``: see
+    :func:`span_suggestions`."""
     settings = plan_settings(db)
     planned = plan_visits(db, span, today)
     # About what a plan shows (a month of days' visits, the waiting list) and the cards
@@ -134,7 +155,7 @@ def ranked_suggestions(
     # needs them.
     if limit is None:
         limit = 40 * settings.day_capacity * len(span.days()) + 1000
-    with db.connect() as conn:
+    with db.connect() as conn, _stoppable(conn, stop):
         params = {"today_iso": today.isoformat()}
         others = facts_on(conn, today, ids_sql=OTHERS_SQL, params=params)
 
