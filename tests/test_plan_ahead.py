@@ -40,6 +40,22 @@ def worked(monkeypatch: pytest.MonkeyPatch, db: Database) -> Iterator[list[int]]
     yield done
 
 
+@pytest.fixture
+def go(monkeypatch: pytest.MonkeyPatch, worked: list[int]) -> threading.Event:
+    """The work ahead is held at its start until this is set (the computations are still
+    counted in ``worked``)."""
+    go = threading.Event()
+    counted = plan.ranked_suggestions
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread().name == "plan-ahead":
+            go.wait(10)
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(plan, "ranked_suggestions", held)
+    return go
+
+
 def rest(app: SalesDeskApp, seconds: float = PLAN_AHEAD_AFTER) -> None:
     """No key for ``seconds`` as far as the app can tell."""
     app.rest_gc.last_input -= seconds
@@ -89,19 +105,10 @@ async def test_a_change_after_the_rest_is_worked_out_again(
 
 
 async def test_the_plan_opened_while_the_work_runs_waits_for_it(
-    settings: Settings, db: Database, worked: list[int], monkeypatch: pytest.MonkeyPatch
+    settings: Settings, db: Database, worked: list[int], go: threading.Event
 ) -> None:
     """The work ahead is held at its start; `v` comes meanwhile; once it is let go, the
     plan shows its answer, worked out once."""
-    go = threading.Event()
-    counted = plan.ranked_suggestions
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        if threading.current_thread().name == "plan-ahead":
-            go.wait(10)
-        return counted(*args, **kwargs)
-
-    monkeypatch.setattr(plan, "ranked_suggestions", held)
     app = make_app(settings, db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -130,19 +137,10 @@ def test_the_work_ahead_stops_when_asked_and_keeps_nothing(db: Database) -> None
 
 
 async def test_another_screen_opened_stops_the_work_ahead_for_the_next_pause(
-    settings: Settings, db: Database, worked: list[int], monkeypatch: pytest.MonkeyPatch
+    settings: Settings, db: Database, worked: list[int], go: threading.Event
 ) -> None:
     """The MAN check opened while the plan is worked out ahead: that work stops (the
     screen's own work comes first) and is done again at the next pause."""
-    go = threading.Event()
-    counted = plan.ranked_suggestions
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        if threading.current_thread().name == "plan-ahead":
-            go.wait(10)
-        return counted(*args, **kwargs)
-
-    monkeypatch.setattr(plan, "ranked_suggestions", held)
     app = make_app(settings, db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
