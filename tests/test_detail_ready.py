@@ -174,7 +174,7 @@ async def test_a_key_stops_the_layout_rounds_of_a_detail_being_made_ready(
     """The rounds of laying out the hidden detail go on while the rep rests and stop at a
     key (the key's own work must not wait behind them): one round then, several without."""
     Clock(app)  # (the app's own rest check prepares nothing meanwhile)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         detail = await composed_ahead(app)
         layouts = count_layouts(monkeypatch)
         await quiet(layouts)  # the rounds of its composing ahead are over

@@ -135,11 +135,10 @@ def test_a_connection_lost_mid_change_is_one_line_then_the_retry_works(
     database = open_database(pg_url)
     try:
         pid = store.add_prospect(database, NOW, "Ann", grade="C")
-        with pytest.raises(psycopg.OperationalError) as lost:
-            with database.begin() as conn:
-                conn.execute("UPDATE prospect SET grade = 'B' WHERE id = ?", (pid,))
-                _drop_connections(pg_server, pg_url)  # the server goes mid-change
-                conn.execute("UPDATE prospect SET grade = 'A' WHERE id = ?", (pid,))
+        with pytest.raises(psycopg.OperationalError) as lost, database.begin() as conn:
+            conn.execute("UPDATE prospect SET grade = 'B' WHERE id = ?", (pid,))
+            _drop_connections(pg_server, pg_url)  # the server goes mid-change
+            conn.execute("UPDATE prospect SET grade = 'A' WHERE id = ?", (pid,))
         assert "lost the connection" in (busy_message(lost.value) or "")
         assert database.lost_connections == 1  # a board reads again: "it is back"
         assert store.get_card(database, pid, TODAY).grade == "C"  # nothing half-done
