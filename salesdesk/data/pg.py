@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from salesdesk.data.db import BUSY_TIMEOUT_MS, Database
-from salesdesk.data.pg_conn import PgConnection, PgCursor
+from salesdesk.data.pg_conn import PgConnection, PgCursor, read_waiting
 
 __all__ = ["PgConnection", "PgCursor", "PgDatabase", "open_pg_database", "raw_connect"]
 from salesdesk.errors import DatabaseError
@@ -201,10 +201,7 @@ class PgDatabase(Database):
                 pgconn = self._pg_watcher.pgconn
                 if exact:  # what arrives with the answer goes to the handler (_heard)
                     self._pg_watcher.execute("SELECT 1")
-                # Read what the socket holds, twice: a server that ended the connection
-                # sent its last words and then closed, and only the second read says so.
-                pgconn.consume_input()
-                pgconn.consume_input()
+                read_waiting(pgconn)
                 while (note := pgconn.notifies()) is not None:
                     self._heard.append(note.be_pid)
                 with self._pg_lock:

@@ -212,13 +212,11 @@ class PgConnection:
         is not handed to a change that would fail on it."""
         if self.broken:
             return True
-        pgconn = self.raw.pgconn
         try:
-            pgconn.consume_input()
-            pgconn.consume_input()
+            read_waiting(self.raw.pgconn)
         except psycopg.Error:
             return True
-        return pgconn.status != pq.ConnStatus.OK
+        return self.raw.pgconn.status != pq.ConnStatus.OK
 
     def settle(self) -> None:
         """In a pipelined write: send what is queued and read every answer (one round
@@ -269,3 +267,11 @@ def _writes(sql: str) -> bool:
     """Whether a statement run on its own (autocommit) may change rows."""
     head = sql.lstrip()[:7].upper()
     return head.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))
+
+
+def read_waiting(pgconn: pq.abc.PGconn) -> None:
+    """Read what a connection's socket holds, without a round trip: notifications, or a
+    server's last words. Twice: a server that ended the connection sent its last words
+    and then closed, and only the second read says so (psycopg.OperationalError)."""
+    pgconn.consume_input()
+    pgconn.consume_input()
