@@ -160,8 +160,7 @@ class BoardCards:
         )
         self.today_left = int(sum(values[5] for values in self._tally.values()))
         self._columns.clear()
-        self._seen_version = self.db.data_version()
-        self._seen_lost = self.db.lost_connections
+        self._seen_now()
 
     # ------------------------------------------------------------------ the filter's text
     def prepare_filter(self) -> None:
@@ -221,8 +220,7 @@ class BoardCards:
                 store.complaint_counts(self.db),
             )
         self._columns.clear()
-        self._seen_version = self.db.data_version()
-        self._seen_lost = self.db.lost_connections
+        self._seen_now()
 
     def changed_elsewhere(self, *, exact: bool = False) -> bool:
         """True when the database changed since the board last read it (a command, a
@@ -241,7 +239,12 @@ class BoardCards:
         """The board itself just wrote something that changes no card (a setting): not a
         change by another program."""
         if self._seen_version is not None:
-            self._seen_version = self.db.data_version()
+            self._seen_now()
+
+    def _seen_now(self) -> None:
+        """The database as it is now is what the board shows (its data_version, and the
+        server connections found lost by now)."""
+        self._seen_version = self.db.data_version()
         self._seen_lost = self.db.lost_connections
 
     # ------------------------------------------------------------------ the columns
