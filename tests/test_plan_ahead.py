@@ -61,6 +61,12 @@ def rest(app: SalesDeskApp, seconds: float = PLAN_AHEAD_AFTER) -> None:
     app.rest_gc.last_input -= seconds
 
 
+def planned(app: SalesDeskApp, after: threading.Thread | None = None) -> bool:
+    """Whether a work ahead (another than ``after``) has started and ended."""
+    thread = app._planning
+    return thread is not None and thread is not after and not thread.is_alive()
+
+
 async def test_the_plan_opens_with_what_the_rest_worked_out(
     settings: Settings, db: Database, worked: list[int]
 ) -> None:
@@ -69,7 +75,7 @@ async def test_the_plan_opens_with_what_the_rest_worked_out(
         await pilot.pause()
         assert worked == []  # nothing before a rest
         rest(app)
-        await until(pilot, lambda: app._planning is not None and not app._planning.is_alive())
+        await until(pilot, lambda: planned(app))
         assert worked == [db.data_version()]
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, VisitPlanScreen) and app.screen.ready)
@@ -87,7 +93,7 @@ async def test_a_change_after_the_rest_is_worked_out_again(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         rest(app)
-        await until(pilot, lambda: app._planning is not None and not app._planning.is_alive())
+        await until(pilot, lambda: planned(app))
         first = app._planning
         await pilot.press("b")  # a regrade: the kept suggestions are for older data
         await pilot.pause()
@@ -96,8 +102,7 @@ async def test_a_change_after_the_rest_is_worked_out_again(
         await pilot.pause(0.6)
         assert app._planning is first and len(worked) == 1
         rest(app, PLAN_AGAIN_AFTER)
-        await until(pilot, lambda: app._planning is not first
-                    and app._planning is not None and not app._planning.is_alive())
+        await until(pilot, lambda: planned(app, after=first))
         assert worked == [worked[0], db.data_version()] and worked[1] != worked[0]
         rest(app, PLAN_AGAIN_AFTER)  # resting on, nothing changed: nothing worked out again
         await pilot.pause(0.6)
@@ -154,6 +159,5 @@ async def test_another_screen_opened_stops_the_work_ahead_for_the_next_pause(
         await pilot.press("escape")
         await pilot.pause()
         rest(app)
-        await until(pilot, lambda: app._planning is not first
-                    and app._planning is not None and not app._planning.is_alive())
+        await until(pilot, lambda: planned(app, after=first))
         assert app._planned_ahead == (db.data_version(), TODAY)
