@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from salesdesk.app import make_app
 from salesdesk.cli.main import app as cli_app
 from salesdesk.config import Settings
 from salesdesk.data import store
-from salesdesk.data.db import SCHEMA_VERSION, busy_message, open_database
+from salesdesk.data.db import SCHEMA_VERSION, Database, busy_message, open_database
 from salesdesk.data.dialect import to_postgres
 from salesdesk.errors import DatabaseError
 from salesdesk.screens.touch import TouchScreen
@@ -172,9 +174,10 @@ def _allow_connections(pg_server: str, url: str, allowed: bool) -> None:
         conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
 
 
-async def test_the_board_says_inline_when_the_server_goes_and_keeps_what_was_typed(
-    pg_server: str, pg_url: str
-) -> None:
+@asynccontextmanager
+async def a_note_typed(pg_url: str) -> AsyncIterator[tuple[Any, Any, Database, int]]:
+    """The board on ``pg_url`` with one card, Ann Server, whose touch form is open with a
+    note typed (not saved): the app, its pilot, the database and the card's id."""
     database = open_database(pg_url)
     pid = store.add_prospect(database, NOW, "Ann Server", grade="A")
     app = make_app(Settings(db_path=pg_url, clock=lambda: NOW), database)
@@ -183,6 +186,16 @@ async def test_the_board_says_inline_when_the_server_goes_and_keeps_what_was_typ
             await pilot.pause()
             await pilot.press("t", *"Spoke about the offer")  # letters go into the note
             await pilot.pause()
+            yield app, pilot, database, pid
+    finally:
+        database.close()
+
+
+async def test_the_board_says_inline_when_the_server_goes_and_keeps_what_was_typed(
+    pg_server: str, pg_url: str
+) -> None:
+    try:
+        async with a_note_typed(pg_url) as (app, pilot, database, pid):
             _allow_connections(pg_server, pg_url, False)  # the server goes, and stays gone
             _drop_connections(pg_server, pg_url)
             await pilot.press("enter")
@@ -215,7 +228,6 @@ async def test_the_board_says_inline_when_the_server_goes_and_keeps_what_was_typ
                 "Spoke about the offer"]
     finally:
         _allow_connections(pg_server, pg_url, True)
-        database.close()
 
 
 async def test_a_save_after_the_server_dropped_every_connection_goes_through(
@@ -223,22 +235,13 @@ async def test_a_save_after_the_server_dropped_every_connection_goes_through(
 ) -> None:
     """A server restarted while the board sat open: the next save notices the pool's
     connections are gone and writes on a new one, with nothing to retype."""
-    database = open_database(pg_url)
-    pid = store.add_prospect(database, NOW, "Ann Server", grade="A")
-    app = make_app(Settings(db_path=pg_url, clock=lambda: NOW), database)
-    try:
-        async with app.run_test(size=(120, 40), notifications=True) as pilot:
-            await pilot.pause()
-            await pilot.press("t", *"Spoke about the offer")
-            await pilot.pause()
-            _drop_connections(pg_server, pg_url)
-            await pilot.press("enter")
-            await until(pilot, lambda: bool(store.get_prospect(database, pid, TODAY).activities))
-            assert [a.note for a in store.get_prospect(database, pid, TODAY).activities] == [
-                "Spoke about the offer"]
-            assert not app._notifications
-    finally:
-        database.close()
+    async with a_note_typed(pg_url) as (app, pilot, database, pid):
+        _drop_connections(pg_server, pg_url)
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(store.get_prospect(database, pid, TODAY).activities))
+        assert [a.note for a in store.get_prospect(database, pid, TODAY).activities] == [
+            "Spoke about the offer"]
+        assert not app._notifications
 
 
 def test_server_problems_are_database_errors_not_tracebacks() -> None:
