@@ -140,3 +140,28 @@ async def test_an_empty_board_composes_no_detail(
         await pilot.pause()
         assert handled
         assert not app.is_screen_installed(REUSED)
+
+
+async def test_closing_while_the_detail_is_composed_ahead_is_a_clean_exit(
+        app: SalesDeskApp, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rep quits (or a test ends) just as the warm-up composes the detail: the app's
+    shutdown takes the screen's widgets down while the screen is being mounted, and its
+    mount must not then look for them (it raised NoMatches on the way out)."""
+    composing: list[ProspectScreen] = []
+    original = SalesDeskApp.on_sales_desk_app_warmed_up
+
+    def then_quit(self: SalesDeskApp, message: SalesDeskApp.WarmedUp) -> None:
+        original(self, message)
+        if self.is_screen_installed(REUSED):
+            screen = self.get_screen(REUSED)
+            assert isinstance(screen, ProspectScreen)
+            composing.append(screen)
+
+    monkeypatch.setattr(SalesDeskApp, "on_sales_desk_app_warmed_up", then_quit)
+    async with app.run_test(size=SIZE):
+        for _ in range(400):
+            if composing:
+                break
+            await asyncio.sleep(0.001)
+        assert composing and not composing[0].is_mounted  # (shut down mid-compose)
+    assert app.return_code in (None, 0)

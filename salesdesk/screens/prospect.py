@@ -149,6 +149,10 @@ class ProspectScreen(DetailSaving):
         return super().post_message(message)
 
     def on_mount(self) -> None:
+        if not self.app.is_running:
+            # Composed ahead as the app shut down: the shutdown is taking this screen's
+            # widgets down while it mounts, so there is nothing to fill.
+            return
         self.set_interval(WATCH_EVERY, self.follow_changes)
         if self.detail is not None and self.detail.id != self.prospect_id:
             self.show_card(self.prospect_id)  # composed ahead for one card, opened for another
