@@ -17,6 +17,7 @@ from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.screens.prospect import ProspectScreen, prepare_detail
+from salesdesk.widgets.fitting_footer import FittingFooter
 from tests.conftest import NOW, TODAY, burst
 from tests.test_detail_ahead import composed_ahead, count_layouts
 
@@ -197,3 +198,28 @@ async def quiet(layouts: list[Any]) -> None:
         if len(layouts) == seen:
             return
     raise AssertionError("the layouts never stopped")
+
+
+async def test_a_card_made_ready_leaves_the_detail_footer_keys_as_they_are(
+        app: SalesDeskApp, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Showing a card moves the focus off the Name field and back, so the detail's key
+    bindings change twice and end as they were: the Footer's keys are not composed again
+    (twice they were, two layouts of the hidden detail at every rest after a change)."""
+    Clock(app)
+    async with app.run_test(size=SIZE):
+        detail = await composed_ahead(app)
+        await quiet(count_layouts(monkeypatch))
+        footer = detail.query_one(FittingFooter)
+        keys_before = list(footer.children)
+        recomposed: list[FittingFooter] = []
+        original = FittingFooter.recompose
+
+        async def counted(self: FittingFooter) -> None:
+            recomposed.append(self)
+            await original(self)
+
+        monkeypatch.setattr(FittingFooter, "recompose", counted)
+        assert prepare_detail(app, ids["bob"], resting=lambda: True)
+        await quiet(count_layouts(monkeypatch))
+        assert name_of(detail) == "Bob" and detail.focused is detail.field("name")
+        assert not recomposed and list(footer.children) == keys_before

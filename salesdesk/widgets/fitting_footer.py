@@ -30,18 +30,27 @@ class FittingFooter(Footer):
     _shown_for: tuple[object, ...] | None = None  # what the composed keys show
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        """Compose the keys again only when what they show changed. A screen shown again
-        (back from a card) or the focus moving to another field leaves the same keys, and
-        composing them again draws the row twice (every key, then those that fit): a
-        flicker, and a few hundred ms on a busy machine."""
-        shown = _what_shows(screen, self.show_command_palette)
-        if shown == self._shown_for and self.children:
-            return
+        """Compose the keys again, after the refresh, if what they show changed by then.
+        A screen shown again (back from a card) or the focus moving to another field
+        leaves the same keys, and composing them again draws the row twice (every key,
+        then those that fit): a flicker, and a few hundred ms on a busy machine. Decided
+        when the recompose would run, not at the signal: a card shown in the detail
+        moves the focus off its field and back (the bindings change twice, and end as
+        they were), which composed the keys twice for nothing."""
+        self._bindings_ready = True  # (as Textual's: the keys may be composed now)
         if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._shown_for = shown
-        super().bindings_changed(screen)
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if not self.is_attached:
+            return
+        if _what_shows(self.screen, self.show_command_palette) == self._shown_for \
+                and self.children:
+            return
+        await self.recompose()
 
     async def recompose(self) -> None:
+        self._shown_for = _what_shows(self.screen, self.show_command_palette)
         await super().recompose()
         self.call_after_refresh(self._leave_out_what_does_not_fit)
 
