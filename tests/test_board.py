@@ -164,8 +164,8 @@ async def test_filter_as_you_type_matches_chinese_notes(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"下午")
-        await until(pilot, lambda: "filter: 下午" in header(app))
         screen = board(app)
+        await until(pilot, lambda: "filter: 下午 1 match" in header(app))
         assert [c.id for c in screen.cards] == [ids["wang"]]
         assert screen.col == 1
         await pilot.press("enter")

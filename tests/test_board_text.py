@@ -5,7 +5,9 @@ out of date after any write; and the filter field typing without laying the scre
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widget import Widget
@@ -205,7 +207,9 @@ async def test_a_character_and_the_cards_it_finds_are_drawn_in_one_frame(
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         await pilot.press("slash", "b")
-        await until(pilot, lambda: screen.filter_text == "b")
+        bobs = {f"Bob {n}" for n in range(12)}
+        # (answered once the filter's text is read: see the test after this one)
+        await until(pilot, lambda: {c.name for c in screen.cards} == bobs)
         await pilot.pause(0.3)
         frames: list[str] = []
         display = SalesDeskApp._display
@@ -221,4 +225,40 @@ async def test_a_character_and_the_cards_it_finds_are_drawn_in_one_frame(
             await pilot.pause(0.2)
             assert screen.filter_text == text
             assert frames == [text]  # one frame: the field's text and its cards
-        assert {c.name for c in screen.cards} == {f"Bob {n}" for n in range(12)}
+        assert {c.name for c in screen.cards} == bobs
+
+
+async def test_a_short_word_waits_for_the_text_being_read_with_the_keys_live(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after a change the text is read again; a character typed meanwhile would be
+    answered by SQL's plain scan, inside the key (a second at 100,000 cards): the board
+    says it is searching and answers once the text is read, the field taking keys."""
+    ids = {name: store.add_prospect(db, NOW, name, grade="B") for name in ("Ann", "Bob", "Cy")}
+    reading = threading.Event()
+    read = BoardText.read
+
+    def held(*args: Any) -> BoardText:
+        reading.wait(10)
+        return read(*args)
+
+    monkeypatch.setattr(BoardText, "read", held)
+    scans: list[str] = []
+    monkeypatch.setattr(board_view, "matching_ids",
+                        lambda db, keys, search: scans.append(search) or {})
+    app = SalesDeskApp(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        await pilot.press("slash", "b")
+        await pilot.pause(0.1)
+        summary = str(screen.query_one("#summary").render())
+        assert screen.filter_text == "b" and "searching…" in summary
+        assert len(screen.cards) == 3 and not scans  # nothing scanned, the board as it was
+        await pilot.press("o")  # the field keeps taking keys
+        await pilot.pause(0.1)
+        assert screen.query_one("#filter-input", Input).value == "bo" and not scans
+        reading.set()
+        await until(pilot, lambda: [c.id for c in screen.cards] == [ids["Bob"]])
+        assert "bo 1 match" in str(screen.query_one("#summary").render()) and not scans

@@ -23,7 +23,7 @@ import sys
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, groupby, repeat
 from operator import add, itemgetter
 
@@ -171,12 +171,16 @@ class BoardText:
 
 
 class TextAhead:
-    """A :class:`BoardText` read in a thread (SQLite lets go of the GIL while it reads)."""
+    """A :class:`BoardText` read in a thread (SQLite lets go of the GIL while it reads);
+    ``then`` is called in that thread once it is read (or failed)."""
 
-    def __init__(self, db: Database, keys: tuple[str, ...]) -> None:
+    def __init__(self, db: Database, keys: tuple[str, ...],
+                 then: Callable[[], None] | None = None) -> None:
         self.keys = keys
         self.text: BoardText | None = None
         self._db = db
+        self._then = then
+        self._read = threading.Event()  # (set before ``then``: it finds the text done)
         self._thread = threading.Thread(target=self._run, name="board-text", daemon=True)
         self._thread.start()
 
@@ -185,11 +189,14 @@ class TextAhead:
             self.text = BoardText.read(self._db, self.keys)
         except Exception:  # (the filter asks SQL, which says what went wrong)
             self.text = None
+        self._read.set()
+        if self._then is not None:
+            self._then()
 
     @property
     def done(self) -> bool:
-        return not self._thread.is_alive()
+        return self._read.is_set()
 
     def wait(self) -> BoardText | None:
-        self._thread.join()
+        self._read.wait()
         return self.text

@@ -118,7 +118,7 @@ def summary_line(
     verdict: Verdict | None = None,
     verdict_count: int = 0,
     filter_text: str = "",
-    matches: int = 0,
+    matches: int | None = 0,
     now: datetime | None = None,
     width: int = 0,
 ) -> Text:
@@ -126,7 +126,8 @@ def summary_line(
     value and forecast as far as ``width`` allows (0: in full), then the MAN verdict
     filter and the text filter when they are on. Where the whole line does not fit, the
     filters come first: they say what the columns show (at 80 columns the counts and
-    today's list left no room for ``filter: acme 3 matches``)."""
+    today's list left no room for ``filter: acme 3 matches``). ``matches`` None: the
+    filter is still being answered (``searching…``)."""
     line, today, filters = Text(), Text(), Text()
     if verdict is not None:
         filters.append("  │ MAN: ", style="dim")
@@ -135,7 +136,10 @@ def summary_line(
     if filter_text:
         filters.append("  │ filter: ", style="dim")
         filters.append(one_line(filter_text), style="bold reverse")
-        filters.append(f" {matches} match{'es' if matches != 1 else ''}", style="dim")
+        if matches is None:  # (the board is still looking)
+            filters.append(" searching…", style="dim")
+        else:
+            filters.append(f" {matches} match{'es' if matches != 1 else ''}", style="dim")
     if closed_view:
         line.append("Customers and closed cards", style="bold")
         line.append("  · o: back to the live board", style="dim")

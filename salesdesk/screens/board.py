@@ -12,6 +12,7 @@ from datetime import date
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from salesdesk import keys
@@ -69,6 +70,10 @@ class BoardScreen(BoardForms):
         self.today_left: int | None = None  # items on today's list (T), once counted
         self._card_open: int | None = None  # the card whose detail is open over the board
         self._no_match = False  # the filter matches no card: said instead of the columns
+        self._awaiting_text = False  # a filter waits for the view's text (text_coming)
+
+    class TextRead(Message):
+        """The filter's text was read in its thread (posted from there)."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -86,6 +91,7 @@ class BoardScreen(BoardForms):
     def view(self) -> BoardCards:
         if self._view is None:
             self._view = BoardCards(self.sd_app.db)
+            self._view.text_read = self._text_read
         return self._view
 
     @property
@@ -170,6 +176,7 @@ class BoardScreen(BoardForms):
     def load(self, keep_id: int | None = None) -> None:
         """Read every card of the view from the database, then redraw. A fault (a damaged
         file, a full disk, a search too long) is said on screen; the board stays up."""
+        self._awaiting_text = False  # (this answers the filter, whatever it is)
         ok, _ = self.run_change(
             lambda: self.view.load(self.sd_app.now(), self.sd_app.take_prefetched())
         )
@@ -228,7 +235,7 @@ class BoardScreen(BoardForms):
             verdict=verdict,
             verdict_count=view.verdict_count(verdict) if verdict else 0,
             filter_text=view.filter_text,
-            matches=view.matches(),
+            matches=None if self._awaiting_text else view.matches(),
             today_left=self.today_left,
             now=self.sd_app.now(),
             width=max(0, self.app.size.width - 2),
@@ -439,6 +446,17 @@ class BoardScreen(BoardForms):
     def _filter_to(self, text: str) -> None:
         if text != self.filter_text:
             self.view.filter_text = text
+            if self.view.text_coming():  # answered when the text is read (TextRead)
+                self._awaiting_text = True
+                self._draw_summary()  # ("searching…" meanwhile)
+                return
+            self.load(keep_id=self._current_id())
+
+    def _text_read(self) -> None:
+        self.post_message(self.TextRead())  # (from the reading thread: thread-safe)
+
+    def on_board_screen_text_read(self, _message: TextRead) -> None:
+        if self._awaiting_text and not self.view.text_coming():
             self.load(keep_id=self._current_id())
 
     @on(FilterBar.Done)
