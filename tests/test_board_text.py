@@ -147,17 +147,26 @@ def test_the_board_filters_from_the_text_once_read_and_from_sql_after_a_write(
     assert _columns(view) == expected(db, "a", closed=True)
 
 
+async def board_up(pilot: Any) -> BoardScreen:
+    """The board, once the app is up."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, BoardScreen)
+    return screen
+
+
 async def test_each_character_filters_at_once_and_the_field_lays_nothing_out(
     db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = {name: store.add_prospect(db, NOW, name, grade="B") for name in ("Ann", "Bob", "王伟")}
     app = SalesDeskApp(settings, db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BoardScreen)
+        screen = await board_up(pilot)
         await pilot.press("slash")
-        await pilot.pause()
+        # The filter's text, read in a thread from ``/``, answers each character at once
+        # (a short word typed before it is read waits for it: the test further down).
+        ahead = screen.view._text_ahead
+        await until(pilot, lambda: ahead is None or ahead.done)
         layouts: list[Widget] = []
         refresh = Widget.refresh
 
@@ -203,9 +212,7 @@ async def test_a_character_and_the_cards_it_finds_are_drawn_in_one_frame(
         store.add_prospect(db, NOW, f"Bob {n}", grade="B")
     app = SalesDeskApp(settings, db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BoardScreen)
+        screen = await board_up(pilot)
         await pilot.press("slash", "b")
         bobs = {f"Bob {n}" for n in range(12)}
         # (answered once the filter's text is read: see the test after this one)
@@ -248,9 +255,7 @@ async def test_a_short_word_waits_for_the_text_being_read_with_the_keys_live(
                         lambda db, keys, search: scans.append(search) or {})
     app = SalesDeskApp(settings, db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BoardScreen)
+        screen = await board_up(pilot)
         await pilot.press("slash", "b")
         await pilot.pause(0.1)
         summary = str(screen.query_one("#summary").render())
