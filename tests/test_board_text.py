@@ -5,6 +5,7 @@ out of date after any write; and the filter field typing without laying the scre
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from textual.widgets import Input
 from salesdesk.app import SalesDeskApp
 from salesdesk.config import Settings
 from salesdesk.data import board_view, store
+from salesdesk.data.backup import restore_database, stamped_backup
 from salesdesk.data.board_keys import CLOSED_KEYS, LIVE_KEYS, column_of
-from salesdesk.data.board_text import BoardText, needles
+from salesdesk.data.board_text import PATCH_LIMIT, BoardText, needles
 from salesdesk.data.db import Database, open_database
 from salesdesk.data.demo import fill_demo
 from salesdesk.enums import Status
@@ -25,7 +27,7 @@ from salesdesk.rules.man import Verdict
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.board_cards import BoardCards
 from salesdesk.widgets.filter_bar import FilterBar
-from tests.conftest import NOW, TODAY, until
+from tests.conftest import NOW, TODAY, status, until
 
 SEARCHES = [
     "a", "A", "e", "7", "@", ".", "ac", "Ac", "13", "王", "华", "王伟", "东方", "华信科", "wang",
@@ -107,9 +109,7 @@ def _columns(view: BoardCards, verdict: Verdict | None = None) -> dict[str, list
             for key, column in view.buckets(verdict).items()}
 
 
-def test_the_board_filters_from_the_text_once_read_and_from_sql_after_a_write(
-    tmp_path: Path,
-) -> None:
+def test_the_board_filters_from_the_text_once_read_for_each_view(tmp_path: Path) -> None:
     db = open_database(tmp_path / "demo.db")
     fill_demo(db, TODAY, prospects=300)
     view = BoardCards(db)
@@ -126,27 +126,115 @@ def test_the_board_filters_from_the_text_once_read_and_from_sql_after_a_write(
         for verdict in (Verdict.QUALIFIED, Verdict.CONTACT):
             assert _columns(view, verdict) == {
                 key: [pid for pid, v in ids if v == str(verdict)] for key, ids in by_sql.items()}
+    view.closed_view = True  # another view: its own text, SQL answering meanwhile
+    view.load(NOW)
+    assert view._found is None and _columns(view) == expected(db, "wang", closed=True)
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    view.load(NOW)
+    assert view._found is not None
+    assert _columns(view) == expected(db, "wang", closed=True)
+
+
+def raw_sql(db: Database, statement: str, *args: object) -> None:
+    """Another program's write, in plain SQL."""
+    conn = sqlite3.connect(db.path)
+    with conn:
+        conn.execute(statement, args)
+    conn.close()
+
+
+def test_the_text_follows_every_write_by_any_program_without_reading_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a change the text is brought up to date from the cards whose keys the
+    refresh redid (any program's writes mark them): the same cards in the same order as
+    SQL, no scan and no new read; many cards changed, or a restore, and it is read again."""
+    db = open_database(tmp_path / "demo.db")
+    fill_demo(db, TODAY, prospects=300)
+    view = BoardCards(db)
+    view.load(NOW)
+    view.prepare_filter()
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
     view.filter_text = "a"
     view.load(NOW)
-    first = view.buckets(None)["A"][0]
-    store.regrade(db, NOW, first.id, "C")  # a write: the text is out of date
+    reads: list[object] = []
+    read = BoardText.read
+    monkeypatch.setattr(BoardText, "read", lambda *a: reads.append(a) or read(*a))
+    scans: list[str] = []
+    matching = board_view.matching_ids
+    monkeypatch.setattr(board_view, "matching_ids",
+                        lambda *a: scans.append(a[2]) or matching(*a))
+    first, second = view.buckets(None)["A"][:2]
+    other = next(c for c in view.buckets(None)["B"] if "zq" not in c.name.lower())
+    gone = store.add_prospect(db, NOW, "Aaron Gone", grade="B")
+    writes = [
+        lambda: store.regrade(db, NOW, first.id, "C"),  # moves to another column
+        lambda: store.update_fields(db, NOW, second.id, {
+            "name": "Zzq", "company": "Q", "email": "", "wechat": "", "area": "", "tags": "",
+            "notes": ""}),  # (no longer matches)
+        lambda: store.update_fields(db, NOW, other.id, {"notes": "a note"}),  # now matches
+        lambda: store.set_status(db, NOW, first.id, Status.PARKED.value),  # leaves the view
+        lambda: store.add_prospect(db, NOW, "Ada New", grade="A"),
+        lambda: store.undo(db, now=NOW),  # (the new card taken out again)
+        lambda: store.undo(db, now=NOW),  # (first is live again)
+        lambda: raw_sql(db, "UPDATE prospect SET company = 'Acme Raw' WHERE id = ?", gone),
+    ]
+    for search in ("a", "ac", "王", "acme w"):
+        view.filter_text = search
+        view.load(NOW)
+    view.filter_text = "a"
     view.load(NOW)
-    assert view._found is None and view._matches is not None  # SQL answers meanwhile
-    assert _columns(view) == expected(db, "a", closed=False)
-    assert first.id in _columns(view)["C"]
-    assert view._text_ahead is not None and view._text_ahead.wait() is not None
-    view.load(NOW)  # the text read again after the write
-    assert view._found is not None
-    assert _columns(view) == expected(db, "a", closed=False)
-    view.closed_view = True  # another view: its own text
+    for write in writes:
+        write()
+        view.load(NOW)
+        assert view._found is not None and not scans and not reads
+        assert _columns(view) == expected(db, "a", closed=False)
+        for search in ("ac", "zzq", "王"):
+            view.filter_text = search
+            view.load(NOW)
+            assert _columns(view) == expected(db, search, closed=False), search
+        view.filter_text = "a"
+    view.filter_text = ""  # no filter: the text is let go at the next change
+    store.regrade(db, NOW, second.id, "B")
     view.load(NOW)
-    assert _columns(view) == expected(db, "a", closed=True)
-    assert view._text_ahead is not None and view._text_ahead.wait() is not None
-    view.load(NOW)
-    assert view._found is not None
-    assert _columns(view) == expected(db, "a", closed=True)
+    assert view._text is None
 
 
+def test_the_text_is_read_again_after_many_changes_or_a_restore(tmp_path: Path) -> None:
+    """A restore puts another book in the file (no key of it is marked stale) and an
+    import changes more cards than are worth reading one by one: the text is read again,
+    SQL answering meanwhile, the cards always the right ones."""
+    db = open_database(tmp_path / "demo.db")
+    fill_demo(db, TODAY, prospects=300)
+    view = BoardCards(db)
+    view.filter_text = "a"
+    view.load(NOW)
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    view.load(NOW)
+    assert view._found is not None
+    many = [c.id for c in store.list_cards(db, NOW) if c.grade.value != "A"][:PATCH_LIMIT + 1]
+    assert len(many) == PATCH_LIMIT + 1
+    for pid in many:
+        store.regrade(db, NOW, pid, "A")
+    view.load(NOW)
+    assert view._found is None and _columns(view) == expected(db, "a", closed=False)
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    view.load(NOW)
+    assert view._found is not None and _columns(view) == expected(db, "a", closed=False)
+    saved = stamped_backup(db.path, "test", NOW)
+    store.update_fields(db, NOW, many[0], {"name": "Qqx Renamed"})  # (same counts)
+    view.filter_text = "qqx"
+    view.load(NOW)
+    assert view._found is not None and view.matches() == 1
+    restore_database(db.path, saved, NOW)  # (another program: the earlier book is back)
+    view.forget_counts()  # (as the board does after another program's change)
+    view.load(NOW)
+    assert view._found is None and view.matches() == 0
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    for search in ("qqx", "a"):
+        view.filter_text = search
+        view.load(NOW)
+        assert view._found is not None and _columns(view) == expected(db, search, closed=False)
 async def board_up(pilot: Any) -> BoardScreen:
     """The board, once the app is up."""
     await pilot.pause()
@@ -267,3 +355,29 @@ async def test_a_short_word_waits_for_the_text_being_read_with_the_keys_live(
         reading.set()
         await until(pilot, lambda: [c.id for c in screen.cards] == [ids["Bob"]])
         assert "bo 1 match" in str(screen.query_one("#summary").render()) and not scans
+
+
+async def test_a_change_with_a_short_word_filter_on_scans_nothing(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A regrade while a word too short for the trigram index filters the board: the
+    filter's text follows the change (its card read again), where SQL's plain scan took
+    a second at 100,000 cards inside the key, then the text was read all over again."""
+    ids = {name: store.add_prospect(db, NOW, name, grade="B") for name in ("Ann", "Bob", "Cy")}
+    app = SalesDeskApp(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await board_up(pilot)
+        await pilot.press("slash", "b")
+        await until(pilot, lambda: [c.id for c in screen.cards] == [ids["Bob"]])
+        await pilot.press("enter")  # (the filter kept, the board's keys again)
+        scans: list[str] = []
+        monkeypatch.setattr(board_view, "matching_ids",
+                            lambda db, keys, search: scans.append(search) or {})
+        reads: list[object] = []
+        monkeypatch.setattr(BoardText, "read", lambda *a: reads.append(a))
+        await pilot.press("a")
+        await until(pilot, lambda: "Bob" in status(app))
+        assert store.get_prospect(db, ids["Bob"], NOW)["grade"] == "A"
+        assert [card.id for card in screen.view.buckets(None)["A"]] == [ids["Bob"]]
+        assert not screen.view.buckets(None)["B"] and not scans and not reads
+        assert "b 1 match" in str(screen.query_one("#summary").render())

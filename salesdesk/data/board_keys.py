@@ -314,13 +314,16 @@ def _key_rows(
 
 
 def refresh(
-    db: Database, now: date | datetime, say: Callable[[int], None] | None = None
+    db: Database, now: date | datetime, say: Callable[[int], None] | None = None,
+    rescored: list[int] | None = None,
 ) -> tuple[int, Tally | None]:
     """Recompute the keys that are stale at ``now``: how many there were, and how the
     header's counts changed (None after a bulk rewrite: count again). A quick read
     first: most calls find none and take no write lock. The first start of a day finds
     every key stale (the date-driven parts): then the whole book is read in single passes
-    and the indexes are made again after the rows, not kept up row by row."""
+    and the indexes are made again after the rows, not kept up row by row. ``rescored``
+    gets the ids of the cards whose keys were redone (removed cards too), unless the
+    change is None: every card written since the last refresh, by any program, is one."""
     clock = clocks(db, now)
     moment = {"now": stamp(clock.now)}
     with db.connect() as conn:
@@ -355,6 +358,9 @@ def refresh(
             for statement in _INDEXES:
                 conn.execute(statement)
             return len(values), None
+        if rescored is not None:
+            rescored.extend(pid for pid, in conn.execute(
+                f"SELECT prospect_id FROM {STALE_IDS}", moment))
         change: Tally = {}
         for col, status, *old in conn.execute(
             f"SELECT col, status, {_COUNTED} FROM board_key WHERE prospect_id IN {STALE_IDS}",

@@ -11,9 +11,13 @@ mapped to their ids. A word with cased letters beyond ASCII (É, Ö, Я: ``LIKE`
 fold them, the SQL filter casefolds them through a Python function) is left to SQL.
 
 The text is a snapshot: it answers only while the database's ``data_version`` is the one
-read before it (any commit, ours or another program's, makes it stale and the board asks
-SQL until a new one is read). Reading it costs a join of the key table with the cards
-(about a second at 100,000 cards, in a thread, while the board stays live).
+read before it (any commit, ours or another program's, makes it stale). Reading it costs a
+join of the key table with the cards (about a second at 100,000 cards, in a thread, while
+the board stays live), so after a change the board brings it up to date instead
+(:meth:`BoardText.patched`): every card written since, by any program, has its key marked
+stale by the key table's triggers, and the refresh that rescores those keys names them;
+only their rows are read again. A restore (another book in the same file: no key marked)
+or more cards than :data:`PATCH_LIMIT` and the text is read again.
 """
 
 from __future__ import annotations
@@ -29,10 +33,22 @@ from operator import add, itemgetter
 
 from salesdesk.data.cards import SEARCH_COLUMNS, needs_fold, search_where
 from salesdesk.data.db import Database
+from salesdesk.data.sql import id_list
 
 _END = b"\x00"  # ends each card's text in a column's bytes (a card's own NULs: newlines)
 _TEXT = "CAST(" + " || char(10) || ".join(f"coalesce({c}, '')" for c in SEARCH_COLUMNS) \
     + " AS BLOB)"
+_ROWS = (f"SELECT k.col, k.prospect_id, k.verdict, k.score, {_TEXT} FROM board_key k "
+         "JOIN prospect ON prospect.id = k.prospect_id WHERE k.col IN ({marks})")
+#: More cards changed than this (an import, its undo): the text is read again instead.
+PATCH_LIMIT = 64
+
+
+def _folded(text: bytes) -> bytes:
+    """A card's searched text as a column holds it: ASCII-lowercased (as ``LIKE`` folds),
+    its own NULs made newlines (a NUL ends a card)."""
+    text = text.lower()
+    return text.replace(_END, b"\n") if _END in text else text
 
 
 def needles(search: str) -> list[bytes] | None:
@@ -49,17 +65,53 @@ def needles(search: str) -> list[bytes] | None:
 class ColumnText:
     """One column's cards in board order: their ids, verdicts and searched text."""
 
-    def __init__(self, ids: Sequence[int], verdicts: Sequence[str],
+    def __init__(self, ids: Sequence[int], verdicts: Sequence[str], scores: Sequence[float],
                  texts: Sequence[bytes]) -> None:
         self.ids = array("q", ids)
         self.verdicts = list(map(sys.intern, verdicts))
-        lowered = [t.replace(_END, b"\n") if _END in t else t for t in map(bytes.lower, texts)]
+        self.scores = array("d", scores)
+        lowered = list(map(_folded, texts))
         self.blob = _END.join(lowered) + _END
         #: Where each card's text starts, and (last) the end of the bytes.
         self.starts = array("q", accumulate(map(add, map(len, lowered), repeat(1)), initial=0))
 
     def text(self, row: int) -> bytes:
         return self.blob[self.starts[row]:self.starts[row + 1] - 1]
+
+    def without(self, row: int) -> ColumnText:
+        """This column without the card at ``row``."""
+        start, end = self.starts[row], self.starts[row + 1]
+        gone = end - start
+        made = self._copy()
+        made.ids = self.ids[:row] + self.ids[row + 1:]
+        made.verdicts = self.verdicts[:row] + self.verdicts[row + 1:]
+        made.scores = self.scores[:row] + self.scores[row + 1:]
+        made.blob = self.blob[:start] + self.blob[end:]
+        made.starts = self.starts[:row] + array("q", [s - gone for s in self.starts[row + 1:]])
+        return made
+
+    def with_card(self, prospect_id: int, verdict: str, score: float,
+                  text: bytes) -> ColumnText:
+        """This column with one more card, in its place in board order (score, highest
+        first, then id), as the key table's index orders it."""
+        ids, scores = self.ids, self.scores
+        row = bisect_left(range(len(ids)), (-score, prospect_id),
+                          key=lambda i: (-scores[i], ids[i]))
+        piece = _folded(text) + _END
+        start = self.starts[row]
+        made = self._copy()
+        made.ids = ids[:row] + array("q", [prospect_id]) + ids[row:]
+        made.verdicts = [*self.verdicts[:row], sys.intern(verdict), *self.verdicts[row:]]
+        made.scores = scores[:row] + array("d", [score]) + scores[row:]
+        made.blob = self.blob[:start] + piece + self.blob[start:]
+        made.starts = self.starts[:row + 1] + array(
+            "q", [s + len(piece) for s in self.starts[row:]])
+        return made
+
+    def _copy(self) -> ColumnText:
+        made = ColumnText.__new__(ColumnText)
+        made.__dict__.update(self.__dict__)
+        return made
 
     def row_of(self, prospect_id: int) -> int | None:
         try:
@@ -139,26 +191,63 @@ class BoardText:
     """The searched text of a view's columns, as it was at ``version``."""
 
     def __init__(self, keys: tuple[str, ...], version: int,
-                 columns: dict[str, ColumnText]) -> None:
+                 columns: dict[str, ColumnText], book: object = None) -> None:
         self.keys = keys
         self.version = version
         self.columns = columns
+        #: Which book the file holds (its restore mark): a restore brings another.
+        self.book = book
 
     @classmethod
     def read(cls, db: Database, keys: tuple[str, ...]) -> BoardText:
+        from salesdesk.data.undo_next import restore_mark  # (not at the board's start)
+
         version = db.data_version()  # before the read: a commit meanwhile makes it stale
         marks = ", ".join("?" for _ in keys)
         with db.connect() as conn:
             rows = conn.execute(
-                f"SELECT k.col, k.prospect_id, k.verdict, {_TEXT} FROM board_key k "
-                f"JOIN prospect ON prospect.id = k.prospect_id WHERE k.col IN ({marks}) "
-                "ORDER BY k.col, k.score DESC, k.prospect_id", keys,
+                _ROWS.format(marks=marks) + " ORDER BY k.col, k.score DESC, k.prospect_id",
+                keys,
             ).fetchall()
-        columns = {key: ColumnText([], [], []) for key in keys}
+            book = restore_mark(conn)
+        columns = {key: ColumnText([], [], [], []) for key in keys}
         for key, group in groupby(rows, key=itemgetter(0)):
-            _cols, ids, verdicts, texts = zip(*group, strict=True)
-            columns[key] = ColumnText(ids, verdicts, texts)
-        return cls(keys, version, columns)
+            _cols, ids, verdicts, scores, texts = zip(*group, strict=True)
+            columns[key] = ColumnText(ids, verdicts, scores, texts)
+        return cls(keys, version, columns, book)
+
+    def patched(self, db: Database, changed: Sequence[int]) -> BoardText | None:
+        """This text with the ``changed`` cards read again (gone, moved, edited, new),
+        as of now; None when it must be read again instead (too many cards changed, or a
+        restore put another book in the file). The caller knows that no other card
+        changed since the text's version (see the module's docstring)."""
+        if len(changed) > PATCH_LIMIT:
+            return None
+        from salesdesk.data.undo_next import restore_mark  # (not at the board's start)
+
+        marks = ", ".join("?" for _ in self.keys)
+        version = db.data_version()
+        with db.connect() as conn:
+            if restore_mark(conn) != self.book:
+                return None
+            fresh = conn.execute(
+                _ROWS.format(marks=marks) + f" AND k.prospect_id IN {id_list(changed)}",
+                self.keys,
+            ).fetchall() if changed else []
+        gone = set(changed)
+        columns = {}
+        for key, column in self.columns.items():
+            rows = sorted(row for row in map(column.row_of, gone) if row is not None)
+            for row in reversed(rows):
+                column = column.without(row)
+            columns[key] = column
+        for key, pid, verdict, score, text in fresh:
+            columns[key] = columns[key].with_card(pid, verdict, score, text)
+        return BoardText(self.keys, version, columns, self.book)
+
+    def lengths(self) -> dict[str, int]:
+        """How many cards each column holds."""
+        return {key: len(column.ids) for key, column in self.columns.items()}
 
     def matches(self, search: str) -> dict[str, Matches] | None:
         """Each column's matches of ``search``, or None when SQL must answer it (a search

@@ -125,7 +125,11 @@ class BoardCards:
         self._count()
 
     def _load_keys(self, now: datetime) -> None:
-        _count, change = board_keys.refresh(self.db, now)
+        text = self._text_as_seen()
+        rescored: list[int] = []
+        _count, change = board_keys.refresh(self.db, now, rescored=rescored)
+        if text is not None:
+            self._text = self._text_followed(text, change is not None, rescored)
         if change is None or self._tally is None:
             self._tally = board_keys.tally(self.db)  # one pass over the counts index
         else:  # only the rescored keys moved the counts
@@ -162,6 +166,11 @@ class BoardCards:
             pipeline=store.pipeline(self.db, {key: live[key][6] for key in LIVE_KEYS}),
         )
         self.today_left = int(sum(values[5] for values in self._tally.values()))
+        if self._text is not None and self._text.keys == keys \
+                and self._text.lengths() != self._counts:  # (a safety net: read it again)
+            self._text = self._found = None
+            if self._filtered:
+                self._matches = board_view.matching_ids(self.db, keys, self.filter_text)
         self._columns.clear()
         self._seen_now()
 
@@ -187,6 +196,28 @@ class BoardCards:
             return False
         ahead = self._text_ahead
         return ahead is not None and not ahead.done
+
+    def _text_as_seen(self) -> BoardText | None:
+        """The view's text as the board last read the database (the text a refresh may
+        bring up to date), or None."""
+        ahead = self._text_ahead
+        if ahead is not None and ahead.done:
+            self._text, self._text_ahead = ahead.wait(), None
+        text = self._text
+        if text is None or text.keys != self._keys or text.version != self._seen_version:
+            return None
+        return text
+
+    def _text_followed(self, text: BoardText, counted: bool,
+                       rescored: list[int]) -> BoardText | None:
+        """The text after a refresh of the keys (``counted``: not a bulk rewrite) that
+        redid ``rescored``: the same when nothing was written, those cards read again,
+        or None (no filter needs it: its memory goes; or it must be read again)."""
+        if not self._filtered or not counted:
+            return None
+        if not rescored and text.version == self.db.data_version():
+            return text  # (each character typed)
+        return text.patched(self.db, rescored)
 
     def _board_text(self, start: bool = True) -> BoardText | None:
         """The view's searched text if it is read and nothing was written since; else
