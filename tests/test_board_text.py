@@ -194,10 +194,16 @@ def test_the_text_follows_every_write_by_any_program_without_reading_it_again(
             view.load(NOW)
             assert _columns(view) == expected(db, search, closed=False), search
         view.filter_text = "a"
-    view.filter_text = ""  # no filter: the text is let go at the next change
+    view.filter_text = ""  # the filter closed: the text is still followed, not read again
     store.regrade(db, NOW, second.id, "B")
     view.load(NOW)
-    assert view._text is None
+    store.update_fields(db, NOW, second.id, {"name": "Zzq Back"})
+    view.load(NOW)
+    view.filter_text = "zzq"  # (the filter opened again: answered at once)
+    view.prepare_filter()
+    view.load(NOW)
+    assert view._text_ahead is None and not reads and not scans
+    assert view._found is not None and _columns(view) == expected(db, "zzq", closed=False)
 
 
 def test_the_text_is_read_again_after_many_changes_or_a_restore(tmp_path: Path) -> None:
