@@ -274,28 +274,37 @@ def lay_out_ahead(
     screen laid out at the terminal's size and its lines drawn. Widgets answer their first
     layout (their sizes, shown) with more refreshes: they are laid out again once those
     are handled, up to ``rounds`` times, while ``wanted()`` holds (work done at rest stops
-    at a key: the key's own work must not wait behind the rounds). Nothing once the screen
-    is shown, or on a Textual without these steps. (Private Textual API, as
-    :func:`start_screen`.)"""
+    at a key: the key's own work must not wait behind the rounds), and drawn once, when
+    nothing more is to be laid out (drawing every round drew lines the next layout threw
+    away: at 100,000 cards each round took 30-50 ms, a key arriving waited for one).
+    Nothing once the screen is shown, or on a Textual without these steps. (Private
+    Textual API, as :func:`start_screen`.)"""
     refresh_layout = getattr(screen, "_refresh_layout", None)
-    compositor = getattr(screen, "_compositor", None)
-    dirty = getattr(screen, "_dirty_widgets", None)
-    if screen.is_current or rounds <= 0 or refresh_layout is None or compositor is None \
-            or dirty is None:
+    if screen.is_current or rounds <= 0 or refresh_layout is None \
+            or not hasattr(screen, "_compositor") or not hasattr(screen, "_dirty_widgets"):
         return
     refresh_layout(screen.app.size)
-    compositor.render_full_update()
-    dirty.clear()
+    _settle_ahead(screen, draw=rounds == 1)
+    if rounds > 1:
+        screen.call_after_refresh(_lay_out_again, screen, rounds - 1, wanted)
+
+
+def _settle_ahead(screen: Screen[Any], draw: bool) -> None:
+    """Draw the hidden screen (``draw``), then count it drawn and laid out as it is."""
+    if draw:
+        screen._compositor.render_full_update()
+    screen._dirty_widgets.clear()
     for flag in ("_layout_required", "_scroll_required", "_repaint_required"):
         setattr(screen, flag, False)
-    screen.call_after_refresh(_lay_out_again, screen, rounds - 1, wanted)
 
 
 def _lay_out_again(screen: Screen[Any], rounds: int, wanted: Callable[[], bool] | None) -> None:
-    if wanted is not None and not wanted():
+    if (wanted is not None and not wanted()) or screen.is_current:
         return
     if getattr(screen, "_layout_required", False) or getattr(screen, "_dirty_widgets", None):
         lay_out_ahead(screen, rounds, wanted)
+    else:
+        _settle_ahead(screen, draw=True)
 
 
 class SalesDeskScreen(DeskScreenMixin, Screen[R]):
