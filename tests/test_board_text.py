@@ -204,6 +204,32 @@ def test_the_text_follows_every_write_by_any_program_without_reading_it_again(
     view.load(NOW)
     assert view._text_ahead is None and not reads and not scans
     assert view._found is not None and _columns(view) == expected(db, "zzq", closed=False)
+    view.filter_text = ""
+    view.closed_view = True  # another view, nothing typed there: the live text goes
+    view.load(NOW)
+    assert view._text is None
+
+
+def test_a_refresh_by_another_program_has_the_text_read_again(tmp_path: Path) -> None:
+    """Another program that refreshes the keys (``salesdesk list``, a second window)
+    takes the stale marks of the cards written: the board cannot know them, and reads the
+    text again, its cards the right ones meanwhile."""
+    db = open_database(tmp_path / "demo.db")
+    fill_demo(db, TODAY, prospects=300)
+    view = BoardCards(db)
+    view.filter_text = "qqxw"
+    view.load(NOW)
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    view.load(NOW)
+    assert view._found is not None and view.matches() == 0
+    target = store.list_cards(db, NOW)[0].id
+    raw_sql(db, "UPDATE prospect SET name = 'Qqxw Renamed' WHERE id = ?", target)
+    board_view.refresh_keys(open_database(db.path), NOW)  # (the other program)
+    view.load(NOW)
+    assert view.matches() == 1 and _columns(view) == expected(db, "qqxw", closed=False)
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    view.load(NOW)
+    assert view._found is not None and view.matches() == 1
 
 
 def test_the_text_is_read_again_after_many_changes_or_a_restore(tmp_path: Path) -> None:

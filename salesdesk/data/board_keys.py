@@ -34,6 +34,11 @@ from salesdesk.data.db import Database
 from salesdesk.data.sql import FEW_IDS, id_list
 from salesdesk.enums import Status
 
+#: A ``setting`` row counting the refreshes that redid keys, by any program: the board's
+#: filter text follows changes through the ids its own refresh redid, and a refresh by
+#: another program (``salesdesk list``, a second window) takes some of them.
+REFRESHES = "board_key_refreshes"
+
 #: The columns of the live board (a grade) and of the closed view (a status group).
 LIVE_KEYS = ("A", "B", "C")
 CLOSED_KEYS = ("customer", "parked", "closed")
@@ -127,6 +132,12 @@ def has_keys(conn: Any) -> bool:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'board_key'"
     ).fetchone()
     return found is not None
+
+
+def refreshes(conn: Any) -> int:
+    """How many refreshes have redone keys in this file (see :data:`REFRESHES`)."""
+    row = conn.execute("SELECT value FROM setting WHERE key = ?", (REFRESHES,)).fetchone()
+    return int(row[0]) if row is not None and str(row[0]).isdigit() else 0
 
 
 def stamp(moment: datetime) -> str:
@@ -339,6 +350,9 @@ def refresh(
 
     settings = plan_settings(db)
     with db.begin(derived=True) as conn:  # (before the start's page check: derived data)
+        conn.execute("INSERT INTO setting (key, value) VALUES (?, '1') ON CONFLICT(key) "
+                     "DO UPDATE SET value = CAST(CAST(setting.value AS INTEGER) + 1 AS TEXT)",
+                     (REFRESHES,))
         where = "" if every else f" WHERE {STALE_WHERE}"
         rows = conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM}{where}", moment).fetchall()
         # A few cards (a keystroke): their ids written out, so every read is by its

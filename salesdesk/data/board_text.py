@@ -16,8 +16,11 @@ join of the key table with the cards (about a second at 100,000 cards, in a thre
 the board stays live), so after a change the board brings it up to date instead
 (:meth:`BoardText.patched`): every card written since, by any program, has its key marked
 stale by the key table's triggers, and the refresh that rescores those keys names them;
-only their rows are read again. A restore (another book in the same file: no key marked)
-or more cards than :data:`PATCH_LIMIT` and the text is read again.
+only their rows are read again. Another program's refresh clears the marks it redid (a
+``salesdesk list``, a second window): the file counts the refreshes
+(:data:`~salesdesk.data.board_keys.REFRESHES`), and one the board did not make has the
+text read again, as a restore (another book in the same file: no key marked) or more
+cards than :data:`PATCH_LIMIT` do.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, groupby, repeat
-from operator import add, itemgetter
+from operator import add, itemgetter, sub
 
+from salesdesk.data.board_keys import refreshes
 from salesdesk.data.cards import SEARCH_COLUMNS, needs_fold, search_where
 from salesdesk.data.db import Database
 from salesdesk.data.sql import id_list
@@ -87,7 +91,8 @@ class ColumnText:
         made.verdicts = self.verdicts[:row] + self.verdicts[row + 1:]
         made.scores = self.scores[:row] + self.scores[row + 1:]
         made.blob = self.blob[:start] + self.blob[end:]
-        made.starts = self.starts[:row] + array("q", [s - gone for s in self.starts[row + 1:]])
+        made.starts = self.starts[:row] + array("q", map(sub, self.starts[row + 1:],
+                                                         repeat(gone)))
         return made
 
     def with_card(self, prospect_id: int, verdict: str, score: float,
@@ -105,7 +110,7 @@ class ColumnText:
         made.scores = scores[:row] + array("d", [score]) + scores[row:]
         made.blob = self.blob[:start] + piece + self.blob[start:]
         made.starts = self.starts[:row + 1] + array(
-            "q", [s + len(piece) for s in self.starts[row:]])
+            "q", map(add, self.starts[row:], repeat(len(piece))))
         return made
 
     def _copy(self) -> ColumnText:
@@ -191,12 +196,15 @@ class BoardText:
     """The searched text of a view's columns, as it was at ``version``."""
 
     def __init__(self, keys: tuple[str, ...], version: int,
-                 columns: dict[str, ColumnText], book: object = None) -> None:
+                 columns: dict[str, ColumnText], book: object = None,
+                 refreshed: int = 0) -> None:
         self.keys = keys
         self.version = version
         self.columns = columns
         #: Which book the file holds (its restore mark): a restore brings another.
         self.book = book
+        #: How many refreshes of the keys the file had seen (board_keys.refreshes).
+        self.refreshed = refreshed
 
     @classmethod
     def read(cls, db: Database, keys: tuple[str, ...]) -> BoardText:
@@ -205,22 +213,26 @@ class BoardText:
         version = db.data_version()  # before the read: a commit meanwhile makes it stale
         marks = ", ".join("?" for _ in keys)
         with db.connect() as conn:
+            # The marks before the rows: a restore or refresh between them is then seen
+            # at the first patch, and the text read again.
+            book = restore_mark(conn)
+            refreshed = refreshes(conn)
             rows = conn.execute(
                 _ROWS.format(marks=marks) + " ORDER BY k.col, k.score DESC, k.prospect_id",
                 keys,
             ).fetchall()
-            book = restore_mark(conn)
         columns = {key: ColumnText([], [], [], []) for key in keys}
         for key, group in groupby(rows, key=itemgetter(0)):
             _cols, ids, verdicts, scores, texts = zip(*group, strict=True)
             columns[key] = ColumnText(ids, verdicts, scores, texts)
-        return cls(keys, version, columns, book)
+        return cls(keys, version, columns, book, refreshed)
 
     def patched(self, db: Database, changed: Sequence[int]) -> BoardText | None:
         """This text with the ``changed`` cards read again (gone, moved, edited, new),
-        as of now; None when it must be read again instead (too many cards changed, or a
-        restore put another book in the file). The caller knows that no other card
-        changed since the text's version (see the module's docstring)."""
+        as of now, where ``changed`` are the cards one refresh of the keys redid since the
+        text's version (none: that no refresh found a stale key); None when it must be
+        read again instead: too many cards changed, a restore put another book in the
+        file, or another refresh (another program's) redid keys the caller did not see."""
         if len(changed) > PATCH_LIMIT:
             return None
         from salesdesk.data.undo_next import restore_mark  # (not at the board's start)
@@ -228,7 +240,9 @@ class BoardText:
         marks = ", ".join("?" for _ in self.keys)
         version = db.data_version()
         with db.connect() as conn:
-            if restore_mark(conn) != self.book:
+            refreshed = refreshes(conn)
+            if restore_mark(conn) != self.book \
+                    or refreshed != self.refreshed + (1 if changed else 0):
                 return None
             fresh = conn.execute(
                 _ROWS.format(marks=marks) + f" AND k.prospect_id IN {id_list(changed)}",
@@ -243,7 +257,7 @@ class BoardText:
             columns[key] = column
         for key, pid, verdict, score, text in fresh:
             columns[key] = columns[key].with_card(pid, verdict, score, text)
-        return BoardText(self.keys, version, columns, self.book)
+        return BoardText(self.keys, version, columns, self.book, refreshed)
 
     def lengths(self) -> dict[str, int]:
         """How many cards each column holds."""

@@ -130,6 +130,8 @@ class BoardCards:
         _count, change = board_keys.refresh(self.db, now, rescored=rescored)
         if text is not None:
             self._text = self._text_followed(text, change is not None, rescored)
+        elif not self._filtered:
+            self._text = None  # (another view's, or out of date: its memory goes)
         if change is None or self._tally is None:
             self._tally = board_keys.tally(self.db)  # one pass over the counts index
         else:  # only the rescored keys moved the counts
