@@ -276,7 +276,8 @@ def lay_out_ahead(
     are handled, up to ``rounds`` times, while ``wanted()`` holds (work done at rest stops
     at a key: the key's own work must not wait behind the rounds), and drawn once, when
     nothing more is to be laid out (drawing every round drew lines the next layout threw
-    away: at 100,000 cards each round took 30-50 ms, a key arriving waited for one).
+    away: at 100,000 cards each round took 30-50 ms, a key arriving waited for one; a key
+    that stops the rounds leaves the drawing to the screen's push, which draws anyway).
     Nothing once the screen is shown, or on a Textual without these steps. (Private
     Textual API, as :func:`start_screen`.)"""
     refresh_layout = getattr(screen, "_refresh_layout", None)
