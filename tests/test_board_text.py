@@ -210,18 +210,25 @@ def test_the_text_follows_every_write_by_any_program_without_reading_it_again(
     assert view._text is None
 
 
+def text_read(tmp_path: Path, search: str) -> tuple[Database, BoardCards]:
+    """A demo book's board filtered by ``search``, answered from its text once read."""
+    db = open_database(tmp_path / "demo.db")
+    fill_demo(db, TODAY, prospects=300)
+    view = BoardCards(db)
+    view.filter_text = search
+    view.load(NOW)
+    assert view._text_ahead is not None and view._text_ahead.wait() is not None
+    view.load(NOW)
+    assert view._found is not None
+    return db, view
+
+
 def test_a_refresh_by_another_program_has_the_text_read_again(tmp_path: Path) -> None:
     """Another program that refreshes the keys (``salesdesk list``, a second window)
     takes the stale marks of the cards written: the board cannot know them, and reads the
     text again, its cards the right ones meanwhile."""
-    db = open_database(tmp_path / "demo.db")
-    fill_demo(db, TODAY, prospects=300)
-    view = BoardCards(db)
-    view.filter_text = "qqxw"
-    view.load(NOW)
-    assert view._text_ahead is not None and view._text_ahead.wait() is not None
-    view.load(NOW)
-    assert view._found is not None and view.matches() == 0
+    db, view = text_read(tmp_path, "qqxw")
+    assert view.matches() == 0
     target = store.list_cards(db, NOW)[0].id
     raw_sql(db, "UPDATE prospect SET name = 'Qqxw Renamed' WHERE id = ?", target)
     board_view.refresh_keys(open_database(db.path), NOW)  # (the other program)
@@ -236,14 +243,7 @@ def test_the_text_is_read_again_after_many_changes_or_a_restore(tmp_path: Path) 
     """A restore puts another book in the file (no key of it is marked stale) and an
     import changes more cards than are worth reading one by one: the text is read again,
     SQL answering meanwhile, the cards always the right ones."""
-    db = open_database(tmp_path / "demo.db")
-    fill_demo(db, TODAY, prospects=300)
-    view = BoardCards(db)
-    view.filter_text = "a"
-    view.load(NOW)
-    assert view._text_ahead is not None and view._text_ahead.wait() is not None
-    view.load(NOW)
-    assert view._found is not None
+    db, view = text_read(tmp_path, "a")
     many = [c.id for c in store.list_cards(db, NOW) if c.grade.value != "A"][:PATCH_LIMIT + 1]
     assert len(many) == PATCH_LIMIT + 1
     for pid in many:
