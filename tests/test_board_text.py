@@ -19,7 +19,7 @@ from salesdesk.config import Settings
 from salesdesk.data import board_view, store
 from salesdesk.data.backup import restore_database, stamped_backup
 from salesdesk.data.board_keys import CLOSED_KEYS, LIVE_KEYS, column_of
-from salesdesk.data.board_text import PATCH_LIMIT, BoardText, needles
+from salesdesk.data.board_text import PATCH_LIMIT, BoardText, ColumnText, needles
 from salesdesk.data.db import Database, open_database
 from salesdesk.data.demo import fill_demo
 from salesdesk.enums import Status
@@ -107,6 +107,33 @@ def test_words_the_text_cannot_answer() -> None:
 def _columns(view: BoardCards, verdict: Verdict | None = None) -> dict[str, list[int]]:
     return {key: [card.id for card in column]
             for key, column in view.buckets(verdict).items()}
+
+
+class _CountedIds(list[int]):
+    """A column's ids that count their scans."""
+
+    scans = 0
+
+    def index(self, *args: Any) -> int:
+        type(self).scans += 1
+        return super().index(*args)
+
+
+def test_a_cards_row_is_remembered_per_column_and_not_carried_to_a_changed_one() -> None:
+    def made() -> ColumnText:
+        return ColumnText([7, 3, 9], ["qualified"] * 3, [3.0, 2.0, 1.0], [b"a", b"b", b"c"])
+
+    counted = made()
+    counted.ids = _CountedIds(counted.ids)  # type: ignore[assignment]
+    assert [counted.row_of(9), counted.row_of(4), counted.row_of(9), counted.row_of(4)] \
+        == [2, None, 2, None]
+    assert _CountedIds.scans == 2  # (the selected card, asked for at every key)
+    column = made()
+    assert column.row_of(9) == 2 and column.row_of(7) == 0
+    shorter = column.without(0)
+    assert shorter.row_of(9) == 1 and shorter.row_of(7) is None
+    longer = shorter.with_card(4, "contact", 1.5, b"d")
+    assert [longer.row_of(pid) for pid in (3, 4, 9)] == [0, 1, 2] and column.row_of(9) == 2
 
 
 def test_the_board_filters_from_the_text_once_read_for_each_view(tmp_path: Path) -> None:

@@ -78,6 +78,7 @@ class ColumnText:
         self.blob = _END.join(lowered) + _END
         #: Where each card's text starts, and (last) the end of the bytes.
         self.starts = array("q", accumulate(map(add, map(len, lowered), repeat(1)), initial=0))
+        self._rows_of: dict[int, int | None] = {}
 
     def text(self, row: int) -> bytes:
         return self.blob[self.starts[row]:self.starts[row + 1] - 1]
@@ -116,13 +117,24 @@ class ColumnText:
     def _copy(self) -> ColumnText:
         made = ColumnText.__new__(ColumnText)
         made.__dict__.update(self.__dict__)
+        made._rows_of = {}  # (another column: its rows are its own)
         return made
 
     def row_of(self, prospect_id: int) -> int | None:
+        """The card's row (None: not in this column), remembered for the column: the
+        selected card is asked for in every column at every key, and a scan of the ids
+        of a column at 100,000 cards costs about 0.7 ms."""
+        known = self._rows_of
+        if prospect_id in known:
+            return known[prospect_id]
         try:
-            return self.ids.index(prospect_id)
+            row: int | None = self.ids.index(prospect_id)
         except ValueError:
-            return None
+            row = None
+        if len(known) >= 16:
+            known.clear()
+        known[prospect_id] = row
+        return row
 
 
 class Matches:
