@@ -5,7 +5,9 @@ sends keys through a tmux control-mode client, which also reports every byte the
 writes to its terminal, with the time it arrived. A key's latency is the time from
 sending it to the app's last write before the screen goes quiet (``--quiet`` ms without
 output). A floor is measured in the same run the same way: a minimal Textual app that
-updates one line per key.
+updates one line per key. Before its first key the run waits for the board to go idle
+(under 3% of a core for a second, from /proc): a board just up still runs its start's
+work beside it (the page check, the day's backup, the detail and visit plan made ready).
 
 What a board key did is said on the board's status line (one row, see
 salesdesk/widgets/status_line.py), which is blanked a few seconds later; a toast (still
@@ -127,6 +129,44 @@ class Pane:
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
                               capture_output=True, text=True).stdout
+
+    def cpu_seconds(self) -> float:
+        """The CPU time used so far by the pane's program and its children (Linux
+        /proc; 0.0 elsewhere)."""
+        pane = subprocess.run(["tmux", "display-message", "-p", "-t", self.name,
+                               "#{pane_pid}"], capture_output=True, text=True).stdout.strip()
+        stats: dict[int, tuple[int, float]] = {}  # pid: (parent, seconds)
+        for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            ticks = int(fields[11]) + int(fields[12])  # utime, stime
+            stats[int(entry.name)] = (int(fields[1]), ticks / os.sysconf("SC_CLK_TCK"))
+        tree = {int(pane)} if pane.isdigit() else set()
+        grown = True
+        while grown:
+            more = {pid for pid, (parent, _s) in stats.items() if parent in tree} - tree
+            tree |= more
+            grown = bool(more)
+        return sum(stats[pid][1] for pid in tree if pid in stats)
+
+    def wait_idle(self, window: float = 1.0, share: float = 0.03,
+                  timeout: float = 120.0) -> None:
+        """Wait until the program used less than ``share`` of a core for ``window``
+        seconds: a board just up still has its start's work running beside it (the page
+        check, the day's backup, the detail and the visit plan made ready), which the
+        first keys timed would share the machine with."""
+        deadline = time.perf_counter() + timeout
+        before = self.cpu_seconds()
+        while time.perf_counter() < deadline:
+            time.sleep(window)
+            now = self.cpu_seconds()
+            if now - before < share * window:
+                return
+            before = now
 
     def close(self) -> None:
         self._command(f"kill-session -t {self.name}")
@@ -276,6 +316,7 @@ def measure_size(size: int, folder: Path, env: dict[str, str], repeats: int, qui
             pane.settle(2.0, since=time.perf_counter(), timeout=180)
         if "A ·" not in pane.screen():
             raise SystemExit(f"the board did not open:\n{pane.screen()}")
+        pane.wait_idle()
         chosen = [s for s in scenarios()
                   if wanted is None or s.name.split()[0].rstrip(",") in wanted]
         for scenario in chosen:
