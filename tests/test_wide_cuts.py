@@ -143,3 +143,44 @@ async def test_stretches_drawn_alone_are_drawn_as_in_a_full_frame(
                 assert piece is not None, (y, start)
                 assert [(s.text, s.style) for s in piece] == [
                     (s.text, s.style) for s in full[y][start]], (y, start)
+
+
+def _cells(chops: dict[int, Any]) -> list[tuple[str, Any]]:
+    """A line's pieces as (character run, style) pairs, joined where the style goes on
+    (the two renderings cut a line into different pieces)."""
+    from rich.segment import Segment
+
+    return [(seg.text, seg.style) for seg in Segment.simplify(
+        seg for chop in chops.values() for seg in chop)]
+
+
+async def test_a_full_frame_draws_no_hidden_line_and_is_the_frame_textual_draws(
+    settings: Settings, db: Database
+) -> None:
+    """The screen and each column's frame lie under the titles and cards: a full frame
+    does not ask them for lines nobody sees (~180 of the first frame's lines), and comes
+    out exactly as Textual's own drawing of it."""
+    from textual.containers import Vertical
+
+    from salesdesk.data.demo import fill_demo
+    from tests.conftest import TODAY, ready
+
+    fill_demo(db, TODAY)
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        asked: list[str] = []
+        hidden = [app.screen, *app.screen.query(Vertical).filter(".board-column")]
+        assert len(hidden) == 4
+        for widget in hidden:
+            widget.render_lines = (  # type: ignore[method-assign]
+                lambda crop, widget=widget, lines=widget.render_lines:
+                asked.append(type(widget).__name__) or lines(crop))
+        compositor = app.screen._compositor
+        ours = compositor._render_chops(compositor.size.region, lambda y: True)
+        assert asked == []
+        textuals = compositor._textuals_render_chops(compositor.size.region, lambda y: True)
+        assert asked  # Textual's own asks them all
+        for y, line in enumerate(ours):
+            assert _cells(line) == _cells(textuals[y]), y
+

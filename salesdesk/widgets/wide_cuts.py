@@ -44,7 +44,7 @@ Spans = Mapping[int, list[tuple[int, int]]]
 
 def _rendered_bands(
     self: Any, crop: Region, is_rendered_line: Callable[[int], bool],
-    spans: Spans | None = None,
+    spans: Spans | None = None, taken: Callable[[int, Region], bool] = lambda y, r: False,
 ) -> Iterator[tuple[Region, Region | None, list[Strip]]]:
     """Each visible widget over ``crop``, front to back: its visible part, the band of it
     from its first to its last line being rendered (None: none), and that band's strips. Textual's
@@ -53,18 +53,23 @@ def _rendered_bands(
     widgets' line caches and filters per update, for some 50 drawn. With ``spans`` (a
     partial update: the stretches of each line that are drawn), a line counts for a
     widget only where a stretch crosses it: the scroll bar beside a card drawn again,
-    or the footer under a status line, is not rendered for nothing."""
+    or the footer under a status line, is not rendered for nothing. Nor is a line whose
+    every piece a widget in front has already taken (``taken``, asked as the bands are
+    drawn front to back): the screen, the columns' container and each column's frame lie
+    under the cards and titles, and drew ~180 hidden lines in the first frame."""
     visible_widgets: Mapping[Any, tuple[Region, Region]] = self.visible_widgets
     for widget, (region, clip) in visible_widgets.items():
         if not crop.overlaps(clip):
             continue
         visible = region.intersection(clip)
         if spans is None:
-            rows = [y for y in visible.line_range if is_rendered_line(y)]
+            rows = [y for y in visible.line_range
+                    if is_rendered_line(y) and not taken(y, visible)]
         else:
             left, right = visible.x, visible.right
             rows = [y for y in visible.line_range
-                    if any(x1 < right and x2 > left for x1, x2 in spans.get(y, ()))]
+                    if any(x1 < right and x2 > left for x1, x2 in spans.get(y, ()))
+                    and not taken(y, visible)]
         if not visible.width:
             continue
         if not rows:
@@ -83,7 +88,14 @@ def _render_chops(
     lines being drawn (:func:`_rendered_bands`)."""
     cuts: list[list[int]] = self.cuts
     chops: list[dict[int, Strip | None]] = [dict.fromkeys(line[:-1]) for line in cuts]
-    for visible, band, strips in _rendered_bands(self, crop, is_rendered_line, spans):
+
+    def taken(y: int, visible: Region) -> bool:
+        """Whether widgets in front have every piece of ``visible`` on line ``y``."""
+        line = chops[y]
+        first, last = visible.column_span
+        return all(line.get(cut) is not None for cut in cuts[y] if first <= cut < last)
+
+    for visible, band, strips in _rendered_bands(self, crop, is_rendered_line, spans, taken):
         if spans is not None:
             _cover(chops, cuts, visible, band, is_rendered_line)
         if band is None:
@@ -166,6 +178,8 @@ def keep_wide_characters_whole() -> bool:
     from textual._compositor import Compositor
 
     if Compositor._render_chops is not _render_chops:
+        # (Textual's own kept beside it: tests compare the frames both draw.)
+        Compositor._textuals_render_chops = Compositor._render_chops  # type: ignore[attr-defined]
         Compositor._render_chops = _render_chops  # type: ignore[method-assign]
         Compositor.render_partial_update = _render_partial_update  # type: ignore[method-assign]
     return True
