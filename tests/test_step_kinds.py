@@ -39,6 +39,50 @@ def test_the_words_name_a_kind(words: str, kind: str | None) -> None:
     assert kind_from_words(words) == kind
 
 
+def _kind_word_by_word(text: str) -> str | None:
+    """The rule as written: each word's first place; the leftmost, then the longest word
+    there, then the kind first by name."""
+    import re
+
+    from salesdesk.rules.step_kinds import WORDS
+
+    low, best = text.casefold(), None
+    for kind, words in WORDS.items():
+        for word in words:
+            latin = re.search("[a-z]", word)
+            found = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])" if latin
+                              else re.escape(word), low)
+            if found and (best is None or (found.start(), -len(word), kind) < best):
+                best = (found.start(), -len(word), kind)
+    return best[2] if best else None
+
+
+@pytest.mark.parametrize("extra", [{}, {"visit": ("demo day", "电话会议室"), "call": ("lunch",)}],
+                         ids=["the words", "a longer word of another kind"])
+def test_one_pattern_finds_what_each_word_alone_finds(
+    monkeypatch: pytest.MonkeyPatch, extra: dict[str, tuple[str, ...]]
+) -> None:
+    """Words run together, inside others, overlapping (``e-mail``/``mail``, ``site visit``
+    /``visit``, ``发邮件``/``邮件``, ``text``/``texted``; a word that starts with another
+    kind's word): the kind is the rule's, as patterns word by word find it."""
+    import random
+    import re
+
+    from salesdesk.rules import step_kinds
+
+    words = {kind: step_kinds.WORDS[kind] + extra.get(kind, ()) for kind in step_kinds.WORDS}
+    monkeypatch.setattr(step_kinds, "WORDS", words)
+    monkeypatch.setattr(step_kinds, "_FINDS", tuple(
+        (word, kind, bool(re.search("[a-z]", word)))
+        for kind, group in words.items() for word in group))
+    pieces = [word for group in words.values() for word in group]
+    pieces += ["x", " ", "-", "re", "ing", "e", "发", "去", "s", ",", "Call", "MAIL"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert kind_from_words(text) == _kind_word_by_word(text), text
+
+
 def test_the_default_is_the_words_then_the_last_touch_then_a_call() -> None:
     assert default_step_kind("visit with samples", "email") == "visit"
     assert default_step_kind("send quote", "email") == "email"
