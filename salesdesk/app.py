@@ -21,7 +21,12 @@ from salesdesk.config import Settings
 from salesdesk.data import store
 from salesdesk.data.db import Database, open_database
 from salesdesk.widgets.key_order import KeysInOrder
-from salesdesk.widgets.rest_gc import CHECK_SECONDS, RestCollector, full_passes_held
+from salesdesk.widgets.rest_gc import (
+    CHECK_SECONDS,
+    RestCollector,
+    full_passes_held,
+    resume_after_start,
+)
 from salesdesk.widgets.wide_cuts import keep_wide_characters_whole
 
 if TYPE_CHECKING:
@@ -179,6 +184,7 @@ class SalesDeskApp(KeysInOrder):
         self.push_screen(BoardScreen())
         for notice in self.db.notices:  # what opening did (permissions tightened), once
             self.notify(notice, title="Your database", timeout=8, markup=False)
+        self.call_after_refresh(resume_after_start)  # (the launcher held it for the start)
         if self._backup is not None:
             self.call_after_refresh(self._start_backup)
         self.call_after_refresh(self._warm_up_soon)  # once the first frame is up

@@ -8,6 +8,7 @@ else goes to :mod:`salesdesk.cli.main`.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -43,7 +44,19 @@ def may_create(path: DbTarget, named: bool, create: bool) -> bool:
 
 
 def open_board(db: DbTarget | None, demo: bool, create: bool = False) -> None:
-    """Open the database (migrating, daily backup, demo data if asked) and run the board."""
+    """Open the database (migrating, daily backup, demo data if asked) and run the board.
+    The cycle collector is off until the board's first frame is up (see
+    :mod:`salesdesk.widgets.rest_gc`), and on again when it returns whatever happened."""
+    from salesdesk.widgets.rest_gc import hold_through_start
+
+    hold_through_start()
+    try:
+        _open_board(db, demo, create)
+    finally:
+        gc.enable()
+
+
+def _open_board(db: DbTarget | None, demo: bool, create: bool) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from salesdesk.config import DB_ENV

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from salesdesk.app import make_app
 from salesdesk.config import Settings
 from salesdesk.data import store
@@ -88,3 +90,50 @@ async def test_the_app_holds_the_full_pass_back_while_it_runs(
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0  # what the app froze is the collector's again
+
+
+def test_the_launcher_holds_the_collector_through_the_start(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`salesdesk` opens the board with the collector off (the app turns it on after the
+    first frame), and it is on again when the board returns, whatever happened."""
+    import sys
+
+    import salesdesk.app
+    from salesdesk import launch
+
+    seen: list[bool] = []
+
+    def run_app(*_args: object, **_kwargs: object) -> None:
+        seen.append(gc.isenabled())
+
+    monkeypatch.setattr(salesdesk.app, "run_app", run_app)
+    monkeypatch.setattr(sys, "argv", ["salesdesk", "--db", str(db.path)])
+    launch.main()
+    assert seen == [False]
+    assert gc.isenabled()
+
+    def fails(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the board broke")
+
+    monkeypatch.setattr(salesdesk.app, "run_app", fails)
+    with pytest.raises(RuntimeError):
+        launch.main()
+    assert gc.isenabled()
+
+
+async def test_the_first_frame_turns_the_collector_on_with_the_start_frozen(
+    settings: Settings, db: Database
+) -> None:
+    store.add_prospect(db, NOW, "Ann", company="Acme", grade="A")
+    app = make_app(settings, db)
+    app._warm_up = lambda: None  # type: ignore[method-assign]  # its thread freezes too
+    gc.disable()  # as the launcher leaves it
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what the start made: out of the passes
+    finally:
+        gc.enable()
+    assert gc.get_freeze_count() == 0
