@@ -178,10 +178,15 @@ class SalesDeskApp(KeysInOrder):
 
         return {**super().get_theme_variable_defaults(), **CSS_VARIABLES}
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The board is the first screen (not pushed over Textual's empty default one,
+        whose styles, toast rack and tooltip were made and applied for nothing, and whose
+        switch to the board re-applied every style: ~10 ms of each start)."""
         from salesdesk.screens.board import BoardScreen
 
-        self.push_screen(BoardScreen())
+        return BoardScreen()
+
+    def on_mount(self) -> None:
         for notice in self.db.notices:  # what opening did (permissions tightened), once
             self.notify(notice, title="Your database", timeout=8, markup=False)
         self.call_after_refresh(resume_after_start)  # (the launcher held it for the start)

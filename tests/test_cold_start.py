@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from salesdesk.config import Settings
+from salesdesk.data.db import Database
+
 RARELY_USED = (
     "icalendar", "vobject", "salesdesk.data.demo", "rich.progress", "sqlite_utils",
     "salesdesk.data.migrate_v3",  # only when an old file is upgraded
@@ -122,7 +125,8 @@ sys.argv = ["salesdesk", "--db", sys.argv[1]]
 import salesdesk.app as appmod
 
 async def auto(pilot):
-    while not getattr(pilot.app.screen, "cards", None):
+    # (the board is the first screen: its cards are there once it has mounted)
+    while not (pilot.app.screen.is_mounted and getattr(pilot.app.screen, "cards", None)):
         await pilot.pause()
     await pilot.pause()
     print(json.dumps(sorted(sys.modules)))
@@ -206,3 +210,16 @@ def test_everyday_keys_modules_are_imported_and_the_start_frozen_soon_after_the_
     # The start's objects are then out of the collector's view: a full collection no
     # longer walks them all inside a key.
     assert found["frozen"] > 10_000
+
+
+async def test_the_board_is_the_first_screen(settings: Settings, db: Database) -> None:
+    """No empty default screen beneath the board: its styles, toast rack and tooltip were
+    made at each start for nothing, and the switch to the board applied every style again."""
+    from salesdesk.app import make_app
+    from salesdesk.screens.board import BoardScreen
+    from tests.conftest import ready
+
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert [type(screen) for screen in app.screen_stack] == [BoardScreen]
