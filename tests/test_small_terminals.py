@@ -64,6 +64,42 @@ async def test_80x24_reaches_the_daily_keys_from_the_footer(
             assert key in words, words
 
 
+@pytest.mark.parametrize("width", [80, 100, 140])
+async def test_the_filter_hides_and_brings_back_the_footer_keys_without_composing_them(
+    settings: Settings, filled: Database, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """``/`` leaves the palette's key alone in the Footer and Escape brings the board's
+    back, as composing the keys again would show them, but without composing them (~20
+    keys, their styles and two layouts: ~150 ms of each at 100,000 cards)."""
+    app = make_app(settings, filled)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await ready(pilot)
+        board_keys = footer_keys(app)
+        footer = app.screen.query_one(FittingFooter)
+        composed: list[FittingFooter] = []
+        original = FittingFooter.recompose
+
+        async def counted(self: FittingFooter) -> None:
+            composed.append(self)
+            await original(self)
+
+        monkeypatch.setattr(FittingFooter, "recompose", counted)
+        await burst(pilot, "slash")
+        await ready(pilot)
+        filter_keys = footer_keys(app)
+        assert all("^p" in text for text, _, _ in filter_keys)
+        await burst(pilot, "escape", "slash", "escape")
+        await ready(pilot)
+        assert footer not in composed  # (the card detail made ready has its own)
+        assert footer_keys(app) == board_keys
+        await burst(pilot, "slash")
+        await ready(pilot)
+        assert footer_keys(app) == filter_keys
+        await footer.recompose()  # what composing them shows in the filter
+        await ready(pilot)
+        assert footer_keys(app) == filter_keys
+
+
 @pytest.mark.parametrize("size", [(80, 24), (72, 30), (100, 30), (140, 45)])
 async def test_the_month_keeps_each_count_on_its_date_line(
     settings: Settings, db: Database, size: tuple[int, int]

@@ -10,12 +10,13 @@ keys.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 ROOMY_FROM = 120  # columns: below this the keys sit closer together
 PALETTE_FROM = 100  # columns: below this ``^p palette`` leaves its room to the keys (it
@@ -28,6 +29,9 @@ class FittingFooter(Footer):
 
     DEFAULT_CSS = "FittingFooter.-compact FooterLabel { margin: 0 1 0 0; }"
     _shown_for: tuple[object, ...] | None = None  # what the composed keys show
+    _showing: tuple[object, ...] | None = None  # what they show now (a part: see _show_part)
+    _left_out: frozenset[Widget] = frozenset()  # keys of the composed set not shown now
+    _fitted: tuple[int, frozenset[Widget]] | None = None  # (width, keys that fit there)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         """Compose the keys again, after the refresh, if what they show changed by then.
@@ -44,15 +48,57 @@ class FittingFooter(Footer):
     async def _recompose_if_changed(self) -> None:
         if not self.is_attached:
             return
-        if _what_shows(self.screen, self.show_command_palette) == self._shown_for \
-                and self.children:
+        shows = _what_shows(self.screen, self.show_command_palette)
+        if shows == self._showing and self.children:
+            return
+        if self.children and self._show_part(shows):
             return
         await self.recompose()
 
     async def recompose(self) -> None:
-        self._shown_for = _what_shows(self.screen, self.show_command_palette)
+        self._shown_for = self._showing = _what_shows(self.screen, self.show_command_palette)
+        self._left_out = frozenset()
+        self._fitted = None
         await super().recompose()
         self.call_after_refresh(self._leave_out_what_does_not_fit)
+
+    def _show_part(self, shows: tuple[object, ...]) -> bool:
+        """Show only the composed keys that ``shows`` has, when it has nothing else (the
+        filter's field focused leaves the palette's key alone; Escape brings the board's
+        back): composing ~20 keys again, their styles and two layouts, took ~150 ms of
+        each ``/`` and Escape at 100,000 cards. False (nothing done) otherwise."""
+        composed = self._shown_for
+        if composed is None or shows[0] != composed[0]:
+            return False
+        palette = str(self.app.COMMAND_PALETTE_BINDING)
+        entries = [entry for entry in cast("tuple[tuple[Any, ...], ...]", composed[1])
+                   if composed[0] or entry[0] != palette]  # (a palette key not composed)
+        wanted = {entry for entry in cast("tuple[tuple[Any, ...], ...]", shows[1])
+                  if shows[0] or entry[0] != palette}
+        if not wanted <= set(entries):
+            return False  # a binding the composed keys do not have, or changed
+        shown = {(entry[0], entry[1]) for entry in wanted}
+        left_out: set[Widget] = set()
+        for unit, keys in _units(list(self.children)):
+            showing = sum((key.key, key.action) in shown for key in keys)
+            if not keys:
+                continue  # (not a key: stays as it is)
+            if showing == 0:
+                left_out.update(unit)
+            elif showing < len(keys):
+                return False  # part of a group: composed again
+        self._showing = shows
+        self._left_out = frozenset(left_out)
+        fitted = self._fitted
+        if fitted is not None and fitted[0] == self.region.width:
+            for child in self.children:  # as they fitted here: one layout, no measuring
+                child.display = child not in self._left_out and (
+                    child in fitted[1] or child.has_class("-command-palette"))
+        else:
+            for child in self.children:
+                child.display = child not in self._left_out
+            self.call_after_refresh(self._leave_out_what_does_not_fit)
+        return True
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.app.size.width
@@ -61,8 +107,9 @@ class FittingFooter(Footer):
             self.show_command_palette = width >= PALETTE_FROM
             self.call_after_refresh(self.recompose)
             return
-        for child in self.children:
-            child.display = True  # measure everything again at the new width
+        self._fitted = None
+        for child in self.children:  # measure everything again at the new width
+            child.display = child not in self._left_out
         self.call_after_refresh(self._leave_out_what_does_not_fit)
 
     def _leave_out_what_does_not_fit(self, tries: int = 20) -> None:
@@ -75,11 +122,30 @@ class FittingFooter(Footer):
         right = self.region.right - sum(c.outer_size.width for c in palette)
         if palette and any(c.region.width for c in palette):  # where it really starts
             right = min(right, *(c.region.x for c in palette if c.region.width))
-        keys = [c for c in self.children if c not in palette]
+        keys = [c for c in self.children if c not in palette and c not in self._left_out]
         room = right - min((c.region.x for c in keys), default=self.region.x)
         kept = _keys_that_fit(keys, room)
         for child in keys:
             child.display = child in kept
+        if not self._left_out:  # (the whole set: brought back as it is by _show_part)
+            self._fitted = (self.region.width, frozenset(kept))
+
+
+
+def _units(children: list[Widget]) -> list[tuple[list[Widget], list[FooterKey]]]:
+    """The Footer's children as what is shown or left out together, each with its keys:
+    a key alone, or a group of keys with the label after it."""
+    units: list[tuple[list[Widget], list[FooterKey]]] = []
+    for child in children:
+        if isinstance(child, FooterKey):
+            units.append(([child], [child]))
+        elif isinstance(child, KeyGroup):
+            units.append(([child], list(child.query_children(FooterKey))))
+        elif units and isinstance(child, FooterLabel):
+            units[-1][0].append(child)
+        else:
+            units.append(([child], []))
+    return units
 
 
 def _what_shows(screen: Screen[Any], palette: bool) -> tuple[object, ...]:
