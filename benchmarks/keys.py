@@ -219,6 +219,14 @@ def scenarios() -> list[Scenario]:
         Scenario("filter, per character", lambda i: [
             Step("/"), *[Step(ch, literal=True, measured=True) for ch in "acme"],
             Step("Escape")]),
+        # Not among the keys, but a rep sees them: the filter's field opening, and
+        # Escape clearing the filter and closing it.
+        Scenario("slash (open the filter)", lambda i: [
+            Step("/", measured=True), *[Step(ch, literal=True) for ch in "acme"],
+            Step("Escape")]),
+        Scenario("escape (close the filter)", lambda i: [
+            Step("/"), *[Step(ch, literal=True) for ch in "acme"],
+            Step("Escape", measured=True)]),
     ]
 
 
