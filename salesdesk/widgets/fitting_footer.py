@@ -16,7 +16,11 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+from textual.widgets._footer import (  # (private: pinned by tests/test_small_terminals.py)
+    FooterKey,
+    FooterLabel,
+    KeyGroup,
+)
 
 ROOMY_FROM = 120  # columns: below this the keys sit closer together
 PALETTE_FROM = 100  # columns: below this ``^p palette`` leaves its room to the keys (it
@@ -80,9 +84,9 @@ class FittingFooter(Footer):
         shown = {(entry[0], entry[1]) for entry in wanted}
         left_out: set[Widget] = set()
         for unit, keys in _units(list(self.children)):
-            showing = sum((key.key, key.action) in shown for key in keys)
             if not keys:
                 continue  # (not a key: stays as it is)
+            showing = sum((key.key, key.action) in shown for key in keys)
             if showing == 0:
                 left_out.update(unit)
             elif showing < len(keys):
@@ -129,7 +133,6 @@ class FittingFooter(Footer):
             child.display = child in kept
         if not self._left_out:  # (the whole set: brought back as it is by _show_part)
             self._fitted = (self.region.width, frozenset(kept))
-
 
 
 def _units(children: list[Widget]) -> list[tuple[list[Widget], list[FooterKey]]]:
