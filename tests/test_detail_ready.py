@@ -20,6 +20,7 @@ from salesdesk.screens.prospect import ProspectScreen, prepare_detail
 from salesdesk.widgets.fitting_footer import FittingFooter
 from tests.conftest import NOW, TODAY, burst
 from tests.test_detail_ahead import composed_ahead, count_layouts
+from tests.test_small_terminals import footer_recomposes
 
 SIZE = (120, 40)
 
@@ -211,14 +212,7 @@ async def test_a_card_made_ready_leaves_the_detail_footer_keys_as_they_are(
         await quiet(count_layouts(monkeypatch))
         footer = detail.query_one(FittingFooter)
         keys_before = list(footer.children)
-        recomposed: list[FittingFooter] = []
-        original = FittingFooter.recompose
-
-        async def counted(self: FittingFooter) -> None:
-            recomposed.append(self)
-            await original(self)
-
-        monkeypatch.setattr(FittingFooter, "recompose", counted)
+        recomposed = footer_recomposes(monkeypatch)
         assert prepare_detail(app, ids["bob"], resting=lambda: True)
         await quiet(count_layouts(monkeypatch))
         assert name_of(detail) == "Bob" and detail.focused is detail.field("name")

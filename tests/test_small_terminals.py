@@ -37,6 +37,19 @@ def footer_keys(app: App[Any]) -> list[tuple[str, int, int]]:
     return shown
 
 
+def footer_recomposes(monkeypatch: pytest.MonkeyPatch) -> list[FittingFooter]:
+    """Every Footer that composes its keys again from now on (each time, in order)."""
+    composed: list[FittingFooter] = []
+    original = FittingFooter.recompose
+
+    async def counted(self: FittingFooter) -> None:
+        composed.append(self)
+        await original(self)
+
+    monkeypatch.setattr(FittingFooter, "recompose", counted)
+    return composed
+
+
 @pytest.mark.parametrize("width", [50, 64, 80, 90, 100, 111, 120, 133, 140])
 async def test_the_footer_shows_whole_keys_only(
     settings: Settings, filled: Database, width: int
@@ -76,14 +89,7 @@ async def test_the_filter_hides_and_brings_back_the_footer_keys_without_composin
         await ready(pilot)
         board_keys = footer_keys(app)
         footer = app.screen.query_one(FittingFooter)
-        composed: list[FittingFooter] = []
-        original = FittingFooter.recompose
-
-        async def counted(self: FittingFooter) -> None:
-            composed.append(self)
-            await original(self)
-
-        monkeypatch.setattr(FittingFooter, "recompose", counted)
+        composed = footer_recomposes(monkeypatch)
         await burst(pilot, "slash")
         await ready(pilot)
         filter_keys = footer_keys(app)
