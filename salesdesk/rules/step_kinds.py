@@ -35,16 +35,21 @@ WORDS: dict[str, tuple[str, ...]] = {
                 "微信", "短信", "留言", "发消息"),
     "email": ("email", "emailed", "e-mail", "mail", "mailed", "邮件", "电邮", "发邮件"),
 }
-#: (word, kind, whether it is a whole English word): the words ``kind_from_words`` looks
-#: for, each with ``str.find`` (compiling a pattern per word cost ~5 ms of every start).
-_FINDS: tuple[tuple[str, str, bool], ...] = tuple(
-    (word, kind, any("a" <= char <= "z" for char in word))
-    for kind, words in WORDS.items() for word in words
-)
 
 
 def _is_latin(char: str) -> bool:
     return "a" <= char <= "z"
+
+
+def _finds(words: dict[str, tuple[str, ...]]) -> tuple[tuple[str, str, bool], ...]:
+    """(word, kind, whether it is a whole English word): the words ``kind_from_words``
+    looks for, each with ``str.find`` (compiling a pattern per word cost ~5 ms of every
+    start)."""
+    return tuple((word, kind, any(map(_is_latin, word)))
+                 for kind, group in words.items() for word in group)
+
+
+_FINDS = _finds(WORDS)
 
 
 def _first_place(low: str, word: str, whole: bool) -> int:

@@ -116,4 +116,3 @@ def resume_after_start() -> None:
     if not gc.isenabled():
         gc.freeze()
         gc.enable()
-
