@@ -24,7 +24,9 @@ from weakref import WeakKeyDictionary
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.await_remove import AwaitRemove
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 from salesdesk.data.db import busy_message
 from salesdesk.errors import SalesDeskError
@@ -209,6 +211,13 @@ def redo_last(screen: Screen[Any]) -> store.UndoResult | None:
 
 class DeskScreenMixin:
     """The API both screen bases share (see :class:`SalesDeskScreen`)."""
+
+    #: Textual's ``Screen.focused`` repaints the whole screen when focus moves (a full
+    #: update: every line of the board, or of a dialog and the dimmed screen beneath).
+    #: The widgets gaining and losing focus repaint themselves as their ``:focus``
+    #: styles change, and the Footer follows the bindings (``_watch_focused``): nothing
+    #: else draws differently. On the board, ``/`` and Escape each cost a full frame.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def _as_screen(self) -> Screen[Any]:
         return cast("Screen[Any]", self)

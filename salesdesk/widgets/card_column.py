@@ -83,6 +83,7 @@ class CardColumn(ScrollView, can_focus=False):
         self._cache: dict[tuple[int, int, bool, bool, bool, bool], tuple[CardRow, list[Strip]]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
         self._flash_timer: Timer | None = None  # puts out the light of ``flashing``
+        self._bars_for: Size | None = None  # the virtual size the scroll bar last showed
 
     # ------------------------------------------------------------------ data
     def set_cards(self, cards: Column, today: date, *, keep_id: int | None = None) -> None:
@@ -197,9 +198,23 @@ class CardColumn(ScrollView, can_focus=False):
             bar.set_reactive(ScrollBar.window_virtual_size, size.height)
             if _thumb(bar) != before:  # a card more or less in thousands: mostly not
                 bar.refresh()
+            self._bars_for = size
             self.scroll_y = self.validate_scroll_y(self.scroll_y)
         else:
             self.virtual_size = size
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Textual's, but only when something changed: every layout of the screen calls
+        this, and a ScrollView compares its own virtual size with the laid-out size of its
+        content (never equal), so each layout redrew the three scroll bars (``/`` and
+        Escape: two frames of them). (Private Textual API, written against 8.2.)"""
+        if (size == self.size and container_size == self.container_size
+                and self.virtual_size == self._bars_for):
+            return False
+        self._bars_for = self.virtual_size
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self, event: events.Resize) -> None:
         # Cached card lines are keyed by width, so a resize needs no cache clearing.
