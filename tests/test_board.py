@@ -715,7 +715,7 @@ async def test_board_mounts_a_fixed_number_of_widgets(settings: Settings, db: Da
     async with make_app(settings, db).run_test(size=SIZE) as pilot:
         await pilot.pause()
         widgets = len(list(pilot.app.screen.walk_children()))
-        assert widgets < 40
+        assert widgets <= 40  # (the filter field and its "/" prompt among them)
         assert sum(len(c.cards) for c in board(pilot.app).columns) > 1000
 
 

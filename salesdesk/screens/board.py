@@ -83,8 +83,9 @@ class BoardScreen(BoardForms):
         # What a key did: one row under the cards (above the footer and whatever is docked
         # on it), so saying it repaints that row, never the screen as a toast does.
         yield StatusLine(id="status")
+        # The filter's field, in the status line's row while it is open (see FilterBar).
+        yield FilterBar(id="filter-bar", answer=self._filter_to, covers="#status")
         yield Static(legend_line(), id="legend")
-        yield FilterBar(id="filter-bar", answer=self._filter_to)
         yield FittingFooter()
 
     @property
@@ -435,6 +436,7 @@ class BoardScreen(BoardForms):
         self.view.prepare_filter()  # the board's text, read while the first word is typed
         bar.instant = self.view.in_sql
         bar.open(self.filter_text)
+        self.query_one(FittingFooter).follow_now()
 
     @on(FilterBar.Changed)
     def _filter_changed(self, event: FilterBar.Changed) -> None:
@@ -462,10 +464,12 @@ class BoardScreen(BoardForms):
     @on(FilterBar.Done)
     def _filter_done(self) -> None:
         self.set_focus(None)
+        self.query_one(FittingFooter).follow_now()
 
     def action_clear_filter(self) -> None:
         self.query_one(FilterBar).close()
         self.set_focus(None)
+        self.query_one(FittingFooter).follow_now()
         if self.filter_text:
             self.view.filter_text = ""
             self.load(keep_id=self._current_id())
