@@ -210,7 +210,7 @@ class CardColumn(ScrollView, can_focus=False):
         this, and a ScrollView compares its own virtual size with the laid-out size of its
         content (never equal), so each layout redrew the three scroll bars (``/`` and
         Escape: two frames of them). (Private Textual API, written against 8.2.)"""
-        if (size == self.size and container_size == self.container_size
+        if (size == self._size and container_size == self.container_size
                 and self.virtual_size == self._bars_for):
             return False
         self._bars_for = self.virtual_size
