@@ -49,27 +49,20 @@ class FittingFooter(Footer):
         if screen.app.app_focus and self.is_attached and screen is self.screen:
             self.call_after_refresh(self._recompose_if_changed)
 
-    def follow_now(self) -> None:
+    def follow_now(self) -> bool:
         """Show the keys the bindings have now, inside the key that changed them, where
         hiding or showing composed keys does it (the filter's field opening, closing):
         the Footer is then drawn in the same frame as the rest of that key, not a frame
-        later (~20-30 ms, the signal's wait for a refresh). Anything else waits for the
-        signal, as before."""
+        later (~20-30 ms, the signal's wait for a refresh). False when the keys must be
+        composed again: the signal does that, as before."""
         if not self.is_attached or not self.children:
-            return
+            return False
         shows = _what_shows(self.screen, self.show_command_palette)
-        if shows != self._showing:
-            self._show_part(shows)
+        return shows == self._showing or self._show_part(shows)
 
     async def _recompose_if_changed(self) -> None:
-        if not self.is_attached:
-            return
-        shows = _what_shows(self.screen, self.show_command_palette)
-        if shows == self._showing and self.children:
-            return
-        if self.children and self._show_part(shows):
-            return
-        await self.recompose()
+        if self.is_attached and not self.follow_now():
+            await self.recompose()
 
     async def recompose(self) -> None:
         self._shown_for = self._showing = _what_shows(self.screen, self.show_command_palette)
