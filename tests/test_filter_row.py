@@ -22,6 +22,7 @@ from salesdesk.widgets.filter_bar import FilterBar
 from salesdesk.widgets.fitting_footer import FittingFooter
 from salesdesk.widgets.status_line import StatusLine
 from tests.conftest import NOW, burst, ready
+from tests.test_board import board
 
 
 @pytest.fixture
@@ -31,12 +32,6 @@ def long_board(db: Database) -> Database:
         store.add_prospect(db, NOW, f"Card {index}", company="Acme" if index % 9 == 0 else "Zeta",
                            grade="ABC"[index % 3])
     return db
-
-
-def _board(app: Any) -> BoardScreen:
-    screen = app.screen
-    assert isinstance(screen, BoardScreen)
-    return screen
 
 
 def _places(screen: BoardScreen) -> list[Region]:
@@ -56,7 +51,7 @@ async def test_the_field_takes_the_status_row_and_gives_it_back(
     app = make_app(settings, long_board)
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        screen = _board(app)
+        screen = board(app)
         status, bar = screen.query_one(StatusLine), screen.query_one(FilterBar)
         row, columns = status.region, _places(screen)
         await burst(pilot, "slash", "a", "c", "m", "e")
@@ -85,7 +80,7 @@ async def test_opening_and_closing_the_field_repaint_neither_screen_nor_scroll_b
     app = make_app(settings, long_board)
     async with app.run_test(size=(140, 45)) as pilot:
         await ready(pilot)
-        screen = _board(app)
+        screen = board(app)
         bars = [column.vertical_scrollbar for column in screen.query(CardColumn)]
         assert all(bar.window_virtual_size > bar.window_size for bar in bars)  # they scroll
         # (The first ``/`` takes the focus from the column it started on: that column's
@@ -127,7 +122,7 @@ async def test_a_column_that_changes_length_still_moves_its_scroll_bar(
     app = make_app(settings, long_board)
     async with app.run_test(size=(140, 45)) as pilot:
         await ready(pilot)
-        screen = _board(app)
+        screen = board(app)
         await burst(pilot, "slash", "a", "c", "m", "e", "enter")
         await ready(pilot)
         await burst(pilot, "escape")
@@ -145,7 +140,7 @@ async def test_the_footer_follows_the_field_inside_the_key(
     app = make_app(settings, long_board)
     async with app.run_test(size=(140, 45)) as pilot:
         await ready(pilot)
-        screen = _board(app)
+        screen = board(app)
         board_keys = _shown_keys(screen)
         assert len(board_keys) > 5
         screen.action_filter()  # no pause: what the same key leaves
