@@ -16,6 +16,7 @@ from salesdesk.data import store
 from salesdesk.data.db import Database
 from salesdesk.screens.board import BoardScreen
 from salesdesk.screens.help import HelpScreen
+from salesdesk.widgets.card_column import CardColumn
 from tests.conftest import NOW, TODAY, burst
 
 SIZE = (120, 40)
@@ -43,8 +44,10 @@ def board(app: SalesDeskApp) -> BoardScreen:
 
 
 async def test_after_a_regrade_the_selection_stays_on_the_next_card(
-    app: SalesDeskApp, db: Database, ids: dict[str, int]
+    app: SalesDeskApp, db: Database, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A light long enough that a loaded machine cannot put it out before the check.
+    monkeypatch.setattr(CardColumn, "flash_seconds", 60.0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await burst(pilot, "b", "c")  # Ann → B, then the next card (Bob) → C
@@ -55,8 +58,21 @@ async def test_after_a_regrade_the_selection_stays_on_the_next_card(
         assert screen.current.id == ids["cat"]
         columns = screen.columns
         assert columns[2].flashing == ids["bob"]  # lit in its new column
-        await pilot.pause(1.5)
-        assert columns[2].flashing is None  # for a moment only
+
+
+async def test_the_moved_card_is_lit_for_a_moment_only(
+    app: SalesDeskApp, db: Database, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CardColumn, "flash_seconds", 0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, "c")  # Ann → C
+        column = board(app).columns[2]  # lit (the test above), then out:
+        for _ in range(100):  # out after its 0.2 s, however slow the machine
+            if column.flashing is None:
+                break
+            await pilot.pause(0.05)
+        assert column.flashing is None
 
 
 async def test_keeping_the_grade_stays_on_the_card(

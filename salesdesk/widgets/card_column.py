@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from math import ceil
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -56,6 +57,8 @@ def _thumb(bar: ScrollBar) -> list[Segment]:
 
 class CardColumn(ScrollView, can_focus=False):
     """One board column: a virtual, scrollable stack of cards with one selected card."""
+
+    flash_seconds: ClassVar[float] = FLASH_SECONDS  # a test gives the light its own length
 
     DEFAULT_CSS = """
     CardColumn { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
@@ -269,9 +272,9 @@ class CardColumn(ScrollView, can_focus=False):
             self.call_after_refresh(scroll)
 
     # ------------------------------------------------------------------ drawing
-    def flash(self, prospect_id: int, seconds: float = FLASH_SECONDS) -> None:
-        """Light up a card that just moved here (a regrade) and bring it into view; the
-        selection stays where it is."""
+    def flash(self, prospect_id: int, seconds: float | None = None) -> None:
+        """Light up a card that just moved here (a regrade) and bring it into view for
+        ``seconds`` (:attr:`flash_seconds` by default); the selection stays where it is."""
         index = self.index_of(prospect_id)
         if index is None:
             return
@@ -283,7 +286,8 @@ class CardColumn(ScrollView, can_focus=False):
         self._now_or_after_layout(lambda: self._show_index(index))
         if self._flash_timer is not None:  # a card lit earlier must not put this one out
             self._flash_timer.stop()
-        self._flash_timer = self.set_timer(seconds, self._flash_over)
+        length = self.flash_seconds if seconds is None else seconds
+        self._flash_timer = self.set_timer(length, self._flash_over)
 
     def _flash_over(self) -> None:
         self._flash_timer = None
