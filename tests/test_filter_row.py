@@ -148,3 +148,34 @@ async def test_the_footer_follows_the_field_inside_the_key(
         await ready(pilot)
         screen.action_clear_filter()
         assert _shown_keys(screen) == board_keys
+
+
+async def test_escape_lays_the_screen_out_once(
+    settings: Settings, long_board: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Footer's keys come back with one layout of the screen: each key's own request
+    for a layout reached the screen after its frame, and the screen drew the Footer's
+    row again a frame later (~30 ms of every Escape)."""
+    app = make_app(settings, long_board)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await ready(pilot)
+        screen = board(app)
+        await burst(pilot, "slash")
+        await ready(pilot)
+        await burst(pilot, "escape")
+        await ready(pilot)
+        layouts: list[object] = []
+        refresh_layout = screen._refresh_layout
+
+        def laid_out(*args: Any, **kwargs: Any) -> None:
+            layouts.append(args)
+            refresh_layout(*args, **kwargs)
+
+        monkeypatch.setattr(screen, "_refresh_layout", laid_out)
+        for _ in range(3):
+            await burst(pilot, "slash")
+            await ready(pilot)
+            layouts.clear()
+            await burst(pilot, "escape")
+            await ready(pilot)
+            assert len(layouts) == 1

@@ -100,14 +100,27 @@ class FittingFooter(Footer):
         self._left_out = frozenset(left_out)
         fitted = self._fitted
         if fitted is not None and fitted[0] == self.region.width:
-            for child in self.children:  # as they fitted here: one layout, no measuring
-                child.display = child not in self._left_out and (
+            self._set_displays({  # as they fitted here: one layout, no measuring
+                child: child not in self._left_out and (
                     child in fitted[1] or child.has_class("-command-palette"))
+                for child in self.children})
         else:
-            for child in self.children:
-                child.display = child not in self._left_out
+            self._set_displays({child: child not in self._left_out for child in self.children})
             self.call_after_refresh(self._leave_out_what_does_not_fit)
         return True
+
+    def _set_displays(self, displays: dict[Widget, bool]) -> None:
+        """Show and hide keys with one layout of the Footer, asked for by the Footer: a
+        key's ``display`` asks for its own layout and repaint, and ~20 keys' requests
+        reached the screen after its next frame (the keys were drawn in that frame, from
+        the Footer's layout), so the screen drew the same row again a frame later."""
+        for child, shown in displays.items():
+            if child.display == shown:
+                continue
+            pending = child._layout_required, child._repaint_required  # (private: see
+            child.display = shown  # tests/test_filter_row.py)
+            child._layout_required, child._repaint_required = pending
+        self.refresh(layout=True)
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.app.size.width
@@ -116,9 +129,8 @@ class FittingFooter(Footer):
             self.show_command_palette = width >= PALETTE_FROM
             self.call_after_refresh(self.recompose)
             return
-        self._fitted = None
-        for child in self.children:  # measure everything again at the new width
-            child.display = child not in self._left_out
+        self._fitted = None  # measure everything again at the new width:
+        self._set_displays({child: child not in self._left_out for child in self.children})
         self.call_after_refresh(self._leave_out_what_does_not_fit)
 
     def _leave_out_what_does_not_fit(self, tries: int = 20) -> None:
@@ -134,8 +146,7 @@ class FittingFooter(Footer):
         keys = [c for c in self.children if c not in palette and c not in self._left_out]
         room = right - min((c.region.x for c in keys), default=self.region.x)
         kept = _keys_that_fit(keys, room)
-        for child in keys:
-            child.display = child in kept
+        self._set_displays({child: child in kept for child in keys})
         if not self._left_out:  # (the whole set: brought back as it is by _show_part)
             self._fitted = (self.region.width, frozenset(kept))
 
