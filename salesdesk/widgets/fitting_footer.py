@@ -105,8 +105,7 @@ class FittingFooter(Footer):
                     child in fitted[1] or child.has_class("-command-palette"))
                 for child in self.children})
         else:
-            self._set_displays({child: child not in self._left_out for child in self.children})
-            self.call_after_refresh(self._leave_out_what_does_not_fit)
+            self._measure_again()
         return True
 
     def _set_displays(self, displays: dict[Widget, bool]) -> None:
@@ -132,7 +131,11 @@ class FittingFooter(Footer):
             self.show_command_palette = width >= PALETTE_FROM
             self.call_after_refresh(self.recompose)
             return
-        self._fitted = None  # measure everything again at the new width:
+        self._fitted = None
+        self._measure_again()  # at the new width
+
+    def _measure_again(self) -> None:
+        """Show every key not left out, and leave out what does not fit once laid out."""
         self._set_displays({child: child not in self._left_out for child in self.children})
         self.call_after_refresh(self._leave_out_what_does_not_fit)
 
