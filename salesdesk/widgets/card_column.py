@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
+from textual.style import Style as TextualStyle
 from textual.timer import Timer
 
 from salesdesk.data.board_view import Column, ListColumn
@@ -31,9 +32,12 @@ from salesdesk.widgets.plain_lines import plain_lines
 from salesdesk.widgets.repaint import repaint_now
 
 FLASH_SECONDS = 1.2  # how long a card that just moved column stays lit
-#: The style of the blanks a card line is padded with: a style, never None (NO_COLOR's
-#: line filter reads every segment's style, and a None one stopped the app).
+#: A column's ground before it is first drawn (see ``render_lines``): a style, never None
+#: (NO_COLOR's line filter reads every segment's style, and a None one stopped the app).
 BLANK = Style()
+#: What a drawn card looks like: id, width, selected, selected in the active column,
+#: compact, flashing, the column's background.
+CardLook = tuple[int, int, bool, bool, bool, bool, Style]
 
 
 def _day(moment: date) -> date:
@@ -82,12 +86,14 @@ class CardColumn(ScrollView, can_focus=False):
         self.compact = False
         self.today = date.today()
         # Drawn cards by what they look like (id, width, selected, selected in the active
-        # column, compact, flashing), with the row they were drawn from: a card is drawn
-        # again only when it changed, however often the column is given new cards.
-        self._cache: dict[tuple[int, int, bool, bool, bool, bool], tuple[CardRow, list[Strip]]] = {}
+        # column, compact, flashing, background), with the row they were drawn from: a
+        # card is drawn again only when it changed, however often the column is given
+        # new cards.
+        self._cache: dict[CardLook, tuple[CardRow, list[Strip]]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
         self._flash_timer: Timer | None = None  # puts out the light of ``flashing``
         self._bars_for: Size | None = None  # the virtual size the scroll bar last showed
+        self._ground = BLANK  # the style of the column's background (see render_lines)
 
     # ------------------------------------------------------------------ data
     def set_cards(self, cards: Column, today: date, *, keep_id: int | None = None) -> None:
@@ -308,7 +314,9 @@ class CardColumn(ScrollView, can_focus=False):
         selected = index == self.selected
         card = self.cards[index]
         flashing = card.id == self.flashing
-        key = (card.id, width, selected, selected and self.active, self.compact, flashing)
+        ground = self._ground
+        key = (card.id, width, selected, selected and self.active, self.compact, flashing,
+               ground)
         cached = self._cache.get(key)
         if cached is not None and cached[0] == card and not _ticking(card):
             return cached[1]
@@ -318,9 +326,13 @@ class CardColumn(ScrollView, can_focus=False):
         )
         console = self.app.console
         strips = [
-            # (Rich gives a line without spans no style: BLANK gives it one.)
-            Strip([seg if seg.style else Segment(seg.text, BLANK) for seg in line.render(console)],
-                  line.cell_len).adjust_cell_length(width, BLANK)
+            # Every cell on the column's background, as Textual's own widgets draw: a cell
+            # left to the terminal's default was drawn on the screen's background under a
+            # dialog, and stayed so in the terminal once the dialog's box alone was drawn
+            # again. (A line without spans has no style from Rich: it gets the ground.)
+            Strip([Segment(seg.text, ground + seg.style if seg.style else ground)
+                   for seg in line.render(console)],
+                  line.cell_len).adjust_cell_length(width, ground)
             for line in lines
         ]
         if len(self._cache) > 400:
@@ -331,6 +343,8 @@ class CardColumn(ScrollView, can_focus=False):
     def render_lines(self, crop: Region) -> list[Strip]:
         # A column's style adds nothing to its cards' lines: they go to the screen as
         # drawn (see plain_lines), not through Textual's styles cache line by line.
+        base, background = self.background_colors  # (looked up once, not per line)
+        self._ground = TextualStyle(background=base + background).rich_style
         lines = plain_lines(self, crop)
         return super().render_lines(crop) if lines is None else lines
 
@@ -339,11 +353,11 @@ class CardColumn(ScrollView, can_focus=False):
         line = y + self.scroll_offset.y
         index, row = divmod(line, self.card_lines)
         if index >= len(self.cards) or width <= 0:
-            return Strip([Segment(" " * max(0, width), BLANK)], max(0, width))
+            return Strip([Segment(" " * max(0, width), self._ground)], max(0, width))
         try:
             return self._strips_for(index, width)[row]
         except IndexError:  # removed since the column was read: the board reloads
-            return Strip([Segment(" " * max(0, width), BLANK)], max(0, width))
+            return Strip([Segment(" " * max(0, width), self._ground)], max(0, width))
 
     # ------------------------------------------------------------------ mouse
     def on_click(self, event: events.Click) -> None:
