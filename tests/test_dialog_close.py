@@ -14,6 +14,7 @@ from salesdesk.data.demo import fill_demo
 from salesdesk.screens.base import SalesDeskModal
 from salesdesk.screens.confirm import ConfirmScreen
 from tests.conftest import TODAY, burst, ready
+from tests.terminal_grid import drawn_now, keep_terminal
 
 TOUCH = ("t", *"rang", "enter")
 NEXT = ("d", *"fri", "tab", "ctrl+u", *"visit", "enter")
@@ -132,3 +133,36 @@ async def test_a_failing_dismiss_callback_leaves_no_repaint_held(
     fill_demo(db, TODAY)
     assert await held_after_a_crash(settings, db, True) == await held_after_a_crash(
         settings, db, False)
+
+
+@pytest.mark.parametrize("keys", [TOUCH, NEXT], ids=["touch", "next"])
+@pytest.mark.parametrize("close", ["enter", "escape"])
+async def test_after_a_dialog_the_terminal_shows_a_fresh_drawing(
+    settings: Settings, db: Database, keys: tuple[str, ...], close: str
+) -> None:
+    """The dialog tints nothing beneath it, so closing it draws its box again and what the
+    key changed, not the whole board (SalesDeskModal.dismiss, widgets.repaint): what the
+    terminal shows then, every update applied, is what a fresh drawing shows. Cancelled,
+    nothing but the box's rows is written."""
+    fill_demo(db, TODAY)
+    app = make_app(settings, db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        terminal = keep_terminal(app)
+        before = drawn_now(app).cells
+        await burst(pilot, *keys[:-1])
+        await ready(pilot)
+        assert isinstance(app.screen, SalesDeskModal)
+        box = app.screen.query_one(".dialog").region
+        # Beneath the box the board shows as it was (not tinted).
+        outside = [(x, y) for y in range(36) for x in range(120) if (x, y) not in box]
+        assert all(terminal.cells[y][x] == before[y][x] for x, y in outside)
+        terminal.forget()
+        await burst(pilot, close)
+        await ready(pilot)
+        assert not isinstance(app.screen, SalesDeskModal)
+        assert terminal.cells == drawn_now(app).cells
+        if close == "escape":
+            assert terminal.rows() == set(range(box.y, box.bottom))
+        else:
+            assert set(range(box.y, box.bottom)) <= terminal.rows()

@@ -31,6 +31,7 @@ from textual.widget import Widget
 from salesdesk.data.db import busy_message
 from salesdesk.errors import SalesDeskError
 from salesdesk.text import one_line
+from salesdesk.widgets.repaint import covered_region, repaint_only
 from salesdesk.widgets.status_line import Severity, StatusLine
 
 if TYPE_CHECKING:
@@ -352,18 +353,28 @@ class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
         :meth:`remove`). Repaints wait (``App.batch_update``) from here until the dialog
         is gone, so all of it is one update. (Ending the wait as soon as the screen
         beneath had run the callback was no faster: the redraws its widgets ask for
-        arrive later, as a second update.)"""
+        arrive later, as a second update.) The dialog tints nothing beneath it: only the
+        box it covered is drawn again there (see :func:`repaint_only`), with what changed."""
         app = self.app
         batch = app.batch_update()
         batch.__enter__()
         held = [True]
+        stack = app.screen_stack
+        beneath = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        covered = covered_region(self)
+        size = app.size
 
         def end() -> None:
             if not held[0]:
                 return
             held[0] = False
             batch.__exit__(None, None, None)
-            app.screen.refresh()  # wake the screen on top: it may wait for nothing else
+            # Wake the screen on top (it may wait for nothing else), drawing what it must.
+            screen = app.screen
+            if covered is not None and screen is beneath and app.size == size:
+                repaint_only(screen, covered)
+            else:
+                screen.refresh()
 
         # A callback that raises stops the app before ``gone`` runs: the unmount ends it.
         self._end_hold = end

@@ -15,7 +15,11 @@ nothing and the widget's queue tells the screen, as before.)
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.dom import NoScreen
+from textual.geometry import Region
+from textual.screen import Screen
 from textual.widget import Widget
 
 
@@ -35,3 +39,34 @@ def repaint_now(*widgets: Widget) -> None:
         widget._repaint_required = False
         dirty.add(widget)
         screen.check_idle()
+
+
+def covered_region(modal: Screen[Any]) -> Region | None:
+    """The part of the screen beneath that a dialog draws over: its dialogs' boxes, when
+    its own background is clear (it tints nothing else); None when it tints the screen
+    (all of it then changes when the dialog goes)."""
+    if modal.styles.background.a > 0:
+        return None
+    boxes = [child.region for child in modal.query(".dialog") if child.display]
+    return Region.from_union(boxes) if boxes else None
+
+
+def repaint_only(screen: Screen[Any], region: Region) -> None:
+    """Have ``screen``'s next frame draw ``region`` of it again, not all of it, with what
+    its widgets asked for meanwhile: what a resumed screen draws when the dialog that
+    covered ``region`` has gone. Textual's resume asks for the whole screen; after a form
+    at 100,000 cards that was 45 full rows, the largest part of the close. (A screen's own
+    ``refresh(region)`` would not do: a screen to be repainted draws itself in place of
+    its dirty widgets, and only ``region`` of it would be drawn. Private Textual API:
+    ``_repaint_regions``, ``_repaint_required``, ``_dirty_widgets``; without them the
+    whole screen is drawn.)"""
+    regions = getattr(screen, "_repaint_regions", None)
+    dirty = getattr(screen, "_dirty_widgets", None)
+    if not isinstance(regions, set) or not isinstance(dirty, set):
+        screen.refresh()
+        return
+    regions.clear()
+    regions.add(region)
+    screen._repaint_required = False
+    dirty.add(screen)
+    screen.check_idle()
