@@ -30,6 +30,7 @@ from salesdesk.widgets.card_column import CardColumn
 from salesdesk.widgets.filter_bar import FilterBar
 from salesdesk.widgets.fitting_footer import FittingFooter
 from salesdesk.widgets.fixed_line import set_line
+from salesdesk.widgets.repaint import repaint_now
 from salesdesk.widgets.status_line import StatusLine
 
 COMPACT_BELOW_HEIGHT = 32
@@ -84,7 +85,7 @@ class BoardScreen(BoardForms):
         # on it), so saying it repaints that row, never the screen as a toast does.
         yield StatusLine(id="status")
         # The filter's field, in the status line's row while it is open (see FilterBar).
-        yield FilterBar(id="filter-bar", answer=self._filter_to, covers="#status")
+        yield FilterBar(id="filter-bar", answer=self._filter_typed, covers="#status")
         yield Static(legend_line(), id="legend")
         yield FittingFooter()
 
@@ -453,6 +454,15 @@ class BoardScreen(BoardForms):
                 self._draw_summary()  # ("searching…" meanwhile)
                 return
             self.load(keep_id=self._current_id())
+
+    def _filter_typed(self, text: str) -> None:
+        """The filter answered inside the key that typed it (FilterBar.typed_now): what it
+        changed goes to the screen now, to be drawn in one frame with the field (the
+        field's own repaint follows at the end of its key, before the screen draws). Told
+        by each widget's own queue, a late header was drawn a frame after the field on a
+        loaded machine (see :mod:`salesdesk.widgets.repaint`)."""
+        self._filter_to(text)
+        repaint_now(self.query_one("#summary", Static), *self.query_one(BoardColumns).drawn())
 
     def _text_read(self) -> None:
         self.post_message(self.TextRead())  # (from the reading thread: thread-safe)

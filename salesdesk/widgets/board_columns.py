@@ -6,13 +6,13 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 
 from salesdesk.data.board_view import Column
 from salesdesk.render.board_header import column_title
 from salesdesk.widgets.card_column import CardColumn
 from salesdesk.widgets.fixed_line import set_line
-from salesdesk.widgets.repaint import repaint_now
 
 COLUMNS = 3
 
@@ -56,14 +56,19 @@ class BoardColumns(Horizontal):
 
     def activate(self, spec: tuple[tuple[str, str], ...], active: int) -> None:
         """Make column ``active`` the one with the selection (its cards stay as given):
-        its selected card and the titles' marks are drawn again, nothing else, in the
-        screen's next frame with the rest of the key (see :mod:`salesdesk.widgets.repaint`)."""
-        columns = self.columns
-        for index, ((key, title), column) in enumerate(zip(spec, columns, strict=True)):
+        its selected card and the titles' marks are drawn again, nothing else."""
+        for index, ((key, title), column) in enumerate(zip(spec, self.columns, strict=True)):
             column.set_active(index == active)
             label = column_title(key, title, len(column.cards), index == active)
             set_line(self.query_one(f"#title-{index}", Static), label)
-        repaint_now(*columns)
+
+    def drawn(self) -> list[Widget]:
+        """What shows the columns: their titles, cards and the scroll bars shown (asked
+        for, a scroll bar not shown yet would be made)."""
+        columns = self.columns
+        return [*self.query(".column-title"), *columns,
+                *(column.vertical_scrollbar for column in columns
+                  if column.show_vertical_scrollbar)]
 
     def flash(self, prospect_id: int) -> int | None:
         """Light up the card in whichever column holds it; returns that column's index."""

@@ -29,7 +29,6 @@ from salesdesk.data.board_view import Column, ListColumn
 from salesdesk.data.store import CardRow
 from salesdesk.render.cards import card_height, render_card
 from salesdesk.widgets.plain_lines import plain_lines
-from salesdesk.widgets.repaint import repaint_now
 
 FLASH_SECONDS = 1.2  # how long a card that just moved column stays lit
 #: A column's ground before it is first drawn (see ``render_lines``): a style, never None
@@ -208,7 +207,6 @@ class CardColumn(ScrollView, can_focus=False):
             bar.set_reactive(ScrollBar.window_virtual_size, size.height)
             if _thumb(bar) != before:  # a card more or less in thousands: mostly not
                 bar.refresh()
-                repaint_now(bar)  # in the key's frame (see salesdesk.widgets.repaint)
             self._bars_for = size
             self.scroll_y = self.validate_scroll_y(self.scroll_y)
         else:

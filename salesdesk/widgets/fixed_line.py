@@ -11,13 +11,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from salesdesk.widgets.repaint import repaint_now
-
 
 def set_line(widget: Static, content: str | Text) -> None:
     """Show ``content`` in ``widget`` (one line whose size never depends on it: no layout),
-    drawn again only if it differs from what is shown, in the screen's next frame with
-    whatever else the key changed (see :mod:`salesdesk.widgets.repaint`)."""
+    drawn again only if it differs from what is shown."""
     if widget.content != content:
         widget.update(content, layout=False)
-        repaint_now(widget)
