@@ -13,11 +13,13 @@ from salesdesk.data.db import Database
 from salesdesk.data.demo import fill_demo
 from salesdesk.screens.base import SalesDeskModal
 from salesdesk.screens.confirm import ConfirmScreen
+from salesdesk.widgets.repaint import covered_region
 from tests.conftest import TODAY, burst, ready
 from tests.terminal_grid import drawn_now, keep_terminal
 
 TOUCH = ("t", *"rang", "enter")
 NEXT = ("d", *"fri", "tab", "ctrl+u", *"visit", "enter")
+HELP = ("?", "escape")
 
 
 def screen_text(app: Any) -> list[str]:
@@ -135,8 +137,9 @@ async def test_a_failing_dismiss_callback_leaves_no_repaint_held(
         settings, db, False)
 
 
-@pytest.mark.parametrize("keys", [TOUCH, NEXT], ids=["touch", "next"])
-@pytest.mark.parametrize("close", ["enter", "escape"])
+@pytest.mark.parametrize(("keys", "close"), [
+    (TOUCH, "enter"), (TOUCH, "escape"), (NEXT, "enter"), (NEXT, "escape"), (HELP, "escape"),
+], ids=["touch-saved", "touch-cancelled", "next-saved", "next-cancelled", "help"])
 async def test_after_a_dialog_the_terminal_shows_a_fresh_drawing(
     settings: Settings, db: Database, keys: tuple[str, ...], close: str
 ) -> None:
@@ -153,7 +156,8 @@ async def test_after_a_dialog_the_terminal_shows_a_fresh_drawing(
         await burst(pilot, *keys[:-1])
         await ready(pilot)
         assert isinstance(app.screen, SalesDeskModal)
-        box = app.screen.query_one(".dialog").region
+        box = covered_region(app.screen)  # (the help: its box and its own Footer)
+        assert box is not None
         # Beneath the box the board shows as it was (not tinted).
         outside = [(x, y) for y in range(36) for x in range(120) if (x, y) not in box]
         assert all(terminal.cells[y][x] == before[y][x] for x, y in outside)

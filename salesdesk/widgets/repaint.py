@@ -42,12 +42,12 @@ def repaint_now(*widgets: Widget) -> None:
 
 
 def covered_region(modal: Screen[Any]) -> Region | None:
-    """The part of the screen beneath that a dialog draws over: its dialogs' boxes, when
-    its own background is clear (it tints nothing else); None when it tints the screen
-    (all of it then changes when the dialog goes)."""
+    """The part of the screen beneath that a dialog draws over (the box around everything
+    it shows: its form, and a Footer of its own as the help has), when its own background
+    is clear; None when it tints the screen (all of it then changes when it goes)."""
     if modal.styles.background.a > 0:
         return None
-    boxes = [child.region for child in modal.query(".dialog") if child.display]
+    boxes = [child.region for child in modal.children if child.display and child.region]
     return Region.from_union(boxes) if boxes else None
 
 
