@@ -81,7 +81,6 @@ def drawn_now(app: Any) -> TerminalGrid:
 
 def keep_terminal(app: Any) -> TerminalGrid:
     """Apply each update the app writes from now on to a grid (a full frame first)."""
-    width, height = app.size
     grid = drawn_now(app)
     display = app._display
 
