@@ -2,7 +2,8 @@
 
 The headless driver drops what the app writes; tests that must know what a person sees
 (not only what the compositor would draw now) keep the updates here instead: each cell
-holds its character and its style, as the last update that reached it left it.
+holds its character and what of its style shows (colours and attributes: not the mouse's
+metadata, nor a space's foreground), as the last update that reached it left it.
 """
 
 from __future__ import annotations
@@ -46,11 +47,12 @@ class TerminalGrid:
             for char in segment.text:
                 width = cell_len(char)
                 if 0 <= y < self.height and 0 <= x < self.width:
-                    self.cells[y][x] = (char, _seen(char, style))
+                    seen = _seen(char, style)
+                    self.cells[y][x] = (char, seen)
                     self.written.add((x, y))
                     for extra in range(1, width):  # a wide character's second cell
                         if x + extra < self.width:
-                            self.cells[y][x + extra] = ("", style)
+                            self.cells[y][x + extra] = ("", seen)
                 x += width
 
     def forget(self) -> None:

@@ -387,8 +387,9 @@ async def test_a_character_and_the_cards_it_finds_are_drawn_in_one_frame(
 async def test_a_slow_header_or_column_does_not_split_the_frame(
     db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The header and the columns hand their repaint to the screen inside the key
-    (salesdesk.widgets.repaint): told by their own queues, as Textual does, a queue that
+    """The filter's answer hands the header's and the columns' repaints to the screen
+    inside the key (BoardScreen._filter_typed, salesdesk.widgets.repaint): told by their
+    own queues, as Textual does, a queue that
     ran late on a loaded machine came after the field's frame, and the header or the
     cards were drawn a frame later (a flaky CI failure of the test before this one).
     Here their queues run 80 ms late, every time."""
