@@ -63,9 +63,10 @@ async def test_a_columns_lines_are_what_textual_draws(
             assert adds_nothing(column)
             for crop in crops(column):
                 ours = plain_lines(column, crop)
+                drawn = column.render_lines(crop)  # (its lines a card at a time)
                 assert ours is not None
                 assert [strip.cell_length for strip in ours] == [crop.width] * crop.height
-                assert segments(ours) == segments(textual_lines(column, crop))
+                assert segments(ours) == segments(drawn) == segments(textual_lines(column, crop))
 
 
 @pytest.mark.parametrize(

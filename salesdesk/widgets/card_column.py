@@ -88,7 +88,7 @@ class CardColumn(ScrollView, can_focus=False):
         # column, compact, flashing, background), with the row they were drawn from: a
         # card is drawn again only when it changed, however often the column is given
         # new cards.
-        self._cache: dict[CardLook, tuple[CardRow, list[Strip]]] = {}
+        self._cache: dict[CardLook, tuple[CardRow, date | None, list[Strip]]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
         self._flash_timer: Timer | None = None  # puts out the light of ``flashing``
         self._bars_for: Size | None = None  # the virtual size the scroll bar last showed
@@ -315,9 +315,12 @@ class CardColumn(ScrollView, can_focus=False):
         ground = self._ground
         key = (card.id, width, selected, selected and self.active, self.compact, flashing,
                ground)
+        # A card whose clock ticks is drawn for the moment the column was given
+        # (``today``): it is drawn again when that moment moves, not at every frame.
+        moment = self.today if _ticking(card) else None
         cached = self._cache.get(key)
-        if cached is not None and cached[0] == card and not _ticking(card):
-            return cached[1]
+        if cached is not None and cached[0] == card and cached[1] == moment:
+            return cached[2]
         lines = render_card(
             card, width, self.today, compact=self.compact, selected=selected,
             active=self.active, flashing=flashing,
@@ -335,7 +338,7 @@ class CardColumn(ScrollView, can_focus=False):
         ]
         if len(self._cache) > 400:
             self._cache.clear()
-        self._cache[key] = (card, strips)
+        self._cache[key] = (card, moment, strips)
         return strips
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -343,19 +346,36 @@ class CardColumn(ScrollView, can_focus=False):
         # drawn (see plain_lines), not through Textual's styles cache line by line.
         base, background = self.background_colors  # (looked up once, not per line)
         self._ground = TextualStyle(background=base + background).rich_style
-        lines = plain_lines(self, crop)
+        lines = plain_lines(self, crop, self._content_lines)
         return super().render_lines(crop) if lines is None else lines
 
-    def render_line(self, y: int) -> Strip:
+    def _content_lines(self, rows: range) -> list[Strip]:
+        """The lines ``rows`` of the view: each card's lines looked up once (a screen
+        update asks for the whole column after a regrade: ~40 lines, ~9 cards)."""
         width = self.scrollable_content_region.width
-        line = y + self.scroll_offset.y
-        index, row = divmod(line, self.card_lines)
-        if index >= len(self.cards) or width <= 0:
-            return Strip([Segment(" " * max(0, width), self._ground)], max(0, width))
-        try:
-            return self._strips_for(index, width)[row]
-        except IndexError:  # removed since the column was read: the board reloads
-            return Strip([Segment(" " * max(0, width), self._ground)], max(0, width))
+        blank = self._blank(width)
+        height, top, count = self.card_lines, self.scroll_offset.y, len(self.cards)
+        lines: list[Strip] = []
+        y = rows.start
+        while y < rows.stop:
+            index, row = divmod(y + top, height)
+            take = min(height - row, rows.stop - y)
+            strips: list[Strip] = []
+            if index < count and width > 0:
+                try:
+                    strips = self._strips_for(index, width)[row : row + take]
+                except IndexError:  # removed since the column was read: the board reloads
+                    strips = []
+            lines.extend(strips)
+            lines.extend([blank] * (take - len(strips)))
+            y += take
+        return lines
+
+    def render_line(self, y: int) -> Strip:
+        return self._content_lines(range(y, y + 1))[0]
+
+    def _blank(self, width: int) -> Strip:
+        return Strip([Segment(" " * max(0, width), self._ground)], max(0, width))
 
     # ------------------------------------------------------------------ mouse
     def on_click(self, event: events.Click) -> None:

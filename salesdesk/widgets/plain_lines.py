@@ -16,6 +16,8 @@ path draws it, unchanged. The test compares both paths line by line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.geometry import Region, Spacing
 from textual.strip import Strip
 from textual.style import Style
@@ -39,16 +41,26 @@ def adds_nothing(widget: Widget) -> bool:
     return not (widget.auto_links and widget.hover_style._link_id)
 
 
-def plain_lines(widget: Widget, crop: Region) -> list[Strip] | None:
+def plain_lines(
+    widget: Widget, crop: Region, content_lines: Callable[[range], list[Strip]] | None = None
+) -> list[Strip] | None:
     """The lines of ``crop`` (widget coordinates) as Textual would draw them, or None when
-    the widget's style adds something (then Textual's own path must draw them)."""
+    the widget's style adds something (then Textual's own path must draw them).
+
+    ``content_lines`` gives the widget's lines for a range of rows at once (by default
+    ``render_line`` for each row): a card column looks each card up once, not per line."""
     if not adds_nothing(widget):
         return None
     base_background, background = widget.background_colors
     inner = Style(background=base_background + background).rich_style
     width = widget.content_region.width
-    render_line = widget.render_line
-    strips = [render_line(y).adjust_cell_length(width, inner) for y in crop.line_range]
+    rows = crop.line_range
+    if content_lines is None:
+        render_line = widget.render_line
+        drawn = [render_line(y) for y in rows]
+    else:
+        drawn = content_lines(rows)
+    strips = [strip.adjust_cell_length(width, inner) for strip in drawn]
     for line_filter in widget.get_line_filters():
         strips = [strip.apply_filter(line_filter, background) for strip in strips]
     if crop.column_span != (0, widget.region.width):
