@@ -3,9 +3,11 @@ is what a fresh drawing of the same state shows, resized or not; repaints are ne
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+from textual import events
 
 from salesdesk.app import make_app
 from salesdesk.config import Settings
@@ -14,6 +16,7 @@ from salesdesk.data.demo import fill_demo
 from salesdesk.screens.base import SalesDeskModal
 from salesdesk.screens.confirm import ConfirmScreen
 from salesdesk.widgets.repaint import covered_region
+from salesdesk.widgets.status_line import StatusLine
 from tests.conftest import TODAY, burst, ready
 from tests.terminal_grid import drawn_now, keep_terminal
 
@@ -89,6 +92,48 @@ async def test_closing_a_dialog_is_one_screen_update(
         await ready(pilot)
         assert not isinstance(app.screen, SalesDeskModal)
         assert updates[0] == 1
+
+
+@pytest.mark.parametrize("keys", [TOUCH, NEXT], ids=["touch", "next"])
+async def test_a_saved_dialogs_frame_waits_neither_for_its_removal_nor_for_slow_widgets(
+    settings: Settings, db: Database, keys: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board is drawn once the dialog's callback has run and Textual has begun to
+    remove the dialog, not when its widgets are all gone (~10 ms for a form, here made
+    0.4 s); and what the callback changed is in that frame though every board widget's
+    own queue tells the screen 80 ms late (SalesDeskModal.dismiss, repaint_pending)."""
+    fill_demo(db, TODAY)
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await burst(pilot, *keys[:-1])
+        await ready(pilot)
+        board = app.screen_stack[-2]
+        loop = asyncio.get_running_loop()
+        for widget in board.walk_children():
+            check = widget._check_refresh
+            monkeypatch.setattr(widget, "_check_refresh",
+                                lambda check=check: loop.call_later(0.08, check))
+        prune = app._prune
+
+        def slow_prune(*nodes: Any, parent: Any = None) -> Any:
+            async def later() -> None:
+                await asyncio.sleep(0.4)
+                await prune(*nodes, parent=parent)
+            return asyncio.ensure_future(later())
+
+        monkeypatch.setattr(app, "_prune", slow_prune)
+        terminal = keep_terminal(app)
+        frames = count_updates(app)
+        status = board.query_one(StatusLine)
+        said = status.said
+        app.post_message(events.Key("enter", "\r"))  # (burst would wait for the removal)
+        await pilot.pause(0.25)
+        assert app.screen is board and status.said != said  # saved, and said so
+        assert frames[0] == 1
+        assert terminal.cells == drawn_now(app).cells  # the change all drawn in it
+        await ready(pilot)
+        assert frames[0] == 1
 
 
 async def test_a_burst_of_closes_leaves_no_repaint_held(settings: Settings, db: Database) -> None:

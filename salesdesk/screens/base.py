@@ -31,7 +31,7 @@ from textual.widget import Widget
 from salesdesk.data.db import busy_message
 from salesdesk.errors import SalesDeskError
 from salesdesk.text import one_line
-from salesdesk.widgets.repaint import covered_region, repaint_only
+from salesdesk.widgets.repaint import covered_region, repaint_only, repaint_pending
 from salesdesk.widgets.status_line import Severity, StatusLine
 
 if TYPE_CHECKING:
@@ -345,16 +345,20 @@ class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
     """A dialog over another screen (the small forms, confirmations, help)."""
 
     def dismiss(self, result: R | None = None) -> AwaitComplete:
-        """Close the dialog, and draw the screen beneath once, when the dialog has gone.
+        """Close the dialog, and draw the screen beneath once, as soon as it is ready.
 
         Closing a dialog made Textual draw the board three times: what the dialog's
         callback changed (a card, the header, the status line), its whole screen when it
         resumed, and again with a layout when the dialog had been removed (see
-        :meth:`remove`). Repaints wait (``App.batch_update``) from here until the dialog
-        is gone, so all of it is one update. (Ending the wait as soon as the screen
-        beneath had run the callback was no faster: the redraws its widgets ask for
-        arrive later, as a second update.) The dialog tints nothing beneath it: only the
-        box it covered is drawn again there (see :func:`repaint_only`), with what changed."""
+        :meth:`remove`). Repaints wait (``App.batch_update``) from here until the screen
+        beneath has run the callback and resumed, and Textual has begun to remove the
+        dialog (its last request for a whole frame is made just before), so all of it is
+        one update; the repaints the callback's widgets asked for are handed to the
+        screen then (:func:`repaint_pending`: each widget's own queue would tell it later,
+        as a second update). Removing the dialog's widgets (~10 ms for a form) changes
+        nothing beneath and is not waited for. The dialog tints nothing beneath it: only
+        the box it covered is drawn again there (see :func:`repaint_only`), with what
+        changed."""
         app = self.app
         batch = app.batch_update()
         batch.__enter__()
@@ -372,18 +376,30 @@ class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
             # Wake the screen on top (it may wait for nothing else), drawing what it must.
             screen = app.screen
             if covered is not None and screen is beneath and app.size == size:
+                repaint_pending(screen)
                 repaint_only(screen, covered)
             else:
                 screen.refresh()
 
         # A callback that raises stops the app before ``gone`` runs: the unmount ends it.
         self._end_hold = end
+        waiting = {"resumed", "removing"} if beneath is not None else set()
 
+        def ready(what: str) -> None:
+            waiting.discard(what)
+            if not waiting:
+                end()
+
+        self._removing = lambda: ready("removing")
         try:
             closing = super().dismiss(result)
         except BaseException:
             end()
             raise
+        if beneath is not None:
+            # The callback and the resume are ahead of this in the queue of the screen
+            # beneath.
+            beneath.call_later(ready, "resumed")
 
         async def gone() -> None:
             try:
@@ -395,6 +411,7 @@ class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
         return closing
 
     _end_hold: Callable[[], None] | None = None
+    _removing: Callable[[], None] | None = None  # tells dismiss removal has begun
 
     def on_unmount(self) -> None:
         """Let repaints go if the dialog went without ``dismiss`` finishing (see there)."""
@@ -411,6 +428,9 @@ class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
         prunes a screen without a parent itself (closing a mode). The board's own layout
         needs (a resize while the dialog was up: its resume) are not affected. (Private
         Textual API, written against 8.2: no test pins it yet.)"""
+        removing, self._removing = self._removing, None
+        if removing is not None:
+            removing()
         prune = getattr(self.app, "_prune", None)
         if prune is None:  # another Textual: its own way
             return super().remove()

@@ -41,6 +41,14 @@ def repaint_now(*widgets: Widget) -> None:
         screen.check_idle()
 
 
+def repaint_pending(screen: Screen[Any]) -> None:
+    """Hand every repaint ``screen``'s widgets have asked for and not yet told the screen
+    (see :func:`repaint_now`): what a dialog's callback changed on the board, in the
+    board's next frame, whichever widgets it was."""
+    repaint_now(*(widget for widget in screen.walk_children(Widget)
+                  if getattr(widget, "_repaint_required", False)))
+
+
 def covered_region(modal: Screen[Any]) -> Region | None:
     """The part of the screen beneath that a dialog draws over (the box around everything
     it shows: its form, and a Footer of its own as the help has), when its own background
