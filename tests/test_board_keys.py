@@ -139,6 +139,15 @@ def test_a_page_of_a_column_is_read_by_its_place(demo: Database) -> None:
     assert fresh[20].id == expected[20]  # reads that page only
     for place in (16, 20, 31, 0, 150, len(expected) - 1, 20, 150):
         assert fresh.index_of(expected[place]) == place
+    # Cards of equal urgency come in id order: a counted place counts those ahead too.
+    with demo.connect() as conn:
+        scores = [row[0] for row in conn.execute(
+            "SELECT score FROM board_key WHERE col = 'C' ORDER BY score DESC, prospect_id")]
+    tied = [place for place in range(1, len(scores)) if scores[place] == scores[place - 1]]
+    assert tied
+    for place in tied[:: max(1, len(tied) // 6)]:
+        counted = board_view.KeyColumn(demo, clock, "C", None, len(expected))
+        assert counted.index_of(expected[place]) == place
     with pytest.raises(IndexError):
         column[len(expected)]
 

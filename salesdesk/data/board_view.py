@@ -164,12 +164,20 @@ class KeyColumn(_PagedColumn):
             ).fetchone()
             if row is None or row[0] != self.key or (self.verdict and row[1] != self.verdict):
                 return None
-            before = conn.execute(
-                f"SELECT count(*) FROM board_key WHERE {self._where} AND "
-                "(score > ? OR (score = ? AND prospect_id < ?))",
-                (*self._params, row[2], row[2], prospect_id),
+            # Two counts, each one range of the index: with ``score > ? OR (score = ?
+            # AND ...)`` SQLite walks the range and tests the OR at every entry, three
+            # times as long (~3 ms against ~1 ms half way down 20,000 cards).
+            higher = conn.execute(
+                f"SELECT count(*) FROM board_key WHERE {self._where} AND score > ?",
+                (*self._params, row[2]),
             ).fetchone()[0]
-        return int(before) if before < self._length else None
+            level = conn.execute(
+                f"SELECT count(*) FROM board_key WHERE {self._where} AND score = ? "
+                "AND prospect_id < ?",
+                (*self._params, row[2], prospect_id),
+            ).fetchone()[0]
+        before = int(higher) + int(level)
+        return before if before < self._length else None
 
 
 class IdColumn(_PagedColumn):
