@@ -426,8 +426,10 @@ class SalesDeskModal(DeskScreenMixin, ModalScreen[R]):
         whose refresh lays out the screen now on top: nothing of the board moved, but each
         column's scroll bar is drawn again, a frame of its own after the board's. Textual
         prunes a screen without a parent itself (closing a mode). The board's own layout
-        needs (a resize while the dialog was up: its resume) are not affected. (Private
-        Textual API, written against 8.2: no test pins it yet.)"""
+        needs (a resize while the dialog was up: its resume) are not affected. Textual
+        calls this just after its last request for a whole frame of the screen beneath,
+        so here :meth:`dismiss` is told it may draw. (Private Textual API, written against
+        8.2; tests/test_dialog_close.py pins what a close draws.)"""
         removing, self._removing = self._removing, None
         if removing is not None:
             removing()

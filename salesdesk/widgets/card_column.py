@@ -85,9 +85,9 @@ class CardColumn(ScrollView, can_focus=False):
         self.compact = False
         self.today = date.today()
         # Drawn cards by what they look like (id, width, selected, selected in the active
-        # column, compact, flashing, background), with the row they were drawn from: a
-        # card is drawn again only when it changed, however often the column is given
-        # new cards.
+        # column, compact, flashing, background), with the row they were drawn from and,
+        # for a card whose clock ticks, the moment: a card is drawn again only when it
+        # changed (or its moment moved), however often the column is given new cards.
         self._cache: dict[CardLook, tuple[CardRow, date | None, list[Strip]]] = {}
         self.flashing: int | None = None  # the id of a card that just moved here
         self._flash_timer: Timer | None = None  # puts out the light of ``flashing``
