@@ -45,8 +45,7 @@ def repaint_pending(screen: Screen[Any]) -> None:
     """Hand every repaint ``screen``'s widgets have asked for and not yet told the screen
     (see :func:`repaint_now`): what a dialog's callback changed on the board, in the
     board's next frame, whichever widgets it was."""
-    repaint_now(*(widget for widget in screen.walk_children(Widget)
-                  if getattr(widget, "_repaint_required", False)))
+    repaint_now(*screen.walk_children(Widget))  # (it skips those with none pending)
 
 
 def covered_region(modal: Screen[Any]) -> Region | None:
